@@ -1,0 +1,1 @@
+"""Qt-free domain logic: codebooks, codings, behaviour schemes, reliability."""

@@ -1,0 +1,1 @@
+"""Qt-free media access: probing, hashing, frames, thumbnails."""
