@@ -1,0 +1,125 @@
+"""Importing media files into a project: probe, verify, hash, copy (or link), then record.
+
+One call is one user action: every file is checked before anything is written, so a bad file
+refuses the whole batch with a clear message and leaves the project unchanged.
+"""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import Iterable, Optional
+
+from workbench.errors import WorkbenchError
+from workbench.media.hashing import sha256_file
+from workbench.media.probe import MediaInfo, probe, verify_decodable
+from workbench.project import Project
+from workbench.store import participants
+from workbench.store.records import Change, NewMedia
+from workbench.tasks import CancelFn, ProgressFn, TaskState
+
+MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wma", ".mp4", ".mov",
+                  ".mkv", ".webm", ".avi", ".m4v", ".mpg", ".mpeg", ".wmv", ".3gp", ".mts"}
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly, plus media files (by suffix) inside any folder given, sorted."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES)
+        else:
+            found.append(path)
+    if not found:
+        raise WorkbenchError("No media files to import.")
+    return found
+
+
+def _stream_dicts(info: MediaInfo) -> list[dict]:
+    return [dataclasses.asdict(s) for s in info.streams]
+
+
+def _target(folder: Path, name: str, taken: set[str]) -> Path:
+    """A free file name in ``folder`` (``name``, ``name (2)``, ...)."""
+    stem, suffix, n = Path(name).stem, Path(name).suffix, 2
+    candidate = name
+    while (folder / candidate).exists() or candidate in taken:
+        candidate, n = f"{stem} ({n}){suffix}", n + 1
+    taken.add(candidate)
+    return folder / candidate
+
+
+def import_media(project: Project, files: Iterable[Path], pseudonym: str, timepoint: Optional[str] = None,
+                 task: Optional[str] = None, link: bool = False,
+                 progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> Change:
+    """Import ``files`` (or media inside folders) for participant ``pseudonym``.
+
+    ``link`` keeps files where they are (path stored relative to the project); otherwise they are
+    copied into ``media/<pseudonym>/``.
+    """
+    state = TaskState(progress, cancelled)
+    sources = collect_files(files)
+    checked: list[tuple[Path, MediaInfo, str]] = []
+    for i, source in enumerate(sources):
+        step = state.sub(i / len(sources) * 0.6, (i + 1) / len(sources) * 0.6)
+        step.report(0, f"Checking {source.name}")
+        info = probe(source)
+        verify_decodable(source)
+        checked.append((source, info, sha256_file(source, step.progress, state.cancelled)))
+    _refuse_repeats(checked)
+    folder = project.media_root / "media" / _safe_name(pseudonym)
+    copied: list[Path] = []
+    items: list[NewMedia] = []
+    try:
+        taken: set[str] = set()
+        for i, (source, info, digest) in enumerate(checked):
+            state.check()
+            state.report(0.6 + 0.35 * i / len(checked), f"Copying {source.name}")
+            if link:
+                stored = source
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                stored = _target(folder, source.name, taken)
+                _copy(source, stored)
+                copied.append(stored)
+            items.append(_new_media(project, stored, source.name, info, digest, link))
+        change = participants.add_media(project.db, pseudonym, items, timepoint, task)
+    except BaseException:
+        for path in copied:
+            path.unlink(missing_ok=True)
+        raise
+    state.report(1.0, change.description)
+    return change
+
+
+def _refuse_repeats(checked: list[tuple[Path, MediaInfo, str]]) -> None:
+    seen: dict[str, Path] = {}
+    for source, _info, digest in checked:
+        if digest in seen:
+            raise WorkbenchError(f"{source.name} and {seen[digest].name} are the same recording.")
+        seen[digest] = source
+
+
+def _safe_name(text: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip("._")
+    return cleaned or "participant"
+
+
+def _copy(source: Path, target: Path) -> None:
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        shutil.copyfile(source, partial)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WorkbenchError(f"Cannot copy {source.name} into the project: {exc.strerror}") from exc
+
+
+def _new_media(project: Project, stored: Path, original: str, info: MediaInfo, digest: str,
+               linked: bool) -> NewMedia:
+    return NewMedia(
+        path=project.relative_media_path(stored), original_name=original, sha256=digest,
+        size_bytes=info.size_bytes, duration_ms=info.duration_ms, kind=info.kind,
+        container=info.container, streams=_stream_dicts(info),
+        variable_frame_rate=info.variable_frame_rate, frame_rate=info.frame_rate,
+        frame_count=info.frame_count, width=info.width, height=info.height, linked=linked)

@@ -1,0 +1,120 @@
+"""A project: a folder ``<name>/`` with ``project.sqlite``, ``media/``, ``exports/``, ``backups/``,
+or a PostgreSQL database by URL with a media folder configured on this machine."""
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from workbench import recent
+from workbench.errors import WorkbenchError
+from workbench.store import migrate, people
+from workbench.store.backup import backup_sqlite
+from workbench.store.engine import Database, check_connection, is_sqlite, sqlite_url
+from workbench.store.records import CoderRecord, MediaRecord
+
+PROJECT_FILE = "project.sqlite"
+SUBFOLDERS = ("media", "exports", "backups")
+
+
+@dataclass
+class Project:
+    db: Database
+    media_root: Path
+    name: str
+    coder: CoderRecord
+    folder: Optional[Path] = None
+    migrated_from: Optional[str] = field(default=None)
+
+    # --- opening --------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: Path, name: Optional[str] = None) -> "Project":
+        """Make a new project folder (refusing one that already holds a project)."""
+        folder = Path(folder)
+        if (folder / PROJECT_FILE).exists():
+            raise WorkbenchError(f"{folder} already holds a project; open it instead.")
+        if folder.exists() and not folder.is_dir():
+            raise WorkbenchError(f"{folder} is a file, not a folder.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for sub in SUBFOLDERS:
+                (folder / sub).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"Cannot create project folder {folder}: {exc.strerror}") from exc
+        db = Database(sqlite_url(folder / PROJECT_FILE))
+        migrate.upgrade(db)
+        people.set_setting(db, "name", name or folder.name)
+        return cls._finish(db, folder.resolve(), folder.resolve())
+
+    @classmethod
+    def open(cls, folder: Path) -> "Project":
+        """Open a project folder; an older schema is backed up to ``backups/`` and migrated."""
+        folder = Path(folder)
+        if not (folder / PROJECT_FILE).is_file():
+            raise WorkbenchError(f"{folder} is not a workbench project (no {PROJECT_FILE}).")
+        for sub in SUBFOLDERS:
+            (folder / sub).mkdir(exist_ok=True)
+        db = Database(sqlite_url(folder / PROJECT_FILE))
+        check_connection(db.engine)
+        before = migrate.upgrade(db, backup=lambda rev: backup_sqlite(
+            folder / PROJECT_FILE, folder / "backups", f"before-migration-from-{rev}"))
+        project = cls._finish(db, folder.resolve(), folder.resolve())
+        if before != migrate.head_revision():
+            project.migrated_from = before
+        return project
+
+    @classmethod
+    def connect(cls, url: str, media_root: Optional[Path] = None) -> "Project":
+        """Open (creating the schema if empty) a project on a database server."""
+        if is_sqlite(url):
+            path = url.split("///", 1)[-1]
+            return cls.open(Path(path).parent)
+        db = Database(url)
+        check_connection(db.engine)
+        migrate.upgrade(db)
+        root = Path(media_root or people.get_setting(db, "media_root") or Path.cwd())
+        return cls._finish(db, root.resolve(), None)
+
+    @classmethod
+    def _finish(cls, db: Database, media_root: Path, folder: Optional[Path]) -> "Project":
+        name = people.get_setting(db, "name") or (folder.name if folder else db.engine.url.database)
+        coder = _current_coder(db)
+        if folder is not None:
+            recent.remember(folder)
+        return cls(db=db, media_root=media_root, name=name, coder=coder, folder=folder)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # --- media ----------------------------------------------------------------------------------
+
+    def media_path(self, media: MediaRecord) -> Path:
+        """Where a media item is on this machine (its stored path is relative to the media root)."""
+        return (self.media_root / media.path).resolve()
+
+    def relative_media_path(self, path: Path) -> str:
+        """The path stored for a file: relative to the media root (posix), even when outside it."""
+        return Path(os.path.relpath(Path(path).resolve(), self.media_root)).as_posix()
+
+    @property
+    def exports_folder(self) -> Path:
+        return (self.folder or self.media_root) / "exports"
+
+
+def _current_coder(db: Database) -> CoderRecord:
+    """The coder for this login; the first person in a project becomes its lead."""
+    login = getpass.getuser()
+    for coder in people.list_coders(db):
+        if coder.login == login:
+            return coder
+    role = "lead" if not people.list_coders(db) else "coder"
+    name = login
+    existing = {c.name for c in people.list_coders(db)}
+    suffix = 2
+    while name in existing:
+        name, suffix = f"{login} ({suffix})", suffix + 1
+    people.add_coder(db, name, role, login=login)
+    return people.coder_by_name(db, name)

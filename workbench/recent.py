@@ -1,0 +1,41 @@
+"""The list of recently opened projects, kept in the user's configuration folder."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from workbench.files import atomic_write_text
+
+MAX_RECENT = 10
+
+
+def config_dir() -> Path:
+    """``$WORKBENCH_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/workbench``, else ``~/.config/workbench``."""
+    explicit = os.environ.get("WORKBENCH_CONFIG_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "workbench"
+
+
+def _file() -> Path:
+    return config_dir() / "recent.json"
+
+
+def recent_projects() -> list[Path]:
+    """Recent project folders that still exist, most recent first; a damaged list reads as empty."""
+    try:
+        entries = json.loads(_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [Path(e) for e in entries if isinstance(e, str) and Path(e).is_dir()]
+
+
+def remember(folder: Path) -> None:
+    folder = Path(folder).resolve()
+    entries = [str(folder)] + [str(p) for p in recent_projects() if p.resolve() != folder]
+    _file().parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(_file(), json.dumps(entries[:MAX_RECENT], indent=1))

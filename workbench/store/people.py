@@ -1,0 +1,90 @@
+"""Coders (leads, coders, raters), timepoints and project settings."""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.errors import WorkbenchError
+from workbench.store import audit
+from workbench.store.engine import Database
+from workbench.store.records import Change, CoderRecord, TimepointRecord
+from workbench.store.schema import ROLES, Coder, Setting, Timepoint
+
+
+def _coder_record(row: Coder) -> CoderRecord:
+    return CoderRecord(row.id, row.name, row.role, row.login)
+
+
+def add_coder(db: Database, name: str, role: str = "coder", login: Optional[str] = None) -> Change:
+    name = name.strip()
+    if not name:
+        raise WorkbenchError("A coder needs a name.")
+    if role not in ROLES:
+        raise WorkbenchError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.")
+    with db.transaction() as session:
+        if session.scalar(select(Coder.id).where(Coder.name == name)) is not None:
+            raise WorkbenchError(f"There is already a coder called {name!r}.")
+        coder = Coder(name=name, role=role, login=login)
+        session.add(coder)
+        session.flush()
+        audit.record(session, "add coder", "coders", coder.id, after={"name": name, "role": role})
+        return Change(f"Added {role} {name}", created={"coders": (coder.id,)})
+
+
+def list_coders(db: Database) -> list[CoderRecord]:
+    with db.reading() as session:
+        return [_coder_record(c) for c in session.scalars(select(Coder).order_by(Coder.name))]
+
+
+def coder_by_name(db: Database, name: str) -> Optional[CoderRecord]:
+    with db.reading() as session:
+        row = session.scalar(select(Coder).where(Coder.name == name))
+        return _coder_record(row) if row else None
+
+
+def timepoint_id(session: Session, name: str) -> int:
+    """The id of timepoint ``name``, created (at the end of the order) if new. Inside a transaction."""
+    name = name.strip()
+    if not name:
+        raise WorkbenchError("A timepoint needs a name.")
+    existing = session.scalar(select(Timepoint.id).where(Timepoint.name == name))
+    if existing is not None:
+        return existing
+    count = len(session.scalars(select(Timepoint.id)).all())
+    row = Timepoint(name=name, position=count)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_timepoints(db: Database, names: list[str]) -> Change:
+    with db.transaction() as session:
+        ids = tuple(timepoint_id(session, n) for n in names)
+        return Change(f"Timepoints {', '.join(names)}", created={"timepoints": ids})
+
+
+def list_timepoints(db: Database) -> list[TimepointRecord]:
+    with db.reading() as session:
+        rows = session.scalars(select(Timepoint).order_by(Timepoint.position))
+        return [TimepointRecord(t.id, t.name, t.position) for t in rows]
+
+
+def get_setting(db: Database, key: str, default: Optional[str] = None) -> Optional[str]:
+    with db.reading() as session:
+        row = session.get(Setting, key)
+        return row.value if row else default
+
+
+def set_setting(db: Database, key: str, value: str) -> Change:
+    with db.transaction() as session:
+        row = session.get(Setting, key)
+        before = row.value if row else None
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        audit.record(session, "set setting", "settings", None,
+                     before={key: before} if before is not None else None, after={key: value})
+        return Change(f"Setting {key} = {value}", updated={"settings": ()})
