@@ -275,7 +275,7 @@ def _ms(seconds: Fraction) -> int:
 
 def verify_decodable(path, progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None,
                      *, max_bytes: int = DEFAULT_MAX_BYTES) -> MediaInfo:
-    """Decode a few frames at the start and near the end; raise WorkbenchError if that fails.
+    """Decode a few frames at the start and the last seconds; raise WorkbenchError if that fails.
 
     Returns the probe result. Catches files cut short (e.g. an interrupted copy) whose header
     still promises the full length.
@@ -284,41 +284,42 @@ def verify_decodable(path, progress: Optional[ProgressFn] = None, cancelled: Opt
     info = probe(path, max_bytes=max_bytes)
     state.report(0.1, "Checking the start")
     bad = f"{info.path} is truncated or corrupt"
+    end_s = Fraction(info.start_ms + info.duration_ms, 1000)
     with _open(info.path) as container:
-        stream = next(s for s in container.streams if s.type == info.kind and not _is_cover_art(s))
+        usable = [s for s in container.streams if s.type in ("audio", "video") and not _is_cover_art(s)]
+        main = next(s for s in usable if s.type == info.kind)
         try:
-            if _decode_times(container, stream, state, max_frames=3) is None:
+            if _decode_until(container, [main], state, max_frames=3, max_packets=300) is None:
                 raise WorkbenchError(f"{bad}: nothing at its start could be decoded")
             state.report(0.5, "Checking the end")
-            end_s = Fraction(info.start_ms + info.duration_ms, 1000)
             target = max(Fraction(info.start_ms, 1000), end_s - 3)
-            container.seek(int(target / stream.time_base), stream=stream, backward=True)
-            last = _decode_times(container, stream, state, max_frames=None)
+            container.seek(int(target / main.time_base), stream=main, backward=True)
+            last = _decode_until(container, usable, state)
         except (WorkbenchError, Cancelled):
             raise
         except Exception as exc:  # PyAV raises many types on damaged input
             raise WorkbenchError(f"{bad} ({_short(exc)})") from exc
-    slack = max(Fraction(1), end_s / 20)
-    if last is None or last < end_s - slack:
+    if last is None or last < end_s - 1:  # frame start times: allow up to a second for the last frame
         reached = "nothing near its end decodes" if last is None else f"decoding ends at {float(last):.1f} s"
         raise WorkbenchError(f"{bad}: it should last {float(end_s):.1f} s but {reached}")
     state.report(1.0, "Decodable")
     return info
 
 
-def _decode_times(container, stream, state: TaskState, max_frames: Optional[int]) -> Optional[Fraction]:
-    """Decode packets of ``stream``; return the latest frame end time in seconds, or None."""
+def _decode_until(container, streams: list, state: TaskState, max_frames: Optional[int] = None,
+                  max_packets: Optional[int] = None) -> Optional[Fraction]:
+    """Decode packets of ``streams`` (all to the end by default); return the latest frame time in seconds."""
     latest, frames = None, 0
-    for packet in container.demux(stream):
+    for n, packet in enumerate(container.demux(streams)):
         state.check()
         for frame in packet.decode():
             if frame.pts is None:
                 continue
             t = Fraction(frame.pts) * frame.time_base
-            if stream.type == "audio" and frame.sample_rate:
+            if packet.stream.type == "audio" and frame.sample_rate:
                 t += Fraction(frame.samples, frame.sample_rate)
             latest = t if latest is None or t > latest else latest
             frames += 1
-        if max_frames is not None and frames >= max_frames:
+        if (max_frames is not None and frames >= max_frames) or (max_packets is not None and n >= max_packets):
             break
     return latest
