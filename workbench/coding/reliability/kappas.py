@@ -1,0 +1,127 @@
+"""Two-rater coefficients computed from the contingency table: Cohen's kappa, Scott's pi.
+
+Only units rated by both raters are compared. Standard errors are the
+large-sample (delta-method) variances of Fleiss, Cohen & Everitt (1969) for
+(weighted) kappa and the analogous one for Scott's pi (Gwet 2014, ch. 5);
+intervals use t with n-1 df as Gwet's irrCAC does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._data import code_ratings, two_raters, weight_matrix
+from .results import ReliabilityResult, t_interval, undefined
+
+ANALYTIC = "analytic: Fleiss-Cohen-Everitt (1969) large-sample variance, t interval with n-1 df"
+
+
+class _Pair:
+    def __init__(self, a: Any, b: Any, categories: Sequence[Any] | None, weights: str | None):
+        coded = code_ratings(two_raters(a, b), categories)
+        self.categories = coded.categories
+        self.w, self.weights = weight_matrix(coded.scores(), weights)
+        codes = coded.codes
+        both = (codes >= 0).all(axis=1)
+        self.n_input = codes.shape[0]
+        self.n = int(both.sum())
+        q = coded.q
+        counts = np.zeros((q, q))
+        np.add.at(counts, (codes[both, 0], codes[both, 1]), 1.0)
+        self.counts = counts
+        labels = list(self.categories)
+        self.table = pd.DataFrame(
+            counts.astype(int),
+            index=pd.Index(labels, name="rater 1"),
+            columns=pd.Index(labels, name="rater 2"),
+        )
+        self.used = int(((counts.sum(axis=0) + counts.sum(axis=1)) > 0).sum())
+
+    def common(self) -> dict[str, Any]:
+        return {
+            "n_units": self.n,
+            "n_raters": 2,
+            "table": self.table,
+            "weights": self.weights,
+            "details": {
+                "n_units_input": self.n_input,
+                "n_units_pairable": self.n,
+                "categories": self.categories,
+                "weight_matrix": self.w,
+            },
+        }
+
+    def reason(self) -> str:
+        if self.n == 0:
+            return "no unit was rated by both raters, so there is nothing to compare"
+        if self.used < 2:
+            return (
+                "both raters used a single category; agreement beyond chance is undefined "
+                "(observed agreement is trivially perfect)"
+            )
+        return ""
+
+    def result(self, statistic: str, chance: str) -> ReliabilityResult:
+        reason = self.reason()
+        if reason:
+            return undefined(statistic, reason, **self.common())
+        p = self.counts / self.n
+        w = self.w
+        pa = float((w * p).sum())
+        rows, cols = p.sum(axis=1), p.sum(axis=0)
+        if chance == "cohen":
+            pe = float(rows @ w @ cols)
+            # d pe / d p_kl = (W p_+.)_k + (W^T p_.+)_l
+            grad = (w @ cols)[:, None] + (w.T @ rows)[None, :]
+        else:  # scott: pooled marginals
+            pi = (rows + cols) / 2
+            pe = float(pi @ w @ pi)
+            wpi = (w + w.T) / 2 @ pi
+            grad = wpi[:, None] + wpi[None, :]
+        if 1 - pe <= 1e-12:
+            return undefined(statistic, "chance agreement is 1, so the coefficient is undefined", **self.common())
+        value = (pa - pe) / (1 - pe)
+        # influence of one unit falling in cell (k, l); its mean over p is zero
+        infl = (w - pa - (1 - value) * (grad - (p * grad).sum())) / (1 - pe)
+        var = float((p * infl**2).sum()) / self.n
+        se = float(np.sqrt(max(var, 0.0)))
+        low, high = t_interval(value, se, self.n)
+        return ReliabilityResult(
+            statistic=statistic,
+            value=float(value),
+            observed=pa,
+            chance=pe,
+            se=se,
+            ci_low=low,
+            ci_high=high,
+            ci_method=ANALYTIC,
+            **self.common(),
+        )
+
+
+def _name(base: str, weights: str) -> str:
+    return base if weights == "unweighted" else f"{base} ({weights} weights)"
+
+
+def cohen_kappa(
+    a: Any, b: Any, weights: str | None = None, categories: Sequence[Any] | None = None
+) -> ReliabilityResult:
+    """Cohen's kappa (1960), or weighted kappa (Cohen 1968) with 'linear'/'quadratic' weights.
+
+    ``a`` and ``b`` are the two raters' values for the same units, in order.
+    """
+    pair = _Pair(a, b, categories, weights)
+    base = "Cohen's kappa" if pair.weights == "unweighted" else "Cohen's weighted kappa"
+    return pair.result(_name(base, pair.weights), "cohen")
+
+
+def scott_pi(
+    a: Any, b: Any, weights: str | None = None, categories: Sequence[Any] | None = None
+) -> ReliabilityResult:
+    """Scott's pi (1955): chance agreement from the raters' pooled category shares."""
+    pair = _Pair(a, b, categories, weights)
+    return pair.result(_name("Scott's pi", pair.weights), "scott")

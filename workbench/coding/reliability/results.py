@@ -1,0 +1,104 @@
+"""The result object every reliability statistic returns, and interval helpers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+NAN = float("nan")
+CONFIDENCE = 0.95
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 20_240_611
+
+
+@dataclass(frozen=True)
+class ReliabilityResult:
+    """One reliability coefficient with what it was computed from.
+
+    ``value`` is NaN when the coefficient is undefined for the data; ``reason``
+    then says why (it is empty otherwise). ``observed``/``chance`` are the
+    observed and chance agreement for chance-corrected coefficients (None where
+    they do not apply). ``table`` is the table the number came from.
+    """
+
+    statistic: str
+    value: float
+    n_units: int
+    n_raters: int
+    ci_low: float = NAN
+    ci_high: float = NAN
+    observed: float | None = None
+    chance: float | None = None
+    se: float | None = None
+    ci_method: str = ""
+    reason: str = ""
+    weights: str | None = None
+    table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
+    details: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+
+    @property
+    def defined(self) -> bool:
+        return not math.isnan(self.value)
+
+
+def undefined(statistic: str, reason: str, **kwargs: Any) -> ReliabilityResult:
+    """A result whose value is NaN, with the reason."""
+    kwargs.setdefault("n_units", 0)
+    kwargs.setdefault("n_raters", 0)
+    return ReliabilityResult(statistic=statistic, value=NAN, reason=reason, **kwargs)
+
+
+def t_interval(value: float, se: float, n: int, lo: float = -1.0, hi: float = 1.0) -> tuple[float, float]:
+    """value +/- t(n-1) * se, clipped to [lo, hi] (as Gwet's irrCAC reports it)."""
+    if n < 2 or not np.isfinite(se) or not np.isfinite(value):
+        return NAN, NAN
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * se
+    return max(lo, value - half), min(hi, value + half)
+
+
+def bootstrap_interval(
+    n_units: int,
+    statistic: Callable[[np.ndarray], np.ndarray],
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    chunk: int = 100,
+) -> tuple[float, float, float]:
+    """Percentile bootstrap over units with a fixed seed; returns (low, high, se).
+
+    ``statistic`` receives a (resamples x n_units) matrix of how often each unit
+    was drawn and returns one value per row (NaN where undefined).
+    """
+    if n_units < 2:
+        return NAN, NAN, NAN
+    rng = np.random.default_rng(seed)
+    values: list[np.ndarray] = []
+    done = 0
+    while done < resamples:
+        b = min(chunk, resamples - done)
+        draws = rng.integers(0, n_units, size=(b, n_units))
+        mult = np.zeros((b, n_units))
+        np.add.at(mult, (np.repeat(np.arange(b), n_units), draws.ravel()), 1.0)
+        values.append(np.asarray(statistic(mult), dtype=float))
+        done += b
+    est = np.concatenate(values)
+    est = est[np.isfinite(est)]
+    if est.size < resamples // 2:
+        return NAN, NAN, NAN
+    alpha = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(est, [alpha, 1 - alpha])
+    return float(low), float(high), float(est.std(ddof=1))
+
+
+BOOTSTRAP_METHOD = (
+    f"percentile bootstrap over units ({BOOTSTRAP_RESAMPLES} resamples, seed {BOOTSTRAP_SEED})"
+)
