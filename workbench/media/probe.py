@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -46,7 +47,12 @@ class StreamInfo:
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """A probed media file; ``start_ms`` is the presentation time of its first packet (usually 0)."""
+    """A probed media file.
+
+    ``start_ms`` is the presentation time of the first packet (usually 0; an MP3's encoder delay
+    makes it ~25); the media spans ``start_ms`` to ``start_ms + duration_ms``. ``frame_count`` is
+    None where neither the header nor a read of every packet gave it.
+    """
 
     path: Path
     kind: str  # "audio" | "video"
@@ -105,25 +111,17 @@ def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     return size
 
 
-class _open:
-    """Context manager: open with PyAV, turning any failure into WorkbenchError."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        try:
-            self.container = av.open(str(self.path), metadata_errors="replace")
-        except Exception as exc:
-            raise WorkbenchError(f"{self.path} is not a media file PyAV can read ({_short(exc)})") from exc
-        return self.container
-
-    def __exit__(self, *exc_info):
-        try:
-            self.container.close()
-        except Exception:
-            pass
-        return False
+@contextmanager
+def _open(path: Path):
+    """Open with PyAV, turning any failure to open into WorkbenchError; always close."""
+    try:
+        container = av.open(str(path), metadata_errors="replace")
+    except Exception as exc:
+        raise WorkbenchError(f"{path} is not a media file PyAV can read ({_short(exc)})") from exc
+    try:
+        yield container
+    finally:
+        container.close()
 
 
 def _short(exc: Exception) -> str:
@@ -156,21 +154,7 @@ def _describe(path: Path, size: int, container, vfr_sample: int) -> MediaInfo:
             container.seek(0)  # the header lies: packets run past its end
             packets, trusted = _read_packets(container, main_video, keep, stop=False), False
 
-    end = header_end
-    if packets is not None and packets.eof and packets.end is not None:
-        if trusted and packets.end < header_end - max(Fraction(1), (header_end - start) / 20):
-            raise WorkbenchError(
-                f"{path} is truncated or corrupt: its header says {float(header_end):.1f} s "
-                f"but its data ends at {float(packets.end):.1f} s")
-        promised = main_video.frames if main_video is not None else 0
-        if trusted and promised > 0 and packets.video_count < promised * 0.95 - 1:
-            raise WorkbenchError(
-                f"{path} is truncated or corrupt: its header promises {promised} frames "
-                f"but it holds {packets.video_count}")
-        if not trusted or abs(packets.end - header_end) > Fraction(1, 10):
-            end = packets.end
-    if end is None:
-        raise WorkbenchError(f"{path} has no readable packets (is it truncated or corrupt?)")
+    end = _settle_end(path, header_end, start, trusted, packets, main_video)
 
     frame_rate, vfr, frame_count, width, height = None, False, None, None, None
     if main_video is not None:
@@ -192,6 +176,24 @@ def _describe(path: Path, size: int, container, vfr_sample: int) -> MediaInfo:
         has_audio=bool(audio), has_video=main_video is not None, width=width, height=height,
         frame_rate=frame_rate, variable_frame_rate=vfr, frame_count=frame_count, size_bytes=size,
         start_ms=_ms(start))
+
+
+def _settle_end(path: Path, header_end, start, trusted: bool, packets, video) -> Fraction:
+    """The end time in seconds: the header's unless the packets, read to the end, say otherwise."""
+    end = header_end
+    if packets is not None and packets.eof and packets.end is not None:
+        if trusted and packets.end < header_end - max(Fraction(1), (header_end - start) / 20):
+            raise WorkbenchError(f"{path} is truncated or corrupt: its header says {float(header_end):.1f} s "
+                                 f"but its data ends at {float(packets.end):.1f} s")
+        promised = video.frames if video is not None else 0
+        if trusted and promised > 0 and packets.video_count < promised * 0.95 - 1:
+            raise WorkbenchError(f"{path} is truncated or corrupt: its header promises {promised} frames "
+                                 f"but it holds {packets.video_count}")
+        if not trusted or abs(packets.end - header_end) > Fraction(1, 10):
+            end = packets.end
+    if end is None:
+        raise WorkbenchError(f"{path} has no readable packets (is it truncated or corrupt?)")
+    return end
 
 
 def _plausible(fmt: str, size: int, duration: Fraction) -> bool:
