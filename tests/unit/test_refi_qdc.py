@@ -266,7 +266,8 @@ HOSTILE = {
     "unknown encoding": (b'<?xml version="1.0" encoding="klingon-8"?><CodeBook/>', "unknown text encoding"),
     "empty": (b"", "empty"),
     "whitespace only": (b"  \n\t ", "empty"),
-    "binary": (b"PK\x03\x04\x00\x00\xff\xfe garbage", ""),
+    "binary": (b"PK\x03\x04\x00\x00\xff\xfe garbage", "not an XML file"),
+    "undeclared latin-1": ('<CodeBook><Codes><Code name="café"/></Codes></CodeBook>'.encode("latin-1"), "no encoding declaration"),
     "not a codebook": (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0"/>', "root element is <Project>"),
     "no codes element": (f"<CodeBook {NS}/>".encode(), "no <Codes>"),
     "code without guid": (f'<CodeBook {NS}><Codes><Code name="a" isCodable="true"/></Codes></CodeBook>'.encode(), "no guid"),
@@ -292,7 +293,7 @@ def test_hostile_or_broken_files_raise_and_write_nothing(tmp_path, case):
     assert files_in(tmp_path) == ["in.qdc"]
 
 
-XML_LEVEL = ["billion laughs", "external entity", "parameter entity", "malformed", "wrong encoding", "unknown encoding", "empty", "whitespace only", "binary"]
+XML_LEVEL = ["billion laughs", "external entity", "parameter entity", "malformed", "wrong encoding", "unknown encoding", "empty", "whitespace only", "binary", "undeclared latin-1"]
 
 
 @pytest.mark.parametrize("case", XML_LEVEL)
