@@ -66,3 +66,19 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite+pysqlite:///{tmp_path / 'project.sqlite'}"
     return request.getfixturevalue("pg_url")
+
+
+_postgres_passed = 0
+
+
+def pytest_runtest_logreport(report):
+    global _postgres_passed
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _postgres_passed += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI the PostgreSQL tests must have run for real, not been skipped or deselected."""
+    if os.environ.get("WORKBENCH_REQUIRE_PG") == "1" and session.testscollected and _postgres_passed == 0:
+        print("\nWORKBENCH_REQUIRE_PG=1 but no PostgreSQL test passed")
+        session.exitstatus = 1

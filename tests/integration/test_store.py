@@ -101,3 +101,18 @@ def test_invalid_coding_span_refused_atomically(db):
 def test_unknown_role_refused(db):
     with pytest.raises(WorkbenchError, match="Unknown role"):
         people.add_coder(db, "X", "admin")
+
+
+def test_scheme_round_trip(db):
+    from pathlib import Path
+
+    from workbench.coding.scheme import load_scheme as read_file
+    from workbench.store import schemes
+    scheme = read_file(Path(__file__).resolve().parents[2] / "codebooks" / "play_task_scheme.yaml")
+    schemes.add_scheme(db, scheme, origin="codebooks/play_task_scheme.yaml")
+    stored = schemes.load_scheme(db, scheme.name)
+    assert stored.behaviours == scheme.behaviours
+    assert stored.rating_scales == scheme.rating_scales
+    assert stored.tasks == scheme.tasks and stored.subjects == scheme.subjects
+    assert sorted(map(repr, stored.exclusive_groups)) == sorted(map(repr, scheme.exclusive_groups))
+    assert schemes.scheme_names(db) == [scheme.name]

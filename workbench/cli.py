@@ -1,0 +1,122 @@
+"""``workbench``: the window by default; sub-commands for batch work.
+
+Errors exit non-zero with one clear line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from workbench.errors import WorkbenchError
+from workbench.tasks import Cancelled
+
+log = logging.getLogger("workbench")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description=(
+        "Transcribe, code and rate interview and video material offline. "
+        "With no command, opens the window."))
+    parser.add_argument("--db", metavar="URL",
+                        help="open a team project on a server, e.g. postgresql+psycopg://user@host/study")
+    parser.add_argument("--media-root", type=Path, metavar="DIR",
+                        help="where this machine finds the media of a server project")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    opened = commands.add_parser("open", help="open the window on a project folder")
+    opened.add_argument("project", type=Path, nargs="?")
+
+    new = commands.add_parser("new", help="create a project folder")
+    new.add_argument("project", type=Path)
+    new.add_argument("--name", help="display name (default: the folder name)")
+
+    demo = commands.add_parser("demo", help="create the demo project (default projects/demo)")
+    demo.add_argument("project", type=Path, nargs="?", default=Path("projects/demo"))
+
+    media = commands.add_parser("import-media", help="import media files or folders for a participant")
+    media.add_argument("project", type=Path, nargs="?", help="project folder (omit with --db)")
+    media.add_argument("files", type=Path, nargs="+")
+    media.add_argument("--participant", required=True, metavar="ID", help="pseudonymous participant ID")
+    media.add_argument("--timepoint", metavar="T", help="e.g. baseline, '3 months'")
+    media.add_argument("--task", metavar="TASK", help="e.g. interview, 'free play'")
+    media.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
+    return parser
+
+
+def _open_project(args, folder: Optional[Path]):
+    from workbench.project import Project
+    if args.db:
+        return Project.connect(args.db, media_root=args.media_root)
+    if folder is None:
+        raise WorkbenchError("Name a project folder, or a server project with --db URL.")
+    return Project.open(folder)
+
+
+def _cmd_new(args) -> int:
+    from workbench.project import Project
+    project = Project.create(args.project, name=args.name)
+    print(f"Created project {project.name} in {project.folder}")
+    project.close()
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from workbench.console import ProgressLine
+    from workbench.demo import create_demo
+    project = create_demo(args.project, progress=ProgressLine("demo"))
+    print(f"Created the demo project in {project.folder}")
+    project.close()
+    return 0
+
+
+def _cmd_import_media(args) -> int:
+    from workbench.console import ProgressLine
+    from workbench.media_import import import_media
+    files = list(args.files)
+    folder = args.project
+    if args.db and folder is not None:
+        files.insert(0, folder)  # with --db there is no project folder argument
+        folder = None
+    project = _open_project(args, folder)
+    try:
+        change = import_media(project, files, args.participant, timepoint=args.timepoint, task=args.task,
+                              link=args.link, progress=ProgressLine("import"))
+    finally:
+        project.close()
+    print(change.description)
+    return 0
+
+
+def _cmd_open(args, folder: Optional[Path]) -> int:
+    from workbench.ui.app import run_app
+    return run_app(project_folder=folder, db_url=args.db, media_root=args.media_root)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handlers = {"new": _cmd_new, "demo": _cmd_demo, "import-media": _cmd_import_media}
+    try:
+        if args.command in handlers:
+            return handlers[args.command](args)
+        return _cmd_open(args, getattr(args, "project", None))
+    except WorkbenchError as exc:
+        print(f"workbench: error: {exc}", file=sys.stderr)
+        return 1
+    except Cancelled:
+        print("workbench: cancelled; nothing was changed", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line for the user, the traceback in the log
+        log.debug("unexpected error", exc_info=True)
+        print(f"workbench: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The demo project: three participants at two timepoints, real media, the team's codebook and scheme.
+
+Built from files in the repository (``demo/media``, ``codebooks/``); see ``demo/ATTRIBUTION.md``.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Optional
+
+from workbench.coding.scheme import load_scheme
+from workbench.errors import WorkbenchError
+from workbench.exchange.refi_qdc import read_qdc
+from workbench.media_import import import_media
+from workbench.project import PROJECT_FILE, Project
+from workbench.store import codebooks, participants, people, schemes
+from workbench.tasks import CancelFn, ProgressFn, TaskState
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_MEDIA = REPO / "demo" / "media"
+CODEBOOK = REPO / "codebooks" / "cosp_interview.qdc"
+SCHEME = REPO / "codebooks" / "play_task_scheme.yaml"
+TIMEPOINTS = ["baseline", "12 months"]
+
+PARTICIPANTS = [  # pseudonym, site, trial arm (masked from raters)
+    ("P001", "Leeds", "COS-P + usual care"),
+    ("P002", "Sheffield", "usual care"),
+    ("P003", "Bradford", "COS-P + usual care"),
+]
+MEDIA = [  # participant, timepoint, task, file
+    ("P001", "baseline", "interview", "fasterwhisper_stereo_diarization.wav"),
+    ("P001", "baseline", "free play", "intel_one-by-one-person-detection.mp4"),
+    ("P001", "12 months", "interview", "whisper_jfk.flac"),
+    ("P002", "baseline", "interview", "pocketsphinx_librivox_sns_0870.wav"),
+    ("P002", "baseline", "book sharing", "moviepy_fire2.mp4"),
+    ("P003", "12 months", "clothing change", "intel_asl_thanks.mkv"),
+]
+TEAM = [("Rater A", "rater"), ("Rater B", "rater"), ("Second coder", "coder")]
+
+
+def create_demo(folder: Path, progress: Optional[ProgressFn] = None,
+                cancelled: Optional[CancelFn] = None) -> Project:
+    """Create the demo project in ``folder`` (which must not hold a project yet).
+
+    Built in a sibling temporary folder and renamed into place, so an interrupted build never
+    leaves a half-made demo behind.
+    """
+    folder = Path(folder)
+    if (folder / PROJECT_FILE).exists():
+        raise WorkbenchError(f"{folder} already holds a project.")
+    for needed in (DEMO_MEDIA, CODEBOOK, SCHEME):
+        if not needed.exists():
+            raise WorkbenchError(f"Demo files are missing: {needed} (run from a full checkout).")
+    state = TaskState(progress, cancelled)
+    building = folder.with_name(f".{folder.name}.building")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        project = Project.create(building, name="COS-P demo")
+        _fill(project, state)
+        project.close()
+        if folder.exists():
+            folder.rmdir()  # only an empty folder may be replaced
+        building.replace(folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return Project.open(folder)
+
+
+def _fill(project: Project, state: TaskState) -> None:
+    db = project.db
+    people.add_timepoints(db, TIMEPOINTS)
+    for name, role in TEAM:
+        people.add_coder(db, name, role)
+    for pseudonym, site, arm in PARTICIPANTS:
+        participants.add_participant(db, pseudonym, site=site, attributes={"trial arm": arm},
+                                     masked=frozenset({"trial arm"}))
+    codebooks.add_codebook(db, read_qdc(CODEBOOK))
+    schemes.add_scheme(db, load_scheme(SCHEME), origin="codebooks/play_task_scheme.yaml")
+    for i, (pseudonym, timepoint, task, name) in enumerate(MEDIA):
+        step = state.sub(0.1 + 0.9 * i / len(MEDIA), 0.1 + 0.9 * (i + 1) / len(MEDIA))
+        import_media(project, [DEMO_MEDIA / name], pseudonym, timepoint=timepoint, task=task,
+                     progress=step.progress, cancelled=state.cancelled)
