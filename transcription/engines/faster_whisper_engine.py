@@ -1,0 +1,153 @@
+"""faster-whisper (CTranslate2) engine; models are loaded from local folders only."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from ..errors import ModelMissingError, TranscriptionError
+from ..models import resolve_model
+from ..types import SAMPLE_RATE, Options, Segment, Word
+
+REDECODE_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
+_cache: dict[tuple[str, str, str], "FasterWhisperEngine"] = {}
+_lock = threading.Lock()
+
+
+def resolve_device(device: str) -> str:
+    """"auto" becomes "cuda" when ctranslate2 sees a CUDA device, else "cpu"."""
+    import ctranslate2
+
+    if device == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if device not in ("cpu", "cuda"):
+        raise TranscriptionError(f"Unknown device '{device}' (use auto, cpu or cuda)")
+    return device
+
+
+def resolve_compute_type(device: str, compute_type: str) -> str:
+    """``compute_type`` if ctranslate2 supports it on ``device``, else its default."""
+    import ctranslate2
+
+    try:
+        supported = ctranslate2.get_supported_compute_types(device)
+    except (RuntimeError, ValueError):
+        return "default"
+    return compute_type if compute_type in supported else "default"
+
+
+def _cpu_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def load_engine(options: Options) -> "FasterWhisperEngine":
+    """Load (once per process) the model named by ``options``."""
+    path = str(resolve_model(options.model))
+    device = resolve_device(options.device)
+    compute_type = resolve_compute_type(device, options.compute_type)
+    key = (path, device, compute_type)
+    with _lock:
+        engine = _cache.get(key)
+        if engine is None:
+            engine = _cache[key] = FasterWhisperEngine(path, device, compute_type)
+    return engine.configured(options)
+
+
+def clear_cache() -> None:
+    """Forget loaded models (frees their memory once no engine refers to them)."""
+    with _lock:
+        _cache.clear()
+
+
+class FasterWhisperEngine:
+    """One loaded model; :meth:`configured` gives a view with per-call options."""
+
+    def __init__(self, model_path: str, device: str, compute_type: str, options: Options | None = None, model=None):
+        self.model_path, self.device, self.compute_type = model_path, device, compute_type
+        self.options = options or Options()
+        if model is None:
+            from faster_whisper import WhisperModel
+
+            try:
+                model = WhisperModel(
+                    model_path,
+                    device=device,
+                    compute_type=compute_type,
+                    cpu_threads=_cpu_threads() if device == "cpu" else 0,
+                    local_files_only=True,
+                )
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise ModelMissingError(f"Could not load the Whisper model in {model_path}: {exc}") from exc
+        self.model = model
+
+    def configured(self, options: Options) -> "FasterWhisperEngine":
+        return FasterWhisperEngine(self.model_path, self.device, self.compute_type, options, self.model)
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        offset_ms: int = 0,
+        temperature: Sequence[float] | None = None,
+        vad: bool | None = None,
+    ) -> Iterator[Segment]:
+        audio = np.ascontiguousarray(audio, dtype=np.float32)
+        if audio.size < SAMPLE_RATE // 100:  # under 10 ms: nothing to hear
+            return
+        opts = self.options
+        kwargs = dict(
+            language=opts.language,
+            beam_size=opts.beam_size,
+            vad_filter=opts.vad if vad is None else vad,
+            word_timestamps=opts.word_timestamps,
+            condition_on_previous_text=False,
+        )
+        if temperature is not None:
+            kwargs.update(temperature=list(temperature), no_repeat_ngram_size=5)
+        try:
+            segments, _info = self.model.transcribe(audio, **kwargs)
+            for raw in segments:
+                segment = _convert(raw, offset_ms)
+                if segment is not None:
+                    yield segment
+        except (RuntimeError, ValueError) as exc:
+            raise TranscriptionError(f"Transcription failed: {exc}") from exc
+
+
+def _ms(seconds: float, offset_ms: int) -> int:
+    return int(round(seconds * 1000)) + offset_ms
+
+
+def _convert(raw, offset_ms: int) -> Segment | None:
+    """A faster-whisper segment as a :class:`Segment`; words clamped into the segment, in order."""
+    start, end = _ms(raw.start, offset_ms), _ms(raw.end, offset_ms)
+    end = max(end, start)
+    words: list[Word] = []
+    cursor = start
+    for w in raw.words or ():
+        text = w.word.strip()
+        if not text:
+            continue
+        w_start = min(max(_ms(w.start, offset_ms), cursor), end)
+        w_end = min(max(_ms(w.end, offset_ms), w_start), end)
+        words.append(Word(w_start, w_end, text, float(w.probability)))
+        cursor = w_start
+    text = raw.text.strip()
+    if not text and not words:
+        return None
+    return Segment(
+        start_ms=start,
+        end_ms=end,
+        text=text,
+        speaker=None,
+        words=tuple(words),
+        avg_logprob=float(raw.avg_logprob),
+        no_speech_prob=float(raw.no_speech_prob),
+        compression_ratio=float(raw.compression_ratio),
+    )

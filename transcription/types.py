@@ -1,0 +1,87 @@
+"""Plain value types shared by the transcription package (times are integer milliseconds)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its time span and the engine's probability."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    probability: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Word":
+        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of transcript; ``speaker`` is None unless speakers were attributed."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    speaker: str | None = None
+    words: tuple[Word, ...] = ()
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["words"] = [w.to_dict() for w in self.words]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Segment":
+        values = {f.name: data.get(f.name) for f in fields(cls)}
+        values["words"] = tuple(Word.from_dict(w) for w in (data.get("words") or ()))
+        return cls(**values)
+
+    def shifted(self, offset_ms: int) -> "Segment":
+        """The same segment moved later by ``offset_ms``."""
+        if not offset_ms:
+            return self
+        words = tuple(replace(w, start_ms=w.start_ms + offset_ms, end_ms=w.end_ms + offset_ms) for w in self.words)
+        return replace(self, start_ms=self.start_ms + offset_ms, end_ms=self.end_ms + offset_ms, words=words)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to transcribe.
+
+    ``model`` is a bundled model name ("tiny.en", "base") or a CTranslate2 model folder path.
+    ``device`` is "auto" (CUDA when ctranslate2 sees one), "cpu" or "cuda".
+    ``channels=True`` treats each channel of a stereo file as one speaker's microphone.
+    ``speakers`` is the expected number of speakers for mono diarization (not available yet).
+    """
+
+    engine: str = "faster-whisper"
+    model: str = "tiny.en"
+    language: str | None = None
+    compute_type: str = "int8"
+    device: str = "auto"
+    beam_size: int = 5
+    vad: bool = True
+    word_timestamps: bool = True
+    speakers: int | None = None
+    channels: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Options":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
