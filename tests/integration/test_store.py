@@ -116,3 +116,17 @@ def test_scheme_round_trip(db):
     assert stored.tasks == scheme.tasks and stored.subjects == scheme.subjects
     assert sorted(map(repr, stored.exclusive_groups)) == sorted(map(repr, scheme.exclusive_groups))
     assert schemes.scheme_names(db) == [scheme.name]
+
+
+def test_transcript_round_trip_with_words_and_provenance(db):
+    from workbench.store import transcripts
+    from workbench.store.records import NewSegment, NewWord, Provenance
+    participants.add_participant(db, "P01")
+    segments = [NewSegment(0, 2400, "Ask not what", "Speaker 1", -0.2,
+                           (NewWord(0, 700, "Ask", 0.9), NewWord(700, 1500, " not", 0.8),
+                            NewWord(1500, 2400, " what", 0.95))),
+                NewSegment(2400, 5000, "your country can do", "Speaker 2")]
+    change = transcripts.add_transcript(db, "P01", "JFK", segments,
+                                        provenance=Provenance("faster-whisper", "tiny.en", "1.2.1", "en",
+                                                              {"beam_size": 5}))
+    assert transcripts.load_segments(db, change.created_id("transcripts")) == segments

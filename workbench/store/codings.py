@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.records import Change
-from workbench.store.schema import TextCoding
+from workbench.store.schema import TextCoding, utcnow
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,13 @@ class NewCoding:
 
 def add_codings(db: Database, codings: Iterable[NewCoding], chunk: int = 10_000) -> Change:
     """Insert many codings in one transaction (an import or a bulk action), audited as one entry."""
-    rows = [c.__dict__ for c in codings]
+    now = utcnow()
+    rows = [{**c.__dict__, "needs_review": False, "created_at": now} for c in codings]
+    table = TextCoding.__table__
     with db.transaction() as session:
+        connection = session.connection()
         for i in range(0, len(rows), chunk):
-            session.execute(insert(TextCoding), rows[i:i + chunk])
+            connection.execute(insert(table), rows[i:i + chunk])
         audit.record(session, "add codings", "text_codings", None, after={"count": len(rows)})
     return Change(f"Added {len(rows)} codings", created={"text_codings": ()})
 

@@ -98,3 +98,32 @@ class NewMedia:
     width: Optional[int] = None
     height: Optional[int] = None
     linked: bool = False
+
+
+@dataclass(frozen=True)
+class NewWord:
+    start_ms: int
+    end_ms: int
+    text: str
+    probability: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class NewSegment:
+    start_ms: int
+    end_ms: int
+    text: str
+    speaker: Optional[str] = None
+    confidence: Optional[float] = None
+    words: tuple[NewWord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How a transcript was made: engine, model, settings and engine version (empty when typed)."""
+
+    engine: Optional[str] = None
+    model: Optional[str] = None
+    engine_version: Optional[str] = None
+    language: Optional[str] = None
+    settings: dict[str, Any] = field(default_factory=dict)
