@@ -1,0 +1,59 @@
+"""Start the graphical application: ``run_app(project_folder=None, db_url=None, media_root=None)``."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtWidgets import QApplication
+
+from workbench import recent
+from workbench.ui.excepthook import install_excepthook
+from workbench.ui.main_window import MainWindow
+from workbench.ui.settings import APP_NAME, organisation
+
+LOG_FILE = "workbench.log"
+
+
+def _setup_logging() -> None:
+    """Log to ``<config dir>/workbench.log`` unless logging is configured already."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    folder = recent.config_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / LOG_FILE, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def application(argv: Optional[list[str]] = None) -> QApplication:
+    """The QApplication (created once), named for QSettings."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(organisation())
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def run_app(project_folder: Optional[Path] = None, db_url: Optional[str] = None,
+            media_root: Optional[Path] = None) -> int:
+    """Show the main window (opening a project folder or database URL if given) until it closes."""
+    _setup_logging()
+    app = application()
+    window = MainWindow()
+    restore_hook = install_excepthook(window.show_error)
+    try:
+        if project_folder is not None:
+            window.open_project_folder(Path(project_folder))
+        elif db_url is not None:
+            window.open_project_url(db_url, media_root)
+        window.show()
+        return app.exec()
+    finally:
+        restore_hook()

@@ -1,0 +1,257 @@
+"""The main window: menus, the participants and codebook docks, the workspace tabs, running tasks.
+
+Messages to the user go through :meth:`MainWindow.show_error`, :meth:`show_info` and
+:meth:`show_status`, and file pickers and dialogs through ``ask_*`` / :meth:`exec_dialog`, so
+tests can replace them instead of meeting a modal dialog.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget,
+                               QWidget)
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+from workbench.store.records import Change
+from workbench.ui import project_ops
+from workbench.ui.actions import Handlers, build_menus
+from workbench.ui.codebook_model import CodebookModel
+from workbench.ui.excepthook import short_message
+from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
+from workbench.ui.panels import CodebookPanel, ParticipantsPanel
+from workbench.ui.participants_model import ParticipantsModel
+from workbench.ui.project_dialog import NewProjectDialog
+from workbench.ui.runner import Task, TaskRunner
+from workbench.ui.settings import app_settings
+from workbench.ui.task_panel import TaskPanel
+from workbench.ui.welcome import WelcomePage
+
+log = logging.getLogger(__name__)
+STATUS_MS = 10_000
+
+
+class MainWindow(QMainWindow):
+    """The application shell around an optional open :class:`Project`."""
+
+    project_changed = Signal(object)  # Project or None
+    changed = Signal(object)  # every Change applied through apply_change
+
+    def __init__(self, project: Optional[Project] = None, runner: Optional[TaskRunner] = None,
+                 settings: Optional[QSettings] = None, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.project: Optional[Project] = None
+        self.settings = settings or app_settings()
+        self.runner = runner or TaskRunner(self)
+        self.runner.error.connect(self.show_error)
+        self.runner.task_finished.connect(self._task_finished)
+
+        self.menu_actions = build_menus(self, Handlers(
+            new_project=self.new_project, open_project=self.open_project_dialog,
+            open_folder=self.open_project_folder, import_media=self.import_media,
+            import_folder=self.import_media_folder, close_project=self.close_project, quit=self.close))
+
+        self.workspace = QTabWidget()
+        self.workspace.setObjectName("Workspace")
+        self.workspace.setTabsClosable(True)
+        self.workspace.setDocumentMode(True)
+        self.workspace.tabCloseRequested.connect(self._close_tab)
+        self.welcome = WelcomePage([self.menu_actions.new_project, self.menu_actions.open_project],
+                                   [self.menu_actions.import_media, self.menu_actions.import_folder])
+        self.workspace.addTab(self.welcome, "Welcome")
+        self.workspace.tabBar().setTabButton(0, self.workspace.tabBar().ButtonPosition.RightSide, None)
+        self.setCentralWidget(self.workspace)
+
+        self.participants_model = ParticipantsModel(parent=self)
+        self.participants = ParticipantsPanel(self.participants_model)
+        self.participants_dock = self._dock("Participants", self.participants,
+                                            Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.codebook_model = CodebookModel(parent=self)
+        self.codebook = CodebookPanel(self.codebook_model)
+        self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.tasks = TaskPanel(self.runner)
+        self.statusBar().addPermanentWidget(self.tasks)
+        self.resize(1200, 760)
+        self._restore_layout()
+        self.set_project(project)
+
+    # --- messages and pickers (tests replace these) ------------------------------------------
+
+    def show_error(self, text: str) -> None:
+        """Tell the user something went wrong (one short message, no traceback)."""
+        self.statusBar().showMessage(text, STATUS_MS)
+        QMessageBox.warning(self, "workbench", text)
+
+    def show_info(self, text: str) -> None:
+        QMessageBox.information(self, "workbench", text)
+
+    def show_status(self, text: str, timeout_ms: int = STATUS_MS) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def exec_dialog(self, dialog: QDialog) -> int:
+        return dialog.exec()
+
+    def ask_open_files(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self, "Media files to import", self._last_folder())
+        return [Path(n) for n in names]
+
+    def ask_folder(self, title: str) -> Optional[Path]:
+        folder = QFileDialog.getExistingDirectory(self, title, self._last_folder())
+        return Path(folder) if folder else None
+
+    def _last_folder(self) -> str:
+        return str(self.settings.value("last_folder", str(Path.home())))
+
+    def guarded(self, fn: Callable[[], object]) -> object:
+        """Run ``fn`` on the GUI thread; a failure becomes a message, never a crash."""
+        try:
+            return fn()
+        except WorkbenchError as exc:
+            self.show_error(str(exc))
+        except Exception as exc:  # noqa: BLE001 - the window must survive any bug
+            log.exception("Action failed")
+            self.show_error(short_message(exc))
+        return None
+
+    # --- project ---------------------------------------------------------------------------
+
+    def set_project(self, project: Optional[Project]) -> None:
+        """Show ``project`` (or none); the previous one is not closed here."""
+        self.project = project
+        db = project.db if project else None
+        self.participants_model.set_loader(project_ops.participants_loader(project) if project else None)
+        self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
+        self.menu_actions.set_project_open(project is not None)
+        self.welcome.show_project(project.name if project else None)
+        self.setWindowTitle(project_ops.window_title(project))
+        self.project_changed.emit(project)
+        if project is not None and project.migrated_from is not None:
+            self.show_info(project_ops.migration_note(project))
+
+    def new_project(self) -> None:
+        dialog = NewProjectDialog(project_ops.default_location(self.settings), self)
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        folder = dialog.folder()
+        self.settings.setValue("project_location", str(folder.parent))
+        self._switch(lambda: Project.create(folder, name=dialog.name.text().strip()))
+
+    def open_project_dialog(self) -> None:
+        folder = self.ask_folder("Open project folder")
+        if folder is not None:
+            self.open_project_folder(folder)
+
+    def open_project_folder(self, folder: Path) -> None:
+        self.settings.setValue("last_folder", str(Path(folder).parent))
+        self._switch(lambda: Project.open(Path(folder)))
+
+    def open_project_url(self, url: str, media_root: Optional[Path] = None) -> None:
+        self._switch(lambda: Project.connect(url, media_root))
+
+    def _switch(self, make: Callable[[], Project]) -> None:
+        project = self.guarded(make)
+        if project is not None:
+            self.close_project()
+            self.set_project(project)
+            self.show_status(f"Opened {project.name}")
+
+    def close_project(self) -> None:
+        """Stop running tasks, close the project and show the welcome page."""
+        if self.project is None:
+            return
+        if not self.runner.shutdown():
+            log.warning("Tasks still running while closing %s", self.project.name)
+        project = self.project
+        self.set_project(None)
+        self.guarded(project.close)
+
+    # --- media import ----------------------------------------------------------------------
+
+    def import_media(self, paths: Optional[list[Path]] = None) -> Optional[Task]:
+        """Ask which files and for whom, then import them on a worker thread."""
+        if self.project is None:
+            return None
+        if paths is None:
+            paths = self.ask_open_files()
+            if not paths:
+                return None
+        self.settings.setValue("last_folder", str(Path(paths[0]).parent))
+        choices = self.guarded(lambda: project_ops.import_choices(self.project.db))
+        if choices is None:
+            return None
+        dialog = ImportMediaDialog(choices[0], choices[1], paths, self)
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return self.start_import(dialog.request())
+
+    def import_media_folder(self) -> Optional[Task]:
+        if self.project is None:
+            return None
+        folder = self.ask_folder("Folder of media files to import")
+        return self.import_media([folder]) if folder is not None else None
+
+    def start_import(self, request: ImportRequest) -> Optional[Task]:
+        if self.project is None:
+            return None
+        label = f"Importing for {request.pseudonym}"
+        return self.runner.run(label, project_ops.import_task, self.project, request,
+                               on_done=self.apply_change)
+
+    def apply_change(self, change: Change) -> None:
+        """Refresh the views a change touches and say what happened in the status bar."""
+        self.participants_model.on_change(change)
+        self.codebook_model.on_change(change)
+        self.show_status(change.description)
+        self.changed.emit(change)
+
+    def _task_finished(self, task: Task) -> None:
+        if task.state == "cancelled":
+            self.show_status(f"Cancelled: {task.label}")
+
+    # --- workspace -------------------------------------------------------------------------
+
+    def add_workspace_tab(self, widget: QWidget, title: str) -> int:
+        """Add ``widget`` as a closable workspace tab and show it; returns its index."""
+        index = self.workspace.addTab(widget, title)
+        self.workspace.setCurrentIndex(index)
+        return index
+
+    def _close_tab(self, index: int) -> None:
+        widget = self.workspace.widget(index)
+        if widget is not self.welcome:
+            self.workspace.removeTab(index)
+            widget.deleteLater()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title}Dock")  # saveState() finds docks by object name
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.menu_actions.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.settings.value("window/geometry"), self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
+        self.close_project()
+        self.runner.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,100 @@
+"""The dock contents: the participants tree and the codebook tree (views over the item models)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
+
+from workbench.store.records import MediaRecord
+from workbench.ui.codebook_model import CodebookModel
+from workbench.ui.participants_model import KEY_ROLE, ParticipantsModel
+
+
+def _tree() -> QTreeView:
+    tree = QTreeView()
+    tree.setUniformRowHeights(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return tree
+
+
+class ParticipantsPanel(QWidget):
+    """Participant → timepoint → media; keeps rows expanded across refreshes."""
+
+    media_activated = Signal(object)  # MediaRecord, on double-click / Enter
+
+    def __init__(self, model: ParticipantsModel, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.model = model
+        self.tree = _tree()
+        self.tree.setModel(model)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        self._expanded: set = set()
+        self._seen: set = set()
+        model.rowsAboutToBeRemoved.connect(self._remember)
+        model.rowsInserted.connect(self._restore)
+        self.tree.activated.connect(self._activated)
+
+    def _remember(self, parent: QModelIndex, *_args) -> None:
+        """Before the model drops its rows: which rows exist and which are expanded."""
+        if parent.isValid():
+            return
+        self._expanded, self._seen = set(), set()
+        stack = [QModelIndex()]
+        while stack:
+            parent = stack.pop()
+            for row in range(self.model.rowCount(parent)):
+                index = self.model.index(row, 0, parent)
+                self._seen.add(index.data(KEY_ROLE))
+                if self.tree.isExpanded(index):
+                    self._expanded.add(index.data(KEY_ROLE))
+                stack.append(index)
+
+    def _restore(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self._expand(self.model.index(row, 0))
+
+    def _expand(self, index: QModelIndex) -> None:
+        """New rows open fully; rows seen before keep their expanded state."""
+        key = index.data(KEY_ROLE)
+        if key in self._expanded or key not in self._seen:
+            self.tree.expand(index)
+        for row in range(self.model.rowCount(index)):
+            self._expand(self.model.index(row, 0, index))
+
+    def _activated(self, index: QModelIndex) -> None:
+        record = self.model.record_at(index)
+        if isinstance(record, MediaRecord):
+            self.media_activated.emit(record)
+
+    def selected_record(self) -> object:
+        return self.model.record_at(self.tree.currentIndex())
+
+
+class CodebookPanel(QWidget):
+    """The project's codebooks as trees (colour swatch, definition as tooltip)."""
+
+    def __init__(self, model: CodebookModel, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.model = model
+        self.tree = _tree()
+        self.tree.setModel(model)
+        self.tree.setHeaderHidden(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        model.rowsInserted.connect(self._expand_books)
+
+    def _expand_books(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self.tree.expand(self.model.index(row, 0))

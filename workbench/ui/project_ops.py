@@ -1,0 +1,64 @@
+"""What the window asks of the core, as plain functions: loaders, the import task, wording."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import QSettings
+
+from workbench import media_import
+from workbench.coding.codebook import Codebook
+from workbench.project import Project
+from workbench.store import codebooks, participants, people
+from workbench.store.engine import Database
+from workbench.store.records import Change, ParticipantRecord
+from workbench.tasks import CancelFn, ProgressFn
+from workbench.ui.import_dialog import ImportRequest
+
+APP_TITLE = "workbench"
+
+
+def window_title(project: Optional[Project]) -> str:
+    if project is None:
+        return APP_TITLE
+    coder = project.coder
+    return f"{project.name} — {coder.name} ({coder.role}) — {APP_TITLE}"
+
+
+def migration_note(project: Project) -> str:
+    where = (project.folder / "backups") if project.folder else "the backups folder"
+    return (f"{project.name} was made by an older version of the workbench (schema {project.migrated_from}) "
+            f"and has been updated. A copy of the project as it was is in {where}.")
+
+
+def default_location(settings: QSettings) -> Path:
+    """Where a new project goes: the last place used, else ./projects, else the home folder."""
+    remembered = settings.value("project_location")
+    if remembered and Path(str(remembered)).is_dir():
+        return Path(str(remembered))
+    projects = Path.cwd() / "projects"
+    return projects if projects.is_dir() else Path.home()
+
+
+def participants_loader(project: Project) -> Callable[[], list[ParticipantRecord]]:
+    """Reads the participants tree; masked attributes (e.g. trial arm) only for the lead."""
+    db, lead = project.db, project.coder.role == "lead"
+    return lambda: participants.list_participants(db, include_masked=lead)
+
+
+def codebooks_loader(db: Database) -> Callable[[], list[Codebook]]:
+    return lambda: [codebooks.load_codebook(db, name) for name in codebooks.codebook_names(db)]
+
+
+def import_choices(db: Database) -> tuple[list[str], list[str]]:
+    """Existing pseudonyms and timepoint names for the import dialog's combos."""
+    pseudonyms = [p.pseudonym for p in participants.list_participants(db, include_masked=False)]
+    return pseudonyms, [t.name for t in people.list_timepoints(db)]
+
+
+def import_task(project: Project, request: ImportRequest, progress: Optional[ProgressFn] = None,
+                cancelled: Optional[CancelFn] = None) -> Change:
+    """The import as a task function for the runner (runs on a worker thread)."""
+    return media_import.import_media(project, list(request.files), request.pseudonym,
+                                     timepoint=request.timepoint, task=request.task, link=request.link,
+                                     progress=progress, cancelled=cancelled)

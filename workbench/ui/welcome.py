@@ -1,0 +1,55 @@
+"""The workspace's first page: what the user can do next."""
+from __future__ import annotations
+
+from html import escape
+from typing import Optional, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+
+_NO_PROJECT = ("<h2>Welcome to the workbench</h2>"
+               "<p>Everything stays on this computer: recordings, transcripts and codes.</p>"
+               "<p>Start by creating a project folder, or open one you or your team already have.</p>")
+_PROJECT = ("<h2>{name}</h2>"
+            "<p>Next steps:</p><ol>"
+            "<li>Import interview recordings or play-task videos for a participant "
+            "(they appear under <i>Participants</i>, by timepoint).</li>"
+            "<li>Open a recording to transcribe it or to code behaviour.</li>"
+            "<li>Code transcripts against the codebook on the right.</li></ol>")
+
+
+class WelcomePage(QWidget):
+    """Shows a short guide and buttons for the given actions (no project / project open)."""
+
+    def __init__(self, start_actions: Sequence[QAction], project_actions: Sequence[QAction],
+                 parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setMaximumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._start = [self._button(a) for a in start_actions]
+        self._project = [self._button(a) for a in project_actions]
+        for button in self._start + self._project:
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.show_project(None)
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMinimumWidth(220)
+        return button
+
+    def show_project(self, name: Optional[str]) -> None:
+        """The guide for no project (``None``) or for the open project ``name``."""
+        self.text.setText(_NO_PROJECT if name is None else _PROJECT.format(name=escape(name)))
+        for button in self._start:
+            button.setVisible(name is None)
+        for button in self._project:
+            button.setVisible(name is not None)
