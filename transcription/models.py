@@ -81,6 +81,8 @@ def resolve_model(
             return candidate.resolve()
         if candidate.exists():
             raise ModelMissingError(f"'{text}' is not a CTranslate2 Whisper model folder (needs model.bin and config.json)")
+        if os.sep in text or (os.altsep and os.altsep in text) or text.startswith(("~", ".")):
+            raise ModelMissingError(f"Model folder not found: {text}")
         known = "; ".join(f"{name} ({spec.install_hint})" for name, spec in BUNDLED.items())
         raise ModelMissingError(f"Unknown Whisper model '{text}': use {known}, or a CTranslate2 model folder")
     spec = BUNDLED[text]
