@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
 
         self.tasks = TaskPanel(self.runner)
         self.statusBar().addPermanentWidget(self.tasks)
-        self.resize(1200, 760)
+        self.resize(1280, 800)
+        self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)
         self._restore_layout()
         self.set_project(project)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
 
 from workbench.store.records import MediaRecord
@@ -14,6 +14,7 @@ from workbench.ui.participants_model import KEY_ROLE, ParticipantsModel
 def _tree() -> QTreeView:
     tree = QTreeView()
     tree.setUniformRowHeights(True)
+    tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     return tree
@@ -97,4 +98,4 @@ class CodebookPanel(QWidget):
     def _expand_books(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
             for row in range(first, last + 1):
-                self.tree.expand(self.model.index(row, 0))
+                self.tree.expandRecursively(self.model.index(row, 0))

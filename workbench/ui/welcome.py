@@ -28,7 +28,7 @@ class WelcomePage(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setMaximumWidth(560)
+        self.text.setFixedWidth(520)  # a fixed width lets the wrapped text take its full height
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
