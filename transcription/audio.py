@@ -119,11 +119,26 @@ def _decode_frames(container, stream, start_s: Fraction):
             if t0 + duration <= start_s:
                 continue
             if first_t is None:
+                frame, t0 = _trim_front(frame, t0, start_s)
                 first_t = t0
             chunks.extend(_to_array(out) for out in resampler.resample(frame))
     if first_t is not None:
         chunks.extend(_to_array(out) for out in resampler.resample(None))
     return [c for c in chunks if c.size], first_t, last_error, decoded_any
+
+
+def _trim_front(frame, t0: Fraction, start_s: Fraction):
+    """Cut the samples before ``start_s`` off ``frame`` at its own rate (exact seeks)."""
+    rate = frame.sample_rate
+    skip = int((start_s - t0) * rate) if rate and start_s > t0 else 0
+    if skip <= 0 or skip >= frame.samples:
+        return frame, t0
+    data = frame.to_ndarray()
+    channels = len(frame.layout.channels)
+    data = data[:, skip:] if frame.format.is_planar else data[:, skip * channels :]
+    trimmed = av.AudioFrame.from_ndarray(np.ascontiguousarray(data), format=frame.format.name, layout=frame.layout.name)
+    trimmed.sample_rate = rate
+    return trimmed, t0 + Fraction(skip, rate)
 
 
 def _to_array(frame) -> np.ndarray:
