@@ -5,6 +5,7 @@ Errors exit non-zero with one clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -14,6 +15,11 @@ from workbench.errors import WorkbenchError
 from workbench.tasks import Cancelled
 
 log = logging.getLogger("workbench")
+
+
+# Modules that add sub-commands: each has ``register(commands)`` adding parsers whose defaults set
+# ``handler=fn(args) -> int``. Add a line here for a new family of commands.
+COMMAND_MODULES: list[str] = []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,10 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     media.add_argument("--timepoint", metavar="T", help="e.g. baseline, '3 months'")
     media.add_argument("--task", metavar="TASK", help="e.g. interview, 'free play'")
     media.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
+
+    new.set_defaults(handler=_cmd_new)
+    demo.set_defaults(handler=_cmd_demo)
+    media.set_defaults(handler=_cmd_import_media)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
     return parser
 
 
-def _open_project(args, folder: Optional[Path]):
+def open_project(args, folder: Optional[Path]):
+    """The project a command names: a folder, or a server project with ``--db``."""
     from workbench.project import Project
     if args.db:
         return Project.connect(args.db, media_root=args.media_root)
@@ -80,7 +93,7 @@ def _cmd_import_media(args) -> int:
     if args.db and folder is not None:
         files.insert(0, folder)  # with --db there is no project folder argument
         folder = None
-    project = _open_project(args, folder)
+    project = open_project(args, folder)
     try:
         change = import_media(project, files, args.participant, timepoint=args.timepoint, task=args.task,
                               link=args.link, progress=ProgressLine("import"))
@@ -98,10 +111,10 @@ def _cmd_open(args, folder: Optional[Path]) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    handlers = {"new": _cmd_new, "demo": _cmd_demo, "import-media": _cmd_import_media}
     try:
-        if args.command in handlers:
-            return handlers[args.command](args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(args)
         return _cmd_open(args, getattr(args, "project", None))
     except WorkbenchError as exc:
         print(f"workbench: error: {exc}", file=sys.stderr)

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Optional, TextIO
 
 
 class ProgressLine:
     """A ``progress(fraction, message)`` callback drawing on stderr (plain lines when not a TTY)."""
 
-    def __init__(self, label: str = "", stream: TextIO = sys.stderr, width: int = 28, min_interval: float = 0.1):
-        self.label, self.stream, self.width, self.min_interval = label, stream, width, min_interval
+    def __init__(self, label: str = "", stream: Optional[TextIO] = None, width: int = 28,
+                 min_interval: float = 0.1):
+        self.label, self.width, self.min_interval = label, width, min_interval
+        self.stream = stream or sys.stderr
         self.started = time.monotonic()
         self._last = 0.0
-        self._tty = stream.isatty()
+        self._tty = self.stream.isatty()
 
     def __call__(self, fraction: float, message: str = "") -> None:
         now = time.monotonic()
