@@ -75,7 +75,9 @@ def _fill(project: Project, state: TaskState) -> None:
     for pseudonym, site, arm in PARTICIPANTS:
         participants.add_participant(db, pseudonym, site=site, attributes={"trial arm": arm},
                                      masked=frozenset({"trial arm"}))
-    codebooks.add_codebook(db, read_qdc(CODEBOOK))
+    codebook = read_qdc(CODEBOOK)
+    codebook.name = "COS-P interviews"
+    codebooks.add_codebook(db, codebook)
     schemes.add_scheme(db, load_scheme(SCHEME), origin="codebooks/play_task_scheme.yaml")
     for i, (pseudonym, timepoint, task, name) in enumerate(MEDIA):
         step = state.sub(0.1 + 0.9 * i / len(MEDIA), 0.1 + 0.9 * (i + 1) / len(MEDIA))
