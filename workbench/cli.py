@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     media.add_argument("--task", metavar="TASK", help="e.g. interview, 'free play'")
     media.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
 
+    relink = commands.add_parser("relink-media", help="find moved media files by their SHA-256")
+    relink.add_argument("project", type=Path, nargs="?", help="project folder (omit with --db)")
+    relink.add_argument("search", type=Path, help="folder to search (recursively)")
+
+    relink.set_defaults(handler=_cmd_relink)
     new.set_defaults(handler=_cmd_new)
     demo.set_defaults(handler=_cmd_demo)
     media.set_defaults(handler=_cmd_import_media)
@@ -100,6 +105,17 @@ def _cmd_import_media(args) -> int:
     finally:
         project.close()
     print(change.description)
+    return 0
+
+
+def _cmd_relink(args) -> int:
+    from workbench.console import ProgressLine
+    from workbench.media_import import relink_media
+    project = open_project(args, args.project)
+    try:
+        print(relink_media(project, args.search, progress=ProgressLine("relink")).description)
+    finally:
+        project.close()
     return 0
 
 

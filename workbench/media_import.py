@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from workbench.errors import WorkbenchError
-from workbench.media.hashing import sha256_file
+from workbench.media.hashing import find_by_hash, sha256_file
 from workbench.media.probe import MediaInfo, probe, verify_decodable
 from workbench.project import Project
 from workbench.store import participants
@@ -123,3 +123,30 @@ def _new_media(project: Project, stored: Path, original: str, info: MediaInfo, d
         container=info.container, streams=_stream_dicts(info),
         variable_frame_rate=info.variable_frame_rate, frame_rate=info.frame_rate,
         frame_count=info.frame_count, width=info.width, height=info.height, linked=linked)
+
+
+def missing_media(project: Project) -> list:
+    """Media items whose file is not where the project expects it."""
+    return [m for m in participants.list_media(project.db) if not project.media_path(m).is_file()]
+
+
+def relink_media(project: Project, search_folder: Path, progress: Optional[ProgressFn] = None,
+                 cancelled: Optional[CancelFn] = None) -> Change:
+    """Find each missing media file under ``search_folder`` by size and SHA-256 and store its new path.
+
+    Files found are relinked in one transaction; the change says how many were still not found.
+    """
+    state = TaskState(progress, cancelled)
+    missing = missing_media(project)
+    found: dict[int, str] = {}
+    for i, media in enumerate(missing):
+        step = state.sub(i / max(1, len(missing)), (i + 1) / max(1, len(missing)))
+        step.report(0, f"Looking for {media.original_name}")
+        path = find_by_hash(search_folder, media.sha256, size=media.size_bytes,
+                            progress=step.progress, cancelled=state.cancelled)
+        if path is not None:
+            found[media.id] = project.relative_media_path(path)
+    change = participants.relink_media(project.db, found)
+    state.report(1.0, change.description)
+    return Change(f"{change.description}; {len(missing) - len(found)} still missing",
+                  updated=change.updated)

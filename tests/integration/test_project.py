@@ -116,3 +116,25 @@ def test_moved_project_still_finds_its_media(project, shared_media, tmp_path):
     assert reopened.media_path(media).is_file()
     assert moved in reopened.media_path(media).parents
     reopened.close()
+
+
+def test_linked_media_moved_elsewhere_is_relinked_by_hash(project, shared_media, tmp_path):
+    from workbench.media_import import missing_media, relink_media
+    outside = tmp_path / "recordings"
+    outside.mkdir()
+    original = outside / "visit.wav"
+    shutil.copy(shared_media / "speech" / "pocketsphinx_librivox_sns_0870.wav", original)
+    import_media(project, [original], "P03", link=True)
+    (media,) = participants.list_media(project.db)
+    assert media.linked and project.media_path(media) == original.resolve()
+
+    archive = tmp_path / "archive" / "2026" / "renamed visit.wav"
+    archive.parent.mkdir(parents=True)
+    (tmp_path / "archive" / "decoy.wav").write_bytes(b"\0" * original.stat().st_size)  # same size, other hash
+    shutil.move(original, archive)
+    assert [m.id for m in missing_media(project)] == [media.id]
+    change = relink_media(project, tmp_path / "archive")
+    assert change.updated["media"] == (media.id,)
+    assert missing_media(project) == []
+    (relinked,) = participants.list_media(project.db)
+    assert project.media_path(relinked) == archive.resolve()

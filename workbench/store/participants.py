@@ -131,13 +131,14 @@ def list_media(db: Database) -> list[MediaRecord]:
         return [media_record(m) for m in rows]
 
 
-def relink_media(db: Database, media_id: int, new_path: str) -> Change:
+def relink_media(db: Database, new_paths: dict[int, str]) -> Change:
+    """Store new paths for media items found elsewhere (media id -> path relative to the media root)."""
     with db.transaction() as session:
-        row = session.get(Media, media_id)
-        if row is None:
-            raise WorkbenchError(f"No media item {media_id}.")
-        before = row.path
-        row.path = new_path
-        audit.record(session, "relink media", "media", media_id, before={"path": before},
-                     after={"path": new_path})
-        return Change(f"Relinked {row.original_name}", updated={"media": (media_id,)})
+        for media_id, new_path in new_paths.items():
+            row = session.get(Media, media_id)
+            if row is None:
+                raise WorkbenchError(f"No media item {media_id}.")
+            audit.record(session, "relink media", "media", media_id, before={"path": row.path},
+                         after={"path": new_path})
+            row.path = new_path
+        return Change(f"Relinked {len(new_paths)} media file(s)", updated={"media": tuple(new_paths)})
