@@ -198,6 +198,14 @@ def read_qdc(path: str | os.PathLike[str]) -> Codebook:
     return codebook_from_tree(parse_xml_file(path), name=path.stem, source=path.name)
 
 
+def code_from_element(element: etree._Element, source: str, seen: dict[str, int]) -> Code:
+    """A `Code` (with its children) from a `<Code>` element in any REFI-QDA namespace.
+
+    `seen` maps normalised GUIDs to source lines across one document, so duplicates are refused.
+    """
+    return _read_code(element, source, seen)
+
+
 # --- validation ---------------------------------------------------------------------------------
 
 
@@ -218,17 +226,17 @@ def validate_qdc(path: str | os.PathLike[str]) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _q(name: str) -> str:
-    return f"{{{NAMESPACE}}}{name}"
+def _q(name: str, namespace: str = NAMESPACE) -> str:
+    return f"{{{namespace}}}{name}"
 
 
-def _code_element(parent: etree._Element, code: Code) -> None:
+def _code_element(parent: etree._Element, code: Code, namespace: str = NAMESPACE) -> None:
     colour = normalise_colour(code.colour)
     if colour is None:
         raise WorkbenchError(f"Code '{code.name}' has colour {code.colour!r}, expected #RRGGBB")
     element = etree.SubElement(
         parent,
-        _q("Code"),
+        _q("Code", namespace),
         guid=code.guid,
         name=code.name,
         isCodable="true" if code.codable else "false",
@@ -236,9 +244,14 @@ def _code_element(parent: etree._Element, code: Code) -> None:
     )
     description = compose_description(code.definition, code.inclusion, code.exclusion, code.example)
     if description:
-        etree.SubElement(element, _q("Description")).text = description
+        etree.SubElement(element, _q("Description", namespace)).text = description
     for child in code.children:
-        _code_element(element, child)
+        _code_element(element, child, namespace)
+
+
+def add_code_element(parent: etree._Element, code: Code, namespace: str = NAMESPACE) -> None:
+    """Append `code` (and its children) as a `<Code>` element in `namespace` (e.g. the project one)."""
+    _code_element(parent, code, namespace)
 
 
 def codebook_to_xml(codebook: Codebook) -> bytes:
