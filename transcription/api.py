@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import os
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable, Generator, Iterator, Sequence
 
 import numpy as np
@@ -56,7 +57,7 @@ def transcribe_from(
         channels = decode_audio(source, per_channel=True, start_ms=start_ms)
         if channels.shape[0] < 2:
             raise TranscriptionError(
-                f"Speakers by channel need one microphone per channel; {os.fspath(source)!s} has only one channel"
+                f"Speakers by channel need one microphone per channel; {Path(source).name} has only one channel"
             )
         samples: np.ndarray = channels
     else:
@@ -64,7 +65,7 @@ def transcribe_from(
     if cancelled is not None and cancelled():
         return False
     total_ms = start_ms + samples.shape[-1] * 1000 // SAMPLE_RATE
-    _report(progress, start_ms / total_ms if total_ms else 0.0, "Loading the speech model")
+    _report(progress, _fraction(start_ms, total_ms), "Loading the speech model")
     engine = get_engine(options)
     return (
         yield from transcribe_array(

@@ -118,7 +118,7 @@ def run_job(
         if progress is not None:
             progress(1.0, "Transcription finished")
         return
-    resume_ms = checkpoint.resume_ms
+    resume_ms, cutoffs = _resume_points(checkpoint.segments, options)
     with open(path, "r+b") as handle:
         handle.truncate(checkpoint.valid_bytes)
         handle.seek(checkpoint.valid_bytes)
@@ -129,14 +129,34 @@ def run_job(
             except StopIteration as stop:
                 finished = bool(stop.value)
                 break
-            if segment.end_ms <= resume_ms:
+            cutoff = cutoffs.get(segment.speaker, resume_ms)
+            if segment.end_ms <= cutoff:
                 continue  # already stored before the cut
-            if segment.start_ms < resume_ms:
-                segment = _trim_start(segment, resume_ms)
+            if segment.start_ms < cutoff:
+                segment = _trim_start(segment, cutoff)
             _write_line(handle, {"kind": "segment", "segment": segment.to_dict()})
             yield segment
         if finished:
             _write_line(handle, {"kind": "complete"})
+
+
+def _resume_points(stored: list[Segment], options: Options) -> tuple[int, dict[str | None, int]]:
+    """Where to start decoding again, and per speaker the time before which all is stored.
+
+    Mono: the end of the last stored segment. By channel, segments of different speakers
+    overlap and are stored in start order, so every channel's speech that starts before the
+    last stored start is stored; each channel resumes at the later of that start and the end
+    of its own last stored segment.
+    """
+    if not stored:
+        return 0, {}
+    if not options.channels:
+        return stored[-1].end_ms, {}
+    last_start = stored[-1].start_ms
+    cutoffs: dict[str | None, int] = {}
+    for segment in stored:
+        cutoffs[segment.speaker] = max(cutoffs.get(segment.speaker, last_start), segment.end_ms)
+    return last_start, cutoffs
 
 
 def _check_header(found: dict[str, Any], wanted: dict[str, Any], path: Path) -> None:

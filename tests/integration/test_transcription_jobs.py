@@ -109,3 +109,26 @@ def test_checkpoint_of_another_file_or_options_is_refused(sonnet, tmp_path, shar
     shutil.copy(shared_media / "speech" / "whisper_jfk.flac", copy)
     with pytest.raises(TranscriptionError, match="different recording"):
         list(run_job(copy, Options(), checkpoint))
+
+
+def test_two_mic_job_resumes_each_channel_where_it_stopped(shared_media, tmp_path):
+    source = shared_media / "speech" / "fasterwhisper_stereo_diarization.wav"
+    options = Options(channels=True)
+    whole = list(transcribe(source, options))
+    checkpoint = tmp_path / "stereo.jsonl"
+    first: list = []
+    for segment in run_job(source, options, checkpoint, cancelled=lambda: len(first) >= 1):
+        first.append(segment)
+    assert first == whole[:1]
+    resumed = list(run_job(source, options, checkpoint))
+    assert [(s.speaker, s.text) for s in resumed] == [(s.speaker, s.text) for s in whole]
+
+
+def test_resume_points_by_channel():
+    from transcription import Segment
+
+    stored = [Segment(0, 4000, "a", "Speaker 1"), Segment(500, 1500, "b", "Speaker 2"), Segment(2000, 2600, "c", "Speaker 2")]
+    assert jobs._resume_points(stored, Options(channels=True)) == (2000, {"Speaker 1": 4000, "Speaker 2": 2600})
+    assert jobs._resume_points(stored[:1], Options(channels=True)) == (0, {"Speaker 1": 4000})
+    assert jobs._resume_points(stored, Options()) == (2600, {})
+    assert jobs._resume_points([], Options()) == (0, {})

@@ -25,6 +25,8 @@ def resolve_device(device: str) -> str:
         return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
     if device not in ("cpu", "cuda"):
         raise TranscriptionError(f"Unknown device '{device}' (use auto, cpu or cuda)")
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise TranscriptionError("No CUDA device is available; use device 'auto' or 'cpu'")
     return device
 
 
@@ -83,7 +85,8 @@ class FasterWhisperEngine:
                     local_files_only=True,
                 )
             except (RuntimeError, ValueError, OSError) as exc:
-                raise ModelMissingError(f"Could not load the Whisper model in {model_path}: {exc}") from exc
+                reason = " ".join(str(exc).split())
+                raise ModelMissingError(f"Could not load the Whisper model in {model_path}: {reason}") from exc
         self.model = model
 
     def configured(self, options: Options) -> "FasterWhisperEngine":
@@ -117,7 +120,7 @@ class FasterWhisperEngine:
                 if segment is not None:
                     yield segment
         except (RuntimeError, ValueError) as exc:
-            raise TranscriptionError(f"Transcription failed: {exc}") from exc
+            raise TranscriptionError(f"Transcription failed: {' '.join(str(exc).split())}") from exc
 
 
 def _ms(seconds: float, offset_ms: int) -> int:
