@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -149,6 +150,8 @@ class Transcript(Base):
     engine_version: Mapped[Optional[str]] = mapped_column(String(50))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    codings_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    lemmas_version: Mapped[Optional[int]] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     segments: Mapped[list["Segment"]] = relationship(
@@ -243,6 +246,35 @@ class Memo(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TextLemma(Base):
+    """One word of a transcript's text with its spaCy lemma (computed once per transcript version)."""
+
+    __tablename__ = "text_lemmas"
+    __table_args__ = (
+        Index("ix_text_lemmas_lemma", "lemma", "transcript_id"),
+        Index("ix_text_lemmas_transcript", "transcript_id", "token_index"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    token_index: Mapped[int] = mapped_column(Integer)
+    lemma: Mapped[str] = mapped_column(String(100))
+    start_pos: Mapped[int] = mapped_column(Integer)
+    end_pos: Mapped[int] = mapped_column(Integer)
+
+
+class FrameworkSummary(Base):
+    """The researcher's summary of one framework-matrix cell (participant x code)."""
+
+    __tablename__ = "framework_summaries"
+    __table_args__ = (UniqueConstraint("participant_id", "code_id", name="uq_framework_summaries_cell"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    coder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
