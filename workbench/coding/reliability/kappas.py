@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import code_ratings, two_raters, weight_matrix
+from ._data import category_scores, code_ratings, two_raters, weight_matrix
 from .results import ReliabilityResult, t_interval, undefined
 
 ANALYTIC = "analytic: Fleiss-Cohen-Everitt (1969) large-sample variance, t interval with n-1 df"
@@ -23,21 +23,47 @@ ANALYTIC = "analytic: Fleiss-Cohen-Everitt (1969) large-sample variance, t inter
 class _Pair:
     def __init__(self, a: Any, b: Any, categories: Sequence[Any] | None, weights: str | None):
         coded = code_ratings(two_raters(a, b), categories)
-        self.categories = coded.categories
-        self.w, self.weights = weight_matrix(coded.scores(), weights)
         codes = coded.codes
         both = (codes >= 0).all(axis=1)
-        self.n_input = codes.shape[0]
-        self.n = int(both.sum())
         q = coded.q
         counts = np.zeros((q, q))
         np.add.at(counts, (codes[both, 0], codes[both, 1]), 1.0)
+        self._setup(counts, coded.categories, coded.scores(), weights, codes.shape[0])
+
+    @classmethod
+    def from_counts(
+        cls, counts: np.ndarray, categories: Sequence[Any], weights: str | None, names: tuple[str, str]
+    ) -> _Pair:
+        pair = cls.__new__(cls)
+        counts = np.asarray(counts, dtype=float)
+        if counts.ndim != 2 or counts.shape != (len(categories), len(categories)):
+            raise ValueError("the table must be square with one row and column per category")
+        if (counts < 0).any() or not np.isfinite(counts).all():
+            raise ValueError("the table must hold non-negative finite counts")
+        pair._setup(counts, tuple(categories), category_scores(categories), weights, None, names)
+        return pair
+
+    def _setup(
+        self,
+        counts: np.ndarray,
+        categories: tuple[Any, ...],
+        scores: np.ndarray,
+        weights: str | None,
+        n_input: int | None,
+        names: tuple[str, str] = ("rater 1", "rater 2"),
+    ) -> None:
+        self.categories = categories
+        self.w, self.weights = weight_matrix(scores, weights)
+        total = float(counts.sum())
+        self.n = int(round(total)) if n_input is not None or total == round(total) else total
+        self.n_input = self.n if n_input is None else n_input
         self.counts = counts
         labels = list(self.categories)
+        whole = np.allclose(counts, np.round(counts))
         self.table = pd.DataFrame(
-            counts.astype(int),
-            index=pd.Index(labels, name="rater 1"),
-            columns=pd.Index(labels, name="rater 2"),
+            counts.round().astype(int) if whole else counts,
+            index=pd.Index(labels, name=names[0]),
+            columns=pd.Index(labels, name=names[1]),
         )
         self.used = int(((counts.sum(axis=0) + counts.sum(axis=1)) > 0).sum())
 
@@ -115,6 +141,28 @@ def cohen_kappa(
     ``a`` and ``b`` are the two raters' values for the same units, in order.
     """
     pair = _Pair(a, b, categories, weights)
+    base = "Cohen's kappa" if pair.weights == "unweighted" else "Cohen's weighted kappa"
+    return pair.result(_name(base, pair.weights), "cohen")
+
+
+def cohen_kappa_from_table(
+    table: Any,
+    categories: Sequence[Any] | None = None,
+    weights: str | None = None,
+    names: tuple[str, str] = ("rater 1", "rater 2"),
+) -> ReliabilityResult:
+    """Cohen's (weighted) kappa from a ready contingency table (rows rater 1, columns rater 2).
+
+    ``table`` is a square array of (possibly fractional) counts, or a DataFrame
+    whose index gives the categories. Same formula, variance and interval as
+    :func:`cohen_kappa`; the interval treats every counted unit as independent.
+    """
+    if isinstance(table, pd.DataFrame):
+        categories = list(table.index) if categories is None else categories
+        table = table.to_numpy(dtype=float)
+    if categories is None:
+        categories = list(range(np.asarray(table).shape[0]))
+    pair = _Pair.from_counts(np.asarray(table, dtype=float), list(categories), weights, names)
     base = "Cohen's kappa" if pair.weights == "unweighted" else "Cohen's weighted kappa"
     return pair.result(_name(base, pair.weights), "cohen")
 
