@@ -1,0 +1,335 @@
+"""Reading REFI-QDA projects other tools wrote: `.qdpx` archives and bare `project.qde` files.
+
+Accept what is readable, report what is not: parts the workbench does not use (PDF and picture
+sources, links, graphs, sets of sources, whole-source codings) are listed in
+`QdaProject.warnings`; a text a bare `.qde` names but does not carry comes back as `text=None`
+with a warning. Anything malformed or unsafe (hostile zip, XML entities, a text that is not
+UTF-8, a selection outside its text, a coding of an unknown code) raises a one-line
+`WorkbenchError` and nothing is returned. Texts are read only from inside the archive, never
+from paths on this machine that a file names.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Optional
+
+from lxml import etree
+
+from workbench.coding.codebook import Codebook, CodeSet, normalise_guid
+from workbench.errors import WorkbenchError
+from workbench.exchange.qdpx_model import (
+    VARIABLE_TYPES, Case, Coding, MediaSource, Note, QdaProject, Selection, SyncPoint, TextSource,
+    Transcript, User, Variable, VariableValue,
+)
+from workbench.exchange.refi_qdc import code_from_element
+from workbench.exchange.safe_xml import parse_xml_bytes, parse_xml_file
+from workbench.exchange.safe_zip import SafeZip, ZipLimits
+
+TextLoader = Callable[[str, str], Optional[str]]  # (path attribute, what) -> text or None
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _kids(element, name: str) -> list:
+    return [child for child in element if _local(child) == name]
+
+
+def _first_text(element, name: str) -> Optional[str]:
+    found = _kids(element, name)
+    return "".join(found[0].itertext()) if found else None
+
+
+def _date(value: Optional[str]) -> Optional[datetime]:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _int(element, name: str, where: str, required: bool = True) -> Optional[int]:
+    value = element.get(name)
+    if value is None or not value.strip():
+        if required:
+            raise WorkbenchError(f"{where}: <{_local(element)}> has no {name}")
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise WorkbenchError(f"{where}: {name}={value!r} is not a whole number") from None
+
+
+def _note_refs(element) -> list[str]:
+    return [(ref.get("targetGUID") or "").strip() for ref in _kids(element, "NoteRef") if ref.get("targetGUID")]
+
+
+def decode_text(data: bytes, what: str) -> str:
+    """UTF-8 text (a leading byte-order mark dropped); anything else is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise WorkbenchError(
+            f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
+            "REFI-QDA texts must be UTF-8") from None
+
+
+class _Reader:
+    def __init__(self, source: str, load_text: TextLoader):
+        self.source = source
+        self.load_text = load_text
+        self.warnings: list[str] = []
+        self.skipped: dict[str, int] = {}
+
+    def where(self, element) -> str:
+        return f"{self.source}, line {element.sourceline}"
+
+    def skip(self, what: str, count: int = 1) -> None:
+        self.skipped[what] = self.skipped.get(what, 0) + count
+
+    # --- pieces ---------------------------------------------------------------------------------
+
+    def text_of(self, element, what: str) -> Optional[str]:
+        inline = _first_text(element, "PlainTextContent")
+        if inline is not None:
+            return inline
+        path = element.get("plainTextPath")
+        if path:
+            return self.load_text(path, what)
+        if element.get("richTextPath"):
+            self.warnings.append(f"{what} has only rich text (.docx); its text was not imported")
+        else:
+            self.warnings.append(f"{what} has no text")
+        return None
+
+    def codings(self, element, code_guids: set[str]) -> list[Coding]:
+        result = []
+        for coding in _kids(element, "Coding"):
+            refs = _kids(coding, "CodeRef")
+            target = (refs[0].get("targetGUID") or "").strip() if refs else ""
+            if normalise_guid(target) not in code_guids:
+                raise WorkbenchError(f"{self.where(coding)}: a coding refers to code {target or '(none)'}, "
+                                     "which is not in the codebook")
+            result.append(Coding(guid=(coding.get("guid") or "").strip(), code_guid=target,
+                                 creating_user=coding.get("creatingUser"),
+                                 created=_date(coding.get("creationDateTime")), note_guids=_note_refs(coding)))
+        return result
+
+    def selection(self, element, start: int, end: int, text: Optional[str], what: str,
+                  code_guids: set[str]) -> Selection:
+        if start > end:
+            start, end = end, start
+        if start < 0 or (text is not None and end > len(text)):
+            limit = len(text) if text is not None else 0
+            raise WorkbenchError(f"{self.where(element)}: a selection in {what} spans {start}-{end}, "
+                                 f"outside its text of {limit} characters")
+        return Selection(guid=(element.get("guid") or "").strip(), start=start, end=end,
+                         name=element.get("name") or "", creating_user=element.get("creatingUser"),
+                         created=_date(element.get("creationDateTime")),
+                         codings=self.codings(element, code_guids), note_guids=_note_refs(element))
+
+    def values(self, element, variables: dict[str, Variable]) -> dict[str, VariableValue]:
+        result: dict[str, VariableValue] = {}
+        for value in _kids(element, "VariableValue"):
+            refs = _kids(value, "VariableRef")
+            guid = (refs[0].get("targetGUID") or "").strip() if refs else ""
+            variable = variables.get(normalise_guid(guid))
+            for child in value:
+                kind = _local(child)
+                if kind == "VariableRef" or variable is None:
+                    continue
+                raw = "".join(child.itertext()).strip()
+                try:
+                    result[variable.guid] = (raw.lower() in ("true", "1") if kind == "BooleanValue"
+                                             else int(raw) if kind == "IntegerValue"
+                                             else float(raw) if kind == "FloatValue" else raw)
+                except ValueError:
+                    raise WorkbenchError(f"{self.where(child)}: {raw!r} is not a valid {kind}") from None
+        return result
+
+    def text_source(self, element, code_guids, variables) -> TextSource:
+        guid = (element.get("guid") or "").strip()
+        name = element.get("name") or guid
+        what = f"text source '{name}'"
+        text = self.text_of(element, what)
+        selections = [self.selection(sel, _int(sel, "startPosition", self.where(sel)),
+                                     _int(sel, "endPosition", self.where(sel)), text, what, code_guids)
+                      for sel in _kids(element, "PlainTextSelection")]
+        if _kids(element, "Coding"):
+            self.skip("codings of whole sources", len(_kids(element, "Coding")))
+        return TextSource(guid=guid, name=name, text=text, selections=selections,
+                          description=_first_text(element, "Description") or "",
+                          creating_user=element.get("creatingUser"), created=_date(element.get("creationDateTime")),
+                          note_guids=_note_refs(element), values=self.values(element, variables))
+
+    def transcript(self, element, code_guids) -> Transcript:
+        guid = (element.get("guid") or "").strip()
+        name = element.get("name") or guid
+        what = f"transcript '{name}'"
+        text = self.text_of(element, what)
+        points = [SyncPoint(guid=(p.get("guid") or "").strip(),
+                            position=_int(p, "position", self.where(p), required=False) or 0,
+                            time_ms=_int(p, "timeStamp", self.where(p), required=False))
+                  for p in _kids(element, "SyncPoint")]
+        by_guid = {normalise_guid(p.guid): p for p in points}
+        selections = []
+        for sel in _kids(element, "TranscriptSelection"):
+            ends = [by_guid.get(normalise_guid(sel.get(attr) or "")) for attr in ("fromSyncPoint", "toSyncPoint")]
+            if ends[0] is None or ends[1] is None:
+                raise WorkbenchError(f"{self.where(sel)}: a selection in {what} refers to a sync point "
+                                     "that is not in the transcript")
+            selections.append(self.selection(sel, ends[0].position, ends[1].position, text, what, code_guids))
+        return Transcript(guid=guid, name=name, text=text, sync_points=points, selections=selections,
+                          note_guids=_note_refs(element))
+
+    def media_source(self, element, kind: str, code_guids, variables) -> MediaSource:
+        for selection_kind in ("AudioSelection", "VideoSelection"):
+            if _kids(element, selection_kind):
+                self.skip("codings of time spans in media", len(_kids(element, selection_kind)))
+        return MediaSource(guid=(element.get("guid") or "").strip(), name=element.get("name") or "",
+                           kind=kind, path=element.get("path") or "",
+                           transcripts=[self.transcript(t, code_guids) for t in _kids(element, "Transcript")],
+                           description=_first_text(element, "Description") or "",
+                           creating_user=element.get("creatingUser"), created=_date(element.get("creationDateTime")),
+                           note_guids=_note_refs(element), values=self.values(element, variables))
+
+    # --- the whole project ----------------------------------------------------------------------
+
+    def project(self, tree, name: str) -> QdaProject:
+        root = tree.getroot()
+        if _local(root) != "Project":
+            raise WorkbenchError(f"{self.source} is not a REFI-QDA project (its root element is <{_local(root)}>)")
+        users = [User(guid=(u.get("guid") or "").strip(), name=u.get("name") or "")
+                 for users in _kids(root, "Users") for u in _kids(users, "User")]
+        seen: dict[str, int] = {}
+        codes, code_notes = [], {}
+        for book in _kids(root, "CodeBook"):
+            for codes_element in _kids(book, "Codes"):
+                codes.extend(code_from_element(c, self.source, seen) for c in _kids(codes_element, "Code"))
+                for element in codes_element.iter("{*}Code"):
+                    if _note_refs(element):
+                        code_notes[(element.get("guid") or "").strip()] = _note_refs(element)
+        code_guids = set(seen)
+        variables = {}
+        for group in _kids(root, "Variables"):
+            for v in _kids(group, "Variable"):
+                kind = v.get("typeOfVariable") or "Text"
+                variable = Variable(guid=(v.get("guid") or "").strip(), name=v.get("name") or "",
+                                    type=kind if kind in VARIABLE_TYPES else "Text",
+                                    description=_first_text(v, "Description") or "")
+                variables[normalise_guid(variable.guid)] = variable
+        sources, media = [], []
+        for group in _kids(root, "Sources"):
+            for element in group:
+                kind = _local(element)
+                if kind == "TextSource":
+                    sources.append(self.text_source(element, code_guids, variables))
+                elif kind in ("AudioSource", "VideoSource"):
+                    media.append(self.media_source(element, kind[:5].lower(), code_guids, variables))
+                elif kind:
+                    self.skip(f"{kind[:-6]} sources")
+        notes = []
+        for group in _kids(root, "Notes"):
+            for n in _kids(group, "Note"):
+                title = n.get("name") or ""
+                notes.append(Note(guid=(n.get("guid") or "").strip(), name=title,
+                                  text=self.text_of(n, f"note '{title}'") or "",
+                                  creating_user=n.get("creatingUser"), created=_date(n.get("creationDateTime"))))
+        cases = [Case(guid=(c.get("guid") or "").strip(), name=c.get("name") or "",
+                      values=self.values(c, variables),
+                      source_guids=[(r.get("targetGUID") or "").strip() for r in _kids(c, "SourceRef")],
+                      description=_first_text(c, "Description") or "")
+                 for group in _kids(root, "Cases") for c in _kids(group, "Case")]
+        sets = []
+        for group in _kids(root, "Sets"):
+            for s in _kids(group, "Set"):
+                members = [(m.get("targetGUID") or "").strip() for m in _kids(s, "MemberCode")]
+                if members:
+                    sets.append(CodeSet(guid=(s.get("guid") or "").strip(), name=s.get("name") or "",
+                                        description=_first_text(s, "Description") or "", member_guids=members))
+                if _kids(s, "MemberSource") or _kids(s, "MemberNote"):
+                    self.skip("sets of sources or notes")
+        for part in ("Links", "Graphs"):
+            for group in _kids(root, part):
+                self.skip(part.lower(), len(group))
+        self.warnings.extend(f"{count} {what} not imported" for what, count in self.skipped.items())
+        return QdaProject(
+            name=root.get("name") or name, origin=root.get("origin") or "",
+            codebook=Codebook(name=root.get("name") or name, codes=codes, origin=root.get("origin") or "",
+                              sets=sets),
+            users=users, sources=sources, media=media, notes=notes, variables=list(variables.values()),
+            cases=cases, code_notes=code_notes, note_guids=_note_refs(root),
+            description=_first_text(root, "Description") or "", creating_user=root.get("creatingUserGUID"),
+            created=_date(root.get("creationDateTime")), warnings=self.warnings)
+
+
+def _internal_name(path: str, what: str, source: str) -> Optional[str]:
+    """The archive file an `internal://` path (or a bare file name, as QualCoder writes) names;
+    None for a path outside the archive (`relative://`, `file://`, absolute)."""
+    if path.startswith("internal://"):
+        name = path[len("internal://"):]
+    elif "://" in path or path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+        return None
+    else:
+        name = path
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        raise WorkbenchError(f"{source}: {what} names an unsafe file {path!r}; refused")
+    return name
+
+
+def read_qdpx(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> QdaProject:
+    """A `.qdpx` archive as a `QdaProject`; unsafe or malformed archives raise `WorkbenchError`."""
+    path = Path(path)
+    with SafeZip(path, limits) as archive:
+        qde = archive.find("project.qde")
+        if qde is None:
+            raise WorkbenchError(f"{path.name} has no project.qde; it is not a REFI-QDA project archive")
+        tree = parse_xml_bytes(archive.read(qde), source=f"{path.name}/project.qde")
+
+        def load(text_path: str, what: str) -> Optional[str]:
+            name = _internal_name(text_path, what, path.name)
+            if name is None:
+                reader.warnings.append(f"{what} is outside the archive ({text_path}); its text was not read")
+                return None
+            entry = archive.find(f"sources/{name}")
+            if entry is None:
+                reader.warnings.append(f"{what}: sources/{name} is missing from {path.name}")
+                return None
+            return decode_text(archive.read(entry), f"{path.name}/{entry}")
+
+        reader = _Reader(f"{path.name}/project.qde", load)
+        return reader.project(tree, path.stem)
+
+
+def read_qde(path: str | os.PathLike[str]) -> QdaProject:
+    """A bare `project.qde`: only inline texts can be read; the others come back as text=None."""
+    path = Path(path)
+
+    def load(text_path: str, what: str) -> Optional[str]:
+        reader.warnings.append(f"{what}: its text ({text_path}) is not in a bare .qde file")
+        return None
+
+    reader = _Reader(path.name, load)
+    return reader.project(parse_xml_file(path), path.stem)
+
+
+def read_project(path: str | os.PathLike[str]) -> QdaProject:
+    """`.qdpx` or `.qde`, told apart by content (a zip starts with 'PK')."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+    except FileNotFoundError:
+        raise WorkbenchError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{path.name} is a folder, not a file") from None
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+    return read_qdpx(path) if magic == b"PK" else read_qde(path)
