@@ -1,0 +1,290 @@
+"""Agreement between coders of transcripts (Qt-free; plain data in, tables out).
+
+Input (the store adapter fills these): per coder a list of :class:`TextCoding`
+(transcript id, code id, start, end as zero-based code points, end exclusive)
+and the :class:`Transcript` list being compared (length in code points and the
+segment or sentence spans). Every transcript listed is taken as coded by every
+coder; a code a coder never applied there counts as "not coded".
+
+A coder's overlapping codings of the same code are merged first (a character
+coded twice is one coded character).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import _intervals as iv
+from ._binary import (
+    Comparison,
+    binary_kappa,
+    pooled_kappa,
+    summary_row,
+    table2,
+    without_interval,
+)
+from .krippendorff import _alpha_from, krippendorff_alpha
+from .results import NAN, BOOTSTRAP_METHOD, ReliabilityResult, bootstrap_interval, undefined
+
+POOLED = "(all transcripts)"
+LABELS = ("coded", "not coded")
+
+
+@dataclass(frozen=True)
+class TextCoding:
+    transcript: str
+    code: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Transcript:
+    id: str
+    length: int
+    segments: tuple[tuple[int, int], ...] = ()
+
+
+class _Index:
+    """Merged spans per (coder, transcript, code)."""
+
+    def __init__(self, codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
+                 coders: Sequence[str], codes: Sequence[str] | None):
+        self.transcripts = list(transcripts)
+        lengths = {t.id: t.length for t in self.transcripts}
+        if len(lengths) != len(self.transcripts):
+            raise ValueError("a transcript is listed twice")
+        missing = [c for c in coders if c not in codings]
+        if missing:
+            raise ValueError(f"no codings given for coder(s) {missing}")
+        if len(set(coders)) != len(coders) or len(coders) < 2:
+            raise ValueError("name at least two different coders")
+        raw: dict[tuple[str, str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        used: set[str] = set()
+        for coder in coders:
+            for c in codings[coder]:
+                if c.transcript not in lengths:
+                    continue  # a transcript not in this comparison
+                if not (0 <= c.start <= c.end <= lengths[c.transcript]):
+                    raise ValueError(
+                        f"coding {c.start}-{c.end} of code {c.code!r} by {coder!r} lies outside "
+                        f"transcript {c.transcript!r} (length {lengths[c.transcript]})"
+                    )
+                s, e = raw[(coder, c.transcript, c.code)]
+                s.append(c.start)
+                e.append(c.end)
+                used.add(c.code)
+        self.codes = sorted(used) if codes is None else list(codes)
+        self.spans = {k: iv.merge(s, e) for k, (s, e) in raw.items()}
+
+    def get(self, coder: str, transcript: str, code: str) -> iv.Spans:
+        return self.spans.get((coder, transcript, code), iv.EMPTY)
+
+
+def _pair(coders: Sequence[str]) -> tuple[str, str]:
+    if len(coders) != 2:
+        raise ValueError("Cohen's kappa compares exactly two coders; use text_alpha for more")
+    return coders[0], coders[1]
+
+
+def character_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
+                        coders: Sequence[str], *, codes: Sequence[str] | None = None) -> Comparison:
+    """Per code per transcript and pooled: percent agreement and Cohen's kappa over characters.
+
+    Every character of a transcript is a unit, coded or not coded by each coder
+    (NVivo's coding comparison). Pooled rows sum the 2x2 tables over transcripts;
+    their interval resamples whole transcripts. A single transcript's kappa has no
+    interval (its characters are not independent units).
+    """
+    a, b = _pair(coders)
+    idx = _Index(codings, transcripts, coders, codes)
+    rows, results = [], {}
+    for code in idx.codes:
+        tables = []
+        for t in idx.transcripts:
+            sa, sb = idx.get(a, t.id, code), idx.get(b, t.id, code)
+            la, lb, both = iv.length(sa), iv.length(sb), iv.intersection(sa, sb)
+            tab = table2(both, la - both, lb - both, t.length - la - lb + both)
+            tables.append(tab)
+            res = without_interval(binary_kappa(tab, (a, b), LABELS))
+            results[(code, t.id)] = res
+            rows.append(summary_row(res, tab, code=code, transcript=t.id))
+        pooled = pooled_kappa(np.array(tables), (a, b), "transcripts", "transcript", LABELS)
+        results[(code, POOLED)] = pooled
+        rows.append(summary_row(pooled, sum(tables), code=code, transcript=POOLED))
+    return Comparison(
+        "Text: character level", pd.DataFrame(rows), results,
+        f"Each character (code point) of each transcript is one unit, 'coded' or 'not coded' with the code "
+        f"by {a} (A) and by {b} (B). Percent agreement = (both + neither) / characters. Cohen's kappa with "
+        "chance = pA(coded)pB(coded) + pA(not)pB(not). Pooled rows add the tables of all transcripts.",
+    )
+
+
+def _presence(spans: iv.Spans, segs: np.ndarray, min_chars: int) -> np.ndarray:
+    if segs.size == 0:
+        return np.zeros(0, dtype=bool)
+    return iv.overlap_with(spans, segs[:, 0], segs[:, 1]) >= min_chars
+
+
+def _segments(t: Transcript) -> np.ndarray:
+    return np.asarray(t.segments, dtype=np.int64).reshape(-1, 2)
+
+
+def segment_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
+                      coders: Sequence[str], *, codes: Sequence[str] | None = None,
+                      min_chars: int = 1) -> Comparison:
+    """Per code per transcript and pooled: kappa over segments (or sentences).
+
+    A code is present in a segment for a coder when the coder's codings of it
+    cover at least ``min_chars`` code points of that segment. Transcripts without
+    segments contribute no units.
+    """
+    a, b = _pair(coders)
+    idx = _Index(codings, transcripts, coders, codes)
+    rows, results = [], {}
+    for code in idx.codes:
+        tables = []
+        for t in idx.transcripts:
+            segs = _segments(t)
+            pa = _presence(idx.get(a, t.id, code), segs, min_chars)
+            pb = _presence(idx.get(b, t.id, code), segs, min_chars)
+            both = int((pa & pb).sum())
+            tab = table2(both, int(pa.sum()) - both, int(pb.sum()) - both, int((~pa & ~pb).sum()))
+            tables.append(tab)
+            res = binary_kappa(tab, (a, b), LABELS) if segs.size else undefined(
+                "Cohen's kappa", "this transcript has no segments")
+            results[(code, t.id)] = res
+            rows.append(summary_row(res, tab, code=code, transcript=t.id))
+        pooled = pooled_kappa(np.array(tables), (a, b), "transcripts", "transcript", LABELS)
+        results[(code, POOLED)] = pooled
+        rows.append(summary_row(pooled, sum(tables), code=code, transcript=POOLED))
+    return Comparison(
+        "Text: segment level", pd.DataFrame(rows), results,
+        f"Each segment/sentence is one unit; the code is 'present' for a coder when their codings cover at "
+        f"least {min_chars} code point(s) of it. Single transcripts: analytic interval (segments as units); "
+        "pooled rows: bootstrap over transcripts.",
+    )
+
+
+def _char_coincidence(span_sets: list[iv.Spans], total: int) -> np.ndarray:
+    """Coincidence matrix (coded, not coded) with every character a unit and no missing values."""
+    m = len(span_sets)
+    lens, k = iv.depth_pieces(span_sets, total)
+    o_cc = float((lens * k * (k - 1)).sum()) / (m - 1)
+    o_nn = float((lens * (m - k) * (m - k - 1)).sum()) / (m - 1)
+    o_cn = float((lens * k * (m - k)).sum()) / (m - 1)
+    return np.array([[o_cc, o_cn], [o_cn, o_nn]])
+
+
+def _alpha_result(coincidence: np.ndarray, n_units: int, m: int) -> ReliabilityResult:
+    value, d_o, d_e = _alpha_from(coincidence, "nominal", None)
+    table = pd.DataFrame(coincidence, index=pd.Index(LABELS, name="value"), columns=pd.Index(LABELS, name="value"))
+    statistic = "Krippendorff's alpha (nominal)"
+    if np.isnan(value) or (coincidence.sum(axis=1) > 0).sum() < 2:
+        return undefined(statistic, "only one value (all coded or all not coded) occurs; alpha is undefined",
+                         n_units=n_units, n_raters=m, table=table)
+    return ReliabilityResult(statistic=statistic, value=float(value), n_units=n_units, n_raters=m,
+                             observed=1 - d_o, chance=1 - d_e, table=table)
+
+
+def text_alpha(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
+               coders: Sequence[str], *, codes: Sequence[str] | None = None, level: str = "character",
+               min_chars: int = 1) -> Comparison:
+    """Krippendorff's alpha (nominal: coded / not coded) for two or more coders, per code.
+
+    ``level="character"``: characters are the units, pooled over transcripts, the
+    interval resamples whole transcripts. ``level="segment"``: segments are the
+    units (presence as in :func:`segment_agreement`), interval as the core gives it.
+    """
+    if level not in ("character", "segment"):
+        raise ValueError("level must be 'character' or 'segment'")
+    idx = _Index(codings, transcripts, coders, codes)
+    m = len(coders)
+    rows, results = [], {}
+    for code in idx.codes:
+        if level == "segment":
+            cols = []
+            for t in idx.transcripts:
+                segs = _segments(t)
+                cols.append(np.column_stack([_presence(idx.get(c, t.id, code), segs, min_chars) for c in coders]))
+            matrix = np.concatenate(cols).astype(int) if cols else np.zeros((0, m), dtype=int)
+            res = (krippendorff_alpha(matrix.tolist(), "nominal") if len(matrix)
+                   else undefined("Krippendorff's alpha (nominal)", "no segments"))
+        else:
+            per = np.array([_char_coincidence([idx.get(c, t.id, code) for c in coders], t.length)
+                            for t in idx.transcripts])
+            res = _alpha_result(per.sum(axis=0), sum(t.length for t in idx.transcripts), m)
+            if res.defined and len(per) >= 2:
+                flat = per.reshape(len(per), 4)
+
+                def boot(mult: np.ndarray, flat: np.ndarray = flat) -> np.ndarray:
+                    return np.array([_alpha_from(c.reshape(2, 2), "nominal", None)[0] for c in mult @ flat])
+
+                low, high, se = bootstrap_interval(len(per), boot)
+                res = dataclasses.replace(res, ci_low=low, ci_high=high, se=se,
+                                          ci_method=BOOTSTRAP_METHOD.replace("units", "transcripts"))
+        results[(code, POOLED)] = res
+        rows.append(summary_row(res, code=code, transcript=POOLED, level=level, coders=", ".join(coders)))
+    return Comparison(
+        f"Text: Krippendorff's alpha ({level})", pd.DataFrame(rows), results,
+        f"Units are {'characters' if level == 'character' else 'segments'} of all transcripts; each coder's "
+        "value is 'coded' or 'not coded' with the code; nominal alpha = 1 - D_o / D_e from the coincidence table.",
+    )
+
+
+def segment_matching(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
+                     coders: Sequence[str], *, codes: Sequence[str] | None = None,
+                     min_overlap: float = 0.9) -> tuple[Comparison, pd.DataFrame]:
+    """MAXQDA-style matching of coded segments.
+
+    Each coded segment (a coder's merged codings of one code) of either coder
+    counts as matched when the other coder coded the same code in the same
+    transcript on a segment whose overlap with it, |s ∩ t| / |s ∪ t|, is at least
+    ``min_overlap`` (0-1). Percent agreement = matched segments / all segments.
+    No kappa: there is no "neither coded" cell. Returns (per-code table, one row
+    per segment with its best overlap — the list of disagreements to walk).
+    """
+    if not 0 < min_overlap <= 1:
+        raise ValueError("min_overlap is a fraction in (0, 1]")
+    a, b = _pair(coders)
+    idx = _Index(codings, transcripts, coders, codes)
+    seg_rows, rows = [], []
+    for code in idx.codes:
+        counts = np.zeros(4)
+        for t in idx.transcripts:
+            sa, sb = idx.get(a, t.id, code), idx.get(b, t.id, code)
+            for who, mine, theirs, col in ((a, sa, sb, 0), (b, sb, sa, 2)):
+                s, e = mine
+                if s.size == 0:
+                    continue
+                os_, oe = theirs
+                inter = np.clip(np.minimum(e[:, None], oe[None, :]) - np.maximum(s[:, None], os_[None, :]), 0, None)
+                union = (e - s)[:, None] + (oe - os_)[None, :] - inter
+                ratio = inter / union if os_.size else np.zeros((s.size, 0))
+                best = ratio.max(axis=1) if os_.size else np.zeros(s.size)
+                j = ratio.argmax(axis=1) if os_.size else np.full(s.size, -1)
+                ok = best >= min_overlap - 1e-12
+                counts[col] += s.size
+                counts[col + 1] += ok.sum()
+                for i in range(s.size):
+                    seg_rows.append({"code": code, "transcript": t.id, "coder": who, "start": int(s[i]),
+                                     "end": int(e[i]), "best overlap": float(best[i]), "matched": bool(ok[i]),
+                                     "other start": int(os_[j[i]]) if j[i] >= 0 else None,
+                                     "other end": int(oe[j[i]]) if j[i] >= 0 else None})
+        total = counts[0] + counts[2]
+        rows.append({"code": code, f"segments {a}": int(counts[0]), f"matched {a}": int(counts[1]),
+                     f"segments {b}": int(counts[2]), f"matched {b}": int(counts[3]),
+                     "percent agreement": (counts[1] + counts[3]) / total if total else NAN,
+                     "min overlap": min_overlap})
+    explanation = (
+        f"A coded segment (merged codings of one code by one coder) is matched when the other coder has a segment "
+        f"of the same code in the same transcript overlapping it by at least {min_overlap:.0%} of the two "
+        "segments' union. Percent agreement = matched segments of both coders / all their segments."
+    )
+    return Comparison("Text: segment matching", pd.DataFrame(rows), {}, explanation), pd.DataFrame(seg_rows)
