@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workbench.coding import scheme as sd
 from workbench.errors import WorkbenchError
@@ -47,34 +48,39 @@ def add_scheme(db: Database, scheme: sd.Scheme, origin: str = "") -> Change:
 def load_scheme(db: Database, name: str) -> sd.Scheme:
     """The stored scheme as plain data."""
     with db.reading() as session:
-        row = session.scalar(select(CodingScheme).where(CodingScheme.name == name))
-        if row is None:
-            raise WorkbenchError(f"No coding scheme called {name!r} in this project.")
+        return read_scheme(session, name)
 
-        def rows(model):
-            return session.scalars(select(model).where(model.scheme_id == row.id).order_by(model.id)).all()
 
-        sets = rows(ModifierSet)
-        set_name = {m.id: m.name for m in sets}
-        behaviours = rows(Behaviour)
-        groups: dict[str, list[str]] = {}
-        for b in behaviours:
-            if b.exclusive_group:
-                groups.setdefault(b.exclusive_group, []).append(b.code)
-        return sd.Scheme(
-            name=row.name,
-            subjects=[sd.Subject(s.key, s.name) for s in rows(SchemeSubject)],
-            behaviours=[sd.Behaviour(code=b.code, name=b.name, kind=b.kind, key=b.key, colour=b.colour,
-                                     category=b.category, subjects=list(b.subjects),
-                                     modifier_set=set_name.get(b.modifier_set_id),
-                                     modifier_when=b.modifier_when) for b in behaviours],
-            modifier_sets=[sd.ModifierSet(m.name, list(m.values)) for m in sets],
-            exclusive_groups=[sd.ExclusiveGroup(n, codes) for n, codes in groups.items()],
-            tasks=[sd.Task(t.code, t.name, t.description) for t in rows(SchemeTask)],
-            rating_scales=[sd.RatingScale(code=r.code, name=r.name, minimum=r.minimum, maximum=r.maximum,
-                                          anchors={int(k): v for k, v in r.anchors.items()},
-                                          tasks=list(r.tasks), description=r.description)
-                           for r in rows(RatingScale)])
+def read_scheme(session: Session, name: str) -> sd.Scheme:
+    """``load_scheme`` inside an open session."""
+    row = session.scalar(select(CodingScheme).where(CodingScheme.name == name))
+    if row is None:
+        raise WorkbenchError(f"No coding scheme called {name!r} in this project.")
+
+    def rows(model):
+        return session.scalars(select(model).where(model.scheme_id == row.id).order_by(model.id)).all()
+
+    sets = rows(ModifierSet)
+    set_name = {m.id: m.name for m in sets}
+    behaviours = rows(Behaviour)
+    groups: dict[str, list[str]] = {}
+    for b in behaviours:
+        if b.exclusive_group:
+            groups.setdefault(b.exclusive_group, []).append(b.code)
+    return sd.Scheme(
+        name=row.name,
+        subjects=[sd.Subject(s.key, s.name) for s in rows(SchemeSubject)],
+        behaviours=[sd.Behaviour(code=b.code, name=b.name, kind=b.kind, key=b.key, colour=b.colour,
+                                 category=b.category, subjects=list(b.subjects),
+                                 modifier_set=set_name.get(b.modifier_set_id),
+                                 modifier_when=b.modifier_when) for b in behaviours],
+        modifier_sets=[sd.ModifierSet(m.name, list(m.values)) for m in sets],
+        exclusive_groups=[sd.ExclusiveGroup(n, codes) for n, codes in groups.items()],
+        tasks=[sd.Task(t.code, t.name, t.description) for t in rows(SchemeTask)],
+        rating_scales=[sd.RatingScale(code=r.code, name=r.name, minimum=r.minimum, maximum=r.maximum,
+                                      anchors={int(k): v for k, v in r.anchors.items()},
+                                      tasks=list(r.tasks), description=r.description)
+                       for r in rows(RatingScale)])
 
 
 def scheme_names(db: Database) -> list[str]:
