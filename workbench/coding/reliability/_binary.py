@@ -8,7 +8,7 @@ pA(absent) pB(absent) (Cohen 1960) — not a product of the two (QualCoder's fau
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,13 +26,12 @@ def table2(both: float, a_only: float, b_only: float, neither: float) -> np.ndar
     return np.array([[both, a_only], [b_only, neither]], dtype=float)
 
 
-def kappa2(cells: np.ndarray) -> np.ndarray:
-    """Cohen's kappa of many 2x2 tables at once (..., 2, 2); NaN where undefined."""
+def kappa_tables(cells: np.ndarray) -> np.ndarray:
+    """Unweighted Cohen's kappa of many q x q tables at once (..., q, q); NaN where undefined."""
     n = cells.sum(axis=(-1, -2))
     with np.errstate(invalid="ignore", divide="ignore"):
-        po = (cells[..., 0, 0] + cells[..., 1, 1]) / n
-        ra, rb = cells.sum(axis=-1), cells.sum(axis=-2)
-        pe = (ra[..., 0] * rb[..., 0] + ra[..., 1] * rb[..., 1]) / n**2
+        po = np.trace(cells, axis1=-2, axis2=-1) / n
+        pe = (cells.sum(axis=-1) * cells.sum(axis=-2)).sum(axis=-1) / n**2
         out = (po - pe) / (1 - pe)
     return np.where(np.isclose(pe, 1.0) | (n == 0), NAN, out)
 
@@ -55,17 +54,18 @@ def without_interval(result: ReliabilityResult, method: str = NO_INTERVAL_UNITS)
 
 def pooled_kappa(
     tables: np.ndarray, names: tuple[str, str], what: str, one: str,
-    labels: tuple[str, str] = ("present", "absent"),
+    labels: Sequence[Any] = ("present", "absent"),
 ) -> ReliabilityResult:
-    """Kappa of the summed 2x2 tables; interval by resampling whole clusters (records)."""
+    """Kappa of the summed q x q tables; interval by resampling whole clusters (records)."""
     total = tables.sum(axis=0)
-    result = binary_kappa(total, names, labels)
+    result = cohen_kappa_from_table(total, list(labels), names=names)
     if not result.defined or len(tables) < 2:
         return without_interval(result, "none: fewer than two records to resample" if result.defined else "")
-    flat = tables.reshape(len(tables), 4)
+    q = tables.shape[-1]
+    flat = tables.reshape(len(tables), q * q)
 
     def boot(mult: np.ndarray) -> np.ndarray:
-        return kappa2((mult @ flat).reshape(-1, 2, 2))
+        return kappa_tables((mult @ flat).reshape(-1, q, q))
 
     low, high, se = bootstrap_interval(len(tables), boot)
     return dataclasses.replace(
