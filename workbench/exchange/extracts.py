@@ -1,0 +1,303 @@
+"""Coded extracts for writing up: XLSX and CSV tables, a DOCX ready to quote, the framework matrix.
+
+Plain functions over plain data (`Extract`, `FrameworkMatrix`); every file is written through
+`workbench.files.atomic_output`, so a failed or cancelled export leaves no partial file under
+the final name. `redact` (e.g. `PseudonymKey.redact`) is applied to every text written, as a
+last guard that no original name leaves the project. Spreadsheet cells are always text (an
+extract starting with '=' is never a formula; in CSV such cells get a leading apostrophe).
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+import io
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Optional
+
+from workbench.errors import WorkbenchError
+from workbench.files import atomic_output
+from workbench.tasks import CancelFn, ProgressFn, TaskState
+
+COLUMNS = ("Participant", "Timepoint", "Transcript", "Speaker", "Start", "End", "Code", "Coder", "Text", "Memo")
+CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Redact = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One coded passage. `code_path` is the code's path in the tree ('Support / Health visitor')."""
+
+    participant: str
+    timepoint: str
+    transcript: str
+    speaker: str
+    start_ms: Optional[int]
+    end_ms: Optional[int]
+    code_path: str
+    coder: str
+    text: str
+    memo: str = ""
+
+
+@dataclass
+class FrameworkMatrix:
+    """Participants × codes; each cell holds its extracts and the summary the researcher wrote."""
+
+    participants: list[str]
+    codes: list[str]
+    extracts: dict[tuple[str, str], list[Extract]] = field(default_factory=dict)
+    summaries: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def from_extracts(cls, extracts: Sequence[Extract], summaries: Optional[dict] = None,
+                      codes: Optional[list[str]] = None) -> FrameworkMatrix:
+        participants = sorted({e.participant for e in extracts} | {p for p, _ in (summaries or {})})
+        codes = codes or sorted({e.code_path for e in extracts})
+        cells: dict[tuple[str, str], list[Extract]] = {}
+        for extract in extracts:
+            if extract.code_path in codes:
+                cells.setdefault((extract.participant, extract.code_path), []).append(extract)
+        return cls(participants, codes, cells, dict(summaries or {}))
+
+
+def format_time(ms: Optional[int]) -> str:
+    """Milliseconds as hh:mm:ss (rounded down); '' when unknown."""
+    if ms is None:
+        return ""
+    seconds = max(0, int(ms)) // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text or "")
+
+
+def _prepare(extracts: Sequence[Extract], redact: Optional[Redact]) -> list[Extract]:
+    fix = (lambda s: _clean(redact(s))) if redact else _clean
+    ordered = sorted(extracts, key=lambda e: (e.code_path, e.participant, e.timepoint, e.transcript,
+                                              e.start_ms if e.start_ms is not None else -1))
+    return [replace(e, participant=fix(e.participant), timepoint=fix(e.timepoint), transcript=fix(e.transcript),
+                    speaker=fix(e.speaker), code_path=fix(e.code_path), coder=fix(e.coder), text=fix(e.text),
+                    memo=fix(e.memo)) for e in ordered]
+
+
+def _row(e: Extract) -> list[str]:
+    return [e.participant, e.timepoint, e.transcript, e.speaker, format_time(e.start_ms), format_time(e.end_ms),
+            e.code_path, e.coder, e.text, e.memo]
+
+
+def _target(path: str | os.PathLike[str]) -> Path:
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise WorkbenchError(f"Cannot write {path.name}: the folder {path.parent} does not exist")
+    return path
+
+
+def _rows_with_progress(extracts: list[Extract], state: TaskState):
+    for i, extract in enumerate(extracts):
+        if i % 1000 == 0:
+            state.check()
+            state.report(i / max(len(extracts), 1), f"Extract {i + 1} of {len(extracts)}")
+        yield _row(extract)
+
+
+# --- CSV and XLSX -------------------------------------------------------------------------------
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def write_extracts_csv(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
+                       progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+    """One row per extract (UTF-8 with a byte-order mark, so spreadsheet programs read accents)."""
+    state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
+    try:
+        with atomic_output(path) as handle:
+            text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+            writer = csv.writer(text)
+            writer.writerow(COLUMNS)
+            for row in _rows_with_progress(rows, state):
+                writer.writerow([_csv_safe(v) for v in row])
+            text.flush()
+            text.detach()
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
+    state.report(1.0, f"Wrote {len(rows)} extracts")
+
+
+def _cell(sheet, value: str, wrap: bool = False):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    if len(value) > CELL_LIMIT:
+        value = value[:CELL_LIMIT] + " … [cut: longer than a spreadsheet cell holds]"
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # text, never a formula
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _abandon(book) -> None:
+    """Close a write-only workbook's sheets (and their temporary files) after a cancel or error."""
+    for sheet in book.worksheets:
+        try:
+            sheet.close()
+        except Exception:  # already closed or half-written; nothing more to release
+            pass
+
+
+def _save_workbook(book, path: Path) -> None:
+    try:
+        with atomic_output(path) as handle:
+            book.save(handle)
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
+
+
+def _extracts_sheet(book, rows: list[Extract], state: TaskState) -> None:
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet("Extracts")
+    for letter, width in zip("ABCDEFGHIJ", (12, 12, 24, 14, 10, 10, 30, 14, 80, 40)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    header = [_cell(sheet, name) for name in COLUMNS]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
+    for row in _rows_with_progress(rows, state):
+        sheet.append([_cell(sheet, v, wrap=i >= 8) for i, v in enumerate(row)])
+
+
+def write_extracts_xlsx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
+                        progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+    """One row per extract on a sheet 'Extracts'."""
+    from openpyxl import Workbook
+
+    state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
+    book = Workbook(write_only=True)
+    try:
+        _extracts_sheet(book, rows, state.sub(0, 0.8))
+        state.check()
+    except BaseException:
+        _abandon(book)
+        raise
+    state.report(0.8, "Saving")
+    _save_workbook(book, path)
+    state.report(1.0, f"Wrote {len(rows)} extracts")
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+
+
+def citation(e: Extract) -> str:
+    """'P001, baseline, 00:12:03–00:12:41' — how an extract is cited under a quote."""
+    times = "–".join(t for t in (format_time(e.start_ms), format_time(e.end_ms)) if t)
+    return ", ".join(part for part in (e.participant, e.timepoint, times) if part)
+
+
+def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
+                        include_memos: bool = True, title: str = "Coded extracts",
+                        progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+    """A document grouped by code: each extract as a quotation with participant ID and timestamps."""
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
+    document = Document()
+    document.add_heading(_clean(redact(title) if redact else title), level=0)
+    counts = Counter(e.code_path for e in rows)
+    current = None
+    for i, e in enumerate(rows):
+        if i % 500 == 0:
+            state.check()
+            state.report(i / max(len(rows), 1), f"Extract {i + 1} of {len(rows)}")
+        if e.code_path != current:
+            current = e.code_path
+            count = counts[current]
+            document.add_heading(f"{current} ({count} extract{'s' if count != 1 else ''})", level=1)
+        quote = document.add_paragraph(style="Quote")
+        quote.add_run(f"“{e.text.strip()}”")
+        source = document.add_paragraph()
+        source.add_run(f"({citation(e)})").bold = True
+        if e.speaker:
+            source.add_run(f" {e.speaker}")
+        if e.coder:
+            source.add_run(f"; coded by {e.coder}").font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+        if include_memos and e.memo:
+            memo = document.add_paragraph().add_run(f"Memo: {e.memo}")
+            memo.italic, memo.font.size = True, Pt(9)
+    try:
+        with atomic_output(path) as handle:
+            document.save(handle)
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
+    state.report(1.0, f"Wrote {len(rows)} extracts")
+
+
+# --- framework matrix ---------------------------------------------------------------------------
+
+
+def _cell_text(summary: str, extracts: list[Extract]) -> str:
+    parts = [summary.strip()] if summary.strip() else []
+    parts += [f"“{e.text.strip()}” ({citation(e)})" for e in extracts]
+    return "\n\n".join(parts)
+
+
+def write_framework_xlsx(matrix: FrameworkMatrix, path, redact: Optional[Redact] = None,
+                         progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+    """Sheet 'Framework': one row per participant, one column per code, each cell the summary and
+    the extracts; sheet 'Summaries' the summaries alone; sheet 'Extracts' every extract."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    state, path = TaskState(progress, cancelled), _target(path)
+    fix = (lambda s: _clean(redact(s))) if redact else _clean
+    book = Workbook(write_only=True)
+    framework, summaries = book.create_sheet("Framework"), book.create_sheet("Summaries")
+    for sheet in (framework, summaries):
+        sheet.column_dimensions["A"].width = 14
+        sheet.freeze_panes = "B2"
+        header = [_cell(sheet, "Participant")] + [_cell(sheet, fix(code)) for code in matrix.codes]
+        for cell in header:
+            cell.font = Font(bold=True)
+        sheet.append(header)
+    try:
+        _framework_rows(matrix, framework, summaries, fix, redact, state)
+        everything = [e for cell in matrix.extracts.values() for e in cell]
+        _extracts_sheet(book, _prepare(everything, redact), state.sub(0.5, 0.9))
+        state.check()
+    except BaseException:
+        _abandon(book)
+        raise
+    _save_workbook(book, path)
+    state.report(1.0, f"Wrote the framework matrix ({len(matrix.participants)} × {len(matrix.codes)})")
+
+
+def _framework_rows(matrix: FrameworkMatrix, framework, summaries, fix, redact, state: TaskState) -> None:
+    for i, participant in enumerate(matrix.participants):
+        state.check()
+        state.report(0.5 * i / max(len(matrix.participants), 1), f"Participant {i + 1} of {len(matrix.participants)}")
+        cells = [_prepare(matrix.extracts.get((participant, code), []), redact) for code in matrix.codes]
+        notes = [fix(matrix.summaries.get((participant, code), "")) for code in matrix.codes]
+        framework.append([_cell(framework, fix(participant))] +
+                         [_cell(framework, _cell_text(n, c), wrap=True) for n, c in zip(notes, cells)])
+        summaries.append([_cell(summaries, fix(participant))] + [_cell(summaries, n, wrap=True) for n in notes])
+
+
+def write_extracts(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
+                   progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+    """Write extracts in the format the file extension names (.xlsx, .csv or .docx)."""
+    writers = {".xlsx": write_extracts_xlsx, ".csv": write_extracts_csv, ".docx": write_extracts_docx}
+    writer = writers.get(Path(path).suffix.lower())
+    if writer is None:
+        raise WorkbenchError(f"Cannot tell the format of {Path(path).name}: use .xlsx, .csv or .docx")
+    writer(extracts, path, redact=redact, progress=progress, cancelled=cancelled)
