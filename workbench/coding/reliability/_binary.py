@@ -105,6 +105,7 @@ class Comparison:
     table: pd.DataFrame
     results: Mapping[tuple[Any, ...], ReliabilityResult]
     explanation: str
+    data: Mapping[Any, pd.DataFrame] = dataclasses.field(default_factory=dict)
 
     def source_table(self, *key: Any) -> pd.DataFrame:
         """The contingency/coincidence table a number came from."""
