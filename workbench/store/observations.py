@@ -271,3 +271,12 @@ def undo(db: Database, change: ObsChange, acting_coder: Optional[int] = None) ->
     commands = {"delete_events": delete_events, "restore_events": restore_events, "edit_event": edit_event,
                 **_ratings.COMMANDS}
     return commands[name](db, acting_coder=acting_coder, **kwargs)
+
+
+def list_observations(db: Database, coder_id: Optional[int] = None) -> list[ObservationRecord]:
+    """Observations (all, or one coder's), by media then coder."""
+    with db.reading() as session:
+        query = select(Observation).order_by(Observation.media_id, Observation.coder_id, Observation.id)
+        if coder_id is not None:
+            query = query.where(Observation.coder_id == coder_id)
+        return [_record(session, row) for row in session.scalars(query)]
