@@ -1,0 +1,207 @@
+"""The reliability report: every table, what was compared, plots; written as XLSX or HTML.
+
+Adapter seam: the store glue (later) turns project data into :class:`TextInput`,
+:class:`TimedInput` and :class:`RatingsInput` (plain dataclasses of the input
+types in ``text``, ``timed`` and ``ratings``) and calls :func:`build_report`,
+then :func:`write_report`. The CLI and the reliability view do the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.files import atomic_output
+from workbench.tasks import TaskState
+
+from ._binary import Comparison
+from .events import compare_observations
+from .ratings import Rating, rating_agreement
+from .text import TextCoding, Transcript, character_agreement, segment_agreement, segment_matching, text_alpha
+from .timed import ObservationPair, normalise_pair
+
+HTML_ROWS = 500
+
+
+@dataclass(frozen=True)
+class TextInput:
+    codings: Mapping[str, Sequence[TextCoding]]
+    transcripts: Sequence[Transcript]
+    coders: Sequence[str]
+    min_overlap: float = 0.9
+    min_chars: int = 1
+
+
+@dataclass(frozen=True)
+class TimedInput:
+    pairs: Sequence[ObservationPair]
+    names: tuple[str, str] = ("A", "B")
+    unit_ms: int = 1000
+    tolerance_ms: int = 0
+    window_ms: int = 2000
+    across_behaviours: bool = False
+    timeline: str | None = None  # observation to draw (default: the first)
+
+
+@dataclass(frozen=True)
+class RatingsInput:
+    ratings: pd.DataFrame | Sequence[Rating]
+    raters: Sequence[str] | None = None
+    scale_points: Mapping[str, Sequence[float]] | None = None
+
+
+@dataclass
+class ReliabilityReport:
+    title: str
+    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    about: list[tuple[str, str]] = field(default_factory=list)  # (sheet, what was compared)
+    figures: dict[str, bytes] = field(default_factory=dict)  # caption -> PNG
+
+    def add(self, name: str, table: pd.DataFrame, explanation: str) -> None:
+        name = re.sub(r"[:\\/?*\[\]]", " -", name)[:31]  # characters and length Excel allows
+        self.sheets[name] = table
+        self.about.append((name, explanation))
+
+    def add_comparison(self, comp: Comparison, name: str | None = None) -> None:
+        self.add(name or comp.title, comp.table, comp.explanation)
+
+
+def _text(report: ReliabilityReport, t: TextInput, plots: bool) -> None:
+    if len(t.coders) == 2:
+        chars = character_agreement(t.codings, t.transcripts, t.coders)
+        segs = segment_agreement(t.codings, t.transcripts, t.coders, min_chars=t.min_chars)
+        report.add_comparison(chars)
+        report.add_comparison(segs)
+        match, seg_rows = segment_matching(t.codings, t.transcripts, t.coders, min_overlap=t.min_overlap)
+        report.add_comparison(match)
+        unmatched = seg_rows[~seg_rows["matched"]] if len(seg_rows) else seg_rows
+        report.add("Text: unmatched segments", unmatched.reset_index(drop=True),
+                   "Every coded segment without a match at the minimum overlap: the disagreements to review.")
+        if plots:
+            for comp, what in ((chars, "character"), (segs, "segment")):
+                pooled = comp.table[comp.table["transcript"] == "(all transcripts)"]
+                if len(pooled):
+                    report.figures[f"Per-code Cohen's kappa, {what} level, pooled over transcripts "
+                                   f"({t.coders[0]} vs {t.coders[1]})"] = _forest(pooled, "code", what)
+    else:
+        for level in ("character", "segment"):
+            comp = text_alpha(t.codings, t.transcripts, t.coders, level=level, min_chars=t.min_chars)
+            report.add_comparison(comp)
+            if plots and len(comp.table):
+                report.figures[f"Per-code Krippendorff's alpha, {level} level"] = _forest(comp.table, "code", level)
+
+
+def _forest(table: pd.DataFrame, label: str, what: str) -> bytes:
+    from .plots import kappa_forest
+
+    return kappa_forest(table, label, f"{what} level")
+
+
+def _timed(report: ReliabilityReport, t: TimedInput, plots: bool) -> None:
+    r = compare_observations(t.pairs, t.names, t.unit_ms, t.tolerance_ms, t.window_ms, t.across_behaviours)
+    settings = str(r["settings"])
+    report.add("Timed: side by side", r["side_by_side"], "Pooled over observations, per behaviour: time-unit "
+               "kappa and event-based kappa side by side (Bakeman & Quera). " + settings)
+    for key in ("time_units", "time_units_behaviour", "events", "events_behaviour", "durations"):
+        report.add_comparison(r[key])
+    for key, name in (("time_units", "Time units: confusion"), ("events", "Events: confusion")):
+        res = r[key].results.get(("(pooled)",))
+        if res is not None:
+            report.add(name, res.table.reset_index(), f"Pooled confusion matrix (rows {t.names[0]}, columns "
+                       f"{t.names[1]}) behind the pooled overall kappa. " + r[key].explanation)
+    ev = r["event_list"]
+    report.add("Events: disagreements", ev[ev["status"] != "agree"].reset_index(drop=True),
+               "Every event that was not paired with the same behaviour: the disagreements to review.")
+    if plots and t.pairs:
+        pick = next((p for p in t.pairs if p.id == t.timeline), t.pairs[0])
+        from .plots import timelines
+
+        ra, rb = normalise_pair(pick)
+        report.figures[f"Timelines of observation {pick.id}"] = timelines(ra, rb, t.names, t.unit_ms, pick.id)
+        tu = r["time_units_behaviour"].table
+        report.figures["Per-behaviour time-unit kappa, pooled"] = _forest(
+            tu[tu["observation"] == "(pooled)"], "behaviour", "time-unit")
+
+
+def _ratings(report: ReliabilityReport, t: RatingsInput, plots: bool) -> None:
+    comp = rating_agreement(t.ratings, t.raters, t.scale_points)
+    report.add_comparison(comp)
+    if plots:
+        from .plots import scatter_bland_altman
+
+        for (task, scale), wide in comp.data.items():
+            if wide.shape[1] >= 2:
+                label = f"{task}: {scale}" if task else str(scale)
+                report.figures[f"Ratings {label}"] = scatter_bland_altman(wide, label)
+
+
+def build_report(text: TextInput | None = None, timed: TimedInput | None = None,
+                 ratings: RatingsInput | None = None, title: str = "Inter-rater reliability",
+                 plots: bool = True, progress=None, cancelled=None) -> ReliabilityReport:
+    """Compute every table (and the plots) for the material given."""
+    state = TaskState(progress, cancelled)
+    report = ReliabilityReport(title)
+    steps = [(x, f, n) for x, f, n in ((text, _text, "text codings"), (timed, _timed, "timed events"),
+                                        (ratings, _ratings, "ratings")) if x is not None]
+    if not steps:
+        raise ValueError("nothing to compare: give text codings, timed records or ratings")
+    for i, (inp, fn, name) in enumerate(steps):
+        state.check()
+        state.report(i / len(steps), f"Comparing {name}")
+        fn(report, inp, plots)
+    state.report(1.0, "Done")
+    return report
+
+
+def _about(report: ReliabilityReport) -> pd.DataFrame:
+    return pd.DataFrame(report.about, columns=["sheet", "what was compared"])
+
+
+def write_xlsx(report: ReliabilityReport, path: Path) -> None:
+    with atomic_output(Path(path)) as handle:
+        with pd.ExcelWriter(handle, engine="openpyxl") as xl:
+            _about(report).to_excel(xl, sheet_name="About", index=False)
+            for name, table in report.sheets.items():
+                table.to_excel(xl, sheet_name=name, index=False)
+
+
+def write_html(report: ReliabilityReport, path: Path) -> None:
+    esc = html.escape
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.title)}</title>",
+             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}"
+             "td,th{border:1px solid #ccc;padding:2px 6px}h2{margin-top:2em}</style></head><body>",
+             f"<h1>{esc(report.title)}</h1><h2>What was compared</h2>",
+             _about(report).to_html(index=False)]
+    for caption, png in report.figures.items():
+        data = base64.b64encode(png).decode("ascii")
+        parts.append(f"<figure><img alt='{esc(caption)}' src='data:image/png;base64,{data}'>"
+                     f"<figcaption>{esc(caption)}</figcaption></figure>")
+    explanations = dict(report.about)
+    for name, table in report.sheets.items():
+        parts.append(f"<h2>{esc(name)}</h2><p>{esc(explanations.get(name, ''))}</p>")
+        shown = table.head(HTML_ROWS)
+        parts.append(shown.to_html(index=False, na_rep="", float_format=lambda x: f"{x:.3f}"))
+        if len(table) > HTML_ROWS:
+            parts.append(f"<p>First {HTML_ROWS} of {len(table)} rows; the XLSX report has them all.</p>")
+    parts.append("</body></html>")
+    with atomic_output(Path(path)) as handle:
+        handle.write("".join(parts).encode("utf-8"))
+
+
+def write_report(report: ReliabilityReport, path: Path) -> Path:
+    """Write ``.xlsx`` or ``.html`` by the file's suffix, atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(report, path)
+    elif suffix in (".html", ".htm"):
+        write_html(report, path)
+    else:
+        raise ValueError(f"unknown report type {path.suffix!r}; use .xlsx or .html")
+    return path
