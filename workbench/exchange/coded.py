@@ -132,8 +132,9 @@ def import_coded(db, coded: CodedProject, coder_id: int, media_for: dict[str, in
     return lines
 
 
-def coded_from_store(db, observation_ids: list[int], names: dict[int, str]) -> CodedProject:
-    """Observations of one scheme from the project, named by ``names`` (observation id -> name)."""
+def coded_from_store(db, observation_ids: list[int], names: dict[int, str], masked: bool = False) -> CodedProject:
+    """Observations of one scheme from the project, named by ``names`` (observation id -> name);
+    ``masked`` leaves out the media file names and coders (a rater's export)."""
     records = [obs_store.observation_data(db, i) for i in observation_ids]
     scheme_names = {r.record.scheme for r in records}
     if len(scheme_names) != 1:
@@ -143,6 +144,6 @@ def coded_from_store(db, observation_ids: list[int], names: dict[int, str]) -> C
     media = {m.id: m for m in participants.list_media(db)}
     coders = {c.id: c.name for c in people.list_coders(db)}
     return CodedProject(scheme, [
-        CodedObservation(names[r.record.id], [media[r.record.media_id].original_name], list(r.events),
-                         coders.get(r.record.coder_id, ""))
+        CodedObservation(names[r.record.id], [] if masked else [media[r.record.media_id].original_name],
+                         list(r.events), "" if masked else coders.get(r.record.coder_id, ""))
         for r in records])
