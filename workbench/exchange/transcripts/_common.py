@@ -1,0 +1,110 @@
+"""Shared pieces of the transcript formats: the imported document, reading text safely, time codes."""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from workbench.errors import WorkbenchError
+from workbench.store.records import NewSegment
+
+MAX_BYTES = 64 * 1024 * 1024  # a 90-minute transcript is ~100 KB as text, a few MB as JSON with words
+
+
+@dataclass(frozen=True)
+class ImportedTranscript:
+    """What an import produced: segments in time order plus the file's title and notes."""
+
+    segments: tuple[NewSegment, ...]
+    format: str
+    title: Optional[str] = None
+    notes: tuple[str, ...] = ()
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def speakers(self) -> list[str]:
+        """Distinct speaker labels in order of first appearance."""
+        return list(dict.fromkeys(s.speaker for s in self.segments if s.speaker))
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refused with one line when missing, a folder, empty or over ``limit``."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise WorkbenchError(f"{path.name} is a folder, not a transcript file")
+        if size > limit:
+            raise WorkbenchError(f"{path.name} is too large for a transcript ({size // 1024**2} MB; "
+                                 f"the limit is {limit // 1024**2} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbenchError(f"Transcript file not found: {path}") from None
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise WorkbenchError(f"{path.name} is empty")
+    return data
+
+
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """Decode a text file: UTF-8 (with or without a BOM), or UTF-16 when it starts with a UTF-16 BOM.
+
+    Anything else (e.g. Windows-1252 from an old editor) is refused rather than guessed, because a
+    wrong guess silently changes the words: the message says to save the file as UTF-8.
+    """
+    data = read_bytes(path, limit)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise WorkbenchError(f"{Path(path).name} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+                             "save it as UTF-8 and import it again") from None
+    if "\x00" in text:
+        raise WorkbenchError(f"{Path(path).name} is not a text file (it contains NUL characters)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- time codes ---------------------------------------------------------------------------------
+
+def clock(ms: int) -> str:
+    """``hh:mm:ss`` (whole seconds, rounded down)."""
+    seconds = max(0, int(ms)) // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def clock_ms(ms: int, separator: str = ".") -> str:
+    """``hh:mm:ss.mmm`` (WebVTT) or, with ``separator=","``, ``hh:mm:ss,mmm`` (SRT)."""
+    ms = max(0, int(ms))
+    return f"{clock(ms)}{separator}{ms % 1000:03d}"
+
+
+_TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,-](\d{1,3}))?$")
+
+
+def parse_time(text: str) -> Optional[int]:
+    """Milliseconds from ``hh:mm:ss``, ``mm:ss``, with an optional ``.f``/``,fff``/``-f`` fraction; else None."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    if int(minutes) > 59 and hours is not None or int(seconds) > 59:
+        return None
+    ms = int(fraction.ljust(3, "0")) if fraction else 0
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
+
+
+def check_order(segments: list[NewSegment], name: str) -> None:
+    """Refuse a transcript whose segments run backwards or end before they start."""
+    for number, segment in enumerate(segments, 1):
+        if segment.end_ms < segment.start_ms:
+            raise WorkbenchError(f"{name}: entry {number} ends before it starts")
+    for number, (before, after) in enumerate(zip(segments, segments[1:]), 2):
+        if after.start_ms < before.start_ms:
+            raise WorkbenchError(f"{name}: entry {number} starts before the one above it; times must run forward")

@@ -1,0 +1,102 @@
+"""The workbench's own JSON transcript: everything kept (times, speakers, confidences, words).
+
+    {"format": "workbench-transcript", "version": 1, "title": "...", "provenance": {...},
+     "segments": [{"start_ms": 0, "end_ms": 1200, "speaker": "Speaker 1", "text": "...",
+                   "confidence": -0.2, "words": [{"start_ms": 0, "end_ms": 300, "text": "And",
+                                                  "probability": 0.93}, ...]}, ...]}
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Iterable, Optional
+
+from workbench.errors import WorkbenchError
+from workbench.exchange.transcripts._common import ImportedTranscript, check_order
+from workbench.store.records import NewSegment, NewWord
+
+FORMAT = "workbench-transcript"
+VERSION = 1
+
+
+def write_json(segments: Iterable[NewSegment], title: Optional[str] = None,
+               provenance: Optional[dict[str, Any]] = None) -> str:
+    data = {
+        "format": FORMAT, "version": VERSION, "title": title, "provenance": provenance or {},
+        "segments": [{"start_ms": s.start_ms, "end_ms": s.end_ms, "speaker": s.speaker, "text": s.text,
+                      "confidence": s.confidence,
+                      "words": [{"start_ms": w.start_ms, "end_ms": w.end_ms, "text": w.text,
+                                 "probability": w.probability} for w in s.words]}
+                     for s in segments],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+class _Bad(Exception):
+    pass
+
+
+def _int(item: dict, key: str) -> int:
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Bad(f"'{key}' must be a whole number of milliseconds, 0 or more")
+    return value
+
+
+def _text(item: dict, key: str, optional: bool = False) -> Optional[str]:
+    value = item.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(f"'{key}' must be text")
+    return value
+
+
+def _number(item: dict, key: str) -> Optional[float]:
+    value = item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _Bad(f"'{key}' must be a number")
+    return float(value)
+
+
+def _segment(item: Any) -> NewSegment:
+    if not isinstance(item, dict):
+        raise _Bad("is not an object")
+    words = item.get("words") or []
+    if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
+        raise _Bad("'words' must be a list of objects")
+    start, end = _int(item, "start_ms"), _int(item, "end_ms")
+    new_words = tuple(NewWord(_int(w, "start_ms"), _int(w, "end_ms"), _text(w, "text"), _number(w, "probability"))
+                      for w in words)
+    for word in new_words:
+        if word.end_ms < word.start_ms:
+            raise _Bad("has a word that ends before it starts")
+    return NewSegment(start, end, _text(item, "text"), _text(item, "speaker", optional=True),
+                      _number(item, "confidence"), new_words)
+
+
+def parse_json(text: str, name: str) -> ImportedTranscript:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise WorkbenchError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise WorkbenchError(f"{name} is not a workbench transcript (JSON without \"format\": \"{FORMAT}\")")
+    if data.get("version") != VERSION:
+        raise WorkbenchError(f"{name} is a workbench transcript of version {data.get('version')}; "
+                             f"this workbench reads version {VERSION}")
+    items = data.get("segments")
+    if not isinstance(items, list):
+        raise WorkbenchError(f"{name}: 'segments' must be a list")
+    segments = []
+    for number, item in enumerate(items, 1):
+        try:
+            segments.append(_segment(item))
+        except _Bad as exc:
+            raise WorkbenchError(f"{name}: segment {number} {exc}") from None
+    check_order(segments, name)
+    title = data.get("title") if isinstance(data.get("title"), str) else None
+    provenance = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
+    return ImportedTranscript(tuple(segments), "json", title, (), provenance)
