@@ -30,7 +30,9 @@ def kappa_forest(table: pd.DataFrame, label: str, title: str) -> bytes:
     y = np.arange(len(t))[::-1]
     v, lo, hi = (t[c].to_numpy(dtype=float) for c in ("value", "ci_low", "ci_high"))
     has = np.isfinite(lo) & np.isfinite(hi)
-    ax.errorbar(v[has], y[has], xerr=[v[has] - lo[has], hi[has] - v[has]], fmt="o", color="#1f5f8b", capsize=3)
+    # a percentile bootstrap interval need not contain the estimate: draw the interval, mark the estimate
+    ax.hlines(y[has], lo[has], hi[has], color="#1f5f8b")
+    ax.plot(v[has], y[has], "o", color="#1f5f8b")
     ax.plot(v[~has], y[~has], "o", color="#1f5f8b", mfc="white")
     ax.set_yticks(y, [str(s) for s in t[label]])
     ax.axvline(0, color="grey", lw=0.8)
