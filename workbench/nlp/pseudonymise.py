@@ -70,7 +70,7 @@ def _term_regex(terms: Mapping[str, Iterable[str]]) -> tuple[Optional[re.Pattern
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), categories
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     span = text[start:end]
     lead = _EDGE.match(span)
     tail = _EDGE.search(span)
@@ -78,7 +78,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     new_end = end - (len(span) - tail.start() if tail else 0)
     if text[new_end - 2:new_end] in ("'s", "’s") and new_end - 2 > new_start:
         new_end -= 2
-    if text[new_start:new_start + 4].lower() == "the " and new_end > new_start + 4:
+    if label != "DATE" and text[new_start:new_start + 4].lower() == "the " and new_end > new_start + 4:
         new_start += 4
     return new_start, max(new_start, new_end)
 
@@ -105,7 +105,7 @@ def suggest(texts: Mapping[str, str], terms: Optional[Mapping[str, Iterable[str]
         for ent in doc.ents if doc is not None else ():
             if ent.label_ not in ENTITY_CATEGORIES:
                 continue
-            start, end = _trim(text, ent.start_char, ent.end_char)
+            start, end = _trim(text, ent.start_char, ent.end_char, ent.label_)
             overlapping = [s for s in terms_found if start < s.end and s.start < end]
             if end <= start or any(not (start <= s.start and s.end <= end) or (s.start, s.end) == (start, end)
                                    for s in overlapping):
