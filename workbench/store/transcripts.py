@@ -5,11 +5,12 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from workbench.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.participants import participant_id
 from workbench.store.records import Change, NewSegment, NewWord, Provenance
-from workbench.store.schema import Segment, Transcript, Word
+from workbench.store.schema import Segment, Transcript, Word, utcnow
 
 
 def add_transcript(db: Database, pseudonym: str, name: str, segments: list[NewSegment],
@@ -39,3 +40,32 @@ def load_segments(db: Database, transcript_id: int) -> list[NewSegment]:
         return [NewSegment(s.start_ms, s.end_ms, s.text, s.speaker, s.confidence,
                            tuple(NewWord(w.start_ms, w.end_ms, w.text, w.probability) for w in s.words))
                 for s in rows]
+
+
+def rename_speakers(db: Database, transcript_id: int, names: dict[str, str]) -> Change:
+    """Rename speakers in one transcript's segments, e.g. ``{"Speaker 1": "Interviewer"}``.
+
+    Names are swapped at once (``{"A": "B", "B": "A"}`` works); other transcripts are untouched.
+    The document text does not include speaker names, so codings keep their positions.
+    """
+    renames = {old: " ".join(new.split()) for old, new in names.items() if old != " ".join(new.split())}
+    if any(not new for new in renames.values()):
+        raise WorkbenchError("A speaker needs a name.")
+    if any(len(new) > 100 for new in renames.values()):
+        raise WorkbenchError("A speaker name can be at most 100 characters.")
+    with db.transaction() as session:
+        transcript = session.get(Transcript, transcript_id)
+        if transcript is None:
+            raise WorkbenchError(f"No transcript {transcript_id}.")
+        rows = session.scalars(select(Segment).where(Segment.transcript_id == transcript_id,
+                                                     Segment.speaker.in_(list(renames)))).all() if renames else []
+        for row in rows:
+            row.speaker = renames[row.speaker]
+        if rows:
+            transcript.updated_at = utcnow()
+        session.flush()
+        audit.record(session, "rename speakers", "transcripts", transcript_id,
+                     before={"speakers": sorted(renames)}, after={"renames": renames, "segments": len(rows)})
+        described = ", ".join(f"{old} → {new}" for old, new in renames.items()) or "nothing to rename"
+        return Change(f"Renamed speakers in {transcript.name}: {described}",
+                      updated={"transcripts": (transcript_id,), "segments": tuple(r.id for r in rows)})

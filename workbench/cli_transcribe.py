@@ -1,0 +1,275 @@
+"""``workbench transcribe FILE...``: transcribe recordings to files, or into a project.
+
+Several files run in parallel in worker processes when the machine has the cores for it. Each
+worker decodes one file with CTranslate2, whose speed on one stream grows only slowly past a few
+threads while every worker holds its own model and the decoded audio (a 90-minute file is
+~350 MB of 16 kHz samples): so each job gets :data:`THREADS_PER_JOB` cores, and the worker count
+is ``cores // THREADS_PER_JOB`` (at least 1, at most the number of files; ``--jobs`` overrides).
+On Linux each worker is pinned to its own cores, which is also how the engine picks its thread
+count; elsewhere files run one after another. On a 2-core laptop that means one file at a time
+using both cores; on 8 cores, four files at once.
+
+Every job is resumable: without ``--project`` its checkpoint sits beside the output
+(``.<output name>.jsonl``, removed when done); with ``--project`` in the project's ``jobs/``.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+THREADS_PER_JOB = 2
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int
+    source: Path
+    checkpoint: Path
+    out: Optional[Path]
+    media_id: Optional[int] = None
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("transcribe", help="transcribe recordings offline with Whisper")
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    parser.add_argument("--model", default="tiny.en", help="tiny.en (default), base, or a CTranslate2 model folder")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--speakers", type=int, metavar="N", help="number of speakers on a one-microphone recording")
+    who.add_argument("--channels", action="store_true", help="one microphone per speaker (stereo two-mic files)")
+    parser.add_argument("--language", metavar="CODE", help="e.g. en (default: detect; tiny.en is English only)")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="output .txt, .srt, .vtt, .docx or .json (several inputs: one file each, "
+                             "named OUT-<input name>.<ext>)")
+    parser.add_argument("--project", type=Path, metavar="P", help="store the transcripts in this project")
+    parser.add_argument("--participant", metavar="ID", help="with --project: whose recordings these are")
+    parser.add_argument("--timepoint", metavar="T", help="with --project: timepoint for newly imported media")
+    parser.add_argument("--jobs", type=int, metavar="N", help="files transcribed at once (default: from the cores)")
+    parser.set_defaults(handler=_cmd_transcribe)
+
+
+def worker_count(files: int, cores: Optional[int] = None, requested: Optional[int] = None) -> int:
+    """How many files to transcribe at once (see the module text)."""
+    cores = cores or _cores()
+    if requested is not None:
+        return max(1, min(files, requested))
+    if not hasattr(os, "sched_setaffinity"):
+        return 1
+    return max(1, min(files, cores // THREADS_PER_JOB))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def output_paths(files: list[Path], out: Optional[Path]) -> list[Path]:
+    """One output per input: ``out`` itself for one input, else ``<out stem>-<input stem><suffix>``."""
+    if out is None:
+        return [Path.cwd() / f"{f.stem}.txt" for f in files] if len(files) > 1 else [Path(f"{files[0].stem}.txt")]
+    if len(files) == 1:
+        return [out]
+    paths, seen = [], set()
+    for f in files:
+        candidate, n = out.with_name(f"{out.stem}-{f.stem}{out.suffix}"), 2
+        while candidate in seen:
+            candidate, n = out.with_name(f"{out.stem}-{f.stem}-{n}{out.suffix}"), n + 1
+        seen.add(candidate)
+        paths.append(candidate)
+    return paths
+
+
+def _cmd_transcribe(args) -> int:
+    import transcription
+    from workbench.errors import WorkbenchError
+    from workbench.exchange.transcripts import EXPORT_FORMATS, format_of
+
+    if args.participant and not args.project and not args.db:
+        raise WorkbenchError("--participant needs --project (or --db).")
+    if (args.project or args.db) and not args.participant:
+        raise WorkbenchError("--project needs --participant ID: whose recordings these are.")
+    for f in args.files:
+        if not f.is_file():
+            raise WorkbenchError(f"No such file: {f}")
+    outs = output_paths(args.files, args.out) if (args.out or not (args.project or args.db)) else [None] * len(args.files)
+    for out in outs:
+        if out is not None:
+            format_of(out, allowed=EXPORT_FORMATS)
+            if not out.parent.is_dir():
+                raise WorkbenchError(f"The folder for {out} does not exist.")
+    options = transcription.Options(model=args.model, language=args.language, speakers=args.speakers,
+                                    channels=args.channels)
+    _check_model(args.model)
+    project = _open(args) if (args.project or args.db) else None
+    try:
+        jobs = _plan(project, args, outs, options)
+        failures = _run(jobs, options, project, args)
+    finally:
+        if project is not None:
+            project.close()
+    return 1 if failures else 0
+
+
+def _check_model(model: str) -> None:
+    """Find the model up front, so a missing one is one line before any work starts."""
+    import transcription
+    from workbench.errors import WorkbenchError
+    try:
+        transcription.resolve_model(model)
+    except transcription.TranscriptionError as exc:
+        raise WorkbenchError(str(exc)) from exc
+
+
+def _open(args):
+    from workbench.cli import open_project
+    return open_project(args, args.project)
+
+
+def _plan(project, args, outs: list[Optional[Path]], options) -> list[_Job]:
+    """Jobs with their checkpoints; with a project, each file imported for the participant if new."""
+    from workbench.media.hashing import sha256_file
+    from workbench.media_import import import_media
+    from workbench.store import participants
+    from workbench.transcribing import job_path
+
+    jobs = []
+    for i, (source, out) in enumerate(zip(args.files, outs)):
+        if project is None:
+            jobs.append(_Job(i, source, out.with_name(f".{out.name}.jsonl"), out))
+            continue
+        digest = sha256_file(source)
+        found = participants.find_participant(project.db, args.participant)
+        media = next((m for m in (found.media if found else ()) if m.sha256 == digest), None)
+        if media is None:
+            change = import_media(project, [source], args.participant, timepoint=args.timepoint, task="interview")
+            media_id = change.created_id("media")
+            media = next(m for m in participants.find_participant(project.db, args.participant).media
+                         if m.id == media_id)
+            print(f"Imported {source.name} for {args.participant}")
+        jobs.append(_Job(i, project.media_path(media), job_path(project, media, options), out, media.id))
+    return jobs
+
+
+def _run(jobs: list[_Job], options, project, args) -> int:
+    """Transcribe every job (in parallel where cores allow); write/store each; count failures."""
+    from workbench.console import ProgressLine
+
+    workers = worker_count(len(jobs), requested=args.jobs)
+    bar = ProgressLine("transcribe")
+    fractions = [0.0] * len(jobs)
+    failures = 0
+
+    def show(index: int, fraction: float, message: str) -> None:
+        fractions[index] = fraction
+        name = jobs[index].source.name if len(jobs) > 1 else ""
+        bar(sum(fractions) / len(fractions), f"{name} {message}".strip())
+
+    if workers == 1:
+        from workbench.tasks import Cancelled
+        from workbench.transcribing import transcribe_segments
+        for job in jobs:
+            try:
+                segments = transcribe_segments(job.source, options, job.checkpoint,
+                                               lambda f, m, i=job.index: show(i, f, m))
+                _finish(job, segments, options, project, args)
+            except Cancelled:
+                raise
+            except Exception as exc:
+                failures += _report_failure(job, exc, single=len(jobs) == 1)
+        return failures
+    import multiprocessing
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    core_sets = _core_sets(workers)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(messages, core_sets)) as pool:
+        futures = {pool.submit(_work, job, options): job for job in jobs}
+        pending = set(futures)
+        while pending:
+            _drain(messages, show)
+            done = {f for f in pending if f.done()}
+            for future in done:
+                pending.discard(future)
+                job = futures[future]
+                try:
+                    _finish(job, future.result(), options, project, args)
+                except Exception as exc:
+                    failures += _report_failure(job, exc, single=False)
+            if pending:
+                try:
+                    show(*messages.get(timeout=0.2))
+                except queue.Empty:
+                    pass
+    return failures
+
+
+def _drain(messages, show) -> None:
+    while True:
+        try:
+            show(*messages.get_nowait())
+        except queue.Empty:
+            return
+
+
+def _finish(job: _Job, segments, options, project, args) -> None:
+    from workbench.exchange.transcripts import export_transcript
+    from workbench.transcribing import provenance_for, save_transcript, to_new_segments
+
+    if project is not None:
+        change = save_transcript(project, job.media_id, segments, options)
+        print(change.description)
+    if job.out is not None:
+        provenance = provenance_for(options)
+        export_transcript(job.out, to_new_segments(segments), title=job.source.name,
+                          provenance={"engine": provenance.engine, "model": provenance.model,
+                                      "settings": provenance.settings, "source": job.source.name})
+        if project is None:
+            job.checkpoint.unlink(missing_ok=True)
+        print(f"Wrote {job.out} ({len(segments)} segments)")
+
+
+def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
+    from workbench.errors import WorkbenchError
+    if single and isinstance(exc, WorkbenchError):
+        raise exc
+    text = str(exc) if isinstance(exc, WorkbenchError) else f"{type(exc).__name__}: {exc}"
+    print(f"workbench: error: {job.source.name}: {text}", file=sys.stderr)
+    return 1
+
+
+def _core_sets(workers: int) -> list[list[int]]:
+    cores = sorted(os.sched_getaffinity(0))
+    per = max(1, len(cores) // workers)
+    return [cores[i * per:(i + 1) * per] or cores for i in range(workers)]
+
+
+_messages = None
+
+
+def _init_worker(messages, core_sets) -> None:
+    """Runs in each worker: take a free set of cores (the engine then uses that many threads)."""
+    global _messages
+    _messages = messages
+    import multiprocessing
+    identity = multiprocessing.current_process()._identity
+    slot = (identity[0] - 1) % len(core_sets) if identity else 0
+    try:
+        os.sched_setaffinity(0, core_sets[slot])
+    except (AttributeError, OSError):
+        pass
+
+
+def _work(job: _Job, options):
+    """Runs in a worker: the job's segments (progress goes back through the queue)."""
+    from workbench.transcribing import transcribe_segments
+
+    def progress(fraction: float, message: str) -> None:
+        _messages.put((job.index, fraction, message))
+
+    return transcribe_segments(job.source, options, job.checkpoint, progress)

@@ -1,0 +1,163 @@
+"""Transcribing a project's media: a resumable job, then the transcript stored in one transaction.
+
+A job's checkpoint lives in the project: ``<project>/jobs/<media sha256[:16]>-<options hash>.jsonl``
+(see :func:`transcription.run_job`). Every finished segment is on disk before the next is decoded,
+so a cancelled, crashed or killed job resumes from where it stopped the next time the same media
+is transcribed with the same options. Only when the whole recording is done is the transcript
+saved, with its provenance, in one transaction; then the checkpoint is deleted. A failure
+(corrupt media, missing model) raises :class:`WorkbenchError` with one line and stores nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Optional
+
+import transcription
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+from workbench.store import participants, transcripts
+from workbench.store.records import Change, MediaRecord, NewSegment, NewWord, Provenance
+from workbench.tasks import CancelFn, Cancelled, ProgressFn, TaskState
+
+JOBS_FOLDER = "jobs"
+
+
+def options_hash(options: transcription.Options) -> str:
+    """A short stable digest of the options (part of a checkpoint's name)."""
+    text = json.dumps(options.to_dict(), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def job_path(project: Project, media: MediaRecord, options: transcription.Options) -> Path:
+    """Where the checkpoint of transcribing ``media`` with ``options`` lives."""
+    root = project.folder or project.media_root
+    return root / JOBS_FOLDER / f"{media.sha256[:16]}-{options_hash(options)}.jsonl"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def provenance_for(options: transcription.Options, when: Optional[datetime] = None) -> Provenance:
+    """Engine, model, settings and versions, as stored with a transcript."""
+    when = when or datetime.now(timezone.utc)
+    settings = dict(options.to_dict())
+    settings.update({
+        "transcription_package": _version("workbench"),
+        "faster_whisper": _version("faster-whisper"),
+        "ctranslate2": _version("ctranslate2"),
+        "transcribed_at": when.isoformat(timespec="seconds"),
+    })
+    return Provenance(engine=options.engine, model=options.model,
+                      engine_version=f"{options.engine} {_version('faster-whisper')}"[:50],
+                      language=options.language, settings=settings)
+
+
+def to_new_segments(segments: Iterable[transcription.Segment]) -> list[NewSegment]:
+    """Engine segments as store records; ``confidence`` is exp(avg_logprob), the mean token probability."""
+    result = []
+    for s in segments:
+        confidence = math.exp(s.avg_logprob) if s.avg_logprob is not None else None
+        words = tuple(NewWord(w.start_ms, w.end_ms, w.text, w.probability) for w in s.words)
+        result.append(NewSegment(s.start_ms, s.end_ms, s.text, s.speaker, confidence, words))
+    return result
+
+
+def find_media(project: Project, media_id: int) -> tuple[MediaRecord, str]:
+    """The media item and its participant's pseudonym."""
+    for participant in participants.list_participants(project.db):
+        for media in participant.media:
+            if media.id == media_id:
+                return media, participant.pseudonym
+    raise WorkbenchError(f"No media item {media_id} in this project.")
+
+
+def transcribe_segments(source: Path, options: transcription.Options, checkpoint: Path,
+                        progress: Optional[ProgressFn] = None,
+                        cancelled: Optional[CancelFn] = None) -> list[transcription.Segment]:
+    """All segments of ``source`` through a resumable job; raises Cancelled or WorkbenchError."""
+    state = TaskState(progress, cancelled)
+    try:
+        segments = list(transcription.run_job(source, options, checkpoint, state.progress, state.cancelled))
+        finished = transcription.read_checkpoint(checkpoint)
+    except transcription.TranscriptionError as exc:
+        _drop_if_empty(checkpoint)
+        raise WorkbenchError(_one_line(exc, source)) from exc
+    except OSError as exc:
+        raise WorkbenchError(f"Cannot transcribe {source.name}: {exc.strerror or exc}") from exc
+    if finished is None or not finished.complete:
+        raise Cancelled()
+    return segments
+
+
+def _drop_if_empty(checkpoint: Path) -> None:
+    """Remove a checkpoint that holds nothing worth resuming (a job that failed at once)."""
+    try:
+        found = transcription.read_checkpoint(checkpoint)
+    except transcription.TranscriptionError:
+        return  # not ours to delete
+    if found is not None and not found.segments:
+        checkpoint.unlink(missing_ok=True)
+
+
+def _one_line(exc: Exception, source: Path) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if source.name in text else f"{source.name}: {text}"
+
+
+def transcribe_media(project: Project, media_id: int, options: transcription.Options = transcription.Options(),
+                     name: Optional[str] = None, progress: Optional[ProgressFn] = None,
+                     cancelled: Optional[CancelFn] = None) -> Change:
+    """Transcribe a media item of ``project`` and store the transcript (see the module text)."""
+    state = TaskState(progress, cancelled)
+    media, pseudonym = find_media(project, media_id)
+    source = project.media_path(media)
+    if not source.is_file():
+        raise WorkbenchError(f"The recording {media.original_name} is missing from {source.parent}; "
+                             "relink the media first.")
+    checkpoint = job_path(project, media, options)
+    segments = transcribe_segments(source, options, checkpoint, state.sub(0.0, 0.97).progress, state.cancelled)
+    state.check()
+    state.report(0.98, "Saving the transcript")
+    change = save_transcript(project, media_id, segments, options, name)
+    state.report(1.0, change.description)
+    return change
+
+
+def save_transcript(project: Project, media_id: int, segments: list[transcription.Segment],
+                    options: transcription.Options, name: Optional[str] = None) -> Change:
+    """Store a finished job's segments as a transcript of the media item (one transaction), then
+    delete the job's checkpoint."""
+    media, pseudonym = find_media(project, media_id)
+    change = transcripts.add_transcript(project.db, pseudonym, name or default_name(media, options),
+                                        to_new_segments(segments), media.id, provenance_for(options))
+    job_path(project, media, options).unlink(missing_ok=True)
+    return change
+
+
+def default_name(media: MediaRecord, options: transcription.Options) -> str:
+    model = Path(options.model).name if os.sep in options.model else options.model
+    return f"{Path(media.original_name).stem} ({model})"
+
+
+def rename_speakers(project: Project, transcript_id: int, names: dict[str, str]) -> Change:
+    """Rename speakers in a transcript, e.g. ``{"Speaker 1": "Interviewer", "Speaker 2": "Participant"}``."""
+    return transcripts.rename_speakers(project.db, transcript_id, names)
+
+
+def pending_job(project: Project, media: MediaRecord, options: transcription.Options) -> Optional[int]:
+    """Milliseconds already transcribed by an interrupted job for this media and options, else None."""
+    try:
+        found = transcription.read_checkpoint(job_path(project, media, options))
+    except transcription.TranscriptionError:
+        return None
+    return None if found is None else found.resume_ms
