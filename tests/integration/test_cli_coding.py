@@ -1,0 +1,72 @@
+"""`workbench import qdc|qdpx` and `workbench export qdc|...` on a real project folder."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from workbench.cli import main
+from workbench.exchange.refi_qdc import read_qdc, validate_qdc
+from workbench.project import Project
+from workbench.store import codebooks
+
+INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
+
+
+def _project(tmp_path) -> Path:
+    folder = tmp_path / "p"
+    assert main(["new", str(folder)]) == 0
+    return folder
+
+
+def _codes(folder: Path) -> int:
+    project = Project.open(folder)
+    try:
+        return codebooks.code_count(project.db)
+    finally:
+        project.close()
+
+
+def test_import_and_export_qdc(tmp_path, capsys):
+    folder = _project(tmp_path)
+    source = INTEROP / "refi_qdc" / "taguette1.4.1_uto_tag_codebook.qdc"
+    assert main(["import", "qdc", str(source), "--project", str(folder), "--codebook", "Shared"]) == 0
+    out = tmp_path / "back.qdc"
+    assert main(["export", "qdc", "--project", str(folder), "--out", str(out)]) == 0
+    assert validate_qdc(out) == []
+    assert [c.name for c, _ in read_qdc(out).walk()] == [c.name for c, _ in read_qdc(source).walk()]
+    assert "Wrote codebook Shared" in capsys.readouterr().out
+
+
+def test_import_qdpx_codebook(tmp_path, capsys):
+    folder = _project(tmp_path)
+    assert main(["import", "qdpx", str(INTEROP / "refi_qdpx" / "atlasti23.2win_target-atlas-project.qdpx"),
+                 "--project", str(folder)]) == 0
+    assert _codes(folder) == 3
+    qc = INTEROP / "refi_qdpx" / "qc1.3.2_demo.qdpx"
+    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 1
+    assert "--codebook-only" in capsys.readouterr().err and _codes(folder) == 3  # nothing changed
+    assert main(["import", "qdpx", str(qc), "--project", str(folder), "--codebook-only"]) == 0
+    assert _codes(folder) == 3 + 262
+
+
+def test_hostile_qdpx_changes_nothing(tmp_path, capsys):
+    folder = _project(tmp_path)
+    bad = tmp_path / "slip.qdpx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("project.qde", "<Project name='x'/>")
+        archive.writestr("../../evil.txt", "x")
+    assert main(["import", "qdpx", str(bad), "--project", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("workbench: error:") and "unsafe path" in err and err.count("\n") == 1
+    assert _codes(folder) == 0
+
+
+def test_export_format_checks_and_unwired_exports(tmp_path, capsys):
+    folder = _project(tmp_path)
+    assert main(["export", "framework", "--project", str(folder), "--out", str(tmp_path / "f.csv")]) == 1
+    assert "writes .xlsx files" in capsys.readouterr().err
+    assert main(["export", "extracts", "--project", str(folder), "--out", str(tmp_path / "e.xlsx")]) == 1
+    assert "not available yet" in capsys.readouterr().err
+    assert main(["export", "qdc", "--project", str(folder), "--out", str(tmp_path / "c.qdc")]) == 1
+    assert "no codebook" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.*"))
