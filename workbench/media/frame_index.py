@@ -107,6 +107,7 @@ def build_index(path: Path) -> FrameIndex:
         video = video_stream(container, path)
         origin = Fraction(container.start_time or 0, av.time_base)
         stream_index, time_base = video.index, Fraction(video.time_base)  # not readable once closed
+        promised = (video.frames or 0, container.duration)
         entries = []
         for packet in container.demux(video):
             ticks = packet.pts if packet.pts is not None else packet.dts
@@ -121,7 +122,24 @@ def build_index(path: Path) -> FrameIndex:
         container.close()
     if not entries:
         raise WorkbenchError(f"{path} has no video frames (is it truncated or corrupt?)")
-    return _assemble(path, stream_index, time_base, origin, entries)
+    index = _assemble(path, stream_index, time_base, origin, entries)
+    _check_complete(path, index, *promised)
+    return index
+
+
+def _check_complete(path: Path, index: "FrameIndex", header_frames: int, header_duration) -> None:
+    """Refuse a file cut short: fewer frames, or a much earlier end, than its header promises.
+
+    The same slack as :func:`workbench.media.probe.probe` allows when it reads a whole file.
+    """
+    if header_frames > 0 and len(index) < header_frames * 0.95 - 1:
+        raise WorkbenchError(f"{path} is truncated or corrupt: its header promises {header_frames} frames "
+                             f"but it holds {len(index)}")
+    if header_duration and header_duration > 0:
+        header_ms = _ms(Fraction(header_duration, av.time_base))
+        if index.end_ms < header_ms - max(1000, header_ms / 20) and len(index) > 1:
+            raise WorkbenchError(f"{path} is truncated or corrupt: its header says {header_ms / 1000:.1f} s "
+                                 f"but its video ends at {index.end_ms / 1000:.1f} s")
 
 
 def video_stream(container, path: Path):

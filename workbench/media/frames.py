@@ -260,10 +260,25 @@ class FrameReader:
             self._container = av.open(str(self.path), metadata_errors="replace")
             self._stream = next(s for s in self._container.streams if s.index == self.index.stream_index)
             self._stream.thread_type = "AUTO"
+            self._start(0)
+            self._prime()
         except Exception as exc:
             self._container = None
             raise WorkbenchError(f"{self.path} is not a media file PyAV can read ({_short(exc)})") from exc
-        self._start(0)
+
+    def _prime(self) -> None:
+        """Decode the first frame before any seek: the decoder keeps what the stream's start tells it.
+
+        An H.264 stream from x264 names its encoder build in an SEI message in the first packet only,
+        and FFmpeg chooses bug workarounds from it; a decoder that starts at a later keyframe without
+        it decodes some files (e.g. x264 4:4:4) to garbage. Seeks flush frames, not that knowledge.
+        """
+        for raw in self._frames:
+            at = self.index.position_of(raw.pts if raw.pts is not None else raw.dts)
+            if at >= 0:
+                self._decoded = at
+                self._cache.put(at, raw, sum(plane.buffer_size for plane in raw.planes))
+            return
 
     def _check_thread(self) -> None:
         me = threading.get_ident()
