@@ -39,14 +39,10 @@ def _stream_dicts(info: MediaInfo) -> list[dict]:
     return [dataclasses.asdict(s) for s in info.streams]
 
 
-def _target(folder: Path, name: str, taken: set[str]) -> Path:
-    """A free file name in ``folder`` (``name``, ``name (2)``, ...)."""
-    stem, suffix, n = Path(name).stem, Path(name).suffix, 2
-    candidate = name
-    while (folder / candidate).exists() or candidate in taken:
-        candidate, n = f"{stem} ({n}){suffix}", n + 1
-    taken.add(candidate)
-    return folder / candidate
+def _stored_name(digest: str, suffix: str) -> str:
+    """Copies are named by content, never by participant or original file name, so a masked rater
+    who is given a media path learns nothing from it."""
+    return f"{digest[:2]}/{digest[:24]}{suffix.lower()}"
 
 
 def import_media(project: Project, files: Iterable[Path], pseudonym: str, timepoint: Optional[str] = None,
@@ -54,8 +50,9 @@ def import_media(project: Project, files: Iterable[Path], pseudonym: str, timepo
                  progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> Change:
     """Import ``files`` (or media inside folders) for participant ``pseudonym``.
 
-    ``link`` keeps files where they are (path stored relative to the project); otherwise they are
-    copied into ``media/<pseudonym>/``.
+    ``link`` keeps files where they are (path stored relative to the project; their names may reveal
+    who or when, so copy for blind rating); otherwise they are copied into ``media/`` under a name
+    made from their SHA-256.
     """
     state = TaskState(progress, cancelled)
     sources = collect_files(files)
@@ -67,21 +64,21 @@ def import_media(project: Project, files: Iterable[Path], pseudonym: str, timepo
         verify_decodable(source)
         checked.append((source, info, sha256_file(source, step.progress, state.cancelled)))
     _refuse_repeats(checked)
-    folder = project.media_root / "media" / _safe_name(pseudonym)
+    folder = project.media_root / "media"
     copied: list[Path] = []
     items: list[NewMedia] = []
     try:
-        taken: set[str] = set()
         for i, (source, info, digest) in enumerate(checked):
             state.check()
             state.report(0.6 + 0.35 * i / len(checked), f"Copying {source.name}")
             if link:
                 stored = source
             else:
-                folder.mkdir(parents=True, exist_ok=True)
-                stored = _target(folder, source.name, taken)
-                _copy(source, stored)
-                copied.append(stored)
+                stored = folder / _stored_name(digest, source.suffix)
+                if not stored.exists():  # the same recording for another participant shares the copy
+                    stored.parent.mkdir(parents=True, exist_ok=True)
+                    _copy(source, stored)
+                    copied.append(stored)
             items.append(_new_media(project, stored, source.name, info, digest, link))
         change = participants.add_media(project.db, pseudonym, items, timepoint, task)
     except BaseException:
@@ -98,11 +95,6 @@ def _refuse_repeats(checked: list[tuple[Path, MediaInfo, str]]) -> None:
         if digest in seen:
             raise WorkbenchError(f"{source.name} and {seen[digest].name} are the same recording.")
         seen[digest] = source
-
-
-def _safe_name(text: str) -> str:
-    cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip("._")
-    return cleaned or "participant"
 
 
 def _copy(source: Path, target: Path) -> None:

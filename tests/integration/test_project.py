@@ -60,6 +60,7 @@ def test_import_good_media_copies_hashes_and_records(project, shared_media):
     for media in p01.media:
         stored = project.media_path(media)
         assert stored.is_file() and project.folder in stored.parents
+        assert "P01" not in media.path and "jfk" not in media.path and "fire" not in media.path
         assert stored.read_bytes() == (audio if media.kind == "audio" else video).read_bytes()
 
 
