@@ -83,17 +83,21 @@ def find_media(project: Project, media_id: int) -> tuple[MediaRecord, str]:
 
 def transcribe_segments(source: Path, options: transcription.Options, checkpoint: Path,
                         progress: Optional[ProgressFn] = None,
-                        cancelled: Optional[CancelFn] = None) -> list[transcription.Segment]:
-    """All segments of ``source`` through a resumable job; raises Cancelled or WorkbenchError."""
+                        cancelled: Optional[CancelFn] = None,
+                        label: Optional[str] = None) -> list[transcription.Segment]:
+    """All segments of ``source`` through a resumable job; raises Cancelled or WorkbenchError.
+
+    ``label`` names the recording in messages (e.g. its original name, not the stored copy's).
+    """
     state = TaskState(progress, cancelled)
     try:
         segments = list(transcription.run_job(source, options, checkpoint, state.progress, state.cancelled))
         finished = transcription.read_checkpoint(checkpoint)
     except transcription.TranscriptionError as exc:
         _drop_if_empty(checkpoint)
-        raise WorkbenchError(_one_line(exc, source)) from exc
+        raise WorkbenchError(_one_line(exc, source, label or source.name)) from exc
     except OSError as exc:
-        raise WorkbenchError(f"Cannot transcribe {source.name}: {exc.strerror or exc}") from exc
+        raise WorkbenchError(f"Cannot transcribe {label or source.name}: {exc.strerror or exc}") from exc
     if finished is None or not finished.complete:
         raise Cancelled()
     return segments
@@ -109,9 +113,9 @@ def _drop_if_empty(checkpoint: Path) -> None:
         checkpoint.unlink(missing_ok=True)
 
 
-def _one_line(exc: Exception, source: Path) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if source.name in text else f"{source.name}: {text}"
+def _one_line(exc: Exception, source: Path, label: str) -> str:
+    text = (" ".join(str(exc).split()) or type(exc).__name__).replace(str(source), label).replace(source.name, label)
+    return text if label in text else f"{label}: {text}"
 
 
 def transcribe_media(project: Project, media_id: int, options: transcription.Options = transcription.Options(),
@@ -125,7 +129,8 @@ def transcribe_media(project: Project, media_id: int, options: transcription.Opt
         raise WorkbenchError(f"The recording {media.original_name} is missing from {source.parent}; "
                              "relink the media first.")
     checkpoint = job_path(project, media, options)
-    segments = transcribe_segments(source, options, checkpoint, state.sub(0.0, 0.97).progress, state.cancelled)
+    segments = transcribe_segments(source, options, checkpoint, state.sub(0.0, 0.97).progress, state.cancelled,
+                                   media.original_name)
     state.check()
     state.report(0.98, "Saving the transcript")
     change = save_transcript(project, media_id, segments, options, name)
