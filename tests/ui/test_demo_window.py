@@ -20,6 +20,9 @@ def test_make_run_opens_the_demo_project(qtbot, tmp_path, output_dir, monkeypatc
         seen["participants"] = [model.index(r, 0, QModelIndex()).data() for r in range(model.rowCount())]
         seen["codes"] = len(window.codebook_model.code_names())
         seen["title"] = window.windowTitle()
+        (scheme,) = window.scheme_model.schemes
+        seen["keys"] = {b.key for b in scheme.behaviours}
+        seen["scheme rows"] = window.scheme_model.rowCount(window.scheme_model.index(0, 0))
         window.resize(1280, 800)
         seen["saved"] = window.grab().save(str(output_dir / "demo_main_window.png"))
         window.close()
@@ -27,4 +30,5 @@ def test_make_run_opens_the_demo_project(qtbot, tmp_path, output_dir, monkeypatc
     QTimer.singleShot(500, inspect_and_close)
     assert main(["open", str(folder)]) == 0
     assert seen["participants"] == [p for p, _, _ in PARTICIPANTS]
+    assert len(seen["keys"]) > 5 and seen["scheme rows"] == 3  # tasks, behaviours, rating scales
     assert seen["codes"] > 10 and "COS-P demo" in seen["title"] and seen["saved"]

@@ -107,7 +107,7 @@ def test_new_open_close_project(qtbot, make_window, tmp_path, monkeypatch):
 
 def test_layout_is_remembered(qtbot, make_window):
     window = make_window()
-    window.resize(700, 500)
+    window.resize(780, 500)
     window.show()
     qtbot.waitExposed(window)
     window.codebook_dock.hide()
@@ -118,7 +118,7 @@ def test_layout_is_remembered(qtbot, make_window):
     qtbot.waitExposed(again)
     assert not again.codebook_dock.isVisible()
     assert again.participants_dock.isVisible()
-    assert again.size().width() == 700  # the offscreen screen is 800 × 600
+    assert again.size().width() == 780  # the offscreen screen is 800 × 600
 
 
 def test_project_changes_refresh_the_codebook(qtbot, make_window, project):

@@ -23,9 +23,10 @@ from workbench.ui.actions import Handlers, build_menus
 from workbench.ui.codebook_model import CodebookModel
 from workbench.ui.excepthook import short_message
 from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
-from workbench.ui.panels import CodebookPanel, ParticipantsPanel
+from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
 from workbench.ui.participants_model import ParticipantsModel
 from workbench.ui.project_dialog import NewProjectDialog
+from workbench.ui.scheme_model import SchemeModel
 from workbench.ui.runner import Task, TaskRunner
 from workbench.ui.settings import app_settings
 from workbench.ui.task_panel import TaskPanel
@@ -74,6 +75,11 @@ class MainWindow(QMainWindow):
         self.codebook_model = CodebookModel(parent=self)
         self.codebook = CodebookPanel(self.codebook_model)
         self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.scheme_model = SchemeModel(parent=self)
+        self.scheme = SchemePanel(self.scheme_model)
+        self.scheme_dock = self._dock("Coding scheme", self.scheme, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.codebook_dock, self.scheme_dock)
+        self.codebook_dock.raise_()
 
         self.tasks = TaskPanel(self.runner)
         self.statusBar().addPermanentWidget(self.tasks)
@@ -128,6 +134,7 @@ class MainWindow(QMainWindow):
         db = project.db if project else None
         self.participants_model.set_loader(project_ops.participants_loader(project) if project else None)
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
+        self.scheme_model.set_loader(project_ops.schemes_loader(db) if db else None)
         self.menu_actions.set_project_open(project is not None)
         self.welcome.show_project(project.name if project else None)
         self.setWindowTitle(project_ops.window_title(project))
@@ -208,6 +215,7 @@ class MainWindow(QMainWindow):
         """Refresh the views a change touches and say what happened in the status bar."""
         self.participants_model.on_change(change)
         self.codebook_model.on_change(change)
+        self.scheme_model.on_change(change)
         self.show_status(change.description)
         self.changed.emit(change)
 

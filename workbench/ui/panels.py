@@ -99,3 +99,19 @@ class CodebookPanel(QWidget):
         if not parent.isValid():
             for row in range(first, last + 1):
                 self.tree.expandRecursively(self.model.index(row, 0))
+
+
+class SchemePanel(QWidget):
+    """The project's video coding schemes: tasks, behaviours with their keys, rating scales."""
+
+    def __init__(self, model, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.model = model
+        self.tree = _tree()
+        self.tree.setModel(model)
+        self.tree.setHeaderHidden(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        model.modelReset.connect(self.tree.expandAll)
+        model.rowsInserted.connect(lambda *_: self.tree.expandToDepth(0))

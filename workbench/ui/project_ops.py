@@ -8,8 +8,9 @@ from PySide6.QtCore import QSettings
 
 from workbench import media_import
 from workbench.coding.codebook import Codebook
+from workbench.coding.scheme import Scheme
 from workbench.project import Project
-from workbench.store import codebooks, participants, people
+from workbench.store import codebooks, participants, people, schemes
 from workbench.store.engine import Database
 from workbench.store.records import Change, ParticipantRecord
 from workbench.tasks import CancelFn, ProgressFn
@@ -48,6 +49,10 @@ def participants_loader(project: Project) -> Callable[[], list[ParticipantRecord
 
 def codebooks_loader(db: Database) -> Callable[[], list[Codebook]]:
     return lambda: [codebooks.load_codebook(db, name) for name in codebooks.codebook_names(db)]
+
+
+def schemes_loader(db: Database) -> Callable[[], list[Scheme]]:
+    return lambda: [schemes.load_scheme(db, name) for name in schemes.scheme_names(db)]
 
 
 def import_choices(db: Database) -> tuple[list[str], list[str]]:
