@@ -3,6 +3,9 @@
 Independent of the ``workbench`` package (no Qt, no database). Main entry points:
 :func:`transcribe` (a generator of :class:`Segment`) and :func:`run_job` (the same, resumable
 through a checkpoint file). Times are integer milliseconds.
+
+Importing the package registers the offline mono diarizer (:func:`transcription.diarize.diarize`),
+so ``Options(speakers=2)`` on a one-microphone file labels speaker turns.
 """
 
 from .api import transcribe, transcribe_array, transcribe_from
@@ -12,6 +15,9 @@ from .jobs import Checkpoint, read_checkpoint, run_job
 from .models import resolve_model
 from .speakers import Turn, register_mono_diarizer
 from .types import SAMPLE_RATE, Options, Segment, Word
+from .diarize import diarize  # noqa: E402  (after .speakers, which it builds on)
+
+register_mono_diarizer(diarize)
 
 __all__ = [
     "SAMPLE_RATE",
@@ -25,6 +31,7 @@ __all__ = [
     "Word",
     "channel_count",
     "decode_audio",
+    "diarize",
     "read_checkpoint",
     "register_mono_diarizer",
     "resolve_model",

@@ -11,7 +11,8 @@
 * Mono recordings: the seam for a diarizer. A diarizer is any callable
   ``(audio, sample_rate, speakers) -> list[Turn]``; register it with
   :func:`register_mono_diarizer` and :func:`labels_from_turns` maps its turns onto words.
-  None is registered in this package yet (the resemblyzer/ONNX diarizer plugs in here).
+  ``transcription/__init__.py`` registers :func:`transcription.diarize.diarize` (resemblyzer's
+  voice encoder run with onnxruntime, k-means with the speaker count fixed).
 
 :func:`split_by_speaker` then cuts a segment wherever the speaker changes.
 """

@@ -64,7 +64,8 @@ class Options:
     ``model`` is a bundled model name ("tiny.en", "base") or a CTranslate2 model folder path.
     ``device`` is "auto" (CUDA when ctranslate2 sees one), "cpu" or "cuda".
     ``channels=True`` treats each channel of a stereo file as one speaker's microphone.
-    ``speakers`` is the expected number of speakers for mono diarization (not available yet).
+    ``speakers`` is the expected number of speakers: with 2+ on a mono file the offline diarizer
+    labels turns "Speaker 1", "Speaker 2", ...; 1 labels everything "Speaker 1".
     """
 
     engine: str = "faster-whisper"
