@@ -15,9 +15,9 @@ from .jobs import Checkpoint, read_checkpoint, run_job
 from .models import resolve_model
 from .speakers import Turn, register_mono_diarizer
 from .types import SAMPLE_RATE, Options, Segment, Word
-from .diarize import diarize  # noqa: E402  (after .speakers, which it builds on)
+from . import diarize as _diarize  # noqa: E402  (the module stays transcription.diarize)
 
-register_mono_diarizer(diarize)
+register_mono_diarizer(_diarize.diarize)
 
 __all__ = [
     "SAMPLE_RATE",
@@ -31,7 +31,6 @@ __all__ = [
     "Word",
     "channel_count",
     "decode_audio",
-    "diarize",
     "read_checkpoint",
     "register_mono_diarizer",
     "resolve_model",

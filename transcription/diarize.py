@@ -167,7 +167,8 @@ def mel_spectrogram(audio: np.ndarray, first: int = 0, last: int | None = None) 
 class VoiceEncoder:
     """The exported resemblyzer encoder: mel frames ``(batch, frames, 40)`` -> unit vectors ``(batch, 256)``."""
 
-    def __init__(self, path: Path = MODEL_PATH) -> None:
+    def __init__(self, path: Path | None = None) -> None:
+        path = MODEL_PATH if path is None else Path(path)
         if not path.is_file():
             raise TranscriptionError(
                 f"The speaker model is missing ({path}); reinstall the workbench to restore transcription/models/"
@@ -189,8 +190,9 @@ _encoders: dict[Path, VoiceEncoder] = {}
 _lock = threading.Lock()
 
 
-def get_encoder(path: Path = MODEL_PATH) -> VoiceEncoder:
-    """The encoder for ``path``, loaded once per process."""
+def get_encoder(path: Path | None = None) -> VoiceEncoder:
+    """The encoder for ``path`` (default :data:`MODEL_PATH`), loaded once per process."""
+    path = MODEL_PATH if path is None else path
     with _lock:
         if path not in _encoders:
             _encoders[path] = VoiceEncoder(path)

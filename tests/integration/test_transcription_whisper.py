@@ -105,7 +105,10 @@ def test_channels_needs_a_multichannel_recording(tiny_engine, speech):
         list(transcribe(speech / "pocketsphinx_librivox_sns_0870.wav", Options(channels=True)))
 
 
-def test_mono_diarization_is_refused_until_a_diarizer_is_registered(speech):
+def test_mono_diarization_is_refused_without_a_registered_diarizer(speech, monkeypatch):
+    from transcription import speakers
+
+    monkeypatch.setattr(speakers, "_mono_diarizer", None)
     with pytest.raises(TranscriptionError, match="not available yet"):
         list(transcribe(speech / "pyannote_sample.wav", Options(speakers=2)))
 
