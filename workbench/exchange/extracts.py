@@ -215,6 +215,7 @@ def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Reda
     document = Document()
     document.add_heading(_clean(redact(title) if redact else title), level=0)
     counts = Counter(e.code_path for e in rows)
+    quote_style = document.styles["Quote"].style_id  # looked up once: python-docx's by-name lookup is slow
     current = None
     for i, e in enumerate(rows):
         if i % 500 == 0:
@@ -224,7 +225,8 @@ def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Reda
             current = e.code_path
             count = counts[current]
             document.add_heading(f"{current} ({count} extract{'s' if count != 1 else ''})", level=1)
-        quote = document.add_paragraph(style="Quote")
+        quote = document.add_paragraph()
+        quote._p.style = quote_style
         quote.add_run(f"“{e.text.strip()}”")
         source = document.add_paragraph()
         source.add_run(f"({citation(e)})").bold = True
