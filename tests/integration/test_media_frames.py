@@ -223,3 +223,37 @@ def test_a_first_seek_past_the_start_of_an_x264_444_file_is_exact():
         assert len(keys) > 1
         for position in (keys[-1], keys[1] + 3):
             assert_frame(reader.frame(position), reference, position, f"frame {position}")
+
+
+def _make_vfr(path: Path, pts_ms: list, start_ms: int) -> Path:
+    """A small MJPEG Matroska file whose frames sit at exactly these times, after a start offset."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mjpeg", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuvj420p"
+        stream.time_base = stream.codec_context.time_base = Fraction(1, 1000)
+        for i, t in enumerate(pts_ms):
+            image = np.full((48, 64, 3), 20 * i, np.uint8)  # frame i is grey level 20 * i
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format="yuvj420p")
+            frame.pts, frame.time_base = start_ms + t, Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+def test_known_variable_timestamps_after_a_start_offset(tmp_path):
+    """Times are on the player's clock: 0 at the container's start, whatever the raw timestamps say."""
+    times = [0, 40, 50, 130, 131, 300, 333, 900]
+    path = _make_vfr(tmp_path / "vfr.mkv", times, start_ms=1000)
+    with FrameReader(path, cache_bytes=0) as reader:
+        assert reader.info.start_ms == 1000 and reader.info.variable_frame_rate
+        assert list(reader.frame_times) == times and reader.frame_count == len(times)
+        cases = {-5: 0, 0: 0, 39: 0, 40: 1, 49: 1, 50: 2, 129: 2, 130: 3, 131: 4, 132: 4, 299: 4,
+                 333: 6, 899: 6, 900: 7, 100_000: 7}
+        for ms, position in cases.items():
+            frame = reader.frame_at(ms)
+            assert frame.index == position and frame.pts_ms == times[position], ms
+            assert abs(float(frame.image.mean()) - 20 * position) < 3, ms
+        assert [reader.frame(i).duration_ms for i in range(len(times) - 1)] == [40, 10, 80, 1, 169, 33, 567]
+        assert reader.frame(len(times) - 1).duration_ms > 0 and reader.duration_ms > 900

@@ -71,6 +71,7 @@ class FrameReader:
         self._thread: Optional[int] = None
         self.position: Optional[int] = None  # the playhead: the frame last returned
         self._open()
+        self._native_size = (self._stream.codec_context.width, self._stream.codec_context.height)
 
     # -- what the stream holds -------------------------------------------------------------
     @property
@@ -90,9 +91,7 @@ class FrameReader:
     @property
     def size(self) -> tuple[int, int]:
         """(width, height) of the images returned."""
-        if self._size is not None:
-            return self._size
-        return self._stream.codec_context.width, self._stream.codec_context.height
+        return self._size if self._size is not None else self._native_size
 
     def frame_index_at(self, ms: int) -> int:
         """Position of the frame on screen at ``ms``."""
