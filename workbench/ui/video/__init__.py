@@ -1,0 +1,1 @@
+"""The video coder view: frame-exact player, keyboard coding, events table, timeline, ratings."""

@@ -1,0 +1,76 @@
+"""Sound for the player: QMediaPlayer + QAudioOutput, following the player's clock.
+
+Pictures come from our frame-exact decoder; QtMultimedia only plays the sound. Without an audio
+stream, without an audio device (headless tests, a server) or when the backend fails, the track
+stays silent and says why in ``problem``; it never raises.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QObject, QUrl
+
+log = logging.getLogger(__name__)
+DRIFT_MS = 120  # re-align the sound when it strays this far from the picture clock
+
+
+class AudioTrack(QObject):
+    def __init__(self, path: Path, enabled: bool = True, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.problem: Optional[str] = None
+        self._player = None
+        self._output = None
+        if not enabled:
+            self.problem = "the file has no sound"
+            return
+        try:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+            self._output = QAudioOutput(self)
+            self._player = QMediaPlayer(self)
+            self._player.setAudioOutput(self._output)
+            if hasattr(self._player, "setPitchCompensation"):  # Qt 6.10+: keep the pitch when slowed
+                self._player.setPitchCompensation(True)
+            self._player.errorOccurred.connect(self._error)
+            self._player.setSource(QUrl.fromLocalFile(str(path)))
+        except Exception as exc:  # noqa: BLE001 - sound is optional; coding goes on without it
+            log.warning("No sound for %s: %s", path, exc)
+            self.problem = str(exc)
+            self._player = None
+
+    @property
+    def available(self) -> bool:
+        return self._player is not None and self.problem is None
+
+    def _error(self, _error, message: str) -> None:
+        log.warning("Sound playback: %s", message)
+        self.problem = message or "sound playback failed"
+
+    def play(self, at_ms: int, rate: float) -> None:
+        if self.available:
+            self._player.setPlaybackRate(rate)
+            self._player.setPosition(int(at_ms))
+            self._player.play()
+
+    def pause(self, at_ms: int) -> None:
+        if self._player is not None:
+            self._player.pause()
+            self._player.setPosition(int(at_ms))
+
+    def set_rate(self, rate: float) -> None:
+        if self._player is not None:
+            self._player.setPlaybackRate(rate)
+
+    def follow(self, at_ms: int) -> None:
+        """While playing: move the sound to the picture clock if it has drifted."""
+        if self.available and abs(self._player.position() - at_ms) > DRIFT_MS:
+            self._player.setPosition(int(at_ms))
+
+    def set_muted(self, muted: bool) -> None:
+        if self._output is not None:
+            self._output.setMuted(muted)
+
+    def stop(self) -> None:
+        if self._player is not None:
+            self._player.stop()

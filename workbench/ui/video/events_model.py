@@ -1,0 +1,139 @@
+"""Table model over an observation's events (an adapter over ``ObservationSession.events``)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor
+
+from workbench.coding import observation as ob
+from workbench.errors import WorkbenchError
+from workbench.ui.video.session import ObservationSession
+
+COLUMNS = ("Time", "Frame (ms)", "Subject", "Behaviour", "Type", "Modifiers", "Comment")
+TIME, FRAME, SUBJECT, BEHAVIOUR, TYPE, MODIFIERS, COMMENT = range(len(COLUMNS))
+EDITABLE = {TIME, SUBJECT, MODIFIERS, COMMENT}
+EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
+
+
+def parse_time(text: str) -> int:
+    """Milliseconds from ``12345`` (ms), ``mm:ss[.mmm]`` or ``h:mm:ss[.mmm]``."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    match = _CLOCK.match(text)
+    if match is None:
+        raise WorkbenchError(f"{text!r} is not a time: type ms (12345) or mm:ss.mmm (00:12.345).")
+    hours, minutes, seconds, millis = match.groups()
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        raise WorkbenchError(f"{text!r} is not a time: seconds and minutes go up to 59.")
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int((millis or "0").ljust(3, "0"))
+
+
+class EventsModel(QAbstractTableModel):
+    """Rows are the session's events in time order; edits go through the session (the store).
+
+    ``frame_pts_at(ms)`` gives the frame on screen at a typed time, so a moved event keeps the
+    presentation time of its new frame.
+    """
+
+    def __init__(self, session: ObservationSession, frame_pts_at: Callable[[int], Optional[int]],
+                 parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.session = session
+        self.frame_pts_at = frame_pts_at
+        scheme = session.scheme
+        self._names = {b.code: b.name for b in scheme.behaviours}
+        self._colours = {b.code: QColor(b.colour) for b in scheme.behaviours}
+        self._subjects = {s.key: s.name for s in scheme.subjects}
+        self._subject_keys = {s.name.casefold(): s.key for s in scheme.subjects} | {s.key: s.key for s in scheme.subjects}
+        session.about_to_reset.connect(self.beginResetModel)
+        session.reset.connect(self.endResetModel)
+        session.inserting.connect(lambda row: self.beginInsertRows(QModelIndex(), row, row))
+        session.inserted.connect(lambda _row: self.endInsertRows())
+
+    @property
+    def events(self) -> list[ob.Event]:
+        return self.session.events
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.events)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() in EDITABLE else base
+
+    def event_at(self, row: int) -> ob.Event:
+        return self.events[row]
+
+    def row_of(self, event_id: int) -> int:
+        return next((i for i, e in enumerate(self.events) if e.id == event_id), -1)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        event, column = self.events[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(event, column)
+        if role == Qt.ItemDataRole.EditRole:
+            if column == MODIFIERS:
+                return ", ".join(event.modifiers)
+            if column == SUBJECT:
+                return self._subjects.get(event.subject, event.subject or "")
+            return self._display(event, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == BEHAVIOUR:
+            return self._colours.get(event.behaviour)
+        if role == EVENT_ROLE:
+            return event
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (TIME, FRAME):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, event: ob.Event, column: int) -> str:
+        if column == TIME:
+            return ob.format_ms(event.time_ms)
+        if column == FRAME:
+            return "" if event.frame_pts_ms is None else str(event.frame_pts_ms)
+        if column == SUBJECT:
+            return self._subjects.get(event.subject, event.subject or "")
+        if column == BEHAVIOUR:
+            return self._names.get(event.behaviour, event.behaviour)
+        if column == TYPE:
+            return event.event_type
+        if column == MODIFIERS:
+            return ", ".join(event.modifiers)
+        return event.comment
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() not in EDITABLE:
+            return False
+        event = self.events[index.row()]
+        try:
+            changes = self._changes(index.column(), str(value))
+        except WorkbenchError as exc:
+            self.session.error.emit(str(exc))
+            return False
+        return self.session.edit_event(event.id, **changes)
+
+    def _changes(self, column: int, text: str) -> dict[str, Any]:
+        if column == TIME:
+            ms = parse_time(text)
+            return {"time_ms": ms, "frame_pts_ms": self.frame_pts_at(ms)}
+        if column == SUBJECT:
+            key = self._subject_keys.get(text.strip().casefold())
+            if key is None:
+                raise WorkbenchError(f"No subject {text.strip()!r} (subjects: {', '.join(self._subjects.values())}).")
+            return {"subject": key}
+        if column == MODIFIERS:
+            return {"modifiers": tuple(m.strip() for m in text.split(",") if m.strip())}
+        return {"comment": text}
