@@ -136,3 +136,13 @@ def test_unknown_extension_and_missing_folder(tmp_path):
         write_extracts(EXTRACTS, tmp_path / "x.pdf")
     with pytest.raises(WorkbenchError, match="does not exist"):
         write_extracts(EXTRACTS, tmp_path / "nope" / "x.csv")
+
+
+def test_from_record_adapts_retrieval_records():
+    from types import SimpleNamespace
+    from workbench.exchange.extracts import from_record
+    record = SimpleNamespace(participant="P001", timepoint=None, transcript_name="P001 baseline", speaker=None,
+                             start_ms=1000, end_ms=2000, code_path=("Support", "Group"), coder="Alice",
+                             text="It helped.", memo="")
+    assert from_record(record) == Extract("P001", "", "P001 baseline", "", 1000, 2000, "Support / Group", "Alice",
+                                          "It helped.", "")

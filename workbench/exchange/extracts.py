@@ -66,6 +66,18 @@ class FrameworkMatrix:
         return cls(participants, codes, cells, dict(summaries or {}))
 
 
+def from_record(record, separator: str = " / ") -> Extract:
+    """An `Extract` from a retrieval record (duck-typed: `workbench.coding.retrieval.Extract` has
+    participant, timepoint, transcript_name, speaker, start_ms, end_ms, code_path as a tuple of
+    names, coder, text and memo)."""
+    path = record.code_path
+    return Extract(participant=record.participant, timepoint=record.timepoint or "",
+                   transcript=getattr(record, "transcript_name", None) or getattr(record, "transcript", ""),
+                   speaker=record.speaker or "", start_ms=record.start_ms, end_ms=record.end_ms,
+                   code_path=separator.join(path) if isinstance(path, tuple) else path, coder=record.coder,
+                   text=record.text, memo=record.memo or "")
+
+
 def format_time(ms: Optional[int]) -> str:
     """Milliseconds as hh:mm:ss (rounded down); '' when unknown."""
     if ms is None:
