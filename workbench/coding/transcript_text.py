@@ -46,6 +46,40 @@ def document_text(texts: Sequence[str]) -> str:
     return SEPARATOR.join(texts)
 
 
+def interpolate(start_ms: int, end_ms: int, length: int, offset: int) -> int:
+    """Time of character ``offset`` of a segment without word timings (linear over its characters)."""
+    if length <= 0:
+        return start_ms
+    return start_ms + round((end_ms - start_ms) * offset / length)
+
+
+class SegmentIndex:
+    """Segment boundaries of a document from segment lengths alone (no text loaded): enough to place
+    a position in its segment, speaker and (interpolated) time, e.g. for many extracts at once."""
+
+    def __init__(self, lengths: Sequence[int], start_ms: Sequence[int], end_ms: Sequence[int],
+                 speakers: Sequence[Optional[str]]):
+        self.lengths, self.start_ms, self.end_ms, self.speakers = lengths, start_ms, end_ms, speakers
+        self.starts = []
+        position = 0
+        for length in lengths:
+            self.starts.append(position)
+            position += length + len(SEPARATOR)
+
+    def segment_of(self, position: int) -> int:
+        return max(0, bisect_right(self.starts, position) - 1)
+
+    def time_at(self, position: int) -> int:
+        if not self.starts:
+            return 0
+        i = self.segment_of(position)
+        offset = min(position - self.starts[i], self.lengths[i])
+        return interpolate(self.start_ms[i], self.end_ms[i], self.lengths[i], offset)
+
+    def speaker_at(self, position: int) -> Optional[str]:
+        return self.speakers[self.segment_of(position)] if self.starts else None
+
+
 def _word_spans(text: str, words: Sequence[WordLike]) -> list[tuple[int, int, int, int]]:
     """(start, end, start_ms, end_ms) of each word found, in order, in the segment text."""
     spans = []
@@ -128,10 +162,7 @@ class TranscriptText:
                 if offset < start:
                     return start_ms if not end else _previous_end(spans, start, segment.start_ms)
             return spans[-1][3] if end else segment.end_ms
-        length = len(segment.text)
-        if length == 0:
-            return segment.start_ms
-        return segment.start_ms + round((segment.end_ms - segment.start_ms) * offset / length)
+        return interpolate(segment.start_ms, segment.end_ms, len(segment.text), offset)
 
     def span_times(self, start: int, end: int) -> tuple[int, int]:
         """(start_ms, end_ms) of a span [start, end)."""

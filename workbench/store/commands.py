@@ -1,0 +1,138 @@
+"""Undoable commands: every coding action returns an :class:`UndoableChange` whose ``inverse`` is a
+plain :class:`Command` that undoes it; running the inverse returns a change whose inverse redoes it.
+
+Most inverses are a ``restore`` of row snapshots: the exact values (or absence) of the rows the
+action touched, in codes, codings, memos and framework summaries. Restoring writes those values back
+(keeping ids, so memos stay attached) and snapshots what it overwrote, which is the redo.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from workbench.errors import WorkbenchError
+from workbench.store import audit
+from workbench.store.engine import Database
+from workbench.store.records import Change
+from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
+
+# tables restore may touch, in the order rows are inserted (deleted in reverse)
+TABLES: dict[str, Table] = {t.name: t for t in (Code.__table__, TextCoding.__table__, Memo.__table__,
+                                                FrameworkSummary.__table__)}
+Snapshot = tuple[tuple[str, int, Optional[dict[str, Any]]], ...]  # (table, id, values or None)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A named store command with plain-data arguments (kept by the UI's undo stack)."""
+
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UndoableChange(Change):
+    inverse: Optional[Command] = None
+
+
+_REGISTRY: dict[str, Callable[..., UndoableChange]] = {}
+
+
+def command(name: str):
+    """Register a function ``f(db, **args) -> UndoableChange`` so ``run`` can replay it."""
+    def wrap(fn):
+        _REGISTRY[name] = fn
+        return fn
+    return wrap
+
+
+def run(db: Database, cmd: Command) -> UndoableChange:
+    """Run a command (an undo or a redo)."""
+    from workbench.store import text_correction  # noqa: F401  (registers its commands)
+    try:
+        fn = _REGISTRY[cmd.name]
+    except KeyError:
+        raise WorkbenchError(f"Unknown command {cmd.name!r}.") from None
+    return fn(db, **cmd.args)
+
+
+# --- snapshots ----------------------------------------------------------------------------------
+
+def snapshot(session: Session, table: str, ids) -> Snapshot:
+    """The current values of rows ``ids`` of ``table`` (None for an id that does not exist)."""
+    t = TABLES[table]
+    ids = list(dict.fromkeys(ids))
+    found: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), 5000):
+        for row in session.execute(select(t).where(t.c.id.in_(ids[i:i + 5000]))).mappings():
+            found[row["id"]] = dict(row)
+    return tuple((table, i, found.get(i)) for i in ids)
+
+
+def absent(table: str, ids) -> Snapshot:
+    """A snapshot saying these rows should not exist (the inverse of creating them)."""
+    return tuple((table, i, None) for i in ids)
+
+
+def restore_rows(session: Session, target: Snapshot) -> Snapshot:
+    """Bring the rows named in ``target`` to its values; return their values before (the redo)."""
+    before: list = []
+    for table in TABLES:
+        before += snapshot(session, table, [i for t, i, _ in target if t == table])
+    current = {(t, i): v for t, i, v in before}
+    for table, t in TABLES.items():
+        rows = [(i, v) for tt, i, v in target if tt == table and v is not None]
+        new = [v for i, v in rows if current[(table, i)] is None]
+        if table == "codes":
+            new = _parents_first(new)
+        for values in new:
+            session.execute(insert(t).values(**values))
+        for i, values in rows:
+            if current[(table, i)] is not None and current[(table, i)] != values:
+                session.execute(update(t).where(t.c.id == i).values(**values))
+    for table in reversed(list(TABLES)):
+        gone = [i for tt, i, v in target if tt == table and v is None and current[(table, i)] is not None]
+        if gone:
+            session.execute(delete(TABLES[table]).where(TABLES[table].c.id.in_(gone)))
+    return tuple(before)
+
+
+def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = {r["id"] for r in rows}
+    done: set[int] = set()
+    out: list[dict[str, Any]] = []
+    pending = list(rows)
+    while pending:
+        ready = [r for r in pending if r["parent_id"] not in ids or r["parent_id"] in done]
+        if not ready:
+            raise WorkbenchError("Cannot restore codes: their parents form a cycle.")
+        out += ready
+        done |= {r["id"] for r in ready}
+        pending = [r for r in pending if r["id"] not in done]
+    return out
+
+
+def _ids(snap: Snapshot, present: bool) -> dict[str, tuple[int, ...]]:
+    out: dict[str, list[int]] = {}
+    for table, i, values in snap:
+        if (values is not None) == present:
+            out.setdefault(table, []).append(i)
+    return {t: tuple(v) for t, v in out.items()}
+
+
+@command("restore")
+def restore(db: Database, rows: Snapshot, description: str = "Undo",
+            coder_id: Optional[int] = None) -> UndoableChange:
+    """Write row snapshots back in one transaction (undo / redo of any snapshot-based command)."""
+    with db.transaction() as session:
+        before = restore_rows(session, rows)
+        audit.record(session, description, "restore", None, coder_id=coder_id,
+                     after={"rows": len(rows)})
+    created = {t: ids for t, ids in _ids(rows, True).items()}
+    deleted = {t: ids for t, ids in _ids(rows, False).items()}
+    return UndoableChange(description, updated=created, deleted=deleted,
+                          inverse=Command("restore", {"rows": before, "description": description,
+                                                      "coder_id": coder_id}))

@@ -1,0 +1,115 @@
+"""Correcting a transcript's text after coding: codings are re-anchored in the same transaction.
+
+``transcripts.version`` guards concurrent editing: a correction names the version it was made
+on, and a stale one is refused (someone else saved in between) rather than overwriting theirs.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from workbench.coding.anchoring import Anchoring
+from workbench.coding.transcript_text import TranscriptText
+from workbench.errors import WorkbenchError
+from workbench.store import audit
+from workbench.store.coding_ops import document
+from workbench.store.commands import Command, UndoableChange, command, restore_rows, snapshot
+from workbench.store.engine import Database
+from workbench.store.records import NewSegment
+from workbench.store.schema import Segment, TextCoding, TextLemma, Transcript, Word, utcnow
+from workbench.store.transcripts import load_segments
+
+
+def _transcript(session: Session, transcript_id: int, expected_version: int) -> Transcript:
+    row = session.get(Transcript, transcript_id, with_for_update=True)
+    if row is None:
+        raise WorkbenchError(f"No transcript {transcript_id}.")
+    if row.version != expected_version:
+        raise WorkbenchError(f"{row.name} was changed elsewhere (now version {row.version}, you edited "
+                             f"version {expected_version}); reload it and apply your correction again.")
+    return row
+
+
+def _replace_segments(session: Session, row: Transcript, segments: Sequence[NewSegment]) -> None:
+    session.execute(delete(Segment).where(Segment.transcript_id == row.id))
+    session.execute(delete(TextLemma).where(TextLemma.transcript_id == row.id))
+    for i, s in enumerate(segments):
+        seg_id = session.execute(insert(Segment).values(
+            transcript_id=row.id, position=i, start_ms=s.start_ms, end_ms=s.end_ms, speaker=s.speaker,
+            text=s.text, confidence=s.confidence).returning(Segment.id)).scalar_one()
+        if s.words:
+            session.execute(insert(Word), [dict(segment_id=seg_id, position=j, start_ms=w.start_ms,
+                                                end_ms=w.end_ms, text=w.text, probability=w.probability)
+                                           for j, w in enumerate(s.words)])
+    row.version += 1
+    row.lemmas_version = None
+    row.updated_at = utcnow()
+
+
+def update_transcript_text(db: Database, transcript_id: int, new_segments: Sequence[NewSegment],
+                           expected_version: int, coder_id: Optional[int] = None) -> UndoableChange:
+    """Replace a transcript's segments with corrected ones; every coding keeps its words (see
+    ``workbench.coding.anchoring``), wholly deleted ones are flagged ``needs_review``."""
+    new_segments = list(new_segments)
+    old_segments = load_segments(db, transcript_id)
+    with db.transaction() as session:
+        row = _transcript(session, transcript_id, expected_version)
+        old_text = document(session, transcript_id).text
+        new_text = TranscriptText(new_segments).text
+        anchoring = Anchoring(old_text, new_text)
+        codings = list(session.scalars(select(TextCoding).where(TextCoding.transcript_id == transcript_id)))
+        before = snapshot(session, "text_codings", [c.id for c in codings])
+        flagged = []
+        for coding in codings:
+            start, end = min(coding.start_pos, len(old_text)), min(coding.end_pos, len(old_text))
+            mapped = anchoring.map_span(start, end)
+            if mapped.needs_review and not coding.needs_review:
+                flagged.append(coding.id)
+            coding.start_pos, coding.end_pos = mapped.start, mapped.end
+            coding.quote = new_text[mapped.start:mapped.end]
+            coding.needs_review = coding.needs_review or mapped.needs_review
+        _replace_segments(session, row, new_segments)
+        session.flush()
+        audit.record(session, "correct transcript", "transcripts", transcript_id, coder_id=coder_id,
+                     before={"version": expected_version}, after={"version": row.version,
+                                                                  "flagged": flagged})
+        text = f"Corrected {row.name}" + (f"; {len(flagged)} coding(s) to review" if flagged else "")
+        inverse = Command("restore_transcript_text", {
+            "transcript_id": transcript_id, "segments": old_segments, "expected_version": row.version,
+            "codings": before, "coder_id": coder_id})
+        return UndoableChange(text, updated={"transcripts": (transcript_id,),
+                                             "text_codings": tuple(c.id for c in codings)},
+                              inverse=inverse)
+
+
+@command("restore_transcript_text")
+def restore_transcript_text(db: Database, transcript_id: int, segments: Sequence[NewSegment],
+                            expected_version: int, codings, coder_id: Optional[int] = None
+                            ) -> UndoableChange:
+    """Undo/redo of a correction: put back the exact segments and coding positions."""
+    current = load_segments(db, transcript_id)
+    with db.transaction() as session:
+        row = _transcript(session, transcript_id, expected_version)
+        ids = [i for _t, i, _v in codings]
+        existing = set(session.scalars(select(TextCoding.id).where(TextCoding.id.in_(ids))))
+        # codings removed since are not brought back by undoing the text
+        keep = tuple(item for item in codings if item[1] in existing and item[2] is not None)
+        _replace_segments(session, row, segments)
+        before = restore_rows(session, keep)
+        audit.record(session, "undo correction", "transcripts", transcript_id, coder_id=coder_id,
+                     after={"version": row.version})
+        inverse = Command("restore_transcript_text", {
+            "transcript_id": transcript_id, "segments": current, "expected_version": row.version,
+            "codings": before, "coder_id": coder_id})
+        return UndoableChange(f"Restored the text of {row.name}", updated={
+            "transcripts": (transcript_id,), "text_codings": tuple(i for _t, i, _v in keep)}, inverse=inverse)
+
+
+def transcript_version(db: Database, transcript_id: int) -> int:
+    with db.reading() as session:
+        version = session.scalar(select(Transcript.version).where(Transcript.id == transcript_id))
+        if version is None:
+            raise WorkbenchError(f"No transcript {transcript_id}.")
+        return version

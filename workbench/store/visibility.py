@@ -1,0 +1,126 @@
+"""Who sees whose codings: the views "mine / one other coder's / all" and independent-coding mode.
+
+In independent-coding mode (project setting ``independent_coding`` = "1") a coder sees only their
+own codings, plus other coders' codings on transcripts the lead has released (per transcript, or
+all at once with the project setting ``codings_released`` = "1"). Leads always see everything.
+Every query over codings takes a :class:`Viewer` and applies :func:`coding_filter`, so the rule
+holds in retrieval, counts, matrices and the coding view alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import and_, or_, select, true
+from sqlalchemy.orm import Session
+
+from workbench.errors import WorkbenchError
+from workbench.store import audit
+from workbench.store.engine import Database
+from workbench.store.records import Change
+from workbench.store.schema import Coder, Setting, TextCoding, Transcript
+
+INDEPENDENT = "independent_coding"
+RELEASED = "codings_released"
+VIEWS = ("mine", "other", "all")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking and which codings they want: ``view`` is mine, other (``other_id``) or all."""
+
+    coder_id: int
+    view: str = "all"
+    other_id: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        if self.view not in VIEWS:
+            raise WorkbenchError(f"Unknown view {self.view!r}: choose mine, other or all.")
+        if self.view == "other" and self.other_id is None:
+            raise WorkbenchError("Choose whose codings to show.")
+
+
+def _setting(session: Session, key: str) -> bool:
+    row = session.get(Setting, key)
+    return row is not None and row.value == "1"
+
+
+def role(session: Session, coder_id: int) -> str:
+    found = session.scalar(select(Coder.role).where(Coder.id == coder_id))
+    if found is None:
+        raise WorkbenchError(f"No coder {coder_id} in this project.")
+    return found
+
+
+def is_lead(session: Session, coder_id: int) -> bool:
+    return role(session, coder_id) == "lead"
+
+
+def coding_filter(session: Session, viewer: Viewer):
+    """A SQL condition on TextCoding (joined to Transcript) selecting what ``viewer`` may see."""
+    if viewer.view == "mine":
+        chosen = TextCoding.coder_id == viewer.coder_id
+    elif viewer.view == "other":
+        chosen = TextCoding.coder_id == viewer.other_id
+    else:
+        chosen = true()
+    if is_lead(session, viewer.coder_id) or not _setting(session, INDEPENDENT):
+        return chosen
+    if _setting(session, RELEASED):
+        return chosen
+    own = TextCoding.coder_id == viewer.coder_id
+    released = TextCoding.transcript_id.in_(select(Transcript.id).where(Transcript.codings_released))
+    if viewer.view == "mine" or viewer.other_id == viewer.coder_id:
+        return chosen
+    if viewer.view == "other":
+        return and_(chosen, released)
+    return or_(own, released)
+
+
+def _require_lead(session: Session, coder_id: int, what: str) -> None:
+    if not is_lead(session, coder_id):
+        raise WorkbenchError(f"Only a lead can {what}.")
+
+
+def set_independent_mode(db: Database, lead_id: int, on: bool) -> Change:
+    """Switch independent-coding mode on or off (lead only)."""
+    return _set_flag(db, lead_id, INDEPENDENT, on, "switch independent coding",
+                     "Independent coding " + ("on" if on else "off"))
+
+
+def release_codings(db: Database, lead_id: int, transcript_id: Optional[int] = None,
+                    released: bool = True) -> Change:
+    """Let coders see each other's codings: on one transcript, or project-wide (lead only)."""
+    if transcript_id is None:
+        return _set_flag(db, lead_id, RELEASED, released, "release codings",
+                         "Codings " + ("released" if released else "withheld") + " project-wide")
+    with db.transaction() as session:
+        _require_lead(session, lead_id, "release codings")
+        row = session.get(Transcript, transcript_id)
+        if row is None:
+            raise WorkbenchError(f"No transcript {transcript_id}.")
+        before = row.codings_released
+        row.codings_released = released
+        audit.record(session, "release codings", "transcripts", transcript_id, coder_id=lead_id,
+                     before={"released": before}, after={"released": released})
+        return Change(f"Codings on {row.name} " + ("released" if released else "withheld"),
+                      updated={"transcripts": (transcript_id,)})
+
+
+def _set_flag(db: Database, lead_id: int, key: str, on: bool, what: str, description: str) -> Change:
+    with db.transaction() as session:
+        _require_lead(session, lead_id, what)
+        row = session.get(Setting, key)
+        before = row.value if row else None
+        if row is None:
+            session.add(Setting(key=key, value="1" if on else "0"))
+        else:
+            row.value = "1" if on else "0"
+        audit.record(session, what, "settings", None, coder_id=lead_id,
+                     before={key: before}, after={key: "1" if on else "0"})
+        return Change(description, updated={"settings": ()})
+
+
+def independent_mode(db: Database) -> bool:
+    with db.reading() as session:
+        return _setting(session, INDEPENDENT)
