@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from workbench.cli_formats import EXPORTS, IMPORTS
 from workbench.errors import WorkbenchError
 from workbench.tasks import Cancelled
 
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     media.set_defaults(handler=_cmd_import_media)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
+    IMPORTS.build(commands)
+    EXPORTS.build(commands)
     return parser
 
 

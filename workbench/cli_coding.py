@@ -4,52 +4,31 @@
     workbench export extracts|framework|qdpx|qdc --project P [--code PATH ...] [--codebook NAME] --out FILE
 
 The export format comes from the extension of FILE (extracts: .xlsx, .csv or .docx; framework:
-.xlsx). `import` and `export` are shared with other command modules (BORIS, ELAN): this module
-adds its formats to those sub-commands when they exist, so it must be registered after them.
+.xlsx). `import` and `export` are shared with other command modules (see workbench/cli_formats.py).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.cli_formats import EXPORTS, IMPORTS, Option
 from workbench.errors import WorkbenchError
 
-IMPORT_FORMATS = ("qdc", "qdpx")
-EXPORT_FORMATS = ("extracts", "framework", "qdpx", "qdc")
 EXPORT_SUFFIXES = {"extracts": (".xlsx", ".csv", ".docx"), "framework": (".xlsx",), "qdpx": (".qdpx",),
                    "qdc": (".qdc",)}
 
 
-def _shared_parser(commands, name: str, help_text: str, formats: tuple[str, ...], handler):
-    """The `name` sub-command, created or extended with `formats`; returns it."""
-    parser = commands.choices.get(name)
-    if parser is None:
-        parser = commands.add_parser(name, help=help_text)
-        parser.add_argument("format", choices=formats)
-        parser.add_argument("--project", type=Path, help="project folder (omit with --db)")
-        parser.set_defaults(handler=handler)
-        return parser
-    action = next(a for a in parser._actions if a.dest == "format")  # argparse has no public way
-    action.choices = tuple(action.choices) + formats
-    previous = parser.get_default("handler")
-    parser.set_defaults(handler=lambda args: handler(args) if args.format in formats else previous(args))
-    return parser
-
-
 def register(commands) -> None:
-    imp = _shared_parser(commands, "import", "import a REFI-QDA codebook (.qdc) or project (.qdpx)",
-                         IMPORT_FORMATS, _cmd_import)
-    if not any(a.dest == "file" for a in imp._actions):
-        imp.add_argument("file", type=Path)
-    imp.add_argument("--codebook", metavar="NAME", help="qdc/qdpx: name for the imported codebook")
-    imp.add_argument("--codebook-only", action="store_true", help="qdpx: import only the codebook")
-    exp = _shared_parser(commands, "export", "export coded extracts, the framework matrix or REFI-QDA files",
-                         EXPORT_FORMATS, _cmd_export)
-    if not any(a.dest == "out" for a in exp._actions):
-        exp.add_argument("--out", type=Path, required=True, help="file to write")
-    exp.add_argument("--code", nargs="+", default=[], metavar="PATH",
-                     help="extracts/framework: only these codes (with their sub-codes), e.g. 'Support/Group'")
-    if not any(a.dest == "codebook" for a in exp._actions):
-        exp.add_argument("--codebook", metavar="NAME", help="qdc/qdpx: the codebook (when there are several)")
+    codebook = Option(("--codebook",), {"metavar": "NAME",
+                                        "help": "qdc/qdpx: the codebook's name (import) or which one (export)"})
+    only = Option(("--codebook-only",), {"action": "store_true", "help": "qdpx: import only the codebook"})
+    code = Option(("--code",), {"nargs": "+", "default": [], "metavar": "PATH",
+                                "help": "extracts/framework: only these codes (with sub-codes), e.g. 'Support/Group'"})
+    IMPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_import, codebook)
+    IMPORTS.add("qdpx", "a REFI-QDA project (.qdpx/.qde)", _cmd_import, codebook, only)
+    EXPORTS.add("extracts", "coded extracts (.xlsx, .csv or .docx)", _cmd_export, code)
+    EXPORTS.add("framework", "the framework matrix (.xlsx)", _cmd_export, code)
+    EXPORTS.add("qdpx", "a REFI-QDA project (.qdpx)", _cmd_export, codebook)
+    EXPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_export, codebook)
 
 
 def _open(args):

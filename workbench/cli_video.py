@@ -14,30 +14,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from workbench.cli_formats import EXPORTS, IMPORTS, Option
 from workbench.errors import WorkbenchError
 
 _EPILOG = "MEDIA is a media item's id or its file name as imported."
 
 
 def register(commands) -> None:
-    imp = commands.add_parser("import", help="import a BORIS project or an ELAN file into a project",
-                              epilog=_EPILOG)
-    imp.add_argument("format", choices=("boris", "eaf"))
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--project", type=Path, help="project folder (omit with --db)")
-    imp.add_argument("--media", nargs="+", default=[], metavar="MAP",
-                     help="boris: OBSERVATION=MEDIA pairs; eaf: the MEDIA it codes "
-                          "(default: matched by the media file names in the file)")
-    imp.add_argument("--coder", metavar="NAME", help="whose coding this is (default: you)")
-    imp.set_defaults(handler=_cmd_import)
-
-    exp = commands.add_parser("export", help="export observations (BORIS, ELAN) or tidy tables (CSV/XLSX)")
-    exp.add_argument("format", choices=("boris", "eaf", "events", "ratings"))
-    exp.add_argument("--project", type=Path, help="project folder (omit with --db)")
-    exp.add_argument("--out", type=Path, required=True,
-                     help="file to write (.boris, .eaf, .csv or .xlsx); for several ELAN observations a folder")
-    exp.add_argument("--scheme", metavar="NAME", help="the coding scheme to export (when there are several)")
-    exp.set_defaults(handler=_cmd_export)
+    media = Option(("--media",), {"nargs": "+", "default": [], "metavar": "MAP",
+                                  "help": "boris: OBSERVATION=MEDIA pairs; eaf: the MEDIA it codes "
+                                          "(default: matched by the media file names in the file)"})
+    coder = Option(("--coder",), {"metavar": "NAME", "help": "whose coding this is (default: you)"})
+    scheme = Option(("--scheme",), {"metavar": "NAME", "help": "the coding scheme to export (when there are several)"})
+    IMPORTS.add("boris", "a BORIS project (.boris): ethogram, observations, events", _cmd_import, media, coder)
+    IMPORTS.add("eaf", "an ELAN file (.eaf): one state behaviour per time-aligned tier", _cmd_import, media, coder)
+    EXPORTS.add("boris", "observations as a BORIS project (.boris)", _cmd_export, scheme)
+    EXPORTS.add("eaf", "observations as ELAN files (.eaf; a folder for several)", _cmd_export, scheme)
+    EXPORTS.add("events", "one row per event (.csv or .xlsx)", _cmd_export)
+    EXPORTS.add("ratings", "one row per participant x timepoint x task x scale (.csv or .xlsx)", _cmd_export)
 
     assign = commands.add_parser("assign", help="(lead) assign videos to a rater under masked IDs",
                                  epilog=_EPILOG)
