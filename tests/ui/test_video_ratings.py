@@ -1,0 +1,77 @@
+"""Marking task epochs, rating each applicable scale with one click, and the check before "done"."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGroupBox, QLabel
+
+from workbench.store.observations import observation_data
+
+from tests.ui.video_helpers import PERSON, add_video, open_view, seek
+
+
+def test_rate_an_epoch_and_mark_done(qtbot, project, shared_media):
+    view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
+    panel, session = view.ratings, view.session
+    assert panel.status_label.text() == "Status: Not started"
+
+    panel.task_box.setCurrentIndex(panel.task_box.findData("book_sharing"))
+    seek(qtbot, view, 12_000)
+    panel.start_button.click()
+    seek(qtbot, view, 70_000)
+    qtbot.keyClick(view, "d")  # infant distress starts and is never stopped
+    panel.end_button.click()
+    (epoch,) = session.epochs
+    assert (epoch.task, epoch.start_ms, epoch.end_ms) == ("book_sharing", 12_000, 70_000)
+    assert panel.status_label.text() == "Status: In progress"
+
+    scales = [s.code for s in session.scheme.scales_for_task("book_sharing")]
+    boxes = {b.objectName(): b for b in panel.scales.findChildren(QGroupBox)}
+    assert sorted(boxes) == sorted(f"scale_{c}" for c in scales)
+    sensitivity = boxes["scale_maternal_sensitivity"]
+    anchors = [label.text() for label in sensitivity.findChildren(QLabel)]
+    assert any(text.startswith("Highly characteristic") for text in anchors)
+
+    panel.rate_groups["maternal_sensitivity"].button(3).click()  # one click rates
+    stored = observation_data(session.db, session.observation_id).ratings
+    assert [(r.epoch_id, r.scale, r.value) for r in stored] == [(epoch.id, "maternal_sensitivity", 3)]
+    assert panel.rate_groups["maternal_sensitivity"].checkedId() == 3  # shown after the refresh
+    panel.rate_groups["maternal_sensitivity"].button(4).click()  # re-rating replaces
+    assert [r.value for r in observation_data(session.db, session.observation_id).ratings] == [4]
+
+    assert not panel.mark_done()  # problems are listed, the status stays
+    problems = panel.problems.text()
+    assert "Infant distress (infant) starts at 01:10.000 but is never stopped." in problems
+    assert "Intrusiveness" in problems and "Maternal sensitivity" not in problems
+    assert observation_data(session.db, session.observation_id).record.status == "in_progress"
+
+    seek(qtbot, view, 80_000)
+    view.choose_modifier = lambda modifier_set, event: view.set_modifier(event.id, "crying")
+    qtbot.keyClick(view, "d")
+    assert session.events[-1].modifiers == ("crying",)
+    for code in scales:
+        panel.rate_groups[code].button(2).click()
+    assert "rated" in panel.epoch_list.item(0).text() and f"({len(scales)}/{len(scales)} rated)" in \
+        panel.epoch_list.item(0).text()
+    assert panel.mark_done()
+    assert panel.status_label.text() == "Status: Done" and panel.problems.text() == ""
+    assert observation_data(session.db, session.observation_id).record.status == "done"
+    assert not panel.done_button.isEnabled() and panel.reopen_button.isEnabled()
+    session.undo_stack.undo()  # back to in progress
+    assert observation_data(session.db, session.observation_id).record.status == "in_progress"
+
+
+def test_epoch_needs_a_start_and_can_be_deleted_and_restored(qtbot, project, shared_media):
+    view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
+    panel, session = view.ratings, view.session
+    panel.end_button.click()
+    assert "Mark the start" in view.message_label.text() and not session.epochs
+    seek(qtbot, view, 5000)
+    panel.start_button.click()
+    seek(qtbot, view, 9000)
+    panel.end_button.click()
+    panel.rate_groups["infant_positive_mood"].button(5).click()
+    panel.delete_button.click()
+    assert not session.epochs and not observation_data(session.db, session.observation_id).epochs
+    session.undo_stack.undo()  # the epoch comes back with its rating
+    (epoch,) = session.epochs
+    assert session.rating(epoch.id, "infant_positive_mood") == 5
+    assert view.timeline.grab().toImage().isNull() is False
