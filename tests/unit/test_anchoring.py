@@ -1,7 +1,7 @@
 """Anchoring through corrections: examples of each rule, then property-based random edits."""
 from __future__ import annotations
 
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.coding.anchoring import Anchoring, edit_script, reanchor
