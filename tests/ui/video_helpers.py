@@ -59,8 +59,12 @@ def _model_texts(model: QAbstractItemModel) -> list[str]:
     texts, stack = [], [QModelIndex()]
     while stack:
         parent = stack.pop()
+        try:
+            columns = model.columnCount(parent)
+        except TypeError:  # a list model keeps columnCount private: one column
+            columns = 1
         for row in range(model.rowCount(parent)):
-            for column in range(model.columnCount(parent)):
+            for column in range(columns):
                 index = model.index(row, column, parent)
                 for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                     value = index.data(role)
