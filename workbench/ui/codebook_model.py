@@ -1,10 +1,12 @@
-"""Qt item model over the project's codebooks: codebook → code tree (name, colour swatch, tooltip)."""
+"""Qt item model over the project's codebooks: codebook → code tree (name, colour swatch, tooltip),
+with counts per code (column 1) and drag and drop handed to ``drop_handler`` (the code tree editor:
+a code dragged onto another moves it, a transcript selection dropped on a code codes it)."""
 from __future__ import annotations
 
 from html import escape
 from typing import Callable, Optional
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QMimeData, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
 from workbench.coding.codebook import Code, Codebook
@@ -12,6 +14,9 @@ from workbench.store.records import Change
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the Code (or Codebook) behind a row
 TABLES = ("codebooks", "codes")
+CODE_MIME = "application/x-workbench-code-guid"
+# (mime, target Code or Codebook or None, row among the target's children or -1) -> handled
+DropHandler = Callable[[QMimeData, object, int], bool]
 
 Loader = Callable[[], list[Codebook]]
 
@@ -36,7 +41,15 @@ def code_tooltip(code: Code) -> str:
     return "<p>" + "<br>".join(parts) + "</p>"
 
 
-def _code_item(code: Code) -> QStandardItem:
+def _count_item() -> QStandardItem:
+    item = QStandardItem("")
+    item.setEditable(False)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+    return item
+
+
+def _code_item(code: Code) -> list[QStandardItem]:
     item = QStandardItem(code.name)
     item.setEditable(False)
     item.setIcon(swatch(code.colour))
@@ -48,7 +61,7 @@ def _code_item(code: Code) -> QStandardItem:
         item.setFont(font)
     for child in code.children:
         item.appendRow(_code_item(child))
-    return item
+    return [item, _count_item()]
 
 
 class CodebookModel(QStandardItemModel):
@@ -58,7 +71,9 @@ class CodebookModel(QStandardItemModel):
         super().__init__(parent)
         self._load = load
         self.codebooks: list[Codebook] = []
-        self.setHorizontalHeaderLabels(["Code"])
+        self.counts: dict[str, tuple[str, str]] = {}  # GUID -> (text, tooltip)
+        self.drop_handler: Optional[DropHandler] = None
+        self.setHorizontalHeaderLabels(["Code", "Codings"])
 
     def set_loader(self, load: Optional[Loader]) -> None:
         self._load = load
@@ -85,9 +100,61 @@ class CodebookModel(QStandardItemModel):
             font.setBold(True)
             head.setFont(font)
             head.setToolTip(f"Codebook {book.name}" + (f" (from {book.origin})" if book.origin else ""))
+            head.setFlags(head.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             for code in book.codes:
                 head.appendRow(_code_item(code))
-            self.invisibleRootItem().appendRow(head)
+            self.invisibleRootItem().appendRow([head, _count_item()])
+        self._show_counts()
+
+    # --- counts ------------------------------------------------------------------------------
+
+    def set_counts(self, counts: dict[str, tuple[str, str]]) -> None:
+        """Text and tooltip of the counts column per code GUID."""
+        self.counts = dict(counts)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        stack = [self.invisibleRootItem()]
+        while stack:
+            parent = stack.pop()
+            for row in range(parent.rowCount()):
+                item, count = parent.child(row, 0), parent.child(row, 1)
+                data = item.data(CODE_ROLE)
+                if count is not None and isinstance(data, Code):
+                    text, tip = self.counts.get(data.guid, ("", ""))
+                    if count.text() != text:
+                        count.setText(text)
+                        count.setToolTip(tip)
+                stack.append(item)
+
+    # --- drag and drop -----------------------------------------------------------------------
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
+        from workbench.ui.coding.transcript_edit import SPAN_MIME
+        return [CODE_MIME, SPAN_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:  # noqa: N802 - Qt override
+        mime = QMimeData()
+        codes = [i.data(CODE_ROLE) for i in indexes if i.column() == 0 and isinstance(i.data(CODE_ROLE), Code)]
+        if codes:
+            mime.setData(CODE_MIME, codes[0].guid.encode())
+            mime.setText(codes[0].name)
+        return mime
+
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802 - Qt override
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802 - Qt override
+        return self.drop_handler is not None and any(data.hasFormat(f) for f in self.mimeTypes())
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802 - Qt override
+        """Hand the drop to ``drop_handler``; the model itself never moves rows (it reloads
+        from the store when the change comes back)."""
+        if self.drop_handler is None:
+            return False
+        target = parent.siblingAtColumn(0).data(CODE_ROLE) if parent.isValid() else None
+        self.drop_handler(data, target, row)
+        return False
 
     def code_names(self) -> list[str]:
         """Every code name, pre-order over all codebooks (for tests and searches)."""

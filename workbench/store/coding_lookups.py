@@ -1,0 +1,96 @@
+"""Small read-only look-ups the coding views need: code ids by GUID, a project's transcripts, the
+codings of one transcript (visibility applied) and memos on targets. Plain dataclasses out.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from sqlalchemy import select
+
+from workbench.store.engine import Database
+from workbench.store.retrieval import CodingRecord
+from workbench.store.schema import Code, Codebook, Coder, Media, Memo, Participant, TextCoding, Transcript
+from workbench.store.visibility import Viewer, coding_filter
+
+
+@dataclass(frozen=True)
+class TranscriptInfo:
+    """A transcript in lists and menus, with the media it transcribes (when any)."""
+
+    id: int
+    name: str
+    participant_id: int
+    participant: str
+    media_id: Optional[int]
+    media_path: Optional[str]  # relative to the project's media root
+    media_kind: Optional[str]
+    version: int
+
+
+@dataclass(frozen=True)
+class MemoRecord:
+    id: int
+    coder_id: int
+    coder: str
+    target_kind: str
+    target_id: int
+    title: str
+    text: str
+
+
+def code_ids(db: Database) -> dict[str, int]:
+    """Code id by GUID, for every code of the project."""
+    with db.reading() as session:
+        return dict(session.execute(select(Code.guid, Code.id)).all())
+
+
+def list_transcripts(db: Database, participant_id: Optional[int] = None,
+                     media_id: Optional[int] = None) -> list[TranscriptInfo]:
+    """The project's transcripts (of one participant or media item), by participant and name."""
+    with db.reading() as session:
+        query = (select(Transcript.id, Transcript.name, Transcript.participant_id, Participant.pseudonym,
+                        Transcript.media_id, Media.path, Media.kind, Transcript.version)
+                 .join(Participant, Participant.id == Transcript.participant_id)
+                 .outerjoin(Media, Media.id == Transcript.media_id))
+        if participant_id is not None:
+            query = query.where(Transcript.participant_id == participant_id)
+        if media_id is not None:
+            query = query.where(Transcript.media_id == media_id)
+        rows = session.execute(query.order_by(Participant.pseudonym, Transcript.name, Transcript.id)).all()
+        return [TranscriptInfo(*row) for row in rows]
+
+
+def transcript_codings(db: Database, viewer: Viewer, transcript_id: int) -> tuple[CodingRecord, ...]:
+    """The codings ``viewer`` may see on one transcript, in text order (no text loaded)."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(TextCoding.id, TextCoding.code_id, Code.guid, TextCoding.coder_id, Coder.name,
+                   TextCoding.start_pos, TextCoding.end_pos, TextCoding.needs_review)
+            .join(Code, Code.id == TextCoding.code_id).join(Coder, Coder.id == TextCoding.coder_id)
+            .join(Transcript, Transcript.id == TextCoding.transcript_id)
+            .where(TextCoding.transcript_id == transcript_id, coding_filter(session, viewer))
+            .order_by(TextCoding.start_pos, TextCoding.id)).all()
+        return tuple(CodingRecord(*r) for r in rows)
+
+
+def memos_on(db: Database, target_kind: str, target_ids: Iterable[int]) -> dict[int, list[MemoRecord]]:
+    """Memos on targets of one kind (coding, code, transcript, participant), oldest first."""
+    ids = list(dict.fromkeys(target_ids))
+    out: dict[int, list[MemoRecord]] = defaultdict(list)
+    with db.reading() as session:
+        for i in range(0, len(ids), 5000):
+            rows = session.execute(
+                select(Memo.id, Memo.coder_id, Coder.name, Memo.target_kind, Memo.target_id, Memo.title, Memo.text)
+                .join(Coder, Coder.id == Memo.coder_id)
+                .where(Memo.target_kind == target_kind, Memo.target_id.in_(ids[i:i + 5000])).order_by(Memo.id))
+            for row in rows:
+                out[row.target_id].append(MemoRecord(*row))
+    return dict(out)
+
+
+def codebook_ids(db: Database) -> dict[str, int]:
+    """Codebook id by name."""
+    with db.reading() as session:
+        return dict(session.execute(select(Codebook.name, Codebook.id)).all())
