@@ -97,7 +97,7 @@ class ObservationSession(QObject):
               subject: Optional[str]) -> Optional[tuple[ob.KeyAction, list[ob.Event]]]:
         """Code ``key`` at this time: the action and the events committed (with ids), or None."""
         try:
-            action = ob.key_press(self.scheme, self.events, key, time_ms, subject, frame_pts_ms)
+            action = ob.key_press(self.scheme, self._relevant(key), key, time_ms, subject, frame_pts_ms)
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return None
@@ -108,6 +108,16 @@ class ObservationSession(QObject):
         made = [replace(e, id=i) for e, i in zip(action.events, change.created["events"])]
         self._insert(made)
         return action, made
+
+    def _relevant(self, key: str) -> list[ob.Event]:
+        """The events a key press depends on: its behaviour's and its exclusive partners' (the rest
+        cannot change what the key does, and skipping them keeps a press fast on long codings)."""
+        try:
+            code = self.scheme.behaviour_for_key(key).code
+        except KeyError:
+            return []
+        wanted = {code, *self.scheme.exclusive_partners(code)}
+        return [e for e in self.events if e.behaviour in wanted]
 
     def _insert(self, made: list[ob.Event]) -> None:
         for event in made:

@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Optional
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -56,14 +56,16 @@ class Timeline(QWidget):
         self.view_start, self.view_span = 0, 60_000
         self.playhead_ms = 0
         self._data: Optional[list[_Track]] = None
+        self._dirty: set[int] = set()  # rows to rebuild after events were added
         self._press: Optional[QPointF] = None
         self._pan_from: Optional[tuple[float, int]] = None
         self._edge: Optional[tuple[int, int, int, int]] = None  # event id, low, high, current ms
         self.setMouseTracking(True)
         self.setMinimumHeight(AXIS_H + EPOCH_H + ROW_H * min(len(self.tracks), 6))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        for signal in (session.reset, session.events_added, session.epochs_changed):
+        for signal in (session.reset, session.epochs_changed):
             signal.connect(self.invalidate)
+        session.events_added.connect(self._added)
 
     # --- geometry ----------------------------------------------------------------------------
     def sizeHint(self):  # noqa: N802 - Qt override
@@ -106,9 +108,20 @@ class Timeline(QWidget):
         self._data = None
         self.update()
 
+    def _added(self, made: list[ob.Event]) -> None:
+        """Only the tracks of new events are rebuilt."""
+        self._dirty.update(self._row[(e.behaviour, e.subject)] for e in made if (e.behaviour, e.subject) in self._row)
+        self.update()
+
     def data(self) -> list[_Track]:
         if self._data is None:
-            self._data = self._build(self.session.events)
+            self._data, self._dirty = self._build(self.session.events), set()
+        elif self._dirty:
+            keys = {self.tracks[row] for row in self._dirty}
+            fresh = self._build([e for e in self.session.events if (e.behaviour, e.subject) in keys])
+            for row in self._dirty:
+                self._data[row] = fresh[row]
+            self._dirty = set()
         return self._data
 
     def _build(self, events: list[ob.Event]) -> list[_Track]:
@@ -185,6 +198,7 @@ class Timeline(QWidget):
         first = bisect.bisect_right(track.stops, lo)
         last = bisect.bisect_left(track.starts, hi)
         top, height = y + 2, ROW_H - 4
+        rects: list[QRectF] = []
         run: Optional[list[float]] = None  # merge states that touch the same pixels
         for i in range(first, last):
             x0, x1 = max(self.x_of(track.starts[i]), LABEL_W), self.x_of(track.stops[i])
@@ -192,23 +206,32 @@ class Timeline(QWidget):
                 run[1] = max(run[1], x1)
                 continue
             if run is not None:
-                painter.fillRect(QRectF(run[0], top, max(run[1] - run[0], 1), height), colour)
+                rects.append(QRectF(run[0], top, max(run[1] - run[0], 1), height))
             run = [x0, x1]
         if run is not None:
-            painter.fillRect(QRectF(run[0], top, max(run[1] - run[0], 1), height), colour)
+            rects.append(QRectF(run[0], top, max(run[1] - run[0], 1), height))
         faint = QColor(colour)
         faint.setAlpha(90)
-        for start in track.open_starts:  # a state not stopped yet runs on to the end
-            if start <= hi:
-                x0 = max(self.x_of(start), LABEL_W)
-                painter.fillRect(QRectF(x0, top, self.width() - x0, height), faint)
-        painter.setPen(QPen(colour, 2))
+        open_rects = [QRectF(x0, top, self.width() - x0, height)
+                      for x0 in (max(self.x_of(s), LABEL_W) for s in track.open_starts if s <= hi)]
+        lines: list[QLineF] = []
         last_x = -1
         for i in range(bisect.bisect_left(track.points, lo), bisect.bisect_right(track.points, hi)):
             x = int(self.x_of(track.points[i]))
             if x != last_x:
-                painter.drawLine(x, y + 1, x, y + ROW_H - 1)
+                lines.append(QLineF(x, y + 1, x, y + ROW_H - 1))
                 last_x = x
+        # one call per kind: few Python -> Qt calls per track however many events are in view
+        painter.setPen(Qt.PenStyle.NoPen)
+        if rects:
+            painter.setBrush(colour)
+            painter.drawRects(rects)
+        if open_rects:
+            painter.setBrush(faint)
+            painter.drawRects(open_rects)
+        if lines:
+            painter.setPen(QPen(colour, 2))
+            painter.drawLines(lines)
 
     # --- mouse -------------------------------------------------------------------------------
     def edge_at(self, x: float, y: float) -> Optional[tuple[int, int, int]]:
