@@ -1,0 +1,1 @@
+"""Thematic coding in the window: the coding view, code tree editing, retrieval, pseudonymisation, exports."""

@@ -1,0 +1,261 @@
+"""The coding view (a workspace tab): a transcript with its codings, and every coding action.
+
+Apply a code to the selected text by clicking it in the code tree, dropping the selection on it,
+Ctrl+1..9 for the recent codes, or the quick-code box; remove, recode, memo and play a coding
+from the stripes or the context menu; in-vivo code a selection. Every action goes through
+:class:`~workbench.ui.coding.undo.UndoableActions`, so Edit → Undo reverses it in the store.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+
+from workbench.store import coding_lookups, coding_ops, people
+from workbench.store.coding_lookups import TranscriptInfo
+from workbench.store.records import Change
+from workbench.store.retrieval import CodingRecord, open_transcript
+from workbench.ui.coding.coder_filter import CoderFilter
+from workbench.ui.coding.memo_dialog import MemoDialog
+from workbench.ui.coding.quick_code import QuickCodeBox
+from workbench.ui.coding.stripes import Stripe, assign_lanes
+from workbench.ui.coding.transcript_edit import TranscriptEdit
+from workbench.ui.participants_model import format_duration
+
+if TYPE_CHECKING:
+    from workbench.ui.coding.wiring import TextCoding
+
+RELOAD_TABLES = ("text_codings", "codes", "memos")
+
+
+class CodingView(QWidget):
+    def __init__(self, host: "TextCoding", info: TranscriptInfo, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.host, self.info = host, info
+        self.db, self.coder = host.db, host.coder
+        self.codings: tuple[CodingRecord, ...] = ()
+        self.memos: dict[int, list] = {}
+        self.picked: Optional[int] = None
+        self.last_played_ms: Optional[int] = None
+        self.filter = CoderFilter(self.coder, people.list_coders(self.db))
+        self.filter.viewer_changed.connect(lambda _v: self.reload_codings())
+        self.quick = QuickCodeBox(lambda: host.codes.choices())
+        self.quick.code_chosen.connect(self.apply_code)
+        self.edit = TranscriptEdit()
+        self.edit.stripes.coding_clicked.connect(self.pick)
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.edit.customContextMenuRequested.connect(self._context_menu)
+        self.status = QLabel()
+        self._build_layout()
+        self._shortcuts()
+        self.load()
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _button(self, text: str, tip: str, slot) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        bar.addWidget(self.filter)
+        bar.addWidget(self.quick, 1)
+        bar.addWidget(self._button("In vivo", "Make a code from the selected words and code them", self.in_vivo))
+        bar.addWidget(self._button("Remove", "Remove the picked coding (Del)", self.remove_picked))
+        bar.addWidget(self._button("Play", "Play the picked coding or the selection (Ctrl+P)", self.play))
+        bar.addWidget(self._button("Memo", "Memo on this transcript", lambda: self.memo("transcript", self.info.id)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.status)
+
+    def _shortcuts(self) -> None:
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=n: self.apply_recent(n))
+        for keys, slot in (("Ctrl+K", self.quick.setFocus), ("Del", self.remove_picked), ("Ctrl+P", self.play)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)load the text and the codings."""
+        view = open_transcript(self.db, self.filter.viewer(), self.info.id)
+        self.edit.set_transcript(self.info.id, view.text)
+        self._set_codings(view.codings)
+
+    def reload_codings(self) -> None:
+        self._set_codings(coding_lookups.transcript_codings(self.db, self.filter.viewer(), self.info.id))
+
+    def _set_codings(self, codings: tuple[CodingRecord, ...]) -> None:
+        self.codings = codings
+        self.memos = coding_lookups.memos_on(self.db, "coding", [c.id for c in codings]) if codings else {}
+        if self.picked is not None and all(c.id != self.picked for c in codings):
+            self.picked = None
+        to_qt = self.edit.positions.to_qt
+        lanes = assign_lanes([(c.id, c.start_pos, c.end_pos) for c in codings])
+        stripes = []
+        for c in codings:
+            code = self.host.codes.get(c.code_id)
+            stripes.append(Stripe(c.id, to_qt(c.start_pos), to_qt(c.end_pos), lanes[c.id],
+                                  code.colour if code else "#808080", self._tooltip(c)))
+        self.edit.refresh_stripes(stripes)
+        self._show_picked()
+        self.status.setText(f"{self.info.participant} · {self.info.name} · {len(codings)} codings shown")
+
+    def _tooltip(self, coding: CodingRecord) -> str:
+        code = self.host.codes.get(coding.code_id)
+        lines = [f"<b>{escape(code.label if code else str(coding.code_id))}</b>", f"Coder: {escape(coding.coder)}"]
+        if coding.needs_review:
+            lines.append("<i>Its text was deleted by a correction: review it.</i>")
+        for memo in self.memos.get(coding.id, []):
+            lines.append(f"Memo ({escape(memo.coder)}): {escape(memo.text[:300])}")
+        return "<br>".join(lines)
+
+    def on_change(self, change: Change) -> None:
+        if self.info.id in change.updated.get("transcripts", ()):
+            self.load()  # its text changed (a correction or pseudonymisation)
+        elif any(change.touches(t) for t in RELOAD_TABLES):
+            self.reload_codings()
+
+    # --- picking codings ---------------------------------------------------------------------
+
+    def coding(self, coding_id: int) -> Optional[CodingRecord]:
+        return next((c for c in self.codings if c.id == coding_id), None)
+
+    def codings_at(self, position: int) -> list[CodingRecord]:
+        return [c for c in self.codings if c.start_pos <= position < c.end_pos]
+
+    def pick(self, coding_id: Optional[int]) -> None:
+        """Make a coding the one Remove/Play/Memo act on, and select its text."""
+        self.picked = coding_id
+        coding = self.coding(coding_id) if coding_id is not None else None
+        if coding is not None:
+            self.edit.select_span(coding.start_pos, coding.end_pos)
+        self._show_picked()
+
+    def _show_picked(self) -> None:
+        coding = self.coding(self.picked) if self.picked is not None else None
+        code = self.host.codes.get(coding.code_id) if coding else None
+        self.edit.highlight([(coding.start_pos, coding.end_pos, code.colour if code else "#808080")] if coding else [])
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _span(self) -> Optional[tuple[int, int]]:
+        start, end = self.edit.selected_span()
+        if end <= start:
+            self.host.window.show_status("Select some text first.")
+            return None
+        return start, end
+
+    def apply_code(self, code_id: int, span: Optional[tuple[int, int]] = None) -> Optional[Change]:
+        span = span or self._span()
+        if span is None:
+            return None
+        change = self.host.actions.perform(coding_ops.apply_code, self.info.id, code_id, self.coder.id, *span)
+        if change is not None:
+            self.host.remember_recent(code_id)
+        return change
+
+    def apply_recent(self, n: int) -> Optional[Change]:
+        recent = self.host.recent
+        if n > len(recent):
+            self.host.window.show_status(f"No recent code {n} yet.")
+            return None
+        return self.apply_code(recent[n - 1])
+
+    def remove(self, coding_ids: list[int]) -> Optional[Change]:
+        return self.host.actions.perform(coding_ops.remove_codings, coding_ids, self.coder.id)
+
+    def remove_picked(self) -> None:
+        if self.picked is not None:
+            self.remove([self.picked])
+
+    def recode(self, coding_ids: list[int], code_id: int) -> Optional[Change]:
+        return self.host.actions.perform(coding_ops.recode, coding_ids, code_id, self.coder.id)
+
+    def in_vivo(self) -> Optional[Change]:
+        span = self._span()
+        if span is None:
+            return None
+        parent = self.host.current_code()
+        book = None if parent is not None else self.host.first_codebook_id()
+        return self.host.actions.perform(coding_ops.in_vivo_code, self.info.id,
+                                         parent.id if parent else None, self.coder.id, *span, codebook_id=book)
+
+    def memo(self, kind: str, target_id: int, about: str = "") -> Optional[Change]:
+        """Write (or edit my) memo on a coding, code, transcript or participant."""
+        memos = coding_lookups.memos_on(self.db, kind, [target_id]).get(target_id, [])
+        mine = next((m for m in memos if m.coder_id == self.coder.id), None)
+        others = "\n".join(f"{m.coder}: {m.text[:200]}" for m in memos if m is not mine)
+        dialog = MemoDialog(about or f"{kind} {self._about(kind)}", mine.title if mine else "",
+                            mine.text if mine else "", others, self)
+        if self.host.window.exec_dialog(dialog) != MemoDialog.DialogCode.Accepted:
+            return None
+        title, text = dialog.values()
+        if mine is not None:
+            return self.host.actions.perform(coding_ops.edit_memo, mine.id, self.coder.id, text, title)
+        return self.host.actions.perform(coding_ops.add_memo, self.coder.id, kind, target_id, text, title)
+
+    def _about(self, kind: str) -> str:
+        return {"transcript": self.info.name, "participant": self.info.participant}.get(kind, "")
+
+    def play(self, coding_id: Optional[int] = None) -> Optional[int]:
+        """Play the picked coding (or the selection) from its start time; returns that time (ms)."""
+        coding = self.coding(coding_id if coding_id is not None else self.picked or -1)
+        start, end = (coding.start_pos, coding.end_pos) if coding else self.edit.selected_span()
+        if self.edit.text is None or not len(self.edit.text):
+            return None
+        start_ms, end_ms = self.edit.text.span_times(start, max(start, end))
+        self.last_played_ms = start_ms
+        audio = self.host.audio_for(self.info)
+        if audio is None:
+            self.host.window.show_status(f"No recording linked to {self.info.name}.")
+            return start_ms
+        if not audio.available:
+            self.host.window.show_status(f"No sound ({audio.problem}); the passage starts at {format_duration(start_ms)}.")
+            return start_ms
+        audio.play(start_ms, 1.0)
+        if end_ms > start_ms:
+            QTimer.singleShot(end_ms - start_ms, lambda: audio.pause(end_ms))
+        self.host.window.show_status(f"Playing from {format_duration(start_ms)}")
+        return start_ms
+
+    # --- context menu -------------------------------------------------------------------------
+
+    def _context_menu(self, point: QPoint) -> None:
+        menu = self.build_context_menu(self.edit.positions.from_qt(self.edit.cursorForPosition(point).position()))
+        menu.exec(self.edit.mapToGlobal(point))
+
+    def build_context_menu(self, position: int) -> QMenu:
+        menu = QMenu(self)
+        current = self.host.current_code()
+        if current is not None and current.codable:
+            menu.addAction(f"Code with {current.name}", lambda: self.apply_code(current.id))
+        menu.addAction("In-vivo code", self.in_vivo)
+        for coding in self.codings_at(position):
+            code = self.host.codes.get(coding.code_id)
+            sub = menu.addMenu(f"{code.name if code else coding.code_id} ({coding.coder})")
+            sub.addAction("Remove", lambda c=coding.id: self.remove([c]))
+            if current is not None and current.codable and current.id != coding.code_id:
+                sub.addAction(f"Recode as {current.name}", lambda c=coding.id: self.recode([c], current.id))
+            sub.addAction("Memo…", lambda c=coding.id: self.memo("coding", c, f"coding {code.name if code else ''}"))
+            sub.addAction("Play", lambda c=coding.id: self.play(c))
+        menu.addSeparator()
+        menu.addAction("Memo on transcript…", lambda: self.memo("transcript", self.info.id))
+        menu.addAction("Memo on participant…", lambda: self.memo("participant", self.info.participant_id))
+        action = QAction("Copy", menu)
+        action.triggered.connect(self.edit.copy)
+        menu.addAction(action)
+        return menu

@@ -1,0 +1,231 @@
+"""Thematic coding in the main window: opens coding views from the participants tree, applies the
+code clicked in the code tree, owns the undo stack, the recent codes and the Coding menu."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from workbench.coding.codebook import Code
+from workbench.errors import WorkbenchError
+from workbench.store import coding_lookups
+from workbench.store.coding_lookups import TranscriptInfo
+from workbench.store.records import Change, MediaRecord, ParticipantRecord
+from workbench.ui.codebook_model import CODE_ROLE
+from workbench.ui.coding.code_index import CodeIndex, CodeInfo
+from workbench.ui.coding.code_tree_editor import CodeTreeEditor
+from workbench.ui.coding.codebook_files import CodebookFiles
+from workbench.ui.coding.coding_view import CodingView
+from workbench.ui.coding.export_menu import ExportMenu
+from workbench.ui.coding.undo import UndoableActions
+
+if TYPE_CHECKING:
+    from workbench.ui.main_window import MainWindow
+
+RECENT = 9
+
+
+class TextCoding(QObject):
+    def __init__(self, window: "MainWindow", sound: bool = True):
+        super().__init__(window)
+        self.window, self.sound = window, sound
+        self.actions = UndoableActions(window, self)
+        self.recent: list[int] = []
+        self.codes = CodeIndex()
+        self._audio: dict[str, object] = {}
+        self.tree_editor = CodeTreeEditor(self)
+        self.files = CodebookFiles(self)
+        self.exports = ExportMenu(self)
+        self._build_menu()
+        window.participants.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        window.participants.tree.customContextMenuRequested.connect(self._participants_menu)
+        window.codebook.tree.clicked.connect(self._code_clicked)
+        window.codebook_model.rowsInserted.connect(lambda *_: self.reload_codes())
+        window.changed.connect(self._changed)
+        window.project_changed.connect(self._project_changed)
+        self._project_changed(window.project)
+
+    # --- what views ask -----------------------------------------------------------------------
+
+    @property
+    def db(self):
+        return self.window.project.db
+
+    @property
+    def coder(self):
+        return self.window.project.coder
+
+    def reload_codes(self) -> None:
+        project = self.window.project
+        ids = coding_lookups.code_ids(project.db) if project else {}
+        self.codes = CodeIndex(self.window.codebook_model.codebooks, ids)
+
+    def current_code(self) -> Optional[CodeInfo]:
+        data = self.window.codebook.tree.currentIndex().siblingAtColumn(0).data(CODE_ROLE)
+        return self.codes.by_guid.get(data.guid) if isinstance(data, Code) else None
+
+    def first_codebook_id(self) -> Optional[int]:
+        ids = coding_lookups.codebook_ids(self.db)
+        return next(iter(sorted(ids.items())), (None, None))[1]
+
+    def remember_recent(self, code_id: int) -> None:
+        self.recent = ([code_id] + [c for c in self.recent if c != code_id])[:RECENT]
+
+    def audio_for(self, info: TranscriptInfo):
+        """The sound of a transcript's recording (an AudioTrack), or None without one."""
+        if not info.media_path:
+            return None
+        if info.media_path not in self._audio:
+            from workbench.ui.video.audio import AudioTrack
+            path = (self.window.project.media_root / info.media_path).resolve()
+            self._audio[info.media_path] = AudioTrack(Path(path), enabled=self.sound and path.is_file(), parent=self)
+        return self._audio[info.media_path]
+
+    def views(self) -> list[CodingView]:
+        tabs = self.window.workspace
+        return [tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), CodingView)]
+
+    def current_view(self) -> Optional[CodingView]:
+        widget = self.window.workspace.currentWidget()
+        return widget if isinstance(widget, CodingView) else None
+
+    # --- file pickers (tests replace these) -----------------------------------------------------
+
+    def ask_open_file(self, title: str, filter_text: str) -> Optional[Path]:
+        from PySide6.QtWidgets import QFileDialog
+        name, _ = QFileDialog.getOpenFileName(self.window, title, str(Path.cwd()), filter_text)
+        return Path(name) if name else None
+
+    def ask_save_file(self, title: str, filter_text: str, suggested: str) -> Optional[Path]:
+        from PySide6.QtWidgets import QFileDialog
+        project = self.window.project
+        start = str(project.exports_folder / suggested) if project else suggested
+        name, _ = QFileDialog.getSaveFileName(self.window, title, start, filter_text)
+        return Path(name) if name else None
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def open_transcript(self, info: TranscriptInfo) -> CodingView:
+        for view in self.views():
+            if view.info.id == info.id:
+                self.window.workspace.setCurrentWidget(view)
+                return view
+        view = CodingView(self, info)
+        self.window.add_workspace_tab(view, f"{info.participant} · {info.name}")
+        return view
+
+    def open_transcript_id(self, transcript_id: int) -> Optional[CodingView]:
+        found = [t for t in coding_lookups.list_transcripts(self.db) if t.id == transcript_id]
+        if not found:
+            raise WorkbenchError(f"No transcript {transcript_id}.")
+        return self.open_transcript(found[0])
+
+    def transcripts_for(self, record) -> list[TranscriptInfo]:
+        if isinstance(record, ParticipantRecord):
+            return coding_lookups.list_transcripts(self.db, participant_id=record.id)
+        if isinstance(record, MediaRecord):
+            return coding_lookups.list_transcripts(self.db, media_id=record.id)
+        return []
+
+    def _participants_menu(self, point: QPoint) -> None:
+        menu = self.participants_menu(self.window.participants.tree.indexAt(point))
+        if not menu.isEmpty():
+            menu.exec(self.window.participants.tree.viewport().mapToGlobal(point))
+
+    def participants_menu(self, index: QModelIndex) -> QMenu:
+        menu = QMenu(self.window)
+        if self.window.project is None:
+            return menu
+        found = self.window.guarded(lambda: self.transcripts_for(self.window.participants_model.record_at(index))) or []
+        for info in found:
+            menu.addAction(f"Code transcript {info.name}", lambda i=info: self.window.guarded(lambda: self.open_transcript(i)))
+        return menu
+
+    # --- applying codes from the tree ---------------------------------------------------------
+
+    def _code_clicked(self, index: QModelIndex) -> None:
+        """Clicking a code while text is selected in the coding view codes the selection."""
+        data = index.siblingAtColumn(0).data(CODE_ROLE)
+        view = self.current_view()
+        if view is None or not isinstance(data, Code):
+            return
+        start, end = view.edit.selected_span()
+        info = self.codes.by_guid.get(data.guid)
+        if end > start and info is not None and info.codable:
+            view.apply_code(info.id)
+
+    def code_span(self, span: tuple[int, int, int], code_id: int) -> None:
+        """A selection (transcript, start, end) dropped on a code."""
+        transcript_id, start, end = span
+        view = next((v for v in self.views() if v.info.id == transcript_id), None)
+        if view is None:
+            view = self.open_transcript_id(transcript_id)
+        view.apply_code(code_id, (start, end))
+
+    def code_memo(self, code_id: int, name: str) -> None:
+        view = self.current_view() or (self.views() or [None])[0]
+        if view is None:
+            self.window.show_status("Open a transcript to write memos.")
+            return
+        view.memo("code", code_id, f"code {name}")
+
+    # --- window events ------------------------------------------------------------------------
+
+    def _changed(self, change: Change) -> None:
+        if change.touches("codes") or change.touches("codebooks"):
+            self.reload_codes()
+        for view in self.views():
+            view.on_change(change)
+        if any(change.touches(t) for t in ("text_codings", "codes", "codebooks")):
+            self.tree_editor.schedule_counts()
+
+    def _project_changed(self, project) -> None:
+        self.actions.clear()
+        self.recent = []
+        for media in list(self._audio.values()):
+            media.stop()
+        self._audio = {}
+        for view in self.views():
+            self.window.workspace.removeTab(self.window.workspace.indexOf(view))
+            view.deleteLater()
+        self.reload_codes()
+        self.menu.setEnabled(project is not None)
+        self.tree_editor.refresh_counts()
+
+    def codebook_file_actions(self):
+        return self.files.actions()
+
+    def _build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("&Coding")
+        self.menu = menu
+        undo = self.actions.stack.createUndoAction(menu, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.actions.stack.createRedoAction(menu, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        menu.addActions([undo, redo])
+        menu.addSeparator()
+        menu.addAction("&Retrieval", self.open_retrieval).setShortcut(QKeySequence("Ctrl+Shift+R"))
+        menu.addAction("&Pseudonymise transcripts…", self.open_pseudonymise)
+        menu.addSeparator()
+        for text, slot in self.files.actions():
+            menu.addAction(text, slot)
+        self.exports.install(menu)
+
+    def open_retrieval(self):
+        from workbench.ui.coding.retrieval_tab import RetrievalTab
+        if self.window.project is None:
+            return None
+        tab = RetrievalTab(self)
+        self.window.add_workspace_tab(tab, "Retrieval")
+        return tab
+
+    def open_pseudonymise(self):
+        from workbench.ui.coding.pseudonymise_dialog import PseudonymiseDialog
+        if self.window.project is None:
+            return None
+        dialog = PseudonymiseDialog(self, self.window)
+        self.window.exec_dialog(dialog)
+        return dialog
