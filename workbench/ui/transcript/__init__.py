@@ -1,0 +1,1 @@
+"""The transcript editor synced to the recording, and the transcription queue."""
