@@ -28,7 +28,6 @@ from workbench.media_import import import_media  # noqa: E402
 from workbench.project import Project  # noqa: E402
 from workbench.store import participants, schemes  # noqa: E402
 from workbench.store.observations import add_event, add_events, ensure_observation  # noqa: E402
-from workbench.ui.none_guard import install as guard_none  # noqa: E402
 from workbench.ui.video.coder_view import VideoCoderView  # noqa: E402
 
 VIDEO = ROOT.parent / "shared" / "media" / "video" / "intel_one-by-one-person-detection.mp4"
@@ -87,7 +86,6 @@ def key_to_visible(app, view: VideoCoderView) -> list[float]:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    guard = guard_none(app)  # PySide6 6.12 on Python 3.11 leaks references to None (see none_guard)
     with tempfile.TemporaryDirectory() as folder:
         project = Project.create(Path(folder) / "bench")
         schemes.add_scheme(project.db, load_scheme(ROOT / "codebooks" / "play_task_scheme.yaml"))
@@ -148,9 +146,6 @@ def main() -> None:
         print(f"  timeline paint, {n} events, whole video          {median_ms(whole)}")
         print(f"  timeline paint, {n} events, 10 s in view         {median_ms(zoomed)}")
         print(f"  timeline rebuild + paint after a change, {n} ev. {median_ms(rebuild)}")
-        if guard is not None:
-            guard.check()
-            print(f"  (None references restored by the guard: {guard.topped_up})")
         view.close_media()
         project.close()
 
