@@ -140,3 +140,17 @@ def test_open_existing_project_via_class(tmp_path):
     created = Project.create(tmp_path / "p")
     created.close()
     assert Project.open(tmp_path / "p").name == "p"
+
+
+def test_a_rater_sees_no_participants(qtbot, make_window, project, jfk):
+    import_media(project, [jfk], "P001", timepoint="baseline")
+    from dataclasses import replace
+    rater = replace(project.coder, role="rater")
+    project.coder = rater
+    window = make_window(project)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.participants_model.rowCount() == 0
+    assert not window.participants_dock.isVisible()
+    assert not window.menu_actions.import_media.isEnabled()
+    assert window.menu_actions.close_project.isEnabled()

@@ -33,10 +33,11 @@ class WindowActions:
     quit: QAction
     view_menu: QMenu
 
-    def set_project_open(self, is_open: bool) -> None:
-        """Enable what needs an open project."""
-        for action in (self.import_media, self.import_folder, self.close_project):
-            action.setEnabled(is_open)
+    def set_project_open(self, is_open: bool, can_import: bool = True) -> None:
+        """Enable what needs an open project (importing media also needs a role that sees participants)."""
+        self.close_project.setEnabled(is_open)
+        for action in (self.import_media, self.import_folder):
+            action.setEnabled(is_open and can_import)
 
 
 def _action(window: QMainWindow, text: str, handler: Callable[[], None], shortcut=None, tip: str = "") -> QAction:

@@ -136,10 +136,14 @@ class MainWindow(QMainWindow):
         """Show ``project`` (or none); the previous one is not closed here."""
         self.project = project
         db = project.db if project else None
-        self.participants_model.set_loader(project_ops.participants_loader(project) if project else None)
+        blind = project is not None and project.coder.role == "rater"  # raters see masked IDs only
+        self.participants_model.set_loader(project_ops.participants_loader(project) if project and not blind
+                                           else None)
+        self.participants_dock.setVisible(not blind)
+        self.participants_dock.toggleViewAction().setEnabled(not blind)
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
         self.scheme_model.set_loader(project_ops.schemes_loader(db) if db else None)
-        self.menu_actions.set_project_open(project is not None)
+        self.menu_actions.set_project_open(project is not None, can_import=not blind)
         self.welcome.show_project(project.name if project else None)
         self.setWindowTitle(project_ops.window_title(project))
         self.project_changed.emit(project)
