@@ -100,7 +100,7 @@ def main() -> None:
         _, t_html = clock(lambda: write_report(report, Path(d) / "r.html"))
         _, t_xlsx = clock(lambda: write_report(report, Path(d) / "r.xlsx"))
     print(f"  write HTML             {t_html:6.2f} s")
-    print(f"  write XLSX (openpyxl)  {t_xlsx:6.2f} s")
+    print(f"  write XLSX             {t_xlsx:6.2f} s")
 
     print("\nSame statistic, ours vs library (value; time):")
     comp, t_ours = clock(lambda: character_agreement(codings, ts, ["A", "B"], codes=["c0"]))

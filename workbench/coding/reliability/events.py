@@ -19,45 +19,63 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from ._binary import Comparison, pooled_kappa, summary_row, table2
+from ._binary import Comparison, LazyResults, kappa_factory, pooled_kappa, record_rows, summary_row, table2, with_pooled
 from .icc import icc
-from .kappas import cohen_kappa_from_table
 from . import _intervals as iv
 from .timed import ObservationPair, Record, normalise_pair, rule_text, time_unit_agreement
 
 NOTHING = "(nothing)"
 
 
-def _clusters(ta: np.ndarray, tb: np.ndarray, window: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Split both raters' onsets (indices into ta/tb) where no pairing can cross a gap > window."""
+def _cluster_ids(ta: np.ndarray, tb: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both raters' onsets in time order, cut where no pairing can cross a gap > window.
+
+    Returns (cluster id, rater 0/1, index into ta or tb), each in time order.
+    """
     t = np.concatenate([ta, tb])
-    who = np.concatenate([np.zeros(ta.size, int), np.ones(tb.size, int)])
+    who = np.concatenate([np.zeros(ta.size, np.int64), np.ones(tb.size, np.int64)])
     idx = np.concatenate([np.arange(ta.size), np.arange(tb.size)])
     order = np.argsort(t, kind="stable")
     t, who, idx = t[order], who[order], idx[order]
-    cuts = np.flatnonzero(np.diff(t) > window) + 1
-    out = []
-    for w, i in zip(np.split(who, cuts), np.split(idx, cuts)):
-        out.append((i[w == 0], i[w == 1]))
-    return out
+    cid = np.concatenate([[0], np.cumsum(np.diff(t) > window)]) if t.size else np.zeros(0, np.int64)
+    return cid, who, idx
 
 
 def align(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int) -> list[tuple[int, int]]:
-    """Optimal pairs (i, j) of A's and B's events (onset times t, behaviour codes k)."""
-    pairs: list[tuple[int, int]] = []
-    for ia, ib in _clusters(ta, tb, window):
-        if ia.size == 0 or ib.size == 0:
-            continue
+    """Optimal pairs (i, j) of A's and B's events (onset times t, behaviour codes k).
+
+    A cluster holding one event of each rater pairs them at once (they lie within
+    the window); larger clusters are solved by the Hungarian algorithm. Pairs come
+    in time order of their clusters, then of A's events.
+    """
+    ta, tb = np.asarray(ta, dtype=np.int64), np.asarray(tb, dtype=np.int64)
+    if ta.size == 0 or tb.size == 0:
+        return []
+    cid, who, idx = _cluster_ids(ta, tb, window)
+    n_clusters = int(cid[-1]) + 1
+    na = np.bincount(cid[who == 0], minlength=n_clusters)
+    nb = np.bincount(cid[who == 1], minlength=n_clusters)
+    single = (na == 1) & (nb == 1)
+    in_single = single[cid]
+    pair_cluster = [cid[in_single & (who == 0)]]
+    pair_a, pair_b = [idx[in_single & (who == 0)]], [idx[in_single & (who == 1)]]
+    starts = np.searchsorted(cid, np.arange(n_clusters + 1))
+    for c in np.flatnonzero((na > 0) & (nb > 0) & ~single).tolist():
+        w, i = who[starts[c]:starts[c + 1]], idx[starts[c]:starts[c + 1]]
+        ia, ib = i[w == 0], i[w == 1]
         d = np.abs(ta[ia][:, None] - tb[ib][None, :]).astype(float)
         n = min(ia.size, ib.size)
         frac = d / (window + 1.0)
         cross = ka[ia][:, None] != kb[ib][None, :]
         forbidden = (n + 1.0) ** 2 + 1.0
         cost = np.where(d <= window, frac + cross * (n + 1.0), forbidden)
-        r, c = linear_sum_assignment(cost)
-        ok = d[r, c] <= window
-        pairs.extend(zip(ia[r[ok]].tolist(), ib[c[ok]].tolist()))
-    return pairs
+        r, col = linear_sum_assignment(cost)
+        ok = d[r, col] <= window
+        pair_a.append(ia[r[ok]])
+        pair_b.append(ib[col[ok]])
+        pair_cluster.append(np.full(int(ok.sum()), c))
+    order = np.argsort(np.concatenate(pair_cluster), kind="stable")
+    return list(zip(np.concatenate(pair_a)[order].tolist(), np.concatenate(pair_b)[order].tolist()))
 
 
 def _onsets(rec: Record, keys: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -99,45 +117,51 @@ def event_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = (
     keys = {k: i for i, k in enumerate(keylist)}
     labels = keylist + [NOTHING]
     q, none = len(labels), len(keylist)
-    tables, rows, results, ev_rows = [], [], {}, []
+    tables, ev_rows = [], []
     for p, (ra, rb) in zip(pairs, records):
         (ka, ta), (kb, tb), matched = _match_one(ra, rb, keys, window_ms, across_behaviours)
-        tab = np.zeros((q, q))
+        mi = np.array([i for i, _ in matched], dtype=np.int64)
+        mj = np.array([j for _, j in matched], dtype=np.int64)
         used_a, used_b = np.zeros(ka.size, bool), np.zeros(kb.size, bool)
-        for i, j in matched:
-            tab[ka[i], kb[j]] += 1
-            used_a[i] = used_b[j] = True
-            ev_rows.append((p.id, labels[ka[i]], ta[i], labels[kb[j]], tb[j],
-                            "agree" if ka[i] == kb[j] else "confused"))
-        np.add.at(tab, (ka[~used_a], none), 1)
-        np.add.at(tab, (none, kb[~used_b]), 1)
-        ev_rows += [(p.id, labels[ka[i]], ta[i], NOTHING, None, f"{names[0]} only") for i in np.flatnonzero(~used_a)]
-        ev_rows += [(p.id, NOTHING, None, labels[kb[j]], tb[j], f"{names[1]} only") for j in np.flatnonzero(~used_b)]
-        tables.append(tab)
-        res = cohen_kappa_from_table(tab, labels, names=names)
-        results[(p.id,)] = res
-        rows.append(summary_row(res, observation=p.id, events=int(tab.sum())))
-    stack = np.array(tables) if tables else np.zeros((0, q, q))
+        used_a[mi], used_b[mj] = True, True
+        cells = np.concatenate([ka[mi] * q + kb[mj], ka[~used_a] * q + none, none * q + kb[~used_b]])
+        tables.append(np.bincount(cells, minlength=q * q).reshape(q, q).astype(float))
+        ka_l, kb_l, ta_l, tb_l = ka.tolist(), kb.tolist(), ta.tolist(), tb.tolist()
+        ev_rows += [(p.id, labels[ka_l[i]], ta_l[i], labels[kb_l[j]], tb_l[j],
+                     "agree" if ka_l[i] == kb_l[j] else "confused") for i, j in matched]
+        ev_rows += [(p.id, labels[ka_l[i]], ta_l[i], NOTHING, None, f"{names[0]} only")
+                    for i in np.flatnonzero(~used_a).tolist()]
+        ev_rows += [(p.id, NOTHING, None, labels[kb_l[j]], tb_l[j], f"{names[1]} only")
+                    for j in np.flatnonzero(~used_b).tolist()]
+    ids = [p.id for p in pairs]
+    stack = np.array(tables).reshape(-1, q, q)
+    results = LazyResults({(pid,): kappa_factory(t, labels, names) for pid, t in zip(ids, stack)})
+    per = record_rows({"observation": ids}, stack, extra={"events": [int(t.sum()) for t in stack]})
+    pooled_rows = []
     if tables:
         pooled = pooled_kappa(stack, names, "observations", "observation", labels)
-        results[("(pooled)",)] = pooled
-        rows.append(summary_row(pooled, observation="(pooled)", events=int(stack.sum())))
+        results.put(("(pooled)",), pooled)
+        pooled_rows.append(summary_row(pooled, observation="(pooled)", events=int(stack.sum())))
     how = (f"Onsets paired within ±{window_ms} ms by optimal assignment "
            f"{'within each subject (behaviours may be confused)' if across_behaviours else 'within each subject+behaviour'};"
            " unpaired events agree with '(nothing)'.")
-    overall = Comparison("Events: overall", pd.DataFrame(rows), results, how)
-    brow, bres = [], {}
-    for key, j in keys.items():
-        per = np.array([_collapse(t, j) for t in tables])
-        for p, t in zip(pairs, per):
-            r = cohen_kappa_from_table(t, ["present", "absent"], names=names)
-            bres[(key, p.id)] = r
-            brow.append({**summary_row(r, t, behaviour=key, observation=p.id), "event agreement": _ev_pc(t)})
-        pooled_b = pooled_kappa(per, names, "observations", "observation")
-        bres[(key, "(pooled)")] = pooled_b
-        brow.append({**summary_row(pooled_b, per.sum(axis=0), behaviour=key, observation="(pooled)"),
-                     "event agreement": _ev_pc(per.sum(axis=0))})
-    per_behaviour = Comparison("Events: per behaviour", pd.DataFrame(brow), bres,
+    overall = Comparison("Events: overall", with_pooled(per, pooled_rows, len(ids)) if tables else pd.DataFrame(),
+                         results, how)
+    collapsed = np.array([[_collapse(t, j) for t in stack] for j in keys.values()]).reshape(len(keys), len(ids), 2, 2)
+    bres = LazyResults()
+    brow = record_rows({"behaviour": [k for k in keys for _ in ids], "observation": ids * len(keys)},
+                       collapsed.reshape(-1, 2, 2), cells=True,
+                       tail={"event agreement": [_ev_pc(t) for t in collapsed.reshape(-1, 2, 2)]})
+    pooled_b_rows = []
+    for j, key in enumerate(keys):
+        for i, pid in enumerate(ids):
+            bres.put((key, pid), kappa_factory(collapsed[j, i], ["present", "absent"], names))
+        pooled_b = pooled_kappa(collapsed[j], names, "observations", "observation")
+        bres.put((key, "(pooled)"), pooled_b)
+        total = collapsed[j].sum(axis=0)
+        pooled_b_rows.append({**summary_row(pooled_b, total, behaviour=key, observation="(pooled)"),
+                              "event agreement": _ev_pc(total)})
+    per_behaviour = Comparison("Events: per behaviour", with_pooled(brow, pooled_b_rows, len(ids)), bres,
                                how + " Per behaviour: that behaviour vs everything else, from the confusion matrix.")
     events = pd.DataFrame(ev_rows, columns=["observation", f"behaviour {names[0]}", f"onset {names[0]} ms",
                                             f"behaviour {names[1]}", f"onset {names[1]} ms", "status"])

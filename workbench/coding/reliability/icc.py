@@ -121,7 +121,8 @@ def _single(model: str, type_: str, a: dict[str, float], n: int, k: int) -> tupl
 
 def _step_up(x: float, k: int) -> float:
     """Spearman-Brown: reliability of the mean of k raters."""
-    return k * x / (1 + (k - 1) * x)
+    d = 1 + (k - 1) * x
+    return k * x / d if d != 0 else -np.inf  # x = -1/(k-1): no variance between units
 
 
 def icc(
@@ -171,9 +172,15 @@ def icc(
     base["table"] = table
     if a["MSR"] + a["MSW"] <= 0 or (model == "twoway" and a["MSR"] + a["MSE"] + a["MSC"] <= 0):
         return undefined(statistic, "all ratings are identical, so there is no variance to apportion", **base)
+    if type == "consistency" and a["MSR"] + a["MSE"] <= 0:
+        return undefined(statistic, "the raters differ only by a constant and the units not at all, so consistency "
+                         "is undefined", **base)
     value, low, high, f_obs, df1, df2 = _single(model, type, a, n, k)
     if unit == "average":
         value, low, high = _step_up(value, k), _step_up(low, k), _step_up(high, k)
+        if not np.isfinite(value):
+            return undefined(statistic, "the units do not vary at all (the single-rater ICC is -1/(k-1)), so the "
+                             "average-measure ICC is undefined", **base)
     details.update({"F": f_obs, "df1": df1, "df2": df2, **{m: a[m] for m in ("MSR", "MSC", "MSE", "MSW")}})
     return ReliabilityResult(
         statistic=statistic,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import category_scores, code_ratings, two_raters, weight_matrix
-from .results import ReliabilityResult, t_interval, undefined
+from .results import ReliabilityResult, t_intervals, undefined
 
 ANALYTIC = "analytic: Fleiss-Cohen-Everitt (1969) large-sample variance, t interval with n-1 df"
 
@@ -83,50 +83,90 @@ class _Pair:
 
     def reason(self) -> str:
         if self.n == 0:
-            return "no unit was rated by both raters, so there is nothing to compare"
+            return REASONS[NO_UNITS]
         if self.used < 2:
-            return (
-                "both raters used a single category; agreement beyond chance is undefined "
-                "(observed agreement is trivially perfect)"
-            )
+            return REASONS[ONE_CATEGORY]
         return ""
 
     def result(self, statistic: str, chance: str) -> ReliabilityResult:
         reason = self.reason()
         if reason:
             return undefined(statistic, reason, **self.common())
-        p = self.counts / self.n
-        w = self.w
-        pa = float((w * p).sum())
-        rows, cols = p.sum(axis=1), p.sum(axis=0)
-        if chance == "cohen":
-            pe = float(rows @ w @ cols)
-            # d pe / d p_kl = (W p_+.)_k + (W^T p_.+)_l
-            grad = (w @ cols)[:, None] + (w.T @ rows)[None, :]
-        else:  # scott: pooled marginals
-            pi = (rows + cols) / 2
-            pe = float(pi @ w @ pi)
-            wpi = (w + w.T) / 2 @ pi
-            grad = wpi[:, None] + wpi[None, :]
-        if 1 - pe <= 1e-12:
-            return undefined(statistic, "chance agreement is 1, so the coefficient is undefined", **self.common())
-        value = (pa - pe) / (1 - pe)
-        # influence of one unit falling in cell (k, l); its mean over p is zero
-        infl = (w - pa - (1 - value) * (grad - (p * grad).sum())) / (1 - pe)
-        var = float((p * infl**2).sum()) / self.n
-        se = float(np.sqrt(max(var, 0.0)))
-        low, high = t_interval(value, se, self.n)
+        k = kappa_arrays(self.counts[None], np.array([float(self.n)]), self.w, chance)
+        if k["code"][0] == CHANCE_ONE:
+            return undefined(statistic, REASONS[CHANCE_ONE], **self.common())
         return ReliabilityResult(
             statistic=statistic,
-            value=float(value),
-            observed=pa,
-            chance=pe,
-            se=se,
-            ci_low=low,
-            ci_high=high,
+            value=float(k["value"][0]),
+            observed=float(k["observed"][0]),
+            chance=float(k["chance"][0]),
+            se=float(k["se"][0]),
+            ci_low=float(k["ci_low"][0]),
+            ci_high=float(k["ci_high"][0]),
             ci_method=ANALYTIC,
             **self.common(),
         )
+
+
+OK, NO_UNITS, ONE_CATEGORY, CHANCE_ONE = 0, 1, 2, 3
+REASONS = {
+    NO_UNITS: "no unit was rated by both raters, so there is nothing to compare",
+    ONE_CATEGORY: "both raters used a single category; agreement beyond chance is undefined "
+    "(observed agreement is trivially perfect)",
+    CHANCE_ONE: "chance agreement is 1, so the coefficient is undefined",
+}
+
+
+def _lastsum(x: np.ndarray) -> np.ndarray:
+    """Sum of each table's cells (N, q, q) -> (N,), reduced along one contiguous axis.
+
+    Every quantity below is an elementwise product followed by a last-axis sum,
+    so one table gives bit-for-bit the same numbers alone as inside a stack.
+    """
+    return np.ascontiguousarray(x).reshape(x.shape[0], -1).sum(axis=-1)
+
+
+def kappa_arrays(counts: np.ndarray, n: np.ndarray, w: np.ndarray, chance: str = "cohen") -> dict[str, np.ndarray]:
+    """Cohen's (``chance="cohen"``) or Scott's (``"scott"``) coefficient of a stack of tables at once.
+
+    ``counts`` is (N, q, q), ``n`` each table's unit count. Returns arrays (N,)
+    ``value, observed, chance, se, ci_low, ci_high`` and ``code`` (OK or the
+    REASONS key why the value is NaN). The one formula behind every kappa here.
+    """
+    counts = np.asarray(counts, dtype=float)
+    n = np.asarray(n, dtype=float)
+    m = counts.shape[0]
+    rows_sum, cols_sum = counts.sum(axis=-1), np.swapaxes(counts, -1, -2).sum(axis=-1)
+    used = ((cols_sum + rows_sum) > 0).sum(axis=-1)
+    code = np.where(n == 0, NO_UNITS, np.where(used < 2, ONE_CATEGORY, OK))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = counts / n[:, None, None]
+        pa = _lastsum(w * p)
+        rows = p.sum(axis=-1)
+        cols = np.swapaxes(p, -1, -2).sum(axis=-1)
+        if chance == "cohen":
+            pe = _lastsum(rows[:, :, None] * w * cols[:, None, :])
+            wc = (w[None] * cols[:, None, :]).sum(axis=-1)
+            wr = (w.T[None] * rows[:, None, :]).sum(axis=-1)
+            grad = wc[:, :, None] + wr[:, None, :]
+        else:  # scott: pooled marginals
+            pi = (rows + cols) / 2
+            pe = _lastsum(pi[:, :, None] * w * pi[:, None, :])
+            wpi = (((w + w.T) / 2)[None] * pi[:, None, :]).sum(axis=-1)
+            grad = wpi[:, :, None] + wpi[:, None, :]
+        code = np.where((code == OK) & (1 - pe <= 1e-12), CHANCE_ONE, code)
+        value = (pa - pe) / (1 - pe)
+        pg = _lastsum(p * grad)
+        infl = (w[None] - pa[:, None, None] - (1 - value)[:, None, None] * (grad - pg[:, None, None])) / (
+            1 - pe)[:, None, None]
+        var = _lastsum(p * infl**2) / n
+        se = np.sqrt(np.maximum(var, 0.0))
+    ok = code == OK
+    low, high = t_intervals(value, se, n)
+    nan = np.full(m, np.nan)
+    return {"value": np.where(ok, value, nan), "observed": np.where(ok, pa, nan), "chance": np.where(ok, pe, nan),
+            "se": np.where(ok, se, nan), "ci_low": np.where(ok, low, nan), "ci_high": np.where(ok, high, nan),
+            "code": code}
 
 
 def _name(base: str, weights: str) -> str:

@@ -46,7 +46,11 @@ def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, titl
     """Two raters' records one above the other; time units where they differ shaded red."""
     keys = sorted(set(ra.states) | set(ra.points) | set(rb.states) | set(rb.points))
     ma, mb = unit_matrix(ra, keys, unit_ms), unit_matrix(rb, keys, unit_ms)
-    differ = (ma != mb).any(axis=1)
+    differ = np.r_[False, (ma != mb).any(axis=1), False].astype(np.int8)
+    edges = np.diff(differ)  # runs of differing units, drawn as one bar each
+    first, last = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    spans = [(i * unit_ms / 1000, min(j * unit_ms / 1000, ra.duration_ms / 1000) - i * unit_ms / 1000)
+             for i, j in zip(first.tolist(), last.tolist())]
     fig, axes = plt.subplots(2, 1, figsize=(9, 0.35 * max(len(keys), 1) * 2 + 1.5), sharex=True)
     end = ra.duration_ms / 1000
     for ax, rec, name in zip(axes, (ra, rb), names):
@@ -56,8 +60,9 @@ def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, titl
                 ax.broken_barh(list(zip(s / 1000, (e - s) / 1000)), (j - 0.35, 0.7), color=f"C{j % 10}")
             if k in rec.points:
                 ax.plot(rec.points[k] / 1000, np.full(rec.points[k].size, j), "|", ms=10, color=f"C{j % 10}")
-        for i in np.flatnonzero(differ):
-            ax.axvspan(i * unit_ms / 1000, min((i + 1) * unit_ms / 1000, end), color="red", alpha=0.15, lw=0)
+        ylim = ax.get_ylim()
+        ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), color="red", alpha=0.15, lw=0)
+        ax.set_ylim(ylim)
         ax.set_yticks(range(len(keys)), keys)
         ax.set_ylabel(name)
         ax.set_xlim(0, end)

@@ -163,12 +163,33 @@ def _about(report: ReliabilityReport) -> pd.DataFrame:
     return pd.DataFrame(report.about, columns=["sheet", "what was compared"])
 
 
+def _cells(table: pd.DataFrame) -> list[list[object]]:
+    """Columns as plain Python values, missing (NaN/None) as None: an empty cell, as pandas writes it."""
+    out = []
+    for _, col in table.items():
+        values = col.astype(object).where(col.notna(), None).tolist()
+        out.append([v.item() if hasattr(v, "item") else v for v in values] if col.dtype == object else values)
+    return out
+
+
 def write_xlsx(report: ReliabilityReport, path: Path) -> None:
+    """One sheet per table (header row, then the rows), the About sheet first; written by xlsxwriter."""
+    import io
+
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
+    bold = book.add_format({"bold": True})
+    for name, table in [("About", _about(report)), *report.sheets.items()]:
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [str(c) for c in table.columns], bold)
+        for c, values in enumerate(_cells(table)):
+            sheet.write_column(1, c, values)
+    book.close()
     with atomic_output(Path(path)) as handle:
-        with pd.ExcelWriter(handle, engine="openpyxl") as xl:
-            _about(report).to_excel(xl, sheet_name="About", index=False)
-            for name, table in report.sheets.items():
-                table.to_excel(xl, sheet_name=name, index=False)
+        handle.write(buf.getvalue())
 
 
 def write_html(report: ReliabilityReport, path: Path) -> None:

@@ -66,6 +66,18 @@ def t_interval(value: float, se: float, n: int, lo: float = -1.0, hi: float = 1.
     return max(lo, value - half), min(hi, value + half)
 
 
+def t_intervals(value: np.ndarray, se: np.ndarray, n: np.ndarray, lo: float = -1.0,
+                hi: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`t_interval` for arrays at once (one quantile call for all); same numbers."""
+    value, se, n = (np.asarray(x, dtype=float) for x in (value, se, n))
+    ok = (n >= 2) & np.isfinite(se) & np.isfinite(value)
+    half = np.full(value.shape, NAN)
+    if ok.any():
+        half[ok] = stats.t.ppf(0.5 + CONFIDENCE / 2, n[ok] - 1) * se[ok]
+    with np.errstate(invalid="ignore"):
+        return np.where(ok, np.maximum(lo, value - half), NAN), np.where(ok, np.minimum(hi, value + half), NAN)
+
+
 def bootstrap_interval(
     n_units: int,
     statistic: Callable[[np.ndarray], np.ndarray],
@@ -80,16 +92,7 @@ def bootstrap_interval(
     """
     if n_units < 2:
         return NAN, NAN, NAN
-    rng = np.random.default_rng(seed)
-    values: list[np.ndarray] = []
-    done = 0
-    while done < resamples:
-        b = min(chunk, resamples - done)
-        draws = rng.integers(0, n_units, size=(b, n_units))
-        mult = np.zeros((b, n_units))
-        np.add.at(mult, (np.repeat(np.arange(b), n_units), draws.ravel()), 1.0)
-        values.append(np.asarray(statistic(mult), dtype=float))
-        done += b
+    values = [np.asarray(statistic(mult), dtype=float) for mult in _draws(n_units, resamples, seed, chunk)]
     est = np.concatenate(values)
     est = est[np.isfinite(est)]
     if est.size < resamples // 2:
@@ -97,6 +100,33 @@ def bootstrap_interval(
     alpha = (1 - CONFIDENCE) / 2
     low, high = np.quantile(est, [alpha, 1 - alpha])
     return float(low), float(high), float(est.std(ddof=1))
+
+
+def _draws(n_units: int, resamples: int, seed: int, chunk: int) -> tuple[np.ndarray, ...]:
+    """The resampling counts, chunk by chunk; the same for every statistic over as many units
+    (fixed seed), so they are kept for reuse when small."""
+    key = (n_units, resamples, seed, chunk)
+    if key in _DRAWS:
+        return _DRAWS[key]
+    rng = np.random.default_rng(seed)
+    out, done = [], 0
+    while done < resamples:
+        b = min(chunk, resamples - done)
+        draws = rng.integers(0, n_units, size=(b, n_units))
+        rows = np.repeat(np.arange(b) * n_units, n_units)
+        mult = np.bincount(rows + draws.ravel(), minlength=b * n_units).reshape(b, n_units).astype(float)
+        mult.flags.writeable = False
+        out.append(mult)
+        done += b
+    if n_units * resamples <= _DRAWS_KEPT_CELLS:
+        if len(_DRAWS) >= 8:
+            _DRAWS.pop(next(iter(_DRAWS)))
+        _DRAWS[key] = tuple(out)
+    return tuple(out)
+
+
+_DRAWS: dict[tuple[int, int, int, int], tuple[np.ndarray, ...]] = {}
+_DRAWS_KEPT_CELLS = 2_000_000  # 16 MB of counts at most per entry
 
 
 BOOTSTRAP_METHOD = (

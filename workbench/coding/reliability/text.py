@@ -23,11 +23,12 @@ import pandas as pd
 from . import _intervals as iv
 from ._binary import (
     Comparison,
-    binary_kappa,
+    LazyResults,
+    kappa_factory,
     pooled_kappa,
+    record_rows,
     summary_row,
-    table2,
-    without_interval,
+    with_pooled,
 )
 from .krippendorff import _alpha_from, krippendorff_alpha
 from .results import NAN, BOOTSTRAP_METHOD, ReliabilityResult, bootstrap_interval, undefined
@@ -52,7 +53,12 @@ class Transcript:
 
 
 class _Index:
-    """Merged spans per (coder, transcript, code)."""
+    """Merged spans per (coder, transcript, code), also laid end to end on one global axis.
+
+    Group g = (coder, code, transcript) occupies [g * stride, (g + 1) * stride) of
+    the global axis (stride > every transcript's length), so one sorted array of
+    merged spans answers coverage queries for all groups at once.
+    """
 
     def __init__(self, codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
                  coders: Sequence[str], codes: Sequence[str] | None):
@@ -65,32 +71,118 @@ class _Index:
             raise ValueError(f"no codings given for coder(s) {missing}")
         if len(set(coders)) != len(coders) or len(coders) < 2:
             raise ValueError("name at least two different coders")
-        raw: dict[tuple[str, str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        used: set[str] = set()
-        for coder in coders:
+        self.coders = list(coders)
+        t_index = {t.id: i for i, t in enumerate(self.transcripts)}
+        code_index: dict[str, int] = {}
+        rows = []
+        for ci, coder in enumerate(coders):
             for c in codings[coder]:
-                if c.transcript not in lengths:
+                ti = t_index.get(c.transcript)
+                if ti is None:
                     continue  # a transcript not in this comparison
                 if not (0 <= c.start <= c.end <= lengths[c.transcript]):
                     raise ValueError(
                         f"coding {c.start}-{c.end} of code {c.code!r} by {coder!r} lies outside "
                         f"transcript {c.transcript!r} (length {lengths[c.transcript]})"
                     )
-                s, e = raw[(coder, c.transcript, c.code)]
-                s.append(c.start)
-                e.append(c.end)
-                used.add(c.code)
-        self.codes = sorted(used) if codes is None else list(codes)
-        self.spans = {k: iv.merge(s, e) for k, (s, e) in raw.items()}
+                rows.append((ci, code_index.setdefault(c.code, len(code_index)), ti, c.start, c.end))
+        self.codes = sorted(code_index) if codes is None else list(codes)
+        for code in self.codes:
+            code_index.setdefault(code, len(code_index))
+        self.code_index = code_index
+        self.n_t, self.n_k = len(self.transcripts), len(code_index)
+        self.stride = max([t.length for t in self.transcripts], default=0) + 1
+        arr = np.array(rows, dtype=np.int64).reshape(-1, 5)
+        group = (arr[:, 0] * self.n_k + arr[:, 1]) * self.n_t + arr[:, 2]
+        self.starts, self.ends = iv.merge(group * self.stride + arr[:, 3], group * self.stride + arr[:, 4])
+        self.group = self.starts // self.stride
+        self.spans: dict[tuple[str, str, str], iv.Spans] = {}
+        codes_by_index = list(code_index)
+        cut = np.flatnonzero(np.diff(self.group)) + 1
+        for g, s, e in zip(self.group[np.r_[0, cut]].tolist() if self.group.size else [],
+                           np.split(self.starts, cut), np.split(self.ends, cut)):
+            base = g * self.stride
+            ti, rest = g % self.n_t, g // self.n_t
+            ki, ci = rest % self.n_k, rest // self.n_k
+            self.spans[(coders[ci], self.transcripts[ti].id, codes_by_index[ki])] = (s - base, e - base)
 
     def get(self, coder: str, transcript: str, code: str) -> iv.Spans:
         return self.spans.get((coder, transcript, code), iv.EMPTY)
+
+    def base(self, coder: int, code: str) -> int:
+        """Global position of transcript 0 of (coder, code); transcript i lies i * stride further."""
+        return (coder * self.n_k + self.code_index[code]) * self.n_t * self.stride
+
+    def block(self, coder: int, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, ends, transcript index) of one coder's merged spans of one code, global positions."""
+        lo = self.base(coder, code)
+        i, j = np.searchsorted(self.starts, [lo, lo + self.n_t * self.stride])
+        return self.starts[i:j], self.ends[i:j], (self.starts[i:j] - lo) // self.stride
+
+    def coverage(self, coder: int, code: str, starts: np.ndarray, ends: np.ndarray,
+                 transcript: np.ndarray) -> np.ndarray:
+        """How much of each [start, end) of the given transcripts the coder coded with the code."""
+        off = self.base(coder, code) + transcript * self.stride
+        whole = (self.starts, self.ends)
+        return iv.covered_before(whole, ends + off) - iv.covered_before(whole, starts + off)
 
 
 def _pair(coders: Sequence[str]) -> tuple[str, str]:
     if len(coders) != 2:
         raise ValueError("Cohen's kappa compares exactly two coders; use text_alpha for more")
     return coders[0], coders[1]
+
+
+def _character_tables(idx: _Index) -> np.ndarray:
+    """(codes, transcripts, 2, 2) tables of coded/not coded characters, coders 0 and 1."""
+    lengths = np.array([t.length for t in idx.transcripts], dtype=float)
+    out = np.zeros((len(idx.codes), idx.n_t, 2, 2))
+    for i, code in enumerate(idx.codes):
+        sa, ea, ta = idx.block(0, code)
+        sb, eb, tb = idx.block(1, code)
+        la = np.bincount(ta, weights=ea - sa, minlength=idx.n_t)
+        lb = np.bincount(tb, weights=eb - sb, minlength=idx.n_t)
+        local = idx.base(1, code) + tb * idx.stride  # B's spans back in transcript positions
+        both = np.bincount(tb, weights=idx.coverage(0, code, sb - local, eb - local, tb), minlength=idx.n_t)
+        out[i, :, 0, 0], out[i, :, 0, 1], out[i, :, 1, 0] = both, la - both, lb - both
+        out[i, :, 1, 1] = lengths - la - lb + both
+    return out
+
+
+def _segment_tables(idx: _Index, min_chars: int) -> np.ndarray:
+    """(codes, transcripts, 2, 2) tables of segments where coders 0 and 1 applied the code."""
+    segs = [_segments(t) for t in idx.transcripts]
+    seg_t = np.repeat(np.arange(idx.n_t), [len(x) for x in segs])
+    allsegs = np.concatenate(segs) if segs else np.zeros((0, 2), dtype=np.int64)
+    out = np.zeros((len(idx.codes), idx.n_t, 2, 2))
+    for i, code in enumerate(idx.codes):
+        pa, pb = (idx.coverage(c, code, allsegs[:, 0], allsegs[:, 1], seg_t) >= min_chars for c in (0, 1))
+        for cell, hit in (((0, 0), pa & pb), ((0, 1), pa & ~pb), ((1, 0), ~pa & pb), ((1, 1), ~pa & ~pb)):
+            out[(i, slice(None)) + cell] = np.bincount(seg_t[hit], minlength=idx.n_t)
+    return out
+
+
+def _per_code(idx: _Index, tables: np.ndarray, names: tuple[str, str], interval: bool,
+              reasons: dict[int, str] | None = None) -> tuple[pd.DataFrame, LazyResults]:
+    """Rows per code per transcript (vectorised) each code followed by its pooled row; lazy results."""
+    nc, nt = tables.shape[:2]
+    flat = tables.reshape(nc * nt, 2, 2)
+    ids = [t.id for t in idx.transcripts]
+    per = record_rows({"code": [c for c in idx.codes for _ in ids], "transcript": ids * nc}, flat,
+                      interval=interval, cells=True)
+    results = LazyResults()
+    pooled_rows = []
+    for i, code in enumerate(idx.codes):
+        for j, tid in enumerate(ids):
+            if reasons and j in reasons:
+                per["reason"][i * nt + j] = reasons[j]
+                results.put((code, tid), lambda why=reasons[j]: undefined("Cohen's kappa", why))
+            else:
+                results.put((code, tid), kappa_factory(tables[i, j], LABELS, names, interval))
+        pooled = pooled_kappa(tables[i], names, "transcripts", "transcript", LABELS)
+        results.put((code, POOLED), pooled)
+        pooled_rows.append(summary_row(pooled, tables[i].sum(axis=0), code=code, transcript=POOLED))
+    return with_pooled(per, pooled_rows, nt), results
 
 
 def character_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
@@ -104,22 +196,10 @@ def character_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts
     """
     a, b = _pair(coders)
     idx = _Index(codings, transcripts, coders, codes)
-    rows, results = [], {}
-    for code in idx.codes:
-        tables = []
-        for t in idx.transcripts:
-            sa, sb = idx.get(a, t.id, code), idx.get(b, t.id, code)
-            la, lb, both = iv.length(sa), iv.length(sb), iv.intersection(sa, sb)
-            tab = table2(both, la - both, lb - both, t.length - la - lb + both)
-            tables.append(tab)
-            res = without_interval(binary_kappa(tab, (a, b), LABELS))
-            results[(code, t.id)] = res
-            rows.append(summary_row(res, tab, code=code, transcript=t.id))
-        pooled = pooled_kappa(np.array(tables), (a, b), "transcripts", "transcript", LABELS)
-        results[(code, POOLED)] = pooled
-        rows.append(summary_row(pooled, sum(tables), code=code, transcript=POOLED))
+
+    table, results = _per_code(idx, _character_tables(idx), (a, b), interval=False)
     return Comparison(
-        "Text: character level", pd.DataFrame(rows), results,
+        "Text: character level", table, results,
         f"Each character (code point) of each transcript is one unit, 'coded' or 'not coded' with the code "
         f"by {a} (A) and by {b} (B). Percent agreement = (both + neither) / characters. Cohen's kappa with "
         "chance = pA(coded)pB(coded) + pA(not)pB(not). Pooled rows add the tables of all transcripts.",
@@ -147,25 +227,10 @@ def segment_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: 
     """
     a, b = _pair(coders)
     idx = _Index(codings, transcripts, coders, codes)
-    rows, results = [], {}
-    for code in idx.codes:
-        tables = []
-        for t in idx.transcripts:
-            segs = _segments(t)
-            pa = _presence(idx.get(a, t.id, code), segs, min_chars)
-            pb = _presence(idx.get(b, t.id, code), segs, min_chars)
-            both = int((pa & pb).sum())
-            tab = table2(both, int(pa.sum()) - both, int(pb.sum()) - both, int((~pa & ~pb).sum()))
-            tables.append(tab)
-            res = binary_kappa(tab, (a, b), LABELS) if segs.size else undefined(
-                "Cohen's kappa", "this transcript has no segments")
-            results[(code, t.id)] = res
-            rows.append(summary_row(res, tab, code=code, transcript=t.id))
-        pooled = pooled_kappa(np.array(tables), (a, b), "transcripts", "transcript", LABELS)
-        results[(code, POOLED)] = pooled
-        rows.append(summary_row(pooled, sum(tables), code=code, transcript=POOLED))
+    empty = {j: "this transcript has no segments" for j, t in enumerate(idx.transcripts) if not len(t.segments)}
+    table, results = _per_code(idx, _segment_tables(idx, min_chars), (a, b), interval=True, reasons=empty)
     return Comparison(
-        "Text: segment level", pd.DataFrame(rows), results,
+        "Text: segment level", table, results,
         f"Each segment/sentence is one unit; the code is 'present' for a coder when their codings cover at "
         f"least {min_chars} code point(s) of it. Single transcripts: analytic interval (segments as units); "
         "pooled rows: bootstrap over transcripts.",

@@ -21,6 +21,7 @@ Time-unit rule (stated in every table this produces):
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _intervals as iv
-from ._binary import Comparison, pooled_kappa, summary_row, without_interval
+from ._binary import Comparison, LazyResults, kappa_factory, pooled_kappa, record_rows, summary_row, with_pooled
 from .kappas import cohen_kappa_from_table
 
 NONE_LABEL = "(none)"
@@ -133,11 +134,22 @@ def normalise(obs: Observation, who: str = "rater") -> Record:
 
 
 def normalise_pair(pair: ObservationPair) -> tuple[Record, Record]:
+    """Both records normalised (kept for reuse: the comparisons of one report share them)."""
+    try:
+        return _normalised(pair)
+    except TypeError:  # unhashable (lists inside): not kept
+        return _normalise_pair(pair)
+
+
+def _normalise_pair(pair: ObservationPair) -> tuple[Record, Record]:
     ra, rb = normalise(pair.a, f"{pair.id} rater A"), normalise(pair.b, f"{pair.id} rater B")
     if ra.duration_ms != rb.duration_ms:
         raise ValueError(f"{pair.id}: the two records have different durations "
                          f"({ra.duration_ms} and {rb.duration_ms} ms)")
     return ra, rb
+
+
+_normalised = functools.lru_cache(maxsize=256)(_normalise_pair)
 
 
 def unit_matrix(rec: Record, keys: Sequence[str], unit_ms: int) -> np.ndarray:
@@ -170,15 +182,15 @@ def _within(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
 
 def tally(ca: np.ndarray, cb: np.ndarray, q: int, k: int) -> np.ndarray:
     """q x q table of unit categories under the tolerance rule (module docstring)."""
-    table = np.zeros((q, q))
     exact = ca == cb
-    tolerated = ~exact & _within(ca, cb, k) & _within(cb, ca, k) if k > 0 else np.zeros_like(exact)
+    if k <= 0:  # every unit counts once in cell (A's, B's); the sums are whole numbers, exact in any order
+        return np.bincount(ca * q + cb, minlength=q * q).reshape(q, q).astype(float)
+    tolerated = ~exact & _within(ca, cb, k) & _within(cb, ca, k)
     plain = ~exact & ~tolerated
-    np.add.at(table, (ca[exact], ca[exact]), 1.0)
-    np.add.at(table, (ca[tolerated], ca[tolerated]), 0.5)
-    np.add.at(table, (cb[tolerated], cb[tolerated]), 0.5)
-    np.add.at(table, (ca[plain], cb[plain]), 1.0)
-    return table
+    cells = np.concatenate([ca[exact] * (q + 1), ca[tolerated] * (q + 1), cb[tolerated] * (q + 1),
+                            ca[plain] * q + cb[plain]])
+    weight = np.concatenate([np.ones(exact.sum()), np.full(2 * tolerated.sum(), 0.5), np.ones(plain.sum())])
+    return np.bincount(cells, weights=weight, minlength=q * q).reshape(q, q)
 
 
 def _encode(mats: list[np.ndarray], keys: Sequence[str]) -> tuple[list[np.ndarray], list[str]]:
@@ -186,7 +198,12 @@ def _encode(mats: list[np.ndarray], keys: Sequence[str]) -> tuple[list[np.ndarra
     if not keys:
         return [np.zeros(len(m), dtype=np.int64) for m in mats], [NONE_LABEL]
     allrows = np.concatenate(mats)
-    uniq, inverse = np.unique(allrows, axis=0, return_inverse=True)
+    if len(keys) <= 62:  # a row as bits, first key most significant: sorts as np.unique(axis=0) does
+        bits = allrows.astype(np.int64) @ (np.int64(1) << np.arange(len(keys) - 1, -1, -1, dtype=np.int64))
+        packed, inverse = np.unique(bits, return_inverse=True)
+        uniq = ((packed[:, None] >> np.arange(len(keys) - 1, -1, -1)) & 1).astype(bool)
+    else:
+        uniq, inverse = np.unique(allrows, axis=0, return_inverse=True)
     labels = [" + ".join(k for k, on in zip(keys, row) if on) or NONE_LABEL for row in uniq]
     inverse = inverse.ravel()
     out, start = [], 0
@@ -231,34 +248,38 @@ def time_unit_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str]
     mats = [(unit_matrix(ra, keys, unit_ms), unit_matrix(rb, keys, unit_ms)) for ra, rb in records]
     codes, labels = _encode([m for pair in mats for m in pair], keys)
     q = len(labels)
-    rows, results, tables = [], {}, []
-    for i, p in enumerate(pairs):
-        tab = tally(codes[2 * i], codes[2 * i + 1], q, k)
-        tables.append(tab)
-        res = without_interval(cohen_kappa_from_table(tab, labels, names=names))
-        results[(p.id,)] = res
-        rows.append(summary_row(res, observation=p.id, units=len(codes[2 * i]), **{"percent agreement": _pc(tab)}))
-    pooled = pooled_kappa(np.array(tables), names, "observations", "observation", labels) if tables else None
-    if pooled is not None:
-        results[("(pooled)",)] = pooled
-        rows.append(summary_row(pooled, observation="(pooled)", units=int(sum(t.sum() for t in tables)),
-                                **{"percent agreement": _pc(sum(tables))}))
-    overall = Comparison("Time units: overall", pd.DataFrame(rows), results, rule_text(unit_ms, tolerance_ms))
+    ids = [p.id for p in pairs]
+    tables = np.array([tally(codes[2 * i], codes[2 * i + 1], q, k) for i in range(len(pairs))]).reshape(-1, q, q)
+    results = LazyResults({(pid,): kappa_factory(t, labels, names, interval=False) for pid, t in zip(ids, tables)})
+    per = record_rows({"observation": ids}, tables, interval=False,
+                      extra={"units": [len(codes[2 * i]) for i in range(len(pairs))],
+                             "percent agreement": [_pc(t) for t in tables]})
+    pooled_rows = []
+    if len(tables):
+        pooled = pooled_kappa(tables, names, "observations", "observation", labels)
+        results.put(("(pooled)",), pooled)
+        pooled_rows.append(summary_row(pooled, observation="(pooled)", units=int(sum(t.sum() for t in tables)),
+                                       **{"percent agreement": _pc(sum(tables))}))
+        table = with_pooled(per, pooled_rows, len(ids))
+    else:
+        table = pd.DataFrame()
+    overall = Comparison("Time units: overall", table, results, rule_text(unit_ms, tolerance_ms))
 
-    brow, bres = [], {}
+    # per behaviour: present (index 0) / absent
+    per_key = np.array([[tally(1 - mats[i][0][:, j].astype(np.int64), 1 - mats[i][1][:, j].astype(np.int64), 2, k)
+                         for i in range(len(pairs))] for j in range(len(keys))]).reshape(len(keys), len(pairs), 2, 2)
+    bres = LazyResults()
+    brow = record_rows({"behaviour": [key for key in keys for _ in ids], "observation": ids * len(keys)},
+                       per_key.reshape(-1, 2, 2), interval=False, cells=True)
+    pooled_b_rows = []
     for j, key in enumerate(keys):
-        per = []
-        for i, p in enumerate(pairs):
-            a, b = mats[i][0][:, j].astype(np.int64), mats[i][1][:, j].astype(np.int64)
-            t = tally(1 - a, 1 - b, 2, k)  # index 0 = present
-            per.append(t)
-            r = without_interval(cohen_kappa_from_table(t, ["present", "absent"], names=names))
-            bres[(key, p.id)] = r
-            brow.append(summary_row(r, t, behaviour=key, observation=p.id))
-        pooled_b = pooled_kappa(np.array(per), names, "observations", "observation")
-        bres[(key, "(pooled)")] = pooled_b
-        brow.append(summary_row(pooled_b, sum(per), behaviour=key, observation="(pooled)"))
-    per_behaviour = Comparison("Time units: per behaviour", pd.DataFrame(brow), bres, rule_text(unit_ms, tolerance_ms))
+        for i, pid in enumerate(ids):
+            bres.put((key, pid), kappa_factory(per_key[j, i], ["present", "absent"], names, interval=False))
+        pooled_b = pooled_kappa(per_key[j], names, "observations", "observation")
+        bres.put((key, "(pooled)"), pooled_b)
+        pooled_b_rows.append(summary_row(pooled_b, per_key[j].sum(axis=0), behaviour=key, observation="(pooled)"))
+    per_behaviour = Comparison("Time units: per behaviour", with_pooled(brow, pooled_b_rows, len(ids)), bres,
+                               rule_text(unit_ms, tolerance_ms))
     return overall, per_behaviour
 
 
