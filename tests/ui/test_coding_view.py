@@ -264,5 +264,9 @@ def test_screenshot(window, study, output_dir):
         view.edit.select_span(*span(text, phrase))
         view.apply_code(study.codes[code])
     window.resize(1280, 800)
-    window.grab().save(str(output_dir / "coding_view.png"))
+    image = window.grab()
+    painted = view.edit.stripes.painted
+    assert len(painted) == 4  # each stripe visible: none drawn over another
+    assert not any(a.intersects(b) for i, (a, _s) in enumerate(painted) for b, _t in painted[i + 1:])
+    image.save(str(output_dir / "coding_view.png"))
     assert (output_dir / "coding_view.png").stat().st_size > 0

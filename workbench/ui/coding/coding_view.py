@@ -104,7 +104,7 @@ class CodingView(QWidget):
         if self.picked is not None and all(c.id != self.picked for c in codings):
             self.picked = None
         to_qt = self.edit.positions.to_qt
-        lanes = assign_lanes([(c.id, c.start_pos, c.end_pos) for c in codings])
+        lanes = assign_lanes([(c.id, *self._paragraphs(c.start_pos, c.end_pos)) for c in codings])
         stripes = []
         for c in codings:
             code = self.host.codes.get(c.code_id)
@@ -113,6 +113,15 @@ class CodingView(QWidget):
         self.edit.refresh_stripes(stripes)
         self._show_picked()
         self.status.setText(f"{self.info.participant} · {self.info.name} · {len(codings)} codings shown")
+
+    def _paragraphs(self, start: int, end: int) -> tuple[int, int]:
+        """The span widened to whole paragraphs, so stripes of one paragraph never share a lane."""
+        text = self.edit.text
+        if text is None or not text.segments:
+            return start, end
+        first = text.locate(min(start, len(text))).segment
+        last = text.locate(min(max(start, end - 1), len(text))).segment
+        return text.starts[first], text.segment_span(last)[1] + 1
 
     def _tooltip(self, coding: CodingRecord) -> str:
         code = self.host.codes.get(coding.code_id)
