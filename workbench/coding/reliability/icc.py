@@ -112,7 +112,10 @@ def _single(model: str, type_: str, a: dict[str, float], n: int, k: int) -> tupl
         return value, 1.0, 1.0, f_obs, df1, df2
     aa = k * rho / (n * (1 - rho))
     bb = 1 + k * rho * (n - 1) / (n * (1 - rho))
-    v = (aa * msc + bb * mse) ** 2 / ((aa * msc) ** 2 / (k - 1) + (bb * mse) ** 2 / ((n - 1) * (k - 1)))
+    denominator = (aa * msc) ** 2 / (k - 1) + (bb * mse) ** 2 / ((n - 1) * (k - 1))
+    if denominator <= 0:  # no rater or residual variance left: the approximate df is undefined
+        return value, np.nan, np.nan, f_obs, df1, df2
+    v = (aa * msc + bb * mse) ** 2 / denominator
     f_star, f_star2 = _fq(n - 1, v), _fq(v, n - 1)
     low = n * (msr - f_star * mse) / (f_star * (k * msc + (k * n - k - n) * mse) + n * msr)
     high = n * (f_star2 * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_star2 * msr)
