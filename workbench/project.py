@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -27,6 +28,7 @@ class Project:
     coder: CoderRecord
     folder: Optional[Path] = None
     migrated_from: Optional[str] = field(default=None)
+    _backup: Optional[threading.Thread] = field(default=None, repr=False)
 
     # --- opening --------------------------------------------------------------------------------
 
@@ -50,8 +52,9 @@ class Project:
         return cls._finish(db, folder.resolve(), folder.resolve())
 
     @classmethod
-    def open(cls, folder: Path) -> "Project":
-        """Open a project folder; an older schema is backed up to ``backups/`` and migrated."""
+    def open(cls, folder: Path, auto_backup: bool = True) -> "Project":
+        """Open a project folder; an older schema is backed up to ``backups/`` and migrated.
+        With ``auto_backup``, a routine backup runs in the background (``workbench.backups``)."""
         folder = Path(folder)
         if not (folder / PROJECT_FILE).is_file():
             raise WorkbenchError(f"{folder} is not a workbench project (no {PROJECT_FILE}).")
@@ -64,6 +67,9 @@ class Project:
         project = cls._finish(db, folder.resolve(), folder.resolve())
         if before != migrate.head_revision():
             project.migrated_from = before
+        if auto_backup:
+            from workbench.backups import start_auto_backup
+            project._backup = start_auto_backup(folder)
         return project
 
     @classmethod
@@ -86,7 +92,14 @@ class Project:
             recent.remember(folder)
         return cls(db=db, media_root=media_root, name=name, coder=coder, folder=folder)
 
+    def wait_for_backup(self) -> None:
+        """Wait until the routine backup started on open (if any) has finished."""
+        if self._backup is not None:
+            self._backup.join()
+            self._backup = None
+
     def close(self) -> None:
+        self.wait_for_backup()  # the routine backup finishes before the process may exit
         self.db.dispose()
 
     # --- media ----------------------------------------------------------------------------------

@@ -62,6 +62,11 @@ def upgrade(db: Database, backup: Optional[Callable[[str], None]] = None) -> Opt
     return before
 
 
+def is_known(revision: str) -> bool:
+    """Whether ``revision`` is one of this workbench's schema revisions."""
+    return _known(revision)
+
+
 def _known(revision: str) -> bool:
     try:
         return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
