@@ -437,6 +437,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     coder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    login: Mapped[Optional[str]] = mapped_column(String(100))  # the database login (PostgreSQL sets it)
     action: Mapped[str] = mapped_column(String(100))
     table_name: Mapped[str] = mapped_column(String(50))
     row_id: Mapped[Optional[int]] = mapped_column(Integer)
