@@ -30,6 +30,7 @@ from workbench.ui.scheme_model import SchemeModel
 from workbench.ui.runner import Task, TaskRunner
 from workbench.ui.settings import app_settings
 from workbench.ui.task_panel import TaskPanel
+from workbench.ui.transcript.opening import TranscriptWork
 from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.video.opening import VideoCoding
 from workbench.ui.welcome import WelcomePage
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.tasks)
         self.video_coding = VideoCoding(self)  # "My queue" dock; opens video media from the tree
         self.text_coding = TextCoding(self)  # coding views, code tree editing, retrieval, exports
+        self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
         self.resize(1280, 800)
         self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)
         self._restore_layout()

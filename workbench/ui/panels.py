@@ -24,6 +24,7 @@ class ParticipantsPanel(QWidget):
     """Participant → timepoint → media; keeps rows expanded across refreshes."""
 
     media_activated = Signal(object)  # MediaRecord, on double-click / Enter
+    transcript_activated = Signal(object)  # a transcript row's record (see ParticipantsModel.transcripts)
 
     def __init__(self, model: ParticipantsModel, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -76,6 +77,8 @@ class ParticipantsPanel(QWidget):
         record = self.model.record_at(index)
         if isinstance(record, MediaRecord):
             self.media_activated.emit(record)
+        elif (index.siblingAtColumn(0).data(KEY_ROLE) or ("",))[0] == "tr":
+            self.transcript_activated.emit(record)
 
     def selected_record(self) -> object:
         return self.model.record_at(self.tree.currentIndex())

@@ -13,9 +13,10 @@ NO_TIMEPOINT = "(no timepoint)"
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the ParticipantRecord / MediaRecord behind a row
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # a stable key for keeping rows expanded across refreshes
 COLUMNS = ("Name", "Duration", "Kind")
-TABLES = ("participants", "media", "timepoints", "participant_attributes")
+TABLES = ("participants", "media", "timepoints", "participant_attributes", "transcripts")
 
 Loader = Callable[[], list[ParticipantRecord]]
+TranscriptsLoader = Callable[[], dict[int, list]]  # media id -> transcript records (with .id and .name)
 
 
 def format_duration(ms: int) -> str:
@@ -74,7 +75,8 @@ def _icon(kind: str):
     style = QApplication.style()
     pixmap = {"video": QStyle.StandardPixmap.SP_MediaPlay, "audio": QStyle.StandardPixmap.SP_MediaVolume,
               "participant": QStyle.StandardPixmap.SP_DirHomeIcon,
-              "timepoint": QStyle.StandardPixmap.SP_DirIcon}.get(kind, QStyle.StandardPixmap.SP_FileIcon)
+              "timepoint": QStyle.StandardPixmap.SP_DirIcon,
+              "transcript": QStyle.StandardPixmap.SP_FileDialogDetailedView}.get(kind, QStyle.StandardPixmap.SP_FileIcon)
     return style.standardIcon(pixmap) if style is not None else None
 
 
@@ -96,6 +98,8 @@ class ParticipantsModel(QStandardItemModel):
     def __init__(self, load: Optional[Loader] = None, parent: Optional[QObject] = None):
         super().__init__(parent)
         self._load = load
+        self._load_transcripts: Optional[TranscriptsLoader] = None
+        self.transcripts: dict[int, list] = {}
         self.records: list[ParticipantRecord] = []
         self.setHorizontalHeaderLabels(list(COLUMNS))
 
@@ -103,9 +107,16 @@ class ParticipantsModel(QStandardItemModel):
         self._load = load
         self.refresh()
 
+    def set_transcripts_loader(self, load: Optional[TranscriptsLoader]) -> None:
+        """Show each media item's transcripts under it (``load`` maps media id to records)."""
+        self._load_transcripts = load
+        self.refresh()
+
     def refresh(self) -> None:
         """Reload the records from the loader (empty without one)."""
-        self.set_records(self._load() if self._load is not None else [])
+        records = self._load() if self._load is not None else []
+        self.transcripts = self._load_transcripts() if self._load is not None and self._load_transcripts else {}
+        self.set_records(records)
 
     def on_change(self, change: Change) -> bool:
         """Refresh when ``change`` touches participants or media; True when it did."""
@@ -141,6 +152,12 @@ class ParticipantsModel(QStandardItemModel):
                                  media_tooltip(media), media.kind)
                 media_row[0].setData(media, RECORD_ROLE)
                 media_row[0].setData(("m", media.id), KEY_ROLE)
+                for transcript in self.transcripts.get(media.id, ()):
+                    tooltip = f"Transcript {transcript.name}\nDouble-click to open it in the transcript editor"
+                    transcript_row = _row(transcript.name, "", "transcript", tooltip, "transcript")
+                    transcript_row[0].setData(transcript, RECORD_ROLE)
+                    transcript_row[0].setData(("tr", transcript.id), KEY_ROLE)
+                    media_row[0].appendRow(transcript_row)
                 row[0].appendRow(media_row)
             parent.appendRow(row)
 

@@ -58,6 +58,7 @@ class LowConfidence(QSyntaxHighlighter):
         self.format = QTextCharFormat()
         self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         self.format.setUnderlineColor(LOW_CONFIDENCE)
+        self.format.setForeground(LOW_CONFIDENCE)
         self.format.setToolTip("Low confidence: check this word")
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override

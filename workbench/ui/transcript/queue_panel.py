@@ -1,0 +1,267 @@
+"""The transcription queue: add the project's recordings, pick model, speakers and language, and
+follow each job (progress, ETA) with cancel and retry. Wraps :class:`TranscriptionQueue`; jobs run
+one at a time on the window's :class:`TaskRunner`; a cancelled job resumes when retried."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGridLayout, QProgressBar, QPushButton,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+import transcription
+from workbench.store import participants
+from workbench.store.records import MediaRecord
+from workbench.transcription_queue import JobState, QueueJob, TranscriptionQueue
+from workbench.ui.participants_model import format_duration
+from workbench.ui.runner import Task, TaskRunner
+
+SPEAKERS = (("Two speakers (voices)", {"speakers": 2}), ("Two microphones (stereo channels)", {"channels": True}),
+            ("One speaker", {"speakers": 1}))
+LANGUAGES = (("English", "en"), ("Detect", None))
+COLUMNS = ("Recording", "Settings", "State", "Progress", "Time left")
+
+
+class _Relay(QObject):
+    """Carries queue notifications from the worker thread to the GUI thread."""
+
+    job = Signal(object)
+
+
+def describe(options: transcription.Options) -> str:
+    speakers = "per channel" if options.channels else f"{options.speakers or 1} speaker(s)"
+    return f"{Path(options.model).name}, {speakers}, {options.language or 'detect'}"
+
+
+class TranscriptionQueuePanel(QWidget):
+    transcript_done = Signal(object)  # the Change of a finished job (a transcript was added)
+    open_transcript = Signal(int)  # transcript id
+
+    def __init__(self, runner: TaskRunner, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.setObjectName("TranscriptionQueue")
+        self.runner = runner
+        self.queue: Optional[TranscriptionQueue] = None
+        self.task: Optional[Task] = None
+        self._media: list[MediaRecord] = []
+        self._runner_hooks: tuple[Optional[Callable], Optional[Callable]] = (None, None)
+        self._items: dict[int, QTreeWidgetItem] = {}
+        self._forwarded: set[int] = set()
+        self._relay = _Relay(self)
+        self._relay.job.connect(self._show_job)
+        self._build()
+        self._eta_timer = QTimer(self)
+        self._eta_timer.setInterval(1000)
+        self._eta_timer.timeout.connect(self._refresh_etas)
+        self.set_project(None)
+
+    def _build(self) -> None:
+        self.media_box = QComboBox()
+        self.model_box = QComboBox()
+        for name in ("tiny.en", "base"):
+            self.model_box.addItem(name, name)
+        self.model_box.addItem("Model folder…", None)
+        self.model_box.activated.connect(self._model_chosen)
+        self.speakers_box = QComboBox()
+        for text, values in SPEAKERS:
+            self.speakers_box.addItem(text, values)
+        self.language_box = QComboBox()
+        for text, code in LANGUAGES:
+            self.language_box.addItem(text, code)
+        self.add_button = QPushButton("Add to queue")
+        self.add_button.clicked.connect(lambda: self.add_selected())
+        form = QFormLayout()
+        form.addRow("Recording", self.media_box)
+        form.addRow("Model", self.model_box)
+        form.addRow("Speakers", self.speakers_box)
+        form.addRow("Language", self.language_box)
+        form.addRow(self.add_button)
+        self.jobs = QTreeWidget()
+        self.jobs.setHeaderLabels(list(COLUMNS))
+        self.jobs.setRootIsDecorated(False)
+        self.jobs.itemDoubleClicked.connect(lambda item, _c: self._open(item))
+        for box in (self.media_box, self.model_box, self.speakers_box, self.language_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        self.jobs.setMinimumWidth(120)
+        buttons = QGridLayout()
+        self.cancel_button, self.retry_button = QPushButton("Cancel"), QPushButton("Retry")
+        self.remove_button, self.open_button = QPushButton("Remove"), QPushButton("Open transcript")
+        for i, (button, slot) in enumerate(((self.cancel_button, self.cancel_selected),
+                                            (self.retry_button, self.retry_selected),
+                                            (self.remove_button, self.remove_selected),
+                                            (self.open_button, self.open_selected))):
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            buttons.addWidget(button, i // 2, i % 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.jobs, 1)
+        layout.addLayout(buttons)
+
+    # --- project ----------------------------------------------------------------------------------
+
+    def set_project(self, project) -> None:
+        self.project = project
+        self.queue = None if project is None else TranscriptionQueue.for_project(project, self._listen)
+        self.jobs.clear()
+        self._items.clear()
+        self.refresh_media()
+        self.setEnabled(project is not None)
+
+    def refresh_media(self) -> None:
+        people = [] if self.project is None else participants.list_participants(self.project.db, include_masked=False)
+        self._pseudonyms = {p.id: p.pseudonym for p in people}
+        self._media = [m for p in people for m in p.media if m.kind in ("audio", "video")]
+        current = self.media_box.currentData()
+        self.media_box.clear()
+        for media in self._media:
+            self.media_box.addItem(self.label(media), media.id)
+        self.select_media(current)
+
+    def label(self, media: MediaRecord) -> str:
+        parts = [self._pseudonyms.get(media.participant_id, "?"), media.timepoint, media.original_name]
+        return " · ".join(p for p in parts if p) + f" ({format_duration(media.duration_ms)})"
+
+    def select_media(self, media_id: Optional[int]) -> None:
+        index = self.media_box.findData(media_id)
+        if index >= 0:
+            self.media_box.setCurrentIndex(index)
+
+    # --- options ----------------------------------------------------------------------------------
+
+    def ask_model_folder(self) -> Optional[str]:
+        folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
+        return folder or None
+
+    def _model_chosen(self, index: int) -> None:
+        if self.model_box.itemData(index) is not None:
+            return
+        folder = self.ask_model_folder()
+        if folder is None:
+            self.model_box.setCurrentIndex(0)
+            return
+        self.model_box.insertItem(index, Path(folder).name, folder)
+        self.model_box.setItemData(index, folder, Qt.ItemDataRole.ToolTipRole)
+        self.model_box.setCurrentIndex(index)
+
+    def options(self) -> transcription.Options:
+        return transcription.Options(model=self.model_box.currentData() or "tiny.en",
+                                     language=self.language_box.currentData(), **self.speakers_box.currentData())
+
+    # --- jobs -------------------------------------------------------------------------------------
+
+    def add_selected(self) -> Optional[QueueJob]:
+        media_id = self.media_box.currentData()
+        return None if media_id is None else self.add(media_id)
+
+    def add(self, media_id: int, options: Optional[transcription.Options] = None) -> QueueJob:
+        """Queue ``media_id`` (raises WorkbenchError when it is queued already) and start the queue."""
+        media = next(m for m in self._media if m.id == media_id)
+        job = self.queue.add(media_id, self.label(media), options or self.options())
+        self._pump()
+        return job
+
+    def selected_job(self) -> Optional[QueueJob]:
+        item = self.jobs.currentItem()
+        return None if item is None or self.queue is None else self.queue.job(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def cancel_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.queue.cancel(job.id)
+
+    def retry_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.queue.retry(job.id)
+            self._pump()
+
+    def remove_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.queue.remove(job.id)
+            self.jobs.takeTopLevelItem(self.jobs.indexOfTopLevelItem(self._items.pop(job.id)))
+
+    def open_selected(self) -> None:
+        item = self.jobs.currentItem()
+        if item is not None:
+            self._open(item)
+
+    def _open(self, item: QTreeWidgetItem) -> None:
+        job = self.queue.job(item.data(0, Qt.ItemDataRole.UserRole)) if self.queue else None
+        if job is not None and job.transcript_id is not None:
+            self.open_transcript.emit(job.transcript_id)
+
+    # --- running ----------------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Start the next queued job when none is running."""
+        if self.task is not None or self.queue is None:
+            return
+        if not any(j.state is JobState.QUEUED for j in self.queue.jobs):
+            self._eta_timer.stop()
+            return
+        queue = self.queue
+        self.task = self.runner.run("Transcribing", self._run_next, queue, on_done=self._ran,
+                                    on_error=lambda _m: self._ran(None))
+        self._eta_timer.start()
+
+    def _run_next(self, queue: TranscriptionQueue, progress=None, cancelled=None) -> Optional[QueueJob]:
+        self._runner_hooks, self._forwarded = (progress, cancelled), set()
+        try:
+            return queue.run_next()
+        finally:
+            self._runner_hooks = (None, None)
+
+    def _listen(self, job: QueueJob) -> None:
+        """Called by the queue on any thread: relay to the GUI, pass progress and cancel through."""
+        progress, cancelled = self._runner_hooks
+        if job.state is JobState.RUNNING:
+            if cancelled is not None and cancelled() and job.id not in self._forwarded:
+                self._forwarded.add(job.id)  # cancelling notifies again: forward it once
+                self.queue.cancel(job.id)
+            if progress is not None:
+                progress(job.fraction, f"{job.label}: {job.message}")
+        self._relay.job.emit(job)
+
+    def _ran(self, job: Optional[QueueJob]) -> None:
+        self.task = None
+        if job is not None and job.state is JobState.DONE and job.change is not None:
+            self.transcript_done.emit(job.change)
+        self._pump()
+
+    # --- display ----------------------------------------------------------------------------------
+
+    def _show_job(self, job: QueueJob) -> None:
+        if self.queue is None or job not in self.queue.jobs:
+            return  # a job of a project closed since
+        item = self._items.get(job.id)
+        if item is None:
+            item = QTreeWidgetItem([job.label, describe(job.options), "", "", ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, job.id)
+            self.jobs.addTopLevelItem(item)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            self.jobs.setItemWidget(item, 3, bar)
+            self._items[job.id] = item
+            self.jobs.setCurrentItem(item)
+        item.setText(2, job.state.value if not job.message else f"{job.state.value}: {job.message}")
+        item.setToolTip(2, job.error or job.message)
+        self.progress_bar(job.id).setValue(round(job.fraction * 1000))
+        self._show_eta(job, item)
+
+    def progress_bar(self, job_id: int) -> QProgressBar:
+        return self.jobs.itemWidget(self._items[job_id], 3)
+
+    def _show_eta(self, job: QueueJob, item: QTreeWidgetItem) -> None:
+        eta = self.queue.eta_seconds(job.id) if job.state is JobState.RUNNING else None
+        item.setText(4, "" if eta is None else format_duration(round(eta * 1000)))
+
+    def _refresh_etas(self) -> None:
+        for job in self.queue.jobs if self.queue else []:
+            if job.id in self._items:
+                self._show_eta(job, self._items[job.id])
+
+    def job_text(self, job_id: int) -> str:
+        return self._items[job_id].text(2)
