@@ -77,3 +77,85 @@ def run_reliability(db: Database, settings: Settings, progress=None, cancelled=N
     except ValueError as exc:  # bad material the statistics refuse: one clear line
         raise WorkbenchError(f"Cannot compare this material: {exc}") from None
     return Outcome(report, material if settings.material != "ratings" else None, settings)
+
+
+# --- disagreements and reconciliation ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """Where a disagreement is, for the coding view or the video coder to jump to."""
+
+    kind: str  # "text" or "events"
+    label: str  # transcript or observation label in the report
+    transcript_id: Optional[int] = None
+    code_id: Optional[int] = None
+    start: Optional[int] = None  # text positions (code points)
+    end: Optional[int] = None
+    media_id: Optional[int] = None
+    time_ms: Optional[int] = None
+    behaviour: Optional[str] = None
+
+
+def disagreements(outcome: Outcome) -> tuple[list, list]:
+    """(agreements, disagreements) between the first two coders of the outcome's material.
+
+    Text: ``reconcile.TextDisagreement`` items; agreements as (transcript, code, start, end).
+    Events: ``reconcile.EventDisagreement`` items; agreements as (label, EventUnit).
+    Ratings have none (they are not reconciled here).
+    """
+    from workbench.coding import reconcile
+
+    m = outcome.material
+    if isinstance(m, rd.TextMaterial):
+        a, b = m.input.coders[0], m.input.coders[1]
+        spans = {who: {} for who in (a, b)}
+        for who in (a, b):
+            for c in m.input.codings[who]:
+                spans[who].setdefault((c.transcript, c.code), []).append((c.start, c.end))
+        return reconcile.text_disagreements(spans[a], spans[b])
+    if isinstance(m, rd.TimedMaterial):
+        agreed, out = [], []
+        for label, (ea, eb) in m.events.items():
+            ok, bad = reconcile.event_disagreements(label, ea, eb, m.input.window_ms)
+            agreed += [(label, unit) for unit in ok]
+            out += bad
+        return agreed, out
+    return [], []
+
+
+def target_of(outcome: Outcome, item) -> Target:
+    m = outcome.material
+    if isinstance(m, rd.TextMaterial):
+        return Target("text", item.transcript, m.transcript_ids[item.transcript], m.code_ids[item.code],
+                      item.start, item.end)
+    return Target("events", item.observation, media_id=m.media_ids[item.observation], time_ms=item.time_ms,
+                  behaviour=item.behaviour)
+
+
+def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str):
+    """Store the lead's choice for one disagreement as Consensus codings/events (one transaction)."""
+    from workbench.store import consensus
+
+    m = outcome.material
+    if isinstance(m, rd.TextMaterial):
+        return consensus.resolve_text(db, lead_id, item.key, choice, m.transcript_ids[item.transcript],
+                                      m.code_ids[item.code], item.kept(choice))
+    return consensus.resolve_events(db, lead_id, item.key, choice, m.media_ids[item.observation],
+                                    m.scheme[item.observation], item.kept(choice))
+
+
+def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
+    """What both coders agree on, into the Consensus coder (rater A's version of agreed events)."""
+    from workbench.store import consensus
+
+    m = outcome.material
+    if isinstance(m, rd.TextMaterial):
+        return consensus.copy_agreed_text(db, lead_id, [(m.transcript_ids[t], m.code_ids[c], s, e)
+                                                        for t, c, s, e in agreed])
+    change = None
+    by_label: dict[str, list] = {}
+    for label, unit in agreed:
+        by_label.setdefault(label, []).extend(unit.events)
+    for label, events in by_label.items():
+        change = consensus.copy_agreed_events(db, lead_id, m.media_ids[label], m.scheme[label], events)
+    return change

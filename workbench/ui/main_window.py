@@ -33,6 +33,7 @@ from workbench.ui.task_panel import TaskPanel
 from workbench.ui.transcript.opening import TranscriptWork
 from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.video.opening import VideoCoding
+from workbench.ui.reliability_view import ReliabilityWork
 from workbench.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.tasks)
         self.video_coding = VideoCoding(self)  # "My queue" dock; opens video media from the tree
         self.text_coding = TextCoding(self)  # coding views, code tree editing, retrieval, exports
+        self.reliability = ReliabilityWork(self)  # Analysis → Reliability… tabs
         self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
         self.resize(1280, 800)
         self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)

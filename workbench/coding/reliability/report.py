@@ -62,6 +62,7 @@ class ReliabilityReport:
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     about: list[tuple[str, str]] = field(default_factory=list)  # (sheet, what was compared)
     figures: dict[str, bytes] = field(default_factory=dict)  # caption -> PNG
+    comparisons: dict[str, Comparison] = field(default_factory=dict)  # sheet -> results behind its rows
 
     def add(self, name: str, table: pd.DataFrame, explanation: str) -> None:
         name = re.sub(r"[:\\/?*\[\]]", " -", name)[:31]  # characters and length Excel allows
@@ -70,6 +71,23 @@ class ReliabilityReport:
 
     def add_comparison(self, comp: Comparison, name: str | None = None) -> None:
         self.add(name or comp.title, comp.table, comp.explanation)
+        self.comparisons[list(self.sheets)[-1]] = comp
+
+    KEY_COLUMNS = (("code", "transcript"), ("behaviour", "observation"), ("observation",), ("behaviour",),
+                   ("task", "scale", "statistic"))
+
+    def result_of(self, sheet: str, row: int):
+        """The result object behind row ``row`` of a sheet (with ``.table``, the table it came from), or None."""
+        comp = self.comparisons.get(sheet)
+        if comp is None or not 0 <= row < len(comp.table):
+            return None
+        values = comp.table.iloc[row]
+        for cols in self.KEY_COLUMNS:
+            if all(c in values.index for c in cols):
+                key = tuple(values[c] for c in cols)
+                if key in comp.results:
+                    return comp.results[key]
+        return None
 
 
 def _text(report: ReliabilityReport, t: TextInput, plots: bool) -> None:

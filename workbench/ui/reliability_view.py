@@ -1,0 +1,364 @@
+"""The reliability view: choose material, coders and parameters; tables (with the table behind each
+number), plots, a disagreement navigator and reconciliation into the Consensus coder.
+
+All computing runs through the window's ``TaskRunner`` (``workbench.reliability_run``); each
+resolution is one store transaction on the GUI thread. ``disagreement_activated`` carries a
+``reliability_run.Target`` (transcript/code/span or media/behaviour/time) for the coding view or
+the video coder to jump to.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QSpinBox, QTableView,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from workbench import reliability_run as rr
+from workbench.coding.observation import format_ms
+from workbench.coding.reliability.report import write_report
+from workbench.errors import WorkbenchError
+from workbench.store import consensus
+from workbench.store import reliability_data as rd
+from workbench.store.engine import Database
+from workbench.ui.reliability_models import FrameModel, PlotsPanel
+from workbench.ui.runner import Task, TaskRunner
+
+CHOICE_LABELS = {"A": "Keep A", "B": "Keep B", "both": "Keep both", "none": "Keep none"}
+
+
+def _spin(low: int, high: int, value: int, step: int, suffix: str = " ms") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    return box
+
+
+class ReliabilityView(QWidget):
+    """Compare coders on one kind of material and reconcile what they disagree on."""
+
+    disagreement_activated = Signal(object)  # reliability_run.Target
+    resolved = Signal(object)  # the store Change of a resolution
+    error = Signal(str)
+
+    def __init__(self, db: Database, runner: TaskRunner, lead_id: Optional[int] = None,
+                 parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.db, self.runner, self.lead_id = db, runner, lead_id
+        self.outcome: Optional[rr.Outcome] = None
+        self.agreed: list = []
+        self.items: list = []
+        self.task: Optional[Task] = None
+
+        self.material = QComboBox()
+        self.material.addItems(list(rr.MATERIALS))
+        self.coders = QListWidget()
+        self.coders.setMaximumHeight(110)
+        self.unit_ms = _spin(1, 600_000, 1000, 100)
+        self.tolerance_ms = _spin(0, 600_000, 0, 100)
+        self.window_ms = _spin(0, 600_000, 2000, 100)
+        self.min_overlap = QDoubleSpinBox()
+        self.min_overlap.setRange(0.01, 1.0)
+        self.min_overlap.setSingleStep(0.05)
+        self.min_overlap.setValue(0.9)
+        self.run_button = QPushButton("Compare")
+        self.save_button = QPushButton("Save report…")
+        self.save_button.setEnabled(False)
+        self.status = QLabel("Choose the material and the coders, then Compare.")
+        self.status.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Material", self.material)
+        form.addRow("Coders (first two: A, B)", self.coders)
+        form.addRow("Time unit", self.unit_ms)
+        form.addRow("Tolerance", self.tolerance_ms)
+        form.addRow("Event window", self.window_ms)
+        form.addRow("Segment overlap", self.min_overlap)
+        controls = QWidget()
+        left = QVBoxLayout(controls)
+        left.addLayout(form)
+        left.addWidget(self.run_button)
+        left.addWidget(self.save_button)
+        left.addWidget(self.status)
+        left.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._tables_tab(), "Tables")
+        self.plots = PlotsPanel()
+        self.tabs.addTab(self.plots, "Plots")
+        self.tabs.addTab(self._disagreements_tab(), "Disagreements")
+        split = QSplitter()
+        split.addWidget(controls)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(split)
+
+        self.material.currentTextChanged.connect(self._material_changed)
+        self.run_button.clicked.connect(lambda: self.run())
+        self.save_button.clicked.connect(lambda: self.save_report())
+        self._material_changed(self.material.currentText())
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _tables_tab(self) -> QWidget:
+        self.sheets = QListWidget()
+        self.table_model, self.source_model = FrameModel(), FrameModel()
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.source = QTableView()
+        self.source.setModel(self.source_model)
+        self.source_label = QLabel("Select a row to see the table its number came from.")
+        self.source_label.setWordWrap(True)
+        right = QWidget()
+        box = QVBoxLayout(right)
+        box.addWidget(self.explanation)
+        box.addWidget(self.table, 3)
+        box.addWidget(self.source_label)
+        box.addWidget(self.source, 1)
+        split = QSplitter()
+        split.addWidget(self.sheets)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        self.sheets.currentTextChanged.connect(self._sheet_chosen)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_chosen(cur.row()))
+        return split
+
+    def _disagreements_tab(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        self.disagreement_table = QTableWidget(0, 6)
+        self.disagreement_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.disagreement_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.disagreement_table.cellDoubleClicked.connect(lambda row, _col: self.activate(row))
+        box.addWidget(self.disagreement_table)
+        buttons = QHBoxLayout()
+        self.choice_buttons: dict[str, QPushButton] = {}
+        for choice, text in CHOICE_LABELS.items():
+            button = QPushButton(text)
+            button.clicked.connect(lambda _checked=False, c=choice: self.resolve_selected(c))
+            buttons.addWidget(button)
+            self.choice_buttons[choice] = button
+        self.copy_button = QPushButton("Copy agreements to Consensus")
+        self.copy_button.clicked.connect(lambda: self.copy_agreements())
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        box.addLayout(buttons)
+        self._enable_reconcile()
+        return page
+
+    def _material_changed(self, material: str) -> None:
+        timed = material == "observations"
+        for box in (self.unit_ms, self.tolerance_ms, self.window_ms):
+            box.setEnabled(timed)
+        self.min_overlap.setEnabled(material == "transcripts")
+        try:
+            names = rd.text_coders(self.db) if material == "transcripts" else rd.observation_raters(self.db)
+        except WorkbenchError as exc:
+            names = []
+            self.status.setText(str(exc))
+        names = [n for n in names if n != rd.CONSENSUS] + [n for n in names if n == rd.CONSENSUS]
+        self.coders.clear()
+        for i, name in enumerate(names):
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if i < 2 and name != rd.CONSENSUS else Qt.CheckState.Unchecked)
+            self.coders.addItem(item)
+
+    # --- running -------------------------------------------------------------------------------
+
+    def chosen_coders(self) -> tuple[str, ...]:
+        return tuple(self.coders.item(i).text() for i in range(self.coders.count())
+                     if self.coders.item(i).checkState() == Qt.CheckState.Checked)
+
+    def set_coders(self, names: list[str]) -> None:
+        for i in range(self.coders.count()):
+            item = self.coders.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+
+    def settings(self) -> rr.Settings:
+        return rr.Settings(self.material.currentText(), self.chosen_coders() or None, self.unit_ms.value(),
+                           self.tolerance_ms.value(), self.window_ms.value(), round(self.min_overlap.value(), 4))
+
+    def run(self) -> Optional[Task]:
+        """Compute on a worker thread; the tables appear when it is done."""
+        settings = self.settings()
+        try:
+            settings.check()
+        except WorkbenchError as exc:
+            self._fail(str(exc))
+            return None
+        self.run_button.setEnabled(False)
+        self.status.setText(f"Comparing {settings.material}…")
+        self.task = self.runner.run(f"Reliability: {settings.material}", rr.run_reliability, self.db, settings,
+                                    on_done=self.show_outcome, on_error=self._fail)
+        return self.task
+
+    def _fail(self, message: str) -> None:
+        self.run_button.setEnabled(True)
+        self.status.setText(message)
+        self.error.emit(message)
+
+    def show_outcome(self, outcome: rr.Outcome) -> None:
+        self.run_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.outcome = outcome
+        report = outcome.report
+        self.sheets.clear()
+        self.sheets.addItems(list(report.sheets))
+        if report.sheets:
+            self.sheets.setCurrentRow(0)
+        self.plots.show_figures(report.figures)
+        self.agreed, self.items = rr.disagreements(outcome)
+        self._fill_disagreements()
+        self.status.setText(f"{len(report.sheets)} tables, {len(report.figures)} plots, "
+                            f"{len(self.items)} disagreements.")
+
+    def _sheet_chosen(self, name: str) -> None:
+        if self.outcome is None or name not in self.outcome.report.sheets:
+            self.table_model.set_frame(None)
+            return
+        self.table_model.set_frame(self.outcome.report.sheets[name])
+        self.explanation.setText(dict(self.outcome.report.about).get(name, ""))
+        self.source_model.set_frame(None)
+        self.source_label.setText("Select a row to see the table its number came from.")
+
+    def _row_chosen(self, row: int) -> None:
+        if self.outcome is None or row < 0:
+            return
+        result = self.outcome.report.result_of(self.sheets.currentItem().text(), row)
+        self.source_model.set_frame(None if result is None else result.table)
+        self.source_label.setText("This row has no single source table." if result is None else
+                                  f"{result.statistic} = {result.value:.4f} from this table "
+                                  f"({result.n_units:g} units):" + (f" {result.reason}" if result.reason else ""))
+
+    def select_row(self, sheet: str, row: int) -> None:
+        """Show a sheet and select one of its rows (as a click would)."""
+        self.sheets.setCurrentRow(list(self.outcome.report.sheets).index(sheet))
+        self.table.selectRow(row)
+
+    def save_report(self, path: Optional[Path] = None) -> Optional[Task]:
+        if self.outcome is None:
+            return None
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Save reliability report", "reliability.xlsx",
+                                                  "Excel (*.xlsx);;Web page (*.html)")
+            if not name:
+                return None
+            path = Path(name)
+        report = self.outcome.report
+        return self.runner.run(f"Saving {path.name}", lambda progress=None, cancelled=None: write_report(report, path),
+                               on_done=lambda p: self.status.setText(f"Saved {p}"), on_error=self._fail)
+
+    # --- disagreements -------------------------------------------------------------------------
+
+    def _fill_disagreements(self) -> None:
+        done = consensus.resolutions(self.db)
+        timed = self.outcome is not None and isinstance(self.outcome.material, rd.TimedMaterial)
+        heads = (["observation", "behaviour", "time", "A", "B", "resolved"] if timed else
+                 ["transcript", "code", "span", "A", "B", "resolved"])
+        table = self.disagreement_table
+        table.clearContents()
+        table.setRowCount(len(self.items))
+        table.setHorizontalHeaderLabels(heads)
+        for row, item in enumerate(self.items):
+            if timed:
+                cells = [item.observation, item.behaviour + (f" ({item.subject})" if item.subject else ""),
+                         format_ms(item.time_ms), _unit(item.a), _unit(item.b)]
+            else:
+                cells = [item.transcript, item.code, f"{item.start}–{item.end}", _spans(item.spans_a),
+                         _spans(item.spans_b)]
+            cells.append(CHOICE_LABELS.get(done.get(item.key, ""), ""))
+            for col, text in enumerate(cells):
+                table.setItem(row, col, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        self._enable_reconcile()
+
+    def _enable_reconcile(self) -> None:
+        ok = self.lead_id is not None and bool(self.items)
+        for button in self.choice_buttons.values():
+            button.setEnabled(ok)
+        self.copy_button.setEnabled(self.lead_id is not None and bool(self.agreed))
+
+    def activate(self, row: int) -> None:
+        """Ask whoever listens to show disagreement ``row`` (coding view or video)."""
+        if self.outcome is not None and 0 <= row < len(self.items):
+            self.disagreement_activated.emit(rr.target_of(self.outcome, self.items[row]))
+
+    def resolve_selected(self, choice: str) -> None:
+        rows = sorted({i.row() for i in self.disagreement_table.selectionModel().selectedRows()})
+        for row in rows:
+            self.resolve(row, choice)
+
+    def resolve(self, row: int, choice: str):
+        """Store the choice for disagreement ``row`` in the Consensus coder (one transaction)."""
+        if self.outcome is None or self.lead_id is None:
+            return None
+        try:
+            change = rr.resolve(self.db, self.lead_id, self.outcome, self.items[row], choice)
+        except WorkbenchError as exc:
+            self._fail(str(exc))
+            return None
+        self.disagreement_table.setItem(row, 5, QTableWidgetItem(CHOICE_LABELS[choice]))
+        self.status.setText(change.description)
+        self.resolved.emit(change)
+        return change
+
+    def copy_agreements(self):
+        if self.outcome is None or self.lead_id is None or not self.agreed:
+            return None
+        try:
+            change = rr.copy_agreements(self.db, self.lead_id, self.outcome, self.agreed)
+        except WorkbenchError as exc:
+            self._fail(str(exc))
+            return None
+        self.status.setText(change.description)
+        self.resolved.emit(change)
+        return change
+
+
+def _spans(spans) -> str:
+    return ", ".join(f"{s}–{e}" for s, e in spans) or "—"
+
+
+def _unit(unit) -> str:
+    if unit is None:
+        return "—"
+    end = unit.end_ms
+    return format_ms(unit.onset_ms) + (f"–{format_ms(end)}" if end is not None else "")
+
+
+class ReliabilityWork:
+    """Analysis → Reliability… in the main window: opens a reliability view tab on the project."""
+
+    def __init__(self, window):
+        self.window = window
+        menu = window.menuBar().addMenu("&Analysis")
+        self.action = QAction("&Reliability…", window)
+        self.action.setStatusTip("Inter-rater reliability of transcripts, observations or ratings")
+        self.action.triggered.connect(lambda _checked=False: self.open_view())
+        menu.addAction(self.action)
+        window.project_changed.connect(lambda project: self.action.setEnabled(project is not None))
+        self.action.setEnabled(window.project is not None)
+
+    def open_view(self) -> Optional[ReliabilityView]:
+        project = self.window.project
+        if project is None:
+            return None
+        lead = project.coder.id if project.coder.role == "lead" else None
+        view = ReliabilityView(project.db, self.window.runner, lead)
+        view.error.connect(self.window.show_status)
+        view.resolved.connect(self.window.apply_change)
+        view.disagreement_activated.connect(
+            lambda t: self.window.show_status(f"Disagreement in {t.label}" + (
+                f" at {format_ms(t.time_ms)}" if t.time_ms is not None else f", characters {t.start}–{t.end}")))
+        self.window.add_workspace_tab(view, "Reliability")
+        return view
