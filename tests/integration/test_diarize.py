@@ -14,8 +14,8 @@ from transcription import diarize as diarize_module
 from transcription.diarize import diarize
 from transcription.speakers import get_mono_diarizer
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from diarization_metrics import (  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for bench/
+from bench.diarization_metrics import (  # noqa: E402
     diarization_error,
     one_speaker,
     read_rttm,
