@@ -6,9 +6,15 @@ The pipeline, as measured for issue 3:
 2. inside speech, windows of 1.5 s every 0.75 s (a shorter stretch of speech is one window);
 3. an embedding per window from resemblyzer's voice encoder, exported once to ONNX
    (``models/voice_encoder.onnx``, see ``models/PROVENANCE.md``) and run with onnxruntime on
-   a mel spectrogram computed here in numpy exactly as resemblyzer computes it with librosa;
+   a mel spectrogram computed here in numpy exactly as resemblyzer computes it with librosa,
+   the speech first brought to -30 dBFS as resemblyzer does (the mel is not logarithmic, so
+   the level matters);
 4. k-means with the number of speakers fixed (automatic counting over-counts);
-5. each 10 ms frame of speech goes to the speaker most windows covering it voted for.
+5. each 10 ms frame of speech goes to the speaker most windows covering it voted for, and a
+   pause of up to 1 s between two stretches of one speaker becomes part of that turn.
+
+The same audio always gives the same turns (fixed k-means seed), so a resumed job that
+diarizes the whole file again gets the same speaker numbers.
 
 :func:`diarize` is the mono diarizer that :mod:`transcription.speakers` calls.
 """

@@ -66,8 +66,10 @@ def test_der_clearly_better_than_one_speaker(speech, name):
     reference = read_rttm(speech / f"{name}.rttm")
     uem_path = speech / f"{name}.uem"
     uem = read_uem(uem_path) if uem_path.exists() else None
-    turns = diarize(decode_audio(speech / f"{name}.wav"), 16000, 2)
+    audio = decode_audio(speech / f"{name}.wav")
+    turns = diarize(audio, 16000, 2)
     assert {t.speaker for t in turns} == {0, 1}
+    assert diarize(audio.copy(), 16000, 2) == turns  # deterministic: same audio, same numbering
     assert all(a.end_ms <= b.start_ms for a, b in zip(turns, turns[1:]))
     ours = diarization_error(reference, _hypothesis(turns), uem, collar_ms=250)
     baseline = diarization_error(reference, one_speaker(reference), uem, collar_ms=250)
