@@ -7,10 +7,10 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.coding_setup import TEXTS, build, span
+from tests.ui.coding_setup import TEXTS, build, segments, span
 from workbench.store import coding_lookups, coding_ops, transcripts
 from workbench.store.visibility import Viewer
-from workbench.ui.codebook_model import CODE_ROLE
+from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.coding.coding_view import CodingView
 
 
@@ -59,6 +59,27 @@ def test_open_from_participants_context_menu(window, study):
     assert view.edit.toPlainText() == text_of("P002")
     # speaker turns and times are shown beside each paragraph
     assert view.edit.label_for_block(1, view.edit.document().findBlockByNumber(1).position()) == ("00:10", "Participant")
+
+
+def test_code_transcript_from_a_transcript_row_under_its_recording(window, study, jfk):
+    from workbench import media_import
+    media_id = media_import.import_media(study.project, [jfk], "P003").created["media"][0]
+    tid = transcripts.add_transcript(study.db, "P003", "jfk", segments(["And so my fellow Americans"]),
+                                     media_id=media_id).created_id("transcripts")
+    window.participants_model.refresh()
+    model = window.participants_model
+    found, stack = [], [QModelIndex()]
+    while stack:
+        parent = stack.pop()
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            found += [index] if index.data(KEY_ROLE) == ("tr", tid) else []
+            stack.append(index)
+    assert found, "the transcript is listed under its recording"
+    menu = window.text_coding.participants_menu(found[0])
+    assert [a.text() for a in menu.actions()] == ["Code transcript jfk"]
+    menu.actions()[0].trigger()
+    assert window.workspace.currentWidget().info.id == tid
 
 
 def test_apply_by_clicking_a_code_in_the_tree(window, study, qtbot):
@@ -242,7 +263,7 @@ def test_play_starts_at_the_coded_words(window, study, jfk, qtbot):
     change = media_import.import_media(study.project, [jfk], "P003")
     media_id = change.created["media"][0]
     tid = transcripts.add_transcript(study.db, "P003", "jfk", [
-        __import__("tests.ui.coding_setup", fromlist=["x"]).segments(["And so my fellow Americans ask not"])[0]],
+        segments(["And so my fellow Americans ask not"])[0]],
         media_id=media_id).created_id("transcripts")
     view = window.text_coding.open_transcript_id(tid)
     assert view.info.media_path

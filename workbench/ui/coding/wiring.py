@@ -15,6 +15,7 @@ from workbench.store import coding_lookups
 from workbench.store.coding_lookups import TranscriptInfo
 from workbench.store.records import Change, MediaRecord, ParticipantRecord
 from workbench.ui.codebook_model import CODE_ROLE
+from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.coding.code_index import CodeIndex, CodeInfo
 from workbench.ui.coding.code_tree_editor import CodeTreeEditor
 from workbench.ui.coding.codebook_files import CodebookFiles
@@ -123,7 +124,10 @@ class TextCoding(QObject):
             raise WorkbenchError(f"No transcript {transcript_id}.")
         return self.open_transcript(found[0])
 
-    def transcripts_for(self, record) -> list[TranscriptInfo]:
+    def transcripts_for(self, record, key=None) -> list[TranscriptInfo]:
+        """Transcripts of a participant, a media item, or a transcript row (keyed ``("tr", id)``)."""
+        if isinstance(key, tuple) and key[:1] == ("tr",):
+            return [t for t in coding_lookups.list_transcripts(self.db) if t.id == key[1]]
         if isinstance(record, ParticipantRecord):
             return coding_lookups.list_transcripts(self.db, participant_id=record.id)
         if isinstance(record, MediaRecord):
@@ -139,7 +143,9 @@ class TextCoding(QObject):
         menu = QMenu(self.window)
         if self.window.project is None:
             return menu
-        found = self.window.guarded(lambda: self.transcripts_for(self.window.participants_model.record_at(index))) or []
+        model = self.window.participants_model
+        key = index.siblingAtColumn(0).data(KEY_ROLE) if index.isValid() else None
+        found = self.window.guarded(lambda: self.transcripts_for(model.record_at(index), key)) or []
         for info in found:
             menu.addAction(f"Code transcript {info.name}", lambda i=info: self.window.guarded(lambda: self.open_transcript(i)))
         return menu
