@@ -278,6 +278,25 @@ class FrameworkSummary(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PseudonymEntry(Base):
+    """One row of the pseudonym key: an original name and its replacement, project-wide.
+
+    Kept apart from the texts and read by leads only; ``match_key`` is the original's comparison
+    form (``workbench.nlp.pseudonymise.normalise``)."""
+
+    __tablename__ = "pseudonym_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_key: Mapped[str] = mapped_column(String(500), unique=True)
+    original: Mapped[str] = mapped_column(Text)
+    replacement: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100))
+    case_sensitive: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # --- coding schemes for video -------------------------------------------------------------------
 
 class CodingScheme(Base):
