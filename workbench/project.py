@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from workbench import recent
+from workbench import media_roots, recent
 from workbench.errors import WorkbenchError
-from workbench.store import migrate, people
+from workbench.store import migrate, people, team
 from workbench.store.backup import backup_sqlite
 from workbench.store.engine import Database, check_connection, is_sqlite, sqlite_url
 from workbench.store.records import CoderRecord, MediaRecord
@@ -74,20 +74,32 @@ class Project:
 
     @classmethod
     def connect(cls, url: str, media_root: Optional[Path] = None) -> "Project":
-        """Open (creating the schema if empty) a project on a database server."""
+        """Open a team project on a database server as the person whose login the URL names.
+
+        The coder is the database login (``current_user``); a login that is not a person in the
+        project is refused (the administrator, on an empty database, becomes its first lead).
+        ``media_root`` is remembered on this machine for this database (``workbench.media_roots``)."""
         if is_sqlite(url):
             path = url.split("///", 1)[-1]
             return cls.open(Path(path).parent)
         db = Database(url)
         check_connection(db.engine)
-        migrate.upgrade(db)
-        root = Path(media_root or people.get_setting(db, "media_root") or Path.cwd())
-        return cls._finish(db, root.resolve(), None)
+        try:
+            coder = team.open_server_project(db)
+        except BaseException:
+            db.dispose()
+            raise
+        if media_root is not None:
+            media_roots.remember(url, media_root)
+        root = Path(media_root or media_roots.remembered(url) or people.get_setting(db, "media_root")
+                    or Path.cwd())
+        return cls._finish(db, root.resolve(), None, coder)
 
     @classmethod
-    def _finish(cls, db: Database, media_root: Path, folder: Optional[Path]) -> "Project":
+    def _finish(cls, db: Database, media_root: Path, folder: Optional[Path],
+                coder: Optional[CoderRecord] = None) -> "Project":
         name = people.get_setting(db, "name") or (folder.name if folder else db.engine.url.database)
-        coder = _current_coder(db)
+        coder = coder or _current_coder(db)
         if folder is not None:
             recent.remember(folder)
         return cls(db=db, media_root=media_root, name=name, coder=coder, folder=folder)

@@ -16,7 +16,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import select
+from sqlalchemy import column, func, select, table
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from workbench.coding import observation as ob
@@ -154,15 +155,27 @@ def list_assignments(db: Database, lead_id: int) -> list[AssignmentRecord]:
 
 # --- the rater's session ------------------------------------------------------------------------
 
+# on PostgreSQL a rater reads their queue through this view (migration 0003): it holds only their own
+# assignments, and only these columns of the media
+_QUEUE_VIEW = table("wb_rater_queue", *(column(c) for c in (
+    "masked_id", "order_key", "media_id", "path", "duration_ms", "frame_rate", "frame_count",
+    "variable_frame_rate", "width", "height")))
 _RATER_COLUMNS = (Assignment.masked_id, Assignment.order_key, Assignment.media_id, Media.path,
                   Media.duration_ms, Media.frame_rate, Media.frame_count, Media.variable_frame_rate,
                   Media.width, Media.height)
 
 
 def _rater_rows(session: Session, rater_id: int, masked_id: Optional[str] = None):
-    query = (select(*_RATER_COLUMNS).join(Media, Media.id == Assignment.media_id)
-             .where(Assignment.coder_id == rater_id).order_by(Assignment.order_key, Assignment.masked_id))
-    rows = session.execute(query).all()
+    if session.get_bind().dialect.name == "postgresql" and session.scalar(select(func.wb_me())) == rater_id:
+        q = _QUEUE_VIEW.c
+        query = select(_QUEUE_VIEW).order_by(q.order_key, q.masked_id)
+    else:
+        query = (select(*_RATER_COLUMNS).join(Media, Media.id == Assignment.media_id)
+                 .where(Assignment.coder_id == rater_id).order_by(Assignment.order_key, Assignment.masked_id))
+    try:
+        rows = session.execute(query).all()
+    except ProgrammingError as exc:
+        raise WorkbenchError("You can see only your own list of videos.") from exc
     statuses = dict(session.execute(select(Observation.media_id, Observation.status)
                                     .where(Observation.coder_id == rater_id)).all())
     items = []

@@ -1,15 +1,70 @@
-"""The audit log: one row per change, written in the same transaction as the change."""
+"""The audit log: one row per change, written in the same transaction as the change.
+
+``record`` writes the store's own entry (what the user did). On PostgreSQL, triggers also write
+one ``row insert|update|delete`` entry per changed row with the whole row before and after, and
+set ``login`` (the database login) and ``at`` (the server clock) on every entry, so raw SQL cannot
+bypass the log or sign as someone else; only leads may read it (grants). ``entries`` reads it.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Optional
 
+from sqlalchemy import insert, select
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
-from workbench.store.schema import AuditEntry
+from workbench.errors import WorkbenchError
+from workbench.store.engine import Database
+from workbench.store.schema import AuditEntry, Coder, utcnow
+
+COLUMNS = ("id", "at", "login", "coder", "action", "table", "row_id", "before", "after")
 
 
 def record(session: Session, action: str, table: str, row_id: Optional[int], *,
            coder_id: Optional[int] = None, before: Optional[dict[str, Any]] = None,
            after: Optional[dict[str, Any]] = None) -> None:
-    session.add(AuditEntry(action=action, table_name=table, row_id=row_id, coder_id=coder_id,
-                           before=before, after=after))
+    # a plain INSERT (no RETURNING): people who may write the log but not read it can add to it
+    session.execute(insert(AuditEntry.__table__).values(
+        at=utcnow(), login=session.info.get("login"), action=action, table_name=table, row_id=row_id,
+        coder_id=coder_id, before=before, after=after))
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    login: Optional[str]
+    coder: Optional[str]
+    action: str
+    table: str
+    row_id: Optional[int]
+    before: Optional[dict[str, Any]]
+    after: Optional[dict[str, Any]]
+
+    def row(self) -> tuple:
+        return (self.id, self.at, self.login, self.coder, self.action, self.table, self.row_id,
+                self.before, self.after)
+
+
+def entries(db: Database, lead_id: int, since: Optional[datetime] = None, table: Optional[str] = None,
+            limit: Optional[int] = None, newest_first: bool = False) -> list[AuditRecord]:
+    """The audit log (the lead only; on PostgreSQL the database refuses anyone else too)."""
+    with db.reading() as session:
+        role = session.scalar(select(Coder.role).where(Coder.id == lead_id))
+        if role != "lead":
+            raise WorkbenchError("Only a lead can read the audit log.")
+        query = select(AuditEntry, Coder.name).outerjoin(Coder, Coder.id == AuditEntry.coder_id)
+        if since is not None:
+            query = query.where(AuditEntry.at >= since)
+        if table is not None:
+            query = query.where(AuditEntry.table_name == table)
+        order = AuditEntry.id.desc() if newest_first else AuditEntry.id
+        query = query.order_by(order).limit(limit)
+        try:
+            rows = session.execute(query).all()
+        except ProgrammingError as exc:
+            raise WorkbenchError("The database does not let this login read the audit log.") from exc
+        return [AuditRecord(e.id, e.at, e.login, name, e.action, e.table_name, e.row_id, e.before, e.after)
+                for e, name in rows]

@@ -17,7 +17,7 @@ from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.commands import Command, UndoableChange, absent, snapshot
-from workbench.store.engine import Database
+from workbench.store.engine import Database, retrying
 from workbench.store.records import NewSegment
 from workbench.store.schema import (Code, FrameworkSummary, Memo, Participant, Segment, TextCoding,
                                     Transcript, utcnow)
@@ -54,10 +54,15 @@ def _undo(description: str, rows, coder_id: int) -> Command:
     return Command("restore", {"rows": rows, "description": f"Undo: {description}", "coder_id": coder_id})
 
 
-def apply_code(db: Database, transcript_id: int, code_id: int, coder_id: int, start: int, end: int
-               ) -> UndoableChange:
-    """Code the text [start, end) of a transcript with ``code_id`` for ``coder_id``."""
+@retrying
+def apply_code(db: Database, transcript_id: int, code_id: int, coder_id: int, start: int, end: int,
+               expected_version: Optional[int] = None) -> UndoableChange:
+    """Code the text [start, end) of a transcript with ``code_id`` for ``coder_id``.
+
+    ``expected_version`` is the transcript version the coder selected the text in: if someone has
+    corrected the transcript since, the coding is refused (its positions would point elsewhere)."""
     with db.transaction() as session:
+        _check_version(session, transcript_id, expected_version)
         code = _codable(session, code_id)
         doc = document(session, transcript_id)
         _check_span(doc, start, end)
@@ -70,6 +75,18 @@ def apply_code(db: Database, transcript_id: int, code_id: int, coder_id: int, st
         text = f"Coded {code.name}"
         return UndoableChange(text, created={"text_codings": (row.id,)},
                               inverse=_undo(text, absent("text_codings", [row.id]), coder_id))
+
+
+def _check_version(session: Session, transcript_id: int, expected: Optional[int]) -> None:
+    # FOR KEY SHARE: a correction (FOR UPDATE) either committed before this read or waits for us
+    version = session.scalar(select(Transcript.version).where(Transcript.id == transcript_id)
+                             .with_for_update(read=True, key_share=True))
+    if version is None:
+        raise WorkbenchError(f"No transcript {transcript_id}.")
+    if expected is not None and version != expected:
+        raise WorkbenchError("Someone corrected this transcript while you were coding (now version "
+                             f"{version}, you selected in version {expected}); reload it and code the "
+                             "passage again.")
 
 
 def _own(session: Session, coding_ids: list[int], coder_id: int) -> list[TextCoding]:
@@ -85,6 +102,7 @@ def _memo_ids(session: Session, kind: str, ids: Iterable[int]) -> list[int]:
     return list(session.scalars(select(Memo.id).where(Memo.target_kind == kind, Memo.target_id.in_(list(ids)))))
 
 
+@retrying
 def remove_codings(db: Database, coding_ids: Iterable[int], coder_id: int) -> UndoableChange:
     """Remove codings (and the memos on them); undo brings both back with their ids."""
     coding_ids = list(coding_ids)
@@ -103,6 +121,7 @@ def remove_codings(db: Database, coding_ids: Iterable[int], coder_id: int) -> Un
                               inverse=_undo(text, before, coder_id))
 
 
+@retrying
 def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: int) -> UndoableChange:
     """Change the code of codings (same spans)."""
     coding_ids = list(coding_ids)
@@ -119,6 +138,7 @@ def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: 
                               inverse=_undo(text, before, coder_id))
 
 
+@retrying
 def in_vivo_code(db: Database, transcript_id: int, parent_id: Optional[int], coder_id: int,
                  start: int, end: int, codebook_id: Optional[int] = None) -> UndoableChange:
     """A new code named from the selected words (under ``parent_id``, or top level of ``codebook_id``)
@@ -157,6 +177,7 @@ def in_vivo_code(db: Database, transcript_id: int, parent_id: Optional[int], cod
 
 # --- memos --------------------------------------------------------------------------------------
 
+@retrying
 def add_memo(db: Database, coder_id: int, target_kind: str, target_id: int, text: str,
              title: str = "") -> UndoableChange:
     """A memo on a coding, code, transcript or participant."""
@@ -175,6 +196,7 @@ def add_memo(db: Database, coder_id: int, target_kind: str, target_id: int, text
                               inverse=_undo("memo", absent("memos", [memo.id]), coder_id))
 
 
+@retrying
 def edit_memo(db: Database, memo_id: int, coder_id: int, text: str, title: Optional[str] = None
               ) -> UndoableChange:
     with db.transaction() as session:
@@ -188,6 +210,7 @@ def edit_memo(db: Database, memo_id: int, coder_id: int, text: str, title: Optio
                               inverse=_undo("edit memo", before, coder_id))
 
 
+@retrying
 def delete_memo(db: Database, memo_id: int, coder_id: int) -> UndoableChange:
     with db.transaction() as session:
         memo = _memo(session, memo_id, coder_id)
@@ -207,6 +230,7 @@ def _memo(session: Session, memo_id: int, coder_id: int) -> Memo:
     return memo
 
 
+@retrying
 def set_framework_summary(db: Database, coder_id: int, participant_id: int, code_id: int, text: str
                           ) -> UndoableChange:
     """Write (or clear, with "") the summary of one framework-matrix cell."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
 from workbench.store import audit
-from workbench.store.engine import Database
+from workbench.store.engine import Database, retrying
 from workbench.store.records import Change
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
 
@@ -124,6 +124,7 @@ def _ids(snap: Snapshot, present: bool) -> dict[str, tuple[int, ...]]:
 
 
 @command("restore")
+@retrying
 def restore(db: Database, rows: Snapshot, description: str = "Undo",
             coder_id: Optional[int] = None) -> UndoableChange:
     """Write row snapshots back in one transaction (undo / redo of any snapshot-based command)."""

@@ -1,18 +1,26 @@
 """Database engines: embedded SQLite (WAL, foreign keys, busy timeout) or PostgreSQL by URL."""
 from __future__ import annotations
 
+import functools
+import getpass
+import random
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workbench.errors import WorkbenchError
 
 BUSY_TIMEOUT_MS = 10_000
+RETRY_ATTEMPTS = 6
+RETRY_SQLSTATES = ("40001", "40P01")  # serialization failure, deadlock detected
+T = TypeVar("T")
 
 
 def sqlite_url(path: Path) -> str:
@@ -66,7 +74,9 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # who writes the audit log on SQLite (on PostgreSQL a trigger sets the database login)
+        login = getpass.getuser() if self.is_sqlite else None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"login": login})
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,3 +95,43 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# --- retrying a whole unit of work ----------------------------------------------------------------
+
+_depth = threading.local()
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A deadlock or serialization failure (PostgreSQL), or a locked SQLite file: safe to run again."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def retrying(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run a store command (one ``db.transaction()``) again when the database reports a deadlock or a
+    serialization failure: the transaction was rolled back, so repeating it is safe. Bounded; a
+    command called from inside another retried command is retried only by the outer one."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if getattr(_depth, "value", 0):
+            return fn(*args, **kwargs)
+        _depth.value = 1
+        try:
+            for attempt in range(RETRY_ATTEMPTS):
+                try:
+                    return fn(*args, **kwargs)
+                except DBAPIError as exc:
+                    if not is_conflict(exc):
+                        raise
+                    if attempt == RETRY_ATTEMPTS - 1:
+                        raise WorkbenchError("The database stayed busy with other people's changes; "
+                                             "nothing was saved, please try again.") from exc
+                    time.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
+        finally:
+            _depth.value = 0
+        raise AssertionError("unreachable")
+    return wrapper

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from workbench.coding import observation as ob
 from workbench.errors import WorkbenchError
 from workbench.store import audit
-from workbench.store.engine import Database
+from workbench.store.engine import Database, retrying
 from workbench.store.records import Change
 from workbench.store.schema import (Behaviour, CodingScheme, Coder, Epoch, Event, Media, Observation,
                                     Rating, RatingScale, SchemeSubject, SchemeTask, utcnow)
@@ -83,13 +83,14 @@ def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) ->
         return _record(session, row) if row else None
 
 
+@retrying
 def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> ObsChange:
     """A new observation (status not started); refused when this coder already has one."""
     with db.transaction() as session:
         scheme_id = session.scalar(select(CodingScheme.id).where(CodingScheme.name == scheme))
         if scheme_id is None:
             raise WorkbenchError(f"No coding scheme called {scheme!r} in this project.")
-        if session.get(Media, media_id) is None:
+        if session.scalar(select(Media.id).where(Media.id == media_id)) is None:  # a rater may read only ids
             raise WorkbenchError(f"No media item {media_id}.")
         if session.get(Coder, coder_id) is None:
             raise WorkbenchError(f"No coder {coder_id}.")
@@ -147,6 +148,7 @@ def _touch(row: Observation) -> None:
 
 # --- events -------------------------------------------------------------------------------------
 
+@retrying
 def add_events(db: Database, observation_id: int, events: list[ob.Event],
                acting_coder: Optional[int] = None, keep_ids: bool = False) -> ObsChange:
     """Add events (one key press may make several: a start and the stops of exclusive partners)."""
@@ -189,6 +191,7 @@ def _plain(event: ob.Event) -> dict[str, Any]:
     return data
 
 
+@retrying
 def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: Optional[int] = None) -> ObsChange:
     with db.transaction() as session:
         rows = [session.get(Event, i) for i in event_ids]
@@ -220,6 +223,7 @@ def restore_events(db: Database, observation_id: int, events: list[dict[str, Any
 EDITABLE = ("time_ms", "frame_pts_ms", "subject", "modifiers", "comment")
 
 
+@retrying
 def edit_event(db: Database, event_id: int, acting_coder: Optional[int] = None, **changes: Any) -> ObsChange:
     """Change an event's time, frame time, subject, modifiers or comment."""
     unknown = set(changes) - set(EDITABLE)

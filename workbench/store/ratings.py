@@ -12,7 +12,7 @@ from sqlalchemy import select
 from workbench.coding import observation as ob
 from workbench.errors import WorkbenchError
 from workbench.store import audit
-from workbench.store.engine import Database
+from workbench.store.engine import Database, retrying
 from workbench.store.observations import (ObsChange, _Ids, _observation, _touch, load_scheme_in,
                                           observation_data)
 from workbench.store.schema import Epoch, Rating
@@ -24,6 +24,7 @@ def _check_span(start_ms: int, end_ms: int) -> None:
         raise WorkbenchError(f"An epoch must end after it starts (got {start_ms} to {end_ms} ms).")
 
 
+@retrying
 def add_epoch(db: Database, observation_id: int, task: str, start_ms: int, end_ms: int,
               acting_coder: Optional[int] = None, epoch_id: Optional[int] = None,
               ratings: tuple[dict[str, Any], ...] = ()) -> ObsChange:
@@ -57,6 +58,7 @@ def _epoch(session, epoch_id: int, acting_coder: Optional[int]):
     return epoch, _observation(session, epoch.observation_id, acting_coder)
 
 
+@retrying
 def edit_epoch(db: Database, epoch_id: int, start_ms: int, end_ms: int,
                acting_coder: Optional[int] = None) -> ObsChange:
     _check_span(start_ms, end_ms)
@@ -71,6 +73,7 @@ def edit_epoch(db: Database, epoch_id: int, start_ms: int, end_ms: int,
                          inverse=("edit_epoch", {"epoch_id": epoch_id, **before}))
 
 
+@retrying
 def delete_epoch(db: Database, epoch_id: int, acting_coder: Optional[int] = None) -> ObsChange:
     """Delete an epoch and its ratings; the inverse puts both back."""
     with db.transaction() as session:
@@ -89,6 +92,7 @@ def delete_epoch(db: Database, epoch_id: int, acting_coder: Optional[int] = None
         return ObsChange("Deleted an epoch", deleted={"epochs": (epoch_id,)}, inverse=("add_epoch", restore))
 
 
+@retrying
 def rate(db: Database, epoch_id: int, scale: str, value: Optional[int], comment: str = "",
          acting_coder: Optional[int] = None) -> ObsChange:
     """Rate an epoch on a scale (replacing an earlier rating); ``value=None`` clears it."""
@@ -128,6 +132,7 @@ def rate(db: Database, epoch_id: int, scale: str, value: Optional[int], comment:
                                            "comment": before[1]}))
 
 
+@retrying
 def set_status(db: Database, observation_id: int, status: str, acting_coder: Optional[int] = None) -> ObsChange:
     """Change the status; "done" is refused, with every problem listed, until the coding is complete."""
     if status not in ob.STATUSES:

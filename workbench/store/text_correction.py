@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.coding.anchoring import Anchoring
@@ -16,7 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.coding_ops import document
 from workbench.store.commands import Command, UndoableChange, command, restore_rows, snapshot
-from workbench.store.engine import Database
+from workbench.store.engine import Database, retrying
 from workbench.store.records import NewSegment
 from workbench.store.schema import Segment, TextCoding, TextLemma, Transcript, Word, utcnow
 from workbench.store.transcripts import load_segments
@@ -30,6 +30,17 @@ def _transcript(session: Session, transcript_id: int, expected_version: int) -> 
         raise WorkbenchError(f"{row.name} was changed elsewhere (now version {row.version}, you edited "
                              f"version {expected_version}); reload it and apply your correction again.")
     return row
+
+
+def _refuse_hidden_codings(session: Session, transcript_id: int, visible: int) -> None:
+    """On PostgreSQL a coder in independent mode cannot see others' codings, so cannot move them with
+    the text: refuse the correction rather than leave their codings pointing at the wrong words."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if session.scalar(select(func.wb_coding_total(transcript_id))) > visible:
+        raise WorkbenchError("Other coders' codings on this transcript are hidden from you (independent "
+                             "coding), so they could not follow your correction; ask the lead to make it, "
+                             "or to release the codings first. Your text is kept.")
 
 
 def _replace_segments(session: Session, row: Transcript, segments: Sequence[NewSegment]) -> None:
@@ -48,6 +59,7 @@ def _replace_segments(session: Session, row: Transcript, segments: Sequence[NewS
     row.updated_at = utcnow()
 
 
+@retrying
 def update_transcript_text(db: Database, transcript_id: int, new_segments: Sequence[NewSegment],
                            expected_version: int, coder_id: Optional[int] = None) -> UndoableChange:
     """Replace a transcript's segments with corrected ones; every coding keeps its words (see
@@ -60,6 +72,7 @@ def update_transcript_text(db: Database, transcript_id: int, new_segments: Seque
         new_text = TranscriptText(new_segments).text
         anchoring = Anchoring(old_text, new_text)
         codings = list(session.scalars(select(TextCoding).where(TextCoding.transcript_id == transcript_id)))
+        _refuse_hidden_codings(session, transcript_id, len(codings))
         before = snapshot(session, "text_codings", [c.id for c in codings])
         flagged = []
         for coding in codings:
@@ -85,6 +98,7 @@ def update_transcript_text(db: Database, transcript_id: int, new_segments: Seque
 
 
 @command("restore_transcript_text")
+@retrying
 def restore_transcript_text(db: Database, transcript_id: int, segments: Sequence[NewSegment],
                             expected_version: int, codings, coder_id: Optional[int] = None
                             ) -> UndoableChange:
