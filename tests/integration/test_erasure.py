@@ -87,6 +87,13 @@ def _everything(folder: Path, media: Path) -> dict:
     config.mkdir(parents=True, exist_ok=True)
     (config / "workbench.log").write_text(f"2025-01-01 INFO opened {WHO}\n2025-01-01 INFO other line\n")
     project.close()
+    with sqlite3.connect(folder / PROJECT_FILE) as conn:  # pseudonym key: one entry theirs, one OTHER's
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name='pseudonym_key'").fetchone():
+            conn.executemany(
+                "INSERT INTO pseudonym_key (match_key, original, replacement, category, case_sensitive, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, 1, '2025-01-01', '2025-01-01')",
+                [("moorfield children's centre", "Moorfield Children's Centre", "[Service 7]", "Service"),
+                 ("canal", "canal", "[Place 1]", "Place")])
     Project.open(folder).close()  # a routine backup: it holds the participant too
     return {"tid": tid, "other_tid": other_tid, "mine": mine}
 
@@ -140,6 +147,9 @@ def test_erase_participant_leaves_nothing_of_theirs(tmp_path, shared_media, caps
     assert OTHER_PHRASE in transcripts.load_segments(project.db, made["other_tid"])[1].text
     assert (folder / "exports" / f"{OTHER} only.csv").exists()
     project.close()
+    with sqlite3.connect(database) as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name='pseudonym_key'").fetchone():
+            assert conn.execute("SELECT original FROM pseudonym_key").fetchall() == [("canal",)]
 
 
 def test_only_a_lead_may_erase(tmp_path):

@@ -2,7 +2,8 @@
 
 What goes: the participant and attributes, framework summaries, media rows, transcripts with
 segments, words, lemmas and codings, memos on any of these, observations of their media with
-events, epochs and ratings, assignments. Audit-log entries about those rows, or whose before/after
+events, epochs and ratings, assignments, and pseudonym-key entries that occur in their
+transcripts and no one else's. Audit-log entries about those rows, or whose before/after
 payload names the participant, keep who/when/what but lose their payload (``{"redacted": ...}``).
 Memos elsewhere that name the participant have the ID replaced. One audit entry records the
 erasure itself, without the ID. Afterwards :func:`compact` rewrites the database file (SQLite:
@@ -14,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -92,7 +93,22 @@ def _footprint(session: Session, pseudonym: str) -> Footprint:
                                 .limit(1)) is not None
         media.append(MediaFile(row.id, row.path, row.sha256, row.linked, shared))
     texts = tuple(session.scalars(select(Segment.text).where(_in(Segment.id, sids))))
+    rows["pseudonym_key"] = _key_entries(session, texts, tids)
     return Footprint(pid, rows, tuple(media), texts)
+
+
+def _key_entries(session: Session, texts: tuple[str, ...], tids: tuple[int, ...]) -> tuple[int, ...]:
+    """Pseudonym-key entries found (original or replacement) in their transcripts and nobody else's."""
+    if not inspect(session.connection()).has_table("pseudonym_key"):
+        return ()
+    mine = "\n".join(texts)
+    others = "\n".join(session.scalars(select(Segment.text).join(Transcript).where(
+        Transcript.id.not_in(list(tids)))))
+    found = []
+    for row_id, original, replacement in session.execute(text("SELECT id, original, replacement FROM pseudonym_key")):
+        if (original in mine or replacement in mine) and original not in others and replacement not in others:
+            found.append(row_id)
+    return tuple(found)
 
 
 def participant_footprint(db: Database, pseudonym: str) -> Footprint:
@@ -141,6 +157,8 @@ def erase_participant(db: Database, pseudonym: str, coder_id: int) -> tuple[Foot
             ids = found.rows.get(table, ())
             for i in range(0, len(ids), _CHUNK):
                 session.execute(delete(model).where(_in(model.id, ids[i:i + _CHUNK])))
+        for row_id in found.rows["pseudonym_key"]:
+            session.execute(text("DELETE FROM pseudonym_key WHERE id = :id"), {"id": row_id})
         for memo in session.scalars(select(Memo).where(Memo.text.contains(pseudonym, autoescape=True)
                                                        | Memo.title.contains(pseudonym, autoescape=True))):
             memo.text = memo.text.replace(pseudonym, ERASED_NAME)
