@@ -9,7 +9,8 @@ The pipeline, as measured for issue 3:
    a mel spectrogram computed here in numpy exactly as resemblyzer computes it with librosa,
    the speech first brought to -30 dBFS as resemblyzer does (the mel is not logarithmic, so
    the level matters);
-4. k-means with the number of speakers fixed (automatic counting over-counts);
+4. k-means (numpy, k-means++ starts) with the number of speakers fixed (automatic counting
+   over-counts);
 5. each 10 ms frame of speech goes to the speaker most windows covering it voted for, and a
    pause of up to 1 s between two stretches of one speaker becomes part of that turn.
 
@@ -220,11 +221,73 @@ def embed_windows(audio: np.ndarray, windows: list[tuple[int, int]], encoder: Vo
     return out
 
 
-def cluster(embeddings: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
-    """K-means labels of the unit-length ``embeddings`` into ``k`` groups (fixed seed, 10 restarts)."""
-    from sklearn.cluster import KMeans
+def cluster(embeddings: np.ndarray, k: int, seed: int = 0, restarts: int = 10, iterations: int = 100) -> np.ndarray:
+    """K-means labels of ``embeddings`` into ``k`` groups: k-means++ starts, Lloyd then Hartigan
+    refinement, fixed seed, the best of ``restarts``."""
+    points = np.asarray(embeddings, dtype=np.float64)
+    if len(points) <= k:
+        return np.arange(len(points), dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    best_labels, best_inertia = np.zeros(len(points), dtype=np.int64), np.inf
+    for _ in range(restarts):
+        centres = _kmeans_plus_plus(points, k, rng)
+        labels = np.full(len(points), -1, dtype=np.int64)
+        for _ in range(iterations):
+            distances = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+            new = distances.argmin(axis=1)
+            if (new == labels).all():
+                break
+            labels = new
+            for c in range(k):
+                members = points[labels == c]
+                centres[c] = members.mean(axis=0) if len(members) else points[distances.min(axis=1).argmax()]
+        labels, centres = _hartigan(points, labels, k)
+        inertia = float(((points - centres[labels]) ** 2).sum())
+        if inertia < best_inertia - 1e-12:
+            best_labels, best_inertia = labels, inertia
+    return best_labels
 
-    return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(embeddings.astype(np.float64))
+
+def _hartigan(points: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Move single points between groups while a move lowers the total squared distance.
+
+    Lloyd's iterations stop where every point is nearest its own centre; moving one point also
+    moves both centres, which can still pay (Hartigan & Wong). Converges: each move lowers it.
+    """
+    labels = labels.copy()
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    centres = np.array([points[labels == c].mean(axis=0) if counts[c] else points[0] for c in range(k)])
+    moved = True
+    while moved:
+        moved = False
+        for i, x in enumerate(points):
+            own = labels[i]
+            if counts[own] <= 1:
+                continue
+            distances = ((centres - x) ** 2).sum(axis=1)
+            gain = counts[own] / (counts[own] - 1) * distances[own]
+            cost = counts / (counts + 1) * distances
+            cost[own] = np.inf
+            target = int(cost.argmin())
+            if cost[target] < gain - 1e-12:
+                centres[own] = (centres[own] * counts[own] - x) / (counts[own] - 1)
+                centres[target] = (centres[target] * counts[target] + x) / (counts[target] + 1)
+                counts[own] -= 1
+                counts[target] += 1
+                labels[i] = target
+                moved = True
+    return labels, centres
+
+
+def _kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Starting centres: the first at random, each next one drawn in proportion to squared distance."""
+    centres = [points[rng.integers(len(points))]]
+    for _ in range(1, k):
+        nearest = ((points[:, None, :] - np.array(centres)[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+        total = nearest.sum()
+        pick = rng.choice(len(points), p=nearest / total) if total > 0 else rng.integers(len(points))
+        centres.append(points[pick])
+    return np.array(centres)
 
 
 def vote(

@@ -6,6 +6,7 @@ import numpy as np
 
 from transcription.diarize import (
     bridge,
+    cluster,
     frame_count,
     mel_filters,
     mel_spectrogram,
@@ -54,3 +55,12 @@ def test_mel_spectrogram_of_a_tone_peaks_in_its_band_and_slices_agree():
     centre_bin = mel_filters()[band].argmax() * 8000 / 200
     assert abs(centre_bin - 1000) < 100
     assert np.allclose(mel_spectrogram(tone, 20, 60), mel[20:60])
+
+
+def test_kmeans_finds_separated_groups_deterministically():
+    rng = np.random.default_rng(1)
+    points = np.concatenate([rng.normal(0, 0.1, (20, 4)), rng.normal(3, 0.1, (15, 4))])
+    labels = cluster(points, 2)
+    assert len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1 and labels[0] != labels[20]
+    assert (cluster(points, 2) == labels).all()
+    assert cluster(points[:2], 2).tolist() == [0, 1]
