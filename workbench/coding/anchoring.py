@@ -17,6 +17,11 @@ tokens by characters, so the cost follows the size of the changes rather than of
 - A coding none of whose characters survive (deleted entirely, or entirely replaced) is flagged
   ``needs_review``: it is kept, collapsed at the place of the deletion or over the replacement,
   never silently dropped.
+
+A caller that knows an edit stands for the same thing (pseudonymisation: "Daniel" → "[Partner]")
+passes it as a ``substitute`` opcode (:data:`SUBSTITUTE`): it maps like a replacement, but a coding
+lying wholly on it is not flagged, because its words were renamed, not lost. :func:`edit_script`
+never produces it, so ordinary corrections keep the rule above.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from difflib import SequenceMatcher
 from typing import Callable, Sequence
 
 Opcode = tuple[str, int, int, int, int]
+SUBSTITUTE = "substitute"  # a replacement that keeps the meaning of what it replaces (see above)
 
 _TOKEN = re.compile(r"\S+|\s+")
 _WORD_START = re.compile(r"^\w+")
@@ -235,11 +241,11 @@ class Anchoring:
         return Mapped(new_start, max(new_start, new_end), not survives)
 
     def _survives(self, start: int, end: int) -> bool:
-        """Whether any character of [start, end) lies in an unchanged stretch."""
+        """Whether any character of [start, end) lies in an unchanged or substituted stretch."""
         index = bisect_right(self._starts, start) - 1
         while index < len(self.ops) and self.ops[index][1] < end:
             tag, i1, i2, _j1, _j2 = self.ops[index]
-            if tag == "equal" and i2 > start and i1 < end:
+            if tag in ("equal", SUBSTITUTE) and i2 > start and i1 < end:
                 return True
             index += 1
         return False

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
+from workbench.coding.anchoring import SUBSTITUTE
+
 ENTITY_CATEGORIES = {"PERSON": "Person", "GPE": "Place", "LOC": "Place", "ORG": "Organisation",
                      "FAC": "Facility", "DATE": "Date"}
 TERM_LABEL = "TERM"
@@ -275,12 +277,14 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 
 def edit_opcodes(edits: Sequence[Edit], old_length: int) -> list[tuple[str, int, int, int, int]]:
-    """The edits as difflib-style opcodes over the whole text (for `anchoring.Anchoring`)."""
+    """The edits as difflib-style opcodes over the whole text (for `anchoring.Anchoring`). A
+    replacement is a `substitute` opcode: a coding of exactly a replaced name moves onto its
+    pseudonym without being flagged for review (the name was renamed, not deleted)."""
     ops, at, shift = [], 0, 0
     for edit in sorted(edits, key=lambda e: e.start):
         if edit.start > at:
             ops.append(("equal", at, edit.start, at + shift, edit.start + shift))
-        tag = "replace" if edit.end > edit.start and edit.replacement else ("delete" if edit.end > edit.start else "insert")
+        tag = SUBSTITUTE if edit.end > edit.start and edit.replacement else ("delete" if edit.end > edit.start else "insert")
         ops.append((tag, edit.start, edit.end, edit.start + shift, edit.start + shift + len(edit.replacement)))
         shift += len(edit.replacement) - (edit.end - edit.start)
         at = edit.end

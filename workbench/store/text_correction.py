@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from workbench.coding.anchoring import Anchoring
+from workbench.coding.anchoring import Anchoring, Opcode
 from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.store import audit
@@ -61,16 +61,19 @@ def _replace_segments(session: Session, row: Transcript, segments: Sequence[NewS
 
 @retrying
 def update_transcript_text(db: Database, transcript_id: int, new_segments: Sequence[NewSegment],
-                           expected_version: int, coder_id: Optional[int] = None) -> UndoableChange:
+                           expected_version: int, coder_id: Optional[int] = None,
+                           opcodes: Optional[Sequence[Opcode]] = None) -> UndoableChange:
     """Replace a transcript's segments with corrected ones; every coding keeps its words (see
-    ``workbench.coding.anchoring``), wholly deleted ones are flagged ``needs_review``."""
+    ``workbench.coding.anchoring``), wholly deleted ones are flagged ``needs_review``. ``opcodes``
+    (old document text -> new) replace the computed edit script when the caller knows the edits
+    (pseudonymisation passes ``substitute`` opcodes, so a coded name is renamed, not flagged)."""
     new_segments = list(new_segments)
     old_segments = load_segments(db, transcript_id)
     with db.transaction() as session:
         row = _transcript(session, transcript_id, expected_version)
         old_text = document(session, transcript_id).text
         new_text = TranscriptText(new_segments).text
-        anchoring = Anchoring(old_text, new_text)
+        anchoring = Anchoring(old_text, new_text, opcodes)
         codings = list(session.scalars(select(TextCoding).where(TextCoding.transcript_id == transcript_id)))
         _refuse_hidden_codings(session, transcript_id, len(codings))
         before = snapshot(session, "text_codings", [c.id for c in codings])
