@@ -59,7 +59,6 @@ def main() -> None:
     os.environ.setdefault("WORKBENCH_CONFIG_DIR", tempfile.mkdtemp(prefix="wb-bench-config-"))
     app = QApplication.instance() or QApplication([])
     from workbench.ui.main_window import MainWindow
-    from workbench.ui.settings import app_settings  # noqa: F401  (the window reads settings)
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from PySide6.QtCore import Qt
 from openpyxl import load_workbook
 
 from tests.ui.coding_setup import TEXTS, build, span
@@ -101,15 +102,15 @@ def test_bad_regex_is_one_clear_message(tab, qtbot):
 
 def test_frequencies_and_cooccurrence_tables_and_charts(tab, study, output_dir):
     freq = tab.freq_table.model()
-    headers = [freq.headerData(c, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Orientation.Horizontal)
+    headers = [freq.headerData(c, Qt.Orientation.Horizontal)
                for c in range(freq.columnCount())]
-    row = {freq.headerData(r, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Orientation.Vertical): r
+    row = {freq.headerData(r, Qt.Orientation.Vertical): r
            for r in range(freq.rowCount())}
     assert freq.index(row["P002"], headers.index("Feelings / Anxiety")).data() == "1"
     ax = tab.freq_chart.figure.axes[0]
     assert len(ax.patches) == len(headers) * freq.rowCount()  # one bar per participant per code
     co = tab.co_table.model()
-    names = [co.headerData(c, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Orientation.Horizontal)
+    names = [co.headerData(c, Qt.Orientation.Horizontal)
              for c in range(co.columnCount())]
     a, c = names.index("Feelings / Anxiety"), names.index("Feelings / Calm")
     assert co.index(a, c).data() == "1" and co.index(a, a).data() == "2"

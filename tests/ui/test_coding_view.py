@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog
 
 from tests.ui.coding_setup import TEXTS, build, segments, span
-from workbench.store import coding_lookups, coding_ops, transcripts
+from workbench.store import coding_lookups, coding_ops, people, transcripts
 from workbench.store.visibility import Viewer
 from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.coding.coding_view import CodingView
@@ -175,8 +175,7 @@ def test_remove_recode_and_undo_redo(window, study):
 
 def test_coder_cannot_remove_someone_elses_coding(window, study):
     coding_ops.apply_code(study.db, study.transcripts["P001"], study.codes["Calm"], study.lead, 0, 5)
-    window.project.coder = next(c for c in __import__("workbench.store.people", fromlist=["x"]).list_coders(study.db)
-                                if c.id == study.ann)
+    window.project.coder = next(c for c in people.list_coders(study.db) if c.id == study.ann)
     view = open_view(window, study)
     view.remove([codings(study)[0].id])
     assert window.messages.errors == ["You can change only your own codings."]
