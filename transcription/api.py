@@ -65,11 +65,17 @@ def transcribe_from(
     if cancelled is not None and cancelled():
         return False
     total_ms = start_ms + samples.shape[-1] * 1000 // SAMPLE_RATE
+    turns = None
+    if start_ms > 0 and _wants_turns(options):
+        # A resumed job diarizes the whole recording, so speaker numbers match the part done before.
+        _report(progress, _fraction(start_ms, total_ms), "Telling speakers apart")
+        turns = _mono_turns(decode_audio(source), options, offset_ms=0)
     _report(progress, _fraction(start_ms, total_ms), "Loading the speech model")
     engine = get_engine(options)
     return (
         yield from transcribe_array(
-            samples, options, engine=engine, offset_ms=start_ms, total_ms=total_ms, progress=progress, cancelled=cancelled
+            samples, options, engine=engine, offset_ms=start_ms, total_ms=total_ms, progress=progress,
+            cancelled=cancelled, turns=turns,
         )
     )
 
@@ -83,10 +89,13 @@ def transcribe_array(
     total_ms: int | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    turns: Sequence[spk.Turn] | None = None,
 ) -> Generator[Segment, None, bool]:
     """Transcribe 16 kHz float32 samples: 1-D mono, or ``(channels, samples)`` with ``options.channels``.
 
     Sample 0 is at ``offset_ms``; ``total_ms`` (for progress) defaults to the end of ``samples``.
+    ``turns`` (file times) are speaker turns found beforehand; by default a mono recording that
+    should have several speakers is diarized here.
     Returns True when it ran to the end, False when cancelled.
     """
     _check_options(options)
@@ -101,7 +110,7 @@ def transcribe_array(
         groups: Iterator[list[Segment]] = heapq.merge(*streams, key=lambda group: group[0].start_ms)
     else:
         mono = samples.mean(axis=0) if samples.ndim == 2 else samples
-        streams = [_mono_groups(engine, mono, options, offset_ms)]
+        streams = [_mono_groups(engine, mono, options, offset_ms, turns)]
         groups = streams[0]
     done_ms = offset_ms
     try:
@@ -122,9 +131,12 @@ def transcribe_array(
     return True
 
 
-def _mono_groups(engine: Engine, mono: np.ndarray, options: Options, offset_ms: int) -> Generator[list[Segment], None, None]:
+def _mono_groups(
+    engine: Engine, mono: np.ndarray, options: Options, offset_ms: int, turns: Sequence[spk.Turn] | None = None
+) -> Generator[list[Segment], None, None]:
     """Per decoded segment, its final pieces (loop-guarded, speaker-labelled when asked)."""
-    turns = _mono_turns(mono, options)
+    if turns is None:
+        turns = _mono_turns(mono, options, offset_ms)
     loops = LoopGuard()
     raw = engine.transcribe(mono, offset_ms=offset_ms)
     try:
@@ -170,13 +182,19 @@ def _check_options(options: Options) -> None:
         )
 
 
-def _mono_turns(mono: np.ndarray, options: Options) -> list[spk.Turn] | None:
-    """Diarizer turns for a mono recording when several speakers are expected, else None."""
-    if options.channels or not options.speakers or options.speakers < 2:
+def _wants_turns(options: Options) -> bool:
+    return not options.channels and bool(options.speakers) and options.speakers > 1
+
+
+def _mono_turns(mono: np.ndarray, options: Options, offset_ms: int) -> list[spk.Turn] | None:
+    """Diarizer turns (in file time: sample 0 of ``mono`` is at ``offset_ms``) when several speakers
+    are expected on a mono recording, else None."""
+    if not _wants_turns(options):
         return None
     diarizer = spk.get_mono_diarizer()
     assert diarizer is not None  # _check_options ensured it
-    return list(diarizer(mono, SAMPLE_RATE, options.speakers))
+    return [replace(t, start_ms=t.start_ms + offset_ms, end_ms=t.end_ms + offset_ms)
+            for t in diarizer(mono, SAMPLE_RATE, options.speakers)]
 
 
 def _guard(segment: Segment, engine: Engine, mono: np.ndarray, offset_ms: int, loops: LoopGuard) -> list[Segment]:

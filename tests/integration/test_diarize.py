@@ -105,3 +105,18 @@ def test_missing_model_is_a_clear_error(speech, tmp_path, monkeypatch):
     monkeypatch.setattr(diarize_module, "_encoders", {})
     with pytest.raises(TranscriptionError, match="speaker model is missing"):
         list(transcribe(speech / "pyannote_sample.wav", Options(speakers=2)))
+
+
+def test_a_resumed_job_keeps_the_speaker_numbers_of_the_whole_recording(speech):
+    """Resuming half-way diarizes the whole file, and turns are in file time (not resume time)."""
+    from transcription import transcribe_from
+    from transcription.speakers import labels_from_turns, speaker_name
+
+    path = speech / "pyannote_sample.wav"
+    full_turns = diarize(decode_audio(path), 16000, 2)
+    resumed = list(transcribe_from(path, Options(speakers=2), start_ms=12_000))
+    assert resumed and resumed[0].start_ms >= 12_000 and sum(len(s.words) for s in resumed) > 10
+    for segment in resumed:  # each piece was cut where the whole-file turns change speaker
+        expected = {speaker_name(label) for label in labels_from_turns(segment.words, full_turns)
+                    if label is not None}
+        assert expected <= {segment.speaker}
