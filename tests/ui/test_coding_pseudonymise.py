@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.coding_setup import build, segments, span
+from tests.ui.coding_setup import TEXTS, build, segments, span
 from workbench.coding.transcript_text import TranscriptText
 from workbench.nlp.pseudonymise import ACCEPTED
-from workbench.store import coding_lookups, coding_ops, transcripts
+from workbench.store import coding_lookups, coding_ops, people, pseudonym_keys, transcripts
 from workbench.store.visibility import Viewer
 
 TEXT = ["Did anyone help you?",
@@ -26,6 +26,9 @@ def study(project):
     coding_ops.apply_code(study.db, tid, study.codes["Group experience"], study.lead,
                           *span(text, "said the group would help us both"))
     coding_ops.apply_code(study.db, tid, study.codes["Anxiety"], study.lead, *span(text, "Tom was worried too"))
+    coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.lead, *span(text, "Dr Patel was lovely"))
+    coding_ops.apply_code(study.db, study.transcripts["P001"], study.codes["Calm"], study.lead,
+                          *span("\n".join(TEXTS["P001"]), "Dr Patel"))
     return study
 
 
@@ -38,7 +41,7 @@ def quotes(study, tid) -> list[str]:
     return [text[c.start_pos:c.end_pos] for c in coding_lookups.transcript_codings(study.db, Viewer(study.lead), tid)]
 
 
-def test_review_accept_and_apply_keeps_codings_on_their_words(make_window, study, qtbot, output_dir):
+def test_review_accept_and_apply_keeps_codings_on_their_words(make_window, study, qtbot, output_dir, tmp_path):
     window = make_window(study.project)
     tid = study.transcripts["named"]
     view = window.text_coding.open_transcript_id(tid)
@@ -71,8 +74,17 @@ def test_review_accept_and_apply_keeps_codings_on_their_words(make_window, study
     text = text_of(study, tid)
     assert "Tom" not in text and "Patel" not in text
     assert "[Partner] was worried too" in text and "[Staff 1] said the group" in text
-    assert quotes(study, tid) == ["[Partner] was worried too", "said the group would help us both"]
-    assert before == ["Tom was worried too", "said the group would help us both"]
+    assert quotes(study, tid) == ["[Staff 1] was lovely", "[Partner] was worried too",
+                                  "said the group would help us both"]
+    assert before == ["Dr Patel was lovely", "Tom was worried too", "said the group would help us both"]
+    (named,) = coding_lookups.transcript_codings(study.db, Viewer(study.lead), study.transcripts["P001"])
+    assert not named.needs_review and quotes(study, study.transcripts["P001"]) == ["[Staff 1]"]
+    key = pseudonym_keys.load_key(study.db, study.lead)  # stored apart from the texts, for leads
+    assert key.replacement("Tom") == "[Partner]" and key.replacement("dr patel") == "[Staff 1]"
+    task = window.text_coding.exports.export_extracts(tmp_path / "extracts.csv")
+    qtbot.waitUntil(lambda: task.state == "done", timeout=20_000)
+    exported = (tmp_path / "extracts.csv").read_text(encoding="utf-8-sig")
+    assert "[Partner] was worried too" in exported and "Tom" not in exported and "Patel" not in exported
     words = [w.text for s in transcripts.load_segments(study.db, tid) for w in s.words]
     assert not any("Tom" in w or "Patel" in w for w in words)
     assert view.edit.toPlainText() == text  # the open view reloaded
@@ -96,3 +108,14 @@ def test_term_list_syntax_error_is_clear(make_window, study):
     dialog.terms.setPlainText("Dr Patel")
     window.guarded(dialog.find)
     assert window.messages.errors == ["Term list line 1: write 'Category: term, term'."]
+
+
+def test_a_coder_cannot_apply_a_key(make_window, study):
+    study.project.coder = next(c for c in people.list_coders(study.db) if c.id == study.ann)
+    window = make_window(study.project)
+    window.exec_dialog = lambda dialog: QDialog.DialogCode.Rejected
+    dialog = window.text_coding.open_pseudonymise()
+    dialog.key.add("Tom", "Person", "[Partner]")
+    window.guarded(dialog.apply)
+    assert len(window.messages.errors) == 1 and "lead" in window.messages.errors[0]
+    assert "Tom" in text_of(study, study.transcripts["named"])

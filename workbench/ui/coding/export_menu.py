@@ -1,5 +1,6 @@
 """File → Export: coded extracts (XLSX/CSV/DOCX), the framework matrix (XLSX) and the codebook
-(REFI-QDA .qdc), each written on a worker thread through the window's runner (atomically)."""
+(REFI-QDA .qdc), each written on a worker thread through the window's runner (atomically), every
+text passed through the project's pseudonym key (no original name leaves in an export)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
 from workbench.exchange import extracts as out
-from workbench.store import retrieval
+from workbench.store import pseudonym_keys, retrieval
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 from workbench.tasks import TaskState
@@ -26,7 +27,8 @@ def export_extracts_task(db, viewer: Viewer, filters: Filters, path: Path, progr
     state.report(0.0, "Retrieving extracts")
     rows = [out.from_record(e) for e in retrieval.extracts(db, viewer, filters)]
     state.check()
-    out.write_extracts(rows, path, progress=state.sub(0.2, 1.0).report, cancelled=cancelled)
+    out.write_extracts(rows, path, redact=pseudonym_keys.export_redactor(db), progress=state.sub(0.2, 1.0).report,
+                       cancelled=cancelled)
     return f"Wrote {len(rows)} extracts to {path}"
 
 
@@ -39,7 +41,8 @@ def export_framework_task(db, viewer: Viewer, code_guids: Sequence[str], path: P
         participants=list(matrix.participants), codes=[labels[g] for g, _ in matrix.codes],
         extracts={(p, labels[g]): [out.from_record(e) for e in cell.extracts] for (p, g), cell in matrix.cells.items()},
         summaries={(p, labels[g]): cell.summary for (p, g), cell in matrix.cells.items() if cell.summary})
-    out.write_framework_xlsx(data, path, progress=progress, cancelled=cancelled)
+    out.write_framework_xlsx(data, path, redact=pseudonym_keys.export_redactor(db), progress=progress,
+                             cancelled=cancelled)
     return f"Wrote the framework matrix ({len(data.participants)} × {len(data.codes)}) to {path}"
 
 

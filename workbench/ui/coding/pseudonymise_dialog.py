@@ -1,7 +1,7 @@
 """Pseudonymisation review: spaCy's suggestions (people, places, organisations, facilities, dates)
 and custom term lists in a list to accept, reject or accept all of one name; the replacements
-("[Baby]", "[Hospital 1]") chosen once for the whole project; Apply replaces through the store so
-codings stay on the same words (each transcript one undoable step)."""
+("[Baby]", "[Hospital 1]") chosen once for the whole project; Apply saves the key (leads only; kept apart
+from the texts) and replaces through the store so codings stay on the same words (one undo step)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional, Sequence
@@ -14,27 +14,14 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPu
 from workbench.coding.retrieval import kwic
 from workbench.errors import WorkbenchError
 from workbench.nlp.pseudonymise import ACCEPTED, PseudonymKey, Review
-from workbench.store import coding_lookups
-from workbench.ui.coding.pseudonymise_ops import apply_to_transcript, suggestions_task
+from workbench.store import coding_lookups, pseudonym_keys
+from workbench.ui.coding.pseudonymise_ops import apply_to_transcript, parse_terms, suggestions_task
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
 
 SUGGESTION_COLUMNS = ("Original", "Category", "Transcript", "Context", "Decision")
 KEY_COLUMNS = ("Original", "Category", "Replacement")
-
-
-def parse_terms(text: str) -> dict[str, list[str]]:
-    """Term lists written one category a line: ``Staff: Dr Patel, Jo Smith``."""
-    terms: dict[str, list[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        category, sep, words = line.partition(":")
-        if not sep or not category.strip():
-            raise WorkbenchError(f"Term list line {number}: write 'Category: term, term'.")
-        terms.setdefault(category.strip(), []).extend(w.strip() for w in words.split(",") if w.strip())
-    return terms
 
 
 class PseudonymiseDialog(QDialog):
@@ -47,7 +34,8 @@ class PseudonymiseDialog(QDialog):
                             if transcript_ids is None or t.id in transcript_ids}
         self.texts: dict[str, str] = {}
         self.review = Review([])
-        self.key = PseudonymKey()
+        # the stored key (leads only): the same replacements in every transcript, across sessions
+        self.key = pseudonym_keys.load_key(host.db, host.coder.id) if host.coder.role == "lead" else PseudonymKey()
         self.applied: list = []
         self.terms = QPlainTextEdit()
         self.terms.setPlaceholderText("Custom terms, one category a line:\nStaff: Dr Patel, Jo Smith\n"
@@ -65,6 +53,7 @@ class PseudonymiseDialog(QDialog):
         self.key_table.setModel(self.key_model)
         self.status = QLabel(f"{len(self.transcripts)} transcript(s)")
         self._layout()
+        self._show_key()
 
     def _layout(self) -> None:
         find = QPushButton("Find suggestions")
@@ -180,6 +169,8 @@ class PseudonymiseDialog(QDialog):
         """Replace every accepted original in every transcript; returns how many transcripts changed."""
         if not any(status == ACCEPTED for status in self.review.status) and not self.key.entries:
             raise WorkbenchError("Accept some suggestions first.")
+        key_change = pseudonym_keys.save_key(self.host.db, self.host.coder.id, self.key.rows())  # leads only
+        self.host.window.apply_change(key_change)
         stack = self.host.actions.stack
         stack.beginMacro("Pseudonymise transcripts")
         changed = 0
