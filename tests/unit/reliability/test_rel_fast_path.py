@@ -92,6 +92,8 @@ def test_text_rows_equal_result_objects():
                  character_agreement(codings, ts, ["A", "B"], codes=["x", "never used"])):
         check_rows(comp, ["code", "transcript"])
     seg = segment_agreement(codings, ts, ["A", "B"])
+    shuffled = [Transcript(t.id, t.length, t.segments[::-1]) for t in ts]  # not in order: the general path
+    assert seg.table.equals(segment_agreement(codings, shuffled, ["A", "B"]).table)
     assert seg.results[("x", "t0")].reason == "this transcript has no segments"
     assert not math.isnan(seg.results[("x", POOLED)].ci_low)
 

@@ -22,7 +22,7 @@ from scipy.optimize import linear_sum_assignment
 from ._binary import Comparison, LazyResults, kappa_factory, pooled_kappa, record_rows, summary_row, table2, with_pooled
 from .icc import icc
 from . import _intervals as iv
-from .timed import ObservationPair, Record, normalise_pair, rule_text, time_unit_agreement
+from .timed import ObservationPair, Record, normalise_pair, rule_text, sharing_records, time_unit_agreement
 
 NOTHING = "(nothing)"
 
@@ -213,11 +213,13 @@ def compare_observations(pairs: Sequence[ObservationPair], names: tuple[str, str
                          unit_ms: int = 1000, tolerance_ms: int = 0, window_ms: int = 2000,
                          across_behaviours: bool = False) -> dict[str, object]:
     """Everything for timed records: time-unit and event comparisons, durations, side-by-side."""
-    tu_all, tu_beh = time_unit_agreement(pairs, names, unit_ms, tolerance_ms)
-    ev_all, ev_beh, ev_list = event_agreement(pairs, names, window_ms, across_behaviours)
+    with sharing_records():
+        tu_all, tu_beh = time_unit_agreement(pairs, names, unit_ms, tolerance_ms)
+        ev_all, ev_beh, ev_list = event_agreement(pairs, names, window_ms, across_behaviours)
+        durations = duration_icc(pairs, names)
     return {
         "time_units": tu_all, "time_units_behaviour": tu_beh, "events": ev_all, "events_behaviour": ev_beh,
-        "event_list": ev_list, "durations": duration_icc(pairs, names),
+        "event_list": ev_list, "durations": durations,
         "side_by_side": side_by_side(tu_beh, ev_beh),
         "settings": rule_text(unit_ms, tolerance_ms) + " " + ev_all.explanation,
     }

@@ -23,8 +23,9 @@ from workbench.tasks import TaskState
 from ._binary import Comparison
 from .events import compare_observations
 from .ratings import Rating, rating_agreement
-from .text import TextCoding, Transcript, character_agreement, segment_agreement, segment_matching, text_alpha
-from .timed import ObservationPair, normalise_pair
+from .text import (TextCoding, Transcript, character_agreement, segment_agreement, segment_matching,
+                   sharing_index, text_alpha)
+from .timed import ObservationPair, normalise_pair, sharing_records
 
 HTML_ROWS = 500
 
@@ -91,6 +92,11 @@ class ReliabilityReport:
 
 
 def _text(report: ReliabilityReport, t: TextInput, plots: bool) -> None:
+    with sharing_index():
+        _text_tables(report, t, plots)
+
+
+def _text_tables(report: ReliabilityReport, t: TextInput, plots: bool) -> None:
     if len(t.coders) == 2:
         chars = character_agreement(t.codings, t.transcripts, t.coders)
         segs = segment_agreement(t.codings, t.transcripts, t.coders, min_chars=t.min_chars)
@@ -122,6 +128,11 @@ def _forest(table: pd.DataFrame, label: str, what: str) -> bytes:
 
 
 def _timed(report: ReliabilityReport, t: TimedInput, plots: bool) -> None:
+    with sharing_records():
+        _timed_tables(report, t, plots)
+
+
+def _timed_tables(report: ReliabilityReport, t: TimedInput, plots: bool) -> None:
     r = compare_observations(t.pairs, t.names, t.unit_ms, t.tolerance_ms, t.window_ms, t.across_behaviours)
     settings = str(r["settings"])
     report.add("Timed: side by side", r["side_by_side"], "Pooled over observations, per behaviour: time-unit "

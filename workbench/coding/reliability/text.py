@@ -13,8 +13,9 @@ coded twice is one coded character).
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,6 +128,30 @@ class _Index:
         return iv.covered_before(whole, ends + off) - iv.covered_before(whole, starts + off)
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("shared_text_index", default=None)
+
+
+@contextmanager
+def sharing_index() -> Iterator[None]:
+    """Within this block, comparisons of the same (unchanged) input objects build their index once."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _index(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
+           coders: Sequence[str], codes: Sequence[str] | None) -> _Index:
+    memo = _SHARED.get()
+    if memo is None:
+        return _Index(codings, transcripts, coders, codes)
+    key = (id(codings), id(transcripts), tuple(coders), None if codes is None else tuple(codes))
+    if key not in memo:  # the inputs are kept with it, so their ids stay theirs
+        memo[key] = (codings, transcripts, _Index(codings, transcripts, coders, codes))
+    return memo[key][2]
+
+
 def _pair(coders: Sequence[str]) -> tuple[str, str]:
     if len(coders) != 2:
         raise ValueError("Cohen's kappa compares exactly two coders; use text_alpha for more")
@@ -154,12 +179,32 @@ def _segment_tables(idx: _Index, min_chars: int) -> np.ndarray:
     segs = [_segments(t) for t in idx.transcripts]
     seg_t = np.repeat(np.arange(idx.n_t), [len(x) for x in segs])
     allsegs = np.concatenate(segs) if segs else np.zeros((0, 2), dtype=np.int64)
+    # segments on one axis, transcript i at i * stride; sorted and disjoint lets each span find its few
+    lo, hi = seg_t * idx.stride + allsegs[:, 0], seg_t * idx.stride + allsegs[:, 1]
+    ordered = bool(np.all(lo[1:] >= hi[:-1])) if lo.size else True
     out = np.zeros((len(idx.codes), idx.n_t, 2, 2))
     for i, code in enumerate(idx.codes):
-        pa, pb = (idx.coverage(c, code, allsegs[:, 0], allsegs[:, 1], seg_t) >= min_chars for c in (0, 1))
+        if ordered:
+            pa, pb = (_segment_cover(idx, c, code, lo, hi) >= min_chars for c in (0, 1))
+        else:
+            pa, pb = (idx.coverage(c, code, allsegs[:, 0], allsegs[:, 1], seg_t) >= min_chars for c in (0, 1))
         for cell, hit in (((0, 0), pa & pb), ((0, 1), pa & ~pb), ((1, 0), ~pa & pb), ((1, 1), ~pa & ~pb)):
             out[(i, slice(None)) + cell] = np.bincount(seg_t[hit], minlength=idx.n_t)
     return out
+
+
+def _segment_cover(idx: _Index, coder: int, code: str, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Characters of each segment [lo, hi) (sorted, disjoint, on the stride axis) the coder coded."""
+    s, e, t = idx.block(coder, code)
+    shift = idx.base(coder, code)
+    s, e = s - shift, e - shift  # now transcript t at t * stride, as the segments are
+    first = np.searchsorted(hi, s, side="right")  # first segment ending after the span starts
+    last = np.searchsorted(lo, e, side="left")  # one past the last segment starting before it ends
+    count = np.maximum(last - first, 0)
+    span = np.repeat(np.arange(s.size), count)
+    seg = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    overlap = np.minimum(e[span], hi[seg]) - np.maximum(s[span], lo[seg])
+    return np.bincount(seg, weights=np.maximum(overlap, 0), minlength=lo.size)
 
 
 def _per_code(idx: _Index, tables: np.ndarray, names: tuple[str, str], interval: bool,
@@ -195,7 +240,7 @@ def character_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts
     interval (its characters are not independent units).
     """
     a, b = _pair(coders)
-    idx = _Index(codings, transcripts, coders, codes)
+    idx = _index(codings, transcripts, coders, codes)
 
     table, results = _per_code(idx, _character_tables(idx), (a, b), interval=False)
     return Comparison(
@@ -226,7 +271,7 @@ def segment_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: 
     segments contribute no units.
     """
     a, b = _pair(coders)
-    idx = _Index(codings, transcripts, coders, codes)
+    idx = _index(codings, transcripts, coders, codes)
     empty = {j: "this transcript has no segments" for j, t in enumerate(idx.transcripts) if not len(t.segments)}
     table, results = _per_code(idx, _segment_tables(idx, min_chars), (a, b), interval=True, reasons=empty)
     return Comparison(
@@ -269,7 +314,7 @@ def text_alpha(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequenc
     """
     if level not in ("character", "segment"):
         raise ValueError("level must be 'character' or 'segment'")
-    idx = _Index(codings, transcripts, coders, codes)
+    idx = _index(codings, transcripts, coders, codes)
     m = len(coders)
     rows, results = [], {}
     for code in idx.codes:
@@ -318,7 +363,7 @@ def segment_matching(codings: Mapping[str, Sequence[TextCoding]], transcripts: S
     if not 0 < min_overlap <= 1:
         raise ValueError("min_overlap is a fraction in (0, 1]")
     a, b = _pair(coders)
-    idx = _Index(codings, transcripts, coders, codes)
+    idx = _index(codings, transcripts, coders, codes)
     seg_rows, rows = [], []
     for code in idx.codes:
         counts = np.zeros(4)

@@ -21,9 +21,10 @@ Time-unit rule (stated in every table this produces):
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,11 +135,26 @@ def normalise(obs: Observation, who: str = "rater") -> Record:
 
 
 def normalise_pair(pair: ObservationPair) -> tuple[Record, Record]:
-    """Both records normalised (kept for reuse: the comparisons of one report share them)."""
-    try:
-        return _normalised(pair)
-    except TypeError:  # unhashable (lists inside): not kept
+    """Both records normalised (inside :func:`sharing_records`, once per pair object)."""
+    memo = _SHARED.get()
+    if memo is None:
         return _normalise_pair(pair)
+    if id(pair) not in memo:  # the pair is kept with its records, so its id stays its own
+        memo[id(pair)] = (pair, _normalise_pair(pair))
+    return memo[id(pair)][1]
+
+
+_SHARED: ContextVar[dict | None] = ContextVar("shared_records", default=None)
+
+
+@contextmanager
+def sharing_records() -> Iterator[None]:
+    """Within this block, each (unchanged) pair object is normalised once, however many comparisons use it."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def _normalise_pair(pair: ObservationPair) -> tuple[Record, Record]:
@@ -147,9 +163,6 @@ def _normalise_pair(pair: ObservationPair) -> tuple[Record, Record]:
         raise ValueError(f"{pair.id}: the two records have different durations "
                          f"({ra.duration_ms} and {rb.duration_ms} ms)")
     return ra, rb
-
-
-_normalised = functools.lru_cache(maxsize=256)(_normalise_pair)
 
 
 def unit_matrix(rec: Record, keys: Sequence[str], unit_ms: int) -> np.ndarray:
