@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from workbench import recent
@@ -57,3 +58,5 @@ def run_app(project_folder: Optional[Path] = None, db_url: Optional[str] = None,
         return app.exec()
     finally:
         restore_hook()
+        window.close()
+        shiboken6.delete(window)  # the window is gone once run_app returns, not left for a later loop
