@@ -42,6 +42,11 @@ def test_transcripts_tables_source_tables_and_plots(qtbot, tmp_path):
     assert "Cohen's kappa" in view.source_label.text()
     assert len(view.plots.labels) == len(out.report.figures) >= 1
     assert not view.plots.labels[0].pixmap().isNull()
+    target = tmp_path / "from-view.xlsx"
+    task = view.save_report(target)
+    qtbot.waitUntil(lambda: task.state == "done", timeout=30_000)
+    import pandas as pd
+    assert set(pd.read_excel(target, sheet_name=None)) == {"About", *out.report.sheets}
 
 
 def test_resolving_a_disagreement_writes_the_consensus_coder(qtbot, tmp_path):

@@ -202,10 +202,17 @@ def _cells(table: pd.DataFrame) -> list[list[object]]:
 
 
 def write_xlsx(report: ReliabilityReport, path: Path) -> None:
-    """One sheet per table (header row, then the rows), the About sheet first; written by xlsxwriter."""
+    """One sheet per table (header row, then the rows), the About sheet first; written by xlsxwriter
+    (several times faster than openpyxl), or openpyxl where xlsxwriter is not installed."""
     import io
 
-    import xlsxwriter
+    try:
+        import xlsxwriter
+    except ImportError:  # the slower writer pandas brings along
+        with atomic_output(Path(path)) as handle, pd.ExcelWriter(handle, engine="openpyxl") as xl:
+            for name, table in [("About", _about(report)), *report.sheets.items()]:
+                table.to_excel(xl, sheet_name=name, index=False)
+        return
 
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
