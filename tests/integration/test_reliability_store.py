@@ -108,3 +108,12 @@ def test_cli_writes_reports_that_open(tmp_path, capsys):
     assert "No coder called 'Zoe'" in capsys.readouterr().err and not (tmp_path / "r.xlsx").exists()
     assert main(["reliability", "--project", str(folder), "--material", "ratings", "--out",
                  str(tmp_path / "r.pdf")]) == 1
+
+
+def test_default_raters_follow_the_reliability_assignments(proj):
+    from workbench.store import assignments
+    b = people.coder_by_name(proj.db, "Rater B").id
+    a = people.coder_by_name(proj.db, "Rater A").id
+    assignments.assign_media(proj.db, proj.lead, b, proj.media, "primary")
+    assignments.assign_media(proj.db, proj.lead, a, proj.media, "reliability")
+    assert rd.timed_material(proj.db).input.names == ("Rater B", "Rater A")  # primary first

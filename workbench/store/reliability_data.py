@@ -26,7 +26,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data
-from workbench.store.schema import Code, Coder, Media, Participant, RatingScale, TextCoding, Timepoint, Transcript
+from workbench.store.schema import Assignment, Code, Coder, Media, Participant, RatingScale, TextCoding, Timepoint, Transcript
 
 CONSENSUS = "Consensus"
 MATERIALS = ("transcripts", "observations", "ratings")
@@ -138,17 +138,7 @@ def _pairs_by_media(db: Database, coders: Optional[Sequence[str]]):
     with db.reading() as session:
         known = _coders(session)
     if coders is None:
-        by_media = defaultdict(set)
-        for r in obs:
-            by_media[(r.media_id, r.scheme)].add(r.coder_id)
-        together = Counter(pair for raters in by_media.values()
-                           for pair in ((a, b) for a in sorted(raters) for b in sorted(raters) if a < b))
-        names = {v: k for k, v in known.items()}
-        together = {p: n for p, n in together.items() if CONSENSUS not in (names[p[0]], names[p[1]])}
-        if not together:
-            raise WorkbenchError("No recording was rated by two raters.")
-        best = max(together, key=lambda p: (together[p], -p[0], -p[1]))
-        coders = [names[best[0]], names[best[1]]]
+        coders = _default_pair(db, obs, known)
     coders = list(coders)
     _check_names(known, coders)
     if len(coders) != 2:
@@ -160,6 +150,32 @@ def _pairs_by_media(db: Database, coders: Optional[Sequence[str]]):
     if not both:
         raise WorkbenchError(f"No recording was rated by both {coders[0]} and {coders[1]}.")
     return coders, both
+
+
+def _default_pair(db: Database, obs, known: dict[str, int]) -> list[str]:
+    """The primary and reliability raters of the reliability sample (the pair most often assigned
+    together whose observations exist), else the two raters who observed the most media in common."""
+    names = {v: k for k, v in known.items()}
+    by_media = defaultdict(set)
+    for r in obs:
+        by_media[r.media_id].add(r.coder_id)
+    with db.reading() as session:
+        rows = session.execute(select(Assignment.media_id, Assignment.coder_id, Assignment.purpose)
+                               .where(Assignment.media_id.is_not(None))).all()
+    roles: dict[int, dict[str, int]] = defaultdict(dict)
+    for media_id, coder_id, purpose in rows:
+        roles[media_id][purpose] = coder_id
+    assigned = Counter((r["primary"], r["reliability"]) for m, r in roles.items()
+                       if {"primary", "reliability"} <= set(r) and {r["primary"], r["reliability"]} <= by_media[m])
+    if assigned:
+        best = max(assigned, key=lambda p: (assigned[p], -p[0], -p[1]))
+        return [names[best[0]], names[best[1]]]
+    together = Counter((a, b) for raters in by_media.values() for a in sorted(raters) for b in sorted(raters)
+                       if a < b and CONSENSUS not in (names[a], names[b]))
+    if not together:
+        raise WorkbenchError("No recording was rated by two raters.")
+    best = max(together, key=lambda p: (together[p], -p[0], -p[1]))
+    return [names[best[0]], names[best[1]]]
 
 
 def _timed_observation(events: Sequence[ob.Event], duration: int) -> TimedObservation:
@@ -174,7 +190,8 @@ def _timed_observation(events: Sequence[ob.Event], duration: int) -> TimedObserv
 
 def timed_material(db: Database, coders: Optional[Sequence[str]] = None, unit_ms: int = 1000,
                    tolerance_ms: int = 0, window_ms: int = 2000) -> TimedMaterial:
-    """Observations of the same media (and scheme) by two raters (default: the pair sharing most)."""
+    """Observations of the same media (and scheme) by two raters (default: the reliability sample's
+    primary and second rater, else the pair sharing most media)."""
     coders, both = _pairs_by_media(db, coders)
     with db.reading() as session:
         labels = _media_labels(session, sorted({m for m, _ in both}))
