@@ -25,10 +25,11 @@ COLUMNS = ("id", "at", "login", "coder", "action", "table", "row_id", "before", 
 def record(session: Session, action: str, table: str, row_id: Optional[int], *,
            coder_id: Optional[int] = None, before: Optional[dict[str, Any]] = None,
            after: Optional[dict[str, Any]] = None) -> None:
-    # a plain INSERT (no RETURNING): people who may write the log but not read it can add to it
-    session.execute(insert(AuditEntry.__table__).values(
+    # an inline INSERT (no RETURNING): people who may add to the log but not
+    # read it can write their entries
+    session.connection().execute(insert(AuditEntry.__table__).inline(), [dict(
         at=utcnow(), login=session.info.get("login"), action=action, table_name=table, row_id=row_id,
-        coder_id=coder_id, before=before, after=after))
+        coder_id=coder_id, before=before, after=after)])
 
 
 @dataclass(frozen=True)

@@ -116,15 +116,16 @@ def add_person(db: Database, name: str, role: str, login: str, password: Optiona
                 {"l": login}).scalars().all()
             exists = session.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = :l"), {"l": login})
             secret = f" PASSWORD '{scram_verifier(password)}'" if password else ""
+            ddl = session.connection().exec_driver_sql  # the login is checked above; no bind parameters
             if not exists:
-                session.execute(text(f'CREATE ROLE "{login}" LOGIN{secret} IN ROLE {GROUPS[role]}'))
+                ddl(f'CREATE ROLE "{login}" LOGIN{secret} IN ROLE {GROUPS[role]}')
             elif set(groups) - {GROUPS[role]}:
                 raise WorkbenchError(f"The login {login} is already a {', '.join(sorted(groups))} on this "
                                      "server; a login has one role on a server.")
             else:
-                session.execute(text(f'GRANT {GROUPS[role]} TO "{login}"'))
+                ddl(f'GRANT {GROUPS[role]} TO "{login}"')
                 if secret:
-                    session.execute(text(f'ALTER ROLE "{login}"{secret}'))
+                    ddl(f'ALTER ROLE "{login}"{secret}')
             row = Coder(name=name, role=role, login=login)
             session.add(row)
             session.flush()
