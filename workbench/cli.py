@@ -21,7 +21,8 @@ log = logging.getLogger("workbench")
 # Modules that add sub-commands: each has ``register(commands)`` adding parsers whose defaults set
 # ``handler=fn(args) -> int``. Add a line here for a new family of commands.
 COMMAND_MODULES: list[str] = ["workbench.cli_video", "workbench.cli_transcribe", "workbench.cli_coding",
-                               "workbench.cli_media", "workbench.cli_reliability", "workbench.cli_safety"]
+                               "workbench.cli_media", "workbench.cli_reliability", "workbench.cli_safety",
+                               "workbench.cli_pseudonymise"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,10 @@
     workbench export extracts|framework|qdpx|qdc --project P [--code PATH ...] [--codebook NAME] --out FILE
 
 The export format comes from the extension of FILE (extracts: .xlsx, .csv or .docx; framework:
-.xlsx). `import` and `export` are shared with other command modules (see workbench/cli_formats.py).
+.xlsx). Exports hold what the current coder may see (a lead: everything) and pass through the
+project's pseudonym key. `import qdpx` brings in participants, transcripts, codes, coders, codings
+and memos in one transaction (see workbench/store/qda_import.py; `--codebook-only` for the codebook
+alone). `import` and `export` are shared with other command modules (see workbench/cli_formats.py).
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ def register(commands) -> None:
     codebook = Option(("--codebook",), {"metavar": "NAME",
                                         "help": "qdc/qdpx: the codebook's name (import) or which one (export)"})
     only = Option(("--codebook-only",), {"action": "store_true", "help": "qdpx: import only the codebook"})
-    code = Option(("--code",), {"nargs": "+", "default": [], "metavar": "PATH",
+    code = Option(("--code",), {"action": "extend", "nargs": "+", "default": [], "metavar": "PATH",
                                 "help": "extracts/framework: only these codes (with sub-codes), e.g. 'Support/Group'"})
     IMPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_import, codebook)
     IMPORTS.add("qdpx", "a REFI-QDA project (.qdpx/.qde)", _cmd_import, codebook, only)
@@ -57,12 +60,8 @@ def _cmd_import(args) -> int:
     else:
         from workbench.exchange.refi_qdpx import read_project
         qda = read_project(args.file)
-        texts = sum(1 for _ in qda.texts())
-        if texts and not args.codebook_only:
-            raise WorkbenchError(
-                f"{args.file.name} holds {texts} texts and {sum(1 for _ in qda.codings())} codings; importing "
-                "texts and codings from .qdpx into a project is not available yet. Use --codebook-only to "
-                "import its codebook alone.")
+        if not args.codebook_only:
+            return _import_qdpx(args, qda)
         book = qda.codebook
         for warning in qda.warnings:
             print(f"note: {warning}")
@@ -79,6 +78,45 @@ def _cmd_import(args) -> int:
     return 0
 
 
+def _import_qdpx(args, qda) -> int:
+    """Participants, transcripts, codes, coders, codings and memos, in one transaction."""
+    from workbench.store.qda_import import import_project
+    project = _open(args)
+    try:
+        report = import_project(project.db, qda, project.coder.id, codebook_name=args.codebook)
+    finally:
+        project.close()
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.change.description)
+    return 0
+
+
+def code_guids(db, paths: list[str]) -> list[str]:
+    """GUIDs of codes named by path ('Support/Group', separators with or without spaces) or GUID."""
+    from workbench.store import codebooks
+    by_path: dict[str, list[str]] = {}
+    guids = set()
+    for name in codebooks.codebook_names(db):
+        book = codebooks.load_codebook(db, name)
+        for code, _parent in book.walk():
+            guids.add(code.guid)
+            path = "/".join(c.name.strip() for c in book.path(code.guid)).casefold()
+            by_path.setdefault(path, []).append(code.guid)
+    out = []
+    for wanted in paths:
+        if wanted in guids:
+            out.append(wanted)
+            continue
+        found = by_path.get("/".join(part.strip() for part in wanted.split("/")).casefold(), [])
+        if not found:
+            raise WorkbenchError(f"No code {wanted!r} in this project (name it by its path, e.g. 'Feelings/Anxiety').")
+        if len(found) > 1:
+            raise WorkbenchError(f"{wanted!r} names {len(found)} codes (in several codebooks); give its GUID.")
+        out.append(found[0])
+    return out
+
+
 def _check_suffix(fmt: str, out: Path) -> None:
     allowed = EXPORT_SUFFIXES[fmt]
     if out.suffix.lower() not in allowed:
@@ -88,9 +126,7 @@ def _check_suffix(fmt: str, out: Path) -> None:
 def _cmd_export(args) -> int:
     _check_suffix(args.format, args.out)
     if args.format in ("extracts", "framework", "qdpx"):
-        # Needs coded extracts / transcripts from the store (workbench.coding.retrieval), not yet written.
-        raise WorkbenchError(f"export {args.format} is not available yet: the project has no extract retrieval "
-                             "to export from.")
+        return _export_coded(args)
     from workbench.exchange.refi_qdc import write_qdc
     from workbench.store import codebooks
     project = _open(args)
@@ -101,4 +137,34 @@ def _cmd_export(args) -> int:
         project.close()
     write_qdc(book, args.out)
     print(f"Wrote codebook {name} ({book.count()} codes) to {args.out}")
+    return 0
+
+
+def _export_coded(args) -> int:
+    """Extracts, the framework matrix or a .qdpx: what the current coder may see (a lead: all),
+    redacted with the project's pseudonym key."""
+    from workbench import coding_exports
+    from workbench.console import ProgressLine
+    from workbench.store import codebooks
+    from workbench.store.retrieval import Filters
+    from workbench.store.visibility import Viewer
+    project = _open(args)
+    try:
+        db, viewer = project.db, Viewer(project.coder.id)
+        if args.format == "qdpx":
+            if args.codebook:
+                _codebook_name(db, args.codebook)
+            message = coding_exports.export_qdpx(db, viewer, args.out, args.codebook)
+        elif args.format == "extracts":
+            filters = Filters(code_guids=tuple(code_guids(db, args.code)))
+            message = coding_exports.export_extracts(db, viewer, filters, args.out, progress=ProgressLine("export"))
+        else:
+            chosen = code_guids(db, args.code) or [c.guid for n in codebooks.codebook_names(db)
+                                                   for c in codebooks.load_codebook(db, n).codes]
+            if not chosen:
+                raise WorkbenchError("The project has no codes to make a framework matrix of.")
+            message = coding_exports.export_framework(db, viewer, chosen, args.out, progress=ProgressLine("export"))
+    finally:
+        project.close()
+    print(message)
     return 0

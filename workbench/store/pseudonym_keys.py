@@ -108,17 +108,20 @@ def key_size(db: Database) -> int:
         return session.scalar(select(func.count(PseudonymEntry.id))) or 0
 
 
-def export_redactor(db: Database) -> Optional[Callable[[str], str]]:
-    """The export guard: a function replacing every original in the key, or None with no key.
-
-    It does not hand out the originals, so every exporter (a coder too) can pass their text through
-    it; on PostgreSQL a login that may not read the table gets None (see the module text)."""
+def export_key(db: Database) -> Optional[PseudonymKey]:
+    """The key for redacting an export (any exporter; None without a key). Exports use it only to
+    replace originals, never to show them; on PostgreSQL a login that may not read the table gets
+    None, and its exports rely on the texts having been pseudonymised already."""
     with db.reading() as session:
         try:
             rows = [(e.original, e.replacement, e.category, e.case_sensitive)
                     for e in session.scalars(select(PseudonymEntry))]
         except ProgrammingError:  # a login without access to the table (PostgreSQL grants)
             return None
-    if not rows:
-        return None
-    return PseudonymKey.from_rows(rows).redact
+    return PseudonymKey.from_rows(rows) if rows else None
+
+
+def export_redactor(db: Database) -> Optional[Callable[[str], str]]:
+    """The export guard: a function replacing every original in the key, or None with no key."""
+    key = export_key(db)
+    return None if key is None else key.redact
