@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.integration.coding_fixtures import TEXTS, Study, build
-from tests.integration.video_fixtures import SCHEME_NAME, make_team
+from tests.integration.coding_fixtures import Study, build
+from tests.integration.video_fixtures import SCHEME_NAME
 from workbench.coding import observation as ob
-from workbench.store import coding_ops, migrate, observations, people, ratings
+from workbench.store import coding_ops, observations, people, ratings
 from workbench.store.engine import Database
 
 # (code, phrase) per participant, for Ann and for Bob: they agree on some, disagree on others
@@ -45,7 +45,7 @@ def build_project(url: str) -> Project:
     _code(study, study.ann, ANN)
     _code(study, study.bob, BOB)
     db = study.db
-    # the video part: scheme and media on the same database (make_team adds its own coders)
+    # the video part: scheme, raters and media on the same database
     team = make_team_on(db)
     for media_id, shift in zip(team.media, (0, 400)):
         for rater, events, values in (
@@ -77,5 +77,3 @@ def make_team_on(db: Database):
         media += change.created["media"]
     return vf.Team(db, 0, a, b, media)
 
-
-__all__ = ["Project", "build_project", "doc_text", "TEXTS", "migrate", "make_team"]

@@ -32,7 +32,6 @@ import pandas as pd
 
 from . import _intervals as iv
 from ._binary import Comparison, LazyResults, kappa_factory, pooled_kappa, record_rows, summary_row, with_pooled
-from .kappas import cohen_kappa_from_table
 
 NONE_LABEL = "(none)"
 KINDS = ("point", "start", "stop")
