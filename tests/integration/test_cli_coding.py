@@ -6,6 +6,7 @@ from pathlib import Path
 
 from workbench.cli import main
 from workbench.exchange.refi_qdc import read_qdc, validate_qdc
+from workbench.exchange.refi_qdpx import read_qdpx
 from workbench.project import Project
 from workbench.store import codebooks
 
@@ -42,11 +43,25 @@ def test_import_qdpx_codebook(tmp_path, capsys):
     assert main(["import", "qdpx", str(INTEROP / "refi_qdpx" / "atlasti23.2win_target-atlas-project.qdpx"),
                  "--project", str(folder)]) == 0
     assert _codes(folder) == 3
-    qc = INTEROP / "refi_qdpx" / "qc1.3.2_demo.qdpx"
-    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 1
-    assert "--codebook-only" in capsys.readouterr().err and _codes(folder) == 3  # nothing changed
-    assert main(["import", "qdpx", str(qc), "--project", str(folder), "--codebook-only"]) == 0
+    nvivo = INTEROP / "refi_qdpx" / "nvivo15mac_qc_nvivo_project.qdpx"
+    assert main(["import", "qdpx", str(nvivo), "--project", str(folder), "--codebook-only"]) == 0
     assert _codes(folder) == 3 + 262
+
+
+def test_import_qdpx_project(tmp_path, capsys):
+    folder = _project(tmp_path)
+    qc = INTEROP / "refi_qdpx" / "qc1.3.2_demo.qdpx"
+    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 0
+    assert "Imported 2 transcript(s), 205 coding(s)" in capsys.readouterr().out
+    assert _codes(folder) == 262
+    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 1  # again: refused, nothing changed
+    assert "imported before" in capsys.readouterr().err and _codes(folder) == 262
+    out = tmp_path / "again.qdpx"
+    assert main(["export", "qdpx", "--project", str(folder), "--out", str(out)]) == 0
+    assert sum(1 for _ in read_qdpx(out).codings()) == 205
+    table = tmp_path / "extracts.csv"
+    assert main(["export", "extracts", "--project", str(folder), "--out", str(table)]) == 0
+    assert "Wrote 205 extracts" in capsys.readouterr().out
 
 
 def test_hostile_qdpx_changes_nothing(tmp_path, capsys):
@@ -61,12 +76,15 @@ def test_hostile_qdpx_changes_nothing(tmp_path, capsys):
     assert _codes(folder) == 0
 
 
-def test_export_format_checks_and_unwired_exports(tmp_path, capsys):
+def test_export_format_checks(tmp_path, capsys):
     folder = _project(tmp_path)
     assert main(["export", "framework", "--project", str(folder), "--out", str(tmp_path / "f.csv")]) == 1
     assert "writes .xlsx files" in capsys.readouterr().err
-    assert main(["export", "extracts", "--project", str(folder), "--out", str(tmp_path / "e.xlsx")]) == 1
-    assert "not available yet" in capsys.readouterr().err
+    assert main(["export", "framework", "--project", str(folder), "--out", str(tmp_path / "f.xlsx")]) == 1
+    assert "no codes" in capsys.readouterr().err
+    assert main(["export", "extracts", "--project", str(folder), "--code", "No/Such", "--out",
+                 str(tmp_path / "e.xlsx")]) == 1
+    assert "No code 'No/Such'" in capsys.readouterr().err
     assert main(["export", "qdc", "--project", str(folder), "--out", str(tmp_path / "c.qdc")]) == 1
     assert "no codebook" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.*"))
