@@ -1,0 +1,53 @@
+"""Noticing other people's changes without restarting (Qt-free; the UI polls or wraps ``fileno``).
+
+On PostgreSQL, triggers (migration 0003) send ``NOTIFY workbench_changes, '<table>'`` when codings,
+memos, codes, transcripts, observations, events, epochs or ratings change; a :class:`ChangeWatcher`
+LISTENs on its own connection. On SQLite it watches ``PRAGMA data_version``, which moves when
+another connection commits. ``poll()`` never blocks and returns the tables that changed (``{"*"}``
+when the database cannot say which).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import psycopg
+
+from workbench.store.engine import Database
+
+CHANNEL = "workbench_changes"
+ANY = "*"
+
+
+class ChangeWatcher:
+    def __init__(self, db: Database):
+        self._sqlite = db.is_sqlite
+        if self._sqlite:
+            self._conn = db.engine.raw_connection()
+            self._version = self._data_version()
+        else:
+            url = db.engine.url.set(drivername="postgresql")
+            self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+            self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def fileno(self) -> Optional[int]:
+        """A socket that becomes readable when a notification arrives (PostgreSQL), else None."""
+        return None if self._sqlite else self._conn.fileno()
+
+    def _data_version(self) -> int:
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute("PRAGMA data_version")
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
+
+    def poll(self) -> set[str]:
+        """The tables changed since the last poll (empty when nothing changed)."""
+        if self._sqlite:
+            version = self._data_version()
+            changed, self._version = version != self._version, version
+            return {ANY} if changed else set()
+        return {n.payload or ANY for n in self._conn.notifies(timeout=0)}
+
+    def close(self) -> None:
+        self._conn.close()
