@@ -22,7 +22,7 @@ log = logging.getLogger("workbench")
 # ``handler=fn(args) -> int``. Add a line here for a new family of commands.
 COMMAND_MODULES: list[str] = ["workbench.cli_video", "workbench.cli_transcribe", "workbench.cli_coding",
                                "workbench.cli_media", "workbench.cli_reliability", "workbench.cli_safety",
-                               "workbench.cli_pseudonymise"]
+                               "workbench.cli_pseudonymise", "workbench.cli_team"]
 
 
 def build_parser() -> argparse.ArgumentParser:
