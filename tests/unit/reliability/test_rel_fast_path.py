@@ -125,6 +125,42 @@ def test_timed_rows_equal_result_objects(tolerance):
     check_rows(ev_beh, ["behaviour", "observation"])
 
 
+def hungarian_per_cluster(ta, ka, tb, kb, window):
+    """The reference: every cluster (onsets chained within the window) solved by the Hungarian algorithm."""
+    from scipy.optimize import linear_sum_assignment
+
+    events = sorted([(t, 0, i) for i, t in enumerate(ta)] + [(t, 1, j) for j, t in enumerate(tb)])
+    clusters, pairs = [], []
+    for k, ev in enumerate(events):
+        if k == 0 or ev[0] - events[k - 1][0] > window:
+            clusters.append([])
+        clusters[-1].append(ev)
+    for cl in clusters:
+        ia = np.array([i for _, w, i in cl if w == 0], dtype=int)
+        ib = np.array([i for _, w, i in cl if w == 1], dtype=int)
+        if not (ia.size and ib.size):
+            continue
+        d = np.abs(ta[ia][:, None] - tb[ib][None, :]).astype(float)
+        n = min(ia.size, ib.size)
+        cost = np.where(d <= window, d / (window + 1.0) + (ka[ia][:, None] != kb[ib][None, :]) * (n + 1.0),
+                        (n + 1.0) ** 2 + 1.0)
+        r, c = linear_sum_assignment(cost)
+        pairs += [(int(ia[x]), int(ib[y])) for x, y in zip(r, c) if d[x, y] <= window]
+    return pairs
+
+
+@pytest.mark.parametrize("grid", [1, 500])
+def test_fast_alignment_equals_hungarian_on_every_cluster(grid):
+    """The shortcuts (1 x 1 at once, up to 2 x 2 vectorised, ties to the Hungarian) change no pair."""
+    rng = np.random.default_rng(grid)
+    for _ in range(300):
+        ta = np.sort(rng.integers(0, 40, rng.integers(0, 20)) * grid)  # a coarse grid makes ties
+        tb = np.sort(rng.integers(0, 40, rng.integers(0, 20)) * grid)
+        ka, kb = rng.integers(0, 2, ta.size), rng.integers(0, 2, tb.size)
+        window = int(rng.integers(0, 4) * grid)
+        assert align(ta, ka, tb, kb, window) == hungarian_per_cluster(ta, ka, tb, kb, window)
+
+
 def test_fast_alignment_equals_hungarian_on_whole_groups():
     """Solving clusters one by one (singletons directly) gives the same pairs as one assignment."""
     from scipy.optimize import linear_sum_assignment

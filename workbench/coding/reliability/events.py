@@ -12,7 +12,6 @@ minimises the summed onset distance. An event left unpaired agrees with
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,14 +40,72 @@ def _cluster_ids(ta: np.ndarray, tb: np.ndarray, window: int) -> tuple[np.ndarra
     return cid, who, idx
 
 
+def _costs(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int, n: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(onset distances, assignment costs) of A's events (rows) against B's (columns), broadcast.
+
+    Cost: distance / (window + 1) plus (n + 1) for a change of behaviour, where n is the
+    smaller rater's event count; a pair beyond the window costs more than any full assignment
+    without it. So an assignment first pairs as many events as it can, then keeps behaviours,
+    then stays close.
+    """
+    d = np.abs(ta - tb).astype(float)
+    cost = np.where(d <= window, d / (window + 1.0) + (ka != kb) * (n + 1.0), (n + 1.0) ** 2 + 1.0)
+    return d, cost
+
+
+def _hungarian(ia: np.ndarray, ib: np.ndarray, ta, ka, tb, kb, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The optimal pairs of one cluster (indices into ta/tb), within the window, by the Hungarian algorithm."""
+    d, cost = _costs(ta[ia][:, None], ka[ia][:, None], tb[ib][None, :], kb[ib][None, :], window,
+                     np.array(min(ia.size, ib.size)))
+    r, col = linear_sum_assignment(cost)
+    ok = d[r, col] <= window
+    return ia[r[ok]], ib[col[ok]]
+
+
+TIE = 1e-9  # cost differences below this go to the Hungarian algorithm, which breaks ties its own way
+
+
+def _small(members_a: np.ndarray, members_b: np.ndarray, ta, ka, tb, kb, window: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Clusters of 1 x 2, 2 x 1 or 2 x 2 events at once: (A index, B index, row of the cluster) of the
+    strictly cheapest assignment, and which clusters tie (those are left to :func:`_hungarian`)."""
+    na, nb = members_a.shape[1], members_b.shape[1]
+    n = np.array(min(na, nb))
+    d, cost = _costs(ta[members_a][:, :, None], ka[members_a][:, :, None], tb[members_b][:, None, :],
+                     kb[members_b][:, None, :], window, n)
+    rows = np.arange(len(members_a))
+    if na == 2 and nb == 2:
+        straight = cost[:, 0, 0] + cost[:, 1, 1]
+        crossed = cost[:, 0, 1] + cost[:, 1, 0]
+        tie = np.abs(straight - crossed) <= TIE
+        flip = (crossed < straight).astype(np.int64)  # B's event for A's first; A's second gets the other
+        cols = np.stack([flip, 1 - flip], axis=1)
+        a_pos = np.tile([0, 1], (len(rows), 1))
+    else:
+        flat = cost.reshape(len(rows), -1)  # one row or one column of two
+        tie = np.abs(flat[:, 0] - flat[:, 1]) <= TIE
+        best = np.argmin(flat, axis=1)
+        a_pos = (best if na == 2 else np.zeros_like(best))[:, None]
+        cols = (best if nb == 2 else np.zeros_like(best))[:, None]
+    dist = d[rows[:, None], a_pos, cols]
+    keep = (dist <= window) & ~tie[:, None]
+    cluster = np.broadcast_to(rows[:, None], keep.shape)[keep]
+    return members_a[rows[:, None], a_pos][keep], members_b[rows[:, None], cols][keep], cluster, tie
+
+
 def align(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int) -> list[tuple[int, int]]:
     """Optimal pairs (i, j) of A's and B's events (onset times t, behaviour codes k).
 
-    A cluster holding one event of each rater pairs them at once (they lie within
-    the window); larger clusters are solved by the Hungarian algorithm. Pairs come
-    in time order of their clusters, then of A's events.
+    Onsets further apart than the window split the events into independent clusters. A
+    cluster of one event per rater pairs them at once; clusters of up to two per rater take
+    their strictly cheapest assignment, computed for all at once; the rest (and exact ties)
+    are solved by the Hungarian algorithm, cluster by cluster — the same pairs as the
+    Hungarian algorithm on every cluster. Pairs come in time order of their clusters, then
+    of A's events.
     """
     ta, tb = np.asarray(ta, dtype=np.int64), np.asarray(tb, dtype=np.int64)
+    ka, kb = np.asarray(ka), np.asarray(kb)
     if ta.size == 0 or tb.size == 0:
         return []
     cid, who, idx = _cluster_ids(ta, tb, window)
@@ -59,21 +116,27 @@ def align(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window
     in_single = single[cid]
     pair_cluster = [cid[in_single & (who == 0)]]
     pair_a, pair_b = [idx[in_single & (who == 0)]], [idx[in_single & (who == 1)]]
+    hard = (na > 0) & (nb > 0) & ~single
+    for sa, sb in ((1, 2), (2, 1), (2, 2)):
+        chosen = (na == sa) & (nb == sb)
+        if not chosen.any():
+            continue
+        mine = chosen[cid]
+        members_a = idx[mine & (who == 0)].reshape(-1, sa)  # a cluster's members are contiguous, in time order
+        members_b = idx[mine & (who == 1)].reshape(-1, sb)
+        ia, ib, row, tie = _small(members_a, members_b, ta, ka, tb, kb, window)
+        clusters = np.flatnonzero(chosen)
+        pair_a.append(ia)
+        pair_b.append(ib)
+        pair_cluster.append(clusters[row])
+        hard[clusters] = tie
     starts = np.searchsorted(cid, np.arange(n_clusters + 1))
-    for c in np.flatnonzero((na > 0) & (nb > 0) & ~single).tolist():
+    for c in np.flatnonzero(hard).tolist():
         w, i = who[starts[c]:starts[c + 1]], idx[starts[c]:starts[c + 1]]
-        ia, ib = i[w == 0], i[w == 1]
-        d = np.abs(ta[ia][:, None] - tb[ib][None, :]).astype(float)
-        n = min(ia.size, ib.size)
-        frac = d / (window + 1.0)
-        cross = ka[ia][:, None] != kb[ib][None, :]
-        forbidden = (n + 1.0) ** 2 + 1.0
-        cost = np.where(d <= window, frac + cross * (n + 1.0), forbidden)
-        r, col = linear_sum_assignment(cost)
-        ok = d[r, col] <= window
-        pair_a.append(ia[r[ok]])
-        pair_b.append(ib[col[ok]])
-        pair_cluster.append(np.full(int(ok.sum()), c))
+        ia, ib = _hungarian(i[w == 0], i[w == 1], ta, ka, tb, kb, window)
+        pair_a.append(ia)
+        pair_b.append(ib)
+        pair_cluster.append(np.full(ia.size, c))
     order = np.argsort(np.concatenate(pair_cluster), kind="stable")
     return list(zip(np.concatenate(pair_a)[order].tolist(), np.concatenate(pair_b)[order].tolist()))
 
@@ -86,20 +149,20 @@ def _onsets(rec: Record, keys: dict[str, int]) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _match_one(ra: Record, rb: Record, keys: dict[str, int], window: int, across: bool):
+    """Both raters' onsets and the optimal pairs, aligned within each behaviour (or subject) group.
+
+    The groups are laid end to end on one time axis, further apart than the window, so one
+    call of :func:`align` pairs them all and no pair crosses a group.
+    """
     sa, ka, ta = _onsets(ra, keys)
     sb, kb, tb = _onsets(rb, keys)
-    groups: dict[object, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i in range(ka.size):
-        groups[sa[i] if across else ka[i]][0].append(i)
-    for j in range(kb.size):
-        groups[sb[j] if across else kb[j]][1].append(j)
-    pairs = []
-    for ia, ib in groups.values():
-        ia, ib = np.array(ia, dtype=np.int64), np.array(ib, dtype=np.int64)
-        if ia.size and ib.size:
-            local = align(ta[ia], ka[ia], tb[ib], kb[ib], window)
-            pairs.extend((int(ia[i]), int(ib[j])) for i, j in local)
-    return (ka, ta), (kb, tb), pairs
+    group: dict[object, int] = {}  # in order of first appearance, A's events first
+    ga = np.array([group.setdefault(x, len(group)) for x in (sa if across else ka.tolist())], dtype=np.int64)
+    gb = np.array([group.setdefault(x, len(group)) for x in (sb if across else kb.tolist())], dtype=np.int64)
+    if not (ka.size and kb.size):
+        return (ka, ta), (kb, tb), []
+    gap = int(max(ta.max(), tb.max())) + window + 2
+    return (ka, ta), (kb, tb), align(ta + ga * gap, ka, tb + gb * gap, kb, window)
 
 
 def event_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = ("A", "B"),
