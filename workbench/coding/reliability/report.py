@@ -28,6 +28,7 @@ from .text import (TextCoding, Transcript, character_agreement, segment_agreemen
 from .timed import ObservationPair, normalise_pair, sharing_records
 
 HTML_ROWS = 500
+INF = float("inf")  # written as text "inf": a spreadsheet has no infinite number
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,21 @@ def _cells(table: pd.DataFrame) -> list[list[object]]:
     return out
 
 
+def _write_column(sheet, col: int, values: list[object]) -> None:
+    """One column from row 1 on: numbers and texts by their own writers (no per-cell type guessing)."""
+    number, string, other = sheet.write_number, sheet.write_string, sheet.write
+    for row, v in enumerate(values, start=1):
+        if v is None:
+            continue
+        kind = type(v)
+        if kind is int or (kind is float and abs(v) != INF):
+            number(row, col, v)
+        elif kind is str:
+            string(row, col, v)
+        else:
+            other(row, col, v)
+
+
 def write_xlsx(report: ReliabilityReport, path: Path) -> None:
     """One sheet per table (header row, then the rows), the About sheet first; written by xlsxwriter
     (several times faster than openpyxl), or openpyxl where xlsxwriter is not installed."""
@@ -222,7 +238,7 @@ def write_xlsx(report: ReliabilityReport, path: Path) -> None:
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, [str(c) for c in table.columns], bold)
         for c, values in enumerate(_cells(table)):
-            sheet.write_column(1, c, values)
+            _write_column(sheet, c, values)
     book.close()
     with atomic_output(Path(path)) as handle:
         handle.write(buf.getvalue())
