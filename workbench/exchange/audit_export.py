@@ -13,7 +13,7 @@ from workbench.files import atomic_output
 HEADER = ("id", "at (UTC)", "login", "coder", "action", "table", "row id", "before", "after")
 
 
-def _cells(row: Sequence[Any]) -> list[Any]:
+def cells(row: Sequence[Any]) -> list[Any]:
     entry_id, at, login, coder, action, table, row_id, before, after = row
     as_json = lambda v: "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)  # noqa: E731
     return [entry_id, at.isoformat() if at is not None else "", login or "", coder or "", action, table,
@@ -26,19 +26,19 @@ def write_audit(rows: Iterable[Sequence[Any]], path: Path) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise WorkbenchError(f"Write the audit log to a .csv or .xlsx file, not {path.name}.")
-    cells = [_cells(r) for r in rows]
+    table = [cells(r) for r in rows]
     if suffix == ".csv":
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)
         writer.writerow(HEADER)
-        writer.writerows(cells)
+        writer.writerows(table)
         data = buffer.getvalue().encode("utf-8-sig")  # Excel reads the BOM as UTF-8
     else:
         from openpyxl import Workbook
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Audit log")
         sheet.append(list(HEADER))
-        for row in cells:
+        for row in table:
             sheet.append([_safe_cell(v) for v in row])
         out = io.BytesIO()
         book.save(out)
@@ -48,7 +48,7 @@ def write_audit(rows: Iterable[Sequence[Any]], path: Path) -> int:
             handle.write(data)
     except OSError as exc:
         raise WorkbenchError(f"Cannot write {path}: {exc.strerror}") from exc
-    return len(cells)
+    return len(table)
 
 
 def _safe_cell(value: Any) -> Any:

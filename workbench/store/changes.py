@@ -1,8 +1,9 @@
 """Noticing other people's changes without restarting (Qt-free; the UI polls or wraps ``fileno``).
 
-On PostgreSQL, triggers (migration 0003) send ``NOTIFY workbench_changes, '<table>'`` when codings,
-memos, codes, transcripts, observations, events, epochs or ratings change; a :class:`ChangeWatcher`
-LISTENs on its own connection. On SQLite it watches ``PRAGMA data_version``, which moves when
+On PostgreSQL, triggers (migration 0003) send ``NOTIFY workbench_changes, '<table> <login>'`` when
+codings, memos, codes, transcripts, observations, events, epochs or ratings change; a
+:class:`ChangeWatcher` LISTENs on its own connection and, unless ``own`` is set, leaves out changes
+made by its own login. On SQLite it watches ``PRAGMA data_version``, which moves when
 another connection commits. ``poll()`` never blocks and returns the tables that changed (``{"*"}``
 when the database cannot say which).
 """
@@ -19,8 +20,8 @@ ANY = "*"
 
 
 class ChangeWatcher:
-    def __init__(self, db: Database):
-        self._sqlite = db.is_sqlite
+    def __init__(self, db: Database, own: bool = False):
+        self._sqlite, self._own = db.is_sqlite, own
         if self._sqlite:
             self._conn = db.engine.raw_connection()
             self._version = self._data_version()
@@ -28,6 +29,7 @@ class ChangeWatcher:
             url = db.engine.url.set(drivername="postgresql")
             self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
             self._conn.execute(f"LISTEN {CHANNEL}")
+            self._login = self._conn.execute("SELECT current_user").fetchone()[0]
 
     def fileno(self) -> Optional[int]:
         """A socket that becomes readable when a notification arrives (PostgreSQL), else None."""
@@ -47,7 +49,12 @@ class ChangeWatcher:
             version = self._data_version()
             changed, self._version = version != self._version, version
             return {ANY} if changed else set()
-        return {n.payload or ANY for n in self._conn.notifies(timeout=0)}
+        found = set()
+        for note in self._conn.notifies(timeout=0):
+            table, _, login = note.payload.partition(" ")
+            if self._own or login != self._login:
+                found.add(table or ANY)
+        return found
 
     def close(self) -> None:
         self._conn.close()

@@ -30,6 +30,7 @@ from workbench.ui.scheme_model import SchemeModel
 from workbench.ui.runner import Task, TaskRunner
 from workbench.ui.settings import app_settings
 from workbench.ui.task_panel import TaskPanel
+from workbench.ui.team import TeamWork
 from workbench.ui.transcript.opening import TranscriptWork
 from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.video.opening import VideoCoding
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.text_coding = TextCoding(self)  # coding views, code tree editing, retrieval, exports
         self.reliability = ReliabilityWork(self)  # Analysis → Reliability… tabs
         self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
+        self.team = TeamWork(self)  # Connect to team project, audit log, others' changes
         self.resize(1280, 800)
         self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)
         self._restore_layout()

@@ -72,7 +72,7 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION wb_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('workbench_changes', TG_TABLE_NAME);
+  PERFORM pg_notify('workbench_changes', TG_TABLE_NAME || ' ' || current_user);
   RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION wb_guard_coding() RETURNS trigger LANGUAGE plpgsql AS $$
