@@ -202,3 +202,19 @@ def test_xlsx_from_xlsxwriter_reads_back_as_from_openpyxl(tmp_path, monkeypatch)
     assert list(fast) == list(slow) == ["About", *report.sheets]
     for name in fast:
         pd.testing.assert_frame_equal(fast[name], slow[name])
+
+
+def test_xlsx_cells_of_every_kind(tmp_path):
+    import pandas as pd
+
+    from workbench.coding.reliability.report import ReliabilityReport, write_report
+
+    report = ReliabilityReport("kinds")
+    frame = pd.DataFrame({"x": [1.5, np.inf, None, -np.inf], "text": ["s", None, "q", "r"],
+                          "flag": [True, False, True, False], "n": [1, 2, 3, 4]})
+    report.add("kinds", frame, "every kind of cell")
+    write_report(report, tmp_path / "k.xlsx")
+    back = pd.read_excel(tmp_path / "k.xlsx", sheet_name="kinds")
+    assert back["x"].tolist()[0] == 1.5 and back["x"].tolist()[1] == "inf" and pd.isna(back["x"][2])
+    assert back["flag"].tolist() == [True, False, True, False] and back["n"].tolist() == [1, 2, 3, 4]
+    assert pd.isna(back["text"][1]) and back["text"][3] == "r"

@@ -211,6 +211,8 @@ def _write_column(sheet, col: int, values: list[object]) -> None:
         kind = type(v)
         if kind is int or (kind is float and abs(v) != INF):
             number(row, col, v)
+        elif kind is float:
+            string(row, col, repr(v))
         elif kind is str:
             string(row, col, v)
         else:
