@@ -63,3 +63,17 @@ def test_coder_window_sees_others_changes_and_lead_reads_the_audit_log(qtbot, ma
     window.close_project()
     assert people.coder_by_name(s.db, "Ann").login is not None
     s.db.dispose()
+
+
+@pytest.mark.postgres
+def test_rater_window_on_the_server_opens_without_errors(qtbot, make_window, team_server, tmp_path):  # noqa: F811
+    s = build(team_server.admin_url)
+    _rater, url = team_server.add("Rater A", "rater")
+    window = make_window()
+    window.open_project_url(url, tmp_path)
+    qtbot.wait(200)
+    assert window.project is not None and window.project.coder.role == "rater"
+    assert window.messages.errors == []
+    assert not window.participants_dock.isVisible()
+    window.close_project()
+    s.db.dispose()

@@ -68,7 +68,7 @@ class CodeTreeEditor(QObject):
 
     def refresh_counts(self) -> None:
         project = self.host.window.project
-        if project is None:
+        if project is None or project.coder.role == "rater":  # raters have no text codings to count
             self.model.set_counts({})
             return
         counts = self.host.window.guarded(lambda: code_counts(project.db, Viewer(project.coder.id, "all")))

@@ -77,6 +77,8 @@ class TranscriptWork(QObject):
             self.window.workspace.removeTab(self.window.workspace.indexOf(editor))
             editor.deleteLater()
         self._open: list[TranscriptEditor] = []
+        if project is not None and project.coder.role == "rater":
+            project = None  # raters neither transcribe nor see participants (the server refuses it too)
         self.queue.set_project(project)
         self.window.participants_model.set_transcripts_loader(
             None if project is None else (lambda db=project.db: _grouped(db)))
