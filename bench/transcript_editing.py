@@ -2,7 +2,7 @@
 
 Prints medians of repeats for what happens as you type: the edit computed and applied to the
 draft (per keystroke), a keystroke through the Qt editor (offscreen: read back, diff, undo
-command, highlighter), and an autosave of the whole transcript through the store (SQLite),
+command, highlighter), and an autosave after one keystroke (and after a split) through the store (SQLite),
 beside baselines measured in the same run: the bare draft text rebuild, and storing the same
 transcript fresh with ``add_transcript``.
 
@@ -93,14 +93,20 @@ def main() -> None:
         tid = add_transcript(project.db, "P001", "edited", segments).created_id("transcripts")
         version = [1]
 
-        def save():
-            update_transcript_text(project.db, tid, draft.segments, version[0])
-            version[0] += 1
+        def save(edit):
+            def run():
+                draft.apply(edit())  # one keystroke (or a split) since the last save, then the autosave
+                update_transcript_text(project.db, tid, draft.segments, version[0])
+                version[0] += 1
+            return run
 
-        saved = median(save, args.repeats)
+        saved = median(save(lambda: draft.replace_text(middle, middle, "x")), args.repeats)
+        where = iter(range(300, 1200, 10))  # a fresh segment each time
+        split = median(save(lambda: draft.split(draft.doc.starts[next(where)] + 10)), args.repeats)
         project.close()
     print(f"store the transcript (baseline)    {fresh * 1000:8.2f} ms")
     print(f"autosave through text_correction   {saved * 1000:8.2f} ms   ({saved / fresh:.2f}x baseline)")
+    print(f"autosave after a split (shifts)    {split * 1000:8.2f} ms   ({split / fresh:.2f}x baseline)")
 
 
 if __name__ == "__main__":

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.coding.anchoring import Anchoring, Opcode
 from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.store import audit
-from workbench.store.coding_ops import document
 from workbench.store.commands import Command, UndoableChange, command, restore_rows, snapshot
 from workbench.store.engine import Database, retrying
-from workbench.store.records import NewSegment
+from workbench.store.records import NewSegment, NewWord
 from workbench.store.schema import Segment, TextCoding, TextLemma, Transcript, Word, utcnow
-from workbench.store.transcripts import load_segments
 
 
 def _transcript(session: Session, transcript_id: int, expected_version: int) -> Transcript:
@@ -43,10 +41,50 @@ def _refuse_hidden_codings(session: Session, transcript_id: int, visible: int) -
                              "or to release the codings first. Your text is kept.")
 
 
-def _replace_segments(session: Session, row: Transcript, segments: Sequence[NewSegment]) -> None:
-    session.execute(delete(Segment).where(Segment.transcript_id == row.id))
-    session.execute(delete(TextLemma).where(TextLemma.transcript_id == row.id))
-    for i, s in enumerate(segments):
+def _stored(session: Session, transcript_id: int) -> list[tuple[int, NewSegment]]:
+    """(segment id, segment with its words) of a transcript in order: two plain queries (no ORM
+    objects, which would cost several times the reading on a long transcript)."""
+    segment, word = Segment.__table__.c, Word.__table__.c
+    connection = session.connection()
+    rows = connection.execute(select(segment.id, segment.start_ms, segment.end_ms, segment.text, segment.speaker,
+                                     segment.confidence).where(segment.transcript_id == transcript_id)
+                              .order_by(segment.position, segment.id)).all()
+    ids = select(segment.id).where(segment.transcript_id == transcript_id).scalar_subquery()
+    words: dict[int, list[NewWord]] = {}
+    for segment_id, start_ms, end_ms, text, probability in connection.execute(
+            select(word.segment_id, word.start_ms, word.end_ms, word.text, word.probability)
+            .where(word.segment_id.in_(ids)).order_by(word.segment_id, word.position)):
+        words.setdefault(segment_id, []).append(NewWord(start_ms, end_ms, text, probability))
+    return [(r[0], NewSegment(r[1], r[2], r[3], r[4], r[5], tuple(words.get(r[0], ())))) for r in rows]
+
+
+def _changed_run(old: Sequence[NewSegment], new: Sequence[NewSegment]) -> tuple[int, int, int]:
+    """(first, old end, new end): ``old[first:old_end]`` becomes ``new[first:new_end]``, the rest is equal."""
+    first, limit = 0, min(len(old), len(new))
+    while first < limit and old[first] == new[first]:
+        first += 1
+    tail = 0
+    while tail < limit - first and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
+        tail += 1
+    return first, len(old) - tail, len(new) - tail
+
+
+def _replace_segments(session: Session, row: Transcript, stored: Sequence[tuple[int, NewSegment]],
+                      segments: Sequence[NewSegment]) -> None:
+    """Make the stored segments ``segments``, writing only the run that differs (and moving the
+    positions after it when the number of segments changed)."""
+    first, old_end, new_end = _changed_run([s for _i, s in stored], segments)
+    gone = [i for i, _s in stored[first:old_end]]
+    for chunk in range(0, len(gone), 500):
+        ids = gone[chunk:chunk + 500]
+        session.execute(delete(Word).where(Word.segment_id.in_(ids)))
+        session.execute(delete(Segment).where(Segment.id.in_(ids)))
+    shift = (new_end - first) - (old_end - first)
+    if shift and old_end < len(stored):
+        session.execute(update(Segment).where(Segment.transcript_id == row.id, Segment.position >= old_end)
+                        .values(position=Segment.position + shift))
+    for i in range(first, new_end):
+        s = segments[i]
         seg_id = session.execute(insert(Segment).values(
             transcript_id=row.id, position=i, start_ms=s.start_ms, end_ms=s.end_ms, speaker=s.speaker,
             text=s.text, confidence=s.confidence).returning(Segment.id)).scalar_one()
@@ -54,6 +92,7 @@ def _replace_segments(session: Session, row: Transcript, segments: Sequence[NewS
             session.execute(insert(Word), [dict(segment_id=seg_id, position=j, start_ms=w.start_ms,
                                                 end_ms=w.end_ms, text=w.text, probability=w.probability)
                                            for j, w in enumerate(s.words)])
+    session.execute(delete(TextLemma).where(TextLemma.transcript_id == row.id))
     row.version += 1
     row.lemmas_version = None
     row.updated_at = utcnow()
@@ -68,10 +107,11 @@ def update_transcript_text(db: Database, transcript_id: int, new_segments: Seque
     (old document text -> new) replace the computed edit script when the caller knows the edits
     (pseudonymisation passes ``substitute`` opcodes, so a coded name is renamed, not flagged)."""
     new_segments = list(new_segments)
-    old_segments = load_segments(db, transcript_id)
     with db.transaction() as session:
         row = _transcript(session, transcript_id, expected_version)
-        old_text = document(session, transcript_id).text
+        stored = _stored(session, transcript_id)
+        old_segments = [s for _i, s in stored]
+        old_text = TranscriptText(old_segments).text
         new_text = TranscriptText(new_segments).text
         anchoring = Anchoring(old_text, new_text, opcodes)
         codings = list(session.scalars(select(TextCoding).where(TextCoding.transcript_id == transcript_id)))
@@ -86,7 +126,7 @@ def update_transcript_text(db: Database, transcript_id: int, new_segments: Seque
             coding.start_pos, coding.end_pos = mapped.start, mapped.end
             coding.quote = new_text[mapped.start:mapped.end]
             coding.needs_review = coding.needs_review or mapped.needs_review
-        _replace_segments(session, row, new_segments)
+        _replace_segments(session, row, stored, new_segments)
         session.flush()
         audit.record(session, "correct transcript", "transcripts", transcript_id, coder_id=coder_id,
                      before={"version": expected_version}, after={"version": row.version,
@@ -106,14 +146,15 @@ def restore_transcript_text(db: Database, transcript_id: int, segments: Sequence
                             expected_version: int, codings, coder_id: Optional[int] = None
                             ) -> UndoableChange:
     """Undo/redo of a correction: put back the exact segments and coding positions."""
-    current = load_segments(db, transcript_id)
     with db.transaction() as session:
         row = _transcript(session, transcript_id, expected_version)
+        stored = _stored(session, transcript_id)
+        current = [s for _i, s in stored]
         ids = [i for _t, i, _v in codings]
         existing = set(session.scalars(select(TextCoding.id).where(TextCoding.id.in_(ids))))
         # codings removed since are not brought back by undoing the text
         keep = tuple(item for item in codings if item[1] in existing and item[2] is not None)
-        _replace_segments(session, row, segments)
+        _replace_segments(session, row, stored, list(segments))
         before = restore_rows(session, keep)
         audit.record(session, "undo correction", "transcripts", transcript_id, coder_id=coder_id,
                      after={"version": row.version})

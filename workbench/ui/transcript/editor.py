@@ -16,15 +16,17 @@ from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
                                QWidget)
 
-from workbench.coding.transcript_editing import TranscriptDraft
+from workbench.coding.transcript_editing import Edit, TranscriptDraft
 from workbench.exchange.transcripts import export_transcript
 from workbench.store.engine import Database
+from workbench.store.records import NewSegment
 from workbench.store.text_correction import transcript_version
 from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.transcripts import load_segments
 from workbench.ui.participants_model import format_duration
 from workbench.ui.settings import app_settings
 from workbench.ui.transcript.autosave import AutoSaver
+from workbench.ui.transcript.conflict_bar import ConflictBar
 from workbench.ui.transcript.find_bar import FindBar
 from workbench.ui.transcript.playback import RATES, Playback
 from workbench.ui.transcript.speakers_dialog import SUGGESTED, RenameSpeakersDialog
@@ -43,7 +45,7 @@ class TranscriptEditor(QWidget):
 
     def __init__(self, db: Database, record: TranscriptRecord, media_path: Optional[Path], duration_ms: int = 0,
                  coder_id: Optional[int] = None, sound: bool = True, settings: Optional[QSettings] = None,
-                 parent: Optional[QWidget] = None):
+                 runner=None, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.setObjectName("TranscriptEditor")
         self.record, self.open_key = record, ("transcript", record.id)
@@ -53,13 +55,17 @@ class TranscriptEditor(QWidget):
         self.stack = QUndoStack(self)
         self.playback = Playback(media_path, duration_ms or self.draft.segments[-1].end_ms, sound, self)
         self.view = TranscriptTextView(self.draft, self.stack, float(self.settings.value("transcript/low_confidence", 0.5)))
-        self.saver = AutoSaver(db, record.id, version, self.draft, coder_id, parent=self)
+        self.db = db
+        self.saver = AutoSaver(db, record.id, version, self.draft, coder_id, runner=runner, parent=self)
         self.find_bar = FindBar()
         self.find_bar.hide()
+        self.conflict_bar = ConflictBar(self.reload_from_store, self.keep_mine)
+        self.conflict_bar.hide()
         self._build_controls()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.controls)
+        layout.addWidget(self.conflict_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         self._connect()
@@ -114,6 +120,7 @@ class TranscriptEditor(QWidget):
         self.view.cursorPositionChanged.connect(self._show_segment_speaker)
         self.saver.state_changed.connect(self.save_label.setText)
         self.saver.state_changed.connect(lambda s: self.message.emit(s) if s.startswith("Not saved") else None)
+        self.saver.conflict.connect(self.conflict_bar.show_conflict)
         self.find_bar.find_next.connect(self.find_next)
         self.find_bar.replace_one.connect(self.replace_one)
         self.find_bar.replace_all.connect(self.replace_all)
@@ -237,6 +244,22 @@ class TranscriptEditor(QWidget):
 
     def save_now(self) -> bool:
         return self.saver.save_now()
+
+    def reload_from_store(self) -> None:
+        """Discard my unsaved text: show the transcript as stored now (undo history cleared)."""
+        version = transcript_version(self.db, self.record.id)
+        stored = load_segments(self.db, self.record.id) or [NewSegment(0, 0, "")]
+        if stored != self.draft.segments:
+            self.draft.apply(Edit(0, tuple(self.draft.segments), tuple(stored)))
+        self.stack.clear()
+        self.saver.reloaded(version)
+        self.conflict_bar.hide()
+        self.message.emit(f"Reloaded {self.record.name} as saved elsewhere (version {version})")
+
+    def keep_mine(self) -> bool:
+        """Save my text over the version stored now; the conflict bar stays if that fails too."""
+        self.conflict_bar.hide()
+        return self.saver.keep_mine()
 
     def export_to(self, path: Path, fmt: Optional[str] = None) -> Path:
         """Write the transcript as it is in the editor (saved first) to ``path``."""

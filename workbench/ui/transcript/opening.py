@@ -164,7 +164,7 @@ class TranscriptWork(QObject):
         path = project.media_path(media) if media is not None else None
         editor = TranscriptEditor(project.db, record, path if path is not None and path.is_file() else None,
                                   media.duration_ms if media else 0, coder_id=project.coder.id, sound=self.sound,
-                                  settings=self.window.settings)
+                                  settings=self.window.settings, runner=self.window.runner)
         editor.message.connect(self.window.show_status)
         editor.saver.saved.connect(self.window.changed.emit)  # e.g. coding views of this transcript reload
         self._open.append(editor)
