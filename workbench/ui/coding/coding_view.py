@@ -8,15 +8,19 @@ from the stripes or the context menu; in-vivo code a selection. Every action goe
 from __future__ import annotations
 
 from html import escape
+
+import shiboken6
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
+from workbench.errors import WorkbenchError
 from workbench.store import coding_lookups, coding_ops, people
 from workbench.store.coding_lookups import TranscriptInfo
 from workbench.store.records import Change
+from workbench.store.text_correction import transcript_version
 from workbench.store.retrieval import CodingRecord, open_transcript
 from workbench.ui.coding.coder_filter import CoderFilter
 from workbench.ui.coding.memo_dialog import MemoDialog
@@ -39,6 +43,7 @@ class CodingView(QWidget):
         self.codings: tuple[CodingRecord, ...] = ()
         self.memos: dict[int, list] = {}
         self.picked: Optional[int] = None
+        self.version = info.version  # the transcript version on screen (codings are made on it)
         self.last_played_ms: Optional[int] = None
         self.filter = CoderFilter(self.coder, people.list_coders(self.db))
         self.filter.viewer_changed.connect(lambda _v: self.reload_codings())
@@ -49,6 +54,10 @@ class CodingView(QWidget):
         self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.edit.customContextMenuRequested.connect(self._context_menu)
         self.status = QLabel()
+        self.stop_timer = QTimer(self)  # pauses the sound at the end of a played passage; dies with the view
+        self.stop_timer.setSingleShot(True)
+        self.stop_timer.timeout.connect(self._stop_sound)
+        self._sounding: Optional[tuple[object, int]] = None  # (AudioTrack, end ms) while a passage plays
         self._build_layout()
         self._shortcuts()
         self.load()
@@ -92,6 +101,7 @@ class CodingView(QWidget):
     def load(self) -> None:
         """(Re)load the text and the codings."""
         view = open_transcript(self.db, self.filter.viewer(), self.info.id)
+        self.version = view.version
         self.edit.set_transcript(self.info.id, view.text)
         self._set_codings(view.codings)
 
@@ -172,10 +182,21 @@ class CodingView(QWidget):
         span = span or self._span()
         if span is None:
             return None
-        change = self.host.actions.perform(coding_ops.apply_code, self.info.id, code_id, self.coder.id, *span)
+        change = self.host.actions.perform(coding_ops.apply_code, self.info.id, code_id, self.coder.id, *span,
+                                           expected_version=self.version)
         if change is not None:
             self.host.remember_recent(code_id)
+        elif self._stale():  # refused: corrected elsewhere since this text was shown (the error says so)
+            self.load()
+            self.host.window.show_status(f"Reloaded {self.info.name} (version {self.version}): select the "
+                                         "passage again and code it.")
         return change
+
+    def _stale(self) -> bool:
+        try:
+            return transcript_version(self.db, self.info.id) != self.version
+        except WorkbenchError:
+            return False
 
     def apply_recent(self, n: int) -> Optional[Change]:
         recent = self.host.recent
@@ -236,10 +257,23 @@ class CodingView(QWidget):
             self.host.window.show_status(f"No sound ({audio.problem}); the passage starts at {format_duration(start_ms)}.")
             return start_ms
         audio.play(start_ms, 1.0)
+        self.stop_timer.stop()
         if end_ms > start_ms:
-            QTimer.singleShot(end_ms - start_ms, lambda: audio.pause(end_ms))
+            self._sounding = (audio, end_ms)
+            self.stop_timer.start(end_ms - start_ms)
         self.host.window.show_status(f"Playing from {format_duration(start_ms)}")
         return start_ms
+
+    def _stop_sound(self) -> None:
+        audio, end_ms = self._sounding or (None, 0)
+        self._sounding = None
+        if audio is not None and shiboken6.isValid(audio):  # the track goes when the project closes
+            audio.pause(end_ms)
+
+    def stop_sound(self) -> None:
+        """Forget a passage still playing (the view or its project is closing)."""
+        self.stop_timer.stop()
+        self._sounding = None
 
     # --- context menu -------------------------------------------------------------------------
 

@@ -195,6 +195,7 @@ class TextCoding(QObject):
             media.stop()
         self._audio = {}
         for view in self.views():
+            view.stop_sound()
             self.window.workspace.removeTab(self.window.workspace.indexOf(view))
             view.deleteLater()
         self.reload_codes()
