@@ -40,7 +40,7 @@ build, line, timed = _coding.build, _coding.line, _coding.timed
 
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
-from workbench.store import coding_lookups, coding_ops  # noqa: E402
+from workbench.store import coding_ops, transcript_list  # noqa: E402
 
 
 def painted(widget) -> None:
@@ -71,7 +71,7 @@ def main() -> None:
         window.show()
         painted(window)
         coding = window.text_coding
-        infos = {t.id: t for t in coding_lookups.list_transcripts(project.db)}
+        infos = {t.id: t for t in transcript_list.list_transcripts(project.db)}
         rng = random.Random(3)
 
         def open_view():

@@ -42,7 +42,7 @@ def _cmd_pseudonymise(args) -> int:
     from workbench.cli import open_project
     from workbench.console import ProgressLine
     from workbench import pseudonymising as ps
-    from workbench.store import coding_lookups, pseudonym_keys
+    from workbench.store import pseudonym_keys, transcript_list
     if args.suggest and args.out is None:
         raise WorkbenchError("--suggest writes a review file: name it with --out review.csv")
     if args.suggest and args.out.suffix.lower() != ".csv":
@@ -56,7 +56,7 @@ def _cmd_pseudonymise(args) -> int:
         db = project.db
         key = pseudonym_keys.load_key(db, project.coder.id)  # leads only: refused here for anyone else
         if decisions is None:
-            listed = coding_lookups.list_transcripts(db)
+            listed = transcript_list.list_transcripts(db)
             texts, suggestions = ps.suggestions_task(db, [t.id for t in listed], terms,
                                                      progress=ProgressLine("suggest"))
             ps.write_review(args.out, texts, suggestions, {str(t.id): f"{t.participant} {t.name}" for t in listed},

@@ -22,7 +22,7 @@ from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
 from workbench.nlp.pseudonymise import (TERM_LABEL, Edit, PseudonymKey, Review, Suggestion, edit_opcodes,
                                         pseudonymise_text, suggest)
-from workbench.store import coding_lookups, pseudonym_keys
+from workbench.store import pseudonym_keys, transcript_list
 from workbench.store.records import NewSegment
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
@@ -178,7 +178,7 @@ def apply_to_project(db, lead_id: int, key: PseudonymKey,
     keep = keep or {}
     pseudonym_keys.save_key(db, lead_id, key.rows())
     full = key
-    ids = list(transcript_ids) if transcript_ids is not None else [t.id for t in coding_lookups.list_transcripts(db)]
+    ids = list(transcript_ids) if transcript_ids is not None else [t.id for t in transcript_list.list_transcripts(db)]
     changed, replacements, notes = [], 0, []
     for n, tid in enumerate(ids):
         state.check()

@@ -1,4 +1,4 @@
-"""Small read-only look-ups the coding views need: code ids by GUID, a project's transcripts, the
+"""Small read-only look-ups the coding views need: code ids by GUID, the
 codings of one transcript (visibility applied) and memos on targets. Plain dataclasses out.
 """
 from __future__ import annotations
@@ -11,22 +11,8 @@ from sqlalchemy import select
 
 from workbench.store.engine import Database
 from workbench.store.retrieval import CodingRecord
-from workbench.store.schema import Code, Codebook, Coder, Media, Memo, Participant, TextCoding, Transcript
+from workbench.store.schema import Code, Codebook, Coder, Memo, TextCoding, Transcript
 from workbench.store.visibility import Viewer, coding_filter
-
-
-@dataclass(frozen=True)
-class TranscriptInfo:
-    """A transcript in lists and menus, with the media it transcribes (when any)."""
-
-    id: int
-    name: str
-    participant_id: int
-    participant: str
-    media_id: Optional[int]
-    media_path: Optional[str]  # relative to the project's media root
-    media_kind: Optional[str]
-    version: int
 
 
 @dataclass(frozen=True)
@@ -44,22 +30,6 @@ def code_ids(db: Database) -> dict[str, int]:
     """Code id by GUID, for every code of the project."""
     with db.reading() as session:
         return dict(session.execute(select(Code.guid, Code.id)).all())
-
-
-def list_transcripts(db: Database, participant_id: Optional[int] = None,
-                     media_id: Optional[int] = None) -> list[TranscriptInfo]:
-    """The project's transcripts (of one participant or media item), by participant and name."""
-    with db.reading() as session:
-        query = (select(Transcript.id, Transcript.name, Transcript.participant_id, Participant.pseudonym,
-                        Transcript.media_id, Media.path, Media.kind, Transcript.version)
-                 .join(Participant, Participant.id == Transcript.participant_id)
-                 .outerjoin(Media, Media.id == Transcript.media_id))
-        if participant_id is not None:
-            query = query.where(Transcript.participant_id == participant_id)
-        if media_id is not None:
-            query = query.where(Transcript.media_id == media_id)
-        rows = session.execute(query.order_by(Participant.pseudonym, Transcript.name, Transcript.id)).all()
-        return [TranscriptInfo(*row) for row in rows]
 
 
 def transcript_codings(db: Database, viewer: Viewer, transcript_id: int) -> tuple[CodingRecord, ...]:

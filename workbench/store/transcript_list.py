@@ -1,4 +1,5 @@
-"""Which transcripts a project holds, as plain records (for the participants tree and the editor)."""
+"""Which transcripts a project holds, as plain records with their provenance and the media they
+transcribe (for the participants tree, the editor, the coding views and pseudonymisation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from workbench.errors import WorkbenchError
 from workbench.store.engine import Database
-from workbench.store.schema import Participant, Segment, Transcript
+from workbench.store.schema import Media, Participant, Segment, Transcript
 
 
 @dataclass(frozen=True)
@@ -25,26 +26,35 @@ class TranscriptRecord:
     segments: int
     created_at: datetime
     updated_at: datetime
+    participant_id: int
+    media_path: Optional[str]  # relative to the project's media root
+    media_kind: Optional[str]
     settings: dict[str, Any] = field(default_factory=dict)
 
 
 def _query():
     count = (select(func.count(Segment.id)).where(Segment.transcript_id == Transcript.id)
              .correlate(Transcript).scalar_subquery())
-    return (select(Transcript, Participant.pseudonym, count)
-            .join(Participant, Participant.id == Transcript.participant_id))
+    return (select(Transcript, Participant.pseudonym, count, Media.path, Media.kind)
+            .join(Participant, Participant.id == Transcript.participant_id)
+            .outerjoin(Media, Media.id == Transcript.media_id))
 
 
-def _record(row: Transcript, pseudonym: str, count: int) -> TranscriptRecord:
+def _record(row: Transcript, pseudonym: str, count: int, media_path: Optional[str],
+            media_kind: Optional[str]) -> TranscriptRecord:
     return TranscriptRecord(row.id, pseudonym, row.media_id, row.name, row.engine, row.model, row.language,
-                            row.version, count, row.created_at, row.updated_at, dict(row.settings or {}))
+                            row.version, count, row.created_at, row.updated_at, row.participant_id, media_path,
+                            media_kind, dict(row.settings or {}))
 
 
-def list_transcripts(db: Database, media_id: Optional[int] = None) -> list[TranscriptRecord]:
-    """All transcripts (or those of one media item), oldest first."""
+def list_transcripts(db: Database, media_id: Optional[int] = None,
+                     participant_id: Optional[int] = None) -> list[TranscriptRecord]:
+    """All transcripts (or those of one media item or participant), oldest first."""
     query = _query().order_by(Transcript.created_at, Transcript.id)
     if media_id is not None:
         query = query.where(Transcript.media_id == media_id)
+    if participant_id is not None:
+        query = query.where(Transcript.participant_id == participant_id)
     with db.reading() as session:
         return [_record(*row) for row in session.execute(query).all()]
 

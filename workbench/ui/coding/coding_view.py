@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayo
 
 from workbench.errors import WorkbenchError
 from workbench.store import coding_lookups, coding_ops, people
-from workbench.store.coding_lookups import TranscriptInfo
+from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.records import Change
 from workbench.store.text_correction import transcript_version
 from workbench.store.retrieval import CodingRecord, open_transcript
@@ -36,7 +36,7 @@ RELOAD_TABLES = ("text_codings", "codes", "memos")
 
 
 class CodingView(QWidget):
-    def __init__(self, host: "TextCoding", info: TranscriptInfo, parent: Optional[QWidget] = None):
+    def __init__(self, host: "TextCoding", info: TranscriptRecord, parent: Optional[QWidget] = None):
         super().__init__(parent)
         self.host, self.info = host, info
         self.db, self.coder = host.db, host.coder

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPu
 from workbench.coding.retrieval import kwic
 from workbench.errors import WorkbenchError
 from workbench.nlp.pseudonymise import ACCEPTED, PseudonymKey, Review
-from workbench.store import coding_lookups, pseudonym_keys
+from workbench.store import pseudonym_keys, transcript_list
 from workbench.ui.coding.pseudonymise_ops import apply_to_transcript, parse_terms, suggestions_task
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class PseudonymiseDialog(QDialog):
         super().__init__(parent)
         self.host = host
         self.setWindowTitle("Pseudonymise transcripts")
-        self.transcripts = {t.id: t for t in coding_lookups.list_transcripts(host.db)
+        self.transcripts = {t.id: t for t in transcript_list.list_transcripts(host.db)
                             if transcript_ids is None or t.id in transcript_ids}
         self.texts: dict[str, str] = {}
         self.review = Review([])

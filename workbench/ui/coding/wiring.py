@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QMenu
 
 from workbench.coding.codebook import Code
 from workbench.errors import WorkbenchError
-from workbench.store import coding_lookups
-from workbench.store.coding_lookups import TranscriptInfo
+from workbench.store import coding_lookups, transcript_list
+from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.records import Change, MediaRecord, ParticipantRecord
 from workbench.ui.codebook_model import CODE_ROLE
 from workbench.ui.participants_model import KEY_ROLE
@@ -75,7 +75,7 @@ class TextCoding(QObject):
     def remember_recent(self, code_id: int) -> None:
         self.recent = ([code_id] + [c for c in self.recent if c != code_id])[:RECENT]
 
-    def audio_for(self, info: TranscriptInfo):
+    def audio_for(self, info: TranscriptRecord):
         """The sound of a transcript's recording (an AudioTrack), or None without one."""
         if not info.media_path:
             return None
@@ -109,7 +109,7 @@ class TextCoding(QObject):
 
     # --- opening ------------------------------------------------------------------------------
 
-    def open_transcript(self, info: TranscriptInfo) -> CodingView:
+    def open_transcript(self, info: TranscriptRecord) -> CodingView:
         for view in self.views():
             if view.info.id == info.id:
                 self.window.workspace.setCurrentWidget(view)
@@ -119,19 +119,19 @@ class TextCoding(QObject):
         return view
 
     def open_transcript_id(self, transcript_id: int) -> Optional[CodingView]:
-        found = [t for t in coding_lookups.list_transcripts(self.db) if t.id == transcript_id]
+        found = [t for t in transcript_list.list_transcripts(self.db) if t.id == transcript_id]
         if not found:
             raise WorkbenchError(f"No transcript {transcript_id}.")
         return self.open_transcript(found[0])
 
-    def transcripts_for(self, record, key=None) -> list[TranscriptInfo]:
+    def transcripts_for(self, record, key=None) -> list[TranscriptRecord]:
         """Transcripts of a participant, a media item, or a transcript row (keyed ``("tr", id)``)."""
         if isinstance(key, tuple) and key[:1] == ("tr",):
-            return [t for t in coding_lookups.list_transcripts(self.db) if t.id == key[1]]
+            return [t for t in transcript_list.list_transcripts(self.db) if t.id == key[1]]
         if isinstance(record, ParticipantRecord):
-            return coding_lookups.list_transcripts(self.db, participant_id=record.id)
+            return transcript_list.list_transcripts(self.db, participant_id=record.id)
         if isinstance(record, MediaRecord):
-            return coding_lookups.list_transcripts(self.db, media_id=record.id)
+            return transcript_list.list_transcripts(self.db, media_id=record.id)
         return []
 
     def _participants_menu(self, point: QPoint) -> None:
