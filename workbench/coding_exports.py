@@ -1,6 +1,6 @@
 """Exports of coded material (no Qt), each passed through the project's pseudonym key so that no
 original name leaves the project: coded extracts (XLSX, CSV, DOCX), the framework matrix (XLSX)
-and a REFI-QDA project (.qdpx). What is exported is what ``viewer`` may see (a lead sees all).
+and a REFI-QDA project (.qdpx); and the import of a REFI-QDA project. What is exported is what ``viewer`` may see (a lead sees all).
 
 Texts in a .qdpx are redacted with their selections re-anchored (a replaced name moves codings
 as pseudonymisation does); names, notes and code descriptions are redacted as they are.
@@ -18,7 +18,9 @@ from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdpx import write_qdpx
 from workbench.nlp.pseudonymise import PseudonymKey, edit_opcodes, pseudonymise_text
 from workbench.store import pseudonym_keys, retrieval
+from workbench.exchange.refi_qdpx_read import read_project
 from workbench.store.qda_export import export_project
+from workbench.store.qda_import import ImportReport, import_project
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 from workbench.tasks import TaskState
@@ -53,8 +55,12 @@ def export_framework(db, viewer: Viewer, code_guids: Sequence[str], path: Path, 
     return f"Wrote the framework matrix ({len(data.participants)} × {len(data.codes)}) to {path}"
 
 
-def export_qdpx(db, viewer: Viewer, path: Path, codebook_name: Optional[str] = None) -> str:
+def export_qdpx(db, viewer: Viewer, path: Path, codebook_name: Optional[str] = None, progress=None,
+                cancelled=None) -> str:
+    state = TaskState(progress, cancelled)
+    state.report(0.0, "Reading the project")
     project = export_project(db, viewer, codebook_name)
+    state.check()
     key = pseudonym_keys.export_key(db)
     if key is not None:
         project = redact_project(project, key)
@@ -62,6 +68,17 @@ def export_qdpx(db, viewer: Viewer, path: Path, codebook_name: Optional[str] = N
     count = sum(1 for _ in project.codings())
     return (f"Wrote {len(project.sources) + sum(len(m.transcripts) for m in project.media)} transcript(s), "
             f"{count} coding(s), {project.codebook.count()} code(s) and {len(project.notes)} memo(s) to {path}")
+
+
+def import_qdpx(db, path: Path, coder_id: int, codebook_name: Optional[str] = None, progress=None,
+                cancelled=None) -> ImportReport:
+    """Read a REFI-QDA project (.qdpx or .qde) and store it in one transaction (leads only)."""
+    state = TaskState(progress, cancelled)
+    state.report(0.0, f"Reading {Path(path).name}")
+    qda = read_project(path)
+    state.check()
+    state.report(0.5, "Storing transcripts and codings")
+    return import_project(db, qda, coder_id, codebook_name=codebook_name)
 
 
 # --- redaction ----------------------------------------------------------------------------------

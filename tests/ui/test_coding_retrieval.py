@@ -155,4 +155,4 @@ def test_export_extracts_and_framework(tab, study, qtbot, tmp_path):
     file_menu = next(a.menu() for a in tab.host.window.menuBar().actions() if a.text() == "&File")
     export = next(a.menu() for a in file_menu.actions() if a.menu() is not None and a.text() == "&Export")
     assert [a.text() for a in export.actions()] == ["Coded extracts (XLSX, CSV, DOCX)…", "Framework matrix (XLSX)…",
-                                                   "Codebook (REFI-QDA .qdc)…"]
+                                                   "Codebook (REFI-QDA .qdc)…", "Project (REFI-QDA .qdpx)…"]

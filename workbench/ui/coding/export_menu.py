@@ -1,49 +1,26 @@
-"""File → Export: coded extracts (XLSX/CSV/DOCX), the framework matrix (XLSX) and the codebook
-(REFI-QDA .qdc), each written on a worker thread through the window's runner (atomically), every
-text passed through the project's pseudonym key (no original name leaves in an export)."""
+"""File → Export: coded extracts (XLSX/CSV/DOCX), the framework matrix (XLSX), the codebook (REFI-QDA
+.qdc) and the whole coded project (REFI-QDA .qdpx), each written by :mod:`workbench.coding_exports`
+on a worker thread through the window's runner (atomically), every text passed through the
+project's pseudonym key (no original name leaves in an export); and File → Import REFI-QDA
+project (.qdpx), read and stored on the runner in one transaction."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from workbench.exchange import extracts as out
-from workbench.store import pseudonym_keys, retrieval
+from workbench import coding_exports
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
-from workbench.tasks import TaskState
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
 
 EXTRACT_FILTER = "Excel workbook (*.xlsx);;CSV table (*.csv);;Word document (*.docx)"
-
-
-def export_extracts_task(db, viewer: Viewer, filters: Filters, path: Path, progress=None, cancelled=None) -> str:
-    """Retrieve the extracts and write them in the format the extension names."""
-    state = TaskState(progress, cancelled)
-    state.report(0.0, "Retrieving extracts")
-    rows = [out.from_record(e) for e in retrieval.extracts(db, viewer, filters)]
-    state.check()
-    out.write_extracts(rows, path, redact=pseudonym_keys.export_redactor(db), progress=state.sub(0.2, 1.0).report,
-                       cancelled=cancelled)
-    return f"Wrote {len(rows)} extracts to {path}"
-
-
-def export_framework_task(db, viewer: Viewer, code_guids: Sequence[str], path: Path, progress=None,
-                          cancelled=None) -> str:
-    """The framework matrix (participants × these codes, with summaries) to XLSX."""
-    matrix = retrieval.framework_matrix(db, viewer, code_guids)
-    labels = {g: " / ".join(p) for g, p in matrix.codes}
-    data = out.FrameworkMatrix(
-        participants=list(matrix.participants), codes=[labels[g] for g, _ in matrix.codes],
-        extracts={(p, labels[g]): [out.from_record(e) for e in cell.extracts] for (p, g), cell in matrix.cells.items()},
-        summaries={(p, labels[g]): cell.summary for (p, g), cell in matrix.cells.items() if cell.summary})
-    out.write_framework_xlsx(data, path, redact=pseudonym_keys.export_redactor(db), progress=progress,
-                             cancelled=cancelled)
-    return f"Wrote the framework matrix ({len(data.participants)} × {len(data.codes)}) to {path}"
+QDPX_FILTER = "REFI-QDA project (*.qdpx)"
 
 
 class ExportMenu(QObject):
@@ -60,12 +37,20 @@ class ExportMenu(QObject):
             sub.addAction("Coded extracts (XLSX, CSV, DOCX)…", lambda: self.export_extracts())
             sub.addAction("Framework matrix (XLSX)…", lambda: self.export_framework())
             sub.addAction("Codebook (REFI-QDA .qdc)…", lambda: self.host.files.export_qdc())
+            sub.addAction("Project (REFI-QDA .qdpx)…", lambda: self.export_qdpx())
             before = self.host.window.menu_actions.close_project if menu is not coding_menu else None
             if before is not None and before in menu.actions():
                 menu.insertMenu(before, sub)
+                menu.insertAction(before, self._import_action(menu))
                 menu.insertSeparator(before)
             else:
                 menu.addMenu(sub)
+                menu.addAction(self._import_action(menu))
+
+    def _import_action(self, menu: QMenu) -> QAction:
+        action = QAction("Import REFI-QDA project (.qdpx)…", menu)
+        action.triggered.connect(lambda _checked=False: self.import_qdpx())
+        return action
 
     def _file_menu(self) -> Optional[QMenu]:
         for action in self.host.window.menuBar().actions():
@@ -89,7 +74,7 @@ class ExportMenu(QObject):
         path = path or self.host.ask_save_file("Export coded extracts", EXTRACT_FILTER, "extracts.xlsx")
         if path is None:
             return None
-        return self.host.window.runner.run("Exporting extracts", export_extracts_task, self.host.db, self._viewer(),
+        return self.host.window.runner.run("Exporting extracts", coding_exports.export_extracts, self.host.db, self._viewer(),
                                            filters, Path(path), on_done=self.host.window.show_status)
 
     def export_framework(self, path: Optional[Path] = None, code_guids: Optional[Sequence[str]] = None):
@@ -100,8 +85,35 @@ class ExportMenu(QObject):
         path = path or self.host.ask_save_file("Export framework matrix", "Excel workbook (*.xlsx)", "framework.xlsx")
         if path is None:
             return None
-        return self.host.window.runner.run("Exporting framework", export_framework_task, self.host.db, self._viewer(),
+        return self.host.window.runner.run("Exporting framework", coding_exports.export_framework, self.host.db,
+                                           self._viewer(),
                                            guids, Path(path), on_done=self.host.window.show_status)
+
+    def export_qdpx(self, path: Optional[Path] = None):
+        """Everything the viewer may see (texts, codings, codebook, memos) as a REFI-QDA project."""
+        if self.host.window.project is None:
+            return None
+        path = path or self.host.ask_save_file("Export REFI-QDA project", QDPX_FILTER, "project.qdpx")
+        if path is None:
+            return None
+        return self.host.window.runner.run("Exporting REFI-QDA project", coding_exports.export_qdpx, self.host.db,
+                                           self._viewer(), Path(path), on_done=self.host.window.show_status)
+
+    def import_qdpx(self, path: Optional[Path] = None):
+        """Participants, transcripts, codes, coders, codings and memos of a .qdpx, in one transaction."""
+        window = self.host.window
+        if window.project is None:
+            return None
+        path = path or self.host.ask_open_file("Import REFI-QDA project", f"{QDPX_FILTER};;REFI-QDA exchange (*.qde)")
+        if path is None:
+            return None
+        return window.runner.run("Importing REFI-QDA project", coding_exports.import_qdpx, self.host.db, Path(path),
+                                 self.host.coder.id, on_done=self._imported)
+
+    def _imported(self, report) -> None:
+        self.host.window.apply_change(report.change)
+        if report.notes:
+            self.host.window.show_info(report.change.description + "\n\n" + "\n".join(report.notes))
 
     def framework_codes(self) -> list[str]:
         """Columns of the framework: the selected code's children (or itself), else the top level."""
