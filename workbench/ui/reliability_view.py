@@ -357,8 +357,34 @@ class ReliabilityWork:
         view = ReliabilityView(project.db, self.window.runner, lead)
         view.error.connect(self.window.show_status)
         view.resolved.connect(self.window.apply_change)
-        view.disagreement_activated.connect(
-            lambda t: self.window.show_status(f"Disagreement in {t.label}" + (
-                f" at {format_ms(t.time_ms)}" if t.time_ms is not None else f", characters {t.start}–{t.end}")))
+        view.disagreement_activated.connect(lambda t: self.window.guarded(lambda: self.show_target(t)))
         self.window.add_workspace_tab(view, "Reliability")
+        return view
+
+    def show_target(self, target: rr.Target):
+        """A text disagreement opens the coding view with its span selected; a timed one opens the
+        video coder at its time. Returns the view shown."""
+        window = self.window
+        if target.kind == "text":
+            view = window.text_coding.open_transcript_id(target.transcript_id)
+            view.edit.select_span(target.start, target.end)
+            window.show_status(f"Disagreement in {target.label}, characters {target.start}–{target.end}")
+            return view
+        from workbench.store.participants import list_media
+        media = next((m for m in list_media(window.project.db) if m.id == target.media_id), None)
+        if media is None:
+            raise WorkbenchError(f"The recording of {target.label} is no longer in this project.")
+        view = window.video_coding.open_media(media)
+        if view is None:
+            return None
+        player = view.player
+        if player.index is not None:
+            player.seek(target.time_ms)
+        else:  # still opening: go there once it is ready
+            def ready(_index, player=player):
+                player.ready.disconnect(ready)
+                player.seek(target.time_ms)
+            player.ready.connect(ready)
+        window.show_status(f"Disagreement in {target.label} at {format_ms(target.time_ms)}"
+                           + (f" ({target.behaviour})" if target.behaviour else ""))
         return view
