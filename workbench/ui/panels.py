@@ -1,14 +1,18 @@
 """The dock contents: the participants tree and the codebook tree (views over the item models)."""
 from __future__ import annotations
 
-from typing import Optional
+import logging
+from typing import Callable, Optional
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from workbench.store.records import MediaRecord
 from workbench.ui.codebook_model import CodebookModel
 from workbench.ui.participants_model import KEY_ROLE, ParticipantsModel
+
+log = logging.getLogger(__name__)
+MenuHook = Callable[[QMenu, QModelIndex, object], None]  # (menu, index, the row's record) adds entries
 
 
 def _tree() -> QTreeView:
@@ -44,6 +48,32 @@ class ParticipantsPanel(QWidget):
         model.rowsAboutToBeRemoved.connect(self._remember)
         model.rowsInserted.connect(self._restore)
         self.tree.activated.connect(self._activated)
+        self.menu_hooks: list[MenuHook] = []
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_menu)
+
+    # --- the one context menu: each part of the window adds its entries through a hook -------------
+
+    def add_menu_hook(self, hook: MenuHook) -> None:
+        self.menu_hooks.append(hook)
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """The menu for a row: every hook's entries, groups apart by separators."""
+        menu = QMenu(self)
+        record = self.model.record_at(index) if index.isValid() else None
+        for hook in self.menu_hooks:
+            before = len(menu.actions())
+            if before:
+                separator = menu.addSeparator()
+            hook(menu, index, record)
+            if before and len(menu.actions()) == before + 1:
+                menu.removeAction(separator)
+        return menu
+
+    def _show_menu(self, point: QPoint) -> None:
+        menu = self.context_menu(self.tree.indexAt(point))
+        if not menu.isEmpty():
+            menu.exec(self.tree.viewport().mapToGlobal(point))
 
     def _remember(self, parent: QModelIndex, *_args) -> None:
         """Before the model drops its rows: which rows exist and which are expanded."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -41,8 +41,7 @@ class TextCoding(QObject):
         self.files = CodebookFiles(self)
         self.exports = ExportMenu(self)
         self._build_menu()
-        window.participants.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        window.participants.tree.customContextMenuRequested.connect(self._participants_menu)
+        window.participants.add_menu_hook(self._menu_entries)
         window.codebook.tree.clicked.connect(self._code_clicked)
         window.codebook_model.rowsInserted.connect(lambda *_: self.reload_codes())
         window.changed.connect(self._changed)
@@ -134,21 +133,17 @@ class TextCoding(QObject):
             return transcript_list.list_transcripts(self.db, media_id=record.id)
         return []
 
-    def _participants_menu(self, point: QPoint) -> None:
-        menu = self.participants_menu(self.window.participants.tree.indexAt(point))
-        if not menu.isEmpty():
-            menu.exec(self.window.participants.tree.viewport().mapToGlobal(point))
-
     def participants_menu(self, index: QModelIndex) -> QMenu:
-        menu = QMenu(self.window)
+        """The participants tree's context menu for a row (with the other parts' entries)."""
+        return self.window.participants.context_menu(index)
+
+    def _menu_entries(self, menu: QMenu, index: QModelIndex, record) -> None:
         if self.window.project is None:
-            return menu
-        model = self.window.participants_model
+            return
         key = index.siblingAtColumn(0).data(KEY_ROLE) if index.isValid() else None
-        found = self.window.guarded(lambda: self.transcripts_for(model.record_at(index), key)) or []
+        found = self.window.guarded(lambda: self.transcripts_for(record, key)) or []
         for info in found:
             menu.addAction(f"Code transcript {info.name}", lambda i=info: self.window.guarded(lambda: self.open_transcript(i)))
-        return menu
 
     # --- applying codes from the tree ---------------------------------------------------------
 

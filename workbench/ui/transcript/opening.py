@@ -48,6 +48,7 @@ class TranscriptWork(QObject):
         window.participants.media_activated.connect(lambda m: window.guarded(lambda: self.media_activated(m)))
         window.participants.transcript_activated.connect(
             lambda r: window.guarded(lambda: self.open_transcript(r.id)))
+        window.participants.add_menu_hook(self._menu_entries)
         window.workspace.tabCloseRequested.connect(lambda _i: self._closed_tabs())
         window.project_changed.connect(self._project_changed)
         window.changed.connect(self._changed)
@@ -98,6 +99,15 @@ class TranscriptWork(QObject):
         for editor in [e for e in self._open if e not in still]:
             editor.close_editor()
             self._open.remove(editor)
+
+    def _menu_entries(self, menu, _index, record) -> None:
+        """Participants tree context menu, for a recording: Transcribe… and Open transcript."""
+        if not isinstance(record, MediaRecord) or record.kind not in ("audio", "video") or not self.menu.isEnabled():
+            return
+        menu.addAction("Transcribe…", lambda: self.window.guarded(lambda: self.show_queue(record)))
+        for found in self.window.guarded(lambda: list_transcripts(self.project.db, record.id)) or []:
+            menu.addAction(f"Open transcript {found.name}",
+                           lambda tid=found.id: self.window.guarded(lambda: self.open_transcript(tid)))
 
     # --- selection --------------------------------------------------------------------------------
 
