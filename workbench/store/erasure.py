@@ -5,6 +5,9 @@ segments, words, lemmas and codings, memos on any of these, observations of thei
 events, epochs and ratings, assignments, and pseudonym-key entries that occur in their
 transcripts and no one else's. Audit-log entries about those rows, or whose before/after
 payload names the participant, keep who/when/what but lose their payload (``{"redacted": ...}``).
+On PostgreSQL the audit log is append-only for everyone, so the redaction (including the
+entries the row triggers write for the deletes themselves) runs in ``wb_erase_audit``, a
+lead-only SECURITY DEFINER function, in the same transaction.
 Memos elsewhere that name the participant have the ID replaced. One audit entry records the
 erasure itself, without the ID. Afterwards :func:`compact` rewrites the database file (SQLite:
 VACUUM and a truncating WAL checkpoint) so that deleted pages do not keep the text on disk.
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import delete, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
@@ -144,11 +148,29 @@ def _redact_audit(session: Session, rows: dict[str, tuple[int, ...]], pseudonym:
     return redacted
 
 
+def _redact_audit_on_server(session: Session, rows: dict[str, tuple[int, ...]], pseudonym: str) -> int:
+    """PostgreSQL: the audit log is append-only for every login, and the row triggers have just
+    logged each deleted row whole; ``wb_erase_audit`` (migration 0005, leads only) redacts the
+    entries about rows that are gone and those naming the participant, deleted in this transaction."""
+    session.flush()
+    erased = json.dumps({table: list(ids) for table, ids in rows.items() if ids})
+    return session.scalar(text("SELECT wb_erase_audit(:who, CAST(:rows AS jsonb))"),
+                          {"who": pseudonym, "rows": erased}) or 0
+
+
 def erase_participant(db: Database, pseudonym: str, coder_id: int) -> tuple[Footprint, int]:
     """Delete every row about ``pseudonym`` (see the module text), as ``coder_id`` (a lead).
 
     Returns the footprint that was deleted and the number of audit entries redacted.
     """
+    try:
+        return _erase(db, pseudonym, coder_id)
+    except DBAPIError as exc:  # e.g. a login without the grants (nothing was changed)
+        first = (str(exc.orig).strip().splitlines() or ["database error"])[0]
+        raise WorkbenchError(f"Cannot erase {pseudonym}: {first}") from exc
+
+
+def _erase(db: Database, pseudonym: str, coder_id: int) -> tuple[Footprint, int]:
     with db.transaction() as session:
         if db.is_sqlite:
             session.execute(text("PRAGMA secure_delete=ON"))
@@ -163,7 +185,8 @@ def erase_participant(db: Database, pseudonym: str, coder_id: int) -> tuple[Foot
                                                        | Memo.title.contains(pseudonym, autoescape=True))):
             memo.text = memo.text.replace(pseudonym, ERASED_NAME)
             memo.title = memo.title.replace(pseudonym, ERASED_NAME)
-        redacted = _redact_audit(session, found.rows, pseudonym)
+        redacted = _redact_audit(session, found.rows, pseudonym) if db.is_sqlite \
+            else _redact_audit_on_server(session, found.rows, pseudonym)
         audit.record(session, "erase participant", "participants", None, coder_id=coder_id,
                      after={"rows_deleted": sum(found.counts().values()), "audit_entries_redacted": redacted})
     return found, redacted
@@ -177,6 +200,10 @@ def compact(db: Database) -> bool:
                 conn.exec_driver_sql("VACUUM")
                 busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 return busy == 0
+            if not conn.scalar(text(  # VACUUM skips, with only a warning, tables it does not own
+                    "SELECT bool_and(pg_has_role(current_user, tableowner, 'USAGE')) FROM pg_tables "
+                    "WHERE schemaname = 'public'")):
+                return False
             for table in ("participants", "participant_attributes", "media", "transcripts", "segments",
                           "words", "text_codings", "text_lemmas", "memos", "observations", "events",
                           "epochs", "ratings", "assignments", "framework_summaries", "audit_log"):
