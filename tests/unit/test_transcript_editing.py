@@ -120,3 +120,13 @@ def test_segments_without_words_interpolate_and_stay_without_words():
     a, b = draft.word_at_time(1500)
     assert draft.text[a:b] == "ijkl"
     assert word_places(draft.segments[0]) == []
+
+
+def test_split_at_the_end_of_a_segment_adds_an_empty_one_after_it():
+    for index in (0, 1):  # the second segment does not start at offset 0 of the text
+        draft = TranscriptDraft(SEGMENTS)
+        end = len(draft.text) if index == 1 else draft.text.index("\n")
+        _apply(draft, draft.split(end))
+        assert [s.text for s in draft.segments][index:index + 2] == [SEGMENTS[index].text, ""]
+        empty = draft.segments[index + 1]
+        assert empty.start_ms == empty.end_ms == SEGMENTS[index].end_ms and empty.words == ()

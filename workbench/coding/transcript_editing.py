@@ -114,7 +114,7 @@ def rebuild(old: Sequence[NewSegment], start: int, end: int, text: str) -> tuple
         at += len(piece) + len(SEPARATOR)
 
     def old_position(q: int) -> int:
-        return q if q <= start else (q - len(text) + end if q >= start + len(text) else start)
+        return q if q <= start else (q - start - len(text) + end if q >= start + len(text) else start)
 
     timed = any(s.words for s in old)
     new_tokens = [_Token(offsets[p] + m.start(), offsets[p] + m.end(), m.group())
