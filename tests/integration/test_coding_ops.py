@@ -165,3 +165,17 @@ def test_text_correction_reanchors_flags_and_undoes(study):
     assert open_transcript(study.db, Viewer(study.ann), tid).text.text == text
     commands.run(study.db, undo.inverse)
     assert open_transcript(study.db, Viewer(study.ann), tid).text.segments[0].text.startswith("So, how")
+
+
+def test_in_vivo_code_on_a_stale_version_is_refused(study):
+    tid = study.transcripts["P002"]
+    seen = open_transcript(study.db, Viewer(study.ann), tid)
+    start, end = span(seen.text.text, "needed comfort")
+    version = transcript_version(study.db, tid)
+    with pytest.raises(WorkbenchError, match="corrected this transcript"):
+        coding_ops.in_vivo_code(study.db, tid, study.codes["Feelings"], study.ann, start, end,
+                                expected_version=version - 1)
+    assert codings(study) == []
+    change = coding_ops.in_vivo_code(study.db, tid, study.codes["Feelings"], study.ann, start, end,
+                                     expected_version=version)
+    assert change.created_id("codes")

@@ -140,10 +140,12 @@ def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: 
 
 @retrying
 def in_vivo_code(db: Database, transcript_id: int, parent_id: Optional[int], coder_id: int,
-                 start: int, end: int, codebook_id: Optional[int] = None) -> UndoableChange:
+                 start: int, end: int, codebook_id: Optional[int] = None,
+                 expected_version: Optional[int] = None) -> UndoableChange:
     """A new code named from the selected words (under ``parent_id``, or top level of ``codebook_id``)
-    and a coding of the selection with it."""
+    and a coding of the selection with it; ``expected_version`` as for :func:`apply_code`."""
     with db.transaction() as session:
+        _check_version(session, transcript_id, expected_version)
         doc = document(session, transcript_id)
         _check_span(doc, start, end)
         name = re.sub(r"\s+", " ", doc.text[start:end]).strip().strip("\"'“”‘’")[:300]

@@ -222,7 +222,8 @@ class CodingView(QWidget):
         parent = self.host.current_code()
         book = None if parent is not None else self.host.first_codebook_id()
         return self.host.actions.perform(coding_ops.in_vivo_code, self.info.id,
-                                         parent.id if parent else None, self.coder.id, *span, codebook_id=book)
+                                         parent.id if parent else None, self.coder.id, *span, codebook_id=book,
+                                         expected_version=self.version)
 
     def memo(self, kind: str, target_id: int, about: str = "") -> Optional[Change]:
         """Write (or edit my) memo on a coding, code, transcript or participant."""
