@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import wave
 from pathlib import Path
 
 import pytest
@@ -98,11 +99,22 @@ print("finished", flush=True)
 """
 
 
+def _repeated(source, target, times: int):
+    """The recording ``times`` over (2.6 min from the 52 s clip), so the job is surely still running
+    when its first segments are checkpointed, however fast the machine."""
+    with wave.open(str(source)) as reader:
+        params, frames = reader.getparams(), reader.readframes(reader.getnframes())
+    with wave.open(str(target), "wb") as writer:
+        writer.setparams(params)
+        writer.writeframes(frames * times)
+    return target
+
+
 @pytest.mark.slow
 def test_sigkill_mid_transcription_resumes_without_duplicates(tmp_path, shared_media):
     folder = tmp_path / "transcription project"
     project = Project.create(folder)
-    wav = shared_media / "speech" / "mfa_michaelandsickmichael.wav"
+    wav = _repeated(shared_media / "speech" / "mfa_michaelandsickmichael.wav", tmp_path / "long interview.wav", 3)
     media_id = import_media(project, [wav], "P001").created["media"][0]
     media = participants.list_media(project.db)[0]
     checkpoint = job_path(project, media, transcription.Options())

@@ -175,10 +175,16 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
     other = obs.ensure_observation(db, team.media[1], team.rater_b, SCHEME_NAME)
     obs.add_event(db, other, ob.Event("maternal_smile", "mother", "point", 99))
 
+    from workbench.store import participants
+    from workbench.store.schema import Observation
+    with db.reading() as session:  # the queue is in random order: which video did rater A open?
+        opened = session.get(Observation, oid).media_id
+    media = next(m for m in participants.list_media(db) if m.id == opened)
+    pseudonym = next(p.pseudonym for p in participants.list_participants(db) if p.id == media.participant_id)
     lead_ratings = tidy.ratings_table(db, team.lead)
     row = lead_ratings.iloc[0]
     assert (row.participant, row.timepoint, row.task, row.scale, row.value, row.rater) == (
-        "P001", "baseline", "free_play", "maternal_sensitivity", 3, "Rater A")
+        pseudonym, media.timepoint, "free_play", "maternal_sensitivity", 3, "Rater A")
     assert len(tidy.events_table(db, team.lead)) == 2
 
     rater_events = tidy.events_table(db, team.rater_a)
