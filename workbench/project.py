@@ -54,7 +54,7 @@ class Project:
     @classmethod
     def open(cls, folder: Path, auto_backup: bool = True) -> "Project":
         """Open a project folder; an older schema is backed up to ``backups/`` and migrated.
-        With ``auto_backup``, a routine backup runs in the background (``workbench.backups``)."""
+        With ``auto_backup``, a routine backup runs in the background (``workbench.services.backups``)."""
         folder = Path(folder)
         if not (folder / PROJECT_FILE).is_file():
             raise WorkbenchError(f"{folder} is not a workbench project (no {PROJECT_FILE}).")
@@ -68,7 +68,7 @@ class Project:
         if before != migrate.head_revision():
             project.migrated_from = before
         if auto_backup:
-            from workbench.backups import start_auto_backup
+            from workbench.services.backups import start_auto_backup
             project._backup = start_auto_backup(folder)
         return project
 

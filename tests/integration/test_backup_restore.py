@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import backups
+from workbench.services import backups
 from workbench.cli import main
 from workbench.project import PROJECT_FILE, Project
 from workbench.store import migrate, participants

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from workbench.cli import main
-from workbench.demo import MEDIA, PARTICIPANTS, TIMEPOINTS
+from workbench.services.demo import MEDIA, PARTICIPANTS, TIMEPOINTS
 from workbench.project import Project
 from workbench.store import codebooks, participants, people, schemes
 

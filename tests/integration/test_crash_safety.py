@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import transcription
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
 from workbench.store import participants, transcripts
-from workbench.transcribing import job_path, pending_job, transcribe_media
+from workbench.services.transcribing import job_path, pending_job, transcribe_media
 
 import coding_fixtures
 
@@ -92,7 +92,7 @@ def test_sigkill_mid_coding_keeps_every_committed_coding(tmp_path):
 TRANSCRIBER = """
 import sys
 from workbench.project import Project
-from workbench.transcribing import transcribe_media
+from workbench.services.transcribing import transcribe_media
 project = Project.open(sys.argv[1], auto_backup=False)
 transcribe_media(project, int(sys.argv[2]))
 print("finished", flush=True)

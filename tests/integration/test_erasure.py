@@ -15,10 +15,10 @@ from workbench import recent
 from workbench.cli import main
 from workbench.coding import observation as ob
 from workbench.coding.scheme import load_scheme
-from workbench.erasure import erase_participant, plan_erasure
+from workbench.services.erasure import erase_participant, plan_erasure
 from workbench.errors import WorkbenchError
 from workbench.exchange.extracts import Extract, write_extracts_csv, write_extracts_xlsx
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
 from workbench.store import (assignments, codebooks, coding_ops, observations, participants, people, ratings,
                              schemes, transcripts)

@@ -12,7 +12,7 @@ from psycopg import errors
 from workbench.coding import observation as ob
 from workbench.coding.codebook import Code, Codebook
 from workbench.coding.scheme import load_scheme
-from workbench.erasure import erase_participant
+from workbench.services.erasure import erase_participant
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.store import (assignments, codebooks, coding_ops, observations, participants,

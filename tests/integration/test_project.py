@@ -9,7 +9,7 @@ import pytest
 
 from workbench import recent
 from workbench.errors import WorkbenchError
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, SUBFOLDERS, Project
 from workbench.store import participants
 from workbench.tasks import Cancelled
@@ -120,7 +120,7 @@ def test_moved_project_still_finds_its_media(project, shared_media, tmp_path):
 
 
 def test_linked_media_moved_elsewhere_is_relinked_by_hash(project, shared_media, tmp_path):
-    from workbench.media_import import missing_media, relink_media
+    from workbench.services.media_import import missing_media, relink_media
     outside = tmp_path / "recordings"
     outside.mkdir()
     original = outside / "visit.wav"

@@ -9,7 +9,7 @@ from tests.integration.coding_fixtures import build, span
 from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.nlp.pseudonymise import PseudonymKey
-from workbench.pseudonymising import apply_to_project
+from workbench.services.pseudonymising import apply_to_project
 from workbench.store import coding_ops, pseudonym_keys, transcripts
 from workbench.store.records import NewSegment, NewWord
 from workbench.store.retrieval import open_transcript

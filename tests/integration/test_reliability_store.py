@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tests.integration.reliability_fixtures import ANN, BOB, build_project, doc_text
-from workbench import reliability_run as rr
+from workbench.services import reliability_run as rr
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project

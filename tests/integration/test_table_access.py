@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from psycopg import errors
 
-from workbench import coding_exports
+from workbench.services import coding_exports
 from workbench.nlp.pseudonymise import PseudonymKey
 from workbench.project import Project
 from workbench.store import coding_ops, pseudonym_keys, transcripts

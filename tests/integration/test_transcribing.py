@@ -10,11 +10,11 @@ import transcription
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts import import_transcript
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.project import Project
 from workbench.store import participants, transcripts
 from workbench.tasks import Cancelled
-from workbench.transcribing import job_path, pending_job, rename_speakers, transcribe_media
+from workbench.services.transcribing import job_path, pending_job, rename_speakers, transcribe_media
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ def test_cancelled_job_resumes_from_its_checkpoint(project, shared_media):
 
 
 def _as_new(segments):
-    from workbench.transcribing import to_new_segments
+    from workbench.services.transcribing import to_new_segments
     return to_new_segments(segments)
 
 

@@ -1,5 +1,5 @@
 """File → Export → Project (REFI-QDA .qdpx) and File → Import REFI-QDA project (.qdpx), both on
-the window's runner, through the functions of ``workbench.coding_exports`` (no copies in the UI)."""
+the window's runner, through the functions of ``workbench.services.coding_exports`` (no copies in the UI)."""
 from __future__ import annotations
 
 import pytest

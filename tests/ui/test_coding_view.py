@@ -62,7 +62,7 @@ def test_open_from_participants_context_menu(window, study):
 
 
 def test_code_transcript_from_a_transcript_row_under_its_recording(window, study, jfk):
-    from workbench import media_import
+    from workbench.services import media_import
     media_id = media_import.import_media(study.project, [jfk], "P003").created["media"][0]
     tid = transcripts.add_transcript(study.db, "P003", "jfk", segments(["And so my fellow Americans"]),
                                      media_id=media_id).created_id("transcripts")
@@ -258,7 +258,7 @@ def test_context_menu_offers_remove_recode_memo_play(window, study):
 
 
 def test_play_starts_at_the_coded_words(window, study, jfk, qtbot):
-    from workbench import media_import
+    from workbench.services import media_import
     change = media_import.import_media(study.project, [jfk], "P003")
     media_id = change.created["media"][0]
     tid = transcripts.add_transcript(study.db, "P003", "jfk", [

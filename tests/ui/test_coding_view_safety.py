@@ -49,7 +49,7 @@ def test_coding_on_a_stale_version_is_refused_clearly_and_the_transcript_reloads
 
 
 def test_the_end_of_a_played_passage_never_reaches_a_deleted_sound(window, study, jfk, qtbot):
-    from workbench import media_import
+    from workbench.services import media_import
     media_id = media_import.import_media(study.project, [jfk], "P003").created["media"][0]
     tid = transcripts.add_transcript(study.db, "P003", "jfk", segments(["And so my fellow Americans ask not"]),
                                      media_id=media_id).created_id("transcripts")

@@ -5,7 +5,7 @@ from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import QApplication
 
 from workbench.cli import main
-from workbench.demo import PARTICIPANTS
+from workbench.services.demo import PARTICIPANTS
 from workbench.ui.main_window import MainWindow
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.ui.coding_setup import TEXTS, build, span
 from tests.ui.video_helpers import add_video, wait_settled
-from workbench.reliability_run import Target
+from workbench.services.reliability_run import Target
 from workbench.ui.coding.coding_view import CodingView
 from workbench.ui.video.coder_view import VideoCoderView
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.ui.transcript_fixtures import jfk_project
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.store import participants
 from workbench.store.transcript_list import list_transcripts
-from workbench.transcription_queue import JobState
+from workbench.services.transcription_queue import JobState
 from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.transcript.editor import TranscriptEditor
 

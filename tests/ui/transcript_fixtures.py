@@ -1,7 +1,7 @@
 """A JFK transcript with real word timings (from tiny.en on whisper_jfk.flac), stored in a project."""
 from __future__ import annotations
 
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.store import participants
 from workbench.store.records import NewSegment, NewWord, Provenance
 from workbench.store.transcript_list import transcript_record

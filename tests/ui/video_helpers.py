@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QLi
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 
 from workbench.coding.scheme import Scheme, load_scheme
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.store import participants, schemes
 from workbench.store.observations import ensure_observation
 from workbench.store.records import MediaRecord

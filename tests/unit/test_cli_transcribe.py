@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.cli_transcribe import THREADS_PER_JOB, output_paths, worker_count
+from workbench.cli.transcribe import THREADS_PER_JOB, output_paths, worker_count
 
 
 def test_one_output_per_input():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.coding_exports import redact_project
+from workbench.services.coding_exports import redact_project
 from workbench.exchange.qdpx_model import (Case, Coding, MediaSource, Note, QdaProject, Selection, SyncPoint,
                                            TextSource, Transcript)
 from workbench.exchange.refi_qdpx import read_qdpx, write_qdpx

@@ -7,7 +7,7 @@ import transcription
 from workbench.errors import WorkbenchError
 from workbench.store.records import Change
 from workbench.tasks import TaskState
-from workbench.transcription_queue import JobState, TranscriptionQueue
+from workbench.services.transcription_queue import JobState, TranscriptionQueue
 
 
 class Clock:

@@ -1,7 +1,7 @@
 """The "Import media" dialog: which files, for which participant, timepoint and task, copy or link.
 
 The dialog only collects an :class:`ImportRequest`; the main window runs the import through the
-task runner (``workbench.media_import.import_media``).
+task runner (``workbench.services.media_import.import_media``).
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QSettings
 
-from workbench import media_import
+from workbench.services import media_import
 from workbench.coding.codebook import Codebook
 from workbench.coding.scheme import Scheme
 from workbench.project import Project

@@ -1,7 +1,7 @@
 """The reliability view: choose material, coders and parameters; tables (with the table behind each
 number), plots, a disagreement navigator and reconciliation into the Consensus coder.
 
-All computing runs through the window's ``TaskRunner`` (``workbench.reliability_run``); each
+All computing runs through the window's ``TaskRunner`` (``workbench.services.reliability_run``); each
 resolution is one store transaction on the GUI thread. ``disagreement_activated`` carries a
 ``reliability_run.Target`` (transcript/code/span or media/behaviour/time) for the coding view or
 the video coder to jump to.
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFi
                                QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QSpinBox, QTableView,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from workbench import reliability_run as rr
+from workbench.services import reliability_run as rr
 from workbench.coding.observation import format_ms
 from workbench.coding.reliability.report import write_report
 from workbench.errors import WorkbenchError

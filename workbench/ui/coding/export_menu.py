@@ -1,5 +1,5 @@
 """File → Export: coded extracts (XLSX/CSV/DOCX), the framework matrix (XLSX), the codebook (REFI-QDA
-.qdc) and the whole coded project (REFI-QDA .qdpx), each written by :mod:`workbench.coding_exports`
+.qdc) and the whole coded project (REFI-QDA .qdpx), each written by :mod:`workbench.services.coding_exports`
 on a worker thread through the window's runner (atomically), every text passed through the
 project's pseudonym key (no original name leaves in an export); and File → Import REFI-QDA
 project (.qdpx), read and stored on the runner in one transaction."""
@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from workbench import coding_exports
+from workbench.services import coding_exports
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 

@@ -1,6 +1,6 @@
-"""Pseudonymising transcripts for the dialog: the Qt-free work lives in ``workbench.pseudonymising``
+"""Pseudonymising transcripts for the dialog: the Qt-free work lives in ``workbench.services.pseudonymising``
 (shared with ``workbench pseudonymise``); re-exported here for the dialog."""
 from __future__ import annotations
 
-from workbench.pseudonymising import (apply_to_transcript, document_texts, parse_terms,  # noqa: F401
+from workbench.services.pseudonymising import (apply_to_transcript, document_texts, parse_terms,  # noqa: F401
                                       pseudonymised_segments, suggestions_task)

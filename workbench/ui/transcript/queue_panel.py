@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGridLayout,
 import transcription
 from workbench.store import participants
 from workbench.store.records import MediaRecord
-from workbench.transcription_queue import JobState, QueueJob, TranscriptionQueue
+from workbench.services.transcription_queue import JobState, QueueJob, TranscriptionQueue
 from workbench.ui.participants_model import format_duration
 from workbench.ui.runner import Task, TaskRunner
 

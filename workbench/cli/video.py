@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from workbench.cli_formats import EXPORTS, IMPORTS, Option
+from workbench.cli.formats import EXPORTS, IMPORTS, Option
 from workbench.errors import WorkbenchError
 
 _EPILOG = "MEDIA is a media item's id or its file name as imported."

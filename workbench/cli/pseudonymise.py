@@ -29,7 +29,7 @@ def register(commands) -> None:
 
 
 def _read_terms(path: Path) -> dict[str, list[str]]:
-    from workbench.pseudonymising import parse_terms
+    from workbench.services.pseudonymising import parse_terms
     try:
         return parse_terms(path.read_bytes().decode("utf-8-sig"))
     except OSError as exc:
@@ -40,8 +40,8 @@ def _read_terms(path: Path) -> dict[str, list[str]]:
 
 def _cmd_pseudonymise(args) -> int:
     from workbench.cli import open_project
-    from workbench.console import ProgressLine
-    from workbench import pseudonymising as ps
+    from workbench.cli.console import ProgressLine
+    from workbench.services import pseudonymising as ps
     from workbench.store import pseudonym_keys, transcript_list
     if args.suggest and args.out is None:
         raise WorkbenchError("--suggest writes a review file: name it with --out review.csv")

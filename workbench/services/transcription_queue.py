@@ -76,8 +76,8 @@ class TranscriptionQueue:
 
     @classmethod
     def for_project(cls, project, listener: Optional[Listener] = None) -> "TranscriptionQueue":
-        """A queue that transcribes into ``project`` (see :func:`workbench.transcribing.transcribe_media`)."""
-        from workbench.transcribing import transcribe_media
+        """A queue that transcribes into ``project`` (see :func:`workbench.services.transcribing.transcribe_media`)."""
+        from workbench.services.transcribing import transcribe_media
 
         def run(job: QueueJob, progress: ProgressFn, cancelled: CancelFn) -> Change:
             return transcribe_media(project, job.media_id, job.options, progress=progress, cancelled=cancelled)

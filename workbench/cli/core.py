@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from workbench.cli_formats import EXPORTS, IMPORTS
+from workbench.cli.formats import EXPORTS, IMPORTS
 from workbench.errors import WorkbenchError
 from workbench.tasks import Cancelled
 
@@ -20,9 +20,9 @@ log = logging.getLogger("workbench")
 
 # Modules that add sub-commands: each has ``register(commands)`` adding parsers whose defaults set
 # ``handler=fn(args) -> int``. Add a line here for a new family of commands.
-COMMAND_MODULES: list[str] = ["workbench.cli_video", "workbench.cli_transcribe", "workbench.cli_coding",
-                               "workbench.cli_media", "workbench.cli_reliability", "workbench.cli_safety",
-                               "workbench.cli_pseudonymise", "workbench.cli_team"]
+COMMAND_MODULES: list[str] = ["workbench.cli.video", "workbench.cli.transcribe", "workbench.cli.coding",
+                               "workbench.cli.media", "workbench.cli.reliability", "workbench.cli.safety",
+                               "workbench.cli.pseudonymise", "workbench.cli.team"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,8 +87,8 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from workbench.console import ProgressLine
-    from workbench.demo import create_demo
+    from workbench.cli.console import ProgressLine
+    from workbench.services.demo import create_demo
     project = create_demo(args.project, progress=ProgressLine("demo"))
     print(f"Created the demo project in {project.folder}")
     project.close()
@@ -96,8 +96,8 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_import_media(args) -> int:
-    from workbench.console import ProgressLine
-    from workbench.media_import import import_media
+    from workbench.cli.console import ProgressLine
+    from workbench.services.media_import import import_media
     files = list(args.files)
     folder = args.project
     if args.db and folder is not None:
@@ -114,8 +114,8 @@ def _cmd_import_media(args) -> int:
 
 
 def _cmd_relink(args) -> int:
-    from workbench.console import ProgressLine
-    from workbench.media_import import relink_media
+    from workbench.cli.console import ProgressLine
+    from workbench.services.media_import import relink_media
     project = open_project(args, args.project)
     try:
         print(relink_media(project, args.search, progress=ProgressLine("relink")).description)

@@ -36,7 +36,7 @@ def register(commands) -> None:
 
 
 def _cmd_backup(args) -> int:
-    from workbench.backups import backup_project, prune_all_backups
+    from workbench.services.backups import backup_project, prune_all_backups
     from workbench.project import Project
     project = Project.open(args.project, auto_backup=False)
     try:
@@ -49,7 +49,7 @@ def _cmd_backup(args) -> int:
 
 
 def _cmd_restore(args) -> int:
-    from workbench.backups import restore_project
+    from workbench.services.backups import restore_project
     safety, migrated = restore_project(args.project, args.backup)
     note = f"; migrated from schema {migrated}" if migrated else ""
     print(f"Restored {args.project} from {args.backup.name}{note}. The database as it was is kept in {safety}")
@@ -64,7 +64,7 @@ def _ask(question: str) -> bool:
 
 def _cmd_erase(args) -> int:
     from workbench.cli import open_project
-    from workbench.erasure import erase_participant, plan_erasure
+    from workbench.services.erasure import erase_participant, plan_erasure
     project = open_project(args, args.project)
     try:
         plan = plan_erasure(project, args.participant)

@@ -134,9 +134,9 @@ def _open(args):
 def _plan(project, args, outs: list[Optional[Path]], options) -> list[_Job]:
     """Jobs with their checkpoints; with a project, each file imported for the participant if new."""
     from workbench.media.hashing import sha256_file
-    from workbench.media_import import import_media
+    from workbench.services.media_import import import_media
     from workbench.store import participants
-    from workbench.transcribing import job_path
+    from workbench.services.transcribing import job_path
 
     jobs = []
     for i, (source, out) in enumerate(zip(args.files, outs)):
@@ -158,7 +158,7 @@ def _plan(project, args, outs: list[Optional[Path]], options) -> list[_Job]:
 
 def _run(jobs: list[_Job], options, project, args) -> int:
     """Transcribe every job (in parallel where cores allow); write/store each; count failures."""
-    from workbench.console import ProgressLine
+    from workbench.cli.console import ProgressLine
 
     workers = worker_count(len(jobs), requested=args.jobs)
     bar = ProgressLine("transcribe")
@@ -172,7 +172,7 @@ def _run(jobs: list[_Job], options, project, args) -> int:
 
     if workers == 1:
         from workbench.tasks import Cancelled
-        from workbench.transcribing import transcribe_segments
+        from workbench.services.transcribing import transcribe_segments
         for job in jobs:
             try:
                 segments = transcribe_segments(job.source, options, job.checkpoint,
@@ -219,7 +219,7 @@ def _drain(messages, show) -> None:
 
 def _finish(job: _Job, segments, options, project, args) -> None:
     from workbench.exchange.transcripts import export_transcript
-    from workbench.transcribing import provenance_for, save_transcript, to_new_segments
+    from workbench.services.transcribing import provenance_for, save_transcript, to_new_segments
 
     if project is not None:
         change = save_transcript(project, job.media_id, segments, options)
@@ -267,7 +267,7 @@ def _init_worker(messages, core_sets) -> None:
 
 def _work(job: _Job, options):
     """Runs in a worker: the job's segments (progress goes back through the queue)."""
-    from workbench.transcribing import transcribe_segments
+    from workbench.services.transcribing import transcribe_segments
 
     def progress(fraction: float, message: str) -> None:
         _messages.put((job.index, fraction, message))

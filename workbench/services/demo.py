@@ -11,12 +11,12 @@ from typing import Optional
 from workbench.coding.scheme import load_scheme
 from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdc import read_qdc
-from workbench.media_import import import_media
+from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
 from workbench.store import codebooks, participants, people, schemes
 from workbench.tasks import CancelFn, ProgressFn, TaskState
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEMO_MEDIA = REPO / "demo" / "media"
 CODEBOOK = REPO / "codebooks" / "cosp_interview.qdc"
 SCHEME = REPO / "codebooks" / "play_task_scheme.yaml"

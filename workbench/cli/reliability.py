@@ -32,8 +32,8 @@ def register(commands) -> None:
 def _cmd_reliability(args) -> int:
     from workbench.cli import open_project
     from workbench.coding.reliability.report import write_report
-    from workbench.console import ProgressLine
-    from workbench.reliability_run import Settings, run_reliability
+    from workbench.cli.console import ProgressLine
+    from workbench.services.reliability_run import Settings, run_reliability
 
     suffix = args.out.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):

@@ -7,13 +7,13 @@ The export format comes from the extension of FILE (extracts: .xlsx, .csv or .do
 .xlsx). Exports hold what the current coder may see (a lead: everything) and pass through the
 project's pseudonym key. `import qdpx` brings in participants, transcripts, codes, coders, codings
 and memos in one transaction (see workbench/store/qda_import.py; `--codebook-only` for the codebook
-alone). `import` and `export` are shared with other command modules (see workbench/cli_formats.py).
+alone). `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.cli_formats import EXPORTS, IMPORTS, Option
+from workbench.cli.formats import EXPORTS, IMPORTS, Option
 from workbench.errors import WorkbenchError
 
 EXPORT_SUFFIXES = {"extracts": (".xlsx", ".csv", ".docx"), "framework": (".xlsx",), "qdpx": (".qdpx",),
@@ -143,8 +143,8 @@ def _cmd_export(args) -> int:
 def _export_coded(args) -> int:
     """Extracts, the framework matrix or a .qdpx: what the current coder may see (a lead: all),
     redacted with the project's pseudonym key."""
-    from workbench import coding_exports
-    from workbench.console import ProgressLine
+    from workbench.services import coding_exports
+    from workbench.cli.console import ProgressLine
     from workbench.store import codebooks
     from workbench.store.retrieval import Filters
     from workbench.store.visibility import Viewer
