@@ -10,9 +10,9 @@ from typing import Iterable
 from sqlalchemy import select
 
 from workbench.store.engine import Database
-from workbench.store.retrieval import CodingRecord
-from workbench.store.schema import Code, Codebook, Coder, Memo, TextCoding, Transcript
-from workbench.store.visibility import Viewer, coding_filter
+from workbench.store.retrieval import CodingRecord, visible_codings
+from workbench.store.schema import Code, Codebook, Coder, Memo
+from workbench.store.visibility import Viewer
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,7 @@ def code_ids(db: Database) -> dict[str, int]:
 def transcript_codings(db: Database, viewer: Viewer, transcript_id: int) -> tuple[CodingRecord, ...]:
     """The codings ``viewer`` may see on one transcript, in text order (no text loaded)."""
     with db.reading() as session:
-        rows = session.execute(
-            select(TextCoding.id, TextCoding.code_id, Code.guid, TextCoding.coder_id, Coder.name,
-                   TextCoding.start_pos, TextCoding.end_pos, TextCoding.needs_review)
-            .join(Code, Code.id == TextCoding.code_id).join(Coder, Coder.id == TextCoding.coder_id)
-            .join(Transcript, Transcript.id == TextCoding.transcript_id)
-            .where(TextCoding.transcript_id == transcript_id, coding_filter(session, viewer))
-            .order_by(TextCoding.start_pos, TextCoding.id)).all()
-        return tuple(CodingRecord(*r) for r in rows)
+        return visible_codings(session, viewer, transcript_id)
 
 
 def memos_on(db: Database, target_kind: str, target_ids: Iterable[int]) -> dict[int, list[MemoRecord]]:

@@ -64,6 +64,18 @@ class Filters:
     transcript_ids: tuple[int, ...] = ()
 
 
+def visible_codings(session: Session, viewer: Viewer, transcript_id: int) -> tuple[CodingRecord, ...]:
+    """The codings ``viewer`` may see on one transcript, in text order."""
+    rows = session.execute(
+        select(TextCoding.id, TextCoding.code_id, Code.guid, TextCoding.coder_id, Coder.name,
+               TextCoding.start_pos, TextCoding.end_pos, TextCoding.needs_review)
+        .join(Code, Code.id == TextCoding.code_id).join(Coder, Coder.id == TextCoding.coder_id)
+        .join(Transcript, Transcript.id == TextCoding.transcript_id)
+        .where(TextCoding.transcript_id == transcript_id, coding_filter(session, viewer))
+        .order_by(TextCoding.start_pos, TextCoding.id)).all()
+    return tuple(CodingRecord(*r) for r in rows)
+
+
 def open_transcript(db: Database, viewer: Viewer, transcript_id: int) -> TranscriptView:
     """A transcript's text (with word timings) and the codings ``viewer`` may see on it."""
     with db.reading() as session:
@@ -75,16 +87,9 @@ def open_transcript(db: Database, viewer: Viewer, transcript_id: int) -> Transcr
         text = TranscriptText([NewSegment(s.start_ms, s.end_ms, s.text, s.speaker, s.confidence,
                                           tuple(NewWord(w.start_ms, w.end_ms, w.text) for w in s.words))
                                for s in segments])
-        rows = session.execute(
-            select(TextCoding.id, TextCoding.code_id, Code.guid, TextCoding.coder_id, Coder.name,
-                   TextCoding.start_pos, TextCoding.end_pos, TextCoding.needs_review)
-            .join(Code, Code.id == TextCoding.code_id).join(Coder, Coder.id == TextCoding.coder_id)
-            .join(Transcript, Transcript.id == TextCoding.transcript_id)
-            .where(TextCoding.transcript_id == transcript_id, coding_filter(session, viewer))
-            .order_by(TextCoding.start_pos, TextCoding.id)).all()
         pseudonym = session.scalar(select(Participant.pseudonym).where(Participant.id == row.participant_id))
         return TranscriptView(row.id, row.name, pseudonym, row.version, text,
-                              tuple(CodingRecord(*r) for r in rows))
+                              visible_codings(session, viewer, transcript_id))
 
 
 # --- codes --------------------------------------------------------------------------------------

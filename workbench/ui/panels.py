@@ -114,28 +114,8 @@ class ParticipantsPanel(QWidget):
         return self.model.record_at(self.tree.currentIndex())
 
 
-class CodebookPanel(QWidget):
-    """The project's codebooks as trees (colour swatch, definition as tooltip)."""
-
-    def __init__(self, model: CodebookModel, parent: Optional[QWidget] = None):
-        super().__init__(parent)
-        self.model = model
-        self.tree = _tree()
-        self.tree.setModel(model)
-        self.tree.setHeaderHidden(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tree)
-        model.rowsInserted.connect(self._expand_books)
-
-    def _expand_books(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            for row in range(first, last + 1):
-                self.tree.expandRecursively(self.model.index(row, 0))
-
-
-class SchemePanel(QWidget):
-    """The project's video coding schemes: tasks, behaviours with their keys, rating scales."""
+class TreePanel(QWidget):
+    """A header-less tree over ``model`` filling the panel (the codebook and scheme docks)."""
 
     def __init__(self, model, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -146,5 +126,25 @@ class SchemePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
+
+
+class CodebookPanel(TreePanel):
+    """The project's codebooks as trees (colour swatch, definition as tooltip)."""
+
+    def __init__(self, model: CodebookModel, parent: Optional[QWidget] = None):
+        super().__init__(model, parent)
+        model.rowsInserted.connect(self._expand_books)
+
+    def _expand_books(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self.tree.expandRecursively(self.model.index(row, 0))
+
+
+class SchemePanel(TreePanel):
+    """The project's video coding schemes: tasks, behaviours with their keys, rating scales."""
+
+    def __init__(self, model, parent: Optional[QWidget] = None):
+        super().__init__(model, parent)
         model.modelReset.connect(self.tree.expandAll)
         model.rowsInserted.connect(lambda *_: self.tree.expandToDepth(0))

@@ -99,12 +99,8 @@ def _order_categories(observed: list[Any]) -> tuple[Any, ...]:
         return tuple(observed)  # mixed types: order of first appearance
 
 
-def code_ratings(ratings: Any, categories: Sequence[Any] | None = None) -> Coded:
-    """Validate a ratings table and code it against the categories.
-
-    Raises ValueError for ragged units, an empty table, or a value outside the
-    given ``categories``.
-    """
+def rectangular_units(ratings: Any) -> tuple[list[list[Any]], int]:
+    """The units of a ratings table and the number of raters; ValueError when empty or ragged."""
     units = _as_units(ratings)
     if not units:
         raise ValueError("ratings is empty: there are no units")
@@ -114,7 +110,16 @@ def code_ratings(ratings: Any, categories: Sequence[Any] | None = None) -> Coded
             "ragged ratings: every unit must have one entry per rater (use None for a missing "
             f"rating); found units with {sorted(widths)} entries"
         )
-    n_raters = widths.pop()
+    return units, widths.pop()
+
+
+def code_ratings(ratings: Any, categories: Sequence[Any] | None = None) -> Coded:
+    """Validate a ratings table and code it against the categories.
+
+    Raises ValueError for ragged units, an empty table, or a value outside the
+    given ``categories``.
+    """
+    units, n_raters = rectangular_units(ratings)
     if n_raters == 0:
         raise ValueError("ratings has no raters (units are empty)")
 

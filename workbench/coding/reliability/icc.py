@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._data import _as_units, is_missing, is_number
+from ._data import is_missing, is_number, rectangular_units
 from .results import CONFIDENCE, ReliabilityResult, undefined
 
 MODELS = ("oneway", "twoway")
@@ -30,16 +30,7 @@ _SHROUT_FLEISS = {
 
 
 def _matrix(ratings: Any) -> tuple[np.ndarray, int]:
-    units = _as_units(ratings)
-    if not units:
-        raise ValueError("ratings is empty: there are no units")
-    widths = {len(u) for u in units}
-    if len(widths) != 1:
-        raise ValueError(
-            "ragged ratings: every unit must have one entry per rater (use None for a missing "
-            f"rating); found units with {sorted(widths)} entries"
-        )
-    k = widths.pop()
+    units, k = rectangular_units(ratings)
     out = np.full((len(units), k), np.nan)
     for i, unit in enumerate(units):
         for j, v in enumerate(unit):
