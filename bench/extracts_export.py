@@ -1,7 +1,9 @@
 """Exporting coded extracts: 100,000 extracts to XLSX, CSV and DOCX, beside a pandas baseline.
 
 Prints figures (no assertions). Target from issue 4: all extracts to XLSX in < 10 s.
-Baseline: `pandas.DataFrame.to_excel` (openpyxl engine) of the same rows, measured in the same run.
+Baselines, measured in the same run: `pandas.DataFrame.to_excel` (openpyxl engine) of the same rows,
+and the writers as they were before XlsxWriter (`extracts_export_baseline.py`: openpyxl write-only
+workbooks, python-docx's `add_paragraph`).
 
     .venv/bin/python bench/extracts_export.py [N]
 """
@@ -14,6 +16,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+import extracts_export_baseline as before
 
 from workbench.exchange.extracts import (
     COLUMNS, Extract, FrameworkMatrix, _row, write_extracts_csv, write_extracts_docx, write_extracts_xlsx,
@@ -48,17 +52,25 @@ def timed(label: str, fn) -> float:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     rows = extracts(n)
+    docx_n = min(n, 10_000)
+    matrix = FrameworkMatrix.from_extracts(rows)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         print(f"{n} extracts")
         base = timed("baseline: pandas to_excel", lambda: pd.DataFrame([_row(e) for e in rows], columns=COLUMNS)
                      .to_excel(out / "baseline.xlsx", index=False))
-        ours = timed("write_extracts_xlsx", lambda: write_extracts_xlsx(rows, out / "x.xlsx"))
+        old = timed("before: openpyxl write-only", lambda: before.write_extracts_xlsx(rows, out / "old.xlsx"))
+        ours = timed("write_extracts_xlsx (XlsxWriter)", lambda: write_extracts_xlsx(rows, out / "x.xlsx"))
         timed("write_extracts_csv", lambda: write_extracts_csv(rows, out / "x.csv"))
-        timed("write_extracts_docx (10,000 extracts)", lambda: write_extracts_docx(rows[:10_000], out / "x.docx"))
-        timed("write_framework_xlsx (200 × 100)",
-              lambda: write_framework_xlsx(FrameworkMatrix.from_extracts(rows), out / "f.xlsx"))
-        print(f"xlsx ratio to baseline: {ours / base:.2f} (target: < 10 s absolute)")
+        old_docx = timed(f"before: docx add_paragraph ({docx_n:,} extracts)",
+                         lambda: before.write_extracts_docx(rows[:docx_n], out / "old.docx"))
+        docx = timed(f"write_extracts_docx ({docx_n:,} extracts)",
+                     lambda: write_extracts_docx(rows[:docx_n], out / "x.docx"))
+        old_framework = timed("before: framework openpyxl (200 × 100)",
+                              lambda: before.write_framework_xlsx(matrix, out / "old_f.xlsx"))
+        framework = timed("write_framework_xlsx (200 × 100)", lambda: write_framework_xlsx(matrix, out / "f.xlsx"))
+        print(f"xlsx: {ours / base:.2f} × pandas, {ours / old:.2f} × before (target: < 10 s absolute)")
+        print(f"docx: {docx / old_docx:.2f} × before; framework: {framework / old_framework:.2f} × before")
 
 
 if __name__ == "__main__":

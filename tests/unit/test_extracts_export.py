@@ -146,3 +146,36 @@ def test_from_record_adapts_retrieval_records():
                              text="It helped.", memo="")
     assert from_record(record) == Extract("P001", "", "P001 baseline", "", 1000, 2000, "Support / Group", "Alice",
                                           "It helped.", "")
+
+
+@pytest.mark.parametrize("writer", ["extracts", "framework"])
+def test_formula_looking_text_stays_text(tmp_path, writer):
+    import zipfile
+    texts = ["=HYPERLINK(\"http://x\",\"click\")", "+44 7700 900123", "-- she said nothing", "@home mostly",
+             "=1+1"]
+    rows = [Extract("P001", "baseline", "t", "", i * 1000, i * 1000 + 500, "Code", "Alice", text, memo=text)
+            for i, text in enumerate(texts)]
+    path = tmp_path / "x.xlsx"
+    if writer == "extracts":
+        write_extracts_xlsx(rows, path)
+    else:
+        write_framework_xlsx(FrameworkMatrix.from_extracts(rows), path)
+    with zipfile.ZipFile(path) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+    cells = [(c.value, c.data_type) for row in load_workbook(path)["Extracts"].iter_rows(min_row=2, min_col=9)
+             for c in row]
+    assert sorted(cells) == sorted((t, "s") for t in texts for _ in (0, 1))
+
+
+def test_docx_run_formatting(tmp_path):
+    path = tmp_path / "extracts.docx"
+    write_extracts_docx(EXTRACTS, path)
+    paragraphs = Document(path).paragraphs
+    source = next(p for p in paragraphs if p.text.startswith("(P001, baseline, 00:01:05"))
+    cite, speaker, coder = source.runs
+    assert cite.bold and not speaker.bold and str(coder.font.color.rgb) == "666666"
+    memo = next(p for p in paragraphs if p.text.startswith("Memo:")).runs[0]
+    assert memo.italic and memo.font.size.pt == 9
+    assert [p.style.name for p in paragraphs[:3]] == ["Title", "Heading 1", "Quote"]
+    assert "Line one\nline two with a stray control character" in {p.text.strip("“”") for p in paragraphs}

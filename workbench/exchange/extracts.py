@@ -13,7 +13,9 @@ from collections import Counter
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
@@ -144,66 +146,69 @@ def write_extracts_csv(extracts: Sequence[Extract], path, redact: Optional[Redac
     state.report(1.0, f"Wrote {len(rows)} extracts")
 
 
-def _cell(sheet, value: str, wrap: bool = False):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment
-
+def _fit(value: str) -> str:
     if len(value) > CELL_LIMIT:
-        value = value[:CELL_LIMIT] + " … [cut: longer than a spreadsheet cell holds]"
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # text, never a formula
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+        return value[:CELL_LIMIT] + " … [cut: longer than a spreadsheet cell holds]"
+    return value
 
 
-def _abandon(book) -> None:
-    """Close a write-only workbook's sheets (and their temporary files) after a cancel or error."""
-    for sheet in book.worksheets:
+@contextmanager
+def _xlsx_book(path: Path) -> Iterator:
+    """An XlsxWriter workbook streamed row by row (constant-memory mode: each sheet's rows go to a
+    scratch file) into `atomic_output(path)`; `path` appears only if the block finishes. The
+    workbook never turns text into formulas, links or numbers; cells are written with
+    `write_string` anyway, so '=SUM(…)' stays text."""
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
+    with tempfile.TemporaryDirectory(prefix="workbench-xlsx-") as scratch:
         try:
-            sheet.close()
-        except Exception:  # already closed or half-written; nothing more to release
-            pass
+            with atomic_output(path) as handle:
+                book = xlsxwriter.Workbook(handle, {
+                    "constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False,
+                    "strings_to_urls": False, "strings_to_numbers": False})
+                try:
+                    yield book
+                except BaseException:
+                    for sheet in book.worksheets():  # release the scratch files' handles
+                        sheet._opt_close()
+                    raise
+                book.close()
+        except FileCreateError as exc:
+            reason = exc.args[0] if exc.args else exc
+            raise WorkbenchError(f"Cannot write {path.name}: {getattr(reason, 'strerror', None) or reason}") from None
+        except OSError as exc:
+            raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
 
 
-def _save_workbook(book, path: Path) -> None:
-    try:
-        with atomic_output(path) as handle:
-            book.save(handle)
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
+def _styles(book) -> tuple:
+    """(bold header, wrapped top-aligned text) cell formats."""
+    return book.add_format({"bold": True}), book.add_format({"text_wrap": True, "valign": "top"})
 
 
 def _extracts_sheet(book, rows: list[Extract], state: TaskState) -> None:
-    from openpyxl.styles import Font
-
-    sheet = book.create_sheet("Extracts")
-    for letter, width in zip("ABCDEFGHIJ", (12, 12, 24, 14, 10, 10, 30, 14, 80, 40)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    header = [_cell(sheet, name) for name in COLUMNS]
-    for cell in header:
-        cell.font = Font(bold=True)
-    sheet.append(header)
-    for row in _rows_with_progress(rows, state):
-        sheet.append([_cell(sheet, v, wrap=i >= 8) for i, v in enumerate(row)])
+    bold, wrapped = _styles(book)
+    sheet = book.add_worksheet("Extracts")
+    for column, width in enumerate((12, 12, 24, 14, 10, 10, 30, 14, 80, 40)):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, 0)
+    write = sheet.write_string
+    for column, name in enumerate(COLUMNS):
+        write(0, column, name, bold)
+    formats = [None] * 8 + [wrapped, wrapped]
+    for r, row in enumerate(_rows_with_progress(rows, state), 1):
+        for column, value in enumerate(row):
+            write(r, column, _fit(value), formats[column])
 
 
 def write_extracts_xlsx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
                         progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
     """One row per extract on a sheet 'Extracts'."""
-    from openpyxl import Workbook
-
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
-    book = Workbook(write_only=True)
-    try:
+    with _xlsx_book(path) as book:
         _extracts_sheet(book, rows, state.sub(0, 0.8))
         state.check()
-    except BaseException:
-        _abandon(book)
-        raise
-    state.report(0.8, "Saving")
-    _save_workbook(book, path)
+        state.report(0.8, "Saving")
     state.report(1.0, f"Wrote {len(rows)} extracts")
 
 
@@ -216,6 +221,35 @@ def citation(e: Extract) -> str:
     return ", ".join(part for part in (e.participant, e.timepoint, times) if part)
 
 
+class _Paragraphs:
+    """Appends paragraphs to a python-docx document in constant time. `Document.add_paragraph`
+    searches the body for its closing `w:sectPr` on every call, so a long document is built in
+    quadratic time; here each new `w:p` goes straight before the `w:sectPr` found once. The
+    paragraphs are ordinary python-docx `Paragraph`s, so runs and formatting are python-docx's own."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self._container, self._body = document._body, document.element.body
+        self._end = self._body.find(qn("w:sectPr"))
+
+    def add(self, style_id: Optional[str] = None, text: str = ""):
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        p = OxmlElement("w:p")
+        if self._end is not None:
+            self._end.addprevious(p)
+        else:
+            self._body.append(p)
+        paragraph = Paragraph(p, self._container)
+        if text:
+            paragraph.add_run(text)
+        if style_id:
+            p.style = style_id
+        return paragraph
+
+
 def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
                         include_memos: bool = True, title: str = "Coded extracts",
                         progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
@@ -225,9 +259,13 @@ def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Reda
 
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
     document = Document()
-    document.add_heading(_clean(redact(title) if redact else title), level=0)
+    # style ids looked up once by name: python-docx's by-name lookup is slow
+    title_style, heading_style, quote_style = (document.styles[name].style_id
+                                               for name in ("Title", "Heading 1", "Quote"))
+    paragraphs = _Paragraphs(document)
+    paragraphs.add(title_style, _clean(redact(title) if redact else title))
     counts = Counter(e.code_path for e in rows)
-    quote_style = document.styles["Quote"].style_id  # looked up once: python-docx's by-name lookup is slow
+    grey, small = RGBColor(0x66, 0x66, 0x66), Pt(9)
     current = None
     for i, e in enumerate(rows):
         if i % 500 == 0:
@@ -236,19 +274,17 @@ def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Reda
         if e.code_path != current:
             current = e.code_path
             count = counts[current]
-            document.add_heading(f"{current} ({count} extract{'s' if count != 1 else ''})", level=1)
-        quote = document.add_paragraph()
-        quote._p.style = quote_style
-        quote.add_run(f"“{e.text.strip()}”")
-        source = document.add_paragraph()
+            paragraphs.add(heading_style, f"{current} ({count} extract{'s' if count != 1 else ''})")
+        paragraphs.add(quote_style, f"“{e.text.strip()}”")
+        source = paragraphs.add()
         source.add_run(f"({citation(e)})").bold = True
         if e.speaker:
             source.add_run(f" {e.speaker}")
         if e.coder:
-            source.add_run(f"; coded by {e.coder}").font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+            source.add_run(f"; coded by {e.coder}").font.color.rgb = grey
         if include_memos and e.memo:
-            memo = document.add_paragraph().add_run(f"Memo: {e.memo}")
-            memo.italic, memo.font.size = True, Pt(9)
+            memo = paragraphs.add().add_run(f"Memo: {e.memo}")
+            memo.italic, memo.font.size = True, small
     try:
         with atomic_output(path) as handle:
             document.save(handle)
@@ -270,41 +306,34 @@ def write_framework_xlsx(matrix: FrameworkMatrix, path, redact: Optional[Redact]
                          progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
     """Sheet 'Framework': one row per participant, one column per code, each cell the summary and
     the extracts; sheet 'Summaries' the summaries alone; sheet 'Extracts' every extract."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     state, path = TaskState(progress, cancelled), _target(path)
     fix = (lambda s: _clean(redact(s))) if redact else _clean
-    book = Workbook(write_only=True)
-    framework, summaries = book.create_sheet("Framework"), book.create_sheet("Summaries")
-    for sheet in (framework, summaries):
-        sheet.column_dimensions["A"].width = 14
-        sheet.freeze_panes = "B2"
-        header = [_cell(sheet, "Participant")] + [_cell(sheet, fix(code)) for code in matrix.codes]
-        for cell in header:
-            cell.font = Font(bold=True)
-        sheet.append(header)
-    try:
-        _framework_rows(matrix, framework, summaries, fix, redact, state)
+    with _xlsx_book(path) as book:
+        bold, wrapped = _styles(book)
+        sheets = book.add_worksheet("Framework"), book.add_worksheet("Summaries")
+        for sheet in sheets:
+            sheet.set_column(0, 0, 14)
+            sheet.freeze_panes(1, 1)
+            for column, name in enumerate(["Participant"] + [fix(code) for code in matrix.codes]):
+                sheet.write_string(0, column, _fit(name), bold)
+        _framework_rows(matrix, *sheets, wrapped, fix, redact, state)
         everything = [e for cell in matrix.extracts.values() for e in cell]
         _extracts_sheet(book, _prepare(everything, redact), state.sub(0.5, 0.9))
         state.check()
-    except BaseException:
-        _abandon(book)
-        raise
-    _save_workbook(book, path)
     state.report(1.0, f"Wrote the framework matrix ({len(matrix.participants)} × {len(matrix.codes)})")
 
 
-def _framework_rows(matrix: FrameworkMatrix, framework, summaries, fix, redact, state: TaskState) -> None:
+def _framework_rows(matrix: FrameworkMatrix, framework, summaries, wrapped, fix, redact, state: TaskState) -> None:
     for i, participant in enumerate(matrix.participants):
         state.check()
         state.report(0.5 * i / max(len(matrix.participants), 1), f"Participant {i + 1} of {len(matrix.participants)}")
         cells = [_prepare(matrix.extracts.get((participant, code), []), redact) for code in matrix.codes]
         notes = [fix(matrix.summaries.get((participant, code), "")) for code in matrix.codes]
-        framework.append([_cell(framework, fix(participant))] +
-                         [_cell(framework, _cell_text(n, c), wrap=True) for n, c in zip(notes, cells)])
-        summaries.append([_cell(summaries, fix(participant))] + [_cell(summaries, n, wrap=True) for n in notes])
+        for sheet in (framework, summaries):
+            sheet.write_string(i + 1, 0, _fit(fix(participant)))
+        for column, (note, extracts) in enumerate(zip(notes, cells), 1):
+            framework.write_string(i + 1, column, _fit(_cell_text(note, extracts)), wrapped)
+            summaries.write_string(i + 1, column, _fit(note), wrapped)
 
 
 def write_extracts(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
