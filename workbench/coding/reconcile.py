@@ -10,6 +10,10 @@ intervals (a start with its stop) — and units of the same behaviour and subjec
 are paired on onset within a window by the optimal alignment the event-based
 kappa uses. A pair is an agreement (A's unit goes to the consensus); an unpaired
 unit is a disagreement (keep it or not).
+
+Ratings: per rated task epoch and scale, two raters who gave different values
+(or one gave none) disagree; the lead keeps A's value, B's, or enters an agreed
+value within the scale's range (``RATING_CHOICES``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 from workbench.coding import observation as ob
 from workbench.coding.reliability import _intervals as iv
 from workbench.coding.reliability.events import align
+from workbench.errors import WorkbenchError
 
 CHOICES = ("A", "B", "both", "none")
 Span = tuple[int, int]
@@ -143,3 +148,87 @@ def event_disagreements(observation: str, events_a: Sequence[ob.Event], events_b
         out += [EventDisagreement(observation, behaviour, subject, u.onset_ms, None, u)
                 for j, u in enumerate(ub) if j not in matched_b]
     return agreed, sorted(out, key=lambda d: (d.time_ms, d.behaviour))
+
+
+# --- ratings ------------------------------------------------------------------------------------
+
+RATING_CHOICES = ("A", "B", "value")
+
+
+@dataclass(frozen=True)
+class ScaleRange:
+    """A rating scale's whole-number range and the description of each point."""
+
+    code: str
+    name: str
+    minimum: int
+    maximum: int
+    anchors: tuple[tuple[int, str], ...] = ()
+
+    def anchor(self, value: Optional[int]) -> str:
+        return dict(self.anchors).get(value, "") if value is not None else ""
+
+    def check(self, value) -> int:
+        """The value as an int, or a one-line error when it is not a point of the scale."""
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                or not self.minimum <= value <= self.maximum:
+            raise WorkbenchError(f"{self.name} takes a whole number from {self.minimum} to {self.maximum}, "
+                                 f"not {value!r}.")
+        return int(value)
+
+
+@dataclass(frozen=True)
+class RatingDisagreement:
+    unit: str  # the rated epoch's label in the comparison (media, task and epoch number)
+    task: str
+    scale: str
+    value_a: Optional[int]
+    value_b: Optional[int]
+    range: ScaleRange
+
+    @property
+    def key(self) -> str:
+        return f"ratings|{self.unit}|{self.scale}"
+
+    def kept(self, choice: str, value: Optional[int] = None) -> int:
+        """The value the consensus gets: A's, B's, or ``value`` (an agreed value on the scale)."""
+        if choice not in RATING_CHOICES:
+            raise ValueError(f"unknown choice {choice!r}; use one of {RATING_CHOICES}")
+        if choice == "value":
+            return self.range.check(value)
+        kept = self.value_a if choice == "A" else self.value_b
+        if kept is None:
+            raise WorkbenchError(f"Rater {choice} gave no {self.range.name} rating here: keep the other "
+                                 "rater's value or enter an agreed one.")
+        return self.range.check(kept)
+
+
+def _value(v) -> Optional[int]:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return int(v)
+
+
+def rating_disagreements(ratings: Iterable, rater_a: str, rater_b: str, scales: Mapping[str, ScaleRange]
+                         ) -> tuple[list[tuple[str, str, str, int]], list[RatingDisagreement]]:
+    """(agreed ratings as (unit, task, scale, value), disagreements) between two raters.
+
+    ``ratings`` are rows with ``unit``, ``scale``, ``rater``, ``value`` and ``task`` (as
+    ``reliability.ratings.Rating``); an epoch and scale rated by neither rater is left out.
+    """
+    values: dict[tuple[str, str, str], dict[str, Optional[int]]] = defaultdict(dict)
+    for r in ratings:
+        if r.rater in (rater_a, rater_b):
+            values[(r.unit, r.task, r.scale)][r.rater] = _value(r.value)
+    agreed, out = [], []
+    for (unit, task, scale), got in sorted(values.items()):
+        a, b = got.get(rater_a), got.get(rater_b)
+        if a is None and b is None:
+            continue
+        if a == b:
+            agreed.append((unit, task, scale, a))
+        else:
+            rng = scales.get(scale) or ScaleRange(scale, scale, min(x for x in (a, b) if x is not None),
+                                                  max(x for x in (a, b) if x is not None))
+            out.append(RatingDisagreement(unit, task, scale, a, b, rng))
+    return agreed, out

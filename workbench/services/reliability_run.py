@@ -45,7 +45,7 @@ class Settings:
 @dataclass(frozen=True)
 class Outcome:
     report: ReliabilityReport
-    material: Union[rd.TextMaterial, rd.TimedMaterial, None]  # ids behind the labels (None for ratings)
+    material: Union[rd.TextMaterial, rd.TimedMaterial, rd.RatingsMaterial]  # ids behind the labels
     settings: Settings
 
 
@@ -57,7 +57,7 @@ def load_material(db: Database, s: Settings):
         return rd.text_material(db, coders, s.min_overlap, s.min_chars)
     if s.material == "observations":
         return rd.timed_material(db, coders, s.unit_ms, s.tolerance_ms, s.window_ms)
-    return rd.ratings_input(db, coders)
+    return rd.ratings_material(db, coders)
 
 
 def run_reliability(db: Database, settings: Settings, progress=None, cancelled=None) -> Outcome:
@@ -76,7 +76,7 @@ def run_reliability(db: Database, settings: Settings, progress=None, cancelled=N
                               progress=state.sub(0.1, 1.0).progress, cancelled=cancelled)
     except ValueError as exc:  # bad material the statistics refuse: one clear line
         raise WorkbenchError(f"Cannot compare this material: {exc}") from None
-    return Outcome(report, material if settings.material != "ratings" else None, settings)
+    return Outcome(report, material, settings)
 
 
 # --- disagreements and reconciliation ---------------------------------------------------------
@@ -85,7 +85,7 @@ def run_reliability(db: Database, settings: Settings, progress=None, cancelled=N
 class Target:
     """Where a disagreement is, for the coding view or the video coder to jump to."""
 
-    kind: str  # "text" or "events"
+    kind: str  # "text", "events" or "ratings" (a rated epoch: the video at its start)
     label: str  # transcript or observation label in the report
     transcript_id: Optional[int] = None
     code_id: Optional[int] = None
@@ -93,7 +93,7 @@ class Target:
     end: Optional[int] = None
     media_id: Optional[int] = None
     time_ms: Optional[int] = None
-    behaviour: Optional[str] = None
+    behaviour: Optional[str] = None  # or the rating scale
 
 
 def disagreements(outcome: Outcome) -> tuple[list, list]:
@@ -101,7 +101,7 @@ def disagreements(outcome: Outcome) -> tuple[list, list]:
 
     Text: ``reconcile.TextDisagreement`` items; agreements as (transcript, code, start, end).
     Events: ``reconcile.EventDisagreement`` items; agreements as (label, EventUnit).
-    Ratings have none (they are not reconciled here).
+    Ratings: ``reconcile.RatingDisagreement`` items; agreements as (unit, task, scale, value).
     """
     from workbench.coding import reconcile
 
@@ -120,6 +120,8 @@ def disagreements(outcome: Outcome) -> tuple[list, list]:
             agreed += [(label, unit) for unit in ok]
             out += bad
         return agreed, out
+    if isinstance(m, rd.RatingsMaterial):
+        return reconcile.rating_disagreements(m.input.ratings, m.raters[0], m.raters[1], m.scales)
     return [], []
 
 
@@ -128,15 +130,39 @@ def target_of(outcome: Outcome, item) -> Target:
     if isinstance(m, rd.TextMaterial):
         return Target("text", item.transcript, m.transcript_ids[item.transcript], m.code_ids[item.code],
                       item.start, item.end)
+    if isinstance(m, rd.RatingsMaterial):
+        epoch = _rated_epoch(m, item.unit)
+        return Target("ratings", item.unit, media_id=epoch.media_id, time_ms=epoch.start_ms, behaviour=item.scale)
     return Target("events", item.observation, media_id=m.media_ids[item.observation], time_ms=item.time_ms,
                   behaviour=item.behaviour)
 
 
-def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str):
-    """Store the lead's choice for one disagreement as Consensus codings/events (one transaction)."""
+def _rated_epoch(m: rd.RatingsMaterial, unit: str) -> rd.RatedEpoch:
+    """Rater A's epoch of a unit (else B's): the span the consensus epoch mirrors."""
+    for rater in m.raters:
+        if (unit, rater) in m.epochs:
+            return m.epochs[(unit, rater)]
+    raise WorkbenchError(f"No rated epoch {unit!r} in this comparison.")
+
+
+def _rating_target(m: rd.RatingsMaterial, unit: str):
+    from workbench.store.consensus import RatingTarget
+
+    e = _rated_epoch(m, unit)
+    return RatingTarget(e.media_id, e.scheme, e.task, e.start_ms, e.end_ms)
+
+
+def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str, value: Optional[int] = None):
+    """Store the lead's choice for one disagreement as Consensus codings/events/a rating (one transaction).
+
+    For a rating, ``choice`` is "A", "B" or "value" (then ``value`` is the agreed value on the scale)."""
     from workbench.store import consensus
 
     m = outcome.material
+    if isinstance(m, rd.RatingsMaterial):
+        kept = item.kept(choice, value)
+        return consensus.resolve_rating(db, lead_id, item.key, choice, _rating_target(m, item.unit), item.scale,
+                                        kept)
     if isinstance(m, rd.TextMaterial):
         return consensus.resolve_text(db, lead_id, item.key, choice, m.transcript_ids[item.transcript],
                                       m.code_ids[item.code], item.kept(choice))
@@ -152,6 +178,9 @@ def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
     if isinstance(m, rd.TextMaterial):
         return consensus.copy_agreed_text(db, lead_id, [(m.transcript_ids[t], m.code_ids[c], s, e)
                                                         for t, c, s, e in agreed])
+    if isinstance(m, rd.RatingsMaterial):
+        return consensus.copy_agreed_ratings(db, lead_id, [(_rating_target(m, unit), scale, value)
+                                                           for unit, _task, scale, value in agreed])
     change = None
     by_label: dict[str, list] = {}
     for label, unit in agreed:

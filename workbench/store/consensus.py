@@ -1,14 +1,17 @@
-"""The Consensus coder: reconciled codings and events, written one resolution per transaction.
+"""The Consensus coder: reconciled codings, events and ratings, written one resolution per transaction.
 
 The lead resolves each disagreement between two coders (keep A, keep B, keep both
 or none, see ``workbench.coding.reconcile``); what is kept is written as codings
 or events of a coder named ``Consensus`` (role ``coder``), so it exports like any
-other coder. Every resolution is recorded in the audit log with its key, which is
+other coder. A reconciled rating is the Consensus coder's rating on its own epoch that mirrors the
+rated task epoch (same task and span) in its observation of the media, so the ratings export gives
+it as rater ``Consensus``. Every resolution is recorded in the audit log with its key, which is
 how :func:`resolutions` knows what has been decided (also "keep none", which
 writes nothing else).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import select
@@ -22,7 +25,9 @@ from workbench.store.engine import Database
 from workbench.store.observations import _Ids, load_scheme_in
 from workbench.store.records import Change
 from workbench.store.reliability_data import CONSENSUS
-from workbench.store.schema import AuditEntry, CodingScheme, Coder, Event, Observation, TextCoding, utcnow
+from workbench.store.ratings import check_rating
+from workbench.store.schema import (AuditEntry, CodingScheme, Coder, Epoch, Event, Observation, Rating, TextCoding,
+                                    utcnow)
 from workbench.store.visibility import is_lead
 
 RESOLVE = "resolve disagreement"
@@ -72,9 +77,10 @@ def _add_codings(session: Session, coder: int, transcript_id: int, code_id: int,
     return [r.id for r in made]
 
 
-def _resolved(session: Session, lead_id: int, key: str, choice: str, table: str, ids: Sequence[int]) -> None:
+def _resolved(session: Session, lead_id: int, key: str, choice: str, table: str, ids: Sequence[int],
+              **more) -> None:
     audit.record(session, RESOLVE, table, ids[0] if ids else None, coder_id=lead_id,
-                 after={"key": key, "choice": choice, "ids": list(ids)})
+                 after={"key": key, "choice": choice, "ids": list(ids), **more})
 
 
 def resolve_text(db: Database, lead_id: int, key: str, choice: str, transcript_id: int, code_id: int,
@@ -165,9 +171,86 @@ def copy_agreed_events(db: Database, lead_id: int, media_id: int, scheme: str, e
                       updated={"observations": (row.id,)})
 
 
-def resolutions(db: Database) -> dict[str, str]:
-    """Disagreement key -> the choice made (the latest, if resolved again)."""
+@dataclass(frozen=True)
+class RatingTarget:
+    """Where a consensus rating goes: the media, its scheme and the task epoch it mirrors."""
+
+    media_id: int
+    scheme: str
+    task: str
+    start_ms: int
+    end_ms: int
+
+
+def _set_rating(session: Session, row: Observation, target: RatingTarget, scale: str, value: int
+                ) -> tuple[int, str]:
+    """(rating id, "created", "updated" or ""): the Consensus rating on the epoch mirroring ``target``."""
+    scheme = load_scheme_in(session, row.scheme_id)
+    check_rating(scheme, target.task, scale, value)
+    ids = _Ids.load(session, row.scheme_id)
+    epoch = session.scalar(select(Epoch).where(Epoch.observation_id == row.id,
+                                               Epoch.task_id == ids.tasks[target.task],
+                                               Epoch.start_ms == target.start_ms, Epoch.end_ms == target.end_ms))
+    if epoch is None:
+        epoch = Epoch(observation_id=row.id, task_id=ids.tasks[target.task], start_ms=target.start_ms,
+                      end_ms=target.end_ms)
+        session.add(epoch)
+        session.flush()
+        audit.record(session, "add epoch", "epochs", epoch.id, coder_id=row.coder_id,
+                     after={"task": target.task, "start_ms": target.start_ms, "end_ms": target.end_ms})
+    rating = session.scalar(select(Rating).where(Rating.epoch_id == epoch.id, Rating.scale_id == ids.scales[scale]))
+    before = rating.value if rating is not None else None
+    if before == value:
+        return rating.id, ""
+    if rating is None:
+        rating = Rating(observation_id=row.id, epoch_id=epoch.id, scale_id=ids.scales[scale], value=value)
+        session.add(rating)
+    else:
+        rating.value = value
+    session.flush()
+    row.updated_at = utcnow()
+    audit.record(session, "rate", "ratings", rating.id, coder_id=row.coder_id,
+                 before={"scale": scale, "value": before}, after={"scale": scale, "value": value})
+    return rating.id, "updated" if before is not None else "created"
+
+
+def resolve_rating(db: Database, lead_id: int, key: str, choice: str, target: RatingTarget, scale: str,
+                   value: int) -> Change:
+    """Store ``value`` as the Consensus rating of one disagreement (one transaction; re-resolving replaces)."""
+    with db.transaction() as session:
+        _lead(session, lead_id)
+        row = _consensus_observation(session, _consensus(session), target.media_id, target.scheme)
+        rating_id, how = _set_rating(session, row, target, scale, value)
+        _resolved(session, lead_id, key, choice, "ratings", [rating_id], value=value)
+        done = {"ratings": (rating_id,)} if how else {}
+        return Change(f"Resolved: {scale} = {value}", created=done if how == "created" else {},
+                      updated={**(done if how == "updated" else {}), "observations": (row.id,)})
+
+
+def copy_agreed_ratings(db: Database, lead_id: int, items: Iterable[tuple[RatingTarget, str, int]]) -> Change:
+    """Agreed ratings (target epoch, scale, value) as Consensus ratings, in one transaction."""
+    with db.transaction() as session:
+        _lead(session, lead_id)
+        coder = _consensus(session)
+        made: list[int] = []
+        for target, scale, value in items:
+            row = _consensus_observation(session, coder, target.media_id, target.scheme)
+            rating_id, how = _set_rating(session, row, target, scale, value)
+            if how:
+                made.append(rating_id)
+        audit.record(session, "copy agreements", "ratings", made[0] if made else None, coder_id=lead_id,
+                     after={"count": len(made)})
+        return Change(f"Copied {len(made)} agreed rating(s) to {CONSENSUS}", created={"ratings": tuple(made)})
+
+
+def resolution_details(db: Database) -> dict[str, dict]:
+    """Disagreement key -> what the latest resolution recorded (``choice``; ``value`` for a rating)."""
     with db.reading() as session:
         rows = session.scalars(select(AuditEntry.after).where(AuditEntry.action == RESOLVE)
                                .order_by(AuditEntry.id)).all()
-    return {r["key"]: r["choice"] for r in rows if r and "key" in r}
+    return {r["key"]: dict(r) for r in rows if r and "key" in r}
+
+
+def resolutions(db: Database) -> dict[str, str]:
+    """Disagreement key -> the choice made (the latest, if resolved again)."""
+    return {k: v["choice"] for k, v in resolution_details(db).items()}

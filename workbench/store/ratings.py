@@ -92,6 +92,21 @@ def delete_epoch(db: Database, epoch_id: int, acting_coder: Optional[int] = None
         return ObsChange("Deleted an epoch", deleted={"epochs": (epoch_id,)}, inverse=("add_epoch", restore))
 
 
+def check_rating(scheme, task: str, scale: str, value: Optional[int]):
+    """The scale's spec, or a one-line error: no such scale, not rated in this task, or out of range."""
+    try:
+        spec = scheme.rating_scale(scale)
+    except KeyError:
+        raise WorkbenchError(f"The scheme has no rating scale {scale!r}.") from None
+    if task not in spec.tasks:
+        raise WorkbenchError(f"{spec.name} is not rated in {scheme.task(task).name} epochs.")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or not spec.minimum <= value <= spec.maximum):
+        raise WorkbenchError(f"{spec.name} takes a whole number from {spec.minimum} to {spec.maximum}, "
+                             f"not {value!r}.")
+    return spec
+
+
 @retrying
 def rate(db: Database, epoch_id: int, scale: str, value: Optional[int], comment: str = "",
          acting_coder: Optional[int] = None) -> ObsChange:
@@ -100,17 +115,7 @@ def rate(db: Database, epoch_id: int, scale: str, value: Optional[int], comment:
         epoch, row = _epoch(session, epoch_id, acting_coder)
         scheme = load_scheme_in(session, row.scheme_id)
         ids = _Ids.load(session, row.scheme_id)
-        task = ids.reverse(ids.tasks)[epoch.task_id]
-        try:
-            spec = scheme.rating_scale(scale)
-        except KeyError:
-            raise WorkbenchError(f"The scheme has no rating scale {scale!r}.") from None
-        if task not in spec.tasks:
-            raise WorkbenchError(f"{spec.name} is not rated in {scheme.task(task).name} epochs.")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or not spec.minimum <= value <= spec.maximum):
-            raise WorkbenchError(f"{spec.name} takes a whole number from {spec.minimum} to {spec.maximum}, "
-                                 f"not {value!r}.")
+        spec = check_rating(scheme, ids.reverse(ids.tasks)[epoch.task_id], scale, value)
         existing = session.scalar(select(Rating).where(Rating.epoch_id == epoch_id,
                                                        Rating.scale_id == ids.scales[scale]))
         before = (existing.value, existing.comment or "") if existing else (None, "")

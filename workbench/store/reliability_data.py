@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 from sqlalchemy import func, select
 
 from workbench.coding import observation as ob
+from workbench.coding.reconcile import ScaleRange
 from workbench.coding.reliability.ratings import Rating as RatingRow
 from workbench.coding.reliability.report import RatingsInput, TextInput, TimedInput
 from workbench.coding.reliability.text import TextCoding as TextUnit
@@ -26,7 +27,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data
-from workbench.store.schema import Assignment, Code, Coder, Media, Participant, RatingScale, TextCoding, Timepoint, Transcript
+from workbench.store.schema import Assignment, Code, CodingScheme, Coder, Media, Participant, RatingScale, TextCoding, Timepoint, Transcript
 
 CONSENSUS = "Consensus"
 MATERIALS = ("transcripts", "observations", "ratings")
@@ -212,15 +213,48 @@ def timed_material(db: Database, coders: Optional[Sequence[str]] = None, unit_ms
                          media_ids, schemes, events, {c: known[c] for c in coders})
 
 
-def ratings_input(db: Database, coders: Optional[Sequence[str]] = None) -> RatingsInput:
-    """One rating per epoch x scale x rater; the unit is the media's label, task and epoch number."""
+@dataclass(frozen=True)
+class RatedEpoch:
+    """The task epoch behind a rating unit, for one rater: where the consensus epoch goes."""
+
+    media_id: int
+    scheme: str
+    task: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class RatingsMaterial:
+    input: RatingsInput
+    raters: tuple[str, str]  # A and B for reconciliation: the first two compared
+    epochs: dict[tuple[str, str], RatedEpoch]  # (unit label, rater) -> that rater's epoch
+    scales: dict[str, ScaleRange]  # scale code -> range and anchors
+    coder_ids: dict[str, int] = field(default_factory=dict)
+
+
+def _scale_ranges(session, schemes: set[str]) -> dict[str, ScaleRange]:
+    rows = session.execute(select(RatingScale.code, RatingScale.name, RatingScale.minimum, RatingScale.maximum,
+                                  RatingScale.anchors, CodingScheme.name.label("scheme"))
+                           .join(CodingScheme, CodingScheme.id == RatingScale.scheme_id)
+                           .order_by(RatingScale.id)).all()
+    out: dict[str, ScaleRange] = {}
+    for r in sorted(rows, key=lambda r: r.scheme not in schemes):  # the compared schemes' scales first
+        anchors = tuple(sorted((int(k), str(v)) for k, v in (r.anchors or {}).items()))
+        out.setdefault(r.code, ScaleRange(r.code, r.name, r.minimum, r.maximum, anchors))
+    return out
+
+
+def ratings_material(db: Database, coders: Optional[Sequence[str]] = None) -> RatingsMaterial:
+    """One rating per epoch x scale x rater (the unit is the media's label, task and epoch number),
+    with each rater's epoch and each scale's range and anchors behind them."""
     obs = [r for r in list_observations(db)]
     with db.reading() as session:
         names = dict(session.execute(select(Coder.id, Coder.name)).all())
         labels = {v: k for k, v in _media_labels(session, sorted({r.media_id for r in obs})).items()}
     if coders is not None:
         _check_names({n: i for i, n in names.items()}, list(coders))
-    rows = []
+    rows, epochs, schemes = [], {}, set()
     for r in obs:
         rater = names[r.coder_id]
         if (coders is not None and rater not in coders) or (coders is None and rater == CONSENSUS):
@@ -230,17 +264,27 @@ def ratings_input(db: Database, coders: Optional[Sequence[str]] = None) -> Ratin
         epoch_unit = {}
         for epoch in data.epochs:
             number[epoch.task] += 1
-            epoch_unit[epoch.id] = (epoch.task, f"{labels[r.media_id]}: {epoch.task} {number[epoch.task]}")
+            unit = f"{labels[r.media_id]}: {epoch.task} {number[epoch.task]}"
+            epoch_unit[epoch.id] = (epoch.task, unit)
+            epochs[(unit, rater)] = RatedEpoch(r.media_id, r.scheme, epoch.task, epoch.start_ms, epoch.end_ms)
         for rating in data.ratings:
             task, unit = epoch_unit[rating.epoch_id]
             rows.append(RatingRow(unit, rating.scale, rater, rating.value, task))
+            schemes.add(r.scheme)
     if not rows:
         raise WorkbenchError("There are no ratings to compare in this project.")
+    raters = list(coders) if coders is not None else sorted({r.rater for r in rows})
     if len({r.rater for r in rows}) < 2:
         raise WorkbenchError("Ratings by at least two raters are needed.")
     with db.reading() as session:  # each scale's points, so that kappa weights span the whole scale
-        bounds: dict[str, set[int]] = defaultdict(set)
-        for code, low, high in session.execute(select(RatingScale.code, RatingScale.minimum, RatingScale.maximum)):
-            bounds[code].update(range(low, high + 1))
-    points = {scale: sorted(bounds[scale]) for scale in {r.scale for r in rows} if bounds.get(scale)}
-    return RatingsInput(rows, list(coders) if coders is not None else None, points or None)
+        scales = _scale_ranges(session, schemes)
+    points = {scale: list(range(scales[scale].minimum, scales[scale].maximum + 1))
+              for scale in {r.scale for r in rows} if scale in scales}
+    inp = RatingsInput(rows, list(coders) if coders is not None else None, points or None)
+    ids = {n: i for i, n in names.items()}
+    return RatingsMaterial(inp, (raters[0], raters[1]), epochs, scales, {c: ids[c] for c in raters})
+
+
+def ratings_input(db: Database, coders: Optional[Sequence[str]] = None) -> RatingsInput:
+    """The ratings of :func:`ratings_material`, without the ids behind them."""
+    return ratings_material(db, coders).input
