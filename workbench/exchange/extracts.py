@@ -221,51 +221,22 @@ def citation(e: Extract) -> str:
     return ", ".join(part for part in (e.participant, e.timepoint, times) if part)
 
 
-class _Paragraphs:
-    """Appends paragraphs to a python-docx document in constant time. `Document.add_paragraph`
-    searches the body for its closing `w:sectPr` on every call, so a long document is built in
-    quadratic time; here each new `w:p` goes straight before the `w:sectPr` found once. The
-    paragraphs are ordinary python-docx `Paragraph`s, so runs and formatting are python-docx's own."""
-
-    def __init__(self, document):
-        from docx.oxml.ns import qn
-
-        self._container, self._body = document._body, document.element.body
-        self._end = self._body.find(qn("w:sectPr"))
-
-    def add(self, style_id: Optional[str] = None, text: str = ""):
-        from docx.oxml import OxmlElement
-        from docx.text.paragraph import Paragraph
-
-        p = OxmlElement("w:p")
-        if self._end is not None:
-            self._end.addprevious(p)
-        else:
-            self._body.append(p)
-        paragraph = Paragraph(p, self._container)
-        if text:
-            paragraph.add_run(text)
-        if style_id:
-            p.style = style_id
-        return paragraph
-
-
 def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
                         include_memos: bool = True, title: str = "Coded extracts",
                         progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
     """A document grouped by code: each extract as a quotation with participant ID and timestamps."""
     from docx import Document
-    from docx.shared import Pt, RGBColor
+
+    from workbench.exchange.docx_paragraphs import BOLD, ITALIC, Paragraphs, color, size
 
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
     document = Document()
     # style ids looked up once by name: python-docx's by-name lookup is slow
     title_style, heading_style, quote_style = (document.styles[name].style_id
                                                for name in ("Title", "Heading 1", "Quote"))
-    paragraphs = _Paragraphs(document)
-    paragraphs.add(title_style, _clean(redact(title) if redact else title))
+    paragraphs, grey, memo_style = Paragraphs(document), color("666666"), ITALIC + size(9)
+    paragraphs.add(title_style, (_clean(redact(title) if redact else title), ()))
     counts = Counter(e.code_path for e in rows)
-    grey, small = RGBColor(0x66, 0x66, 0x66), Pt(9)
     current = None
     for i, e in enumerate(rows):
         if i % 500 == 0:
@@ -274,17 +245,16 @@ def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Reda
         if e.code_path != current:
             current = e.code_path
             count = counts[current]
-            paragraphs.add(heading_style, f"{current} ({count} extract{'s' if count != 1 else ''})")
-        paragraphs.add(quote_style, f"“{e.text.strip()}”")
-        source = paragraphs.add()
-        source.add_run(f"({citation(e)})").bold = True
+            paragraphs.add(heading_style, (f"{current} ({count} extract{'s' if count != 1 else ''})", ()))
+        paragraphs.add(quote_style, (f"“{e.text.strip()}”", ()))
+        source = [(f"({citation(e)})", BOLD)]
         if e.speaker:
-            source.add_run(f" {e.speaker}")
+            source.append((f" {e.speaker}", ()))
         if e.coder:
-            source.add_run(f"; coded by {e.coder}").font.color.rgb = grey
+            source.append((f"; coded by {e.coder}", grey))
+        paragraphs.add(None, *source)
         if include_memos and e.memo:
-            memo = paragraphs.add().add_run(f"Memo: {e.memo}")
-            memo.italic, memo.font.size = True, small
+            paragraphs.add(None, (f"Memo: {e.memo}", memo_style))
     try:
         with atomic_output(path) as handle:
             document.save(handle)
