@@ -122,6 +122,12 @@ def main() -> None:
             start = time.perf_counter()
             timeline.repaint()
             zoomed.append(time.perf_counter() - start)
+        panned = []  # every paint after a pan draws all tracks (nothing cached for a new view)
+        for i in range(REPEATS):
+            timeline.set_view(duration / 4 + (i % 2) * 1000, duration / 2)
+            start = time.perf_counter()
+            timeline.repaint()
+            panned.append(time.perf_counter() - start)
         rebuild = []
         for _ in range(5):
             timeline.invalidate()
@@ -145,6 +151,7 @@ def main() -> None:
         print(f"  timeline paint, no events (baseline)                {median_ms(baseline)}")
         print(f"  timeline paint, {n} events, whole video          {median_ms(whole)}")
         print(f"  timeline paint, {n} events, 10 s in view         {median_ms(zoomed)}")
+        print(f"  timeline paint after a pan, {n} events, half video {median_ms(panned)}")
         print(f"  timeline rebuild + paint after a change, {n} ev. {median_ms(rebuild)}")
         view.close_media()
         project.close()

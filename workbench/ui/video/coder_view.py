@@ -84,6 +84,7 @@ class VideoCoderView(QWidget):
         self.player.time_changed.connect(self.timeline.set_playhead)
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.edge_moved.connect(self._edge_moved)
+        self.timeline.epoch_moved.connect(self.session.edit_epoch)
         self.events.seek_requested.connect(self.player.seek)
         for label, keys, slot in (("Undo", QKeySequence.StandardKey.Undo, self.session.undo_stack.undo),
                                   ("Redo", QKeySequence.StandardKey.Redo, self.session.undo_stack.redo)):

@@ -15,6 +15,11 @@ COLUMNS = ("Time", "Frame (ms)", "Subject", "Behaviour", "Type", "Modifiers", "C
 TIME, FRAME, SUBJECT, BEHAVIOUR, TYPE, MODIFIERS, COMMENT = range(len(COLUMNS))
 EDITABLE = {TIME, SUBJECT, MODIFIERS, COMMENT}
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
+_DECORATION, _ALIGN = Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+_COLUMN_FLAGS = tuple(_FLAGS | Qt.ItemFlag.ItemIsEditable if c in EDITABLE else _FLAGS for c in range(len(COLUMNS)))
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 
@@ -34,6 +39,7 @@ def parse_time(text: str) -> int:
 
 class EventsModel(QAbstractTableModel):
     """Rows are the session's events in time order; edits go through the session (the store).
+    Rows are inserted and removed one by one as the session's list changes (no reset per edit).
 
     ``frame_pts_at(ms)`` gives the frame on screen at a typed time, so a moved event keeps the
     presentation time of its new frame.
@@ -53,6 +59,8 @@ class EventsModel(QAbstractTableModel):
         session.reset.connect(self.endResetModel)
         session.inserting.connect(lambda row: self.beginInsertRows(QModelIndex(), row, row))
         session.inserted.connect(lambda _row: self.endInsertRows())
+        session.removing.connect(lambda row: self.beginRemoveRows(QModelIndex(), row, row))
+        session.removed.connect(lambda _row: self.endRemoveRows())
 
     @property
     def events(self) -> list[ob.Event]:
@@ -70,33 +78,33 @@ class EventsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() in EDITABLE else base
+        # computed once per column: the table asks for every visible cell on every paint
+        return _COLUMN_FLAGS[index.column()] if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def event_at(self, row: int) -> ob.Event:
         return self.events[row]
 
     def row_of(self, event_id: int) -> int:
-        return next((i for i, e in enumerate(self.events) if e.id == event_id), -1)
+        return self.session.row_of(event_id)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        event, column = self.events[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        event, column = self.session.events[index.row()], index.column()
+        if role == _DISPLAY:
             return self._display(event, column)
-        if role == Qt.ItemDataRole.EditRole:
+        if role == _EDIT:
             if column == MODIFIERS:
                 return ", ".join(event.modifiers)
             if column == SUBJECT:
                 return self._subjects.get(event.subject, event.subject or "")
             return self._display(event, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == BEHAVIOUR:
+        if role == _DECORATION and column == BEHAVIOUR:
             return self._colours.get(event.behaviour)
         if role == EVENT_ROLE:
             return event
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (TIME, FRAME):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGN and column <= FRAME:
+            return _RIGHT
         return None
 
     def _display(self, event: ob.Event, column: int) -> str:

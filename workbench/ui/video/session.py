@@ -2,8 +2,10 @@
 
 Every user action is one store command, committed at once; the returned ``ObsChange`` goes on a
 ``QUndoStack`` whose commands run the store's inverse (``observations.undo``). Views refresh from
-what changed: added, edited and deleted events are applied to the local list without
-re-reading the observation; undo/redo and epochs/ratings re-read it (small, and exact).
+what changed: added, edited and deleted events (also by undo and redo) are applied to the local
+list row by row (``inserting``/``inserted``, ``removing``/``removed``, then ``events_added`` /
+``events_removed``) without re-reading the observation; epochs and ratings re-read it, and the
+event list is reset only when the store's differs from ours.
 """
 from __future__ import annotations
 
@@ -23,13 +25,10 @@ from workbench.store import ratings as rating_store
 from workbench.store.engine import Database
 from workbench.store.observations import ObsChange
 
+from workbench.ui.video.track_index import order_key
+
 log = logging.getLogger(__name__)
-_RANK = {"stop": 0, "point": 1, "start": 2}
-
-
-def order_key(event: ob.Event) -> tuple:
-    """The sort key of ``observation.time_order``."""
-    return (event.time_ms, _RANK.get(event.event_type, 1), event.id if event.id is not None else 1 << 62)
+__all__ = ["ObservationSession", "order_key"]
 
 
 class _StoreCommand(QUndoCommand):
@@ -56,7 +55,10 @@ class ObservationSession(QObject):
     reset = Signal()  # after it
     inserting = Signal(int)  # row an event is about to be inserted at
     inserted = Signal(int)  # ... and now is
+    removing = Signal(int)  # row an event is about to be removed from
+    removed = Signal(int)  # ... and now is
     events_added = Signal(list)  # [Event] with ids, once all are inserted
+    events_removed = Signal(list)  # [Event] as they were, once all are removed
     epochs_changed = Signal()  # epochs or ratings
     status_changed = Signal(str)
     error = Signal(str)
@@ -67,6 +69,7 @@ class ObservationSession(QObject):
         self.db, self.observation_id, self.scheme, self.acting_coder = db, observation_id, scheme, acting_coder
         self.undo_stack = QUndoStack(self)
         self.events: list[ob.Event] = []
+        self._by_id: dict[int, ob.Event] = {}
         self.epochs: tuple[ob.Epoch, ...] = ()
         self.ratings: tuple[ob.Rating, ...] = ()
         self.status = "not_started"
@@ -74,17 +77,29 @@ class ObservationSession(QObject):
 
     # --- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
+        """Read the observation again; the event list is reset only if the store's differs."""
         data = store.observation_data(self.db, self.observation_id, self.acting_coder)
-        self.about_to_reset.emit()
-        self.events = list(data.events)
+        events = list(data.events)
+        if events != self.events:
+            self.about_to_reset.emit()
+            self.events = events
+            self._by_id = {e.id: e for e in events}
+            self.reset.emit()
         self.epochs, self.ratings = data.epochs, data.ratings
         self.status = data.record.status
-        self.reset.emit()
         self.epochs_changed.emit()
         self.status_changed.emit(self.status)
 
     def event_by_id(self, event_id: int) -> ob.Event:
-        return next(e for e in self.events if e.id == event_id)
+        return self._by_id[event_id]
+
+    def row_of(self, event_id: int) -> int:
+        """The event's row in ``events`` (time order), or -1."""
+        event = self._by_id.get(event_id)
+        if event is None:
+            return -1
+        row = bisect.bisect_left(self.events, order_key(event), key=order_key)
+        return row if row < len(self.events) and self.events[row].id == event_id else -1
 
     def rating(self, epoch_id: int, scale: str) -> Optional[int]:
         return next((r.value for r in self.ratings if r.epoch_id == epoch_id and r.scale == scale), None)
@@ -124,33 +139,42 @@ class ObservationSession(QObject):
             row = bisect.bisect_right(self.events, order_key(event), key=order_key)
             self.inserting.emit(row)
             self.events.insert(row, event)
+            self._by_id[event.id] = event
             self.inserted.emit(row)
         self._touched()
         self.events_added.emit(made)
 
+    def _remove(self, event_ids) -> None:
+        gone = []
+        for event_id in event_ids:
+            row = self.row_of(event_id)
+            if row < 0:
+                continue
+            self.removing.emit(row)
+            gone.append(self.events.pop(row))
+            del self._by_id[event_id]
+            self.removed.emit(row)
+        self._touched()
+        self.events_removed.emit(gone)
+
+    def _replace(self, event_id: int, changes: dict[str, Any]) -> None:
+        if "modifiers" in changes:
+            changes = {**changes, "modifiers": tuple(changes["modifiers"])}
+        new = replace(self.event_by_id(event_id), **changes)
+        self._remove([event_id])
+        self._insert([new])
+
     def edit_event(self, event_id: int, **changes: Any) -> bool:
         if self._run(store.edit_event, self.db, event_id, acting_coder=self.acting_coder, **changes) is None:
             return False
-        old = self.event_by_id(event_id)
-        if "modifiers" in changes:
-            changes["modifiers"] = tuple(changes["modifiers"])
-        new = replace(old, **changes)
-        self.about_to_reset.emit()
-        self.events.remove(old)
-        bisect.insort(self.events, new, key=order_key)
-        self.reset.emit()
-        self._touched()
+        self._replace(event_id, changes)
         return True
 
     def delete_events(self, event_ids: list[int]) -> bool:
         ids = tuple(event_ids)
         if not ids or self._run(store.delete_events, self.db, ids, acting_coder=self.acting_coder) is None:
             return False
-        gone = set(ids)
-        self.about_to_reset.emit()
-        self.events = [e for e in self.events if e.id not in gone]
-        self.reset.emit()
-        self._touched()
+        self._remove(ids)
         return True
 
     # --- epochs, ratings, status ---------------------------------------------------------------
@@ -196,12 +220,22 @@ class ObservationSession(QObject):
         return change
 
     def _invert(self, change: ObsChange) -> ObsChange:
+        """Run the inverse of ``change``; events follow row by row, anything else is re-read."""
         try:
             result = store.undo(self.db, change, acting_coder=self.acting_coder)
         except WorkbenchError as exc:
             self.error.emit(str(exc))
-            result = change
-        self.reload()
+            self.reload()
+            return change
+        name, kwargs = change.inverse
+        if name == "delete_events":
+            self._remove(kwargs["event_ids"])
+        elif name == "restore_events":
+            self._insert([ob.Event(**{**e, "modifiers": tuple(e["modifiers"])}) for e in kwargs["events"]])
+        elif name == "edit_event":
+            self._replace(kwargs["event_id"], {k: v for k, v in kwargs.items() if k != "event_id"})
+        else:
+            self.reload()
         return result
 
     def _touched(self) -> None:

@@ -1,22 +1,24 @@
 """The timeline: one track per behaviour × subject, an epochs band, the playhead.
 
 Zoom with the wheel (around the pointer), pan with Shift+wheel or by dragging the background,
-click to seek, drag a state's start or stop edge to move it. Painting touches only what is in
-view: per track the states and points are sorted, found by bisection, and anything narrower than
-a pixel is merged into its neighbour, so thousands of events cost little.
+click to seek, drag a state's start or stop edge to move it, drag an epoch's edge to move it.
+
+Speed: the tracks are a :class:`TrackIndex` updated event by event, and are painted into a
+cached layer (one pixmap for all rows); a change repaints only its rows in the layer and asks
+Qt to repaint only those rows on screen. Moving the playhead repaints two thin strips.
 """
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from typing import Optional
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from workbench.coding import observation as ob
 from workbench.ui.video.session import ObservationSession
+from workbench.ui.video.track_index import Track, TrackIndex, track_shapes
 
 LABEL_W, AXIS_H, EPOCH_H, ROW_H = 170, 18, 16, 16
 EDGE_PX = 4
@@ -26,20 +28,10 @@ STEPS_MS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000,
 TASK_COLOURS = ("#A6CEE3", "#B2DF8A", "#FDBF6F", "#CAB2D6", "#FB9A99", "#FFFF99")
 
 
-@dataclass
-class _Track:
-    """One behaviour × subject: state intervals (sorted, not overlapping), open starts, points."""
-
-    starts: list[int] = field(default_factory=list)
-    stops: list[int] = field(default_factory=list)
-    ids: list[tuple[int, int]] = field(default_factory=list)  # (start id, stop id)
-    open_starts: list[int] = field(default_factory=list)
-    points: list[int] = field(default_factory=list)
-
-
 class Timeline(QWidget):
     seek_requested = Signal(int)
     edge_moved = Signal(int, int)  # event id, new time ms
+    epoch_moved = Signal(int, int, int)  # epoch id, new start ms, new end ms
 
     def __init__(self, session: ObservationSession, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -50,22 +42,26 @@ class Timeline(QWidget):
         names = {s.key: s.name for s in scheme.subjects}
         self._labels = [f"{scheme.behaviour(c).name} · {names.get(s, s)}" for c, s in self.tracks]
         self._colours = [QColor(scheme.behaviour(c).colour) for c, _ in self.tracks]
-        self._row = {t: i for i, t in enumerate(self.tracks)}
         self._task_colour = {t.code: QColor(TASK_COLOURS[i % len(TASK_COLOURS)]) for i, t in enumerate(scheme.tasks)}
         self.duration_ms = 60_000
         self.view_start, self.view_span = 0, 60_000
         self.playhead_ms = 0
-        self._data: Optional[list[_Track]] = None
-        self._dirty: set[int] = set()  # rows to rebuild after events were added
+        self.index = TrackIndex(self.tracks)
+        self._built = False
+        self._layer: Optional[QPixmap] = None
+        self._layer_key: Optional[tuple] = None
+        self._stale_rows: set[int] = set()  # rows to paint again in the layer
         self._press: Optional[QPointF] = None
         self._pan_from: Optional[tuple[float, int]] = None
         self._edge: Optional[tuple[int, int, int, int]] = None  # event id, low, high, current ms
+        self._epoch_edge: Optional[tuple[int, str, int, int, int]] = None  # id, "start"/"end", low, high, ms
         self.setMouseTracking(True)
         self.setMinimumHeight(AXIS_H + EPOCH_H + ROW_H * min(len(self.tracks), 6))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        for signal in (session.reset, session.epochs_changed):
-            signal.connect(self.invalidate)
-        session.events_added.connect(self._added)
+        session.reset.connect(self.invalidate)
+        session.epochs_changed.connect(self._epochs_changed)
+        session.events_added.connect(lambda made: self._changed(self.index.add(made)))
+        session.events_removed.connect(lambda gone: self._changed(self.index.remove(gone)))
 
     # --- geometry ----------------------------------------------------------------------------
     def sizeHint(self):  # noqa: N802 - Qt override
@@ -85,10 +81,13 @@ class Timeline(QWidget):
         self.update()
 
     def set_playhead(self, ms: int) -> None:
+        old = self.x_of(self.playhead_ms)
         self.playhead_ms = int(ms)
         if not self.view_start <= ms <= self.view_start + self.view_span:  # page to keep it in view
             self.set_view(ms - self.view_span * 0.1, self.view_span)
-        self.update()
+            return
+        for x in (old, self.x_of(ms)):  # only the strips under the old and new playhead
+            self.update(QRect(int(x) - 2, 0, 5, self.height()))
 
     @property
     def _plot_w(self) -> float:
@@ -105,73 +104,87 @@ class Timeline(QWidget):
 
     # --- data --------------------------------------------------------------------------------
     def invalidate(self, *_args) -> None:
-        self._data = None
+        """Rebuild the tracks from the session's events (after a reload)."""
+        self._built = False
+        self._layer_key = None
         self.update()
 
-    def _added(self, made: list[ob.Event]) -> None:
-        """Only the tracks of new events are rebuilt."""
-        self._dirty.update(self._row[(e.behaviour, e.subject)] for e in made if (e.behaviour, e.subject) in self._row)
-        self.update()
+    def _changed(self, rows: set[int]) -> None:
+        if not self._built:
+            return
+        self._stale_rows |= rows
+        for row in rows:
+            self.update(QRect(0, self.row_y(row), self.width(), ROW_H))
 
-    def data(self) -> list[_Track]:
-        if self._data is None:
-            self._data, self._dirty = self._build(self.session.events), set()
-        elif self._dirty:
-            keys = {self.tracks[row] for row in self._dirty}
-            fresh = self._build([e for e in self.session.events if (e.behaviour, e.subject) in keys])
-            for row in self._dirty:
-                self._data[row] = fresh[row]
-            self._dirty = set()
-        return self._data
+    def _epochs_changed(self) -> None:
+        self.update(QRect(0, AXIS_H, self.width(), EPOCH_H))
 
-    def _build(self, events: list[ob.Event]) -> list[_Track]:
-        tracks = [_Track() for _ in self.tracks]
-        pairing = ob.pair_states(events)
-        for interval in pairing.intervals:  # sorted by start
-            row = self._row.get((interval.behaviour, interval.subject))
-            if row is not None:
-                t = tracks[row]
-                t.starts.append(interval.start_ms)
-                t.stops.append(interval.stop_ms)
-                t.ids.append((interval.start.id, interval.stop.id))
-        for event in events:
-            row = self._row.get((event.behaviour, event.subject))
-            if row is None:
-                continue
-            if event.event_type == "point":
-                tracks[row].points.append(event.time_ms)
-        for event in pairing.unpaired:
-            row = self._row.get((event.behaviour, event.subject))
-            if row is not None and event.event_type == "start":
-                tracks[row].open_starts.append(event.time_ms)
-        return tracks
+    def data(self) -> list[Track]:
+        if not self._built:
+            self.index.build(self.session.events)
+            self._built, self._layer_key = True, None
+        return self.index.tracks
 
     # --- painting ----------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#FFFFFF"))
+        painter.setClipRegion(event.region())
+        painter.fillRect(event.rect(), QColor("#FFFFFF"))
         lo, hi = self.view_start, self.view_start + self.view_span
         self._paint_axis(painter, lo, hi)
         self._paint_epochs(painter, lo, hi)
-        data = self.data()
-        for row, track in enumerate(data):
-            y = self.row_y(row)
-            if y > self.height():
-                break
-            if row % 2:
-                painter.fillRect(QRectF(0, y, self.width(), ROW_H), QColor("#F4F4F4"))
-            painter.setPen(QColor("#333333"))
-            painter.drawText(QRectF(4, y, LABEL_W - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter, self._labels[row])
-            self._paint_track(painter, track, self._colours[row], y, lo, hi)
-        if self._edge is not None:
+        painter.drawPixmap(0, self.row_y(0), self._tracks_layer())
+        if self._edge is not None or self._epoch_edge is not None:
+            ms = self._edge[3] if self._edge is not None else self._epoch_edge[4]
             painter.setPen(QPen(QColor("#000000"), 1, Qt.PenStyle.DashLine))
-            x = self.x_of(self._edge[3])
+            x = self.x_of(ms)
             painter.drawLine(QPointF(x, AXIS_H), QPointF(x, self.height()))
         painter.setPen(QPen(QColor("#E00000"), 2))
         x = self.x_of(self.playhead_ms)
         if x >= LABEL_W:
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         painter.end()
+
+    def _tracks_layer(self) -> QPixmap:
+        """All rows, painted once per view and size; rows changed since are painted again."""
+        data = self.data()
+        ratio = self.devicePixelRatioF()
+        key = (self.view_start, self.view_span, self.width(), self.height(), ratio)
+        if self._layer_key != key:
+            height = max(1, min(self.height() - self.row_y(0), ROW_H * len(self.tracks)))
+            self._layer = QPixmap(int(self.width() * ratio), int(height * ratio))
+            self._layer.setDevicePixelRatio(ratio)
+            self._layer_key, self._stale_rows = key, set(range(len(data)))
+        if self._stale_rows:
+            painter = QPainter(self._layer)
+            lo, hi = self.view_start, self.view_start + self.view_span
+            for row in sorted(self._stale_rows):
+                if row * ROW_H < self._layer.height() / ratio:
+                    self._paint_row(painter, row, data[row], lo, hi)
+            painter.end()
+            self._stale_rows = set()
+        return self._layer
+
+    def _paint_row(self, painter: QPainter, row: int, track: Track, lo: float, hi: float) -> None:
+        y = row * ROW_H  # in the layer
+        painter.fillRect(QRectF(0, y, self.width(), ROW_H), QColor("#F4F4F4" if row % 2 else "#FFFFFF"))
+        painter.setPen(QColor("#333333"))
+        painter.drawText(QRectF(4, y, LABEL_W - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter, self._labels[row])
+        shapes = track_shapes(track, lo, hi, self.x_of(lo), self._plot_w / self.view_span)
+        top, height, colour = y + 2, ROW_H - 4, self._colours[row]
+        # one call per kind: few Python -> Qt calls per track however many events are in view
+        painter.setPen(Qt.PenStyle.NoPen)
+        if len(shapes.runs):
+            painter.setBrush(colour)
+            painter.drawRects([QRectF(x0, top, max(x1 - x0, 1), height) for x0, x1 in shapes.runs.tolist()])
+        if len(shapes.open_x):
+            faint = QColor(colour)
+            faint.setAlpha(90)
+            painter.setBrush(faint)
+            painter.drawRects([QRectF(x0, top, self.width() - x0, height) for x0 in shapes.open_x.tolist()])
+        if len(shapes.point_x):
+            painter.setPen(QPen(colour, 2))
+            painter.drawLines([QLineF(x, y + 1, x, y + ROW_H - 1) for x in shapes.point_x.tolist()])
 
     def _paint_axis(self, painter: QPainter, lo: float, hi: float) -> None:
         step = next((s for s in STEPS_MS if s * self._plot_w / self.view_span >= 80), STEPS_MS[-1])
@@ -186,52 +199,17 @@ class Timeline(QWidget):
 
     def _paint_epochs(self, painter: QPainter, lo: float, hi: float) -> None:
         painter.setPen(QColor("#333333"))
+        moving = self._epoch_edge
         for epoch in self.session.epochs:
-            if epoch.end_ms < lo or epoch.start_ms > hi:
+            start, end = epoch.start_ms, epoch.end_ms
+            if moving is not None and moving[0] == epoch.id:
+                start, end = (moving[4], end) if moving[1] == "start" else (start, moving[4])
+            if end < lo or start > hi:
                 continue
-            x0, x1 = max(self.x_of(epoch.start_ms), LABEL_W), min(self.x_of(epoch.end_ms), self.width())
+            x0, x1 = max(self.x_of(start), LABEL_W), min(self.x_of(end), self.width())
             rect = QRectF(x0, AXIS_H, max(x1 - x0, 1), EPOCH_H - 2)
             painter.fillRect(rect, self._task_colour.get(epoch.task, QColor("#DDDDDD")))
             painter.drawText(rect.adjusted(3, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, epoch.task)
-
-    def _paint_track(self, painter: QPainter, track: _Track, colour: QColor, y: int, lo: float, hi: float) -> None:
-        first = bisect.bisect_right(track.stops, lo)
-        last = bisect.bisect_left(track.starts, hi)
-        top, height = y + 2, ROW_H - 4
-        rects: list[QRectF] = []
-        run: Optional[list[float]] = None  # merge states that touch the same pixels
-        for i in range(first, last):
-            x0, x1 = max(self.x_of(track.starts[i]), LABEL_W), self.x_of(track.stops[i])
-            if run is not None and x0 <= run[1] + 1:
-                run[1] = max(run[1], x1)
-                continue
-            if run is not None:
-                rects.append(QRectF(run[0], top, max(run[1] - run[0], 1), height))
-            run = [x0, x1]
-        if run is not None:
-            rects.append(QRectF(run[0], top, max(run[1] - run[0], 1), height))
-        faint = QColor(colour)
-        faint.setAlpha(90)
-        open_rects = [QRectF(x0, top, self.width() - x0, height)
-                      for x0 in (max(self.x_of(s), LABEL_W) for s in track.open_starts if s <= hi)]
-        lines: list[QLineF] = []
-        last_x = -1
-        for i in range(bisect.bisect_left(track.points, lo), bisect.bisect_right(track.points, hi)):
-            x = int(self.x_of(track.points[i]))
-            if x != last_x:
-                lines.append(QLineF(x, y + 1, x, y + ROW_H - 1))
-                last_x = x
-        # one call per kind: few Python -> Qt calls per track however many events are in view
-        painter.setPen(Qt.PenStyle.NoPen)
-        if rects:
-            painter.setBrush(colour)
-            painter.drawRects(rects)
-        if open_rects:
-            painter.setBrush(faint)
-            painter.drawRects(open_rects)
-        if lines:
-            painter.setPen(QPen(colour, 2))
-            painter.drawLines(lines)
 
     # --- mouse -------------------------------------------------------------------------------
     def edge_at(self, x: float, y: float) -> Optional[tuple[int, int, int]]:
@@ -253,14 +231,28 @@ class Timeline(QWidget):
                     return track.ids[j][1], track.starts[j] + 1, high
         return None
 
+    def epoch_edge_at(self, x: float, y: float) -> Optional[tuple[int, str, int, int]]:
+        """(epoch id, "start" or "end", lowest ms, highest ms) of the epoch edge under the pointer."""
+        if not AXIS_H <= y < AXIS_H + EPOCH_H or x < LABEL_W:
+            return None
+        ms, slack = self.ms_at(x), EDGE_PX * self.view_span / self._plot_w
+        near = [(abs(e.start_ms - ms), e.id, "start", 0, e.end_ms - 1) for e in self.session.epochs
+                if abs(e.start_ms - ms) <= slack]
+        near += [(abs(e.end_ms - ms), e.id, "end", e.start_ms + 1, self.duration_ms) for e in self.session.epochs
+                 if abs(e.end_ms - ms) <= slack]
+        return min(near)[1:] if near else None
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() != Qt.MouseButton.LeftButton:
             return
         pos = event.position()
         self._press = pos
         edge = self.edge_at(pos.x(), pos.y())
+        epoch_edge = self.epoch_edge_at(pos.x(), pos.y())
         if edge is not None:
             self._edge = (*edge, self.ms_at(pos.x()))
+        elif epoch_edge is not None:
+            self._epoch_edge = (*epoch_edge, self.ms_at(pos.x()))
         else:
             self._pan_from = (pos.x(), self.view_start)
 
@@ -270,23 +262,33 @@ class Timeline(QWidget):
             event_id, low, high, _ = self._edge
             self._edge = (event_id, low, high, min(max(self.ms_at(pos.x()), low), high))
             self.update()
+        elif self._epoch_edge is not None:
+            epoch_id, side, low, high, _ = self._epoch_edge
+            self._epoch_edge = (epoch_id, side, low, high, min(max(self.ms_at(pos.x()), low), high))
+            self.update()
         elif self._pan_from is not None and abs(pos.x() - self._press.x()) > 3:
             x0, start0 = self._pan_from
             self.set_view(start0 - (pos.x() - x0) * self.view_span / self._plot_w, self.view_span)
         else:
-            edge = self.edge_at(pos.x(), pos.y())
+            edge = self.edge_at(pos.x(), pos.y()) or self.epoch_edge_at(pos.x(), pos.y())
             self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position()
-        moved = self._press is not None and abs(pos.x() - self._press.x()) > 3
-        if self._edge is not None and moved:
-            event_id, _low, _high, ms = self._edge
-            self._edge = None
-            self.edge_moved.emit(event_id, ms)
-        elif self._press is not None and not moved and pos.x() >= LABEL_W:
+        pressed = self._press is not None
+        moved = pressed and abs(pos.x() - self._press.x()) > 3
+        edge, epoch_edge = self._edge, self._epoch_edge
+        self._edge, self._epoch_edge, self._press, self._pan_from = None, None, None, None
+        if edge is not None and moved:
+            self.edge_moved.emit(edge[0], edge[3])
+        elif epoch_edge is not None and moved:
+            epoch_id, side, _low, _high, ms = epoch_edge
+            epoch = next((e for e in self.session.epochs if e.id == epoch_id), None)
+            if epoch is not None:
+                start, end = (ms, epoch.end_ms) if side == "start" else (epoch.start_ms, ms)
+                self.epoch_moved.emit(epoch_id, start, end)
+        elif pressed and not moved and pos.x() >= LABEL_W:
             self.seek_requested.emit(max(0, min(self.ms_at(pos.x()), self.duration_ms - 1)))
-        self._edge, self._press, self._pan_from = None, None, None
         self.update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
