@@ -73,12 +73,19 @@ class PlotsPanel(QScrollArea):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         self.labels = []
+        self.captions: list[str] = list(figures)
+        self.axes: list[tuple] = []  # per figure: its plots' (title, x label, y label), where known
         for caption, png in figures.items():
             picture = QPixmap()
-            picture.loadFromData(png, "PNG")
+            picture.loadFromData(bytes(png), "PNG")
             image = QLabel()
             image.setPixmap(picture)
             image.setAccessibleName(caption)
+            axes = tuple(getattr(png, "axes", ()))
+            self.axes.append(axes)
+            described = "; ".join(" / ".join(x for x in (a.title, a.xlabel, a.ylabel) if x) for a in axes)
+            image.setAccessibleDescription(described)
+            image.setToolTip(described)
             layout.addWidget(QLabel(f"<b>{caption}</b>"))
             layout.addWidget(image)
             self.labels.append(image)

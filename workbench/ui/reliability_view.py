@@ -28,6 +28,8 @@ from workbench.ui.reliability_models import FrameModel, PlotsPanel
 from workbench.ui.runner import Task, TaskRunner
 
 CHOICE_LABELS = {"A": "Keep A", "B": "Keep B", "both": "Keep both", "none": "Keep none"}
+RATING_ONLY, SPAN_ONLY = ("value",), ("both", "none")  # choices that apply to ratings only / not to ratings
+RESOLVED = 5  # the disagreements table's "resolved" column
 
 
 def _spin(low: int, high: int, value: int, step: int, suffix: str = " ms") -> QSpinBox:
@@ -147,6 +149,13 @@ class ReliabilityView(QWidget):
             button.clicked.connect(lambda _checked=False, c=choice: self.resolve_selected(c))
             buttons.addWidget(button)
             self.choice_buttons[choice] = button
+        self.agreed_value = QSpinBox()
+        self.agreed_value.setToolTip("An agreed value within the scale's range")
+        self.value_button = QPushButton("Agreed value")
+        self.value_button.clicked.connect(lambda: self.resolve_selected("value", self.agreed_value.value()))
+        for widget in (self.agreed_value, self.value_button):
+            buttons.addWidget(widget)
+        self.disagreement_table.itemSelectionChanged.connect(self._rating_chosen)
         self.copy_button = QPushButton("Copy agreements to Consensus")
         self.copy_button.clicked.connect(lambda: self.copy_agreements())
         buttons.addStretch(1)
@@ -260,10 +269,15 @@ class ReliabilityView(QWidget):
 
     # --- disagreements -------------------------------------------------------------------------
 
+    def _rating_material(self) -> bool:
+        return self.outcome is not None and isinstance(self.outcome.material, rd.RatingsMaterial)
+
     def _fill_disagreements(self) -> None:
-        done = consensus.resolutions(self.db)
+        done = consensus.resolution_details(self.db)
         timed = self.outcome is not None and isinstance(self.outcome.material, rd.TimedMaterial)
+        rating = self._rating_material()
         heads = (["observation", "behaviour", "time", "A", "B", "resolved"] if timed else
+                 ["rated epoch", "scale", "A", "B", "scale points", "resolved"] if rating else
                  ["transcript", "code", "span", "A", "B", "resolved"])
         table = self.disagreement_table
         table.clearContents()
@@ -273,41 +287,64 @@ class ReliabilityView(QWidget):
             if timed:
                 cells = [item.observation, item.behaviour + (f" ({item.subject})" if item.subject else ""),
                          format_ms(item.time_ms), _unit(item.a), _unit(item.b)]
+            elif rating:
+                cells = [item.unit, item.range.name, _rated(item, item.value_a), _rated(item, item.value_b),
+                         f"{item.range.minimum}–{item.range.maximum}"]
             else:
                 cells = [item.transcript, item.code, f"{item.start}–{item.end}", _spans(item.spans_a),
                          _spans(item.spans_b)]
-            cells.append(CHOICE_LABELS.get(done.get(item.key, ""), ""))
+            cells.append(_resolution(done.get(item.key)))
             for col, text in enumerate(cells):
-                table.setItem(row, col, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                if rating and col in (2, 3, 4):
+                    cell.setToolTip(_anchors(item.range))
+                table.setItem(row, col, cell)
         table.resizeColumnsToContents()
         self._enable_reconcile()
 
     def _enable_reconcile(self) -> None:
         ok = self.lead_id is not None and bool(self.items)
-        for button in self.choice_buttons.values():
-            button.setEnabled(ok)
+        rating = self._rating_material()
+        for choice, button in self.choice_buttons.items():
+            button.setEnabled(ok and not (rating and choice in SPAN_ONLY))
+        for widget in (self.agreed_value, self.value_button):
+            widget.setVisible(rating)
+            widget.setEnabled(ok and rating)
         self.copy_button.setEnabled(self.lead_id is not None and bool(self.agreed))
+
+    def _rating_chosen(self) -> None:
+        """The agreed-value box takes the chosen rating's scale range (its anchors as the tooltip)."""
+        rows = self.disagreement_table.selectionModel().selectedRows()
+        if not self._rating_material() or not rows or rows[0].row() >= len(self.items):
+            return
+        item = self.items[rows[0].row()]
+        self.agreed_value.setRange(item.range.minimum, item.range.maximum)
+        self.agreed_value.setToolTip(_anchors(item.range))
 
     def activate(self, row: int) -> None:
         """Ask whoever listens to show disagreement ``row`` (coding view or video)."""
         if self.outcome is not None and 0 <= row < len(self.items):
             self.disagreement_activated.emit(rr.target_of(self.outcome, self.items[row]))
 
-    def resolve_selected(self, choice: str) -> None:
+    def resolve_selected(self, choice: str, value: Optional[int] = None) -> None:
         rows = sorted({i.row() for i in self.disagreement_table.selectionModel().selectedRows()})
         for row in rows:
-            self.resolve(row, choice)
+            self.resolve(row, choice, value)
 
-    def resolve(self, row: int, choice: str):
-        """Store the choice for disagreement ``row`` in the Consensus coder (one transaction)."""
+    def resolve(self, row: int, choice: str, value: Optional[int] = None):
+        """Store the choice for disagreement ``row`` in the Consensus coder (one transaction); for a
+        rating, "A", "B" or "value" with the agreed ``value``."""
         if self.outcome is None or self.lead_id is None:
             return None
         try:
-            change = rr.resolve(self.db, self.lead_id, self.outcome, self.items[row], choice)
+            change = rr.resolve(self.db, self.lead_id, self.outcome, self.items[row], choice, value)
         except WorkbenchError as exc:
             self._fail(str(exc))
             return None
-        self.disagreement_table.setItem(row, 5, QTableWidgetItem(CHOICE_LABELS[choice]))
+        item = self.items[row]
+        kept = item.kept(choice, value) if self._rating_material() else None
+        self.disagreement_table.setItem(row, RESOLVED, QTableWidgetItem(
+            _resolution({"choice": choice, "value": kept})))
         self.status.setText(change.description)
         self.resolved.emit(change)
         return change
@@ -323,6 +360,27 @@ class ReliabilityView(QWidget):
         self.status.setText(change.description)
         self.resolved.emit(change)
         return change
+
+
+def _resolution(done: Optional[dict]) -> str:
+    """The resolved column: the choice, with the value kept for a rating."""
+    if not done:
+        return ""
+    value = done.get("value")
+    if done["choice"] == "value":
+        return f"Agreed value {value}"
+    return CHOICE_LABELS.get(done["choice"], "") + (f" ({value})" if value is not None else "")
+
+
+def _rated(item, value: Optional[int]) -> str:
+    if value is None:
+        return "—"
+    anchor = item.range.anchor(value).split(" - ")[0]  # the anchor's head; the tooltip has them all
+    return f"{value}: {anchor}" if anchor else str(value)
+
+
+def _anchors(scale) -> str:
+    return "\n".join(f"{v}: {text}" for v, text in scale.anchors) or f"{scale.minimum} to {scale.maximum}"
 
 
 def _spans(spans) -> str:

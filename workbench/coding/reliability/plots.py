@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -16,14 +17,34 @@ from matplotlib.figure import Figure  # noqa: E402
 from .timed import Record, unit_matrix  # noqa: E402
 
 
-def _png(fig: Figure) -> bytes:
+@dataclass(frozen=True)
+class AxesLabels:
+    """What one plot of a figure shows: its title and axis titles."""
+
+    title: str
+    xlabel: str
+    ylabel: str
+
+
+class Png(bytes):
+    """A figure's PNG bytes that also say what its plots show (``axes``, ``suptitle``): a viewer or a
+    test can tell which plot it is without reading pixels. Plain bytes everywhere else."""
+
+    axes: tuple[AxesLabels, ...] = ()
+    suptitle: str = ""
+
+
+def _png(fig: Figure) -> Png:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    out = Png(buf.getvalue())
+    out.axes = tuple(AxesLabels(ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes)
+    out.suptitle = fig.get_suptitle()
     plt.close(fig)
-    return buf.getvalue()
+    return out
 
 
-def kappa_forest(table: pd.DataFrame, label: str, title: str) -> bytes:
+def kappa_forest(table: pd.DataFrame, label: str, title: str) -> Png:
     """Point estimates with their intervals, one row per ``label`` (NaN values shown as gaps)."""
     t = table.reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(t) + 1.2))
@@ -42,7 +63,7 @@ def kappa_forest(table: pd.DataFrame, label: str, title: str) -> bytes:
     return _png(fig)
 
 
-def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, title: str) -> bytes:
+def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, title: str) -> Png:
     """Two raters' records one above the other; time units where they differ shaded red."""
     keys = sorted(set(ra.states) | set(ra.points) | set(rb.states) | set(rb.points))
     ma, mb = unit_matrix(ra, keys, unit_ms), unit_matrix(rb, keys, unit_ms)
@@ -71,7 +92,7 @@ def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, titl
     return _png(fig)
 
 
-def scatter_bland_altman(wide: pd.DataFrame, title: str) -> bytes:
+def scatter_bland_altman(wide: pd.DataFrame, title: str) -> Png:
     """Rater 1 vs rater 2 (with the identity line) and the Bland-Altman plot of their differences."""
     both = wide.iloc[:, :2].dropna()
     a, b = both.iloc[:, 0].to_numpy(float), both.iloc[:, 1].to_numpy(float)
@@ -81,6 +102,7 @@ def scatter_bland_altman(wide: pd.DataFrame, title: str) -> bytes:
     ax1.plot([lo, hi], [lo, hi], color="grey", lw=0.8)
     ax1.set_xlabel(str(both.columns[0]))
     ax1.set_ylabel(str(both.columns[1]))
+    ax1.set_title("Scatter (grey: identity line)", fontsize=9)
     mean, diff = (a + b) / 2, a - b
     ax2.scatter(mean, diff, alpha=0.6)
     if diff.size >= 2:

@@ -51,19 +51,21 @@ def _frame(ratings: pd.DataFrame | Sequence[Rating]) -> pd.DataFrame:
     return df
 
 
-def within(matrix: np.ndarray, distance: float) -> ReliabilityResult:
-    """Share of rater pairs within ``distance`` of each other, averaged over units rated by 2+ raters."""
+def within(matrix: np.ndarray, distance: float, table: pd.DataFrame | None = None) -> ReliabilityResult:
+    """Share of rater pairs within ``distance`` of each other, averaged over units rated by 2+ raters;
+    ``table`` (the units x raters values) is kept as the table the share came from."""
     shares = []
     for row in matrix:
         v = row[~np.isnan(row)]
         if v.size >= 2:
             shares.append(np.mean([abs(x - y) <= distance + 1e-9 for x, y in combinations(v, 2)]))
     name = "Exact agreement" if distance == 0 else f"Agreement within {distance:g}"
+    kept = {} if table is None else {"table": table}
     if not shares:
-        return undefined(name, "no unit was rated by two or more raters", n_raters=matrix.shape[1])
+        return undefined(name, "no unit was rated by two or more raters", n_raters=matrix.shape[1], **kept)
     return ReliabilityResult(statistic=name, value=float(np.mean(shares)), observed=float(np.mean(shares)),
                              n_units=len(shares), n_raters=matrix.shape[1],
-                             ci_method="none (a descriptive share)")
+                             ci_method="none (a descriptive share)", **kept)
 
 
 def _scale_stats(wide: pd.DataFrame, categories: Sequence[float] | None) -> list[ReliabilityResult]:
@@ -80,7 +82,7 @@ def _scale_stats(wide: pd.DataFrame, categories: Sequence[float] | None) -> list
                 cohen_kappa(a, b, weights="quadratic", categories=cats)]
     out.append(percent_agreement(rows, categories=None if categories is None else list(categories)))
     out[-1] = dataclasses.replace(out[-1], statistic="Exact agreement")
-    out.append(within(m, 1))
+    out.append(within(m, 1, wide))
     for level in ("ordinal", "interval"):
         out.append(krippendorff_alpha(rows, level=level))
     return out
