@@ -65,6 +65,8 @@ def open_view(app, project, media, scheme_name) -> VideoCoderView:
     view.resize(1400, 800)
     view.show()
     wait(app, lambda: view.player.settled)
+    strip = getattr(view, "thumbnails", None)  # measured with the view fully open
+    wait(app, lambda: strip is None or strip.ready)
     return view
 
 

@@ -22,7 +22,8 @@ from workbench.ui.video.events_panel import EventsPanel
 from workbench.ui.video.player import Player
 from workbench.ui.video.ratings_panel import RatingsPanel
 from workbench.ui.video.session import ObservationSession
-from workbench.ui.video.timeline import Timeline
+from workbench.ui.video.thumbnails import ThumbnailStrip
+from workbench.ui.video.timeline import LABEL_W, Timeline
 
 log = logging.getLogger(__name__)
 _ARROWS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
@@ -43,6 +44,7 @@ class VideoCoderView(QWidget):
         self.player.event_times = lambda: [e.time_ms for e in self.session.events]
         self.player.failed.connect(self.show_message)
         self.timeline = Timeline(self.session)
+        self.thumbnails = ThumbnailStrip(media_path, left=LABEL_W)
         self.events_model = EventsModel(self.session, self._pts_at, self)
         self.events = EventsPanel(self.events_model, self.current_stamp)
         self.ratings = RatingsPanel(self.session, lambda: self.player.time_ms)
@@ -68,7 +70,13 @@ class VideoCoderView(QWidget):
         side.addTab(self.ratings, "Epochs and ratings")
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.player)
-        left.addWidget(self.timeline)
+        under = QWidget()
+        under_layout = QVBoxLayout(under)
+        under_layout.setContentsMargins(0, 0, 0, 0)
+        under_layout.setSpacing(2)
+        under_layout.addWidget(self.timeline, 1)
+        under_layout.addWidget(self.thumbnails)
+        left.addWidget(under)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
         main = QSplitter(Qt.Orientation.Horizontal)
@@ -83,6 +91,8 @@ class VideoCoderView(QWidget):
         self.player.ready.connect(lambda index: self.timeline.set_duration(index.end_ms))
         self.player.time_changed.connect(self.timeline.set_playhead)
         self.timeline.seek_requested.connect(self.player.seek)
+        self.player.time_changed.connect(self.thumbnails.set_playhead)
+        self.thumbnails.seek_requested.connect(self.player.seek)
         self.timeline.edge_moved.connect(self._edge_moved)
         self.timeline.epoch_moved.connect(self.session.edit_epoch)
         self.events.seek_requested.connect(self.player.seek)
@@ -199,7 +209,8 @@ class VideoCoderView(QWidget):
         return super().eventFilter(watched, event)
 
     def close_media(self) -> None:
-        """Stop playback and the decoder thread (call before the view is dropped)."""
+        """Stop playback and the decoder threads (call before the view is dropped)."""
+        self.thumbnails.close_media()
         self.player.close_media()
 
     def closeEvent(self, event) -> None:  # noqa: N802
