@@ -16,7 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -96,9 +96,8 @@ def _prepare(extracts: Sequence[Extract], redact: Optional[Redact]) -> list[Extr
     fix = (lambda s: _clean(redact(s))) if redact else _clean
     ordered = sorted(extracts, key=lambda e: (e.code_path, e.participant, e.timepoint, e.transcript,
                                               e.start_ms if e.start_ms is not None else -1))
-    return [replace(e, participant=fix(e.participant), timepoint=fix(e.timepoint), transcript=fix(e.transcript),
-                    speaker=fix(e.speaker), code_path=fix(e.code_path), coder=fix(e.coder), text=fix(e.text),
-                    memo=fix(e.memo)) for e in ordered]
+    return [Extract(fix(e.participant), fix(e.timepoint), fix(e.transcript), fix(e.speaker), e.start_ms, e.end_ms,
+                    fix(e.code_path), fix(e.coder), fix(e.text), fix(e.memo)) for e in ordered]
 
 
 def _row(e: Extract) -> list[str]:
