@@ -105,3 +105,27 @@ def test_ratings_plots_scatter_and_bland_altman(qtbot, tmp_path):
         assert (scatter.xlabel, scatter.ylabel) == ("Rater A", "Rater B") and "Scatter" in scatter.title
         assert bland_altman.title.startswith("Bland-Altman") and bland_altman.ylabel == "Rater A - Rater B"
         assert bland_altman.xlabel == "mean of the two raters"
+
+
+def test_timelines_of_another_observation_on_choice(qtbot, tmp_path):
+    _p, view = make_view(qtbot, tmp_path)
+    view.material.setCurrentText("observations")
+    run_and_wait(qtbot, view)
+    choices = [view.timeline_choice.itemText(i) for i in range(view.timeline_choice.count())]
+    assert choices == ["P001 / baseline / free play", "P002 / baseline / free play"]
+    assert not view.timeline_choice.isHidden()
+    view.timeline_choice.setCurrentText(choices[1])
+    plots = _axes(view)
+    timelines = [c for c in plots if c.startswith("Timelines of observation")]
+    assert timelines == [f"Timelines of observation {choices[1]}"]  # in place of the first one's
+    assert plots[timelines[0]][0].title == choices[1] and [a.ylabel for a in plots[timelines[0]]] == ["Rater A",
+                                                                                                       "Rater B"]
+    assert timelines[0] in view.outcome.report.figures  # a saved report has the one shown
+    view.material.setCurrentText("ratings")
+    run_and_wait_fresh(qtbot, view)
+    assert view.timeline_choice.isHidden() and view.timeline_choice.count() == 0
+
+
+def run_and_wait_fresh(qtbot, view):
+    view.outcome = None
+    run_and_wait(qtbot, view)

@@ -79,6 +79,25 @@ def run_reliability(db: Database, settings: Settings, progress=None, cancelled=N
     return Outcome(report, material, settings)
 
 
+def show_timelines(outcome: Outcome, observation: str) -> str:
+    """Draw the two raters' timelines of another observation in place of the report's timelines
+    figure (so a saved report has the one shown); returns the new figure's caption."""
+    from workbench.coding.reliability.report import TIMELINES, timeline_figure
+
+    m = outcome.material
+    if not isinstance(m, rd.TimedMaterial):
+        raise WorkbenchError("Timelines are drawn for observations only.")
+    if observation not in m.media_ids:
+        raise WorkbenchError(f"No observation {observation!r} in this comparison.")
+    caption, png = timeline_figure(m.input, observation)
+    figures = outcome.report.figures
+    replaced = {(caption if k.startswith(TIMELINES) else k): (png if k.startswith(TIMELINES) else v)
+                for k, v in figures.items()}
+    figures.clear()
+    figures.update(replaced if caption in replaced else {caption: png, **replaced})
+    return caption
+
+
 # --- disagreements and reconciliation ---------------------------------------------------------
 
 @dataclass(frozen=True)

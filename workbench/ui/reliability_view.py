@@ -90,8 +90,7 @@ class ReliabilityView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._tables_tab(), "Tables")
-        self.plots = PlotsPanel()
-        self.tabs.addTab(self.plots, "Plots")
+        self.tabs.addTab(self._plots_tab(), "Plots")
         self.tabs.addTab(self._disagreements_tab(), "Disagreements")
         split = QSplitter()
         split.addWidget(controls)
@@ -133,6 +132,43 @@ class ReliabilityView(QWidget):
         self.sheets.currentTextChanged.connect(self._sheet_chosen)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_chosen(cur.row()))
         return split
+
+    def _plots_tab(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.timeline_label = QLabel("Timelines of")
+        self.timeline_choice = QComboBox()
+        self.timeline_choice.setToolTip("The observation whose two timelines are drawn")
+        self.timeline_choice.currentTextChanged.connect(self._timeline_chosen)
+        row.addWidget(self.timeline_label)
+        row.addWidget(self.timeline_choice, 1)
+        box.addLayout(row)
+        self.plots = PlotsPanel()
+        box.addWidget(self.plots, 1)
+        self._fill_timeline_choice()
+        return page
+
+    def _fill_timeline_choice(self) -> None:
+        """The observations to draw timelines of (timed material only)."""
+        m = self.outcome.material if self.outcome is not None else None
+        labels = list(m.media_ids) if isinstance(m, rd.TimedMaterial) else []
+        self.timeline_choice.blockSignals(True)
+        self.timeline_choice.clear()
+        self.timeline_choice.addItems(labels)
+        self.timeline_choice.blockSignals(False)
+        for widget in (self.timeline_label, self.timeline_choice):
+            widget.setVisible(bool(labels))
+
+    def _timeline_chosen(self, label: str) -> None:
+        if not label or self.outcome is None:
+            return
+        try:
+            rr.show_timelines(self.outcome, label)
+        except WorkbenchError as exc:
+            self._fail(str(exc))
+            return
+        self.plots.show_figures(self.outcome.report.figures)
 
     def _disagreements_tab(self) -> QWidget:
         page = QWidget()
@@ -226,6 +262,7 @@ class ReliabilityView(QWidget):
         if report.sheets:
             self.sheets.setCurrentRow(0)
         self.plots.show_figures(report.figures)
+        self._fill_timeline_choice()
         self.agreed, self.items = rr.disagreements(outcome)
         self._fill_disagreements()
         self.status.setText(f"{len(report.sheets)} tables, {len(report.figures)} plots, "

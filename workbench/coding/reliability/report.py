@@ -149,14 +149,26 @@ def _timed_tables(report: ReliabilityReport, t: TimedInput, plots: bool) -> None
     report.add("Events: disagreements", ev[ev["status"] != "agree"].reset_index(drop=True),
                "Every event that was not paired with the same behaviour: the disagreements to review.")
     if plots and t.pairs:
-        pick = next((p for p in t.pairs if p.id == t.timeline), t.pairs[0])
-        from .plots import timelines
-
-        ra, rb = normalise_pair(pick)
-        report.figures[f"Timelines of observation {pick.id}"] = timelines(ra, rb, t.names, t.unit_ms, pick.id)
+        caption, png = timeline_figure(t, t.timeline)
+        report.figures[caption] = png
         tu = r["time_units_behaviour"].table
         report.figures["Per-behaviour time-unit kappa, pooled"] = _forest(
             tu[tu["observation"] == "(pooled)"], "behaviour", "time-unit")
+
+
+TIMELINES = "Timelines of observation "
+
+
+def timeline_figure(t: TimedInput, observation: str | None = None) -> tuple[str, bytes]:
+    """(caption, PNG) of the two raters' timelines of one observation (default: the first), the time
+    units where they differ highlighted."""
+    from .plots import timelines
+
+    if not t.pairs:
+        raise ValueError("there are no observations to draw")
+    pick = next((p for p in t.pairs if p.id == observation), t.pairs[0])
+    ra, rb = normalise_pair(pick)
+    return TIMELINES + pick.id, timelines(ra, rb, t.names, t.unit_ms, pick.id)
 
 
 def _ratings(report: ReliabilityReport, t: RatingsInput, plots: bool) -> None:
