@@ -2,7 +2,7 @@
 
     workbench import boris FILE --project P [--media OBSERVATION=MEDIA ...] [--coder NAME]
     workbench import eaf FILE --project P [--media MEDIA] [--coder NAME]
-    workbench export boris|eaf|events|ratings --project P --out FILE [--scheme NAME]
+    workbench export boris|eaf|events|ratings|ratings-wide --project P --out FILE [--scheme NAME]
     workbench assign --project P --rater NAME --media MEDIA [MEDIA ...] [--reliability]
     workbench reliability-sample --project P --fraction 0.2 --second-rater NAME --seed N
 
@@ -31,7 +31,9 @@ def register(commands) -> None:
     EXPORTS.add("boris", "observations as a BORIS project (.boris)", _cmd_export, scheme)
     EXPORTS.add("eaf", "observations as ELAN files (.eaf; a folder for several)", _cmd_export, scheme)
     EXPORTS.add("events", "one row per event (.csv or .xlsx)", _cmd_export)
-    EXPORTS.add("ratings", "one row per participant x timepoint x task x scale (.csv or .xlsx)", _cmd_export)
+    EXPORTS.add("ratings", "one row per participant x timepoint x task x scale x rater (.csv or .xlsx)", _cmd_export)
+    EXPORTS.add("ratings-wide", "(lead) one row per participant x timepoint x task x scale: the primary "
+                "rater's value, the reliability rater's beside it (.csv or .xlsx)", _cmd_export)
 
     assign = commands.add_parser("assign", help="(lead) assign videos to a rater under masked IDs",
                                  epilog=_EPILOG)
@@ -118,8 +120,9 @@ def _cmd_export(args) -> int:
     project = _open(args)
     try:
         db, viewer = project.db, project.coder.id
-        if args.format in ("events", "ratings"):
-            table = tidy.events_table(db, viewer) if args.format == "events" else tidy.ratings_table(db, viewer)
+        tables = {"events": tidy.events_table, "ratings": tidy.ratings_table, "ratings-wide": tidy.ratings_wide_table}
+        if args.format in tables:
+            table = tables[args.format](db, viewer)
             tidy.write_table(table, args.out, sheet=args.format)
             print(f"Wrote {len(table)} {args.format} rows to {args.out}")
             return 0

@@ -1,5 +1,7 @@
 """Events and ratings as tidy tables (CSV or XLSX): one row per event; one row per participant x
-timepoint x task x scale x rater for the trial statistician (identified only in a lead's export)."""
+timepoint x task x scale x rater (identified only in a lead's export); and, for the trial
+statistician, one row per participant x timepoint x task x scale with the primary rater's value
+and the reliability rater's (and the Consensus) value beside it (a lead's export only)."""
 from __future__ import annotations
 
 import io
@@ -10,6 +12,7 @@ import pandas as pd
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
 from workbench.store import datasets
+from workbench.store.reliability_data import CONSENSUS
 
 EVENT_ORDER = ("participant", "site", "timepoint", "media", "media_task", "rater", "purpose", "masked_id",
                "scheme", "status", "behaviour", "subject", "event_type", "time_ms", "frame_pts_ms",
@@ -37,6 +40,46 @@ def events_table(db, viewer_id: int) -> pd.DataFrame:
 def ratings_table(db, viewer_id: int) -> pd.DataFrame:
     return _frame(datasets.rating_rows(db, viewer_id), RATING_ORDER,
                   ["participant", "timepoint", "task", "scale", "purpose", "masked_id"])
+
+
+WIDE_KEY = ("participant", "site", "timepoint", "task", "scale")
+WIDE_ORDER = (*WIDE_KEY, "value", "rater", "masked_id", "media", "status", "reliability_value",
+              "reliability_rater", "reliability_masked_id", "consensus_value")
+_WIDE_ROLES = {"primary": ("value", "rater", "masked_id", "media", "status"),
+               "reliability": ("reliability_value", "reliability_rater", "reliability_masked_id"),
+               "consensus": ("consensus_value",)}
+
+
+def ratings_wide_table(db, viewer_id: int) -> pd.DataFrame:
+    """One row per participant x timepoint x task x scale: the primary rater's value, and beside it
+    the reliability rater's when double-coded and the Consensus value when reconciled (lead only).
+
+    A rating that fits no single row (two primary raters, or one rater's two epochs of a task) is
+    refused with the row named: the long form (:func:`ratings_table`) shows them all.
+    """
+    cells: dict[tuple, dict[str, list[dict]]] = {}
+    for row in datasets.lead_rating_rows(db, viewer_id):
+        role = ("consensus" if row["rater"] == CONSENSUS else
+                "reliability" if row["purpose"] == "reliability" else "primary")
+        cells.setdefault(tuple(row[k] for k in WIDE_KEY), {}).setdefault(role, []).append(row)
+    rows = []
+    for key, roles in cells.items():
+        out = dict.fromkeys(WIDE_ORDER)
+        out.update(zip(WIDE_KEY, key))
+        for role, found in roles.items():
+            if role == "primary" and len(found) > 1:  # an assigned primary rater before anyone else's coding
+                found = [r for r in found if r["masked_id"]] or found
+            if len(found) > 1:
+                raise WorkbenchError(f"{' / '.join(str(k) for k in key)} has {len(found)} {role} ratings "
+                                     f"({', '.join(sorted({r['rater'] for r in found}))}); export the long form.")
+            source = found[0]
+            for column in _WIDE_ROLES[role]:
+                out[column] = source[column.removeprefix("reliability_").removeprefix("consensus_")]
+        rows.append(out)
+    frame = _frame(rows, WIDE_ORDER, list(WIDE_KEY))
+    for column in ("value", "reliability_value", "consensus_value"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def write_table(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:

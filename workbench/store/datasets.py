@@ -62,7 +62,10 @@ def event_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
 
 def rating_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
     """One row per rating: participant x timepoint x task x scale (x rater), or masked for a rater."""
-    _lead, context = _context(db, viewer_id)
+    return _rating_rows(db, _context(db, viewer_id)[1])
+
+
+def _rating_rows(db: Database, context: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for observation_id, head in context.items():
         data = observation_data(db, observation_id)
@@ -72,6 +75,15 @@ def rating_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
             rows.append({**head, "task": epoch.task, "scale": r.scale, "value": r.value,
                          "epoch_start_ms": epoch.start_ms, "epoch_end_ms": epoch.end_ms, "comment": r.comment})
     return rows
+
+
+def lead_rating_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
+    """:func:`rating_rows` for a lead; anyone else is refused (the rows identify participants
+    and put raters side by side)."""
+    lead, context = _context(db, viewer_id)
+    if not lead:
+        raise WorkbenchError("Only a lead can export ratings per participant with raters side by side.")
+    return _rating_rows(db, context)
 
 
 def observation_names(db: Database, viewer_id: int, ids: Optional[list[int]] = None) -> dict[int, str]:
