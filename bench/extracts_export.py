@@ -13,6 +13,7 @@ import random
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +72,13 @@ def main() -> None:
         framework = timed("write_framework_xlsx (200 × 100)", lambda: write_framework_xlsx(matrix, out / "f.xlsx"))
         print(f"xlsx: {ours / base:.2f} × pandas, {ours / old:.2f} × before (target: < 10 s absolute)")
         print(f"docx: {docx / old_docx:.2f} × before; framework: {framework / old_framework:.2f} × before")
+        same = _part(out / "x.docx", "word/document.xml") == _part(out / "old.docx", "word/document.xml")
+        print(f"docx word/document.xml byte-identical to before: {'yes' if same else 'NO'}")
+
+
+def _part(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
 
 
 if __name__ == "__main__":
