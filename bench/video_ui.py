@@ -62,6 +62,7 @@ def open_view(app, project, media, scheme_name) -> VideoCoderView:
     observation = ensure_observation(project.db, media.id, project.coder.id, scheme_name)
     view = VideoCoderView(project.db, observation, schemes.load_scheme(project.db, scheme_name),
                           project.media_path(media), "bench", acting_coder=project.coder.id, sound=False)
+    view.timeline.setMinimumHeight(view.timeline.sizeHint().height())  # every track in view
     view.resize(1400, 800)
     view.show()
     wait(app, lambda: view.player.settled)
