@@ -160,7 +160,7 @@ def _xlsx_book(path: Path) -> Iterator:
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
-    with tempfile.TemporaryDirectory(prefix="workbench-xlsx-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="workbench-xlsx-", ignore_cleanup_errors=True) as scratch:
         try:
             with atomic_output(path) as handle:
                 book = xlsxwriter.Workbook(handle, {
@@ -169,8 +169,8 @@ def _xlsx_book(path: Path) -> Iterator:
                 try:
                     yield book
                 except BaseException:
-                    for sheet in book.worksheets():  # release the scratch files' handles
-                        sheet._opt_close()
+                    for sheet in book.worksheets():  # release the scratch files (Windows keeps open ones)
+                        getattr(sheet, "_opt_close", lambda: None)()
                     raise
                 book.close()
         except FileCreateError as exc:
