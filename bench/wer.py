@@ -2,7 +2,11 @@
 
 Normalisation (applied to reference and hypothesis alike): lower case; curly apostrophes made
 straight; digits spelled out as words ("1" -> "one", "1984" -> "one thousand nine hundred eighty
-four"); punctuation removed, keeping apostrophes inside words; Mr/Mrs/Dr/St spelled out.
+four", "21st" -> "twenty first"); punctuation removed, keeping apostrophes inside words; Mr/Mrs/Dr/St spelled out;
+hesitation fillers (uh, um, hmm, mm, mhm, mmm: the list Whisper's own English normaliser drops)
+removed, as the references differ in whether they write them (the MFA TextGrid does, the others
+and Whisper do not); the one-word spellings "yknow"/"y'know" and "alright" written as "you know"
+and "all right", so a spelling convention is not counted as a word error.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ ONES = "zero one two three four five six seven eight nine ten eleven twelve thir
        "sixteen seventeen eighteen nineteen".split()
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint"}
+SPELLINGS = {"yknow": "you know", "y'know": "you know", "alright": "all right"}
+FILLERS = frozenset({"uh", "um", "hmm", "mm", "mhm", "mmm"})
 
 
 def number_words(n: int) -> str:
@@ -28,12 +34,25 @@ def number_words(n: int) -> str:
     return " ".join(ONES[int(d)] for d in str(n))
 
 
+_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth", "nine": "ninth",
+            "twelve": "twelfth"}
+
+
+def ordinal_words(n: int) -> str:
+    """21 -> 'twenty first', 40 -> 'fortieth'."""
+    *head, last = number_words(n).split()
+    last = _ORDINAL.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    return " ".join(head + [last])
+
+
 def normalise(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
+    text = re.sub(r"(\d+)(st|nd|rd|th)\b", lambda m: f" {ordinal_words(int(m.group(1)))} ", text)
     text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
     words = re.sub(r"[^a-z' ]+", " ", text).split()
     words = [w.strip("'") for w in words]
-    return [ABBREVIATIONS.get(w, w) for w in words if w]
+    words = [ABBREVIATIONS.get(w, w) for w in words if w and w not in FILLERS]
+    return " ".join(SPELLINGS.get(w, w) for w in words).split()
 
 
 def alignment(ref: list[str], hyp: list[str]) -> list[tuple[str, str, str]]:
