@@ -197,7 +197,8 @@ def _extracts_sheet(book, rows: list[Extract], state: TaskState) -> None:
     formats = [None] * 8 + [wrapped, wrapped]
     for r, row in enumerate(_rows_with_progress(rows, state), 1):
         for column, value in enumerate(row):
-            write(r, column, _fit(value), formats[column])
+            if value:  # an empty cell is left out (as Excel itself does) rather than written as ""
+                write(r, column, value if len(value) <= CELL_LIMIT else _fit(value), formats[column])
 
 
 def write_extracts_xlsx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
