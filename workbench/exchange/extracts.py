@@ -302,8 +302,9 @@ def _framework_rows(matrix: FrameworkMatrix, framework, summaries, wrapped, fix,
         for sheet in (framework, summaries):
             sheet.write_string(i + 1, 0, _fit(fix(participant)))
         for column, (note, extracts) in enumerate(zip(notes, cells), 1):
-            framework.write_string(i + 1, column, _fit(_cell_text(note, extracts)), wrapped)
-            summaries.write_string(i + 1, column, _fit(note), wrapped)
+            for sheet, text in ((framework, _cell_text(note, extracts)), (summaries, note)):
+                if text:  # empty cells are left out
+                    sheet.write_string(i + 1, column, _fit(text), wrapped)
 
 
 def write_extracts(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
