@@ -86,3 +86,15 @@ def test_a_rater_cannot_open_identified_media_but_a_lead_can(qtbot, make_window,
     wait_settled(qtbot, view)
     assert "baseline" in "\n".join(all_texts(view))  # the text collector does see identifying titles
     assert view.session.events == []  # the lead's own observation, not rater B's
+
+
+def test_my_queue_dock_only_for_raters_or_people_with_assigned_videos(qtbot, make_window, project):
+    lead_window = make_window(project)
+    lead_window.show()
+    qtbot.waitExposed(lead_window)
+    dock = lead_window.findChild(type(lead_window.participants_dock), "MyQueueDock")
+    assert dock is not None and not dock.isVisible()
+    from dataclasses import replace
+    project.coder = replace(project.coder, role="rater")
+    lead_window.set_project(project)
+    assert dock.isVisible()

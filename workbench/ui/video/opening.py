@@ -38,6 +38,17 @@ class VideoCoding(QObject):
     def _project_changed(self, project) -> None:
         self.queue.set_loader(None if project is None else
                               (lambda: assignments.rater_queue(project.db, project.coder.id)))
+        self.dock.setVisible(project is not None and self._has_queue(project))
+
+    @staticmethod
+    def _has_queue(project) -> bool:
+        """Raters always see their queue; others only when videos are assigned to them."""
+        if project.coder.role == "rater":
+            return True
+        try:
+            return bool(assignments.rater_queue(project.db, project.coder.id))
+        except WorkbenchError:
+            return False
 
     def scheme_name(self) -> str:
         """The project's coding scheme (the first by name when there are several)."""
