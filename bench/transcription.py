@@ -8,8 +8,9 @@ run, faster-whisper called directly on the same file with the same decoding sett
 loaded beforehand for both). WER after normalising case, punctuation and numbers (bench/wer.py).
 The two stereo files are scored per channel: the two-mic file LEFT vs Speaker 1 and RIGHT vs
 Speaker 2, the MFA file its TextGrid's first tier vs Speaker 1 (left) and second vs Speaker 2
-(right). `--errors` prints each file's word errors; `--save` keeps the run's hypotheses and
-times, and `--rescore` scores a saved run again (after a change to the normalisation) without
+(right). `--errors` prints each file's word errors; `--vad-threshold` and `--vad-pad-ms` override the
+Silero VAD settings (Options.vad_threshold, Options.vad_speech_pad_ms) for both pipelines;
+`--save` keeps the run's hypotheses and times, and `--rescore` scores a saved run again (after a change to the normalisation) without
 transcribing. Prints figures only; nothing is asserted. Targets (issue 3): pooled WER ≤ 12 %
 tiny.en, ≤ 8 % base; RTF ≤ 0.08 tiny.en, ≤ 0.15 base; pipeline/direct ≤ 1.10.
 """
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # before bench/, w
 import transcription  # noqa: E402
 from bench.textgrid import read_textgrid  # noqa: E402
 from bench.wer import edit_distance, errors_text, normalise  # noqa: E402
+from transcription.engines.faster_whisper_engine import vad_parameters  # noqa: E402
 
 SPEECH = Path(__file__).resolve().parents[2] / "shared" / "media" / "speech"
 FILES = {  # audio -> reference transcript
@@ -79,13 +81,13 @@ def run_direct(model, path: Path, options: transcription.Options) -> float:
 
 def _consume(model, audio, options) -> None:
     segments, _info = model.transcribe(audio, language=options.language, beam_size=options.beam_size,
-                                       vad_filter=options.vad, word_timestamps=options.word_timestamps,
-                                       condition_on_previous_text=False)
+                                       vad_filter=options.vad, vad_parameters=vad_parameters(options),
+                                       word_timestamps=options.word_timestamps, condition_on_previous_text=False)
     for _ in segments:
         pass
 
 
-def measure_model(name: str) -> dict:
+def measure_model(name: str, vad: dict) -> dict:
     """Transcribe every file with `name`: {"label": ..., "files": {audio: seconds, times, hypotheses}}."""
     from faster_whisper import WhisperModel
     from transcription.engines.faster_whisper_engine import _cpu_threads, load_engine
@@ -97,7 +99,7 @@ def measure_model(name: str) -> dict:
     for audio in FILES:
         path = SPEECH / audio
         options = transcription.Options(model=name, channels=audio in PER_CHANNEL,
-                                        language="en" if name != "tiny.en" else None)
+                                        language="en" if name != "tiny.en" else None, **vad)
         direct_s = run_direct(direct, path, options)
         ours_s, hyps = run_ours(path, options)
         files[audio] = {"audio_s": duration_s(path), "ours_s": ours_s, "direct_s": direct_s, "hypotheses": hyps}
@@ -135,6 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--errors", action="store_true", help="print each file's word errors")
+    parser.add_argument("--vad-threshold", type=float, default=transcription.Options.vad_threshold)
+    parser.add_argument("--vad-pad-ms", type=int, default=transcription.Options.vad_speech_pad_ms)
     parser.add_argument("--save", type=Path, help="write the run's hypotheses and times to this JSON file")
     parser.add_argument("--rescore", type=Path, help="score a run saved with --save instead of transcribing")
     args = parser.parse_args()
@@ -143,13 +147,15 @@ def main() -> None:
     if args.rescore:
         saved = json.loads(args.rescore.read_text(encoding="utf-8"))
         print(f"(rescored from {args.rescore}: times and hypotheses as measured then, load {saved['load']})")
+        print(f"VAD: {saved.get('vad', 'not recorded')}")
         for name, run in saved["models"].items():
             report(name, run, args.errors)
         return
-    saved = {"load": "%.2f %.2f %.2f" % os.getloadavg(), "models": {}}
-    print(f"load average at start (1, 5, 15 min): {saved['load']}")
+    vad = {"vad_threshold": args.vad_threshold, "vad_speech_pad_ms": args.vad_pad_ms}
+    saved = {"load": "%.2f %.2f %.2f" % os.getloadavg(), "vad": vad, "models": {}}
+    print(f"load average at start (1, 5, 15 min): {saved['load']}; VAD: {vad}")
     for name in args.models:
-        run = measure_model(name)
+        run = measure_model(name, vad)
         run["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         saved["models"][name] = run
         report(name, run, args.errors)

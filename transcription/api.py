@@ -173,6 +173,10 @@ def _close(iterator: object) -> None:
 
 
 def _check_options(options: Options) -> None:
+    if not 0.0 < options.vad_threshold < 1.0:
+        raise TranscriptionError(f"The VAD threshold must be between 0 and 1, not {options.vad_threshold}")
+    if options.vad_speech_pad_ms < 0:
+        raise TranscriptionError(f"The VAD speech padding must be 0 ms or more, not {options.vad_speech_pad_ms}")
     if options.speakers is not None and options.speakers < 1:
         raise TranscriptionError("The number of speakers must be 1 or more")
     if options.speakers and options.speakers > 1 and not options.channels and spk.get_mono_diarizer() is None:

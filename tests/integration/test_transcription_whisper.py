@@ -6,6 +6,7 @@ import re
 import socket
 import time
 
+import numpy as np
 import pytest
 
 from transcription import (
@@ -143,3 +144,15 @@ def test_multilingual_base_model_from_split_packages(tmp_path, monkeypatch, spee
     assert folder == tmp_path / "models" / "base" and (folder / "model.bin").stat().st_size == 145_217_532
     segments = list(transcribe(speech / "whisper_jfk.flac", Options(model="base", beam_size=1)))
     assert "ask not what your country can do for you" in " ".join(words_of(" ".join(s.text for s in segments)))
+
+
+@pytest.mark.parametrize("model", ["tiny.en", "base"])
+def test_silence_and_low_noise_give_no_words_with_the_default_vad(model, speech):
+    """5 s of digital silence, 5 s of white noise at -50 dBFS, then 6.5 s of real room tone (the
+    start of pyannote_sample.wav, before anyone speaks in its RTTM): no segments, no words."""
+    from transcription.api import transcribe_array
+
+    noise = (np.random.default_rng(0).standard_normal(5 * 16_000) * 10 ** (-50 / 20)).astype(np.float32)
+    room = decode_audio(speech / "pyannote_sample.wav")[: 6_500 * 16]
+    clip = np.concatenate([np.zeros(5 * 16_000, np.float32), noise, room])
+    assert list(transcribe_array(clip, Options(model=model, language="en"))) == []

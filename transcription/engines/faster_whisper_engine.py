@@ -111,6 +111,8 @@ class FasterWhisperEngine:
             word_timestamps=opts.word_timestamps,
             condition_on_previous_text=False,
         )
+        if kwargs["vad_filter"]:
+            kwargs["vad_parameters"] = vad_parameters(opts)
         if temperature is not None:
             kwargs.update(temperature=list(temperature), no_repeat_ngram_size=5)
         try:
@@ -121,6 +123,11 @@ class FasterWhisperEngine:
                     yield segment
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionError(f"Transcription failed: {' '.join(str(exc).split())}") from exc
+
+
+def vad_parameters(options: Options) -> dict[str, float]:
+    """faster-whisper's ``vad_parameters`` for ``options`` (Silero VAD's other settings stay its defaults)."""
+    return {"threshold": options.vad_threshold, "speech_pad_ms": options.vad_speech_pad_ms}
 
 
 def _ms(seconds: float, offset_ms: int) -> int:
