@@ -16,7 +16,7 @@ import av
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from workbench.media.probe import probe  # noqa: E402
 
-MEDIA = Path("/work/shared/media")
+MEDIA = Path(__file__).resolve().parents[1].parent / "shared" / "media"
 
 
 def _default_files() -> list[Path]:
