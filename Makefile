@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROJECT ?= projects/demo
 
-.PHONY: run test venv demo lint-imports bench clean
+.PHONY: run test venv demo lint lint-imports bench clean
 
 venv: $(STAMP)
 
@@ -24,8 +24,14 @@ run: demo
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+# the checks `make test` runs first: import contracts (layers), lint, formatting, types
+lint: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

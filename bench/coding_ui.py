@@ -8,13 +8,14 @@ QPlainTextEdit showing the same text, and the store's apply_code alone.
 
 Targets (issue 4): open < 300 ms, apply (action to painted) < 50 ms.
 """
+
 from __future__ import annotations
 
 import argparse
-import sys
 import importlib.util
 import os
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("WORKBENCH_SETTINGS_ORG", "workbench-bench")
+
 
 def _bench_coding():
     """bench/coding.py (the generated project, timing helpers) without putting bench/ on sys.path
@@ -62,9 +64,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        project, tids, texts, code_ids, _book = build(Path(tmp) / "p", args.transcripts, args.words, args.codings)
-        print(f"generated {args.transcripts} transcripts x {args.words:,} words, {args.codings:,} codings "
-              f"in {time.perf_counter() - start:.1f} s; {args.codings // args.transcripts} codings per transcript")
+        project, tids, texts, code_ids, _book = build(
+            Path(tmp) / "p", args.transcripts, args.words, args.codings
+        )
+        print(
+            f"generated {args.transcripts} transcripts x {args.words:,} words, {args.codings:,} codings "
+            f"in {time.perf_counter() - start:.1f} s; {args.codings // args.transcripts} codings per transcript"
+        )
         window = MainWindow(project)
         window.show_error = lambda text: print("error:", text)
         window.resize(1280, 800)
@@ -88,8 +94,14 @@ def main() -> None:
         def open_bare():
             bare.setPlainText(texts[rng.randrange(len(texts))])
             painted(bare)
-        line("open 10k-word transcript (painted)", timed(open_view, args.repeats), timed(open_bare, args.repeats),
-             "bare QPlainTextEdit setPlainText", 300)
+
+        line(
+            "open 10k-word transcript (painted)",
+            timed(open_view, args.repeats),
+            timed(open_bare, args.repeats),
+            "bare QPlainTextEdit setPlainText",
+            300,
+        )
 
         view = coding.open_transcript(infos[tids[0]])
         painted(view)
@@ -104,10 +116,13 @@ def main() -> None:
         def apply_store():
             s = rng.randrange(0, 1000)
             coding_ops.apply_code(project.db, tids[1], leaf, project.coder.id, s, s + 30)
+
         ours, base = timed(apply_ui, args.repeats), timed(apply_store, args.repeats)
         line("apply a code (action to painted)", ours, base, "store apply_code alone", 50)
-        print(f"stripes on screen after the run: {len(view.edit.stripes.painted)}; "
-              f"codings on the transcript: {len(view.codings)}")
+        print(
+            f"stripes on screen after the run: {len(view.edit.stripes.painted)}; "
+            f"codings on the transcript: {len(view.codings)}"
+        )
         window.close()
         project.close()
     app.quit()

@@ -65,7 +65,9 @@ def _in_child(path: Path, diarize_it: bool) -> dict:
             break
         except queue_module.Empty:
             if not process.is_alive():
-                raise SystemExit(f"measuring {path.name} failed in the child process (exit code {process.exitcode})")
+                raise SystemExit(
+                    f"measuring {path.name} failed in the child process (exit code {process.exitcode})"
+                ) from None
     process.join()
     return result
 
@@ -76,8 +78,10 @@ def main() -> None:
     parser.add_argument("--no-words", action="store_true", help="skip the transcription for word accuracy")
     args = parser.parse_args()
 
-    print(f"{'file':<20} {'DER':>7} {'miss':>6} {'FA':>6} {'conf':>6} {'1-spk':>7} {'time s':>7} {'RTF':>6} "
-          f"{'peak MB':>8} {'decode-only MB':>15}")
+    print(
+        f"{'file':<20} {'DER':>7} {'miss':>6} {'FA':>6} {'conf':>6} {'1-spk':>7} {'time s':>7} {'RTF':>6} "
+        f"{'peak MB':>8} {'decode-only MB':>15}"
+    )
     for name in FILES:
         reference = read_rttm(args.media / f"{name}.rttm")
         uem_path = args.media / f"{name}.uem"
@@ -87,9 +91,11 @@ def main() -> None:
         ours = diarization_error(reference, run["turns"], uem, collar_ms=250)
         baseline = diarization_error(reference, one_speaker(reference), uem, collar_ms=250)
         total = ours.total or 1
-        print(f"{name:<20} {ours.der:>7.1%} {ours.miss / total:>6.1%} {ours.false_alarm / total:>6.1%} "
-              f"{ours.confusion / total:>6.1%} {baseline.der:>7.1%} {run['elapsed']:>7.2f} "
-              f"{run['elapsed'] / run['seconds']:>6.3f} {run['peak_mb']:>8.0f} {bare['peak_mb']:>15.0f}")
+        print(
+            f"{name:<20} {ours.der:>7.1%} {ours.miss / total:>6.1%} {ours.false_alarm / total:>6.1%} "
+            f"{ours.confusion / total:>6.1%} {baseline.der:>7.1%} {run['elapsed']:>7.2f} "
+            f"{run['elapsed'] / run['seconds']:>6.3f} {run['peak_mb']:>8.0f} {bare['peak_mb']:>15.0f}"
+        )
 
     if not args.no_words:
         from transcription import Options, transcribe
@@ -99,8 +105,10 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         words = [(w.start_ms, w.end_ms, s.speaker) for s in segments for w in s.words]
         accuracy, chance = word_speaker_accuracy(words, read_stm(args.media / "pyannote_sample.stm"))
-        print(f"\nword-level speaker accuracy on pyannote_sample.stm: {accuracy:.1%} of {len(words)} words "
-              f"(one label for all: {chance:.1%}); transcribe(speakers=2) with tiny.en took {elapsed:.1f} s")
+        print(
+            f"\nword-level speaker accuracy on pyannote_sample.stm: {accuracy:.1%} of {len(words)} words "
+            f"(one label for all: {chance:.1%}); transcribe(speakers=2) with tiny.en took {elapsed:.1f} s"
+        )
 
 
 if __name__ == "__main__":

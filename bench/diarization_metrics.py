@@ -14,9 +14,9 @@ overlap (Hungarian algorithm). DER = (miss + false alarm + confusion) / referenc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -51,8 +51,14 @@ def read_stm(path: Path) -> list[tuple[int, int, str, str]]:
     for line in Path(path).read_text().splitlines():
         parts = line.split(maxsplit=5)
         if len(parts) >= 5 and not line.startswith(";;"):
-            rows.append((round(float(parts[3]) * 1000), round(float(parts[4]) * 1000), parts[2],
-                         parts[5] if len(parts) > 5 else ""))
+            rows.append(
+                (
+                    round(float(parts[3]) * 1000),
+                    round(float(parts[4]) * 1000),
+                    parts[2],
+                    parts[5] if len(parts) > 5 else "",
+                )
+            )
     return rows
 
 
@@ -74,7 +80,7 @@ def _activity(spans: Sequence[Span], end: int) -> tuple[list[str], np.ndarray]:
     names = sorted({s for _, _, s in spans})
     active = np.zeros((len(names), end), dtype=bool)
     for start, stop, speaker in spans:
-        active[names.index(speaker), max(0, start):max(0, min(stop, end))] = True
+        active[names.index(speaker), max(0, start) : max(0, min(stop, end))] = True
     return names, active
 
 
@@ -88,11 +94,11 @@ def diarization_error(
     end = max([e for _, e, _ in reference] + [e for _, e, _ in hypothesis] + [e for _, e in uem or []] + [0])
     scored = np.zeros(end, dtype=bool)
     for start, stop in uem or [(min([s for s, _, _ in reference], default=0), end)]:
-        scored[max(0, start):stop] = True
+        scored[max(0, start) : stop] = True
     half = collar_ms // 2
     for start, stop, _ in reference:
         for edge in (start, stop):
-            scored[max(0, edge - half):edge + (collar_ms - half)] = False
+            scored[max(0, edge - half) : edge + (collar_ms - half)] = False
     _, ref = _activity(reference, end)
     _, hyp = _activity(hypothesis, end)
     ref, hyp = ref[:, scored], hyp[:, scored]

@@ -7,6 +7,7 @@ workbooks, python-docx's `add_paragraph`).
 
     .venv/bin/python bench/extracts_export.py [N]
 """
+
 from __future__ import annotations
 
 import random
@@ -16,17 +17,46 @@ import time
 import zipfile
 from pathlib import Path
 
+import extracts_export_baseline as before
 import pandas as pd
 
-import extracts_export_baseline as before
-
 from workbench.exchange.extracts import (
-    COLUMNS, Extract, FrameworkMatrix, _row, write_extracts_csv, write_extracts_docx, write_extracts_xlsx,
+    COLUMNS,
+    Extract,
+    FrameworkMatrix,
+    _row,
+    write_extracts_csv,
+    write_extracts_docx,
+    write_extracts_xlsx,
     write_framework_xlsx,
 )
 
-WORDS = ("I", "felt", "the", "group", "really", "helped", "me", "see", "her", "cues", "when", "she", "cried",
-         "and", "my", "partner", "was", "working", "nights", "so", "it", "mostly", "just", "us")
+WORDS = (
+    "I",
+    "felt",
+    "the",
+    "group",
+    "really",
+    "helped",
+    "me",
+    "see",
+    "her",
+    "cues",
+    "when",
+    "she",
+    "cried",
+    "and",
+    "my",
+    "partner",
+    "was",
+    "working",
+    "nights",
+    "so",
+    "it",
+    "mostly",
+    "just",
+    "us",
+)
 
 
 def extracts(n: int, seed: int = 1) -> list[Extract]:
@@ -36,9 +66,20 @@ def extracts(n: int, seed: int = 1) -> list[Extract]:
     for i in range(n):
         start = rng.randrange(0, 5_400_000)
         text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(10, 80)))
-        out.append(Extract(f"P{rng.randrange(200):03d}", rng.choice(("baseline", "3 months", "12 months")),
-                           f"Interview {i % 200}", "Participant", start, start + rng.randrange(2000, 40000),
-                           rng.choice(codes), rng.choice(("Alice", "Ben")), text, "memo" if i % 10 == 0 else ""))
+        out.append(
+            Extract(
+                f"P{rng.randrange(200):03d}",
+                rng.choice(("baseline", "3 months", "12 months")),
+                f"Interview {i % 200}",
+                "Participant",
+                start,
+                start + rng.randrange(2000, 40000),
+                rng.choice(codes),
+                rng.choice(("Alice", "Ben")),
+                text,
+                "memo" if i % 10 == 0 else "",
+            )
+        )
     return out
 
 
@@ -58,18 +99,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         print(f"{n} extracts")
-        base = timed("baseline: pandas to_excel", lambda: pd.DataFrame([_row(e) for e in rows], columns=COLUMNS)
-                     .to_excel(out / "baseline.xlsx", index=False))
+        base = timed(
+            "baseline: pandas to_excel",
+            lambda: pd.DataFrame([_row(e) for e in rows], columns=COLUMNS).to_excel(
+                out / "baseline.xlsx", index=False
+            ),
+        )
         old = timed("before: openpyxl write-only", lambda: before.write_extracts_xlsx(rows, out / "old.xlsx"))
         ours = timed("write_extracts_xlsx (XlsxWriter)", lambda: write_extracts_xlsx(rows, out / "x.xlsx"))
         timed("write_extracts_csv", lambda: write_extracts_csv(rows, out / "x.csv"))
-        old_docx = timed(f"before: docx add_paragraph ({docx_n:,} extracts)",
-                         lambda: before.write_extracts_docx(rows[:docx_n], out / "old.docx"))
-        docx = timed(f"write_extracts_docx ({docx_n:,} extracts)",
-                     lambda: write_extracts_docx(rows[:docx_n], out / "x.docx"))
-        old_framework = timed("before: framework openpyxl (200 × 100)",
-                              lambda: before.write_framework_xlsx(matrix, out / "old_f.xlsx"))
-        framework = timed("write_framework_xlsx (200 × 100)", lambda: write_framework_xlsx(matrix, out / "f.xlsx"))
+        old_docx = timed(
+            f"before: docx add_paragraph ({docx_n:,} extracts)",
+            lambda: before.write_extracts_docx(rows[:docx_n], out / "old.docx"),
+        )
+        docx = timed(
+            f"write_extracts_docx ({docx_n:,} extracts)",
+            lambda: write_extracts_docx(rows[:docx_n], out / "x.docx"),
+        )
+        old_framework = timed(
+            "before: framework openpyxl (200 × 100)",
+            lambda: before.write_framework_xlsx(matrix, out / "old_f.xlsx"),
+        )
+        framework = timed(
+            "write_framework_xlsx (200 × 100)", lambda: write_framework_xlsx(matrix, out / "f.xlsx")
+        )
         print(f"xlsx: {ours / base:.2f} × pandas, {ours / old:.2f} × before (target: < 10 s absolute)")
         print(f"docx: {docx / old_docx:.2f} × before; framework: {framework / old_framework:.2f} × before")
         same = _part(out / "x.docx", "word/document.xml") == _part(out / "old.docx", "word/document.xml")

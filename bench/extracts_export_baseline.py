@@ -1,14 +1,23 @@
 """The exporters as they were before XlsxWriter (issue 4), kept as the baseline for
 bench/extracts_export.py: openpyxl write-only workbooks and python-docx's `add_paragraph`."""
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from workbench.exchange.extracts import (
-    CELL_LIMIT, Extract, FrameworkMatrix, _cell_text, _clean, _prepare, _rows_with_progress, _target, citation,
+    CELL_LIMIT,
     COLUMNS,
+    Extract,
+    FrameworkMatrix,
+    _cell_text,
+    _clean,
+    _prepare,
+    _rows_with_progress,
+    _target,
+    citation,
 )
 from workbench.files import atomic_output
 from workbench.tasks import TaskState
@@ -71,16 +80,21 @@ def write_framework_xlsx(matrix: FrameworkMatrix, path) -> None:
     for participant in matrix.participants:
         cells = [_prepare(matrix.extracts.get((participant, code), []), None) for code in matrix.codes]
         notes = [_clean(matrix.summaries.get((participant, code), "")) for code in matrix.codes]
-        framework.append([_cell(framework, _clean(participant))] +
-                         [_cell(framework, _cell_text(n, c), wrap=True) for n, c in zip(notes, cells)])
-        summaries.append([_cell(summaries, _clean(participant))] + [_cell(summaries, n, wrap=True) for n in notes])
+        framework.append(
+            [_cell(framework, _clean(participant))]
+            + [_cell(framework, _cell_text(n, c), wrap=True) for n, c in zip(notes, cells)]
+        )
+        summaries.append(
+            [_cell(summaries, _clean(participant))] + [_cell(summaries, n, wrap=True) for n in notes]
+        )
     everything = [e for cell in matrix.extracts.values() for e in cell]
     _extracts_sheet(book, _prepare(everything, None), TaskState(None, None))
     _save(book, _target(path))
 
 
-def write_extracts_docx(extracts: Sequence[Extract], path, include_memos: bool = True,
-                        title: str = "Coded extracts") -> None:
+def write_extracts_docx(
+    extracts: Sequence[Extract], path, include_memos: bool = True, title: str = "Coded extracts"
+) -> None:
     from docx import Document
     from docx.shared import Pt, RGBColor
 
@@ -89,7 +103,7 @@ def write_extracts_docx(extracts: Sequence[Extract], path, include_memos: bool =
     document.add_heading(_clean(title), level=0)
     counts = Counter(e.code_path for e in rows)
     quote_style = document.styles["Quote"].style_id
-    current: Optional[str] = None
+    current: str | None = None
     for e in rows:
         if e.code_path != current:
             current = e.code_path

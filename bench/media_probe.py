@@ -3,6 +3,7 @@
 Usage: python bench/media_probe.py [--repeat N] [FILES...]   (default: the shared test media)
 Prints figures only; nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,10 @@ def main(argv=None) -> None:
         with av.open(str(path)) as container:
             if container.duration is None or container.format.name == "mp3":
                 how = "full demux"
-        print(f"{path.name[:44]:44} {ours:8.2f} {bare:8.2f} {ours / bare:6.1f}  {info.duration_ms:11d}  "
-              f"{'yes' if info.variable_frame_rate else 'no':>3}  {how}")
+        print(
+            f"{path.name[:44]:44} {ours:8.2f} {bare:8.2f} {ours / bare:6.1f}  {info.duration_ms:11d}  "
+            f"{'yes' if info.variable_frame_rate else 'no':>3}  {how}"
+        )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,13 @@ import numpy as np
 
 from workbench.coding.reliability.events import compare_observations
 from workbench.coding.reliability.ratings import Rating
-from workbench.coding.reliability.report import RatingsInput, TextInput, TimedInput, build_report, write_report
+from workbench.coding.reliability.report import (
+    RatingsInput,
+    TextInput,
+    TimedInput,
+    build_report,
+    write_report,
+)
 from workbench.coding.reliability.text import POOLED, TextCoding, Transcript, character_agreement
 from workbench.coding.reliability.timed import Event, Observation, ObservationPair, State, unit_matrix
 
@@ -64,7 +70,9 @@ def transcripts(n=200, words=10_000):
             codings["A"].append(TextCoding(ts[-1].id, code, int(s), e))
             if rng.random() < 0.8:
                 bs = int(max(0, s + rng.integers(-30, 30)))
-                codings["B"].append(TextCoding(ts[-1].id, code, bs, max(bs + 1, int(e + rng.integers(-30, 30)))))
+                codings["B"].append(
+                    TextCoding(ts[-1].id, code, bs, max(bs + 1, int(e + rng.integers(-30, 30))))
+                )
     return ts, codings
 
 
@@ -73,7 +81,9 @@ def ratings(n=100):
     for u in range(n):
         true = rng.integers(1, 8)
         for r in ("A", "B"):
-            out.append(Rating(f"u{u}", "sensitivity", r, int(np.clip(true + rng.integers(-1, 2), 1, 7)), "play"))
+            out.append(
+                Rating(f"u{u}", "sensitivity", r, int(np.clip(true + rng.integers(-1, 2), 1, 7)), "play")
+            )
     return out
 
 
@@ -85,8 +95,8 @@ def clock(fn):
 
 
 def main() -> None:
-    from sklearn.metrics import cohen_kappa_score
     import krippendorff
+    from sklearn.metrics import cohen_kappa_score
 
     pairs, (ts, codings), rs = observations(), transcripts(), ratings()
     text, timed, rat = TextInput(codings, ts, ["A", "B"]), TimedInput(pairs), RatingsInput(rs)
@@ -115,7 +125,7 @@ def main() -> None:
                 v = np.zeros(t.length, dtype=np.int8)
                 for c in codings[who]:
                     if c.transcript == t.id and c.code == "c0":
-                        v[max(c.start, 0):min(c.end, t.length)] = 1
+                        v[max(c.start, 0) : min(c.end, t.length)] = 1
                 out.append(v)
         return np.concatenate(a), np.concatenate(b)
 
@@ -123,12 +133,20 @@ def main() -> None:
     theirs, t_sk = clock(lambda: cohen_kappa_score(ea, eb))
     print(f"  character kappa, code c0, {ea.size:,} characters pooled")
     print(f"    workbench (with transcript bootstrap CI)   {ours:.6f}  {t_ours:.3f} s")
-    print(f"    scikit-learn cohen_kappa_score             {theirs:.6f}  {t_sk:.3f} s (+{t_expand:.2f} s to expand)")
+    print(
+        f"    scikit-learn cohen_kappa_score             {theirs:.6f}  {t_sk:.3f} s (+{t_expand:.2f} s to expand)"
+    )
 
     r, t_tu = clock(lambda: compare_observations(pairs, unit_ms=1000))
     ours_tu = r["time_units"].results[("(pooled)",)].value
-    keys = sorted({k for p in pairs for o in (p.a, p.b) for k in
-                   [e.behaviour for e in o.events] + [s.behaviour for s in o.states]})
+    keys = sorted(
+        {
+            k
+            for p in pairs
+            for o in (p.a, p.b)
+            for k in [e.behaviour for e in o.events] + [s.behaviour for s in o.states]
+        }
+    )
     from workbench.coding.reliability.timed import normalise_pair
 
     def labels():
@@ -152,8 +170,10 @@ def main() -> None:
     theirs_a, t_k = clock(lambda: krippendorff.alpha(reliability_data=mat, level_of_measurement="interval"))
     print("  Krippendorff's alpha (interval), 100 units x 2 raters")
     print(f"    workbench                                  {ours_a:.6f}")
-    print(f"    krippendorff {krippendorff.__version__ if hasattr(krippendorff, '__version__') else ''}"
-          f"                         {theirs_a:.6f}  {t_k:.4f} s")
+    print(
+        f"    krippendorff {krippendorff.__version__ if hasattr(krippendorff, '__version__') else ''}"
+        f"                         {theirs_a:.6f}  {t_k:.4f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ psycopg COPY), and opening measured against a bare connect + count.
 
     .venv/bin/python bench/store.py [--rows 100000] [--repeats 3] [--pg postgresql://...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,8 @@ from workbench.coding.codebook import Code, Codebook
 from workbench.project import PROJECT_FILE, Project
 from workbench.store import codebooks, codings, migrate, participants, people, transcripts
 from workbench.store.codings import NewCoding
-from workbench.store.records import NewSegment
 from workbench.store.engine import Database
+from workbench.store.records import NewSegment
 
 
 def _timed(fn) -> float:
@@ -52,8 +53,11 @@ def bench_sqlite(n: int, repeats: int) -> None:
             rows = _rows(n, _seed(project.db, project.coder.id))
             ours.append(_timed(lambda: codings.add_codings(project.db, rows)))
             project.close()
-            opening.append(_timed(lambda: (lambda p: (codings.coding_count(p.db), p.close()))(
-                Project.open(Path(tmp) / "p"))))
+            opening.append(
+                _timed(
+                    lambda: (lambda p: (codings.coding_count(p.db), p.close()))(Project.open(Path(tmp) / "p"))
+                )
+            )
             path = Path(tmp) / "p" / PROJECT_FILE
             bare_open.append(_timed(lambda: _bare_sqlite_count(path)))
             con = sqlite3.connect(path)
@@ -62,9 +66,13 @@ def bench_sqlite(n: int, repeats: int) -> None:
             tuples = [(r.transcript_id, r.code_id, r.coder_id, r.start_pos, r.end_pos, r.quote) for r in rows]
 
             def raw():
-                con.executemany("INSERT INTO text_codings (transcript_id, code_id, coder_id, start_pos, end_pos,"
-                                " quote, needs_review, created_at) VALUES (?,?,?,?,?,?,0,datetime('now'))", tuples)
+                con.executemany(
+                    "INSERT INTO text_codings (transcript_id, code_id, coder_id, start_pos, end_pos,"
+                    " quote, needs_review, created_at) VALUES (?,?,?,?,?,?,0,datetime('now'))",
+                    tuples,
+                )
                 con.commit()
+
             bare.append(_timed(raw))
             con.close()
     _report("SQLite", n, ours, bare, opening, bare_open, "sqlite3.executemany", "sqlite3 connect+count")
@@ -78,6 +86,7 @@ def _bare_sqlite_count(path: Path) -> None:
 
 def bench_postgres(admin_url: str, n: int, repeats: int) -> None:
     import psycopg
+
     admin = admin_url.replace("postgresql+psycopg://", "postgresql://")
     try:
         psycopg.connect(admin, connect_timeout=3).close()
@@ -97,8 +106,13 @@ def bench_postgres(admin_url: str, n: int, repeats: int) -> None:
             rows = _rows(n, _seed(db, people.coder_by_name(db, "bench").id))
             ours.append(_timed(lambda: codings.add_codings(db, rows)))
             db.dispose()
-            opening.append(_timed(lambda: (lambda p: (codings.coding_count(p.db), p.close()))(
-                Project.connect(url, media_root=Path(tempfile.gettempdir())))))
+            opening.append(
+                _timed(
+                    lambda: (lambda p: (codings.coding_count(p.db), p.close()))(
+                        Project.connect(url, media_root=Path(tempfile.gettempdir()))
+                    )
+                )
+            )
             plain = url.replace("postgresql+psycopg://", "postgresql://")
             bare_open.append(_timed(lambda: _bare_pg_count(psycopg, plain)))
             with psycopg.connect(plain) as conn:
@@ -106,12 +120,25 @@ def bench_postgres(admin_url: str, n: int, repeats: int) -> None:
                 conn.commit()
 
                 def raw():
-                    with conn.cursor().copy("COPY text_codings (transcript_id, code_id, coder_id, start_pos,"
-                                            " end_pos, quote, needs_review, created_at) FROM STDIN") as copy:
+                    with conn.cursor().copy(
+                        "COPY text_codings (transcript_id, code_id, coder_id, start_pos,"
+                        " end_pos, quote, needs_review, created_at) FROM STDIN"
+                    ) as copy:
                         for r in rows:
-                            copy.write_row((r.transcript_id, r.code_id, r.coder_id, r.start_pos, r.end_pos,
-                                            r.quote, False, "now"))
+                            copy.write_row(
+                                (
+                                    r.transcript_id,
+                                    r.code_id,
+                                    r.coder_id,
+                                    r.start_pos,
+                                    r.end_pos,
+                                    r.quote,
+                                    False,
+                                    "now",
+                                )
+                            )
                     conn.commit()
+
                 bare.append(_timed(raw))
         finally:
             with psycopg.connect(admin, autocommit=True) as conn:
@@ -126,19 +153,27 @@ def _bare_pg_count(psycopg, url: str) -> None:
 
 def _report(name, n, ours, bare, opening, bare_open, bare_label, open_label) -> None:
     med = statistics.median
-    print(f"{name}: insert {n:,} codings  workbench {med(ours) * 1000:8.1f} ms  "
-          f"({n / med(ours):,.0f} rows/s)   {bare_label} {med(bare) * 1000:8.1f} ms   "
-          f"ratio {med(ours) / med(bare):.2f}x")
-    print(f"{name}: open project holding them  workbench {med(opening) * 1000:8.1f} ms   "
-          f"{open_label} {med(bare_open) * 1000:8.1f} ms   ratio {med(opening) / med(bare_open):.1f}x")
+    print(
+        f"{name}: insert {n:,} codings  workbench {med(ours) * 1000:8.1f} ms  "
+        f"({n / med(ours):,.0f} rows/s)   {bare_label} {med(bare) * 1000:8.1f} ms   "
+        f"ratio {med(ours) / med(bare):.2f}x"
+    )
+    print(
+        f"{name}: open project holding them  workbench {med(opening) * 1000:8.1f} ms   "
+        f"{open_label} {med(bare_open) * 1000:8.1f} ms   ratio {med(opening) / med(bare_open):.1f}x"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--pg", default=os.environ.get(
-        "WORKBENCH_TEST_PG_URL", "postgresql://workbench:workbench@localhost:5432/postgres"))
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "WORKBENCH_TEST_PG_URL", "postgresql://workbench:workbench@localhost:5432/postgres"
+        ),
+    )
     args = parser.parse_args()
     os.environ.setdefault("WORKBENCH_CONFIG_DIR", tempfile.mkdtemp(prefix="wb-bench-config-"))
     print(f"median of {args.repeats} repeats")

@@ -7,6 +7,7 @@ coder, measured in the same run.
 
     .venv/bin/python bench/team.py [--coders 8] [--actions 500] [--pg postgresql://ADMIN:PW@host:port/postgres]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ from workbench.store.visibility import Viewer
 
 PG_ADMIN = os.environ.get("WORKBENCH_TEST_PG_URL", "postgresql://workbench:workbench@localhost:5432/postgres")
 PASSWORD = "bench-team-pw"
-TEXT = ("I felt really anxious at first, but the other mums were kind and the group leaders listened. "
-        "My baby cried a lot and I was so tired, but the circle helped me notice when she needed me. ") * 4
+TEXT = (
+    "I felt really anxious at first, but the other mums were kind and the group leaders listened. "
+    "My baby cried a lot and I was so tired, but the circle helped me notice when she needed me. "
+) * 4
 
 
 @dataclass
@@ -60,14 +63,23 @@ class Result:
 def seed(db: Database) -> tuple[int, tuple[int, int]]:
     """A participant, one transcript and two codes; returns (transcript id, code ids)."""
     participants.add_participant(db, "P001")
-    book = codebooks.add_codebook(db, Codebook("load", [Code(str(uuid.uuid4()), "Anxiety"),
-                                                        Code(str(uuid.uuid4()), "Group")]))
+    book = codebooks.add_codebook(
+        db, Codebook("load", [Code(str(uuid.uuid4()), "Anxiety"), Code(str(uuid.uuid4()), "Group")])
+    )
     tid = transcripts.add_transcript(db, "P001", "interview", [NewSegment(0, 60_000, TEXT)])
     return tid.created_id("transcripts"), tuple(book.created["codes"])
 
 
-def code_as(url: str, tid: int, codes: tuple[int, int], actions: int, start: threading.Barrier,
-            latencies: list[float], errors: list[str], expected: dict) -> None:
+def code_as(
+    url: str,
+    tid: int,
+    codes: tuple[int, int],
+    actions: int,
+    start: threading.Barrier,
+    latencies: list[float],
+    errors: list[str],
+    expected: dict,
+) -> None:
     """One coder: ``actions`` coding actions; every 5th recodes, every 10th removes the latest own coding."""
     project = Project.connect(url)
     me = project.coder.id
@@ -98,14 +110,18 @@ def code_as(url: str, tid: int, codes: tuple[int, int], actions: int, start: thr
         project.close()
 
 
-def run(urls: list[str], lead_db: Database, lead_id: int, tid: int, codes: tuple[int, int], actions: int) -> Result:
+def run(
+    urls: list[str], lead_db: Database, lead_id: int, tid: int, codes: tuple[int, int], actions: int
+) -> Result:
     """Run every coder at once in its own thread, then compare the database with what each did."""
     barrier = threading.Barrier(len(urls) + 1)
     latencies: list[float] = []
     errors: list[str] = []
     expected: dict[int, dict] = {}
-    threads = [threading.Thread(target=code_as, args=(u, tid, codes, actions, barrier, latencies, errors, expected))
-               for u in urls]
+    threads = [
+        threading.Thread(target=code_as, args=(u, tid, codes, actions, barrier, latencies, errors, expected))
+        for u in urls
+    ]
     for t in threads:
         t.start()
     barrier.wait()
@@ -165,8 +181,10 @@ def sqlite_load(folder: Path, actions: int) -> Result:
 
 
 def _line(label: str, r: Result) -> str:
-    return (f"{label:34} {r.per_second:8.1f} actions/s   p95 {r.p95_ms:7.1f} ms   "
-            f"kept {r.expected:5} codings, lost {r.lost}, duplicated {r.duplicated}, errors {len(r.errors)}")
+    return (
+        f"{label:34} {r.per_second:8.1f} actions/s   p95 {r.p95_ms:7.1f} ms   "
+        f"kept {r.expected:5} codings, lost {r.lost}, duplicated {r.duplicated}, errors {len(r.errors)}"
+    )
 
 
 def main() -> None:
@@ -178,7 +196,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = sqlite_load(Path(tmp), args.actions)
     load = postgres_load(args.pg, args.coders, args.actions)
-    print(f"{args.coders} coders x {args.actions} coding actions at once (apply 80 %, recode 10 %, remove 10 %)")
+    print(
+        f"{args.coders} coders x {args.actions} coding actions at once (apply 80 %, recode 10 %, remove 10 %)"
+    )
     print(_line("baseline: SQLite, 1 coder", base))
     print(_line(f"PostgreSQL, {args.coders} coders (RLS, triggers)", load))
     print(f"throughput ratio PostgreSQL/SQLite: {load.per_second / base.per_second:.2f}")

@@ -9,6 +9,7 @@ byte-order mark when a label is not ASCII).
 Value order: "ooTextFile" "TextGrid" xmin xmax <exists> size, then per tier: class name xmin
 xmax count, then per interval xmin xmax text (IntervalTier) or per point time mark (TextTier).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -52,7 +53,7 @@ def _values(text: str) -> list:
         match = _VALUE.search(text, pos)
         if match is None:
             break
-        between = _LABEL.sub(" ", text[pos:match.start()])
+        between = _LABEL.sub(" ", text[pos : match.start()])
         if between.strip(" \t\n=:"):
             raise ValueError(f"unexpected text in TextGrid: {between.strip()[:40]!r}")
         string, flag, number = match.groups()

@@ -8,6 +8,7 @@ transcript fresh with ``add_transcript``.
 
     .venv/bin/python bench/transcript_editing.py [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,16 @@ def interview(segments: int = 1200, words: int = 14) -> list[NewSegment]:
         for j in range(words):
             items.append(NewWord(t, t + 300, " " + WORDS[(i + j) % len(WORDS)], 0.4 if j == 3 else 0.95))
             t += 320
-        out.append(NewSegment(items[0].start_ms, items[-1].end_ms, " ".join(w.text.strip() for w in items),
-                              f"Speaker {i % 2 + 1}", 0.8, tuple(items)))
+        out.append(
+            NewSegment(
+                items[0].start_ms,
+                items[-1].end_ms,
+                " ".join(w.text.strip() for w in items),
+                f"Speaker {i % 2 + 1}",
+                0.8,
+                tuple(items),
+            )
+        )
     return out
 
 
@@ -56,8 +65,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     segments = interview()
-    print(f"transcript: {len(segments)} segments, {sum(len(s.words) for s in segments)} words, "
-          f"{len(TranscriptText(segments).text)} characters")
+    print(
+        f"transcript: {len(segments)} segments, {sum(len(s.words) for s in segments)} words, "
+        f"{len(TranscriptText(segments).text)} characters"
+    )
 
     draft = TranscriptDraft(segments)
     middle = draft.doc.starts[600] + 5
@@ -72,7 +83,9 @@ def main() -> None:
 
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
+
     from workbench.ui.transcript.text_view import TranscriptTextView
+
     app = QApplication.instance() or QApplication([])
     view = TranscriptTextView(TranscriptDraft(segments), QUndoStack())
     view.resize(900, 600)
@@ -98,6 +111,7 @@ def main() -> None:
                 draft.apply(edit())  # one keystroke (or a split) since the last save, then the autosave
                 update_transcript_text(project.db, tid, draft.segments, version[0])
                 version[0] += 1
+
             return run
 
         saved = median(save(lambda: draft.replace_text(middle, middle, "x")), args.repeats)

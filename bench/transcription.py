@@ -14,6 +14,7 @@ Silero VAD settings (Options.vad_threshold, Options.vad_speech_pad_ms) for both 
 transcribing. Prints figures only; nothing is asserted. Targets (issue 3): pooled WER ≤ 12 %
 tiny.en, ≤ 8 % base; RTF ≤ 0.08 tiny.en, ≤ 0.15 base; pipeline/direct ≤ 1.10.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # before bench/, whose transcription.py would shadow it
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[1])
+)  # before bench/, whose transcription.py would shadow it
 import transcription  # noqa: E402
 from bench.textgrid import read_textgrid  # noqa: E402
 from bench.wer import edit_distance, errors_text, normalise  # noqa: E402
@@ -80,9 +83,15 @@ def run_direct(model, path: Path, options: transcription.Options) -> float:
 
 
 def _consume(model, audio, options) -> None:
-    segments, _info = model.transcribe(audio, language=options.language, beam_size=options.beam_size,
-                                       vad_filter=options.vad, vad_parameters=vad_parameters(options),
-                                       word_timestamps=options.word_timestamps, condition_on_previous_text=False)
+    segments, _info = model.transcribe(
+        audio,
+        language=options.language,
+        beam_size=options.beam_size,
+        vad_filter=options.vad,
+        vad_parameters=vad_parameters(options),
+        word_timestamps=options.word_timestamps,
+        condition_on_previous_text=False,
+    )
     for _ in segments:
         pass
 
@@ -90,26 +99,40 @@ def _consume(model, audio, options) -> None:
 def measure_model(name: str, vad: dict) -> dict:
     """Transcribe every file with `name`: {"label": ..., "files": {audio: seconds, times, hypotheses}}."""
     from faster_whisper import WhisperModel
+
     from transcription.engines.faster_whisper_engine import _cpu_threads, load_engine
 
     engine = load_engine(transcription.Options(model=name))  # loads (and caches) the model for our pipeline
-    direct = WhisperModel(engine.model_path, device="cpu", compute_type=engine.compute_type,
-                          cpu_threads=_cpu_threads(), local_files_only=True)
+    direct = WhisperModel(
+        engine.model_path,
+        device="cpu",
+        compute_type=engine.compute_type,
+        cpu_threads=_cpu_threads(),
+        local_files_only=True,
+    )
     files = {}
     for audio in FILES:
         path = SPEECH / audio
-        options = transcription.Options(model=name, channels=audio in PER_CHANNEL,
-                                        language="en" if name != "tiny.en" else None, **vad)
+        options = transcription.Options(
+            model=name, channels=audio in PER_CHANNEL, language="en" if name != "tiny.en" else None, **vad
+        )
         direct_s = run_direct(direct, path, options)
         ours_s, hyps = run_ours(path, options)
-        files[audio] = {"audio_s": duration_s(path), "ours_s": ours_s, "direct_s": direct_s, "hypotheses": hyps}
+        files[audio] = {
+            "audio_s": duration_s(path),
+            "ours_s": ours_s,
+            "direct_s": direct_s,
+            "hypotheses": hyps,
+        }
     return {"label": f"{name} ({engine.compute_type}, {_cpu_threads()} threads)", "files": files}
 
 
 def report(name: str, run: dict, show_errors: bool) -> None:
     print(f"\n== {run['label']}")
-    print(f"{'file':40s} {'audio s':>8s} {'WER':>7s} {'errors':>7s} {'ours s':>8s} {'RTF':>6s} {'direct s':>9s} "
-          f"{'ratio':>6s}")
+    print(
+        f"{'file':40s} {'audio s':>8s} {'WER':>7s} {'errors':>7s} {'ours s':>8s} {'RTF':>6s} {'direct s':>9s} "
+        f"{'ratio':>6s}"
+    )
     errors = words = 0
     ours_total = direct_total = audio_total = 0.0
     details = []
@@ -120,12 +143,20 @@ def report(name: str, run: dict, show_errors: bool) -> None:
         file_words = sum(len(r) for r in refs)
         errors, words = errors + file_errors, words + file_words
         seconds, ours_s, direct_s = figures["audio_s"], figures["ours_s"], figures["direct_s"]
-        ours_total, direct_total, audio_total = ours_total + ours_s, direct_total + direct_s, audio_total + seconds
-        print(f"{audio:40s} {seconds:8.1f} {file_errors / file_words:7.1%} {f'{file_errors}/{file_words}':>7s} "
-              f"{ours_s:8.2f} {ours_s / seconds:6.3f} {direct_s:9.2f} {ours_s / direct_s:6.2f}")
+        ours_total, direct_total, audio_total = (
+            ours_total + ours_s,
+            direct_total + direct_s,
+            audio_total + seconds,
+        )
+        print(
+            f"{audio:40s} {seconds:8.1f} {file_errors / file_words:7.1%} {f'{file_errors}/{file_words}':>7s} "
+            f"{ours_s:8.2f} {ours_s / seconds:6.3f} {direct_s:9.2f} {ours_s / direct_s:6.2f}"
+        )
         details += [f"  {audio} [{n}]: {errors_text(r, h)}" for n, (r, h) in enumerate(zip(refs, hyps), 1)]
-    print(f"{'pooled':40s} {audio_total:8.1f} {errors / words:7.1%} {f'{errors}/{words}':>7s} {ours_total:8.2f} "
-          f"{ours_total / audio_total:6.3f} {direct_total:9.2f} {ours_total / direct_total:6.2f}")
+    print(
+        f"{'pooled':40s} {audio_total:8.1f} {errors / words:7.1%} {f'{errors}/{words}':>7s} {ours_total:8.2f} "
+        f"{ours_total / audio_total:6.3f} {direct_total:9.2f} {ours_total / direct_total:6.2f}"
+    )
     if "peak_mb" in run:
         print(f"peak resident memory of this process after {name}: {run['peak_mb']:.0f} MB")
     if show_errors:
@@ -152,7 +183,7 @@ def main() -> None:
             report(name, run, args.errors)
         return
     vad = {"vad_threshold": args.vad_threshold, "vad_speech_pad_ms": args.vad_pad_ms}
-    saved = {"load": "%.2f %.2f %.2f" % os.getloadavg(), "vad": vad, "models": {}}
+    saved = {"load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), "vad": vad, "models": {}}
     print(f"load average at start (1, 5, 15 min): {saved['load']}; VAD: {vad}")
     for name in args.models:
         run = measure_model(name, vad)
@@ -161,7 +192,7 @@ def main() -> None:
         report(name, run, args.errors)
         if args.save:
             args.save.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"load average at the end (1, 5, 15 min): {'%.2f %.2f %.2f' % os.getloadavg()}")
+    print(f"load average at the end (1, 5, 15 min): {'{:.2f} {:.2f} {:.2f}'.format(*os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ converts colours itself, so its frame is matched to the nearest decoded frame by
 thumbnail (ties with an identical-looking frame count as exact). Medians in ms; nothing is asserted.
 Issue 5 targets: seek < 120 ms at 640x480 H.264, < 60 ms on MJPEG; step forward < 15 ms; back < 120 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,8 +114,14 @@ def bench_file(path: Path, n: int, seed: int) -> dict:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         codec = f"{stream.codec_context.name} {stream.codec_context.width}x{stream.codec_context.height}"
-    return {"name": path.name, "codec": codec, "frames": len(ref.times), "n": n,
-            "median": {k: statistics.median(v) for k, v in row.items()}, "exact": ok}
+    return {
+        "name": path.name,
+        "codec": codec,
+        "frames": len(ref.times),
+        "n": n,
+        "median": {k: statistics.median(v) for k, v in row.items()},
+        "exact": ok,
+    }
 
 
 def main(argv=None) -> None:
@@ -124,15 +131,22 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
     files = args.files or sorted(p for p in VIDEOS.rglob("*") if p.is_file())
-    print(f"PyAV {av.__version__}, OpenCV {cv2.__version__}; {args.targets} random targets per file; "
-          "median ms (exact/targets)")
+    print(
+        f"PyAV {av.__version__}, OpenCV {cv2.__version__}; {args.targets} random targets per file; "
+        "median ms (exact/targets)"
+    )
     head = ["file", "codec", "frames", "ours seek", "step fwd", "step back", "back cold", "cv2 seek"]
     print(f"{head[0]:36} {head[1]:16} {head[2]:>6} " + " ".join(f"{h:>16}" for h in head[3:]))
     for path in files:
         r = bench_file(path, args.targets, args.seed)
-        cells = [f"{r['median'][k]:7.1f} ({r['exact'][k]:>2}/{r['n']})" for k in ("seek", "fwd", "back", "cold", "cv")]
-        print(f"{r['name'][:36]:36} {r['codec']:16} {r['frames']:6} " + " ".join(f"{c:>16}" for c in cells),
-              flush=True)
+        cells = [
+            f"{r['median'][k]:7.1f} ({r['exact'][k]:>2}/{r['n']})"
+            for k in ("seek", "fwd", "back", "cold", "cv")
+        ]
+        print(
+            f"{r['name'][:36]:36} {r['codec']:16} {r['frames']:6} " + " ".join(f"{c:>16}" for c in cells),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

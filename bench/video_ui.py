@@ -5,6 +5,7 @@
 Baselines measured in the same run: the bare store insert (one transaction, no UI) beside the
 key press, and an empty timeline's paint beside the 10,000-event paint. Figures are medians in ms.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,14 +19,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.coding import observation as ob  # noqa: E402
 from workbench.coding.scheme import load_scheme  # noqa: E402
-from workbench.services.media_import import import_media  # noqa: E402
 from workbench.project import Project  # noqa: E402
+from workbench.services.media_import import import_media  # noqa: E402
 from workbench.store import participants, schemes  # noqa: E402
 from workbench.store.observations import add_event, add_events, ensure_observation  # noqa: E402
 from workbench.ui.video.coder_view import VideoCoderView  # noqa: E402
@@ -52,16 +52,25 @@ def many_events(n: int, duration_ms: int) -> list[ob.Event]:
     events, step = [], duration_ms // (n // 3 + 1)
     for i in range(n // 3):
         t = i * step
-        events += [ob.Event("maternal_gaze_infant", "mother", "start", t),
-                   ob.Event("maternal_gaze_infant", "mother", "stop", t + step // 2),
-                   ob.Event("infant_vocalising", "infant", "point", t + step // 3)]
+        events += [
+            ob.Event("maternal_gaze_infant", "mother", "start", t),
+            ob.Event("maternal_gaze_infant", "mother", "stop", t + step // 2),
+            ob.Event("infant_vocalising", "infant", "point", t + step // 3),
+        ]
     return events
 
 
 def open_view(app, project, media, scheme_name) -> VideoCoderView:
     observation = ensure_observation(project.db, media.id, project.coder.id, scheme_name)
-    view = VideoCoderView(project.db, observation, schemes.load_scheme(project.db, scheme_name),
-                          project.media_path(media), "bench", acting_coder=project.coder.id, sound=False)
+    view = VideoCoderView(
+        project.db,
+        observation,
+        schemes.load_scheme(project.db, scheme_name),
+        project.media_path(media),
+        "bench",
+        acting_coder=project.coder.id,
+        sound=False,
+    )
     view.timeline.setMinimumHeight(view.timeline.sizeHint().height())  # every track in view
     view.resize(1400, 800)
     view.show()
@@ -101,7 +110,9 @@ def main() -> None:
         store_only = []
         for i in range(REPEATS):
             start = time.perf_counter()
-            add_event(project.db, view.session.observation_id, ob.Event("object_offer", "mother", "point", 500 + i))
+            add_event(
+                project.db, view.session.observation_id, ob.Event("object_offer", "mother", "point", 500 + i)
+            )
             store_only.append(time.perf_counter() - start)
         view.session.reload()
         empty = key_to_visible(app, view)
@@ -149,7 +160,9 @@ def main() -> None:
 
         print(f"video coder view, {timeline.width()}x{timeline.height()} px timeline, median ms of {REPEATS}")
         print(f"  store insert only (baseline, one transaction)       {median_ms(store_only)}")
-        print(f"  key press -> committed and visible, {REPEATS + len(store_only)} events   {median_ms(empty)}")
+        print(
+            f"  key press -> committed and visible, {REPEATS + len(store_only)} events   {median_ms(empty)}"
+        )
         print(f"  key press -> committed and visible, {n} events {median_ms(loaded)}")
         print(f"  timeline paint, no events (baseline)                {median_ms(baseline)}")
         print(f"  timeline paint, {n} events, whole video          {median_ms(whole)}")

@@ -8,12 +8,15 @@ removed, as the references differ in whether they write them (the MFA TextGrid d
 and Whisper do not); the one-word spellings "yknow"/"y'know" and "alright" written as "you know"
 and "all right", so a spelling convention is not counted as a word error.
 """
+
 from __future__ import annotations
 
 import re
 
-ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
-       "sixteen seventeen eighteen nineteen".split()
+ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split()
+)
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint"}
 SPELLINGS = {"yknow": "you know", "y'know": "you know", "alright": "all right"}
@@ -34,8 +37,15 @@ def number_words(n: int) -> str:
     return " ".join(ONES[int(d)] for d in str(n))
 
 
-_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth", "nine": "ninth",
-            "twelve": "twelfth"}
+_ORDINAL = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
 
 
 def ordinal_words(n: int) -> str:

@@ -3,6 +3,7 @@
 PostgreSQL tests use ``WORKBENCH_TEST_PG_URL`` (an admin URL; each test gets a fresh database).
 Without a reachable server they skip on a laptop; with ``WORKBENCH_REQUIRE_PG=1`` (CI) they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MEDIA = ROOT.parent / "shared" / "media"
 OUTPUT = ROOT / "test-output"
-PG_ADMIN_URL = os.environ.get("WORKBENCH_TEST_PG_URL",
-                              "postgresql://workbench:workbench@localhost:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "WORKBENCH_TEST_PG_URL", "postgresql://workbench:workbench@localhost:5432/postgres"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -113,8 +113,12 @@ def check(encoder_path: Path, speech: Path) -> None:
         raise SystemExit("the exported model does not reproduce resemblyzer's embeddings")
     REFERENCE.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        REFERENCE, source=speech.name, start_frames=starts, window_frames=frames,
-        embeddings=theirs.astype(np.float32), librosa_version=librosa.__version__,
+        REFERENCE,
+        source=speech.name,
+        start_frames=starts,
+        window_frames=frames,
+        embeddings=theirs.astype(np.float32),
+        librosa_version=librosa.__version__,
     )
     print(f"wrote {REFERENCE.relative_to(ROOT)}")
 
@@ -127,7 +131,9 @@ def main() -> None:
     weights = weights_path()
     export(load_encoder(weights), args.out)
     print(f"pretrained.pt sha256 {sha256(weights)}")
-    print(f"{args.out.name} sha256 {sha256(args.out)} ({args.out.stat().st_size} bytes), torch {torch.__version__}")
+    print(
+        f"{args.out.name} sha256 {sha256(args.out)} ({args.out.stat().st_size} bytes), torch {torch.__version__}"
+    )
     if args.check:
         check(args.out, args.check)
 

@@ -8,6 +8,7 @@ Importing the package registers the offline mono diarizer (:func:`transcription.
 so ``Options(speakers=2)`` on a one-microphone file labels speaker turns.
 """
 
+from . import diarize as _diarize  # noqa: E402  (the module stays transcription.diarize)
 from .api import transcribe, transcribe_array, transcribe_from
 from .audio import channel_count, decode_audio
 from .errors import AudioError, ModelMissingError, TranscriptionError
@@ -15,7 +16,6 @@ from .jobs import Checkpoint, read_checkpoint, run_job
 from .models import resolve_model
 from .speakers import Turn, register_mono_diarizer
 from .types import SAMPLE_RATE, Options, Segment, Word
-from . import diarize as _diarize  # noqa: E402  (the module stays transcription.diarize)
 
 register_mono_diarizer(_diarize.diarize)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import heapq
 import os
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Generator, Iterator, Sequence
 
 import numpy as np
 
@@ -74,8 +74,14 @@ def transcribe_from(
     engine = get_engine(options)
     return (
         yield from transcribe_array(
-            samples, options, engine=engine, offset_ms=start_ms, total_ms=total_ms, progress=progress,
-            cancelled=cancelled, turns=turns,
+            samples,
+            options,
+            engine=engine,
+            offset_ms=start_ms,
+            total_ms=total_ms,
+            progress=progress,
+            cancelled=cancelled,
+            turns=turns,
         )
     )
 
@@ -101,7 +107,9 @@ def transcribe_array(
     _check_options(options)
     samples = np.asarray(samples, dtype=np.float32)
     if options.channels and (samples.ndim != 2 or samples.shape[0] < 2):
-        raise TranscriptionError("Speakers by channel need an array of shape (channels, samples) with 2+ channels")
+        raise TranscriptionError(
+            "Speakers by channel need an array of shape (channels, samples) with 2+ channels"
+        )
     engine = engine or get_engine(options)
     total_ms = total_ms or offset_ms + samples.shape[-1] * 1000 // SAMPLE_RATE
     if options.channels:
@@ -123,7 +131,9 @@ def transcribe_array(
                 break
             yield from group
             done_ms = max(done_ms, group[-1].end_ms)
-            _report(progress, _fraction(done_ms, total_ms), f"Transcribed {_clock(done_ms)} of {_clock(total_ms)}")
+            _report(
+                progress, _fraction(done_ms, total_ms), f"Transcribed {_clock(done_ms)} of {_clock(total_ms)}"
+            )
     finally:
         for stream in streams:
             stream.close()
@@ -132,7 +142,11 @@ def transcribe_array(
 
 
 def _mono_groups(
-    engine: Engine, mono: np.ndarray, options: Options, offset_ms: int, turns: Sequence[spk.Turn] | None = None
+    engine: Engine,
+    mono: np.ndarray,
+    options: Options,
+    offset_ms: int,
+    turns: Sequence[spk.Turn] | None = None,
 ) -> Generator[list[Segment], None, None]:
     """Per decoded segment, its final pieces (loop-guarded, speaker-labelled when asked)."""
     if turns is None:
@@ -141,7 +155,11 @@ def _mono_groups(
     raw = engine.transcribe(mono, offset_ms=offset_ms)
     try:
         for segment in raw:
-            group = [p for fixed in _guard(segment, engine, mono, offset_ms, loops) for p in _label(fixed, options, turns)]
+            group = [
+                p
+                for fixed in _guard(segment, engine, mono, offset_ms, loops)
+                for p in _label(fixed, options, turns)
+            ]
             if group:
                 yield group
     finally:
@@ -176,7 +194,9 @@ def _check_options(options: Options) -> None:
     if not 0.0 < options.vad_threshold < 1.0:
         raise TranscriptionError(f"The VAD threshold must be between 0 and 1, not {options.vad_threshold}")
     if options.vad_speech_pad_ms < 0:
-        raise TranscriptionError(f"The VAD speech padding must be 0 ms or more, not {options.vad_speech_pad_ms}")
+        raise TranscriptionError(
+            f"The VAD speech padding must be 0 ms or more, not {options.vad_speech_pad_ms}"
+        )
     if options.speakers is not None and options.speakers < 1:
         raise TranscriptionError("The number of speakers must be 1 or more")
     if options.speakers and options.speakers > 1 and not options.channels and spk.get_mono_diarizer() is None:
@@ -197,11 +217,15 @@ def _mono_turns(mono: np.ndarray, options: Options, offset_ms: int) -> list[spk.
         return None
     diarizer = spk.get_mono_diarizer()
     assert diarizer is not None  # _check_options ensured it
-    return [replace(t, start_ms=t.start_ms + offset_ms, end_ms=t.end_ms + offset_ms)
-            for t in diarizer(mono, SAMPLE_RATE, options.speakers)]
+    return [
+        replace(t, start_ms=t.start_ms + offset_ms, end_ms=t.end_ms + offset_ms)
+        for t in diarizer(mono, SAMPLE_RATE, options.speakers)
+    ]
 
 
-def _guard(segment: Segment, engine: Engine, mono: np.ndarray, offset_ms: int, loops: LoopGuard) -> list[Segment]:
+def _guard(
+    segment: Segment, engine: Engine, mono: np.ndarray, offset_ms: int, loops: LoopGuard
+) -> list[Segment]:
     """Drop looping repeats of earlier segments; re-decode (or collapse) a segment that loops inside."""
     if loops.is_loop(segment.text):
         return []
@@ -210,7 +234,12 @@ def _guard(segment: Segment, engine: Engine, mono: np.ndarray, offset_ms: int, l
     first = max(0, (segment.start_ms - offset_ms) * SAMPLE_RATE // 1000)
     last = max(first, (segment.end_ms - offset_ms) * SAMPLE_RATE // 1000)
     redone = list(
-        engine.transcribe(mono[first:last], offset_ms=offset_ms + first * 1000 // SAMPLE_RATE, temperature=REDECODE_TEMPERATURES, vad=False)
+        engine.transcribe(
+            mono[first:last],
+            offset_ms=offset_ms + first * 1000 // SAMPLE_RATE,
+            temperature=REDECODE_TEMPERATURES,
+            vad=False,
+        )
     )
     if redone and not any(is_repetitive(s.text) for s in redone):
         return [_clamp(s, segment.start_ms, segment.end_ms) for s in redone]
@@ -229,7 +258,8 @@ def collapse_segment(segment: Segment) -> Segment:
 def _clamp(segment: Segment, start_ms: int, end_ms: int) -> Segment:
     start, end = max(segment.start_ms, start_ms), min(segment.end_ms, end_ms)
     words = tuple(
-        replace(w, start_ms=min(max(w.start_ms, start), end), end_ms=min(max(w.end_ms, start), end)) for w in segment.words
+        replace(w, start_ms=min(max(w.start_ms, start), end), end_ms=min(max(w.end_ms, start), end))
+        for w in segment.words
     )
     return replace(segment, start_ms=start, end_ms=max(start, end), words=words)
 

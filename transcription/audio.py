@@ -23,7 +23,7 @@ from .types import SAMPLE_RATE
 _MAX_BAD_PACKETS = 50
 
 
-def _open(path: Path) -> "av.container.InputContainer":
+def _open(path: Path) -> av.container.InputContainer:
     if not path.exists():
         raise AudioError(f"Audio file not found: {path}")
     if path.is_dir():
@@ -56,7 +56,9 @@ def channel_count(source: str | os.PathLike[str]) -> int:
         return int(stream.codec_context.channels or len(stream.layout.channels) or 1)
 
 
-def decode_audio(source: str | os.PathLike[str], *, per_channel: bool = False, start_ms: int = 0) -> np.ndarray:
+def decode_audio(
+    source: str | os.PathLike[str], *, per_channel: bool = False, start_ms: int = 0
+) -> np.ndarray:
     """Decode ``source`` from ``start_ms`` on to 16 kHz float32 (see module docstring).
 
     Raises :class:`AudioError` for missing, empty, corrupt or non-audio input.
@@ -89,7 +91,9 @@ def decode_audio(source: str | os.PathLike[str], *, per_channel: bool = False, s
     samples = np.ascontiguousarray(samples, dtype=np.float32)
     if per_channel:
         return samples
-    return np.ascontiguousarray(samples.mean(axis=0, dtype=np.float32)) if samples.shape[0] > 1 else samples[0]
+    return (
+        np.ascontiguousarray(samples.mean(axis=0, dtype=np.float32)) if samples.shape[0] > 1 else samples[0]
+    )
 
 
 def _decode_frames(container, stream, start_s: Fraction):
@@ -136,7 +140,9 @@ def _trim_front(frame, t0: Fraction, start_s: Fraction):
     data = frame.to_ndarray()
     channels = len(frame.layout.channels)
     data = data[:, skip:] if frame.format.is_planar else data[:, skip * channels :]
-    trimmed = av.AudioFrame.from_ndarray(np.ascontiguousarray(data), format=frame.format.name, layout=frame.layout.name)
+    trimmed = av.AudioFrame.from_ndarray(
+        np.ascontiguousarray(data), format=frame.format.name, layout=frame.layout.name
+    )
     trimmed.sample_rate = rate
     return trimmed, t0 + Fraction(skip, rate)
 

@@ -185,7 +185,9 @@ class VoiceEncoder:
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
         try:
-            self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            self.session = onnxruntime.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
         except Exception as exc:  # onnxruntime raises its own unexported exception types
             raise TranscriptionError(f"The speaker model {path.name} could not be loaded: {exc}") from exc
 
@@ -206,7 +208,9 @@ def get_encoder(path: Path | None = None) -> VoiceEncoder:
         return _encoders[path]
 
 
-def embed_windows(audio: np.ndarray, windows: list[tuple[int, int]], encoder: VoiceEncoder | None = None) -> np.ndarray:
+def embed_windows(
+    audio: np.ndarray, windows: list[tuple[int, int]], encoder: VoiceEncoder | None = None
+) -> np.ndarray:
     """One embedding per ``(first, last)`` frame window, shape ``(windows, 256)``."""
     encoder = encoder or get_encoder()
     out = np.zeros((len(windows), 256), dtype=np.float32)
@@ -221,7 +225,9 @@ def embed_windows(audio: np.ndarray, windows: list[tuple[int, int]], encoder: Vo
     return out
 
 
-def cluster(embeddings: np.ndarray, k: int, seed: int = 0, restarts: int = 10, iterations: int = 100) -> np.ndarray:
+def cluster(
+    embeddings: np.ndarray, k: int, seed: int = 0, restarts: int = 10, iterations: int = 100
+) -> np.ndarray:
     """K-means labels of ``embeddings`` into ``k`` groups: k-means++ starts, Lloyd then Hartigan
     refinement, fixed seed, the best of ``restarts``."""
     points = np.asarray(embeddings, dtype=np.float64)
@@ -291,7 +297,11 @@ def _kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> n
 
 
 def vote(
-    windows: list[tuple[int, int]], labels: np.ndarray, regions: list[tuple[int, int]], total: int, speakers: int
+    windows: list[tuple[int, int]],
+    labels: np.ndarray,
+    regions: list[tuple[int, int]],
+    total: int,
+    speakers: int,
 ) -> np.ndarray:
     """Per 10 ms frame: the speaker most covering windows voted for, -1 outside speech.
 
@@ -304,12 +314,16 @@ def vote(
     frames = np.where(voted, votes.argmax(axis=1), -1)
     speech = np.zeros(total, dtype=bool)
     for first, last in regions:
-        speech[first:min(last, total)] = True
+        speech[first : min(last, total)] = True
     if voted.any():
         idx = np.flatnonzero(voted)
         missing = np.flatnonzero(speech & ~voted)
         if missing.size:
-            pos = np.clip(np.searchsorted(idx, missing), 1, idx.size - 1) if idx.size > 1 else np.zeros_like(missing)
+            pos = (
+                np.clip(np.searchsorted(idx, missing), 1, idx.size - 1)
+                if idx.size > 1
+                else np.zeros_like(missing)
+            )
             left, right = idx[np.maximum(pos - 1, 0)], idx[pos]
             nearest = np.where(np.abs(missing - left) <= np.abs(right - missing), left, right)
             frames[missing] = frames[nearest]

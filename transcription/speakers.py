@@ -19,8 +19,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -33,7 +33,7 @@ FLOOR_ABOVE_NOISE_DB = 6.0  # a voiced frame is this far above the channel's own
 
 
 def speaker_name(index: int) -> str:
-    """"Speaker 1" for channel/cluster 0 (LEFT), "Speaker 2" for 1 (RIGHT), ..."""
+    """ "Speaker 1" for channel/cluster 0 (LEFT), "Speaker 2" for 1 (RIGHT), ..."""
     return f"Speaker {index + 1}"
 
 
@@ -110,12 +110,20 @@ class ChannelJudge:
     people talking at once are uncorrelated, so both keep their words.
     """
 
-    def __init__(self, channels: np.ndarray, *, offset_ms: int = 0, margin_db: float = MARGIN_DB,
-                 min_correlation: float = 0.4) -> None:
+    def __init__(
+        self,
+        channels: np.ndarray,
+        *,
+        offset_ms: int = 0,
+        margin_db: float = MARGIN_DB,
+        min_correlation: float = 0.4,
+    ) -> None:
         self.channels = np.atleast_2d(np.asarray(channels, dtype=np.float32))
         self.offset_ms, self.margin_db, self.min_correlation = offset_ms, margin_db, min_correlation
         levels = frame_levels_db(self.channels)
-        self.noise_db = np.percentile(levels, 10, axis=1) if levels.shape[1] else np.full(len(self.channels), -120.0)
+        self.noise_db = (
+            np.percentile(levels, 10, axis=1) if levels.shape[1] else np.full(len(self.channels), -120.0)
+        )
 
     def _window(self, word: Word) -> slice:
         centre = (word.start_ms + word.end_ms) // 2 - self.offset_ms

@@ -21,7 +21,7 @@ class Word:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Word":
+    def from_dict(cls, data: dict[str, Any]) -> Word:
         return cls(**{f.name: data.get(f.name) for f in fields(cls)})
 
 
@@ -44,16 +44,18 @@ class Segment:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Segment":
+    def from_dict(cls, data: dict[str, Any]) -> Segment:
         values = {f.name: data.get(f.name) for f in fields(cls)}
         values["words"] = tuple(Word.from_dict(w) for w in (data.get("words") or ()))
         return cls(**values)
 
-    def shifted(self, offset_ms: int) -> "Segment":
+    def shifted(self, offset_ms: int) -> Segment:
         """The same segment moved later by ``offset_ms``."""
         if not offset_ms:
             return self
-        words = tuple(replace(w, start_ms=w.start_ms + offset_ms, end_ms=w.end_ms + offset_ms) for w in self.words)
+        words = tuple(
+            replace(w, start_ms=w.start_ms + offset_ms, end_ms=w.end_ms + offset_ms) for w in self.words
+        )
         return replace(self, start_ms=self.start_ms + offset_ms, end_ms=self.end_ms + offset_ms, words=words)
 
 
@@ -91,6 +93,6 @@ class Options:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Options":
+    def from_dict(cls, data: dict[str, Any]) -> Options:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})

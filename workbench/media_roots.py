@@ -1,10 +1,10 @@
 """Where this machine finds a team project's media: a folder per database server project,
 remembered in the user's configuration (``media_roots.json``), never in the shared database."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlsplit
 
 from workbench.files import atomic_write_text
@@ -30,7 +30,7 @@ def _load() -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 
-def remembered(url: str) -> Optional[Path]:
+def remembered(url: str) -> Path | None:
     found = _load().get(project_key(url))
     return Path(found) if found else None
 

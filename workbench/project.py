@@ -1,5 +1,6 @@
 """A project: a folder ``<name>/`` with ``project.sqlite``, ``media/``, ``exports/``, ``backups/``,
 or a PostgreSQL database by URL with a media folder configured on this machine."""
+
 from __future__ import annotations
 
 import getpass
@@ -7,7 +8,6 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from workbench import media_roots, recent
 from workbench.errors import WorkbenchError
@@ -26,14 +26,14 @@ class Project:
     media_root: Path
     name: str
     coder: CoderRecord
-    folder: Optional[Path] = None
-    migrated_from: Optional[str] = field(default=None)
-    _backup: Optional[threading.Thread] = field(default=None, repr=False)
+    folder: Path | None = None
+    migrated_from: str | None = field(default=None)
+    _backup: threading.Thread | None = field(default=None, repr=False)
 
     # --- opening --------------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, folder: Path, name: Optional[str] = None) -> "Project":
+    def create(cls, folder: Path, name: str | None = None) -> Project:
         """Make a new project folder (refusing one that already holds a project)."""
         folder = Path(folder)
         if (folder / PROJECT_FILE).exists():
@@ -52,7 +52,7 @@ class Project:
         return cls._finish(db, folder.resolve(), folder.resolve())
 
     @classmethod
-    def open(cls, folder: Path, auto_backup: bool = True) -> "Project":
+    def open(cls, folder: Path, auto_backup: bool = True) -> Project:
         """Open a project folder; an older schema is backed up to ``backups/`` and migrated.
         With ``auto_backup``, a routine backup runs in the background (``workbench.services.backups``)."""
         folder = Path(folder)
@@ -62,18 +62,23 @@ class Project:
             (folder / sub).mkdir(exist_ok=True)
         db = Database(sqlite_url(folder / PROJECT_FILE))
         check_connection(db.engine)
-        before = migrate.upgrade(db, backup=lambda rev: backup_sqlite(
-            folder / PROJECT_FILE, folder / "backups", f"before-migration-from-{rev}"))
+        before = migrate.upgrade(
+            db,
+            backup=lambda rev: backup_sqlite(
+                folder / PROJECT_FILE, folder / "backups", f"before-migration-from-{rev}"
+            ),
+        )
         project = cls._finish(db, folder.resolve(), folder.resolve())
         if before != migrate.head_revision():
             project.migrated_from = before
         if auto_backup:
             from workbench.services.backups import start_auto_backup
+
             project._backup = start_auto_backup(folder)
         return project
 
     @classmethod
-    def connect(cls, url: str, media_root: Optional[Path] = None) -> "Project":
+    def connect(cls, url: str, media_root: Path | None = None) -> Project:
         """Open a team project on a database server as the person whose login the URL names.
 
         The coder is the database login (``current_user``); a login that is not a person in the
@@ -91,13 +96,15 @@ class Project:
             raise
         if media_root is not None:
             media_roots.remember(url, media_root)
-        root = Path(media_root or media_roots.remembered(url) or people.get_setting(db, "media_root")
-                    or Path.cwd())
+        root = Path(
+            media_root or media_roots.remembered(url) or people.get_setting(db, "media_root") or Path.cwd()
+        )
         return cls._finish(db, root.resolve(), None, coder)
 
     @classmethod
-    def _finish(cls, db: Database, media_root: Path, folder: Optional[Path],
-                coder: Optional[CoderRecord] = None) -> "Project":
+    def _finish(
+        cls, db: Database, media_root: Path, folder: Path | None, coder: CoderRecord | None = None
+    ) -> Project:
         name = people.get_setting(db, "name") or (folder.name if folder else db.engine.url.database)
         coder = coder or _current_coder(db)
         if folder is not None:

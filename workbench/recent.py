@@ -1,4 +1,5 @@
 """The list of recently opened projects, kept in the user's configuration folder."""
+
 from __future__ import annotations
 
 import json

@@ -11,10 +11,11 @@ A long function has the signature ``f(..., progress=None, cancelled=None)`` wher
 
 Tests pass plain lambdas; the Qt runner in ``workbench.ui.runner`` passes thread-safe ones.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -36,8 +37,8 @@ def _never_cancelled() -> bool:
 class TaskState:
     """Wraps the optional callbacks so task code never checks for None."""
 
-    progress: Optional[ProgressFn] = None
-    cancelled: Optional[CancelFn] = None
+    progress: ProgressFn | None = None
+    cancelled: CancelFn | None = None
 
     def __post_init__(self) -> None:
         self.progress = self.progress or _no_progress
@@ -50,7 +51,7 @@ class TaskState:
         if self.cancelled():
             raise Cancelled()
 
-    def sub(self, start: float, end: float) -> "TaskState":
+    def sub(self, start: float, end: float) -> TaskState:
         """A state whose 0..1 progress maps to start..end of this one (for a step of a larger task)."""
         return TaskState(scaled_progress(self.progress, start, end), self.cancelled)
 

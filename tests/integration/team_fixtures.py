@@ -2,6 +2,7 @@
 
 Logins are cluster-wide: each test's logins share a unique prefix and are dropped afterwards.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -31,8 +32,9 @@ class TeamServer:
 
     def raw(self, login: str) -> psycopg.Connection:
         """A plain psycopg session as ``login`` (autocommit): the raw SQL a person could type."""
-        return psycopg.connect(self.login_url(login).replace("postgresql+psycopg://", "postgresql://"),
-                               autocommit=True)
+        return psycopg.connect(
+            self.login_url(login).replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+        )
 
     def add(self, name: str, role: str) -> tuple[int, str]:
         """A new person through the store (``workbench team add-person``): (coder id, their URL)."""
@@ -46,18 +48,24 @@ class TeamServer:
         login = f"{self.prefix}_{len(self.logins)}"
         self.logins.append(login)
         with self.raw_admin() as conn:
-            conn.execute(f"CREATE ROLE {login} LOGIN PASSWORD '{team.scram_verifier(PASSWORD)}' IN ROLE wb_{role}")
+            conn.execute(
+                f"CREATE ROLE {login} LOGIN PASSWORD '{team.scram_verifier(PASSWORD)}' IN ROLE wb_{role}"
+            )
             conn.execute("UPDATE coders SET login = %s WHERE id = %s", (login, coder_id))
         return self.login_url(login)
 
     def raw_admin(self) -> psycopg.Connection:
-        return psycopg.connect(self.admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+        return psycopg.connect(
+            self.admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+        )
 
     def drop(self) -> None:
         self.admin.dispose()
         with self.raw_admin() as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename LIKE %s",
-                         (f"{self.prefix}%",))
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename LIKE %s",
+                (f"{self.prefix}%",),
+            )
             for login in self.logins:
                 conn.execute(f"DROP ROLE IF EXISTS {login}")
 

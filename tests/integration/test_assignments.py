@@ -1,20 +1,36 @@
 """Masked assignment: the lead assigns and samples; a rater's queries never reveal who or when."""
+
 from __future__ import annotations
 
 import dataclasses
 import re
 
 import pytest
+from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.coding import observation as ob
 from workbench.errors import WorkbenchError
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 
-from video_fixtures import SCHEME_NAME, make_team
-
-SECRETS = ("P001", "P002", "P003", "P004", "P005", "P006", "baseline", "12 months", "COS-P", "Leeds",
-           "free play", "Lead", "Rater A", "Rater B", "primary", "reliability")
+SECRETS = (
+    "P001",
+    "P002",
+    "P003",
+    "P004",
+    "P005",
+    "P006",
+    "baseline",
+    "12 months",
+    "COS-P",
+    "Leeds",
+    "free play",
+    "Lead",
+    "Rater A",
+    "Rater B",
+    "primary",
+    "reliability",
+)
 
 
 @pytest.fixture
@@ -49,8 +65,12 @@ def test_lead_assigns_and_draws_a_seeded_reliability_sample(team):
     if again is not None:  # the same seed on the same assignments draws the same videos
         asg.assign_media(again.db, again.lead, again.rater_a, again.media)
         asg.draw_reliability_sample(again.db, again.lead, again.rater_b, 0.34, seed=7)
-        assert sorted(r.media_id for r in asg.list_assignments(again.db, again.lead)
-                      if r.purpose == "reliability") == sampled
+        assert (
+            sorted(
+                r.media_id for r in asg.list_assignments(again.db, again.lead) if r.purpose == "reliability"
+            )
+            == sampled
+        )
         again.db.dispose()
     with pytest.raises(WorkbenchError, match="already assigned to Rater B"):
         asg.assign_media(db, team.lead, team.rater_b, [sampled[0]], purpose="reliability")
@@ -81,11 +101,18 @@ def test_rater_queries_are_masked_and_scoped(team):
     assert not {i.masked_id for i in queue_a} & {i.masked_id for i in queue_b}
 
     shared = next(r for r in asg.list_assignments(db, team.lead) if r.purpose == "reliability")
-    mask_a = next(r.masked_id for r in asg.list_assignments(db, team.lead)
-                  if r.media_id == shared.media_id and r.purpose == "primary")
+    mask_a = next(
+        r.masked_id
+        for r in asg.list_assignments(db, team.lead)
+        if r.media_id == shared.media_id and r.purpose == "primary"
+    )
     view_a = asg.rater_open(db, team.rater_a, mask_a, SCHEME_NAME)
-    obs.add_event(db, view_a.observation_id, ob.Event("maternal_smile", "mother", "point", 4321),
-                  acting_coder=team.rater_a)
+    obs.add_event(
+        db,
+        view_a.observation_id,
+        ob.Event("maternal_smile", "mother", "point", 4321),
+        acting_coder=team.rater_a,
+    )
     view_b = asg.rater_open(db, team.rater_b, shared.masked_id, SCHEME_NAME)
     assert view_b.events == ()  # rater A's coding of the same video is not visible to B
     assert asg.rater_open(db, team.rater_a, mask_a, SCHEME_NAME).events[0].time_ms == 4321
@@ -101,5 +128,15 @@ def test_rater_queries_are_masked_and_scoped(team):
         for secret in SECRETS:
             assert secret not in text, f"{secret!r} reaches a rater"
     fields = {f.name for f in dataclasses.fields(asg.RaterItem)}
-    assert fields == {"masked_id", "position", "media_path", "duration_ms", "frame_rate", "frame_count",
-                      "variable_frame_rate", "width", "height", "status"}
+    assert fields == {
+        "masked_id",
+        "position",
+        "media_path",
+        "duration_ms",
+        "frame_rate",
+        "frame_count",
+        "variable_frame_rate",
+        "width",
+        "height",
+        "status",
+    }

@@ -1,5 +1,6 @@
 """Backups: automatic on open (rotated, skipped when recent), `workbench backup`/`restore` with their
 checks, and the PostgreSQL pg_dump/pg_restore procedure of the README run for real."""
+
 from __future__ import annotations
 
 import glob
@@ -10,15 +11,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import coding_fixtures
 import pytest
 
-from workbench.services import backups
 from workbench.cli import main
 from workbench.project import PROJECT_FILE, Project
+from workbench.services import backups
 from workbench.store import migrate, participants
 from workbench.store.engine import Database, sqlite_url
-
-import coding_fixtures
 
 
 def _pseudonyms(folder: Path) -> list[str]:
@@ -83,7 +83,7 @@ def _corrupt(path: Path) -> None:
     data = bytearray(path.read_bytes())
     page = 4096
     for offset in range(page * 2, len(data), page):  # scribble over every page but the first
-        data[offset + 8:offset + 200] = os.urandom(192)
+        data[offset + 8 : offset + 200] = os.urandom(192)
     path.write_bytes(bytes(data))
 
 
@@ -97,9 +97,13 @@ def test_restore_refuses_what_is_not_a_sound_workbench_backup(project_folder, tm
     assert main(["backup", str(project_folder), "--out", str(damaged)]) == 0
     _corrupt(damaged)
     before = (project_folder / PROJECT_FILE).read_bytes()
-    for bad, words in ((text, "not a workbench backup"), (foreign, "not a workbench project"),
-                       (damaged, "damaged"), (tmp_path / "missing.sqlite", "does not exist"),
-                       (project_folder / PROJECT_FILE, "own database")):
+    for bad, words in (
+        (text, "not a workbench backup"),
+        (foreign, "not a workbench project"),
+        (damaged, "damaged"),
+        (tmp_path / "missing.sqlite", "does not exist"),
+        (project_folder / PROJECT_FILE, "own database"),
+    ):
         capsys.readouterr()
         assert main(["restore", str(project_folder), str(bad)]) == 1
         err = capsys.readouterr().err
@@ -133,10 +137,13 @@ def test_backup_refuses_a_server_project(pg_url, capsys):
 
 # --- PostgreSQL: the documented pg_dump / pg_restore procedure ------------------------------------
 
+
 def pg_binary(name: str) -> str:
     """``pg_dump``/``pg_restore`` of the newest installed PostgreSQL (pg_config's, else on PATH)."""
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     if shutil.which("pg_config"):
         bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip()
         candidates.insert(0, str(Path(bindir) / name))
@@ -152,32 +159,54 @@ def _plain_url(url: str) -> str:
 
 def _table_contents(url: str) -> dict[str, list[tuple]]:
     import psycopg
+
     with psycopg.connect(_plain_url(url)) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema='public' ORDER BY 1")]
-        return {t: [tuple(map(str, row)) for row in conn.execute(f'SELECT * FROM "{t}" ORDER BY 1')]
-                for t in tables}
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema='public' ORDER BY 1"
+            )
+        ]
+        return {
+            t: [tuple(map(str, row)) for row in conn.execute(f'SELECT * FROM "{t}" ORDER BY 1')]
+            for t in tables
+        }
 
 
 @pytest.mark.postgres
 def test_pg_dump_and_pg_restore_give_identical_data(pg_url, tmp_path):
     import psycopg
+
     study = coding_fixtures.build(pg_url)
     from workbench.store import coding_ops
+
     coding_ops.apply_code(study.db, study.transcripts["P001"], study.codes["Anxiety"], study.ann, 0, 20)
     coding_ops.add_memo(study.db, study.ann, "participant", 1, "Memo with 'quotes' and ünïcode")
     study.db.dispose()
     dump = tmp_path / "study.dump"
-    subprocess.run([pg_binary("pg_dump"), "--format=custom", "--file", str(dump), _plain_url(pg_url)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [pg_binary("pg_dump"), "--format=custom", "--file", str(dump), _plain_url(pg_url)],
+        check=True,
+        capture_output=True,
+    )
     admin = _plain_url(pg_url).rsplit("/", 1)[0] + "/postgres"
     fresh = f"wb_restore_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{fresh}"')
     fresh_url = pg_url.rsplit("/", 1)[0] + "/" + fresh
     try:
-        subprocess.run([pg_binary("pg_restore"), "--no-owner", "--exit-on-error", "--dbname",
-                        _plain_url(fresh_url), str(dump)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                pg_binary("pg_restore"),
+                "--no-owner",
+                "--exit-on-error",
+                "--dbname",
+                _plain_url(fresh_url),
+                str(dump),
+            ],
+            check=True,
+            capture_output=True,
+        )
         original, restored = _table_contents(pg_url), _table_contents(fresh_url)
         assert original == restored
         assert len(original["segments"]) > 0 and len(original["text_codings"]) == 1

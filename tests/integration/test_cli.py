@@ -1,4 +1,5 @@
 """The ``workbench`` command: sub-commands work; errors are one line and a non-zero exit."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,16 +8,30 @@ import sys
 import pytest
 
 from workbench.cli import main
-from workbench.services.demo import MEDIA, PARTICIPANTS, TIMEPOINTS
 from workbench.project import Project
+from workbench.services.demo import MEDIA, PARTICIPANTS, TIMEPOINTS
 from workbench.store import codebooks, participants, people, schemes
 
 
 def test_new_then_import_media(tmp_path, shared_media, capsys):
     folder = tmp_path / "pilot study"
     assert main(["new", str(folder), "--name", "Pilot"]) == 0
-    assert main(["import-media", str(folder), str(shared_media / "speech" / "whisper_jfk.flac"),
-                 "--participant", "P014", "--timepoint", "baseline", "--task", "interview"]) == 0
+    assert (
+        main(
+            [
+                "import-media",
+                str(folder),
+                str(shared_media / "speech" / "whisper_jfk.flac"),
+                "--participant",
+                "P014",
+                "--timepoint",
+                "baseline",
+                "--task",
+                "interview",
+            ]
+        )
+        == 0
+    )
     assert "Imported whisper_jfk.flac for P014" in capsys.readouterr().out
     project = Project.open(folder)
     (p,) = participants.list_participants(project.db)
@@ -62,8 +77,12 @@ def test_module_entry_point_prints_help():
 @pytest.mark.postgres
 def test_import_media_into_a_server_project(pg_url, shared_media, tmp_path, capsys):
     wav = shared_media / "speech" / "pocketsphinx_librivox_sns_0870.wav"
-    assert main(["--db", pg_url, "--media-root", str(tmp_path), "import-media", str(wav),
-                 "--participant", "P020"]) == 0
+    assert (
+        main(
+            ["--db", pg_url, "--media-root", str(tmp_path), "import-media", str(wav), "--participant", "P020"]
+        )
+        == 0
+    )
     project = Project.connect(pg_url, media_root=tmp_path)
     (media,) = participants.list_media(project.db)
     assert project.media_path(media).read_bytes() == wav.read_bytes()

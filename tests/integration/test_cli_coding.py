@@ -1,4 +1,5 @@
 """`workbench import qdc|qdpx` and `workbench export qdc|...` on a real project folder."""
+
 from __future__ import annotations
 
 import zipfile
@@ -40,8 +41,18 @@ def test_import_and_export_qdc(tmp_path, capsys):
 
 def test_import_qdpx_codebook(tmp_path, capsys):
     folder = _project(tmp_path)
-    assert main(["import", "qdpx", str(INTEROP / "refi_qdpx" / "atlasti23.2win_target-atlas-project.qdpx"),
-                 "--project", str(folder)]) == 0
+    assert (
+        main(
+            [
+                "import",
+                "qdpx",
+                str(INTEROP / "refi_qdpx" / "atlasti23.2win_target-atlas-project.qdpx"),
+                "--project",
+                str(folder),
+            ]
+        )
+        == 0
+    )
     assert _codes(folder) == 3
     nvivo = INTEROP / "refi_qdpx" / "nvivo15mac_qc_nvivo_project.qdpx"
     assert main(["import", "qdpx", str(nvivo), "--project", str(folder), "--codebook-only"]) == 0
@@ -82,8 +93,21 @@ def test_export_format_checks(tmp_path, capsys):
     assert "writes .xlsx files" in capsys.readouterr().err
     assert main(["export", "framework", "--project", str(folder), "--out", str(tmp_path / "f.xlsx")]) == 1
     assert "no codes" in capsys.readouterr().err
-    assert main(["export", "extracts", "--project", str(folder), "--code", "No/Such", "--out",
-                 str(tmp_path / "e.xlsx")]) == 1
+    assert (
+        main(
+            [
+                "export",
+                "extracts",
+                "--project",
+                str(folder),
+                "--code",
+                "No/Such",
+                "--out",
+                str(tmp_path / "e.xlsx"),
+            ]
+        )
+        == 1
+    )
     assert "No code 'No/Such'" in capsys.readouterr().err
     assert main(["export", "qdc", "--project", str(folder), "--out", str(tmp_path / "c.qdc")]) == 1
     assert "no codebook" in capsys.readouterr().err

@@ -1,4 +1,5 @@
 """``workbench media probe`` and ``workbench media frame`` on the shared videos."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ def _sequential(path):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert not container.start_time
-        return [(int(round(f.pts * stream.time_base * 1000)), f.to_ndarray(format="rgb24"))
-                for f in container.decode(stream)]
+        return [
+            (int(round(f.pts * stream.time_base * 1000)), f.to_ndarray(format="rgb24"))
+            for f in container.decode(stream)
+        ]
 
 
 def test_probe_prints_json_counted_from_the_stream(shared_media, capsys):
@@ -45,18 +48,35 @@ def test_frame_writes_the_frame_on_screen(shared_media, tmp_path, capsys, name):
     i = len(frames) // 2
     for at_ms, wanted in ((frames[i][0], i), (frames[i + 1][0] - 1, i), (frames[i + 1][0], i + 1)):
         out = tmp_path / f"frame-{at_ms}.png"
-        assert main(["media", "frame", str(shared_media / name), "--at-ms", str(at_ms), "--out", str(out)]) == 0
+        assert (
+            main(["media", "frame", str(shared_media / name), "--at-ms", str(at_ms), "--out", str(out)]) == 0
+        )
         assert f"Wrote frame {wanted} " in capsys.readouterr().out
         written = cv2.cvtColor(cv2.imread(str(out), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         assert np.array_equal(written, frames[wanted][1])  # PNG is lossless
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"frame-{t}.png" for t in
-                                                                (frames[i][0], frames[i + 1][0] - 1, frames[i + 1][0]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"frame-{t}.png" for t in (frames[i][0], frames[i + 1][0] - 1, frames[i + 1][0])
+    )
 
 
 def test_frame_scaled_to_a_height(shared_media, tmp_path):
     out = tmp_path / "small.png"
-    assert main(["media", "frame", str(shared_media / VFR_WEBM), "--at-ms", "99999", "--out", str(out),
-                 "--height", "90"]) == 0
+    assert (
+        main(
+            [
+                "media",
+                "frame",
+                str(shared_media / VFR_WEBM),
+                "--at-ms",
+                "99999",
+                "--out",
+                str(out),
+                "--height",
+                "90",
+            ]
+        )
+        == 0
+    )
     assert cv2.imread(str(out)).shape == (90, 160, 3)
 
 
@@ -66,14 +86,30 @@ def test_errors_are_one_line_and_leave_nothing(shared_media, tmp_path, capsys):
     empty = tmp_path / "empty.mov"
     empty.write_bytes(b"")
     out = tmp_path / "f.png"
-    for argv in (["media", "frame", str(text), "--at-ms", "0", "--out", str(out)],
-                 ["media", "frame", str(empty), "--at-ms", "0", "--out", str(out)],
-                 ["media", "probe", str(text)],
-                 ["media", "frame", str(shared_media / "speech" / "whisper_jfk.flac"), "--at-ms", "0",
-                  "--out", str(out)],
-                 ["media", "frame", str(shared_media / VFR_WEBM), "--at-ms", "0", "--out", str(tmp_path / "f.jpg")],
-                 ["media", "frame", str(shared_media / VFR_WEBM), "--at-ms", "0",
-                  "--out", str(tmp_path / "missing" / "f.png")]):
+    for argv in (
+        ["media", "frame", str(text), "--at-ms", "0", "--out", str(out)],
+        ["media", "frame", str(empty), "--at-ms", "0", "--out", str(out)],
+        ["media", "probe", str(text)],
+        [
+            "media",
+            "frame",
+            str(shared_media / "speech" / "whisper_jfk.flac"),
+            "--at-ms",
+            "0",
+            "--out",
+            str(out),
+        ],
+        ["media", "frame", str(shared_media / VFR_WEBM), "--at-ms", "0", "--out", str(tmp_path / "f.jpg")],
+        [
+            "media",
+            "frame",
+            str(shared_media / VFR_WEBM),
+            "--at-ms",
+            "0",
+            "--out",
+            str(tmp_path / "missing" / "f.png"),
+        ],
+    ):
         assert main(argv) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("workbench: error:"), err

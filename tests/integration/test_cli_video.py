@@ -1,9 +1,11 @@
 """The video commands end to end on a real project folder."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
+from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 
 from workbench.cli import main
 from workbench.coding import observation as ob
@@ -12,8 +14,6 @@ from workbench.project import Project
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import participants, people, schemes
-
-from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 
 BORIS = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "boris" / "test.boris"
 
@@ -34,20 +34,59 @@ def test_assign_sample_import_export(tmp_path, capsys):
     folder = tmp_path / "study"
     project = make_project(folder)
     project.close()
-    assert main(["assign", "--project", str(folder), "--rater", "Rater A", "--media",
-                 "v0.mp4", "v1.mp4", "v2.mp4", "v3.mp4", "5"]) == 0
-    assert main(["reliability-sample", "--project", str(folder), "--fraction", "0.4",
-                 "--second-rater", "Rater B", "--seed", "11"]) == 0
+    assert (
+        main(
+            [
+                "assign",
+                "--project",
+                str(folder),
+                "--rater",
+                "Rater A",
+                "--media",
+                "v0.mp4",
+                "v1.mp4",
+                "v2.mp4",
+                "v3.mp4",
+                "5",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "reliability-sample",
+                "--project",
+                str(folder),
+                "--fraction",
+                "0.4",
+                "--second-rater",
+                "Rater B",
+                "--seed",
+                "11",
+            ]
+        )
+        == 0
+    )
     assert "Drew 2 of 5 video(s) for Rater B" in capsys.readouterr().out
     project = Project.open(folder)
     rater_b = people.coder_by_name(project.db, "Rater B").id
     assert len(asg.rater_queue(project.db, rater_b)) == 2
     oid = obs.ensure_observation(project.db, 1, project.coder.id, SCHEME_NAME)
-    obs.add_events(project.db, oid, [ob.Event("maternal_vocalising", "mother", "start", 100),
-                                     ob.Event("maternal_vocalising", "mother", "stop", 900)])
+    obs.add_events(
+        project.db,
+        oid,
+        [
+            ob.Event("maternal_vocalising", "mother", "start", 100),
+            ob.Event("maternal_vocalising", "mother", "stop", 900),
+        ],
+    )
     project.close()
 
-    assert main(["import", "boris", str(BORIS), "--project", str(folder), "--media", "observation #1=v4.mp4"]) == 0
+    assert (
+        main(["import", "boris", str(BORIS), "--project", str(folder), "--media", "observation #1=v4.mp4"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "imported observation 'observation #1': 8 events into media item 5" in out
 
@@ -55,17 +94,55 @@ def test_assign_sample_import_export(tmp_path, capsys):
     events = pd.read_excel(tmp_path / "events.xlsx")
     assert len(events) == 10 and set(events.participant) == {"P000", "P004"}
     assert main(["export", "ratings", "--project", str(folder), "--out", str(tmp_path / "ratings.csv")]) == 0
-    assert main(["export", "eaf", "--project", str(folder), "--scheme", SCHEME_NAME,
-                 "--out", str(tmp_path / "v0.eaf")]) == 0
-    assert main(["export", "boris", "--project", str(folder), "--scheme", SCHEME_NAME,
-                 "--out", str(tmp_path / "all.boris")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "eaf",
+                "--project",
+                str(folder),
+                "--scheme",
+                SCHEME_NAME,
+                "--out",
+                str(tmp_path / "v0.eaf"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "export",
+                "boris",
+                "--project",
+                str(folder),
+                "--scheme",
+                SCHEME_NAME,
+                "--out",
+                str(tmp_path / "all.boris"),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
 
     copy = tmp_path / "copy"
     make_project(copy).close()
     assert main(["import", "eaf", str(tmp_path / "v0.eaf"), "--project", str(copy), "--media", "v0.mp4"]) == 0
-    assert main(["import", "boris", str(tmp_path / "all.boris"), "--project", str(copy), "--media", "v0.mp4 - " +
-                 project.coder.name + "=v1.mp4"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                "boris",
+                str(tmp_path / "all.boris"),
+                "--project",
+                str(copy),
+                "--media",
+                "v0.mp4 - " + project.coder.name + "=v1.mp4",
+            ]
+        )
+        == 0
+    )
     project = Project.open(copy)
     (first, second) = obs.list_observations(project.db)
     for record in (first, second):

@@ -1,4 +1,5 @@
 """Updating a project's codebook from the shared .qdc: preview by GUID, apply, undo."""
+
 from __future__ import annotations
 
 import copy
@@ -7,11 +8,11 @@ import pytest
 from coding_fixtures import build
 from sqlalchemy import select
 
+from workbench.coding.codebook import Code as CodeData
 from workbench.errors import WorkbenchError
 from workbench.store import codebooks, coding_ops, commands
 from workbench.store.codebook_sync import apply_codebook_update, preview_codebook_update
 from workbench.store.schema import Code
-from workbench.coding.codebook import Code as CodeData
 
 
 @pytest.fixture
@@ -25,11 +26,11 @@ def shared_version(study):
     book = copy.deepcopy(codebooks.load_codebook(study.db, "COS-P"))
     feelings, group, barriers = book.codes
     anxiety, calm = feelings.children
-    anxiety.name = "Anxiety and worry"                      # renamed
-    anxiety.definition = "worry, nerves, panic"             # definition changed
+    anxiety.name = "Anxiety and worry"  # renamed
+    anxiety.definition = "worry, nerves, panic"  # definition changed
     feelings.children = [anxiety]
-    group.children.append(calm)                             # moved
-    book.codes = [feelings, group]                          # barriers removed
+    group.children.append(calm)  # moved
+    book.codes = [feelings, group]  # barriers removed
     group.children.append(CodeData("b0000000-0000-0000-0000-000000000009", "Facilitators"))  # added
     return book
 
@@ -59,11 +60,15 @@ def test_preview_then_apply_then_undo(study):
 
 
 def test_coded_removed_code_is_kept_and_stale_preview_refused(study):
-    coding_ops.apply_code(study.db, study.transcripts["P003"], study.codes["Practical barriers"], study.ann, 0, 4)
+    coding_ops.apply_code(
+        study.db, study.transcripts["P003"], study.codes["Practical barriers"], study.ann, 0, 4
+    )
     shared = shared_version(study)
     diff = preview_codebook_update(study.db, "COS-P", shared)
     assert diff.removed[0].codings == 1
-    coding_ops.apply_code(study.db, study.transcripts["P003"], study.codes["Practical barriers"], study.ann, 5, 9)
+    coding_ops.apply_code(
+        study.db, study.transcripts["P003"], study.codes["Practical barriers"], study.ann, 5, 9
+    )
     with pytest.raises(WorkbenchError, match="preview the update again"):
         apply_codebook_update(study.db, "COS-P", shared, study.lead, expected=diff)
     change = apply_codebook_update(study.db, "COS-P", shared, study.lead)

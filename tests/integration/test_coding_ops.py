@@ -1,4 +1,5 @@
 """Coding actions, code operations and text correction on SQLite and PostgreSQL, each undone and redone."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,16 @@ def study(db_url):
 
 def codings(study):
     with study.db.reading() as session:
-        return session.execute(select(TextCoding.id, TextCoding.code_id, TextCoding.start_pos, TextCoding.end_pos,
-                                      TextCoding.quote, TextCoding.needs_review).order_by(TextCoding.id)).all()
+        return session.execute(
+            select(
+                TextCoding.id,
+                TextCoding.code_id,
+                TextCoding.start_pos,
+                TextCoding.end_pos,
+                TextCoding.quote,
+                TextCoding.needs_review,
+            ).order_by(TextCoding.id)
+        ).all()
 
 
 def test_apply_remove_recode_with_undo_redo(study):
@@ -69,7 +78,9 @@ def test_refusals(study):
         coding_ops.apply_code(study.db, tid, study.codes["Feelings"], study.ann, 0, 5)
     with pytest.raises(WorkbenchError, match="Select some text"):
         coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.ann, 5, 5000)
-    cid = coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.ann, 0, 5).created_id("text_codings")
+    cid = coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.ann, 0, 5).created_id(
+        "text_codings"
+    )
     with pytest.raises(WorkbenchError, match="only your own"):
         coding_ops.remove_codings(study.db, [cid], study.bob)
     coding_ops.remove_codings(study.db, [cid], study.lead)  # a lead may
@@ -109,26 +120,36 @@ def test_code_create_rename_move_with_undo(study):
     with study.db.reading() as session:
         assert session.get(Code, new_id) is None
         top = session.scalars(select(Code.name).where(Code.parent_id.is_(None)).order_by(Code.position)).all()
-        kids = session.scalars(select(Code.name).where(Code.parent_id == study.codes["Feelings"])
-                               .order_by(Code.position)).all()
+        kids = session.scalars(
+            select(Code.name).where(Code.parent_id == study.codes["Feelings"]).order_by(Code.position)
+        ).all()
     assert top == ["Feelings", "Group experience", "Practical barriers"] and kids == ["Anxiety", "Calm"]
 
 
 def test_merge_and_split_move_codings_and_undo(study):
     t1, t2 = study.transcripts["P001"], study.transcripts["P002"]
-    a = coding_ops.apply_code(study.db, t1, study.codes["Anxiety"], study.ann, 0, 10).created_id("text_codings")
+    a = coding_ops.apply_code(study.db, t1, study.codes["Anxiety"], study.ann, 0, 10).created_id(
+        "text_codings"
+    )
     b = coding_ops.apply_code(study.db, t2, study.codes["Calm"], study.bob, 0, 10).created_id("text_codings")
     with pytest.raises(WorkbenchError, match="Only a lead"):
         code_ops.merge_codes(study.db, study.codes["Calm"], study.codes["Anxiety"], study.ann)
     merged = code_ops.merge_codes(study.db, study.codes["Calm"], study.codes["Anxiety"], study.lead)
     assert {c.code_id for c in codings(study)} == {study.codes["Anxiety"]}
     counts = code_counts(study.db, Viewer(study.lead))
-    assert counts[study.codes["Anxiety"]].codings == 2 and counts[study.codes["Feelings"]].participants_with_subcodes == 2
+    assert (
+        counts[study.codes["Anxiety"]].codings == 2
+        and counts[study.codes["Feelings"]].participants_with_subcodes == 2
+    )
     commands.run(study.db, merged.inverse)
-    assert {(c.id, c.code_id) for c in codings(study)} == {(a, study.codes["Anxiety"]), (b, study.codes["Calm"])}
+    assert {(c.id, c.code_id) for c in codings(study)} == {
+        (a, study.codes["Anxiety"]),
+        (b, study.codes["Calm"]),
+    }
 
-    split = code_ops.split_code(study.db, study.codes["Anxiety"], ["Social anxiety", "Health anxiety"],
-                                {a: 1}, study.lead)
+    split = code_ops.split_code(
+        study.db, study.codes["Anxiety"], ["Social anxiety", "Health anxiety"], {a: 1}, study.lead
+    )
     new = split.created["codes"]
     assert {c.id: c.code_id for c in codings(study)}[a] == new[1]
     commands.run(study.db, split.inverse)
@@ -142,11 +163,15 @@ def test_text_correction_reanchors_flags_and_undoes(study):
     view = open_transcript(study.db, Viewer(study.ann), tid)
     text = view.text.text
     tired = coding_ops.apply_code(study.db, tid, study.codes["Anxiety"], study.ann, *span(text, "so tired"))
-    kind = coding_ops.apply_code(study.db, tid, study.codes["Group experience"], study.ann,
-                                 *span(text, "the other mums were kind"))
+    kind = coding_ops.apply_code(
+        study.db, tid, study.codes["Group experience"], study.ann, *span(text, "the other mums were kind")
+    )
     segs = list(view.text.segments)
-    corrected = [NewSegment(0, 9000, "So, how did you find the group?", "Interviewer"),
-                 segs[1], NewSegment(20000, 29000, "My baby cried a lot.", "Interviewer")]
+    corrected = [
+        NewSegment(0, 9000, "So, how did you find the group?", "Interviewer"),
+        segs[1],
+        NewSegment(20000, 29000, "My baby cried a lot.", "Interviewer"),
+    ]
     change = update_transcript_text(study.db, tid, corrected, view.version, study.ann)
     by_id = {c.id: c for c in codings(study)}
     assert by_id[kind.created_id("text_codings")].quote == "the other mums were kind"
@@ -173,9 +198,11 @@ def test_in_vivo_code_on_a_stale_version_is_refused(study):
     start, end = span(seen.text.text, "needed comfort")
     version = transcript_version(study.db, tid)
     with pytest.raises(WorkbenchError, match="corrected this transcript"):
-        coding_ops.in_vivo_code(study.db, tid, study.codes["Feelings"], study.ann, start, end,
-                                expected_version=version - 1)
+        coding_ops.in_vivo_code(
+            study.db, tid, study.codes["Feelings"], study.ann, start, end, expected_version=version - 1
+        )
     assert codings(study) == []
-    change = coding_ops.in_vivo_code(study.db, tid, study.codes["Feelings"], study.ann, start, end,
-                                     expected_version=version)
+    change = coding_ops.in_vivo_code(
+        study.db, tid, study.codes["Feelings"], study.ann, start, end, expected_version=version
+    )
     assert change.created_id("codes")

@@ -1,4 +1,5 @@
 """Independent-coding mode enforced at the query level, with several coders, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest

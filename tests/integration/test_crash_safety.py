@@ -2,6 +2,7 @@
 exporting. The project reopens, ``PRAGMA integrity_check`` is ok, every committed action is
 there, no partial export sits under its final name, and the interrupted transcription resumes
 from its checkpoint without repeating a segment."""
+
 from __future__ import annotations
 
 import os
@@ -13,23 +14,23 @@ import time
 import wave
 from pathlib import Path
 
+import coding_fixtures
 import pytest
 
 import transcription
-from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
-from workbench.store import participants, transcripts
+from workbench.services.media_import import import_media
 from workbench.services.transcribing import job_path, pending_job, transcribe_media
-
-import coding_fixtures
+from workbench.store import participants, transcripts
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
 
 
 def _spawn(script: str, *args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE,
-                            text=True, env=ENV, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE, text=True, env=ENV, cwd=ROOT
+    )
 
 
 def _kill(child: subprocess.Popen) -> list[str]:
@@ -114,7 +115,9 @@ def _repeated(source, target, times: int):
 def test_sigkill_mid_transcription_resumes_without_duplicates(tmp_path, shared_media):
     folder = tmp_path / "transcription project"
     project = Project.create(folder)
-    wav = _repeated(shared_media / "speech" / "mfa_michaelandsickmichael.wav", tmp_path / "long interview.wav", 3)
+    wav = _repeated(
+        shared_media / "speech" / "mfa_michaelandsickmichael.wav", tmp_path / "long interview.wav", 3
+    )
     media_id = import_media(project, [wav], "P001").created["media"][0]
     media = participants.list_media(project.db)[0]
     checkpoint = job_path(project, media, transcription.Options())
@@ -151,8 +154,9 @@ def test_sigkill_mid_transcription_resumes_without_duplicates(tmp_path, shared_m
     for before, after in zip(segments, segments[1:]):
         assert before.end_ms <= after.start_ms
     kept = killed_at.segments  # what the killed job had finished is kept, not transcribed again
-    assert [(s.start_ms, s.text.strip()) for s in segments[:len(kept) - 1]] == \
-           [(s.start_ms, s.text.strip()) for s in kept[:len(kept) - 1]]
+    assert [(s.start_ms, s.text.strip()) for s in segments[: len(kept) - 1]] == [
+        (s.start_ms, s.text.strip()) for s in kept[: len(kept) - 1]
+    ]
     assert segments[-1].end_ms > killed_at.resume_ms
     assert resumed_from and resumed_from[0] > 0.0  # progress starts where the checkpoint ended
 

@@ -82,7 +82,9 @@ def test_transcribe_with_two_speakers_labels_words(speech):
     assert {s.speaker for s in segments} == {"Speaker 1", "Speaker 2"}
     words = [(w.start_ms, w.end_ms, s.speaker) for s in segments for w in s.words]
     accuracy, chance = word_speaker_accuracy(words, read_stm(speech / "pyannote_sample.stm"))
-    print(f"\nword-level speaker accuracy {accuracy:.3f} (one label for all: {chance:.3f}, {len(words)} words)")
+    print(
+        f"\nword-level speaker accuracy {accuracy:.3f} (one label for all: {chance:.3f}, {len(words)} words)"
+    )
     assert accuracy > chance + 0.2
 
 
@@ -117,6 +119,7 @@ def test_a_resumed_job_keeps_the_speaker_numbers_of_the_whole_recording(speech):
     resumed = list(transcribe_from(path, Options(speakers=2), start_ms=12_000))
     assert resumed and resumed[0].start_ms >= 12_000 and sum(len(s.words) for s in resumed) > 10
     for segment in resumed:  # each piece was cut where the whole-file turns change speaker
-        expected = {speaker_name(label) for label in labels_from_turns(segment.words, full_turns)
-                    if label is not None}
+        expected = {
+            speaker_name(label) for label in labels_from_turns(segment.words, full_turns) if label is not None
+        }
         assert expected <= {segment.speaker}

@@ -1,6 +1,7 @@
 """Right to erasure: a participant with everything a project can hold about them is erased, and
 neither their ID nor a phrase of their transcript is left in the database file, its dump, or any
 file under the project folder; another participant's data is untouched."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,22 +11,30 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from video_fixtures import SCHEME_FILE, SCHEME_NAME
 
 from workbench import recent
 from workbench.cli import main
 from workbench.coding import observation as ob
+from workbench.coding.codebook import Code, Codebook
 from workbench.coding.scheme import load_scheme
-from workbench.services.erasure import erase_participant, plan_erasure
 from workbench.errors import WorkbenchError
 from workbench.exchange.extracts import Extract, write_extracts_csv, write_extracts_xlsx
-from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
-from workbench.store import (assignments, codebooks, coding_ops, observations, participants, people, ratings,
-                             schemes, transcripts)
+from workbench.services.erasure import erase_participant, plan_erasure
+from workbench.services.media_import import import_media
+from workbench.store import (
+    assignments,
+    codebooks,
+    coding_ops,
+    observations,
+    participants,
+    people,
+    ratings,
+    schemes,
+    transcripts,
+)
 from workbench.store.records import NewSegment, NewWord
-
-from workbench.coding.codebook import Code, Codebook
-from video_fixtures import SCHEME_FILE, SCHEME_NAME
 
 WHO = "P-ERASE-7"
 PHRASE = "the purple giraffe sang at Moorfield Children's Centre on Tuesdays"
@@ -35,8 +44,10 @@ OTHER_PHRASE = "we walked along the canal every morning with the pram"
 
 def _segments(text: str) -> list[NewSegment]:
     words = tuple(NewWord(i * 300, i * 300 + 250, " " + w) for i, w in enumerate(text.split()))
-    return [NewSegment(0, 5000, "Interviewer: tell me about your week.", "Interviewer"),
-            NewSegment(5000, 9000, text, "Participant", 0.8, words)]
+    return [
+        NewSegment(0, 5000, "Interviewer: tell me about your week.", "Interviewer"),
+        NewSegment(5000, 9000, text, "Participant", 0.8, words),
+    ]
 
 
 def _everything(folder: Path, media: Path) -> dict:
@@ -44,18 +55,31 @@ def _everything(folder: Path, media: Path) -> dict:
     project = Project.create(folder)
     db, lead = project.db, project.coder.id
     rater = people.add_coder(db, "Rater R", "rater").created_id("coders")
-    participants.add_participant(db, WHO, site="Leeds", attributes={"trial arm": "COS-P", "age": "29"},
-                                 masked=frozenset({"trial arm"}))
+    participants.add_participant(
+        db, WHO, site="Leeds", attributes={"trial arm": "COS-P", "age": "29"}, masked=frozenset({"trial arm"})
+    )
     participants.add_participant(db, OTHER, site="Leeds", attributes={"trial arm": "usual care"})
-    import_media(project, [media / "speech" / "pocketsphinx_librivox_sns_0870.wav",
-                           media / "video" / "intel_asl_thanks.mkv",
-                           media / "speech" / "whisper_jfk.flac"], WHO, timepoint="baseline")
+    import_media(
+        project,
+        [
+            media / "speech" / "pocketsphinx_librivox_sns_0870.wav",
+            media / "video" / "intel_asl_thanks.mkv",
+            media / "speech" / "whisper_jfk.flac",
+        ],
+        WHO,
+        timepoint="baseline",
+    )
     import_media(project, [media / "speech" / "whisper_jfk.flac"], OTHER, timepoint="baseline")  # shared copy
     mine = {m.original_name: m for m in participants.find_participant(db, WHO).media}
-    tid = transcripts.add_transcript(db, WHO, "interview", _segments(PHRASE),
-                                     mine["pocketsphinx_librivox_sns_0870.wav"].id).created_id("transcripts")
-    other_tid = transcripts.add_transcript(db, OTHER, "interview", _segments(OTHER_PHRASE)).created_id("transcripts")
-    book = codebooks.add_codebook(db, Codebook("COS-P", [Code("b0000000-0000-0000-0000-000000000001", "Support")]))
+    tid = transcripts.add_transcript(
+        db, WHO, "interview", _segments(PHRASE), mine["pocketsphinx_librivox_sns_0870.wav"].id
+    ).created_id("transcripts")
+    other_tid = transcripts.add_transcript(db, OTHER, "interview", _segments(OTHER_PHRASE)).created_id(
+        "transcripts"
+    )
+    book = codebooks.add_codebook(
+        db, Codebook("COS-P", [Code("b0000000-0000-0000-0000-000000000001", "Support")])
+    )
     code = book.created["codes"][0]
     coding = coding_ops.apply_code(db, tid, code, lead, 45, 70).created["text_codings"][0]
     coding_ops.apply_code(db, other_tid, code, lead, 45, 60)
@@ -75,14 +99,21 @@ def _everything(folder: Path, media: Path) -> dict:
     jobs = folder / "jobs"
     jobs.mkdir()
     (jobs / f"{mine['pocketsphinx_librivox_sns_0870.wav'].sha256[:16]}-0123456789ab.jsonl").write_text(
-        '{"segment": "' + PHRASE + '"}\n')
+        '{"segment": "' + PHRASE + '"}\n'
+    )
     exports = folder / "exports"
-    write_extracts_csv([Extract(WHO, "baseline", "interview", "Participant", 5000, 9000, "Support", "lead", PHRASE)],
-                       exports / "extracts all.csv")
-    write_extracts_xlsx([Extract("M-0001", "", "interview", "", None, None, "Support", "lead", PHRASE)],
-                        exports / "masked extracts.xlsx")  # no ID, but their words
-    write_extracts_csv([Extract(OTHER, "baseline", "interview", "", 0, 1, "Support", "lead", OTHER_PHRASE)],
-                       exports / f"{OTHER} only.csv")
+    write_extracts_csv(
+        [Extract(WHO, "baseline", "interview", "Participant", 5000, 9000, "Support", "lead", PHRASE)],
+        exports / "extracts all.csv",
+    )
+    write_extracts_xlsx(
+        [Extract("M-0001", "", "interview", "", None, None, "Support", "lead", PHRASE)],
+        exports / "masked extracts.xlsx",
+    )  # no ID, but their words
+    write_extracts_csv(
+        [Extract(OTHER, "baseline", "interview", "", 0, 1, "Support", "lead", OTHER_PHRASE)],
+        exports / f"{OTHER} only.csv",
+    )
     config = recent.config_dir()
     config.mkdir(parents=True, exist_ok=True)
     (config / "workbench.log").write_text(f"2025-01-01 INFO opened {WHO}\n2025-01-01 INFO other line\n")
@@ -92,8 +123,11 @@ def _everything(folder: Path, media: Path) -> dict:
             conn.executemany(
                 "INSERT INTO pseudonym_key (match_key, original, replacement, category, case_sensitive, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, 1, '2025-01-01', '2025-01-01')",
-                [("moorfield children's centre", "Moorfield Children's Centre", "[Service 7]", "Service"),
-                 ("canal", "canal", "[Place 1]", "Place")])
+                [
+                    ("moorfield children's centre", "Moorfield Children's Centre", "[Service 7]", "Service"),
+                    ("canal", "canal", "[Place 1]", "Place"),
+                ],
+            )
     Project.open(folder).close()  # a routine backup: it holds the participant too
     return {"tid": tid, "other_tid": other_tid, "mine": mine}
 
@@ -131,9 +165,14 @@ def test_erase_participant_leaves_nothing_of_theirs(tmp_path, shared_media, caps
     database = folder / PROJECT_FILE
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM audit_log WHERE action='erase participant'").fetchone()[0] == 1
-    dump = subprocess.run([shutil.which("sqlite3") or pytest.fail("sqlite3 CLI missing"), str(database), ".dump"],
-                          capture_output=True, check=True).stdout
+        assert (
+            conn.execute("SELECT count(*) FROM audit_log WHERE action='erase participant'").fetchone()[0] == 1
+        )
+    dump = subprocess.run(
+        [shutil.which("sqlite3") or pytest.fail("sqlite3 CLI missing"), str(database), ".dump"],
+        capture_output=True,
+        check=True,
+    ).stdout
     assert all(n not in dump for n in needles)
     assert _found_in_folder(folder, needles) == []  # the database file itself, media, jobs, exports, backups
     assert WHO not in (recent.config_dir() / "workbench.log").read_text()

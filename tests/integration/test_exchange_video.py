@@ -1,10 +1,12 @@
 """BORIS and ELAN: every shared file imports (or is refused clearly); exports read back unchanged."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
+from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.coding import observation as ob
 from workbench.errors import WorkbenchError
@@ -12,8 +14,6 @@ from workbench.exchange import boris, coded, elan, tidy
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import ratings, schemes
-
-from video_fixtures import SCHEME_NAME, make_team
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 BORIS_FILES = sorted((INTEROP / "boris").glob("*.boris"))
@@ -34,16 +34,21 @@ def team(tmp_path):
 def coded_observation(team) -> int:
     db = team.db
     oid = obs.ensure_observation(db, team.media[0], team.rater_a, SCHEME_NAME)
-    obs.add_events(db, oid, [
-        ob.Event("maternal_touch", "mother", "start", 1001, 1000, ("affectionate",), "soft"),
-        ob.Event("maternal_touch", "mother", "stop", 2503, 2480),
-        ob.Event("maternal_smile", "mother", "point", 1777, 1760, comment="big smile"),
-        ob.Event("infant_distress", "infant", "start", 3000),
-        ob.Event("infant_distress", "infant", "stop", 9999, modifiers=("crying",)),
-        ob.Event("infant_gaze_mother", "infant", "start", 0),
-        ob.Event("infant_gaze_mother", "infant", "stop", 4000),
-        ob.Event("infant_gaze_away", "infant", "start", 4000),
-        ob.Event("infant_gaze_away", "infant", "stop", 4001)])
+    obs.add_events(
+        db,
+        oid,
+        [
+            ob.Event("maternal_touch", "mother", "start", 1001, 1000, ("affectionate",), "soft"),
+            ob.Event("maternal_touch", "mother", "stop", 2503, 2480),
+            ob.Event("maternal_smile", "mother", "point", 1777, 1760, comment="big smile"),
+            ob.Event("infant_distress", "infant", "start", 3000),
+            ob.Event("infant_distress", "infant", "stop", 9999, modifiers=("crying",)),
+            ob.Event("infant_gaze_mother", "infant", "start", 0),
+            ob.Event("infant_gaze_mother", "infant", "stop", 4000),
+            ob.Event("infant_gaze_away", "infant", "start", 4000),
+            ob.Event("infant_gaze_away", "infant", "stop", 4001),
+        ],
+    )
     return oid
 
 
@@ -53,45 +58,87 @@ def test_every_shared_boris_file_reads(path):
     raw = json.loads(path.read_text())
     assert len(project.scheme.behaviours) == len(raw["behaviors_conf"])
     assert len(project.observations) == len(raw["observations"])
-    assert sum(len(o.events) for o in project.observations) == sum(len(o["events"]) for o in raw["observations"].values())
+    assert sum(len(o.events) for o in project.observations) == sum(
+        len(o["events"]) for o in raw["observations"].values()
+    )
 
 
 def test_boris_toggles_modifiers_and_subjects():
     project = boris.read_boris(INTEROP / "boris" / "test.boris")
     first = next(o for o in project.observations if o.name == "observation #1")
-    assert [(e.event_type, e.time_ms) for e in first.events[:3]] == [("start", 3300), ("stop", 7750), ("start", 9900)]
+    assert [(e.event_type, e.time_ms) for e in first.events[:3]] == [
+        ("start", 3300),
+        ("stop", 7750),
+        ("start", 9900),
+    ]
     assert first.events[0].subject == "subject1"
     modifiers = next(o for o in project.observations if o.name == "modifiers")
     assert modifiers.events[0].modifiers == ("m1",)
     assert any("unpaired" in n for n in project.notes)
     spaces = boris.read_boris(INTEROP / "boris" / "test_with_leading_trailing_spaces_in_modifiers.boris")
     assert spaces.scheme.modifier_sets[0].values == ["a", "c", "d"]
-    assert [e.modifiers for e in spaces.observations[0].events] == [("a", "c"), ("a", ""), ("", "111"), ("", "c")]
+    assert [e.modifiers for e in spaces.observations[0].events] == [
+        ("a", "c"),
+        ("a", ""),
+        ("", "111"),
+        ("", "c"),
+    ]
     otx = boris.read_boris(INTEROP / "boris" / "otx_import_test.boris")
-    assert otx.scheme.behaviours[0].code == "chicken_healthy" and otx.scheme.behaviours[0].name == "chicken - healthy"
+    assert (
+        otx.scheme.behaviours[0].code == "chicken_healthy"
+        and otx.scheme.behaviours[0].name == "chicken - healthy"
+    )
     assert len({b.key for b in otx.scheme.behaviours}) == 22
 
 
 def test_boris_import_into_project(team):
-    lines = coded.import_coded(team.db, boris.read_boris(INTEROP / "boris" / "test.boris"), team.rater_a,
-                               {"observation #1": team.media[0], "modifiers": team.media[1]})
+    lines = coded.import_coded(
+        team.db,
+        boris.read_boris(INTEROP / "boris" / "test.boris"),
+        team.rater_a,
+        {"observation #1": team.media[0], "modifiers": team.media[1]},
+    )
     assert "added coding scheme 'BORIS: test' (5 behaviours)" in lines
     assert sum(line.startswith("skipped observation") for line in lines) == 10
     (mine_1, mine_2) = obs.list_observations(team.db, team.rater_a)
     assert len(obs.observation_data(team.db, mine_1.id).events) == 8
     with pytest.raises(WorkbenchError, match="already has an observation"):
-        coded.import_coded(team.db, boris.read_boris(INTEROP / "boris" / "test.boris"), team.rater_a,
-                           {"observation #1": team.media[0]})
+        coded.import_coded(
+            team.db,
+            boris.read_boris(INTEROP / "boris" / "test.boris"),
+            team.rater_a,
+            {"observation #1": team.media[0]},
+        )
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "is empty"), (b"{not json", "not valid JSON"), (b"[1, 2]", "not a BORIS project"),
-    (b"[" * 5000 + b"]" * 5000, "nested more than"), (b"\xff\xfe{}", "not UTF-8"),
-    (json.dumps({"behaviors_conf": {"0": {"code": "a", "type": "Point event", "key": "a"}},
-                 "observations": {"o": {"events": [[1.0, "", "zz", "", ""]]}}}).encode(), "'zz', which is not in the ethogram"),
-    (json.dumps({"behaviors_conf": {"0": {"code": "a", "type": "Point event", "key": "a"}},
-                 "observations": {"o": {"events": [["soon", "", "a", "", ""]]}}}).encode(), "not a number of seconds"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "not a BORIS project"),
+        (b"[" * 5000 + b"]" * 5000, "nested more than"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (
+            json.dumps(
+                {
+                    "behaviors_conf": {"0": {"code": "a", "type": "Point event", "key": "a"}},
+                    "observations": {"o": {"events": [[1.0, "", "zz", "", ""]]}},
+                }
+            ).encode(),
+            "'zz', which is not in the ethogram",
+        ),
+        (
+            json.dumps(
+                {
+                    "behaviors_conf": {"0": {"code": "a", "type": "Point event", "key": "a"}},
+                    "observations": {"o": {"events": [["soon", "", "a", "", ""]]}},
+                }
+            ).encode(),
+            "not a number of seconds",
+        ),
+    ],
+)
 def test_hostile_or_broken_boris_files_are_refused(tmp_path, content, message):
     path = tmp_path / "bad.boris"
     path.write_bytes(content)
@@ -114,7 +161,9 @@ def test_boris_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
     back = boris.read_boris(out)
     original = obs.observation_data(team.db, oid).events
     assert strip(back.observations[0].events) == strip(original)
-    assert [e.comment for e in ob.time_order(back.observations[0].events)] == [e.comment for e in ob.time_order(original)]
+    assert [e.comment for e in ob.time_order(back.observations[0].events)] == [
+        e.comment for e in ob.time_order(original)
+    ]
     assert {s.key for s in back.scheme.subjects} >= {"mother", "infant"}
     assert back.scheme.exclusive_partners("infant_gaze_away") == ["infant_gaze_mother", "infant_gaze_object"]
     lines = coded.import_coded(team.db, back, team.rater_b, {"play1": team.media[0]})
@@ -148,7 +197,10 @@ def test_eaf_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
     notes = elan.write_eaf(coded.coded_from_store(team.db, [oid], {oid: "play1"}), out)
     assert notes == []
     tree = elan.parse_xml_file(out)
-    assert {t.get("TIER_ID") for t in tree.iterfind("TIER")} >= {"maternal_touch@mother", "infant_distress@infant"}
+    assert {t.get("TIER_ID") for t in tree.iterfind("TIER")} >= {
+        "maternal_touch@mother",
+        "infant_distress@infant",
+    }
     assert tree.find("CONTROLLED_VOCABULARY[@CV_ID='touch type']") is not None
     back = elan.read_eaf(out, schemes.load_scheme(team.db, SCHEME_NAME))
     assert strip(back.observations[0].events) == strip(obs.observation_data(team.db, oid).events)
@@ -157,8 +209,11 @@ def test_eaf_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
 
 
 def test_eaf_refusals(tmp_path):
-    for content, message in ((b"<html/>", "not an ELAN file"), (b"<ANNOTATION_DOCUMENT/>", "no time-aligned"),
-                             (b'<!DOCTYPE x [<!ENTITY a "b">]><ANNOTATION_DOCUMENT/>', "entity")):
+    for content, message in (
+        (b"<html/>", "not an ELAN file"),
+        (b"<ANNOTATION_DOCUMENT/>", "no time-aligned"),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><ANNOTATION_DOCUMENT/>', "entity"),
+    ):
         path = tmp_path / "bad.eaf"
         path.write_bytes(content)
         with pytest.raises(WorkbenchError, match=message):
@@ -168,7 +223,9 @@ def test_eaf_refusals(tmp_path):
 def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
     db = team.db
     asg.assign_media(db, team.lead, team.rater_a, team.media)
-    oid = asg.rater_open(db, team.rater_a, asg.rater_queue(db, team.rater_a)[0].masked_id, SCHEME_NAME).observation_id
+    oid = asg.rater_open(
+        db, team.rater_a, asg.rater_queue(db, team.rater_a)[0].masked_id, SCHEME_NAME
+    ).observation_id
     obs.add_event(db, oid, ob.Event("maternal_smile", "mother", "point", 1500), acting_coder=team.rater_a)
     epoch = ratings.add_epoch(db, oid, "free_play", 0, 60_000).created_id("epochs")
     ratings.rate(db, epoch, "maternal_sensitivity", 3)
@@ -177,6 +234,7 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
 
     from workbench.store import participants
     from workbench.store.schema import Observation
+
     with db.reading() as session:  # the queue is in random order: which video did rater A open?
         opened = session.get(Observation, oid).media_id
     media = next(m for m in participants.list_media(db) if m.id == opened)
@@ -184,17 +242,26 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
     lead_ratings = tidy.ratings_table(db, team.lead)
     row = lead_ratings.iloc[0]
     assert (row.participant, row.timepoint, row.task, row.scale, row.value, row.rater) == (
-        pseudonym, media.timepoint, "free_play", "maternal_sensitivity", 3, "Rater A")
+        pseudonym,
+        media.timepoint,
+        "free_play",
+        "maternal_sensitivity",
+        3,
+        "Rater A",
+    )
     assert len(tidy.events_table(db, team.lead)) == 2
 
     rater_events = tidy.events_table(db, team.rater_a)
     assert list(rater_events.time_ms) == [1500]  # not rater B's event
-    assert set(rater_events.columns).isdisjoint({"participant", "timepoint", "site", "rater", "media", "purpose"})
+    assert set(rater_events.columns).isdisjoint(
+        {"participant", "timepoint", "site", "rater", "media", "purpose"}
+    )
     assert rater_events.masked_id[0] == asg.rater_queue(db, team.rater_a)[0].masked_id
     for suffix in (".csv", ".xlsx"):
         out = tmp_path / f"ratings{suffix}"
         tidy.write_table(tidy.ratings_table(db, team.rater_a), out)
         import pandas as pd
+
         read = pd.read_csv(out) if suffix == ".csv" else pd.read_excel(out)
         assert list(read.value) == [3] and "participant" not in read.columns
     with pytest.raises(WorkbenchError, match=".csv or .xlsx"):

@@ -2,10 +2,10 @@
 functions): each case is refused with one clear line and leaves the project exactly as it was
 (every file under the folder, and every table's row count). Names and search strings full of
 quotes and SQL are stored and found verbatim; paths with spaces and non-ASCII characters work."""
+
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import sqlite3
 import zipfile
@@ -18,8 +18,8 @@ from workbench.coding.codebook import Code, Codebook
 from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdc import write_qdc
 from workbench.exchange.transcripts import import_transcript
-from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
+from workbench.services.media_import import import_media
 from workbench.store import codebooks, coding_ops, participants, text_search, transcripts
 from workbench.store.records import NewSegment
 
@@ -51,6 +51,7 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 
 # --- the project and its snapshot ---------------------------------------------------------------
 
+
 @pytest.fixture
 def project_folder(tmp_path) -> Path:
     """A project in a folder with spaces, quotes and non-ASCII characters, holding some data."""
@@ -64,8 +65,11 @@ def project_folder(tmp_path) -> Path:
 
 def snapshot(folder: Path) -> tuple[dict, dict]:
     """(every file's SHA-256 except the live database files, every table's row count)."""
-    files = {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(PROJECT_FILE)}
+    files = {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(PROJECT_FILE)
+    }
     with sqlite3.connect(folder / PROJECT_FILE) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
@@ -94,21 +98,29 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
 
 
 def _qde(root: str = "Project") -> bytes:
-    return (f'<?xml version="1.0" encoding="utf-8"?><{root} xmlns="urn:QDA-XML:project:1.0" '
-            'name="x" origin="y"/>').encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><{root} xmlns="urn:QDA-XML:project:1.0" name="x" origin="y"/>'
+    ).encode()
 
 
 # --- archives and XML -----------------------------------------------------------------------------
 
+
 def hostile_files(tmp: Path, media: Path) -> list[tuple[str, list, tuple[str, ...]]]:
     """(case, argv after the project, words the message must hold)."""
     cases = []
-    slip = _zip(tmp / "slip.qdpx", {"project.qde": _qde(), "../../evil.txt": b"pwned",
-                                     "sources/../../../etc/cron.d/x": b"*"})
+    slip = _zip(
+        tmp / "slip.qdpx",
+        {"project.qde": _qde(), "../../evil.txt": b"pwned", "sources/../../../etc/cron.d/x": b"*"},
+    )
     cases.append(("zip slip", ["import", "qdpx", slip, "--codebook-only"], ("unsafe path",)))
     bomb = _zip(tmp / "bomb.qdpx", {"project.qde": _qde(), "sources/big.txt": b"\0" * (60 * 1024 * 1024)})
     cases.append(("zip bomb", ["import", "qdpx", bomb, "--codebook-only"], ("zip bomb",)))
-    for suffix, fmt, root in (("qdc", "qdc", "CodeBook"), ("qde", "qdpx", "Project"), ("eaf", "eaf", "ANNOTATION_DOCUMENT")):
+    for suffix, fmt, root in (
+        ("qdc", "qdc", "CodeBook"),
+        ("qde", "qdpx", "Project"),
+        ("eaf", "eaf", "ANNOTATION_DOCUMENT"),
+    ):
         laughs = tmp / f"laughs.{suffix}"
         laughs.write_text(BILLION_LAUGHS.format(root=root))
         xxe = tmp / f"xxe.{suffix}"
@@ -125,7 +137,9 @@ def hostile_files(tmp: Path, media: Path) -> list[tuple[str, list, tuple[str, ..
     huge.write_text('{"project_format_version": "7.0", "pad": "' + "x" * (30 * 1024 * 1024) + '"}')
     cases.append(("huge .boris", ["import", "boris", huge], ("MB",)))
     wide = tmp / "wide.boris"
-    wide.write_text(json.dumps({"observations": {f"o{i}": {"events": [[i, "a"]] * 50} for i in range(20000)}}))
+    wide.write_text(
+        json.dumps({"observations": {f"o{i}": {"events": [[i, "a"]] * 50} for i in range(20000)}})
+    )
     cases.append(("large .boris without an ethogram", ["import", "boris", wide], ("boris",)))
     for fmt, suffix in (("qdc", "qdc"), ("qdpx", "qdpx"), ("boris", "boris"), ("eaf", "eaf")):
         empty = tmp / f"empty.{suffix}"
@@ -145,6 +159,7 @@ def test_hostile_files_are_refused_and_change_nothing(project_folder, tmp_path, 
 
 # --- media ----------------------------------------------------------------------------------------
 
+
 def test_broken_media_is_refused_and_changes_nothing(project_folder, tmp_path, shared_media, capsys):
     video = (shared_media / "video" / "intel_asl_thanks.mkv").read_bytes()
     truncated = tmp_path / "play truncated.mkv"
@@ -159,11 +174,14 @@ def test_broken_media_is_refused_and_changes_nothing(project_folder, tmp_path, s
         assert snapshot(project_folder) == before, path.name
     good = tmp_path / "good.wav"
     good.write_bytes((shared_media / "speech" / "whisper_jfk.flac").read_bytes())
-    refused(capsys, ["import-media", project_folder, good, empty, "--participant", "P001"])  # whole batch refused
+    refused(
+        capsys, ["import-media", project_folder, good, empty, "--participant", "P001"]
+    )  # whole batch refused
     assert snapshot(project_folder) == before
 
 
 # --- transcripts ----------------------------------------------------------------------------------
+
 
 def test_broken_transcript_files_are_refused(tmp_path):
     latin = tmp_path / "interview latin-1.txt"
@@ -194,12 +212,15 @@ def test_ten_megabyte_single_line_text(tmp_path):
 
 # --- names and search strings full of quotes and SQL ---------------------------------------------
 
+
 def test_quotes_and_sql_are_stored_and_found_verbatim(project_folder, tmp_path, shared_media, capsys):
-    media = tmp_path / "mère & bébé's \"play\" (take 2).flac"
+    media = tmp_path / 'mère & bébé\'s "play" (take 2).flac'
     media.write_bytes((shared_media / "speech" / "whisper_jfk.flac").read_bytes())
     assert main(["import-media", str(project_folder), str(media), "--participant", NASTY[0]]) == 0
-    book = Codebook("Book ' \" ; --", [Code(f"c0000000-0000-0000-0000-00000000000{i}", name)
-                                       for i, name in enumerate(NASTY)])
+    book = Codebook(
+        "Book ' \" ; --",
+        [Code(f"c0000000-0000-0000-0000-00000000000{i}", name) for i, name in enumerate(NASTY)],
+    )
     qdc = tmp_path / "nasty codes.qdc"
     write_qdc(book, qdc)
     assert main(["import", "qdc", str(qdc), "--project", str(project_folder), "--codebook", book.name]) == 0
@@ -208,7 +229,9 @@ def test_quotes_and_sql_are_stored_and_found_verbatim(project_folder, tmp_path, 
     for pseudonym in NASTY[1:]:
         participants.add_participant(db, pseudonym, attributes={"note": pseudonym})
     text = " ".join(NASTY)
-    tid = transcripts.add_transcript(db, NASTY[1], "it's a \"test\"", [NewSegment(0, 1000, text)]).created_id("transcripts")
+    tid = transcripts.add_transcript(db, NASTY[1], 'it\'s a "test"', [NewSegment(0, 1000, text)]).created_id(
+        "transcripts"
+    )
     memo = NASTY[2] + " and " + NASTY[0]
     coding_ops.add_memo(db, project.coder.id, "transcript", tid, memo, title=NASTY[3])
     stored = {p.pseudonym for p in participants.list_participants(db)}

@@ -1,4 +1,5 @@
 """FrameReader against a sequential decode of every shared video: exact frames, steps, index, errors."""
+
 from __future__ import annotations
 
 import bisect
@@ -23,14 +24,16 @@ FILES = sorted(p.relative_to(VIDEOS).as_posix() for p in VIDEOS.rglob("*") if p.
 VFR = {"pyfeat_face_noface.mov", "moviepy_fire2.mp4", "moviepy_no_duration.webm"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sequential(name: str):
     """Decode every frame in order: (pts_ms on the container-start clock, blake2b of the RGB pixels)."""
     with av.open(str(VIDEOS / name)) as container:
         start = Fraction(container.start_time or 0, 1_000_000)
         stream = container.streams.video[0]
-        frames = [(int(round((f.pts * stream.time_base - start) * 1000)), _digest(f.to_ndarray(format="rgb24")))
-                  for f in container.decode(stream)]
+        frames = [
+            (int(round((f.pts * stream.time_base - start) * 1000)), _digest(f.to_ndarray(format="rgb24")))
+            for f in container.decode(stream)
+        ]
     assert [t for t, _ in frames] == sorted(t for t, _ in frames)
     return frames
 
@@ -149,7 +152,9 @@ def test_scaled_frames_match_a_scaled_sequential_frame():
     name = "imageio_cockatoo.mp4"
     with av.open(str(VIDEOS / name)) as container:
         stream = container.streams.video[0]
-        wanted = next(f for i, f in enumerate(container.decode(stream)) if i == 100).to_ndarray(format="rgb24")
+        wanted = next(f for i, f in enumerate(container.decode(stream)) if i == 100).to_ndarray(
+            format="rgb24"
+        )
     with FrameReader(VIDEOS / name, size=(320, 180)) as reader:
         frame = reader.frame(100)
         assert reader.size == (320, 180) and frame.image.shape == (180, 320, 3)
@@ -186,21 +191,30 @@ def _record(errors, fn, *args):
 def _truncated(tmp_path, name, fraction):
     data = (VIDEOS / name).read_bytes()
     path = tmp_path / f"cut-{Path(name).name}"
-    path.write_bytes(data[:int(len(data) * fraction)])
+    path.write_bytes(data[: int(len(data) * fraction)])
     return path
 
 
-@pytest.mark.parametrize("make, says", [
-    (lambda tmp: _write(tmp / "notes.mp4", b"these are my notes, not a video\n" * 20), "not a media file"),
-    (lambda tmp: _write(tmp / "empty.mp4", b""), "is empty"),
-    (lambda tmp: tmp / "missing.mp4", "does not exist"),
-    (lambda tmp: tmp, "folder"),
-    (lambda tmp: VIDEOS.parent / "speech" / "whisper_jfk.flac", "no video stream"),
-    (lambda tmp: _truncated(tmp, "imageio_cockatoo.mp4", 0.6), "not a media file"),
-    (lambda tmp: _truncated(tmp, "intel_one-by-one-person-detection.mp4", 0.5), "truncated or corrupt"),
-    (lambda tmp: _truncated(tmp, "derived/intel_one-by-one_0-20s_mjpeg.avi", 0.9), "truncated or corrupt"),
-    (lambda tmp: _truncated(tmp, "derived/intel_one-by-one_0-20s_vp8.webm", 0.5), "truncated or corrupt"),
-])
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (
+            lambda tmp: _write(tmp / "notes.mp4", b"these are my notes, not a video\n" * 20),
+            "not a media file",
+        ),
+        (lambda tmp: _write(tmp / "empty.mp4", b""), "is empty"),
+        (lambda tmp: tmp / "missing.mp4", "does not exist"),
+        (lambda tmp: tmp, "folder"),
+        (lambda tmp: VIDEOS.parent / "speech" / "whisper_jfk.flac", "no video stream"),
+        (lambda tmp: _truncated(tmp, "imageio_cockatoo.mp4", 0.6), "not a media file"),
+        (lambda tmp: _truncated(tmp, "intel_one-by-one-person-detection.mp4", 0.5), "truncated or corrupt"),
+        (
+            lambda tmp: _truncated(tmp, "derived/intel_one-by-one_0-20s_mjpeg.avi", 0.9),
+            "truncated or corrupt",
+        ),
+        (lambda tmp: _truncated(tmp, "derived/intel_one-by-one_0-20s_vp8.webm", 0.5), "truncated or corrupt"),
+    ],
+)
 def test_unusable_files_are_refused_with_one_line(tmp_path, make, says):
     path = make(tmp_path)
     with pytest.raises(WorkbenchError) as caught:
@@ -249,8 +263,23 @@ def test_known_variable_timestamps_after_a_start_offset(tmp_path):
     with FrameReader(path, cache_bytes=0) as reader:
         assert reader.info.start_ms == 1000 and reader.info.variable_frame_rate
         assert list(reader.frame_times) == times and reader.frame_count == len(times)
-        cases = {-5: 0, 0: 0, 39: 0, 40: 1, 49: 1, 50: 2, 129: 2, 130: 3, 131: 4, 132: 4, 299: 4,
-                 333: 6, 899: 6, 900: 7, 100_000: 7}
+        cases = {
+            -5: 0,
+            0: 0,
+            39: 0,
+            40: 1,
+            49: 1,
+            50: 2,
+            129: 2,
+            130: 3,
+            131: 4,
+            132: 4,
+            299: 4,
+            333: 6,
+            899: 6,
+            900: 7,
+            100_000: 7,
+        }
         for ms, position in cases.items():
             frame = reader.frame_at(ms)
             assert frame.index == position and frame.pts_ms == times[position], ms

@@ -1,5 +1,6 @@
 """Alembic migrations: empty to head on both databases, schema in step with the models,
 older projects backed up then migrated, foreign or newer databases refused."""
+
 from __future__ import annotations
 
 import shutil
@@ -52,7 +53,8 @@ def newer_migrations(tmp_path, monkeypatch):
         "from alembic import op\nimport sqlalchemy as sa\n"
         f"revision = '9999'\ndown_revision = '{head}'\nbranch_labels = None\ndepends_on = None\n"
         "def upgrade():\n    op.create_table('later_feature', sa.Column('id', sa.Integer, primary_key=True))\n"
-        "def downgrade():\n    op.drop_table('later_feature')\n")
+        "def downgrade():\n    op.drop_table('later_feature')\n"
+    )
     monkeypatch.setattr(migrate, "MIGRATIONS", folder)
     return head
 

@@ -1,4 +1,5 @@
 """Nothing lost: a coder process killed with SIGKILL mid-coding loses no committed event."""
+
 from __future__ import annotations
 
 import os
@@ -9,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from video_fixtures import SCHEME_NAME, make_team
+
 from workbench.project import PROJECT_FILE, Project
 from workbench.store import observations as obs
-
-from video_fixtures import SCHEME_NAME, make_team
 
 CODER = """
 import sys
@@ -36,7 +37,9 @@ def test_sigkill_mid_coding_keeps_every_committed_event(tmp_path):
         (tmp_path / sub).mkdir()
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    child = subprocess.Popen([sys.executable, "-c", CODER, url, str(oid)], stdout=subprocess.PIPE, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CODER, url, str(oid)], stdout=subprocess.PIPE, text=True, env=env
+    )
     committed = []
     deadline = time.monotonic() + 120
     while len(committed) < 150 and time.monotonic() < deadline:

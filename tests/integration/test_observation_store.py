@@ -1,15 +1,15 @@
 """Observations in the store: events, epochs, ratings and status, each committed and invertible."""
+
 from __future__ import annotations
 
 import pytest
+from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.coding import observation as ob
 from workbench.errors import WorkbenchError
 from workbench.store import observations as obs
 from workbench.store import ratings
 from workbench.store.schemes import load_scheme
-
-from video_fixtures import SCHEME_NAME, make_team
 
 
 @pytest.fixture
@@ -28,7 +28,9 @@ def test_events_add_edit_delete_and_undo(team):
     data = obs.observation_data(db, oid)
     assert data.record.status == "in_progress"
     assert [(e.event_type, e.time_ms, e.frame_pts_ms, e.modifiers) for e in data.events] == [
-        ("start", 1000, 1001, ("playful",)), ("stop", 2500, 2480, ())]
+        ("start", 1000, 1001, ("playful",)),
+        ("stop", 2500, 2480, ()),
+    ]
 
     edit = obs.edit_event(db, stop.created_id("events"), time_ms=2600, comment="late stop")
     assert obs.observation_data(db, oid).events[1].time_ms == 2600
@@ -50,8 +52,11 @@ def test_events_add_edit_delete_and_undo(team):
 def test_bad_events_change_nothing(team):
     db = team.db
     oid = obs.ensure_observation(db, team.media[0], team.rater_a, SCHEME_NAME)
-    for bad in (ob.Event("maternal_smile", "mother", "start", 5), ob.Event("maternal_touch", "infant", "start", 5),
-                ob.Event("maternal_touch", "mother", "start", 5, modifiers=("rough",))):
+    for bad in (
+        ob.Event("maternal_smile", "mother", "start", 5),
+        ob.Event("maternal_touch", "infant", "start", 5),
+        ob.Event("maternal_touch", "mother", "start", 5, modifiers=("rough",)),
+    ):
         with pytest.raises(WorkbenchError):
             obs.add_event(db, oid, bad)
     with pytest.raises(WorkbenchError, match="cannot be edited"):
@@ -90,8 +95,11 @@ def test_epochs_ratings_rerating_and_done(team):
     assert obs.observation_data(db, oid).ratings[0].value == 2
     obs.undo(db, first)
     assert obs.observation_data(db, oid).ratings == ()
-    for bad in ((epoch, "maternal_sensitivity", 7), (epoch, "stimulation_of_development", 2),
-                (epoch, "nope", 1)):
+    for bad in (
+        (epoch, "maternal_sensitivity", 7),
+        (epoch, "stimulation_of_development", 2),
+        (epoch, "nope", 1),
+    ):
         with pytest.raises(WorkbenchError):
             ratings.rate(db, *bad)
 
@@ -116,12 +124,15 @@ def test_a_coder_cannot_touch_another_coders_observation(team):
     db = team.db
     mine = obs.ensure_observation(db, team.media[0], team.rater_a, SCHEME_NAME)
     event = obs.add_event(db, mine, ob.Event("maternal_smile", "mother", "point", 10)).created_id("events")
-    for attempt in (lambda: obs.observation_data(db, mine, acting_coder=team.rater_b),
-                    lambda: obs.add_event(db, mine, ob.Event("maternal_smile", "mother", "point", 20),
-                                          acting_coder=team.rater_b),
-                    lambda: obs.edit_event(db, event, acting_coder=team.rater_b, time_ms=5),
-                    lambda: obs.delete_events(db, (event,), acting_coder=team.rater_b),
-                    lambda: ratings.set_status(db, mine, "in_progress", acting_coder=team.rater_b)):
+    for attempt in (
+        lambda: obs.observation_data(db, mine, acting_coder=team.rater_b),
+        lambda: obs.add_event(
+            db, mine, ob.Event("maternal_smile", "mother", "point", 20), acting_coder=team.rater_b
+        ),
+        lambda: obs.edit_event(db, event, acting_coder=team.rater_b, time_ms=5),
+        lambda: obs.delete_events(db, (event,), acting_coder=team.rater_b),
+        lambda: ratings.set_status(db, mine, "in_progress", acting_coder=team.rater_b),
+    ):
         with pytest.raises(WorkbenchError, match="No observation"):
             attempt()
     assert len(obs.observation_data(db, mine).events) == 1

@@ -1,5 +1,6 @@
 """Project folders: create, open, recent list, a moved project still finds its media; media import
 with good and bad files (bad ones leave the project unchanged)."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,8 +10,8 @@ import pytest
 
 from workbench import recent
 from workbench.errors import WorkbenchError
-from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, SUBFOLDERS, Project
+from workbench.services.media_import import import_media
 from workbench.store import participants
 from workbench.tasks import Cancelled
 
@@ -49,8 +50,9 @@ def test_import_good_media_copies_hashes_and_records(project, shared_media):
     audio = shared_media / "speech" / "whisper_jfk.flac"
     video = shared_media / "video" / "moviepy_fire2.mp4"
     seen = []
-    change = import_media(project, [audio, video], "P01", timepoint="baseline",
-                          progress=lambda f, m: seen.append(f))
+    change = import_media(
+        project, [audio, video], "P01", timepoint="baseline", progress=lambda f, m: seen.append(f)
+    )
     assert len(change.created["media"]) == 2 and seen[-1] == 1.0
     (p01,) = participants.list_participants(project.db)
     by_name = {m.original_name: m for m in p01.media}
@@ -121,6 +123,7 @@ def test_moved_project_still_finds_its_media(project, shared_media, tmp_path):
 
 def test_linked_media_moved_elsewhere_is_relinked_by_hash(project, shared_media, tmp_path):
     from workbench.services.media_import import missing_media, relink_media
+
     outside = tmp_path / "recordings"
     outside.mkdir()
     original = outside / "visit.wav"

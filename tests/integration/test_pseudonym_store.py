@@ -1,6 +1,7 @@
 """The pseudonym key in the store (leads only, kept apart) and applying it project-wide: codings stay
 on their words, a coding of exactly a name follows it onto its pseudonym unflagged, rejected spans
 stay, word timings keep no original."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,11 @@ from workbench.store.records import NewSegment, NewWord
 from workbench.store.retrieval import open_transcript
 from workbench.store.visibility import Viewer
 
-NAMED = ["Who came with you?", "My partner Daniel drove me to Coventry, and Daniel stayed all morning.",
-         "May was lovely; we may go again in May."]
+NAMED = [
+    "Who came with you?",
+    "My partner Daniel drove me to Coventry, and Daniel stayed all morning.",
+    "May was lovely; we may go again in May.",
+]
 
 
 def _segments(lines):
@@ -53,8 +57,9 @@ def test_key_is_for_leads_only(study):
     with pytest.raises(WorkbenchError, match="Only a lead"):
         pseudonym_keys.key_rows(study.db, study.ann)
     rows = pseudonym_keys.key_rows(study.db, study.lead)
-    assert [(r.original, r.replacement, r.category, r.created_by) for r in rows] == \
-        [("Daniel", "[Partner]", "Person", "Lead")]
+    assert [(r.original, r.replacement, r.category, r.created_by) for r in rows] == [
+        ("Daniel", "[Partner]", "Person", "Lead")
+    ]
     # the same original again (another spelling of it) changes the replacement, not the key's size
     pseudonym_keys.save_key(study.db, study.lead, [("daniel", "[Husband]", "Person", True)])
     assert pseudonym_keys.load_key(study.db, study.lead).replacement("Daniel") == "[Husband]"
@@ -71,9 +76,12 @@ def test_apply_keeps_codings_on_their_words_and_names_unflagged(study):
     tid = study.transcripts["named"]
     text = _text(study, tid)
     name = coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.ann, *span(text, "Daniel"))
-    place = coding_ops.apply_code(study.db, tid, study.codes["Practical barriers"], study.bob,
-                                  *span(text, "drove me to Coventry"))
-    month = coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.ann, *span(text, "go again in May"))
+    place = coding_ops.apply_code(
+        study.db, tid, study.codes["Practical barriers"], study.bob, *span(text, "drove me to Coventry")
+    )
+    month = coding_ops.apply_code(
+        study.db, tid, study.codes["Calm"], study.ann, *span(text, "go again in May")
+    )
     key = PseudonymKey()
     key.add("Daniel", "Person", "[Partner]")
     key.add("Coventry", "Place")
@@ -86,9 +94,19 @@ def test_apply_keeps_codings_on_their_words_and_names_unflagged(study):
     assert "[Friend] was lovely; we may go again in May." in new  # "may" the verb and the rejected month stay
     view = open_transcript(study.db, Viewer(study.lead), tid)
     codings = {c.id: c for c in view.codings}
-    quote = lambda change: new[codings[change.created_id("text_codings")].start_pos:
-                               codings[change.created_id("text_codings")].end_pos]
-    assert quote(name) == "[Partner]" and quote(place) == "drove me to [Place 1]" and quote(month) == "go again in May"
+
+    def quote(change):
+        return new[
+            codings[change.created_id("text_codings")].start_pos : codings[
+                change.created_id("text_codings")
+            ].end_pos
+        ]
+
+    assert (
+        quote(name) == "[Partner]"
+        and quote(place) == "drove me to [Place 1]"
+        and quote(month) == "go again in May"
+    )
     assert not any(c.needs_review for c in view.codings)
     words = [w.text for s in transcripts.load_segments(study.db, tid) for w in s.words]
     assert not any("Daniel" in w or "Coventry" in w for w in words) and " [Partner]" in words

@@ -1,4 +1,5 @@
 """Pseudonymisation with the real spaCy model on invented interview text, through to exports."""
+
 from __future__ import annotations
 
 import re
@@ -23,16 +24,21 @@ INTERVIEWS = {
         "Participant: The first session was at the Foleshill Children's Centre on a Tuesday. Sarah, one of the "
         "facilitators, came out to the car park and walked in with me.\n"
         "Participant: Honestly I was terrified. But Sarah and Priya were lovely, and by the third week I was telling "
-        "Daniel about \"being with\" Amelia when she cried."),
+        'Daniel about "being with" Amelia when she cried.'
+    ),
     "P002-3m": (
         "Interviewer: How have things been since the group finished?\n"
         "Participant: Better. Noah is sleeping more and my mum, Linda, comes over from Leicester on Fridays. "
         "Joanne still pops in.\n"
         "Participant: When Noah was in the neonatal unit at Leicester Royal Infirmary I couldn't bond with him. "
-        "The group helped me see his cues. Priya said something I still think about."),
+        "The group helped me see his cues. Priya said something I still think about."
+    ),
 }
-TERMS = {"Service": ["Perinatal Mental Health Team", "Foleshill Children's Centre"],
-         "Staff": ["Joanne Whitfield", "Joanne", "Sarah", "Priya"], "Place": ["Leicester"]}
+TERMS = {
+    "Service": ["Perinatal Mental Health Team", "Foleshill Children's Centre"],
+    "Staff": ["Joanne Whitfield", "Joanne", "Sarah", "Priya"],
+    "Place": ["Leicester"],
+}
 NOT_IDENTIFYING = {"today", "about four months old", "the third week", "Tuesday", "Leicester on Fridays"}
 
 
@@ -60,7 +66,10 @@ def test_spacy_suggests_people_places_organisations_and_dates(reviewed):
     found = {(s.original, s.category) for s in review.suggestions}
     assert {("Daniel", "Person"), ("Noah", "Person"), ("Linda", "Person"), ("Dr Okafor", "Person")} <= found
     assert ("March 2023", "Date") in found and ("Coventry", "Place") in found
-    assert ("Leicester Royal Infirmary", "Organisation") in found or ("Leicester Royal Infirmary", "Facility") in found
+    assert ("Leicester Royal Infirmary", "Organisation") in found or (
+        "Leicester Royal Infirmary",
+        "Facility",
+    ) in found
     assert ("Joanne Whitfield", "Staff") in found and ("Perinatal Mental Health Team", "Service") in found
 
 
@@ -76,7 +85,10 @@ def test_every_accepted_original_is_absent(reviewed):
         for kept in ("today", "about four months old", "the third week", "Tuesday"):  # rejected: they stay
             assert (kept in text) == (kept in out)
     # the same original gets the same pseudonym in every transcript
-    assert key.replacement("Priya") and pseudonymise_text(INTERVIEWS["P002-3m"], key).text.count(key.replacement("Priya")) == 1
+    assert (
+        key.replacement("Priya")
+        and pseudonymise_text(INTERVIEWS["P002-3m"], key).text.count(key.replacement("Priya")) == 1
+    )
 
 
 def test_pseudonymised_extracts_export_contains_no_original_name(reviewed, tmp_path):
@@ -89,10 +101,20 @@ def test_pseudonymised_extracts_export_contains_no_original_name(reviewed, tmp_p
             line_end = text.find("\n", line_start)
             line_end = len(text) if line_end < 0 else line_end
             mapped = anchoring.map_span(line_start, line_end)
-            extracts.append(Extract(text_id[:4], text_id[5:], f"Interview {text_id}", "Participant",
-                                    1000 * line_start, 1000 * line_end, "Support / Group", "Alice",
-                                    result.text[mapped.start:mapped.end],
-                                    memo="Compare with what Daniel said about Sarah"))  # memo written before
+            extracts.append(
+                Extract(
+                    text_id[:4],
+                    text_id[5:],
+                    f"Interview {text_id}",
+                    "Participant",
+                    1000 * line_start,
+                    1000 * line_end,
+                    "Support / Group",
+                    "Alice",
+                    result.text[mapped.start : mapped.end],
+                    memo="Compare with what Daniel said about Sarah",
+                )
+            )  # memo written before
     originals = {s.original for s in review.accepted()}
     for suffix in ("xlsx", "csv", "docx"):
         path = tmp_path / f"extracts.{suffix}"

@@ -1,6 +1,7 @@
 """A project to a REFI-QDA .qdpx and back: the export validates against the XSD, and importing it
 into a fresh project keeps codes, hierarchy, codings (offsets and text), coders and memos; every
 shared .qdpx imports into a project or is refused clearly; an import that fails writes nothing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,7 @@ from tests.integration.coding_fixtures import build, span
 from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import Coding, QdaProject, Selection, TextSource
-from workbench.exchange.refi_qdpx import read_project, read_qdpx, write_qdpx
-from workbench.exchange.refi_qdpx import validate_qde
+from workbench.exchange.refi_qdpx import read_project, read_qdpx, validate_qde, write_qdpx
 from workbench.exchange.safe_zip import SafeZip
 from workbench.store import codebooks, coding_ops, migrate, participants, people, transcripts
 from workbench.store.engine import Database
@@ -37,32 +37,59 @@ def _coded(study):
     """Codings by Ann and Bob, a transcript with a recording, memos on every kind of target."""
     db = study.db
     text = TranscriptText(transcripts.load_segments(db, study.transcripts["P001"])).text
-    anxious = coding_ops.apply_code(db, study.transcripts["P001"], study.codes["Anxiety"], study.ann,
-                                    *span(text, "I felt really anxious at first")).created_id("text_codings")
-    coding_ops.apply_code(db, study.transcripts["P001"], study.codes["Group experience"], study.bob,
-                          *span(text, "the other mums were kind"))
+    anxious = coding_ops.apply_code(
+        db,
+        study.transcripts["P001"],
+        study.codes["Anxiety"],
+        study.ann,
+        *span(text, "I felt really anxious at first"),
+    ).created_id("text_codings")
+    coding_ops.apply_code(
+        db,
+        study.transcripts["P001"],
+        study.codes["Group experience"],
+        study.bob,
+        *span(text, "the other mums were kind"),
+    )
     coding_ops.add_memo(db, study.ann, "coding", anxious, "Anxious at the start only.", title="start")
     coding_ops.add_memo(db, study.lead, "code", study.codes["Calm"], "Calm: settled, less worried.")
     coding_ops.add_memo(db, study.bob, "transcript", study.transcripts["P002"], "Good rapport.")
     pid = participants.find_participant(db, "P003").id
     coding_ops.add_memo(db, study.lead, "participant", pid, "Travel is the theme.", title="overview")
-    media = participants.add_media(db, "P002", [NewMedia("media/P002/int.wav", "int.wav", "ab" * 32, 1000, 30_000,
-                                                         "audio")], timepoint="3 months").created_id("media")
-    segs = [NewSegment(0, 4_000, "So how was it?", "Interviewer"),
-            NewSegment(4_000, 12_500, "The circle gave me words for it.", "Participant"),
-            NewSegment(12_500, 20_000, "I feel calmer now.", "Participant")]
-    tid = transcripts.add_transcript(db, "P002", "P002 3 months", segs, media_id=media).created_id("transcripts")
+    media = participants.add_media(
+        db,
+        "P002",
+        [NewMedia("media/P002/int.wav", "int.wav", "ab" * 32, 1000, 30_000, "audio")],
+        timepoint="3 months",
+    ).created_id("media")
+    segs = [
+        NewSegment(0, 4_000, "So how was it?", "Interviewer"),
+        NewSegment(4_000, 12_500, "The circle gave me words for it.", "Participant"),
+        NewSegment(12_500, 20_000, "I feel calmer now.", "Participant"),
+    ]
+    tid = transcripts.add_transcript(db, "P002", "P002 3 months", segs, media_id=media).created_id(
+        "transcripts"
+    )
     recorded = "\n".join(s.text for s in segs)
     coding_ops.apply_code(db, tid, study.codes["Calm"], study.ann, *span(recorded, "I feel calmer now"))
-    coding_ops.apply_code(db, study.transcripts["P003"], study.codes["Practical barriers"], study.bob,
-                          *span(TranscriptText(transcripts.load_segments(db, study.transcripts["P003"])).text,
-                                "the bus was always late"))
+    coding_ops.apply_code(
+        db,
+        study.transcripts["P003"],
+        study.codes["Practical barriers"],
+        study.bob,
+        *span(
+            TranscriptText(transcripts.load_segments(db, study.transcripts["P003"])).text,
+            "the bus was always late",
+        ),
+    )
     return tid
 
 
 def _codings(db, viewer) -> list[tuple]:
-    return sorted((e.participant, e.transcript_name, e.code_guid, e.start_pos, e.end_pos, e.text, e.coder, e.memo)
-                  for e in extracts(db, Viewer(viewer), Filters()))
+    return sorted(
+        (e.participant, e.transcript_name, e.code_guid, e.start_pos, e.end_pos, e.text, e.coder, e.memo)
+        for e in extracts(db, Viewer(viewer), Filters())
+    )
 
 
 def _memos(db) -> list[tuple]:
@@ -90,15 +117,20 @@ def test_round_trip_keeps_codes_codings_and_memos(db_url, tmp_path):
     original = codebooks.load_codebook(study.db, "COS-P")
     (name,) = codebooks.codebook_names(db)
     again = codebooks.load_codebook(db, name)
-    assert [(c.guid, c.name, p, c.codable, c.definition) for c, p in again.walk()] == \
-        [(c.guid, c.name, p, c.codable, c.definition) for c, p in original.walk()]
+    assert [(c.guid, c.name, p, c.codable, c.definition) for c, p in again.walk()] == [
+        (c.guid, c.name, p, c.codable, c.definition) for c, p in original.walk()
+    ]
     assert _codings(db, importer) == _codings(study.db, study.lead)
     assert _memos(db) == _memos(study.db)
     assert {c.name for c in people.list_coders(db)} >= {"Lead", "Ann", "Bob"}
     with db.reading() as session:
         row = session.scalar(select(Transcript).where(Transcript.name == "P002 3 months"))
     times = [(s.start_ms, s.text) for s in transcripts.load_segments(db, row.id)]
-    assert times == [(0, "So how was it?"), (4_000, "The circle gave me words for it."), (12_500, "I feel calmer now.")]
+    assert times == [
+        (0, "So how was it?"),
+        (4_000, "The circle gave me words for it."),
+        (12_500, "I feel calmer now."),
+    ]
     assert participants.find_participant(db, "P003").site == "Bristol"
     assert participants.find_participant(db, "P003").attribute("arm") is None  # masked: never exported
     # the same file again is refused and changes nothing
@@ -123,6 +155,7 @@ def test_import_merges_codes_into_the_codebook_with_the_same_guids(db_url, tmp_p
     qda = export_project(study.db, Viewer(study.lead))
     extra = qda.codebook.codes[0].children
     from workbench.coding.codebook import Code
+
     extra.append(Code("b0000000-0000-0000-0000-000000000009", "Shame"))
     source = qda.sources[0]
     source.name = "new interview"
@@ -131,8 +164,14 @@ def test_import_merges_codes_into_the_codebook_with_the_same_guids(db_url, tmp_p
     for selection in source.selections:
         for coding in selection.codings:
             coding.note_guids = []
-    source.selections.append(Selection("c0000000-0000-0000-0000-000000000001", 0, 5, codings=[
-        Coding("c0000000-0000-0000-0000-000000000002", "b0000000-0000-0000-0000-000000000009")]))
+    source.selections.append(
+        Selection(
+            "c0000000-0000-0000-0000-000000000001",
+            0,
+            5,
+            codings=[Coding("c0000000-0000-0000-0000-000000000002", "b0000000-0000-0000-0000-000000000009")],
+        )
+    )
     report = import_project(study.db, qda, study.lead)
     assert codebooks.codebook_names(study.db) == ["COS-P"]  # merged, no new codebook
     book = codebooks.load_codebook(study.db, "COS-P")
@@ -143,9 +182,21 @@ def test_import_merges_codes_into_the_codebook_with_the_same_guids(db_url, tmp_p
 def test_failed_import_writes_nothing(db_url):
     study = build(db_url)
     good = TextSource("d0000000-0000-0000-0000-000000000001", "P009 interview", "Fine words.")
-    bad = TextSource("d0000000-0000-0000-0000-000000000002", "P010 interview", "Short.", selections=[
-        Selection("d0000000-0000-0000-0000-000000000003", 2, 99, codings=[
-            Coding("d0000000-0000-0000-0000-000000000004", "a0000000-0000-0000-0000-000000000002")])])
+    bad = TextSource(
+        "d0000000-0000-0000-0000-000000000002",
+        "P010 interview",
+        "Short.",
+        selections=[
+            Selection(
+                "d0000000-0000-0000-0000-000000000003",
+                2,
+                99,
+                codings=[
+                    Coding("d0000000-0000-0000-0000-000000000004", "a0000000-0000-0000-0000-000000000002")
+                ],
+            )
+        ],
+    )
     qda = QdaProject("broken", codebooks.load_codebook(study.db, "COS-P"), sources=[good, bad])
     with pytest.raises(WorkbenchError, match="outside its text"):
         import_project(study.db, qda, study.lead)
@@ -153,7 +204,9 @@ def test_failed_import_writes_nothing(db_url):
         assert session.scalar(select(func.count(Participant.id))) == 3
         assert session.scalar(select(func.count(Transcript.id))) == 3
     with pytest.raises(WorkbenchError, match="Only a lead"):
-        import_project(study.db, QdaProject("x", codebooks.load_codebook(study.db, "COS-P"), sources=[good]), study.ann)
+        import_project(
+            study.db, QdaProject("x", codebooks.load_codebook(study.db, "COS-P"), sources=[good]), study.ann
+        )
 
 
 # file: (transcripts, codings, participants) after import, or the refusal
@@ -182,12 +235,15 @@ def test_shared_projects_import(tmp_path, name):
         return
     report = import_project(db, qda, importer)
     created = report.change.created
-    assert (len(created["transcripts"]), len(created["text_codings"]),
-            len(participants.list_participants(db))) == expected
+    assert (
+        len(created["transcripts"]),
+        len(created["text_codings"]),
+        len(participants.list_participants(db)),
+    ) == expected
     assert codebooks.code_count(db) == qda.codebook.count()
     texts = {s.name: s.text for s in qda.sources}
     for e in extracts(db, Viewer(importer), Filters()):
-        assert texts[e.transcript_name][e.start_pos:e.end_pos] == e.text
+        assert texts[e.transcript_name][e.start_pos : e.end_pos] == e.text
     # and it goes out again as a valid project with the same codings
     write_qdpx(export_project(db, Viewer(importer)), tmp_path / "again.qdpx")
     assert sum(1 for _ in read_qdpx(tmp_path / "again.qdpx").codings()) == expected[1]

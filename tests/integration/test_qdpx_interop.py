@@ -1,5 +1,6 @@
 """Every REFI-QDA project other tools wrote (../shared/interop/refi_qdpx) imports, or is refused
 with a clear message; what imports can be written back as a valid .qdpx and read again."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,10 +29,16 @@ def test_every_interop_file_is_covered():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_import(name):
     project = read_project(INTEROP / name)
-    counts = (project.codebook.count(), len(project.users), len(project.sources), len(project.media),
-              sum(1 for _ in project.codings()), len(project.notes))
+    counts = (
+        project.codebook.count(),
+        len(project.users),
+        len(project.sources),
+        len(project.media),
+        sum(1 for _ in project.codings()),
+        len(project.notes),
+    )
     assert counts == EXPECTED[name]
-    for guid, _name, text, selections in project.texts():
+    for _guid, _name, text, selections in project.texts():
         for selection in selections:
             assert text is None or 0 <= selection.start <= selection.end <= len(text)
 
@@ -42,7 +49,7 @@ def test_qualcoder_texts_and_offsets():
     assert all(s.text for s in project.sources)
     guid, selection, coding = next(project.codings())
     text = next(s.text for s in project.sources if s.guid == guid)
-    assert text[selection.start:selection.end].startswith("This district goal is engage every student")
+    assert text[selection.start : selection.end].startswith("This district goal is engage every student")
     assert project.user_name(coding.creating_user) == "cp"
 
 
@@ -73,8 +80,12 @@ def test_reexport_and_reimport(tmp_path, name):
     project = read_project(INTEROP / name)
     write_qdpx(project, tmp_path / "again.qdpx")
     back = read_qdpx(tmp_path / "again.qdpx")
-    flat = lambda p: sorted((g, s.start, s.end, c.code_guid) for g, s, c in p.codings())
+
+    def flat(p):
+        return sorted((g, s.start, s.end, c.code_guid) for g, s, c in p.codings())
+
     assert flat(back) == flat(project)
-    assert [(c.guid, c.name, parent) for c, parent in back.codebook.walk()] == \
-        [(c.guid, c.name, parent) for c, parent in project.codebook.walk()]
+    assert [(c.guid, c.name, parent) for c, parent in back.codebook.walk()] == [
+        (c.guid, c.name, parent) for c, parent in project.codebook.walk()
+    ]
     assert [s.text for s in back.sources] == [s.text or "" for s in project.sources]

@@ -1,6 +1,7 @@
 """Rating disagreements (media x task epoch x scale) resolved into the Consensus coder, on SQLite and
 PostgreSQL: keep A, keep B or an agreed value in the scale's range, one transaction each, lead-only,
 audited, and exported like any rater's ratings."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,15 +50,24 @@ def test_rating_disagreements_show_both_values_and_the_anchors(proj):
     assert isinstance(out.material, rd.RatingsMaterial) and out.material.raters == ("Rater A", "Rater B")
     # A rated intrusiveness 2, B 1 on both videos; both rated sensitivity 3
     assert [(d.unit, d.scale, d.value_a, d.value_b) for d in items] == [
-        (P1, "maternal_intrusiveness", 2, 1), (P2, "maternal_intrusiveness", 2, 1)]
-    assert sorted(agreed) == [(P1, "free_play", "maternal_sensitivity", 3), (P2, "free_play", "maternal_sensitivity", 3)]
+        (P1, "maternal_intrusiveness", 2, 1),
+        (P2, "maternal_intrusiveness", 2, 1),
+    ]
+    assert sorted(agreed) == [
+        (P1, "free_play", "maternal_sensitivity", 3),
+        (P2, "free_play", "maternal_sensitivity", 3),
+    ]
     d = items[0]
     assert (d.range.minimum, d.range.maximum) == (1, 4) and [v for v, _ in d.range.anchors] == [1, 2, 3, 4]
     assert d.range.anchor(2).startswith("Minimally characteristic")
     assert d.key == f"ratings|{P1}|maternal_intrusiveness"
     target = rr.target_of(out, d)
     assert (target.kind, target.media_id, target.time_ms, target.behaviour) == (
-        "ratings", proj.media[0], 0, "maternal_intrusiveness")
+        "ratings",
+        proj.media[0],
+        0,
+        "maternal_intrusiveness",
+    )
 
 
 def test_only_a_lead_resolves_and_a_refusal_changes_nothing(proj):
@@ -67,9 +77,13 @@ def test_only_a_lead_resolves_and_a_refusal_changes_nothing(proj):
     with pytest.raises(WorkbenchError, match="whole number from 1 to 4"):
         rr.resolve(proj.db, proj.lead, out, items[0], "value", 5)
     # the store checks the value too, inside the transaction: the Consensus coder made there is rolled back
-    target = consensus.RatingTarget(proj.media[0], out.material.epochs[(P1, "Rater A")].scheme, "free_play", 0, 120_000)
+    target = consensus.RatingTarget(
+        proj.media[0], out.material.epochs[(P1, "Rater A")].scheme, "free_play", 0, 120_000
+    )
     with pytest.raises(WorkbenchError, match="whole number from 1 to 4"):
-        consensus.resolve_rating(proj.db, proj.lead, items[0].key, "value", target, "maternal_intrusiveness", 0)
+        consensus.resolve_rating(
+            proj.db, proj.lead, items[0].key, "value", target, "maternal_intrusiveness", 0
+        )
     with pytest.raises(WorkbenchError, match="no rating scale"):
         consensus.resolve_rating(proj.db, proj.lead, items[0].key, "value", target, "no_such_scale", 2)
     assert consensus.consensus_id(proj.db) is None and consensus.resolutions(proj.db) == {}
@@ -81,22 +95,30 @@ def test_keep_a_keep_b_and_an_agreed_value_mirror_the_task_epoch(proj):
     assert len(change.created["ratings"]) == 1
     rr.resolve(proj.db, proj.lead, out, items[1], "value", 3)
     got = _consensus_ratings(proj.db)
-    assert got == {(proj.media[0], "free_play", 0, 120_000, "maternal_intrusiveness"): 2,
-                   (proj.media[1], "free_play", 0, 120_000, "maternal_intrusiveness"): 3}
+    assert got == {
+        (proj.media[0], "free_play", 0, 120_000, "maternal_intrusiveness"): 2,
+        (proj.media[1], "free_play", 0, 120_000, "maternal_intrusiveness"): 3,
+    }
     # resolving again replaces the value on the same epoch (no second epoch, no second rating)
     again = rr.resolve(proj.db, proj.lead, out, items[1], "B")
     assert again.updated["ratings"] and not again.created
-    assert _consensus_ratings(proj.db)[(proj.media[1], "free_play", 0, 120_000, "maternal_intrusiveness")] == 1
+    assert (
+        _consensus_ratings(proj.db)[(proj.media[1], "free_play", 0, 120_000, "maternal_intrusiveness")] == 1
+    )
     cid = consensus.consensus_id(proj.db)
     with proj.db.reading() as session:
         assert session.scalar(select(Coder.role).where(Coder.id == cid)) == "coder"
         obs = session.scalars(select(Observation.id).where(Observation.coder_id == cid)).all()
-        resolved = session.scalars(select(AuditEntry.after).where(AuditEntry.action == consensus.RESOLVE)
-                                   .order_by(AuditEntry.id)).all()
+        resolved = session.scalars(
+            select(AuditEntry.after).where(AuditEntry.action == consensus.RESOLVE).order_by(AuditEntry.id)
+        ).all()
         by = session.scalars(select(AuditEntry.coder_id).where(AuditEntry.action == consensus.RESOLVE)).all()
     assert len(obs) == 2 and all(len(observations.observation_data(proj.db, o).epochs) == 1 for o in obs)
     assert [(r["key"], r["choice"], r["value"]) for r in resolved] == [
-        (items[0].key, "A", 2), (items[1].key, "value", 3), (items[1].key, "B", 1)]
+        (items[0].key, "A", 2),
+        (items[1].key, "value", 3),
+        (items[1].key, "B", 1),
+    ]
     assert set(by) == {proj.lead}
     assert consensus.resolutions(proj.db) == {items[0].key: "A", items[1].key: "B"}
     # keep B where B gave no rating is refused with one line
@@ -115,8 +137,11 @@ def test_agreed_ratings_copied_and_consensus_exported_like_any_rater(proj):
     table = tidy.ratings_table(proj.db, proj.lead)
     mine = table[table["rater"] == rd.CONSENSUS]
     assert sorted(zip(mine["participant"], mine["scale"], mine["value"])) == [
-        ("P001", "maternal_intrusiveness", 2), ("P001", "maternal_sensitivity", 3),
-        ("P002", "maternal_intrusiveness", 2), ("P002", "maternal_sensitivity", 3)]
+        ("P001", "maternal_intrusiveness", 2),
+        ("P001", "maternal_sensitivity", 3),
+        ("P002", "maternal_intrusiveness", 2),
+        ("P002", "maternal_sensitivity", 3),
+    ]
     assert set(mine["epoch_end_ms"]) == {120_000}
     # the Consensus coder compares like any other rater, and is left out by default
     both = rd.ratings_input(proj.db, ["Rater A", rd.CONSENSUS])

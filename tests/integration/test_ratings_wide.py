@@ -1,9 +1,12 @@
 """The trial statistician's dataset: one row per participant x timepoint x task x scale with the
 primary rater's value and the reliability rater's beside it; a lead's export only."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_cli_video import make_project
+from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.cli import main
 from workbench.errors import WorkbenchError
@@ -11,9 +14,6 @@ from workbench.exchange import tidy
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import people, ratings
-
-from test_cli_video import make_project
-from video_fixtures import SCHEME_NAME, make_team
 
 
 def _rate(db, media_id, coder, values, task="free_play", span=(0, 60_000)):
@@ -49,11 +49,20 @@ def test_wide_rows_put_the_reliability_rating_beside_the_primary(team, tmp_path)
     assert len(wide) == 3 and len(got) == 3
     both = got[("P001", "baseline", "free_play", "maternal_sensitivity")]
     assert (both.value, both.rater, both.reliability_value, both.reliability_rater, both.consensus_value) == (
-        3, "Rater A", 4, "Rater B", 4)
+        3,
+        "Rater A",
+        4,
+        "Rater B",
+        4,
+    )
     assert both.masked_id and both.reliability_masked_id and both.masked_id != both.reliability_masked_id
     single = got[("P001", "baseline", "free_play", "maternal_intrusiveness")]
     assert (single.value, single.rater) == (2, "Rater A")
-    assert pd.isna(single.reliability_value) and pd.isna(single.reliability_rater) and pd.isna(single.consensus_value)
+    assert (
+        pd.isna(single.reliability_value)
+        and pd.isna(single.reliability_rater)
+        and pd.isna(single.consensus_value)
+    )
     other = got[("P002", "12 months", "free_play", "maternal_sensitivity")]
     assert (other.value, other.rater, other.site) == (1, "Rater A", "Leeds")
 
@@ -79,7 +88,9 @@ def test_a_rating_that_fits_no_single_row_is_refused_by_name(team):
     oid = _rate(db, m0, team.rater_a, {"maternal_sensitivity": 3})
     epoch = ratings.add_epoch(db, oid, "free_play", 70_000, 90_000).created_id("epochs")
     ratings.rate(db, epoch, "maternal_sensitivity", 1)
-    with pytest.raises(WorkbenchError, match="P001 / Leeds / baseline / free_play / maternal_sensitivity has 2"):
+    with pytest.raises(
+        WorkbenchError, match="P001 / Leeds / baseline / free_play / maternal_sensitivity has 2"
+    ):
         tidy.ratings_wide_table(db, team.lead)
     assert len(tidy.ratings_table(db, team.lead)) == 2  # the long form still has both
 

@@ -1,14 +1,15 @@
 """Reliability material from a project (SQLite and PostgreSQL), the Consensus coder, and the CLI."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from tests.integration.reliability_fixtures import ANN, BOB, build_project, doc_text
-from workbench.services import reliability_run as rr
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.services import reliability_run as rr
 from workbench.store import consensus, people
 from workbench.store import reliability_data as rd
 from workbench.store.engine import sqlite_url
@@ -28,9 +29,11 @@ def test_text_material_is_codings_of_transcripts_coded_by_all(proj):
     for t in m.input.transcripts:
         text = doc_text(proj.db, m.transcript_ids[t.id])
         assert t.length == len(text)
-        assert [text[s:e] for s, e in t.segments][0] == text[:t.segments[0][1]]  # segments in document order
+        assert [text[s:e] for s, e in t.segments][0] == text[: t.segments[0][1]]  # segments in document order
     ann = {(c.transcript, c.code, c.end - c.start) for c in m.input.codings["Ann"]}
-    assert ann == {(f"{p} interview", code, len(phrase)) for p, items in ANN.items() for code, phrase in items}
+    assert ann == {
+        (f"{p} interview", code, len(phrase)) for p, items in ANN.items() for code, phrase in items
+    }
     assert len(m.input.codings["Bob"]) == sum(len(v) for v in BOB.values())
     assert m.code_ids["Anxiety"] == proj.study.codes["Anxiety"]
 
@@ -50,7 +53,9 @@ def test_timed_material_pairs_the_same_media(proj):
     assert sorted(m.media_ids.values()) == sorted(proj.media)
     pair = m.input.pairs[0]
     assert pair.a.duration_ms == 300_000
-    assert [(s.behaviour, s.start_ms, s.end_ms) for s in pair.a.states] == [("maternal_touch", 30_000, 40_000)]
+    assert [(s.behaviour, s.start_ms, s.end_ms) for s in pair.a.states] == [
+        ("maternal_touch", 30_000, 40_000)
+    ]
     assert sorted(e.behaviour for e in pair.b.events) == ["infant_smile", "maternal_smile"]
     with pytest.raises(WorkbenchError, match="No recording was rated by both"):
         rd.timed_material(proj.db, ["Rater A", "Ann"])
@@ -90,28 +95,87 @@ def test_cli_writes_reports_that_open(tmp_path, capsys):
     p = build_project(sqlite_url(folder / "project.sqlite"))
     p.db.dispose()
     xlsx, html = tmp_path / "t.xlsx", tmp_path / "o.html"
-    assert main(["reliability", "--project", str(folder), "--material", "transcripts", "--coders", "Ann,Bob",
-                 "--out", str(xlsx)]) == 0
+    assert (
+        main(
+            [
+                "reliability",
+                "--project",
+                str(folder),
+                "--material",
+                "transcripts",
+                "--coders",
+                "Ann,Bob",
+                "--out",
+                str(xlsx),
+            ]
+        )
+        == 0
+    )
     sheets = pd.read_excel(xlsx, sheet_name=None)
     assert {"About", "Text - character level", "Text - segment level"} <= set(sheets)
     chars = sheets["Text - character level"]
     assert set(chars["code"]) == {"Anxiety", "Calm", "Group experience", "Practical barriers"}
     assert chars["value"].notna().any() and "Wrote" in capsys.readouterr().out
-    assert main(["reliability", "--project", str(folder), "--material", "observations", "--unit-ms", "500",
-                 "--tolerance-ms", "500", "--window-ms", "1500", "--out", str(html)]) == 0
+    assert (
+        main(
+            [
+                "reliability",
+                "--project",
+                str(folder),
+                "--material",
+                "observations",
+                "--unit-ms",
+                "500",
+                "--tolerance-ms",
+                "500",
+                "--window-ms",
+                "1500",
+                "--out",
+                str(html),
+            ]
+        )
+        == 0
+    )
     page = html.read_text(encoding="utf-8")
     assert page.count("<img") >= 2 and "data:image/png;base64," in page
     assert "tolerance 500 ms = 1 unit(s) of 500 ms" in page and "±1500 ms" in page
     # bad input: one line, non-zero exit, no file
-    assert main(["reliability", "--project", str(folder), "--material", "ratings", "--coders", "Ann,Zoe",
-                 "--out", str(tmp_path / "r.xlsx")]) == 1
+    assert (
+        main(
+            [
+                "reliability",
+                "--project",
+                str(folder),
+                "--material",
+                "ratings",
+                "--coders",
+                "Ann,Zoe",
+                "--out",
+                str(tmp_path / "r.xlsx"),
+            ]
+        )
+        == 1
+    )
     assert "No coder called 'Zoe'" in capsys.readouterr().err and not (tmp_path / "r.xlsx").exists()
-    assert main(["reliability", "--project", str(folder), "--material", "ratings", "--out",
-                 str(tmp_path / "r.pdf")]) == 1
+    assert (
+        main(
+            [
+                "reliability",
+                "--project",
+                str(folder),
+                "--material",
+                "ratings",
+                "--out",
+                str(tmp_path / "r.pdf"),
+            ]
+        )
+        == 1
+    )
 
 
 def test_default_raters_follow_the_reliability_assignments(proj):
     from workbench.store import assignments
+
     b = people.coder_by_name(proj.db, "Rater B").id
     a = people.coder_by_name(proj.db, "Rater A").id
     assignments.assign_media(proj.db, proj.lead, b, proj.media, "primary")

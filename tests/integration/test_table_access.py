@@ -4,24 +4,24 @@ coder's exports are still redacted, by the server, without the coder ever readin
 
 A new table fails ``test_every_table_has_a_decision_for_every_role`` until its migration grants
 (or deliberately does not grant) each role and the decision is written down in ACCESS below."""
+
 from __future__ import annotations
 
 import csv
 import zipfile
 
 import pytest
+from coding_fixtures import build, span
 from psycopg import errors
+from team_fixtures import team_server  # noqa: F401  (fixture)
 
-from workbench.services import coding_exports
 from workbench.nlp.pseudonymise import PseudonymKey
 from workbench.project import Project
+from workbench.services import coding_exports
 from workbench.store import coding_ops, pseudonym_keys, transcripts
 from workbench.store.records import NewSegment
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
-
-from coding_fixtures import build, span
-from team_fixtures import team_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.postgres
 ROLES = ("wb_lead", "wb_coder", "wb_rater")
@@ -64,8 +64,19 @@ ACCESS = {
 COLUMNS = {  # (table, role, privilege) -> columns granted one by one
     ("media", "wb_rater", "SELECT"): {"id"},
     ("transcripts", "wb_coder", "UPDATE"): {
-        "participant_id", "media_id", "name", "language", "engine", "model", "engine_version", "settings",
-        "version", "lemmas_version", "created_at", "updated_at"},  # not codings_released: the lead's
+        "participant_id",
+        "media_id",
+        "name",
+        "language",
+        "engine",
+        "model",
+        "engine_version",
+        "settings",
+        "version",
+        "lemmas_version",
+        "created_at",
+        "updated_at",
+    },  # not codings_released: the lead's
 }
 FUNCTIONS = {  # SECURITY DEFINER functions -> roles that may execute them
     "wb_coding_total(integer)": {"wb_lead", "wb_coder", "wb_rater"},
@@ -73,9 +84,11 @@ FUNCTIONS = {  # SECURITY DEFINER functions -> roles that may execute them
     "wb_redact_matches(text)": {"wb_lead", "wb_coder"},
     "wb_erase_audit(text,jsonb)": {"wb_lead"},
 }
-HOW_TO = ("grant (or deliberately leave out) wb_lead, wb_coder and wb_rater in the migration that creates "
-          "it, as 0003_team_roles.py and 0005_key_access.py do, then record the decision in ACCESS in "
-          "tests/integration/test_table_access.py")
+HOW_TO = (
+    "grant (or deliberately leave out) wb_lead, wb_coder and wb_rater in the migration that creates "
+    "it, as 0003_team_roles.py and 0005_key_access.py do, then record the decision in ACCESS in "
+    "tests/integration/test_table_access.py"
+)
 
 
 def _catalogue(server, sql: str, params=()):
@@ -84,83 +97,136 @@ def _catalogue(server, sql: str, params=()):
 
 
 def test_every_table_has_a_decision_for_every_role(team_server):  # noqa: F811
-    tables = {name: (kind, rls) for name, kind, rls in _catalogue(team_server, (
-        "SELECT c.relname, c.relkind, c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"))}
+    tables = {
+        name: (kind, rls)
+        for name, kind, rls in _catalogue(
+            team_server,
+            (
+                "SELECT c.relname, c.relkind, c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+            ),
+        )
+    }
     missing = sorted(set(tables) - set(ACCESS))
     assert not missing, f"No access decision for table(s) {', '.join(missing)}: {HOW_TO}."
     assert not sorted(set(ACCESS) - set(tables)), "ACCESS names tables that no longer exist"
     granted = {}
-    for table, role, privilege in _catalogue(team_server, (
+    for table, role, privilege in _catalogue(
+        team_server,
+        (
             "SELECT c.relname, a.grantee::regrole::text, a.privilege_type FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a "
-            "WHERE n.nspname = 'public' AND (a.grantee = 0 OR a.grantee::regrole::text LIKE 'wb\\_%%')")):
+            "WHERE n.nspname = 'public' AND (a.grantee = 0 OR a.grantee::regrole::text LIKE 'wb\\_%%')"
+        ),
+    ):
         granted.setdefault((table, role), set()).add(privilege)
     public = sorted(t for (t, role) in granted if role == "-")
-    assert not public, f"Table(s) {', '.join(public)} grant privileges to PUBLIC: grant to the wb_* roles instead."
+    assert not public, (
+        f"Table(s) {', '.join(public)} grant privileges to PUBLIC: grant to the wb_* roles instead."
+    )
     problems = []
     for table, (*decided, rls) in sorted(ACCESS.items()):
         for role, want in zip(ROLES, decided):
             have = granted.get((table, role), set())
             if have != set(want.split()):
-                problems.append(f"{table}: {role} has {sorted(have) or 'nothing'}, decided {want or 'nothing'}")
+                problems.append(
+                    f"{table}: {role} has {sorted(have) or 'nothing'}, decided {want or 'nothing'}"
+                )
         if tables[table][1] != rls:
-            problems.append(f"{table}: row-level security {'on' if tables[table][1] else 'off'}, decided "
-                            f"{'on' if rls else 'off'}")
+            problems.append(
+                f"{table}: row-level security {'on' if tables[table][1] else 'off'}, decided "
+                f"{'on' if rls else 'off'}"
+            )
     assert not problems, "Grants differ from the decisions (" + HOW_TO + "):\n" + "\n".join(problems)
 
 
 def test_column_grants_policies_sequences_and_definer_functions(team_server):  # noqa: F811
     columns = {}
-    for table, role, privilege, column in _catalogue(team_server, (
+    for table, role, privilege, column in _catalogue(
+        team_server,
+        (
             "SELECT c.relname, a.grantee::regrole::text, a.privilege_type, att.attname FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute att ON att.attrelid = c.oid, "
-            "aclexplode(att.attacl) a WHERE n.nspname = 'public' AND att.attacl IS NOT NULL")):
+            "aclexplode(att.attacl) a WHERE n.nspname = 'public' AND att.attacl IS NOT NULL"
+        ),
+    ):
         columns.setdefault((table, role, privilege), set()).add(column)
     assert columns == COLUMNS
     # on a table with row-level security, a role granted anything needs a policy, or it sees nothing
-    policies = {(t, r) for t, roles in _catalogue(team_server, "SELECT tablename, roles FROM pg_policies "
-                                                                "WHERE schemaname = 'public'") for r in roles}
+    policies = {
+        (t, r)
+        for t, roles in _catalogue(
+            team_server, "SELECT tablename, roles FROM pg_policies WHERE schemaname = 'public'"
+        )
+        for r in roles
+    }
     for table, (*decided, rls) in ACCESS.items():
         for role, want in zip(ROLES, decided):
             if rls and want and table != "wb_rater_queue":
                 assert (table, role) in policies, f"{table}: {role} is granted {want} but has no policy"
     # whoever may insert into a table may draw its ids
-    for table, column, sequence in _catalogue(team_server, (
+    for table, _column, sequence in _catalogue(
+        team_server,
+        (
             "SELECT c.relname, att.attname, pg_get_serial_sequence(quote_ident(c.relname), att.attname) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute att "
             "ON att.attrelid = c.oid WHERE n.nspname = 'public' AND c.relkind = 'r' AND att.attnum > 0 "
-            "AND pg_get_serial_sequence(quote_ident(c.relname), att.attname) IS NOT NULL")):
+            "AND pg_get_serial_sequence(quote_ident(c.relname), att.attname) IS NOT NULL"
+        ),
+    ):
         for role, want in zip(ROLES, ACCESS[table][:3]):
-            usable = _catalogue(team_server, "SELECT has_sequence_privilege(%s, %s, 'USAGE')", (role, sequence))[0][0]
-            assert usable or "INSERT" not in want.split(), f"{role} may insert into {table} but not use {sequence}"
+            usable = _catalogue(
+                team_server, "SELECT has_sequence_privilege(%s, %s, 'USAGE')", (role, sequence)
+            )[0][0]
+            assert usable or "INSERT" not in want.split(), (
+                f"{role} may insert into {table} but not use {sequence}"
+            )
     definers = {}
-    for signature, config, public in _catalogue(team_server, (
+    for signature, config, public in _catalogue(
+        team_server,
+        (
             "SELECT p.oid::regprocedure::text, p.proconfig, "
             "coalesce(p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0), true) "
             "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-            "WHERE n.nspname = 'public' AND p.prosecdef")):
+            "WHERE n.nspname = 'public' AND p.prosecdef"
+        ),
+    ):
         assert any(c.startswith("search_path=") for c in config or ()), f"{signature} leaves search_path open"
         assert not public, f"{signature} runs as its owner and anyone may call it"
-        definers[signature] = {r for r in ROLES if _catalogue(
-            team_server, "SELECT has_function_privilege(%s, %s, 'EXECUTE')", (r, signature))[0][0]}
+        definers[signature] = {
+            r
+            for r in ROLES
+            if _catalogue(team_server, "SELECT has_function_privilege(%s, %s, 'EXECUTE')", (r, signature))[0][
+                0
+            ]
+        }
     assert definers == FUNCTIONS
 
 
 # --- the pseudonym key as real logins -------------------------------------------------------------
 
-NAMED = ["Who came with you?", "My partner Daniel drove me to Moorfield Children's Centre, Daniel stayed.",
-         "Zoë my daughter loved the MOORFIELD children's centre toys, and Daniel's mum came."]
-KEY = [("Daniel", "[Partner]", "Person", True), ("Moorfield Children's Centre", "[Service 1]", "Service", False),
-       ("Zoë", "[Child]", "Person", False)]
+NAMED = [
+    "Who came with you?",
+    "My partner Daniel drove me to Moorfield Children's Centre, Daniel stayed.",
+    "Zoë my daughter loved the MOORFIELD children's centre toys, and Daniel's mum came.",
+]
+KEY = [
+    ("Daniel", "[Partner]", "Person", True),
+    ("Moorfield Children's Centre", "[Service 1]", "Service", False),
+    ("Zoë", "[Child]", "Person", False),
+]
 
 
 @pytest.fixture
 def keyed(team_server):  # noqa: F811
     """The coding study with a named transcript, a stored key, and logins for the lead, Ann and a rater."""
     s = build(team_server.admin_url)
-    segments = [NewSegment(i * 10_000, i * 10_000 + 9_000, line, "Participant") for i, line in enumerate(NAMED)]
-    s.transcripts["named"] = transcripts.add_transcript(s.db, "P001", "named", segments).created_id("transcripts")
+    segments = [
+        NewSegment(i * 10_000, i * 10_000 + 9_000, line, "Participant") for i, line in enumerate(NAMED)
+    ]
+    s.transcripts["named"] = transcripts.add_transcript(s.db, "P001", "named", segments).created_id(
+        "transcripts"
+    )
     pseudonym_keys.save_key(s.db, s.lead, KEY)
     s.logins = {"lead": team_server.attach(s.lead, "lead"), "ann": team_server.attach(s.ann, "coder")}
     _, s.logins["rater"] = team_server.add("Rater R", "rater")
@@ -174,12 +240,17 @@ def _raw(s, who: str):
 
 
 @pytest.mark.parametrize("who", ["ann", "rater"])
-@pytest.mark.parametrize("sql", [
-    "SELECT original FROM pseudonym_key", "SELECT count(*) FROM pseudonym_key",
-    "INSERT INTO pseudonym_key (match_key, original, replacement, category, case_sensitive, created_at, updated_at) "
-    "VALUES ('x', 'x', '[X]', 'Other', true, now(), now())",
-    "UPDATE pseudonym_key SET replacement = '[Y]'", "DELETE FROM pseudonym_key",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT original FROM pseudonym_key",
+        "SELECT count(*) FROM pseudonym_key",
+        "INSERT INTO pseudonym_key (match_key, original, replacement, category, case_sensitive, created_at, updated_at) "
+        "VALUES ('x', 'x', '[X]', 'Other', true, now(), now())",
+        "UPDATE pseudonym_key SET replacement = '[Y]'",
+        "DELETE FROM pseudonym_key",
+    ],
+)
 def test_coders_and_raters_cannot_read_or_write_the_key(keyed, who, sql):
     with _raw(keyed, who) as conn:
         with pytest.raises(errors.InsufficientPrivilege):
@@ -189,8 +260,10 @@ def test_coders_and_raters_cannot_read_or_write_the_key(keyed, who, sql):
 def test_leads_read_and_write_the_key_and_raters_cannot_redact(keyed):
     with _raw(keyed, "lead") as conn:
         assert {r[0] for r in conn.execute("SELECT original FROM pseudonym_key")} == {k[0] for k in KEY}
-        conn.execute("INSERT INTO pseudonym_key (match_key, original, replacement, category, case_sensitive, "
-                     "created_at, updated_at) VALUES ('leeds', 'Leeds', '[City]', 'Place', true, now(), now())")
+        conn.execute(
+            "INSERT INTO pseudonym_key (match_key, original, replacement, category, case_sensitive, "
+            "created_at, updated_at) VALUES ('leeds', 'Leeds', '[City]', 'Place', true, now(), now())"
+        )
         conn.execute("DELETE FROM pseudonym_key WHERE match_key = 'leeds'")
     lead = Project.connect(keyed.logins["lead"])
     try:
@@ -206,12 +279,20 @@ def test_leads_read_and_write_the_key_and_raters_cannot_redact(keyed):
 
 def test_the_server_matches_names_as_the_key_does(keyed):
     key = PseudonymKey.from_rows(KEY)
-    texts = NAMED + ["", "xDaniel Daniella", "DANIEL daniel Daniel", "moorfield\n  children's   CENTRE.",
-                     "ZOË, zoë and Zoe", "Daniel" * 3 + " Daniel"]
+    texts = NAMED + [
+        "",
+        "xDaniel Daniella",
+        "DANIEL daniel Daniel",
+        "moorfield\n  children's   CENTRE.",
+        "ZOË, zoë and Zoe",
+        "Daniel" * 3 + " Daniel",
+    ]
     with _raw(keyed, "ann") as conn:
         for text in texts:
-            found = conn.execute("SELECT start_pos, end_pos, replacement FROM wb_redact_matches(%s) "
-                                 "ORDER BY start_pos", (text,)).fetchall()
+            found = conn.execute(
+                "SELECT start_pos, end_pos, replacement FROM wb_redact_matches(%s) ORDER BY start_pos",
+                (text,),
+            ).fetchall()
             assert found == key.matches(text), text
             assert conn.execute("SELECT wb_redact(%s)", (text,)).fetchone()[0] == key.redact(text)
 
@@ -223,8 +304,9 @@ def test_a_coders_exports_hold_no_original_name(keyed, tmp_path):
         assert ann.coder.role == "coder"
         text = "\n".join(NAMED)
         for phrase in ("Daniel drove me", "Zoë my daughter", "MOORFIELD children's centre toys"):
-            coding_ops.apply_code(ann.db, s.transcripts["named"], s.codes["Group experience"], ann.coder.id,
-                                  *span(text, phrase))
+            coding_ops.apply_code(
+                ann.db, s.transcripts["named"], s.codes["Group experience"], ann.coder.id, *span(text, phrase)
+            )
         key = pseudonym_keys.export_key(ann.db)
         assert isinstance(key, pseudonym_keys.ServerKey) and key.entries == {}  # no original in this process
         extracts = tmp_path / "extracts.csv"
@@ -235,7 +317,9 @@ def test_a_coders_exports_hold_no_original_name(keyed, tmp_path):
         ann.close()
     rows = list(csv.reader(extracts.open(encoding="utf-8-sig")))
     written = extracts.read_text(encoding="utf-8-sig")
-    assert "[Partner] drove me" in written and "[Child] my daughter" in written and "[Service 1] toys" in written
+    assert (
+        "[Partner] drove me" in written and "[Child] my daughter" in written and "[Service 1] toys" in written
+    )
     assert len(rows) >= 4
     with zipfile.ZipFile(qdpx) as archive:
         inside = "".join(archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist())

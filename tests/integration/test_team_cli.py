@@ -1,4 +1,5 @@
 """`workbench team ...` and `workbench audit` end to end on the test server (and audit on SQLite)."""
+
 from __future__ import annotations
 
 import csv
@@ -7,12 +8,11 @@ import json
 import psycopg
 import pytest
 from openpyxl import load_workbook
+from team_fixtures import PASSWORD, TeamServer
 
 from workbench.cli import main
 from workbench.project import Project
 from workbench.store import people
-
-from team_fixtures import PASSWORD, TeamServer
 
 
 @pytest.fixture
@@ -32,8 +32,24 @@ def test_team_init_add_person_list_and_audit(server, tmp_path, monkeypatch, caps
     server.logins.append(login)
     answers = iter([PASSWORD, PASSWORD])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    assert main(["team", "add-person", "--db", url, "--name", "Ann", "--role", "coder", "--login", login,
-                 "--password-prompt"]) == 0
+    assert (
+        main(
+            [
+                "team",
+                "add-person",
+                "--db",
+                url,
+                "--name",
+                "Ann",
+                "--role",
+                "coder",
+                "--login",
+                login,
+                "--password-prompt",
+            ]
+        )
+        == 0
+    )
     assert main(["team", "list", "--db", url]) == 0
     listing = capsys.readouterr().out
     assert f"coder  {login}" in listing and "Ann" in listing

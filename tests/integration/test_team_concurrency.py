@@ -1,5 +1,6 @@
 """Working at the same time: coders coding one transcript at once, a correction racing coding
 (optimistic concurrency on ``transcripts.version``), others' changes noticed, deadlocks retried."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,9 @@ import threading
 import time
 
 import pytest
+from coding_fixtures import build, span
 from sqlalchemy import text
+from team_fixtures import team_server  # noqa: F401  (fixture)
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
@@ -19,17 +22,17 @@ from workbench.store.text_correction import transcript_version, update_transcrip
 from workbench.store.transcripts import load_segments
 from workbench.store.visibility import Viewer
 
-from coding_fixtures import build, span
-from team_fixtures import team_server  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def coders(team_server):  # noqa: F811
     s = build(team_server.admin_url)
-    urls = {"lead": team_server.attach(s.lead, "lead"), "ann": team_server.attach(s.ann, "coder"),
-            "bob": team_server.attach(s.bob, "coder")}
+    urls = {
+        "lead": team_server.attach(s.lead, "lead"),
+        "ann": team_server.attach(s.ann, "coder"),
+        "bob": team_server.attach(s.bob, "coder"),
+    }
     projects = {who: Project.connect(url) for who, url in urls.items()}
     yield s, projects
     for project in projects.values():
@@ -60,7 +63,9 @@ def test_two_coders_code_the_same_transcript_at_once(coders):
         try:
             barrier.wait()
             for i in range(25):
-                coding_ops.apply_code(project.db, tid, s.codes["Anxiety"], project.coder.id, i, min(i + 5, length))
+                coding_ops.apply_code(
+                    project.db, tid, s.codes["Anxiety"], project.coder.id, i, min(i + 5, length)
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -81,8 +86,9 @@ def test_correction_while_another_codes_keeps_codings_anchored_and_refuses_stale
     ann, bob = projects["ann"], projects["bob"]
     seen = open_transcript(ann.db, Viewer(ann.coder.id), tid)
     start, end = span(seen.text.text, "the other mums were kind")
-    kept = coding_ops.apply_code(ann.db, tid, s.codes["Group experience"], ann.coder.id, start, end,
-                                 expected_version=seen.version).created_id("text_codings")
+    kept = coding_ops.apply_code(
+        ann.db, tid, s.codes["Group experience"], ann.coder.id, start, end, expected_version=seen.version
+    ).created_id("text_codings")
     watcher = ChangeWatcher(ann.db)
     try:
         # Bob corrects the first segment (a longer question) on the version he loaded
@@ -93,12 +99,13 @@ def test_correction_while_another_codes_keeps_codings_anchored_and_refuses_stale
         # Ann's coding moved with its words
         now = open_transcript(ann.db, Viewer(ann.coder.id), tid)
         (coding,) = [c for c in now.codings if c.id == kept]
-        assert now.text.text[coding.start_pos:coding.end_pos] == "the other mums were kind"
+        assert now.text.text[coding.start_pos : coding.end_pos] == "the other mums were kind"
         # Ann codes on the text she had on screen: refused with a clear message, nothing written
         a, b = span(seen.text.text, "anxious")
         with pytest.raises(WorkbenchError, match="corrected this transcript while you were coding"):
-            coding_ops.apply_code(ann.db, tid, s.codes["Anxiety"], ann.coder.id, a, b,
-                                  expected_version=seen.version)
+            coding_ops.apply_code(
+                ann.db, tid, s.codes["Anxiety"], ann.coder.id, a, b, expected_version=seen.version
+            )
         assert len(now.codings) == len(open_transcript(ann.db, Viewer(ann.coder.id), tid).codings)
         # a second correction on the old version is refused and changes nothing; the caller keeps its text
         theirs = [dataclasses.replace(segments[0], text="How was it?", words=())] + segments[1:]

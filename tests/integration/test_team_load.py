@@ -1,5 +1,6 @@
 """Bounded team load on the test server: coders each with their own login, coding one transcript at
 once (apply, recode, remove) in independent mode; counts only (speed is bench/team.py's)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,14 +1,19 @@
 """Roles enforced by PostgreSQL: each rule tried as that person's real login with raw SQL, and the
 normal store functions still working for each role."""
+
 from __future__ import annotations
 
 import dataclasses
 
 import psycopg
 import pytest
+from coding_fixtures import TEXTS, build, span
 from psycopg import errors
+from team_fixtures import team_server  # noqa: F401  (fixture)
+from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 
 from workbench.coding import observation as ob
+from workbench.coding.scheme import load_scheme
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.store import assignments as asg
@@ -18,11 +23,6 @@ from workbench.store.retrieval import open_transcript
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
 from workbench.store.visibility import Viewer
-from workbench.coding.scheme import load_scheme
-
-from coding_fixtures import build, span, TEXTS
-from team_fixtures import team_server  # noqa: F401  (fixture)
-from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 
 pytestmark = pytest.mark.postgres
 DENIED = (errors.InsufficientPrivilege,)
@@ -38,10 +38,12 @@ def study(team_server):  # noqa: F811
     for i, (p, tp) in enumerate((("P001", "baseline"), ("P002", "12 months"))):
         item = fake_media(f"{p}-play.mp4", i + 1)  # stored content-named, as media import does
         item = dataclasses.replace(item, path=f"media/{item.sha256[:16]}.mp4")
-        media += participants.add_media(db, p, [item], timepoint=tp,
-                                        task="free play").created["media"]
-    urls = {"lead": team_server.attach(s.lead, "lead"), "ann": team_server.attach(s.ann, "coder"),
-            "bob": team_server.attach(s.bob, "coder")}
+        media += participants.add_media(db, p, [item], timepoint=tp, task="free play").created["media"]
+    urls = {
+        "lead": team_server.attach(s.lead, "lead"),
+        "ann": team_server.attach(s.ann, "coder"),
+        "bob": team_server.attach(s.bob, "coder"),
+    }
     rater_a, urls["a"] = team_server.add("Rater A", "rater")
     rater_b, urls["b"] = team_server.add("Rater B", "rater")
     asg.assign_media(db, s.lead, rater_a, [media[0]])
@@ -53,15 +55,23 @@ def study(team_server):  # noqa: F811
         opened[who] = project
         for item in asg.rater_queue(project.db, project.coder.id):
             o = asg.rater_open(project.db, project.coder.id, item.masked_id, SCHEME_NAME)
-            obs.add_event(project.db, o.observation_id, ob.Event("maternal_smile", "mother", "point", 1000),
-                          acting_coder=project.coder.id)
+            obs.add_event(
+                project.db,
+                o.observation_id,
+                ob.Event("maternal_smile", "mother", "point", 1000),
+                acting_coder=project.coder.id,
+            )
     for who, coder in (("ann", s.ann), ("bob", s.bob)):
         project = Project.connect(urls[who])
         opened[who] = project
         text = open_transcript(project.db, Viewer(coder), s.transcripts["P001"]).text.text
-        coding_ops.apply_code(project.db, s.transcripts["P001"], s.codes["Anxiety"], coder, *span(text, "anxious"))
+        coding_ops.apply_code(
+            project.db, s.transcripts["P001"], s.codes["Anxiety"], coder, *span(text, "anxious")
+        )
         text2 = open_transcript(project.db, Viewer(coder), s.transcripts["P002"]).text.text
-        coding_ops.apply_code(project.db, s.transcripts["P002"], s.codes["Calm"], coder, *span(text2, "calmer"))
+        coding_ops.apply_code(
+            project.db, s.transcripts["P002"], s.codes["Calm"], coder, *span(text2, "calmer")
+        )
     visibility.set_independent_mode(db, s.lead, True)
     s.urls, s.media, s.raters, s.projects = urls, media, (rater_a, rater_b), opened
     s.server = team_server
@@ -88,12 +98,23 @@ def _denied(s, who: str, sql: str, params=()):
 
 # --- raters -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("sql", [
-    "SELECT * FROM participants", "SELECT value FROM participant_attributes", "SELECT * FROM timepoints",
-    "SELECT original_name FROM media", "SELECT timepoint_id, participant_id, task FROM media",
-    "SELECT * FROM assignments", "SELECT * FROM transcripts", "SELECT * FROM segments",
-    "SELECT * FROM text_codings", "SELECT * FROM audit_log", "SELECT * FROM memos",
-])
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM participants",
+        "SELECT value FROM participant_attributes",
+        "SELECT * FROM timepoints",
+        "SELECT original_name FROM media",
+        "SELECT timepoint_id, participant_id, task FROM media",
+        "SELECT * FROM assignments",
+        "SELECT * FROM transcripts",
+        "SELECT * FROM segments",
+        "SELECT * FROM text_codings",
+        "SELECT * FROM audit_log",
+        "SELECT * FROM memos",
+    ],
+)
 def test_rater_cannot_read_identities_allocation_or_timepoints(study, sql):
     _denied(study, "a", sql)
 
@@ -107,8 +128,12 @@ def test_rater_sees_only_their_own_queue_media_and_work(study):
     assert {r[0] for r in _rows(s, "a", "SELECT coder_id FROM observations")} == {rater_a}
     events_a = _rows(s, "a", "SELECT observation_id FROM events")
     assert len(events_a) == 1  # rater B's two events on the same and another video are invisible
-    assert _rows(s, "a", "SELECT count(*) FROM ratings r JOIN observations o ON o.id = r.observation_id "
-                          "WHERE o.coder_id = %s", (rater_b,)) == [(0,)]
+    assert _rows(
+        s,
+        "a",
+        "SELECT count(*) FROM ratings r JOIN observations o ON o.id = r.observation_id WHERE o.coder_id = %s",
+        (rater_b,),
+    ) == [(0,)]
     assert _rows(s, "b", "SELECT count(*) FROM wb_rater_queue") == [(2,)]
     # the queue names nothing that identifies the participant, arm, site or timepoint
     text = " ".join(str(v) for r in _rows(s, "a", "SELECT * FROM wb_rater_queue") for v in r)
@@ -122,14 +147,20 @@ def test_rater_cannot_write_into_another_raters_work_or_unassigned_videos(study)
     (obs_b,) = [r[0] for r in _rows(s, "b", "SELECT id FROM observations ORDER BY id")][:1]
     with s.server.raw(_login(s, "a")) as conn:
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("INSERT INTO events (observation_id, behaviour_id, event_type, time_ms, modifiers, comment) "
-                         "SELECT %s, id, 'point', 5, '[]', '' FROM behaviours LIMIT 1", (obs_b,))
+            conn.execute(
+                "INSERT INTO events (observation_id, behaviour_id, event_type, time_ms, modifiers, comment) "
+                "SELECT %s, id, 'point', 5, '[]', '' FROM behaviours LIMIT 1",
+                (obs_b,),
+            )
         assert conn.execute("UPDATE events SET time_ms = 0 WHERE observation_id = %s", (obs_b,)).rowcount == 0
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("DELETE FROM observations WHERE coder_id = %s", (rater_b,))
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("INSERT INTO observations (media_id, coder_id, scheme_id, status, created_at, updated_at) "
-                         "SELECT %s, %s, id, 'not_started', now(), now() FROM coding_schemes", (s.media[1], rater_a))
+            conn.execute(
+                "INSERT INTO observations (media_id, coder_id, scheme_id, status, created_at, updated_at) "
+                "SELECT %s, %s, id, 'not_started', now(), now() FROM coding_schemes",
+                (s.media[1], rater_a),
+            )
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("UPDATE coders SET role = 'lead'")
 
@@ -141,8 +172,9 @@ def test_rater_store_functions_work_and_stay_masked(study):
     (item,) = asg.rater_queue(project.db, rater.id)
     opened = asg.rater_open(project.db, rater.id, item.masked_id, SCHEME_NAME)
     assert [e.behaviour for e in opened.events] == ["maternal_smile"]
-    epoch = ratings.add_epoch(project.db, opened.observation_id, "free_play", 0, 60_000,
-                              acting_coder=rater.id).created_id("epochs")
+    epoch = ratings.add_epoch(
+        project.db, opened.observation_id, "free_play", 0, 60_000, acting_coder=rater.id
+    ).created_id("epochs")
     ratings.rate(project.db, epoch, "maternal_sensitivity", 3, acting_coder=rater.id)
     assert asg.rater_open(project.db, rater.id, item.masked_id, SCHEME_NAME).ratings[0].value == 3
     with pytest.raises(WorkbenchError, match="only your own"):
@@ -152,6 +184,7 @@ def test_rater_store_functions_work_and_stay_masked(study):
 
 
 # --- coders -------------------------------------------------------------------------------------
+
 
 def _codings_by(s, who: str, coder_id: int) -> int:
     return _rows(s, who, "SELECT count(*) FROM text_codings WHERE coder_id = %s", (coder_id,))[0][0]
@@ -166,7 +199,8 @@ def test_coder_in_independent_mode_reads_others_codings_only_once_released(study
         assert lead_project.coder.role == "lead"
         visibility.release_codings(lead_project.db, lead_project.coder.id, s.transcripts["P001"])
         assert _rows(s, "ann", "SELECT transcript_id FROM text_codings WHERE coder_id = %s", (s.bob,)) == [
-            (s.transcripts["P001"],)]
+            (s.transcripts["P001"],)
+        ]
         visibility.release_codings(lead_project.db, lead_project.coder.id)  # project-wide
         assert _codings_by(s, "ann", s.bob) == 2
     finally:
@@ -177,17 +211,22 @@ def test_coder_cannot_sign_as_another_release_or_change_others_codings(study):
     s = study
     with s.server.raw(_login(s, "ann")) as conn:
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("INSERT INTO text_codings (transcript_id, code_id, coder_id, start_pos, end_pos, quote, "
-                         "needs_review, created_at) VALUES (%s, %s, %s, 0, 3, '', false, now())",
-                         (s.transcripts["P003"], s.codes["Calm"], s.bob))
+            conn.execute(
+                "INSERT INTO text_codings (transcript_id, code_id, coder_id, start_pos, end_pos, quote, "
+                "needs_review, created_at) VALUES (%s, %s, %s, 0, 3, '', false, now())",
+                (s.transcripts["P003"], s.codes["Calm"], s.bob),
+            )
         assert conn.execute("DELETE FROM text_codings WHERE coder_id = %s", (s.bob,)).rowcount == 0
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("UPDATE transcripts SET codings_released = true")
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("UPDATE settings SET value = '1' WHERE key = 'codings_released'")
         with pytest.raises(errors.InsufficientPrivilege):
-            conn.execute("INSERT INTO assignments (coder_id, transcript_id, purpose, masked_id, order_key, "
-                         "assigned_at) VALUES (%s, %s, 'primary', 'X', 0, now())", (s.ann, s.transcripts["P001"]))
+            conn.execute(
+                "INSERT INTO assignments (coder_id, transcript_id, purpose, masked_id, order_key, "
+                "assigned_at) VALUES (%s, %s, 'primary', 'X', 0, now())",
+                (s.ann, s.transcripts["P001"]),
+            )
     with s.server.raw_admin() as admin:
         admin.execute("UPDATE settings SET value = '0' WHERE key = 'independent_coding'")
     with s.server.raw(_login(s, "ann")) as conn:  # visible now, but still not hers to recode
@@ -200,12 +239,20 @@ def test_coder_store_functions_work(study):
     project = s.projects["ann"]
     me = project.coder.id
     view = open_transcript(project.db, Viewer(me), s.transcripts["P003"])
-    change = coding_ops.apply_code(project.db, s.transcripts["P003"], s.codes["Practical barriers"], me,
-                                   *span(view.text.text, "bus"), expected_version=view.version)
+    change = coding_ops.apply_code(
+        project.db,
+        s.transcripts["P003"],
+        s.codes["Practical barriers"],
+        me,
+        *span(view.text.text, "bus"),
+        expected_version=view.version,
+    )
     coding = change.created_id("text_codings")
     coding_ops.recode(project.db, [coding], s.codes["Group experience"], me)
     coding_ops.add_memo(project.db, me, "coding", coding, "late buses")
-    assert {c.coder_id for c in open_transcript(project.db, Viewer(me), s.transcripts["P001"]).codings} == {me}
+    assert {c.coder_id for c in open_transcript(project.db, Viewer(me), s.transcripts["P001"]).codings} == {
+        me
+    }
     with pytest.raises(WorkbenchError, match="no longer exist"):  # hidden from her: as if absent
         bob_coding = _rows(s, "bob", "SELECT id FROM text_codings WHERE coder_id = %s", (s.bob,))[0][0]
         coding_ops.remove_codings(project.db, [bob_coding], me)
@@ -221,18 +268,22 @@ def test_coder_store_functions_work(study):
 
 # --- leads, the audit log, people ---------------------------------------------------------------
 
+
 def test_only_leads_read_the_audit_log_and_nobody_rewrites_it(study):
     s = study
     for who in ("ann", "a"):
         _denied(s, who, "SELECT * FROM audit_log")
     with s.server.raw(_login(s, "ann")) as conn:  # a forged entry is signed with the real login
-        conn.execute("INSERT INTO audit_log (at, login, action, table_name) VALUES "
-                     "('2000-01-01', 'someone_else', 'forged', 'x')")
+        conn.execute(
+            "INSERT INTO audit_log (at, login, action, table_name) VALUES "
+            "('2000-01-01', 'someone_else', 'forged', 'x')"
+        )
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("DELETE FROM audit_log")
     with s.server.raw(_login(s, "lead")) as conn:
-        login, year = conn.execute("SELECT login, extract(year FROM at) FROM audit_log "
-                                   "WHERE action = 'forged'").fetchone()
+        login, year = conn.execute(
+            "SELECT login, extract(year FROM at) FROM audit_log WHERE action = 'forged'"
+        ).fetchone()
         assert login == _login(s, "ann") and year > 2000
         for sql in ("DELETE FROM audit_log", "UPDATE audit_log SET login = 'x'"):
             with pytest.raises(errors.InsufficientPrivilege):
@@ -247,11 +298,14 @@ def test_raw_sql_changes_are_audited_with_before_and_after(study):
         conn.execute("UPDATE text_codings SET needs_review = true WHERE coder_id = %s", (s.ann,))
     lead = Project.connect(s.urls["lead"])
     try:
-        rows = [e for e in audit.entries(lead.db, lead.coder.id, table="text_codings")
-                if e.action == "row update"]
+        rows = [
+            e for e in audit.entries(lead.db, lead.coder.id, table="text_codings") if e.action == "row update"
+        ]
         assert len(rows) == 2 and {e.login for e in rows} == {_login(s, "ann")}
         assert all(e.before["needs_review"] is False and e.after["needs_review"] is True for e in rows)
-        smiles = [e for e in audit.entries(lead.db, lead.coder.id, table="events") if e.action == "row insert"]
+        smiles = [
+            e for e in audit.entries(lead.db, lead.coder.id, table="events") if e.action == "row insert"
+        ]
         assert {e.login for e in smiles} == {_login(s, "a"), _login(s, "b")}
     finally:
         lead.close()
@@ -262,7 +316,9 @@ def test_a_login_without_a_person_is_refused_and_people_are_listed(study):
     stranger = f"{s.server.prefix}_stranger"
     s.server.logins.append(stranger)
     with s.server.raw_admin() as conn:
-        conn.execute(f"CREATE ROLE {stranger} LOGIN PASSWORD '{team.scram_verifier('team-test-pw')}' IN ROLE wb_coder")
+        conn.execute(
+            f"CREATE ROLE {stranger} LOGIN PASSWORD '{team.scram_verifier('team-test-pw')}' IN ROLE wb_coder"
+        )
     with pytest.raises(WorkbenchError, match="not a person in this project"):
         Project.connect(s.server.login_url(stranger))
     people = {p.name: p for p in team.list_people(s.db)}

@@ -1,5 +1,6 @@
 """A correction writes only the segments that changed: the others keep their rows (and words),
 positions after a split or merge move along, and what is read back is exactly what was saved."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,15 +18,24 @@ from workbench.store.transcripts import add_transcript, load_segments
 def _segments(n: int = 6) -> list[NewSegment]:
     out = []
     for i in range(n):
-        words = tuple(NewWord(i * 1000 + j * 200, i * 1000 + j * 200 + 150, f" w{i}{j}", 0.9) for j in range(4))
-        out.append(NewSegment(i * 1000, i * 1000 + 900, " ".join(w.text.strip() for w in words), f"S{i % 2}", 0.8,
-                              words))
+        words = tuple(
+            NewWord(i * 1000 + j * 200, i * 1000 + j * 200 + 150, f" w{i}{j}", 0.9) for j in range(4)
+        )
+        out.append(
+            NewSegment(
+                i * 1000, i * 1000 + 900, " ".join(w.text.strip() for w in words), f"S{i % 2}", 0.8, words
+            )
+        )
     return out
 
 
 def _rows(db: Database, tid: int) -> list[tuple[int, int]]:
     with db.reading() as session:
-        query = select(Segment.id, Segment.position).where(Segment.transcript_id == tid).order_by(Segment.position)
+        query = (
+            select(Segment.id, Segment.position)
+            .where(Segment.transcript_id == tid)
+            .order_by(Segment.position)
+        )
         return [tuple(r) for r in session.execute(query)]
 
 

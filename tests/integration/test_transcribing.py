@@ -1,4 +1,5 @@
 """Transcribing project media with the real tiny.en model: store, provenance, resume, errors, CLI."""
+
 from __future__ import annotations
 
 import re
@@ -10,11 +11,11 @@ import transcription
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts import import_transcript
-from workbench.services.media_import import import_media
 from workbench.project import Project
+from workbench.services.media_import import import_media
+from workbench.services.transcribing import job_path, pending_job, rename_speakers, transcribe_media
 from workbench.store import participants, transcripts
 from workbench.tasks import Cancelled
-from workbench.services.transcribing import job_path, pending_job, rename_speakers, transcribe_media
 
 pytestmark = pytest.mark.slow
 
@@ -54,17 +55,23 @@ def test_media_transcribed_into_the_project_with_provenance(project, shared_medi
     assert not job_path(project, media, transcription.Options()).exists()
     with project.db.reading() as session:  # provenance as stored
         from workbench.store.schema import Transcript
+
         row = session.get(Transcript, transcript_id)
         assert (row.engine, row.model, row.media_id) == ("faster-whisper", "tiny.en", media.id)
         assert row.engine_version.startswith("faster-whisper 1.")
-        assert {"beam_size", "vad", "faster_whisper", "transcribed_at", "transcription_package"} <= set(row.settings)
+        assert {"beam_size", "vad", "faster_whisper", "transcribed_at", "transcription_package"} <= set(
+            row.settings
+        )
 
 
 def test_two_mic_speakers_kept_and_renamed(project, shared_media):
     media = _import(project, shared_media / "speech" / "fasterwhisper_stereo_diarization.wav")
     change = transcribe_media(project, media.id, transcription.Options(channels=True))
     transcript_id = change.created_id("transcripts")
-    assert {s.speaker for s in transcripts.load_segments(project.db, transcript_id)} == {"Speaker 1", "Speaker 2"}
+    assert {s.speaker for s in transcripts.load_segments(project.db, transcript_id)} == {
+        "Speaker 1",
+        "Speaker 2",
+    }
     rename_speakers(project, transcript_id, {"Speaker 1": "Interviewer", "Speaker 2": "Participant"})
     by_speaker = {s.speaker: _words(s.text) for s in transcripts.load_segments(project.db, transcript_id)}
     assert "wizard" in by_speaker["Interviewer"] and "horizon" in by_speaker["Participant"]
@@ -87,7 +94,7 @@ def test_cancelled_job_resumes_from_its_checkpoint(project, shared_media):
     assert pending_job(project, media, options) == kept.resume_ms > 0
     change = transcribe_media(project, media.id, options)
     segments = transcripts.load_segments(project.db, change.created_id("transcripts"))
-    assert segments[:len(kept.segments)] == [s for s in _as_new(kept.segments)]
+    assert segments[: len(kept.segments)] == [s for s in _as_new(kept.segments)]
     starts = [s.start_ms for s in segments]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     assert "your country" in _words(segments[-1].text)
@@ -96,6 +103,7 @@ def test_cancelled_job_resumes_from_its_checkpoint(project, shared_media):
 
 def _as_new(segments):
     from workbench.services.transcribing import to_new_segments
+
     return to_new_segments(segments)
 
 
@@ -104,6 +112,7 @@ def transcripts_of(project):
         from sqlalchemy import select
 
         from workbench.store.schema import Transcript
+
         return session.scalars(select(Transcript.id)).all()
 
 

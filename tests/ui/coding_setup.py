@@ -1,5 +1,6 @@
 """A small coded study in a real project for the coding UI tests: the project's lead (the login),
 a second coder, three participants with transcripts (word timings) and a two-level codebook."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,17 +10,25 @@ from workbench.store import codebooks, participants, people, transcripts
 from workbench.store.records import NewSegment, NewWord
 
 TEXTS = {
-    "P001": ["How did you find the group?",
-             "I felt really anxious at first, but the other mums were kind.",
-             "Dr Patel told me about it and my baby cried a lot and I was so tired."],
-    "P002": ["Tell me about the circle.",
-             "The circle helped me notice when she needed comfort.",
-             "I feel calmer now, I am less anxious."],
+    "P001": [
+        "How did you find the group?",
+        "I felt really anxious at first, but the other mums were kind.",
+        "Dr Patel told me about it and my baby cried a lot and I was so tired.",
+    ],
+    "P002": [
+        "Tell me about the circle.",
+        "The circle helped me notice when she needed comfort.",
+        "I feel calmer now, I am less anxious.",
+    ],
     "P003": ["What was hard?", "Getting there with the baby was hard, the bus was always late."],
 }
-GUIDS = {"Feelings": "a0000000-0000-0000-0000-000000000001", "Anxiety": "a0000000-0000-0000-0000-000000000002",
-         "Calm": "a0000000-0000-0000-0000-000000000003", "Group experience": "a0000000-0000-0000-0000-000000000004",
-         "Practical barriers": "a0000000-0000-0000-0000-000000000005"}
+GUIDS = {
+    "Feelings": "a0000000-0000-0000-0000-000000000001",
+    "Anxiety": "a0000000-0000-0000-0000-000000000002",
+    "Calm": "a0000000-0000-0000-0000-000000000003",
+    "Group experience": "a0000000-0000-0000-0000-000000000004",
+    "Practical barriers": "a0000000-0000-0000-0000-000000000005",
+}
 
 
 @dataclass
@@ -42,8 +51,15 @@ def segments(texts: list[str]) -> list[NewSegment]:
         for w in text.split(" "):
             words.append(NewWord(t, t + 300, " " + w))
             t += 400
-        out.append(NewSegment(i * 10_000, i * 10_000 + 9_000, text, "Interviewer" if i % 2 == 0 else "Participant",
-                              words=tuple(words)))
+        out.append(
+            NewSegment(
+                i * 10_000,
+                i * 10_000 + 9_000,
+                text,
+                "Interviewer" if i % 2 == 0 else "Participant",
+                words=tuple(words),
+            )
+        )
     return out
 
 
@@ -53,17 +69,32 @@ def build(project) -> Study:
     tids = {}
     for p, texts in TEXTS.items():
         participants.add_participant(db, p, site="Leeds" if p != "P003" else "Bristol")
-        tids[p] = transcripts.add_transcript(db, p, f"{p} interview", segments(texts)).created_id("transcripts")
-    book = Codebook("COS-P", [
-        Code(GUIDS["Feelings"], "Feelings", codable=False, colour="#AA0000", children=[
-            Code(GUIDS["Anxiety"], "Anxiety", definition="worry, nerves", colour="#FF0000"),
-            Code(GUIDS["Calm"], "Calm", colour="#00AA00")]),
-        Code(GUIDS["Group experience"], "Group experience", colour="#0000FF"),
-        Code(GUIDS["Practical barriers"], "Practical barriers", colour="#FFAA00"),
-    ])
+        tids[p] = transcripts.add_transcript(db, p, f"{p} interview", segments(texts)).created_id(
+            "transcripts"
+        )
+    book = Codebook(
+        "COS-P",
+        [
+            Code(
+                GUIDS["Feelings"],
+                "Feelings",
+                codable=False,
+                colour="#AA0000",
+                children=[
+                    Code(GUIDS["Anxiety"], "Anxiety", definition="worry, nerves", colour="#FF0000"),
+                    Code(GUIDS["Calm"], "Calm", colour="#00AA00"),
+                ],
+            ),
+            Code(GUIDS["Group experience"], "Group experience", colour="#0000FF"),
+            Code(GUIDS["Practical barriers"], "Practical barriers", colour="#FFAA00"),
+        ],
+    )
     change = codebooks.add_codebook(db, book)
-    codes = dict(zip(["Feelings", "Anxiety", "Calm", "Group experience", "Practical barriers"],
-                     change.created["codes"]))
+    codes = dict(
+        zip(
+            ["Feelings", "Anxiety", "Calm", "Group experience", "Practical barriers"], change.created["codes"]
+        )
+    )
     return Study(project, project.coder.id, ann, tids, codes)
 
 

@@ -1,4 +1,5 @@
 """Fixtures for widget tests: offscreen Qt, private QSettings, a project, captured messages."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The application entry point and its guard against uncaught exceptions."""
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """Coder filter in the coding view: mine / one other coder's / all; independent mode is enforced by
 the store, and the view shows only what the store returns."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """File → Export → Project (REFI-QDA .qdpx) and File → Import REFI-QDA project (.qdpx), both on
 the window's runner, through the functions of ``workbench.services.coding_exports`` (no copies in the UI)."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,9 @@ def _action(menu, text: str):
 
 
 def test_qdpx_export_and_import_through_the_menus(make_window, study, qtbot, tmp_path):
-    assert not hasattr(export_menu, "export_extracts_task") and not hasattr(export_menu, "export_framework_task")
+    assert not hasattr(export_menu, "export_extracts_task") and not hasattr(
+        export_menu, "export_framework_task"
+    )
     window = make_window(study.project)
     view = window.text_coding.open_transcript_id(study.transcripts["P002"])
     text = "\n".join(TEXTS["P002"])
@@ -50,12 +53,16 @@ def test_qdpx_export_and_import_through_the_menus(make_window, study, qtbot, tmp
     _action(_menu(second, "&File"), "Import REFI-QDA project (.qdpx)…").trigger()
     qtbot.waitUntil(lambda: bool(list_transcripts(other.db)) and not second.runner.tasks(), timeout=30_000)
     assert second.messages.errors == []
-    assert sorted(t.name for t in list_transcripts(other.db)) == ["P001 interview", "P002 interview", "P003 interview"]
+    assert sorted(t.name for t in list_transcripts(other.db)) == [
+        "P001 interview",
+        "P002 interview",
+        "P003 interview",
+    ]
     imported = next(t for t in list_transcripts(other.db) if t.name == "P002 interview")
     (coding,) = coding_lookups.transcript_codings(other.db, Viewer(other.coder.id, "all"), imported.id)
     assert coding.code_guid == GUIDS["Calm"]
     stored = open_transcript(other.db, Viewer(other.coder.id, "all"), imported.id).text.text
-    assert stored[coding.start_pos:coding.end_pos] == "notice when she needed comfort"
+    assert stored[coding.start_pos : coding.end_pos] == "notice when she needed comfort"
     assert {p.pseudonym for p in participants.list_participants(other.db)} == {"P001", "P002", "P003"}
     qtbot.waitUntil(lambda: second.participants_model.rowCount() == 3, timeout=5000)  # the tree followed
     second.runner.shutdown()

@@ -1,6 +1,7 @@
 """Pseudonymisation review: spaCy and term-list suggestions, accept / reject / accept all of one
 name, chosen replacements; applying replaces the text through the store and codings stay on the
 same words (and undo puts the original back)."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,11 @@ from workbench.nlp.pseudonymise import ACCEPTED
 from workbench.store import coding_lookups, coding_ops, people, pseudonym_keys, transcripts
 from workbench.store.visibility import Viewer
 
-TEXT = ["Did anyone help you?",
-        "My partner Tom drove me to Leeds General Infirmary and Dr Patel was lovely.",
-        "Tom was worried too, but Dr Patel said the group would help us both."]
+TEXT = [
+    "Did anyone help you?",
+    "My partner Tom drove me to Leeds General Infirmary and Dr Patel was lovely.",
+    "Tom was worried too, but Dr Patel said the group would help us both.",
+]
 
 
 @pytest.fixture
@@ -23,12 +26,24 @@ def study(project):
     tid = transcripts.add_transcript(study.db, "P003", "named", segments(TEXT)).created_id("transcripts")
     study.transcripts["named"] = tid
     text = "\n".join(TEXT)
-    coding_ops.apply_code(study.db, tid, study.codes["Group experience"], study.lead,
-                          *span(text, "said the group would help us both"))
-    coding_ops.apply_code(study.db, tid, study.codes["Anxiety"], study.lead, *span(text, "Tom was worried too"))
+    coding_ops.apply_code(
+        study.db,
+        tid,
+        study.codes["Group experience"],
+        study.lead,
+        *span(text, "said the group would help us both"),
+    )
+    coding_ops.apply_code(
+        study.db, tid, study.codes["Anxiety"], study.lead, *span(text, "Tom was worried too")
+    )
     coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.lead, *span(text, "Dr Patel was lovely"))
-    coding_ops.apply_code(study.db, study.transcripts["P001"], study.codes["Calm"], study.lead,
-                          *span("\n".join(TEXTS["P001"]), "Dr Patel"))
+    coding_ops.apply_code(
+        study.db,
+        study.transcripts["P001"],
+        study.codes["Calm"],
+        study.lead,
+        *span("\n".join(TEXTS["P001"]), "Dr Patel"),
+    )
     return study
 
 
@@ -38,10 +53,15 @@ def text_of(study, tid) -> str:
 
 def quotes(study, tid) -> list[str]:
     text = text_of(study, tid)
-    return [text[c.start_pos:c.end_pos] for c in coding_lookups.transcript_codings(study.db, Viewer(study.lead), tid)]
+    return [
+        text[c.start_pos : c.end_pos]
+        for c in coding_lookups.transcript_codings(study.db, Viewer(study.lead), tid)
+    ]
 
 
-def test_review_accept_and_apply_keeps_codings_on_their_words(make_window, study, qtbot, output_dir, tmp_path):
+def test_review_accept_and_apply_keeps_codings_on_their_words(
+    make_window, study, qtbot, output_dir, tmp_path
+):
     window = make_window(study.project)
     tid = study.transcripts["named"]
     view = window.text_coding.open_transcript_id(tid)
@@ -55,17 +75,25 @@ def test_review_accept_and_apply_keeps_codings_on_their_words(make_window, study
     assert "Tom" in originals  # spaCy: a person
     rows = [i for i, s in enumerate(dialog.review.suggestions) if s.original == "Dr Patel"]
     assert dialog.accept_all_row(rows[0]) == 3
-    tom = [i for i, s in enumerate(dialog.review.suggestions) if s.original == "Tom" and s.text_id == str(tid)]
+    tom = [
+        i for i, s in enumerate(dialog.review.suggestions) if s.original == "Tom" and s.text_id == str(tid)
+    ]
     dialog.accept_row(tom[0])
     dialog.accept_row(tom[1])
-    for i, s in enumerate(dialog.review.suggestions):
+    for i, _s in enumerate(dialog.review.suggestions):
         if dialog.review.status[i] != ACCEPTED:
             dialog.reject_row(i)
     assert dialog.suggestions.item(rows[0], 4).text() == "accepted"
     dialog.set_replacement("Tom", "[Partner]")
-    assert dialog.key_model.item(
-        next(r for r in range(dialog.key_model.rowCount()) if dialog.key_model.item(r, 0).text() == "Tom"), 2
-    ).text() == "[Partner]"
+    assert (
+        dialog.key_model.item(
+            next(
+                r for r in range(dialog.key_model.rowCount()) if dialog.key_model.item(r, 0).text() == "Tom"
+            ),
+            2,
+        ).text()
+        == "[Partner]"
+    )
     dialog.resize(1000, 600)
     dialog.grab().save(str(output_dir / "coding_pseudonymise.png"))
     before = quotes(study, tid)
@@ -74,8 +102,11 @@ def test_review_accept_and_apply_keeps_codings_on_their_words(make_window, study
     text = text_of(study, tid)
     assert "Tom" not in text and "Patel" not in text
     assert "[Partner] was worried too" in text and "[Staff 1] said the group" in text
-    assert quotes(study, tid) == ["[Staff 1] was lovely", "[Partner] was worried too",
-                                  "said the group would help us both"]
+    assert quotes(study, tid) == [
+        "[Staff 1] was lovely",
+        "[Partner] was worried too",
+        "said the group would help us both",
+    ]
     assert before == ["Dr Patel was lovely", "Tom was worried too", "said the group would help us both"]
     (named,) = coding_lookups.transcript_codings(study.db, Viewer(study.lead), study.transcripts["P001"])
     assert not named.needs_review and quotes(study, study.transcripts["P001"]) == ["[Staff 1]"]

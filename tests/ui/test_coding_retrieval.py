@@ -1,13 +1,14 @@
 """The Retrieval tab (extracts by code with sub-codes, participant, coder; exact, regex and lemma
 search with keyword in context; frequencies and co-occurrence as tables and charts; framework
 summaries) and the Export menu's extracts and framework files."""
+
 from __future__ import annotations
 
 import csv
 
 import pytest
-from PySide6.QtCore import Qt
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 from tests.ui.coding_setup import TEXTS, build, span
 from workbench.store import coding_ops, retrieval
@@ -18,13 +19,16 @@ from workbench.store.visibility import Viewer
 @pytest.fixture
 def study(project):
     study = build(project)
-    for p, phrase, code, coder in (("P001", "really anxious", "Anxiety", study.lead),
-                                   ("P001", "the other mums were kind", "Group experience", study.lead),
-                                   ("P002", "less anxious", "Anxiety", study.ann),
-                                   ("P002", "I feel calmer now, I am less anxious", "Calm", study.lead),
-                                   ("P003", "the bus was always late", "Practical barriers", study.ann)):
-        coding_ops.apply_code(study.db, study.transcripts[p], study.codes[code], coder,
-                              *span("\n".join(TEXTS[p]), phrase))
+    for p, phrase, code, coder in (
+        ("P001", "really anxious", "Anxiety", study.lead),
+        ("P001", "the other mums were kind", "Group experience", study.lead),
+        ("P002", "less anxious", "Anxiety", study.ann),
+        ("P002", "I feel calmer now, I am less anxious", "Calm", study.lead),
+        ("P003", "the bus was always late", "Practical barriers", study.ann),
+    ):
+        coding_ops.apply_code(
+            study.db, study.transcripts[p], study.codes[code], coder, *span("\n".join(TEXTS[p]), phrase)
+        )
     return study
 
 
@@ -49,8 +53,11 @@ def test_extracts_for_a_code_with_subcodes(tab, study):
     tab.code.addItem("Feelings", feelings.id)  # a heading is selectable for retrieval
     tab.choose_code(feelings.id)
     tab.refresh()
-    assert sorted(column(tab.extracts_table, 7)) == ["I feel calmer now, I am less anxious", "less anxious",
-                                                    "really anxious"]
+    assert sorted(column(tab.extracts_table, 7)) == [
+        "I feel calmer now, I am less anxious",
+        "less anxious",
+        "really anxious",
+    ]
 
 
 def test_extracts_by_participant_site_and_coder(tab, study):
@@ -75,11 +82,14 @@ def test_opening_an_extract_selects_it_in_the_coding_view(tab, study):
     assert view.edit.textCursor().selectedText() == "the other mums were kind"
 
 
-@pytest.mark.parametrize("mode,query,matches", [
-    ("exact", "anxious", ["anxious", "anxious"]),
-    ("regex", r"\bbab\w+", ["baby", "baby"]),
-    ("lemma", "feel", ["felt", "feel"]),
-])
+@pytest.mark.parametrize(
+    "mode,query,matches",
+    [
+        ("exact", "anxious", ["anxious", "anxious"]),
+        ("regex", r"\bbab\w+", ["baby", "baby"]),
+        ("lemma", "feel", ["felt", "feel"]),
+    ],
+)
 def test_text_search_with_keyword_in_context(tab, qtbot, mode, query, matches):
     tab.query.setText(query)
     tab.mode.setCurrentIndex(tab.mode.findData(mode))
@@ -102,16 +112,13 @@ def test_bad_regex_is_one_clear_message(tab, qtbot):
 
 def test_frequencies_and_cooccurrence_tables_and_charts(tab, study, output_dir):
     freq = tab.freq_table.model()
-    headers = [freq.headerData(c, Qt.Orientation.Horizontal)
-               for c in range(freq.columnCount())]
-    row = {freq.headerData(r, Qt.Orientation.Vertical): r
-           for r in range(freq.rowCount())}
+    headers = [freq.headerData(c, Qt.Orientation.Horizontal) for c in range(freq.columnCount())]
+    row = {freq.headerData(r, Qt.Orientation.Vertical): r for r in range(freq.rowCount())}
     assert freq.index(row["P002"], headers.index("Feelings / Anxiety")).data() == "1"
     ax = tab.freq_chart.figure.axes[0]
     assert len(ax.patches) == len(headers) * freq.rowCount()  # one bar per participant per code
     co = tab.co_table.model()
-    names = [co.headerData(c, Qt.Orientation.Horizontal)
-             for c in range(co.columnCount())]
+    names = [co.headerData(c, Qt.Orientation.Horizontal) for c in range(co.columnCount())]
     a, c = names.index("Feelings / Anxiety"), names.index("Feelings / Calm")
     assert co.index(a, c).data() == "1" and co.index(a, a).data() == "2"
     assert tab.co_chart.kind == "cooccurrence" and tab.co_chart.figure.axes[0].images
@@ -138,13 +145,16 @@ def test_framework_summary_edited_in_the_table(tab, study):
 def test_export_extracts_and_framework(tab, study, qtbot, tmp_path):
     exports = tab.host.exports
     for suffix in ("csv", "xlsx", "docx"):
-        task = exports.export_extracts(tmp_path / f"x.{suffix}", Filters(code_guids=(tab.host.codes.get(
-            study.codes["Anxiety"]).guid,)))
-        qtbot.waitUntil(lambda: task.state == "done", timeout=20_000)
+        task = exports.export_extracts(
+            tmp_path / f"x.{suffix}", Filters(code_guids=(tab.host.codes.get(study.codes["Anxiety"]).guid,))
+        )
+        qtbot.waitUntil(lambda task=task: task.state == "done", timeout=20_000)
     with open(tmp_path / "x.csv", newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["Participant"], r["Text"], r["Code"]) for r in rows] == [
-        ("P001", "really anxious", "Feelings / Anxiety"), ("P002", "less anxious", "Feelings / Anxiety")]
+        ("P001", "really anxious", "Feelings / Anxiety"),
+        ("P002", "less anxious", "Feelings / Anxiety"),
+    ]
     assert load_workbook(tmp_path / "x.xlsx").active.max_row == 3
     assert (tmp_path / "x.docx").stat().st_size > 0
     task = exports.export_framework(tmp_path / "fw.xlsx")
@@ -154,5 +164,9 @@ def test_export_extracts_and_framework(tab, study, qtbot, tmp_path):
     assert header == ["Participant", "Feelings", "Group experience", "Practical barriers"]
     file_menu = next(a.menu() for a in tab.host.window.menuBar().actions() if a.text() == "&File")
     export = next(a.menu() for a in file_menu.actions() if a.menu() is not None and a.text() == "&Export")
-    assert [a.text() for a in export.actions()] == ["Coded extracts (XLSX, CSV, DOCX)…", "Framework matrix (XLSX)…",
-                                                   "Codebook (REFI-QDA .qdc)…", "Project (REFI-QDA .qdpx)…"]
+    assert [a.text() for a in export.actions()] == [
+        "Coded extracts (XLSX, CSV, DOCX)…",
+        "Framework matrix (XLSX)…",
+        "Codebook (REFI-QDA .qdc)…",
+        "Project (REFI-QDA .qdpx)…",
+    ]

@@ -1,5 +1,6 @@
 """Code tree editing in the codebook dock: create, rename, move by drag, merge, split, counts, the
 "update from the shared codebook" preview, .qdc import/export — each checked in the store."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,12 +36,18 @@ def tree(book: Codebook) -> list[tuple[str, int]]:
 
 def find(window, name):
     model = window.codebook_model
-    return model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole, name, 1,
-                       Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)[0]
+    return model.match(
+        model.index(0, 0),
+        Qt.ItemDataRole.DisplayRole,
+        name,
+        1,
+        Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly,
+    )[0]
 
 
 def code(window, name) -> Code:
     from workbench.ui.codebook_model import CODE_ROLE
+
     return find(window, name).data(CODE_ROLE)
 
 
@@ -68,8 +75,13 @@ def test_move_by_drag(window, study, qtbot):
     assert bytes(mime.data(CODE_MIME)).decode() == GUIDS["Practical barriers"]
     model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, find(window, "Feelings"))
     qtbot.waitUntil(lambda: ("Practical barriers", 1) in tree(stored(study)))
-    assert tree(stored(study)) == [("Feelings", 0), ("Practical barriers", 1), ("Anxiety", 1), ("Calm", 1),
-                                   ("Group experience", 0)]
+    assert tree(stored(study)) == [
+        ("Feelings", 0),
+        ("Practical barriers", 1),
+        ("Anxiety", 1),
+        ("Calm", 1),
+        ("Group experience", 0),
+    ]
     assert window.codebook_model.code_names()[1] == "Practical barriers"
 
 
@@ -121,16 +133,26 @@ def test_update_from_shared_codebook_previews_then_applies(window, study, tmp_pa
     def cancel(dialog):
         seen["rows"] = dialog.rows()
         return QDialog.DialogCode.Rejected
+
     window.exec_dialog = cancel
     files = window.text_coding.files
     files.update_from_shared(path)
-    assert seen["rows"] == [("Added (1)", ["Partner support"]), ("Renamed (1)", ["Worry"]),
-                            ("Moved (1)", ["Practical barriers"]), ("Removed (1)", ["Group experience"])]
+    assert seen["rows"] == [
+        ("Added (1)", ["Partner support"]),
+        ("Renamed (1)", ["Worry"]),
+        ("Moved (1)", ["Practical barriers"]),
+        ("Removed (1)", ["Group experience"]),
+    ]
     assert "Anxiety" in [c.name for c, _p in stored(study).walk()]  # cancelled: nothing changed
     window.exec_dialog = lambda dialog: QDialog.DialogCode.Accepted
     files.update_from_shared(path)
-    assert tree(stored(study)) == [("Feelings", 0), ("Worry", 1), ("Calm", 1), ("Practical barriers", 1),
-                                   ("Partner support", 0)]
+    assert tree(stored(study)) == [
+        ("Feelings", 0),
+        ("Worry", 1),
+        ("Calm", 1),
+        ("Practical barriers", 1),
+        ("Partner support", 0),
+    ]
     assert "Partner support" in window.codebook_model.code_names()
 
 

@@ -1,5 +1,6 @@
 """The coding view: open from the participants tree, apply a code four ways, remove, recode, undo,
 stripes, memos, in-vivo codes, playing a passage; every step checked in the store."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,8 @@ from PySide6.QtWidgets import QDialog
 from tests.ui.coding_setup import TEXTS, build, segments, span
 from workbench.store import coding_lookups, coding_ops, people, transcripts
 from workbench.store.visibility import Viewer
-from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.coding.coding_view import CodingView
+from workbench.ui.participants_model import KEY_ROLE
 
 
 @pytest.fixture
@@ -36,8 +37,13 @@ def codings(study, p="P001"):
 
 def code_index(window, name: str) -> QModelIndex:
     model = window.codebook_model
-    found = model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole, name, 1,
-                        Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)
+    found = model.match(
+        model.index(0, 0),
+        Qt.ItemDataRole.DisplayRole,
+        name,
+        1,
+        Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly,
+    )
     assert found, name
     return found[0]
 
@@ -58,14 +64,19 @@ def test_open_from_participants_context_menu(window, study):
     assert isinstance(view, CodingView) and view.info.id == study.transcripts["P002"]
     assert view.edit.toPlainText() == text_of("P002")
     # speaker turns and times are shown beside each paragraph
-    assert view.edit.label_for_block(1, view.edit.document().findBlockByNumber(1).position()) == ("00:10", "Participant")
+    assert view.edit.label_for_block(1, view.edit.document().findBlockByNumber(1).position()) == (
+        "00:10",
+        "Participant",
+    )
 
 
 def test_code_transcript_from_a_transcript_row_under_its_recording(window, study, jfk):
     from workbench.services import media_import
+
     media_id = media_import.import_media(study.project, [jfk], "P003").created["media"][0]
-    tid = transcripts.add_transcript(study.db, "P003", "jfk", segments(["And so my fellow Americans"]),
-                                     media_id=media_id).created_id("transcripts")
+    tid = transcripts.add_transcript(
+        study.db, "P003", "jfk", segments(["And so my fellow Americans"]), media_id=media_id
+    ).created_id("transcripts")
     window.participants_model.refresh()
     model = window.participants_model
     found, stack = [], [QModelIndex()]
@@ -91,8 +102,12 @@ def test_apply_by_clicking_a_code_in_the_tree(window, study, qtbot):
     tree.scrollTo(index)
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center())
     (coding,) = codings(study)
-    assert (coding.code_id, coding.start_pos, coding.end_pos, coding.coder_id) == \
-        (study.codes["Anxiety"], start, end, study.lead)
+    assert (coding.code_id, coding.start_pos, coding.end_pos, coding.coder_id) == (
+        study.codes["Anxiety"],
+        start,
+        end,
+        study.lead,
+    )
     assert [s.coding_id for s in view.edit.stripes.stripes] == [coding.id]
 
 
@@ -194,6 +209,7 @@ def test_stripes_are_painted_in_the_code_colour_with_a_tooltip(window, study, qt
     def answer(dialog):
         dialog.text.setPlainText("She names the worry herself.")
         return QDialog.DialogCode.Accepted
+
     window.exec_dialog = answer
     view.memo("coding", coding.id)
     margin = view.edit.stripes
@@ -203,8 +219,9 @@ def test_stripes_are_painted_in_the_code_colour_with_a_tooltip(window, study, qt
     assert lanes[0][0] < lanes[1][0]  # overlapping codings side by side
     for rect, stripe in margin.painted:
         assert image.pixelColor(rect.center()) == QColor(stripe.colour)
-    found = margin.stripe_at(*next((r.center().x(), r.center().y()) for r, s in margin.painted
-                                   if s.coding_id == coding.id))
+    found = margin.stripe_at(
+        *next((r.center().x(), r.center().y()) for r, s in margin.painted if s.coding_id == coding.id)
+    )
     assert "Anxiety" in found.tooltip and window.project.coder.name in found.tooltip
     assert "She names the worry herself." in found.tooltip
 
@@ -216,6 +233,7 @@ def test_memos_on_transcript_participant_and_code(window, study):
     def answer(dialog):
         dialog.text.setPlainText(next(texts))
         return QDialog.DialogCode.Accepted
+
     window.exec_dialog = answer
     view.memo("transcript", study.transcripts["P001"])
     view.memo("participant", view.info.participant_id)
@@ -224,8 +242,10 @@ def test_memos_on_transcript_participant_and_code(window, study):
     memos = coding_lookups.memos_on(study.db, "transcript", [study.transcripts["P001"]])
     assert [m.text for m in memos[study.transcripts["P001"]]] == ["Edited transcript memo"]
     assert coding_lookups.memos_on(study.db, "participant", [view.info.participant_id])
-    assert coding_lookups.memos_on(study.db, "code", [study.codes["Anxiety"]])[study.codes["Anxiety"]][0].text == \
-        "About anxiety"
+    assert (
+        coding_lookups.memos_on(study.db, "code", [study.codes["Anxiety"]])[study.codes["Anxiety"]][0].text
+        == "About anxiety"
+    )
 
 
 def test_in_vivo_code_under_the_selected_code(window, study):
@@ -234,8 +254,9 @@ def test_in_vivo_code_under_the_selected_code(window, study):
     view.edit.select_span(*span(text_of("P001"), "so tired"))
     view.in_vivo()
     assert "so tired" in window.codebook_model.code_names()
-    new = window.text_coding.codes.by_guid[next(c.guid for c in window.text_coding.codes.by_id.values()
-                                                if c.name == "so tired")]
+    new = window.text_coding.codes.by_guid[
+        next(c.guid for c in window.text_coding.codes.by_id.values() if c.name == "so tired")
+    ]
     assert new.path == ("Feelings", "so tired")
     (coding,) = codings(study)
     assert coding.code_id == new.id
@@ -259,11 +280,12 @@ def test_context_menu_offers_remove_recode_memo_play(window, study):
 
 def test_play_starts_at_the_coded_words(window, study, jfk, qtbot):
     from workbench.services import media_import
+
     change = media_import.import_media(study.project, [jfk], "P003")
     media_id = change.created["media"][0]
-    tid = transcripts.add_transcript(study.db, "P003", "jfk", [
-        segments(["And so my fellow Americans ask not"])[0]],
-        media_id=media_id).created_id("transcripts")
+    tid = transcripts.add_transcript(
+        study.db, "P003", "jfk", [segments(["And so my fellow Americans ask not"])[0]], media_id=media_id
+    ).created_id("transcripts")
     view = window.text_coding.open_transcript_id(tid)
     assert view.info.media_path
     start, end = span("And so my fellow Americans ask not", "fellow Americans")
@@ -279,14 +301,18 @@ def test_play_starts_at_the_coded_words(window, study, jfk, qtbot):
 def test_screenshot(window, study, output_dir):
     view = open_view(window, study)
     text = text_of("P001")
-    for phrase, code in (("I felt really anxious at first", "Anxiety"), ("the other mums were kind", "Group experience"),
-                         ("so tired", "Calm"), ("really anxious at first, but", "Practical barriers")):
+    for phrase, code in (
+        ("I felt really anxious at first", "Anxiety"),
+        ("the other mums were kind", "Group experience"),
+        ("so tired", "Calm"),
+        ("really anxious at first, but", "Practical barriers"),
+    ):
         view.edit.select_span(*span(text, phrase))
         view.apply_code(study.codes[code])
     window.resize(1280, 800)
     image = window.grab()
     painted = view.edit.stripes.painted
     assert len(painted) == 4  # each stripe visible: none drawn over another
-    assert not any(a.intersects(b) for i, (a, _s) in enumerate(painted) for b, _t in painted[i + 1:])
+    assert not any(a.intersects(b) for i, (a, _s) in enumerate(painted) for b, _t in painted[i + 1 :])
     image.save(str(output_dir / "coding_view.png"))
     assert (output_dir / "coding_view.png").stat().st_size > 0

@@ -1,5 +1,6 @@
 """The coding view against a transcript corrected elsewhere (two Database handles on one SQLite
 project), and a played passage whose sound goes away before its end (no late call on it)."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,15 +45,17 @@ def test_coding_on_a_stale_version_is_refused_clearly_and_the_transcript_reloads
     view.edit.select_span(*span(view.edit.toPlainText(), "the other mums were kind"))
     assert view.apply_code(study.codes["Calm"]) is not None  # on the new version it codes
     (coding,) = coding_lookups.transcript_codings(other, Viewer(study.lead, "all"), tid)
-    assert view.edit.toPlainText()[coding.start_pos:coding.end_pos] == "the other mums were kind"
+    assert view.edit.toPlainText()[coding.start_pos : coding.end_pos] == "the other mums were kind"
     other.dispose()
 
 
 def test_the_end_of_a_played_passage_never_reaches_a_deleted_sound(window, study, jfk, qtbot):
     from workbench.services import media_import
+
     media_id = media_import.import_media(study.project, [jfk], "P003").created["media"][0]
-    tid = transcripts.add_transcript(study.db, "P003", "jfk", segments(["And so my fellow Americans ask not"]),
-                                     media_id=media_id).created_id("transcripts")
+    tid = transcripts.add_transcript(
+        study.db, "P003", "jfk", segments(["And so my fellow Americans ask not"]), media_id=media_id
+    ).created_id("transcripts")
     view = window.text_coding.open_transcript_id(tid)
     audio = window.text_coding.audio_for(view.info)
     audio.problem = None  # as on a machine with a sound device: play() arms the end-of-passage timer

@@ -1,4 +1,5 @@
 """What `make run` shows: the window opened through the CLI on the demo project (screenshot kept)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QTimer
@@ -15,7 +16,9 @@ def test_make_run_opens_the_demo_project(qtbot, tmp_path, output_dir, monkeypatc
     seen = {}
 
     def inspect_and_close():
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         model = window.participants_model
         seen["participants"] = [model.index(r, 0, QModelIndex()).data() for r in range(model.rowCount())]
         seen["codes"] = len(window.codebook_model.code_names())

@@ -1,4 +1,5 @@
 """Importing media through the dialog and the runner: bad files refused clearly, good ones shown."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
@@ -11,6 +12,7 @@ from workbench.ui.participants_model import RECORD_ROLE
 
 def _fill(pseudonym, timepoint=None, task=None, link=False):
     """An exec_dialog replacement that fills the import dialog and presses Import."""
+
     def fill(dialog: ImportMediaDialog):
         dialog.participant.setEditText(pseudonym)
         if timepoint:
@@ -22,6 +24,7 @@ def _fill(pseudonym, timepoint=None, task=None, link=False):
         assert ok.isEnabled(), dialog.problem()
         ok.click()
         return dialog.result()
+
     return fill
 
 

@@ -1,12 +1,13 @@
 """Main window smoke tests on a real project with real media."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.services.media_import import import_media
 from workbench.project import Project
+from workbench.services.media_import import import_media
 from workbench.store.codebooks import add_codebook
 from workbench.ui.participants_model import RECORD_ROLE, format_duration
 
@@ -16,16 +17,33 @@ def _children(model, parent=QModelIndex()):
 
 
 def _add_codebook(project):
-    book = Codebook("COS-P interview", [
-        Code("c1", "Experience of the group", definition="What the mother says about the group.",
-             colour="#3366CC", codable=False, children=[
-                 Code("c1a", "Feeling understood", definition="Felt heard by facilitators.", colour="#33AA55")]),
-        Code("c2", "Relationship with baby", colour="#CC3333")])
+    book = Codebook(
+        "COS-P interview",
+        [
+            Code(
+                "c1",
+                "Experience of the group",
+                definition="What the mother says about the group.",
+                colour="#3366CC",
+                codable=False,
+                children=[
+                    Code(
+                        "c1a",
+                        "Feeling understood",
+                        definition="Felt heard by facilitators.",
+                        colour="#33AA55",
+                    )
+                ],
+            ),
+            Code("c2", "Relationship with baby", colour="#CC3333"),
+        ],
+    )
     return add_codebook(project.db, book)
 
 
-def test_window_shows_project_tree_codebook_and_screenshot(qtbot, make_window, project, jfk, fire_video,
-                                                           output_dir):
+def test_window_shows_project_tree_codebook_and_screenshot(
+    qtbot, make_window, project, jfk, fire_video, output_dir
+):
     import_media(project, [jfk], "P001", timepoint="baseline", task="interview")
     import_media(project, [fire_video], "P001", timepoint="baseline", task="free play")
     _add_codebook(project)
@@ -53,7 +71,11 @@ def test_window_shows_project_tree_codebook_and_screenshot(qtbot, make_window, p
     assert window.participants.tree.isExpanded(timepoint)
 
     codebook = window.codebook_model
-    assert codebook.code_names() == ["Experience of the group", "Feeling understood", "Relationship with baby"]
+    assert codebook.code_names() == [
+        "Experience of the group",
+        "Feeling understood",
+        "Relationship with baby",
+    ]
     (book,) = _children(codebook)
     top = _children(codebook, book)
     assert [i.data() for i in top] == ["Experience of the group", "Relationship with baby"]
@@ -145,6 +167,7 @@ def test_open_existing_project_via_class(tmp_path):
 def test_a_rater_sees_no_participants(qtbot, make_window, project, jfk):
     import_media(project, [jfk], "P001", timepoint="baseline")
     from dataclasses import replace
+
     rater = replace(project.coder, role="rater")
     project.coder = rater
     window = make_window(project)

@@ -1,4 +1,5 @@
 """The item models over plain records (no database)."""
+
 from __future__ import annotations
 
 from workbench.store.records import Change, MediaRecord, ParticipantRecord
@@ -7,11 +8,27 @@ from workbench.ui.participants_model import NO_TIMEPOINT, ParticipantsModel, for
 
 
 def _media(id_, timepoint, name="a.wav", ms=65_000):
-    return MediaRecord(id=id_, participant_id=1, timepoint_id=None, timepoint=timepoint, task=None,
-                       path=f"media/{name}", original_name=name, sha256="0" * 64, size_bytes=10,
-                       duration_ms=ms, kind="audio", container="wav", streams=[],
-                       variable_frame_rate=False, frame_rate=None, frame_count=None, width=None,
-                       height=None, linked=False)
+    return MediaRecord(
+        id=id_,
+        participant_id=1,
+        timepoint_id=None,
+        timepoint=timepoint,
+        task=None,
+        path=f"media/{name}",
+        original_name=name,
+        sha256="0" * 64,
+        size_bytes=10,
+        duration_ms=ms,
+        kind="audio",
+        container="wav",
+        streams=[],
+        variable_frame_rate=False,
+        frame_rate=None,
+        frame_count=None,
+        width=None,
+        height=None,
+        linked=False,
+    )
 
 
 def test_format_duration():

@@ -1,8 +1,9 @@
 """The participants tree has one context menu: coding's "Code transcript …" entries and, for a
 recording, "Transcribe…" and "Open transcript …", each part adding its entries through one hook."""
+
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, SIGNAL
+from PySide6.QtCore import SIGNAL, QModelIndex
 
 from tests.ui.transcript_fixtures import jfk_project
 from workbench.store.records import MediaRecord
@@ -27,7 +28,9 @@ def test_recording_menu_has_coding_and_transcript_entries_in_one_menu(make_windo
     window.show()
     tree = window.participants.tree
     assert tree.receivers(SIGNAL("customContextMenuRequested(QPoint)")) == 1  # no second menu pops up
-    index = _index_of(window.participants_model, lambda r, _i: isinstance(r, MediaRecord) and r.id == media.id)
+    index = _index_of(
+        window.participants_model, lambda r, _i: isinstance(r, MediaRecord) and r.id == media.id
+    )
     menu = window.participants.context_menu(index)
     texts = [a.text() for a in menu.actions()]
     assert texts == ["Code transcript JFK (tiny.en)", "", "Transcribe…", "Open transcript JFK (tiny.en)"]
@@ -47,4 +50,6 @@ def test_participant_row_has_only_the_coding_entries(make_window, project, jfk):
     window = make_window(project)
     model = window.participants_model
     index = _index_of(model, lambda _r, i: not i.parent().isValid())
-    assert [a.text() for a in window.text_coding.participants_menu(index).actions()] == ["Code transcript JFK (tiny.en)"]
+    assert [a.text() for a in window.text_coding.participants_menu(index).actions()] == [
+        "Code transcript JFK (tiny.en)"
+    ]

@@ -1,5 +1,6 @@
 """Guards against a Qt binding that corrupts the interpreter (PySide6 6.12.0 on Python 3.11 lost a
 reference to None on every call returning nothing, and the app aborted after a few minutes)."""
+
 from __future__ import annotations
 
 import sys

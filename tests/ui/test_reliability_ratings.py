@@ -1,5 +1,6 @@
 """Resolving a rating disagreement in the reliability view: both values with the scale's anchors are
 shown; keep A, keep B or an agreed value goes to the Consensus coder's rating (checked in the store)."""
+
 from __future__ import annotations
 
 from tests.ui.test_reliability_view import make_view, run_and_wait
@@ -23,8 +24,12 @@ def test_resolving_a_rating_disagreement(qtbot, tmp_path):
     heads = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert heads == ["rated epoch", "scale", "A", "B", "scale points", "resolved"]
     assert [table.item(0, c).text() for c in range(5)] == [
-        "P001 / baseline / free play: free_play 1", "Intrusiveness", "2: Minimally characteristic",
-        "1: Not at all characteristic", "1–4"]
+        "P001 / baseline / free play: free_play 1",
+        "Intrusiveness",
+        "2: Minimally characteristic",
+        "1: Not at all characteristic",
+        "1–4",
+    ]
     assert "4: Highly characteristic" in table.item(0, 2).toolTip()  # every anchor of the scale
     # spans' choices do not apply to ratings; an agreed value does
     assert not view.choice_buttons["both"].isEnabled() and not view.choice_buttons["none"].isEnabled()
@@ -39,7 +44,10 @@ def test_resolving_a_rating_disagreement(qtbot, tmp_path):
     view.agreed_value.setValue(3)
     view.value_button.click()
     assert table.item(1, 5).text() == "Agreed value 3"
-    assert _consensus_values(p) == {("P001", "maternal_intrusiveness"): 1, ("P002", "maternal_intrusiveness"): 3}
+    assert _consensus_values(p) == {
+        ("P001", "maternal_intrusiveness"): 1,
+        ("P002", "maternal_intrusiveness"): 3,
+    }
     assert consensus.resolutions(p.db) == {view.items[0].key: "B", view.items[1].key: "value"}
     # agreements (sensitivity 3 on both) go across too; a fresh comparison shows what was decided
     view.copy_agreements()

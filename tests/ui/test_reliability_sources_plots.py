@@ -1,5 +1,6 @@
 """Each material in the reliability view: selecting a row shows the table its number came from (with the
 right shape), and the Plots tab renders that material's plots (non-empty pictures, the expected axes)."""
+
 from __future__ import annotations
 
 from tests.ui.test_reliability_view import make_view, run_and_wait
@@ -18,7 +19,9 @@ def _shown(view, sheet: str, row: int):
     view.select_row(sheet, row)
     assert view.table.currentIndex().row() == row
     source = view.source_model.frame
-    assert view.source_model.rowCount() == source.shape[0] and view.source_model.columnCount() == source.shape[1]
+    assert (
+        view.source_model.rowCount() == source.shape[0] and view.source_model.columnCount() == source.shape[1]
+    )
     assert source.size > 0 and "from this table" in view.source_label.text()
     return source
 
@@ -28,16 +31,24 @@ def test_ratings_rows_show_the_anova_and_the_contingency_tables(qtbot, tmp_path)
     view.material.setCurrentText("ratings")
     run_and_wait(qtbot, view)
     table = view.outcome.report.sheets["Ratings"]
-    icc = _row(view, "Ratings", statistic="ICC(2,1) two-way, absolute agreement, single rater",
-               scale="maternal_intrusiveness")
+    icc = _row(
+        view,
+        "Ratings",
+        statistic="ICC(2,1) two-way, absolute agreement, single rater",
+        scale="maternal_intrusiveness",
+    )
     anova = _shown(view, "Ratings", icc)
     assert list(anova.columns) == ["SS", "df", "MS"]
     assert list(anova.index) == ["units (between)", "raters", "residual", "within units"]
     assert anova.loc["units (between)", "df"] == table["n_units"][icc] - 1 and anova.loc["raters", "df"] == 1
     assert "ICC(2,1)" in view.source_label.text()
     for weights in ("linear", "quadratic"):
-        kappa = _row(view, "Ratings", statistic=f"Cohen's weighted kappa ({weights} weights)",
-                     scale="maternal_intrusiveness")
+        kappa = _row(
+            view,
+            "Ratings",
+            statistic=f"Cohen's weighted kappa ({weights} weights)",
+            scale="maternal_intrusiveness",
+        )
         cells = _shown(view, "Ratings", kappa)
         assert cells.shape == (SCALE_POINTS, SCALE_POINTS)  # the whole scale, not only the values used
         assert cells.values.sum() == table["n_units"][kappa] == 2
@@ -100,7 +111,10 @@ def test_ratings_plots_scatter_and_bland_altman(qtbot, tmp_path):
     view.material.setCurrentText("ratings")
     run_and_wait(qtbot, view)
     plots = _axes(view)
-    assert set(plots) == {"Ratings free_play: maternal_intrusiveness", "Ratings free_play: maternal_sensitivity"}
+    assert set(plots) == {
+        "Ratings free_play: maternal_intrusiveness",
+        "Ratings free_play: maternal_sensitivity",
+    }
     for scatter, bland_altman in plots.values():
         assert (scatter.xlabel, scatter.ylabel) == ("Rater A", "Rater B") and "Scatter" in scatter.title
         assert bland_altman.title.startswith("Bland-Altman") and bland_altman.ylabel == "Rater A - Rater B"
@@ -118,8 +132,10 @@ def test_timelines_of_another_observation_on_choice(qtbot, tmp_path):
     plots = _axes(view)
     timelines = [c for c in plots if c.startswith("Timelines of observation")]
     assert timelines == [f"Timelines of observation {choices[1]}"]  # in place of the first one's
-    assert plots[timelines[0]][0].title == choices[1] and [a.ylabel for a in plots[timelines[0]]] == ["Rater A",
-                                                                                                       "Rater B"]
+    assert plots[timelines[0]][0].title == choices[1] and [a.ylabel for a in plots[timelines[0]]] == [
+        "Rater A",
+        "Rater B",
+    ]
     assert timelines[0] in view.outcome.report.figures  # a saved report has the one shown
     view.material.setCurrentText("ratings")
     run_and_wait_fresh(qtbot, view)

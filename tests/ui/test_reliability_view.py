@@ -1,5 +1,6 @@
 """The reliability view: choose material and coders, run, see tables and their source tables, plots,
 and resolve a disagreement into the Consensus coder (checked in the store)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -38,7 +39,10 @@ def test_transcripts_tables_source_tables_and_plots(qtbot, tmp_path):
     assert list(table["code"])[:1] == ["Anxiety"] and view.table_model.rowCount() == len(table)
     # the first row is Anxiety in the first transcript: its 2x2 table is shown below it
     source = view.source_model.frame
-    assert source.shape == (2, 2) and source.values.sum() == out.report.sheets["Text - character level"]["n_units"][0]
+    assert (
+        source.shape == (2, 2)
+        and source.values.sum() == out.report.sheets["Text - character level"]["n_units"][0]
+    )
     assert "Cohen's kappa" in view.source_label.text()
     assert len(view.plots.labels) == len(out.report.figures) >= 1
     assert not view.plots.labels[0].pixmap().isNull()
@@ -46,6 +50,7 @@ def test_transcripts_tables_source_tables_and_plots(qtbot, tmp_path):
     task = view.save_report(target)
     qtbot.waitUntil(lambda: task.state == "done", timeout=30_000)
     import pandas as pd
+
     assert set(pd.read_excel(target, sheet_name=None)) == {"About", *out.report.sheets}
 
 
@@ -54,7 +59,9 @@ def test_resolving_a_disagreement_writes_the_consensus_coder(qtbot, tmp_path):
     run_and_wait(qtbot, view)
     keys = [d.key for d in view.items]
     # Ann coded "I felt really anxious", Bob "I felt really anxious at first": one disagreement there
-    row = next(i for i, d in enumerate(view.items) if d.code == "Anxiety" and d.transcript == "P001 interview")
+    row = next(
+        i for i, d in enumerate(view.items) if d.code == "Anxiety" and d.transcript == "P001 interview"
+    )
     item = view.items[row]
     targets = []
     view.disagreement_activated.connect(targets.append)
@@ -66,10 +73,15 @@ def test_resolving_a_disagreement_writes_the_consensus_coder(qtbot, tmp_path):
     with p.db.reading() as session:
         cid = session.scalar(select(Coder.id).where(Coder.name == CONSENSUS))
         role = session.scalar(select(Coder.role).where(Coder.id == cid))
-        rows = session.execute(select(TextCoding.start_pos, TextCoding.end_pos, TextCoding.code_id)
-                               .where(TextCoding.coder_id == cid)).all()
+        rows = session.execute(
+            select(TextCoding.start_pos, TextCoding.end_pos, TextCoding.code_id).where(
+                TextCoding.coder_id == cid
+            )
+        ).all()
     assert role == "coder"
-    assert [(text[s:e], c) for s, e, c in rows] == [("I felt really anxious at first", p.study.codes["Anxiety"])]
+    assert [(text[s:e], c) for s, e, c in rows] == [
+        ("I felt really anxious at first", p.study.codes["Anxiety"])
+    ]
     assert consensus.resolutions(p.db) == {item.key: "B"}
     assert view.disagreement_table.item(row, 5).text() == "Keep B"
     # keep none of another: recorded, nothing written; copying agreements adds the agreed codings

@@ -1,4 +1,5 @@
 """TaskRunner: progress reaches the GUI thread, results reach on_done, failures become messages."""
+
 from __future__ import annotations
 
 import threading

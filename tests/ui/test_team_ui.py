@@ -1,18 +1,18 @@
 """Team work in the window: the connect dialog (password never stored), a coder's window told of
 another person's coding without restarting, and the lead's audit log viewer with export."""
+
 from __future__ import annotations
 
 import csv
 
 import pytest
 
+from tests.integration.coding_fixtures import build
+from tests.integration.team_fixtures import team_server  # noqa: F401  (fixture)
 from workbench.store import coding_ops, people
 from workbench.store.retrieval import open_transcript
 from workbench.store.visibility import Viewer
 from workbench.ui.team import AuditDialog, ConnectDialog
-
-from tests.integration.coding_fixtures import build
-from tests.integration.team_fixtures import team_server  # noqa: F401  (fixture)
 
 
 def test_connect_dialog_builds_the_url_and_never_stores_the_password(qtbot, make_window, tmp_path):
@@ -33,8 +33,12 @@ def test_connect_dialog_builds_the_url_and_never_stores_the_password(qtbot, make
 
 
 @pytest.mark.postgres
-def test_coder_window_sees_others_changes_and_lead_reads_the_audit_log(qtbot, make_window, team_server,  # noqa: F811
-                                                                       tmp_path):
+def test_coder_window_sees_others_changes_and_lead_reads_the_audit_log(
+    qtbot,
+    make_window,
+    team_server,  # noqa: F811
+    tmp_path,
+):
     s = build(team_server.admin_url)
     ann_url = team_server.attach(s.ann, "coder")
     lead_url = team_server.attach(s.lead, "lead")
@@ -44,8 +48,9 @@ def test_coder_window_sees_others_changes_and_lead_reads_the_audit_log(qtbot, ma
     assert not window.team.audit_action.isEnabled()
     tid = s.transcripts["P002"]
     text = open_transcript(s.db, Viewer(s.lead), tid).text.text
-    with qtbot.waitSignal(window.changed, timeout=10_000,
-                          check_params_cb=lambda change: change.touches("text_codings")):
+    with qtbot.waitSignal(
+        window.changed, timeout=10_000, check_params_cb=lambda change: change.touches("text_codings")
+    ):
         coding_ops.apply_code(s.db, tid, s.codes["Calm"], s.bob, 0, len(text) // 2)  # someone else codes
     window.close_project()
 

@@ -1,4 +1,5 @@
 """The transcript editor: click a word to seek, the playing word follows, edits, undo, saving."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,9 @@ def opened(project, jfk):
 
 
 def make_editor(qtbot, project, media, record, **kw):
-    editor = TranscriptEditor(project.db, record, project.media_path(media), media.duration_ms,
-                              coder_id=project.coder.id, **kw)
+    editor = TranscriptEditor(
+        project.db, record, project.media_path(media), media.duration_ms, coder_id=project.coder.id, **kw
+    )
     qtbot.addWidget(editor)
     editor.resize(900, 400)
     editor.show()
@@ -90,7 +92,9 @@ def test_edit_undo_save_and_reopen(qtbot, opened):
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # typing undoes as one step
     assert view.draft.segments[0].text.startswith("And so, my fellow Americans")
     assert view.toPlainText() == view.draft.text
-    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert "fellow British Americans" in view.toPlainText()
     qtbot.waitUntil(lambda: editor.save_label.text() == "Saved", timeout=5000)  # saved by itself
     stored = load_segments(project.db, record.id)
@@ -111,20 +115,26 @@ def test_split_merge_and_speaker_persist(qtbot, opened):
     view.place_cursor(view.draft.text.index(" ask not"))
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert [s.text for s in view.draft.segments] == [
-        "And so, my fellow Americans", "ask not what your country can do for you", "ask what you can do for your country."]
+        "And so, my fellow Americans",
+        "ask not what your country can do for you",
+        "ask what you can do for your country.",
+    ]
     assert view.textCursor().blockNumber() == 1
     assert (view.draft.segments[1].start_ms, view.draft.segments[0].end_ms) == (2260, 2260)
     qtbot.keyClick(view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # second speaker
     assert [s.speaker for s in view.draft.segments] == ["Speaker 1", "Speaker 2", "Speaker 2"]
     view.place_cursor(view.draft.doc.starts[2])
     qtbot.keyClick(view, Qt.Key.Key_Backspace)  # merge the last two
-    assert [s.text for s in view.draft.segments][1] == \
-        "ask not what your country can do for you ask what you can do for your country."
+    assert [s.text for s in view.draft.segments][
+        1
+    ] == "ask not what your country can do for you ask what you can do for your country."
     editor.rename_speakers({"Speaker 1": "Interviewer", "Speaker 2": "Participant"})
     assert editor.save_now()
     stored = load_segments(project.db, record.id)
-    assert [(s.speaker, s.start_ms, s.end_ms) for s in stored] == [("Interviewer", 0, 2260),
-                                                                   ("Participant", 2260, 10500)]
+    assert [(s.speaker, s.start_ms, s.end_ms) for s in stored] == [
+        ("Interviewer", 0, 2260),
+        ("Participant", 2260, 10500),
+    ]
     assert view.toPlainText() == "\n".join(s.text for s in stored)
     again = make_editor(qtbot, project, media, record)
     assert again.speaker_choices()[:2] == ["Interviewer", "Participant"]

@@ -1,14 +1,15 @@
 """The transcription queue in the window: a real tiny.en job, cancel and resume, the transcript in
 the participants tree, opening it in the editor, import/export, and a screenshot."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
 from tests.ui.transcript_fixtures import jfk_project
 from workbench.services.media_import import import_media
+from workbench.services.transcription_queue import JobState
 from workbench.store import participants
 from workbench.store.transcript_list import list_transcripts
-from workbench.services.transcription_queue import JobState
 from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.transcript.editor import TranscriptEditor
 
@@ -86,8 +87,9 @@ def test_cancel_from_the_status_bar_cancels_the_job(qtbot, make_window, project,
     assert job.state is JobState.CANCELLED or job.fraction > 0.9  # it may finish before the next report
 
 
-def test_audio_opens_its_transcript_import_export_and_screenshot(qtbot, make_window, project, jfk, tmp_path,
-                                                                output_dir):
+def test_audio_opens_its_transcript_import_export_and_screenshot(
+    qtbot, make_window, project, jfk, tmp_path, output_dir
+):
     media, record = jfk_project(project, jfk)
     window = make_window(project)
     window.resize(1400, 850)
@@ -117,4 +119,5 @@ def test_audio_opens_its_transcript_import_export_and_screenshot(qtbot, make_win
     window.workspace.tabCloseRequested.emit(window.workspace.indexOf(editor))
     assert list_transcripts(project.db, media.id)[0].version > record.version
     from workbench.store.transcripts import load_segments
+
     assert load_segments(project.db, record.id)[0].text.startswith("Well, And so")

@@ -1,10 +1,12 @@
 """Saving from the transcript editor: on the task runner without losing keystrokes, and a save
 refused because someone else saved meanwhile (two Database handles on one SQLite project)."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.ui.transcript_fixtures import jfk_project
+from workbench.coding.codebook import Code, Codebook
 from workbench.store import codebooks, coding_ops
 from workbench.store.engine import Database
 from workbench.store.records import NewSegment
@@ -12,7 +14,6 @@ from workbench.store.retrieval import open_transcript
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
 from workbench.store.visibility import Viewer
-from workbench.coding.codebook import Code, Codebook
 from workbench.ui.runner import TaskRunner
 from workbench.ui.transcript.editor import TranscriptEditor
 
@@ -31,8 +32,15 @@ def runner(qtbot):
 
 
 def make_editor(qtbot, project, media, record, runner=None):
-    editor = TranscriptEditor(project.db, record, project.media_path(media), media.duration_ms,
-                              coder_id=project.coder.id, sound=False, runner=runner)
+    editor = TranscriptEditor(
+        project.db,
+        record,
+        project.media_path(media),
+        media.duration_ms,
+        coder_id=project.coder.id,
+        sound=False,
+        runner=runner,
+    )
     qtbot.addWidget(editor)
     editor.resize(900, 400)
     editor.show()
@@ -79,8 +87,9 @@ def refused(qtbot, project, media, record, runner):
     editor = make_editor(qtbot, project, media, record, runner)
     other = Database(project.db.url)
     theirs = load_segments(other, record.id)
-    theirs[1] = NewSegment(theirs[1].start_ms, theirs[1].end_ms, "ask what you can do for your nation.",
-                           theirs[1].speaker)
+    theirs[1] = NewSegment(
+        theirs[1].start_ms, theirs[1].end_ms, "ask what you can do for your nation.", theirs[1].speaker
+    )
     update_transcript_text(other, record.id, theirs, record.version)
     type_at(qtbot, editor, " Americans", " British")
     assert not editor.save_now()
@@ -111,7 +120,9 @@ def test_refused_save_then_reload_discards_mine(qtbot, opened, runner):
 def test_refused_save_then_keep_mine_saves_over_their_version(qtbot, opened, runner):
     project, media, record = opened
     editor, other = refused(qtbot, project, media, record, runner)
-    book = codebooks.add_codebook(other, Codebook("B", [Code("b0000000-0000-0000-0000-000000000001", "Duty")]))
+    book = codebooks.add_codebook(
+        other, Codebook("B", [Code("b0000000-0000-0000-0000-000000000001", "Duty")])
+    )
     text = open_transcript(other, Viewer(project.coder.id, "all"), record.id).text.text
     start = text.index("your nation")
     coding_ops.apply_code(other, record.id, book.created["codes"][0], project.coder.id, start, start + 11)
@@ -122,7 +133,6 @@ def test_refused_save_then_keep_mine_saves_over_their_version(qtbot, opened, run
     assert "fellow British Americans ask ever not" in stored[0]
     view = open_transcript(other, Viewer(project.coder.id, "all"), record.id)
     (coding,) = view.codings  # their coding followed my text
-    assert view.text.text[coding.start_pos:coding.end_pos] == "your country"
+    assert view.text.text[coding.start_pos : coding.end_pos] == "your country"
     assert transcript_version(other, record.id) == editor.saver.version
     other.dispose()
-

@@ -1,23 +1,24 @@
 """Keyboard coding in the video coder view on real shared videos (constant and variable frame rate)."""
+
 from __future__ import annotations
 
 import pytest
 import yaml
 from PySide6.QtCore import Qt
 
+from tests.ui.video_helpers import FIRE_VFR, PERSON, SCHEME_FILE, add_video, open_view, seek, wait_settled
 from workbench.coding.scheme import scheme_from_mapping
 from workbench.media.frames import FrameReader
 from workbench.store.observations import observation_data
-
-from tests.ui.video_helpers import FIRE_VFR, PERSON, SCHEME_FILE, add_video, open_view, seek, wait_settled
 
 
 def _stored(view):
     return observation_data(view.session.db, view.session.observation_id).events
 
 
-@pytest.mark.parametrize("name, times", [(PERSON, [0, 1234, 60_050, 139_399]),
-                                         (FIRE_VFR, [0, 555, 595, 1379, 2379])])
+@pytest.mark.parametrize(
+    "name, times", [(PERSON, [0, 1234, 60_050, 139_399]), (FIRE_VFR, [0, 555, 595, 1379, 2379])]
+)
 def test_keys_code_at_the_frame_on_screen(qtbot, project, shared_media, name, times):
     video = shared_media / "video" / name
     view = open_view(qtbot, project, add_video(project, video))
@@ -56,9 +57,13 @@ def test_state_toggles_frame_steps_and_exclusive_gaze(qtbot, project, shared_med
     assert view.player.time_ms == 1770
     qtbot.keyClick(view, "a")  # gaze away: stops gaze to mother at the same frame
     rows = [(e.behaviour, e.event_type, e.time_ms, e.frame_pts_ms) for e in _stored(view)]
-    assert rows == [("maternal_gaze_infant", "start", 500, 500), ("maternal_gaze_infant", "stop", 770, 770),
-                    ("infant_gaze_mother", "start", 770, 770), ("infant_gaze_mother", "stop", 1770, 1680),
-                    ("infant_gaze_away", "start", 1770, 1680)]
+    assert rows == [
+        ("maternal_gaze_infant", "start", 500, 500),
+        ("maternal_gaze_infant", "stop", 770, 770),
+        ("infant_gaze_mother", "start", 770, 770),
+        ("infant_gaze_mother", "stop", 1770, 1680),
+        ("infant_gaze_away", "start", 1770, 1680),
+    ]
     assert view.player.shown.pts_ms == 1680
     qtbot.keyClick(view, Qt.Key.Key_PageUp)  # previous event
     wait_settled(qtbot, view)
@@ -78,6 +83,7 @@ def test_modifiers_are_asked_at_start_or_stop(qtbot, project, shared_media):
     def answer(modifier_set, event):
         asked.append((modifier_set.name, event.behaviour, event.event_type))
         view.set_modifier(event.id, modifier_set.values[-1])
+
     view.choose_modifier = answer
 
     seek(qtbot, view, 2000)
@@ -87,16 +93,31 @@ def test_modifiers_are_asked_at_start_or_stop(qtbot, project, shared_media):
     qtbot.keyClick(view, "d")  # infant distress: asked at stop
     seek(qtbot, view, 4000)
     qtbot.keyClick(view, "d")
-    assert asked == [("touch type", "maternal_touch", "start"), ("distress intensity", "infant_distress", "stop")]
+    assert asked == [
+        ("touch type", "maternal_touch", "start"),
+        ("distress intensity", "infant_distress", "stop"),
+    ]
     stored = {(e.behaviour, e.event_type): e.modifiers for e in _stored(view)}
-    assert stored == {("maternal_touch", "start"): ("playful",), ("maternal_touch", "stop"): (),
-                      ("infant_distress", "start"): (), ("infant_distress", "stop"): ("screaming",)}
+    assert stored == {
+        ("maternal_touch", "start"): ("playful",),
+        ("maternal_touch", "stop"): (),
+        ("infant_distress", "start"): (),
+        ("infant_distress", "stop"): ("screaming",),
+    }
 
 
 def test_subject_keys_choose_who_does_a_shared_behaviour(qtbot, project, shared_media):
     data = yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8"))
-    data["behaviours"].append({"code": "laugh", "name": "Laughs", "kind": "point", "key": "x",
-                               "colour": "#123456", "subjects": ["mother", "infant"]})
+    data["behaviours"].append(
+        {
+            "code": "laugh",
+            "name": "Laughs",
+            "kind": "point",
+            "key": "x",
+            "colour": "#123456",
+            "subjects": ["mother", "infant"],
+        }
+    )
     scheme = scheme_from_mapping(data)
     view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON, scheme=scheme))
     seek(qtbot, view, 1000)
@@ -109,8 +130,10 @@ def test_subject_keys_choose_who_does_a_shared_behaviour(qtbot, project, shared_
     seek(qtbot, view, 1500)
     qtbot.keyClick(view, "x")
     qtbot.keyClick(view, "s")  # a mother-only behaviour needs no choice
-    assert [(e.subject, e.time_ms) for e in _stored(view) if e.behaviour == "laugh"] == [("infant", 1000),
-                                                                                        ("mother", 1500)]
+    assert [(e.subject, e.time_ms) for e in _stored(view) if e.behaviour == "laugh"] == [
+        ("infant", 1000),
+        ("mother", 1500),
+    ]
     assert any(e.behaviour == "maternal_smile" for e in _stored(view))
 
 

@@ -1,16 +1,16 @@
 """Fixing mistakes: the events table (typed time, current frame, subject, modifiers, comment,
 delete) and the timeline (drag a state's edge, click to seek), all with undo and redo."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 
+from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, seek
 from workbench.coding import observation as ob
 from workbench.media.frames import FrameReader
 from workbench.store.observations import observation_data
 from workbench.ui.video.events_model import COMMENT, MODIFIERS, TIME, parse_time
 from workbench.ui.video.timeline import ROW_H
-
-from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, seek
 
 
 def _stored(view):
@@ -85,6 +85,7 @@ def test_subject_edit_is_checked_against_the_scheme(qtbot, project, shared_media
     qtbot.keyClick(view, "s")
     model = view.events_model
     from workbench.ui.video.events_model import SUBJECT
+
     assert not model.setData(model.index(0, SUBJECT), "Infant")  # a mother's smile, by the scheme
     assert "not coded for subject" in view.message_label.text()
     assert model.setData(model.index(0, SUBJECT), "Mother")
@@ -127,12 +128,15 @@ def test_timeline_drag_edge_click_seek_and_zoom(qtbot, project, shared_media):
 def test_timeline_paints_thousands_of_events(qtbot, project, shared_media):
     view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
     from workbench.store.observations import add_events
+
     events = []
     for i in range(2000):
         t = i * 60
-        events += [ob.Event("maternal_gaze_infant", "mother", "start", t, None),
-                   ob.Event("maternal_gaze_infant", "mother", "stop", t + 30, None),
-                   ob.Event("infant_vocalising", "infant", "point", t + 10, None)]
+        events += [
+            ob.Event("maternal_gaze_infant", "mother", "start", t, None),
+            ob.Event("maternal_gaze_infant", "mother", "stop", t + 30, None),
+            ob.Event("infant_vocalising", "infant", "point", t + 10, None),
+        ]
     add_events(view.session.db, view.session.observation_id, events)
     view.session.reload()
     assert view.events_model.rowCount() == 6000

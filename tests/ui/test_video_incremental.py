@@ -1,13 +1,13 @@
 """Key presses, edits, deletes, undo and redo update the events table row by row and the timeline
 track by track (no reset, no rebuild), and both always equal what the store holds."""
+
 from __future__ import annotations
 
+from tests.ui.video_helpers import PERSON, add_video, open_view, seek
 from workbench.coding import observation as ob
 from workbench.store.observations import add_events, observation_data
 from workbench.ui.video.events_model import TIME
 from workbench.ui.video.track_index import TrackIndex
-
-from tests.ui.video_helpers import PERSON, add_video, open_view, seek
 
 
 def _agrees_with_store(view) -> None:
@@ -15,13 +15,20 @@ def _agrees_with_store(view) -> None:
     assert view.session.events == stored
     model = view.events_model
     assert [model.event_at(r).id for r in range(model.rowCount())] == [e.id for e in stored]
-    assert [model.index(r, TIME).data() for r in range(model.rowCount())] == [ob.format_ms(e.time_ms) for e in stored]
+    assert [model.index(r, TIME).data() for r in range(model.rowCount())] == [
+        ob.format_ms(e.time_ms) for e in stored
+    ]
     fresh = TrackIndex(view.timeline.tracks)
     fresh.build(stored)
     got = view.timeline.data()
     for mine, theirs in zip(got, fresh.tracks):
-        assert (mine.starts, mine.stops, mine.ids, mine.open_starts, mine.points) == \
-            (theirs.starts, theirs.stops, theirs.ids, theirs.open_starts, theirs.points)
+        assert (mine.starts, mine.stops, mine.ids, mine.open_starts, mine.points) == (
+            theirs.starts,
+            theirs.stops,
+            theirs.ids,
+            theirs.open_starts,
+            theirs.points,
+        )
 
 
 def test_changes_are_applied_row_by_row_and_stay_exact(qtbot, project, shared_media):

@@ -1,21 +1,33 @@
 """Rater mode: "My queue" lists masked IDs in the rater's order; the coder view opened from it shows
 no participant, timepoint, arm, file name or another rater's coding. A lead opens any video."""
+
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
 
+from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, all_texts, wait_settled
 from workbench.coding import observation as ob
 from workbench.store import assignments as asg
 from workbench.store import participants, people
 from workbench.store.observations import add_event, observation_data
 from workbench.ui.video.coder_view import VideoCoderView
 
-from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, all_texts, wait_settled
-
-SECRETS = ("P001", "P002", "baseline", "12 months", "Intervention arm", "Leeds", PERSON, FIRE_VFR,
-           "intel_one", "moviepy", "Rater B", "noticed by B")
+SECRETS = (
+    "P001",
+    "P002",
+    "baseline",
+    "12 months",
+    "Intervention arm",
+    "Leeds",
+    PERSON,
+    FIRE_VFR,
+    "intel_one",
+    "moviepy",
+    "Rater B",
+    "noticed by B",
+)
 
 
 @pytest.fixture
@@ -33,8 +45,12 @@ def team(project, shared_media):
     scheme = "COS-P play and parenting tasks"
     b_item = asg.rater_queue(project.db, rater_b)[0]
     b_obs = asg.rater_open(project.db, rater_b, b_item.masked_id, scheme)
-    add_event(project.db, b_obs.observation_id, ob.Event("maternal_smile", "mother", "point", 4321, 4300,
-                                                         comment="noticed by B"), acting_coder=rater_b)
+    add_event(
+        project.db,
+        b_obs.observation_id,
+        ob.Event("maternal_smile", "mother", "point", 4321, 4300, comment="noticed by B"),
+        acting_coder=rater_b,
+    )
     as_rater = dataclasses.replace(project, coder=people.coder_by_name(project.db, "Rater A"))
     return as_rater, rater_a, (first, second)
 
@@ -45,8 +61,9 @@ def test_rater_queue_and_view_are_masked(qtbot, make_window, team):
     queue = window.video_coding.queue
     items = queue.items()
     assert [i.masked_id for i in items] == [i.masked_id for i in asg.rater_queue(project.db, rater_a)]
-    assert [queue.list.item(i).text() for i in range(2)] == [f"{n}. {item.masked_id} · not started"
-                                                            for n, item in enumerate(items, start=1)]
+    assert [queue.list.item(i).text() for i in range(2)] == [
+        f"{n}. {item.masked_id} · not started" for n, item in enumerate(items, start=1)
+    ]
     queue.list.itemActivated.emit(queue.list.item(0))
     view = window.workspace.currentWidget()
     assert isinstance(view, VideoCoderView)
@@ -62,7 +79,11 @@ def test_rater_queue_and_view_are_masked(qtbot, make_window, team):
     assert queue.list.item(0).text().endswith("in progress")
 
     view.ratings.mark_start()
-    texts = all_texts(view) + all_texts(queue) + [window.workspace.tabText(i) for i in range(window.workspace.count())]
+    texts = (
+        all_texts(view)
+        + all_texts(queue)
+        + [window.workspace.tabText(i) for i in range(window.workspace.count())]
+    )
     joined = "\n".join(texts)
     assert items[0].masked_id in joined
     for secret in SECRETS:
@@ -95,6 +116,7 @@ def test_my_queue_dock_only_for_raters_or_people_with_assigned_videos(qtbot, mak
     dock = lead_window.findChild(type(lead_window.participants_dock), "MyQueueDock")
     assert dock is not None and not dock.isVisible()
     from dataclasses import replace
+
     project.coder = replace(project.coder, role="rater")
     lead_window.set_project(project)
     assert dock.isVisible()

@@ -1,11 +1,11 @@
 """Marking task epochs, rating each applicable scale with one click, and the check before "done"."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QLabel
 
-from workbench.store.observations import observation_data
-
 from tests.ui.video_helpers import PERSON, add_video, open_view, seek
+from workbench.store.observations import observation_data
 
 
 def test_rate_an_epoch_and_mark_done(qtbot, project, shared_media):
@@ -49,8 +49,10 @@ def test_rate_an_epoch_and_mark_done(qtbot, project, shared_media):
     assert session.events[-1].modifiers == ("crying",)
     for code in scales:
         panel.rate_groups[code].button(2).click()
-    assert "rated" in panel.epoch_list.item(0).text() and f"({len(scales)}/{len(scales)} rated)" in \
-        panel.epoch_list.item(0).text()
+    assert (
+        "rated" in panel.epoch_list.item(0).text()
+        and f"({len(scales)}/{len(scales)} rated)" in panel.epoch_list.item(0).text()
+    )
     assert panel.mark_done()
     assert panel.status_label.text() == "Status: Done" and panel.problems.text() == ""
     assert observation_data(session.db, session.observation_id).record.status == "done"

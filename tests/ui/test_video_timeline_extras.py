@@ -1,22 +1,23 @@
 """The thumbnail strip (decoded off the GUI thread, cached, click to seek) and dragging an
 epoch's edges on the timeline (with undo and redo)."""
+
 from __future__ import annotations
 
 import threading
 
 from PySide6.QtCore import QPoint, Qt
 
+from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, seek
 from workbench.media.frames import FrameReader
 from workbench.store.observations import observation_data
 from workbench.ui.video import thumbnails as thumbs_module
 from workbench.ui.video.thumbnails import COUNT, HEIGHT, ThumbnailStrip
 from workbench.ui.video.timeline import AXIS_H, EPOCH_H
 
-from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, seek
 
-
-def test_thumbnails_are_decoded_off_the_gui_thread_cached_and_seek_on_click(qtbot, project, shared_media,
-                                                                            monkeypatch):
+def test_thumbnails_are_decoded_off_the_gui_thread_cached_and_seek_on_click(
+    qtbot, project, shared_media, monkeypatch
+):
     video = shared_media / "video" / FIRE_VFR
     threads = []
     real = FrameReader.thumbnails
@@ -58,8 +59,11 @@ def test_drag_an_epochs_edges_with_undo(qtbot, project, shared_media):
     tolerance = 10_000 / timeline._plot_w + 1
 
     def stored():
-        epoch = next(e for e in observation_data(view.session.db, view.session.observation_id).epochs
-                     if e.id == epoch_id)
+        epoch = next(
+            e
+            for e in observation_data(view.session.db, view.session.observation_id).epochs
+            if e.id == epoch_id
+        )
         return epoch.start_ms, epoch.end_ms
 
     def drag(from_ms, to_ms):
@@ -91,4 +95,6 @@ def test_drag_an_epochs_edges_with_undo(qtbot, project, shared_media):
     x = round(timeline.x_of(4000))
     assert timeline.epoch_edge_at(x, y) is None
     qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
-    qtbot.waitUntil(lambda: view.player.settled and abs(view.player.time_ms - 4000) <= tolerance, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.player.settled and abs(view.player.time_ms - 4000) <= tolerance, timeout=10_000
+    )

@@ -1,11 +1,11 @@
 """Helpers for the video coder tests: a project with the play-task scheme and real shared videos."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QListWidget, QTabWidget, QWidget
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QListWidget, QTabWidget, QWidget
 
 from workbench.coding.scheme import Scheme, load_scheme
 from workbench.services.media_import import import_media
@@ -20,23 +20,38 @@ PERSON = "intel_one-by-one-person-detection.mp4"
 FIRE_VFR = "moviepy_fire2.mp4"
 
 
-def add_video(project, video: Path, pseudonym: str = "P001", timepoint: str = "baseline",
-              task: str = "free play", scheme: Optional[Scheme] = None) -> MediaRecord:
+def add_video(
+    project,
+    video: Path,
+    pseudonym: str = "P001",
+    timepoint: str = "baseline",
+    task: str = "free play",
+    scheme: Scheme | None = None,
+) -> MediaRecord:
     """Import ``video`` for a participant (adding the play-task scheme first if the project has none)."""
     if not schemes.scheme_names(project.db):
         schemes.add_scheme(project.db, scheme or load_scheme(SCHEME_FILE))
     import_media(project, [video], pseudonym, timepoint, task)
-    return next(m for m in participants.list_media(project.db) if m.original_name == video.name
-                and m.timepoint == timepoint)
+    return next(
+        m
+        for m in participants.list_media(project.db)
+        if m.original_name == video.name and m.timepoint == timepoint
+    )
 
 
 def open_view(qtbot, project, media: MediaRecord, sound: bool = False) -> VideoCoderView:
     """A coder view on the project's coder's own observation, shown and settled on the first frame."""
     name = schemes.scheme_names(project.db)[0]
     observation_id = ensure_observation(project.db, media.id, project.coder.id, name)
-    view = VideoCoderView(project.db, observation_id, schemes.load_scheme(project.db, name),
-                          project.media_path(media), media.original_name, acting_coder=project.coder.id,
-                          sound=sound)
+    view = VideoCoderView(
+        project.db,
+        observation_id,
+        schemes.load_scheme(project.db, name),
+        project.media_path(media),
+        media.original_name,
+        acting_coder=project.coder.id,
+        sound=sound,
+    )
     qtbot.addWidget(view)
     view.resize(1280, 760)
     view.show()

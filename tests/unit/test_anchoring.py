@@ -1,4 +1,5 @@
 """Anchoring through corrections: examples of each rule, then property-based random edits."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -24,7 +25,7 @@ def test_edit_script_rebuilds_both_texts():
 
 def span_text(old, new, start, end):
     m = Anchoring(old, new).map_span(start, end)
-    return new[m.start:m.end], m.needs_review
+    return new[m.start : m.end], m.needs_review
 
 
 def test_edit_before_and_after_keeps_words():
@@ -53,8 +54,10 @@ def test_insertion_inside_joins():
 def test_replaced_word_at_start_is_covered():
     old = "the circle of security group"
     s = old.index("circle")
-    assert span_text(old, "the Circle of Security group", s, s + len("circle of security")) == \
-        ("Circle of Security", False)
+    assert span_text(old, "the Circle of Security group", s, s + len("circle of security")) == (
+        "Circle of Security",
+        False,
+    )
 
 
 def test_fully_deleted_is_flagged_not_dropped():
@@ -67,7 +70,7 @@ def test_fully_deleted_is_flagged_not_dropped():
 def test_fully_replaced_is_flagged():
     old = "I was sad then"
     m = Anchoring(old, "I was low then").map_span(6, 9)
-    assert m.needs_review and "I was low then"[m.start:m.end] == "low"
+    assert m.needs_review and "I was low then"[m.start : m.end] == "low"
 
 
 def test_many_spans_one_script():
@@ -124,10 +127,11 @@ def test_property_single_edit(case):
     new = old[:a] + inserted + old[b:]
     m = Anchoring(old, new).map_span(s, e)
     assert 0 <= m.start <= m.end <= len(new)
-    coded = new[m.start:m.end]
+    coded = new[m.start : m.end]
     # whatever alignment the diff picks, at most the edited characters of the coding are lost
-    survivors = sum(1 for t, i1, i2, *_ in Anchoring(old, new).ops if t == "equal"
-                    for _ in range(max(i1, s), min(i2, e)))
+    survivors = sum(
+        1 for t, i1, i2, *_ in Anchoring(old, new).ops if t == "equal" for _ in range(max(i1, s), min(i2, e))
+    )
     assert survivors >= (e - s) - (b - a)
     if not _unambiguous(old, new, a, b):
         return  # a repeated character next to the edit: several alignments are equally right
@@ -135,8 +139,8 @@ def test_property_single_edit(case):
     if (b <= s or a >= e) and not word_at_boundary:
         assert coded == old[s:e]  # the edit lies wholly outside the coding
     if s < e:
-        left = old[s:min(e, a)] if s < a else ""
-        right = old[max(s, b):e] if b < e else ""
+        left = old[s : min(e, a)] if s < a else ""
+        right = old[max(s, b) : e] if b < e else ""
         assert coded.startswith(left) and coded.endswith(right)
         if a < e and b > s and s < a and b < e:
             assert coded == left + inserted + right  # an edit strictly inside joins the coding
@@ -149,9 +153,15 @@ unique_texts = st.lists(st.sampled_from(UNIQUE), unique=True, min_size=1, max_si
 
 
 @settings(max_examples=300, deadline=None)
-@given(unique_texts, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=5),
-       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 4), st.text(alphabet="xyzXYZ", max_size=5)),
-                min_size=1, max_size=4))
+@given(
+    unique_texts,
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=5),
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 4), st.text(alphabet="xyzXYZ", max_size=5)),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_property_many_edits_and_codings(old, raw_spans, raw_edits):
     """Several edits at once: codings stay in bounds, untouched codings keep their exact text,
     and a coding is flagged exactly when none of its characters survive. (Characters of the old text
@@ -180,14 +190,14 @@ def test_property_many_edits_and_codings(old, raw_spans, raw_edits):
         assert 0 <= m.start <= m.end <= len(new)
         touched = any(a - 1 <= e and b + 1 >= s for a, b, _ in edits)
         if not touched:
-            assert new[m.start:m.end] == old[s:e]
+            assert new[m.start : m.end] == old[s:e]
         if s < e:
             kept = [i for t, i1, i2, *_ in ops if t == "equal" for i in range(max(i1, s), min(i2, e))]
             assert m.needs_review == (not kept)
             if kept:
                 # every surviving coded character lands inside the new span, in order
                 positions = []
-                for t, i1, i2, j1, j2 in ops:
+                for t, i1, i2, j1, _j2 in ops:
                     if t == "equal":
                         positions += [j1 + i - i1 for i in range(max(i1, s), min(i2, e))]
                 assert all(m.start <= p < m.end for p in positions)

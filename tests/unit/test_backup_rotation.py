@@ -1,4 +1,5 @@
 """Backup rotation: the newest N plus the newest of each of the last D days, per label."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,4 +1,5 @@
 """The TextGrid reader the transcription bench scores against: long and short formats, escapes, UTF-16."""
+
 from __future__ import annotations
 
 import sys
@@ -9,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for bench/
 from bench.textgrid import read_textgrid  # noqa: E402
 
-SHORT = '''File type = "ooTextFile"
+SHORT = """File type = "ooTextFile"
 Object class = "TextGrid"
 
 0
@@ -35,13 +36,15 @@ twice"
 1
 1.25
 "cry 2"
-'''
+"""
 
 
 def test_the_mfa_textgrid_one_tier_per_channel(shared_media):
     tiers = read_textgrid(shared_media / "speech" / "mfa_michaelandsickmichael.TextGrid")
-    assert [(t.name, t.kind, len(t.items)) for t in tiers] == \
-        [("michael", "IntervalTier", 7), ("sickmichael", "IntervalTier", 9)]
+    assert [(t.name, t.kind, len(t.items)) for t in tiers] == [
+        ("michael", "IntervalTier", 7),
+        ("sickmichael", "IntervalTier", 9),
+    ]
     first = tiers[0].text()
     assert first.startswith("this is the acoustic corpus i'm talking pretty fast")
     assert "speech errors but who\ncares um this is me" in first  # a label running over two lines

@@ -1,4 +1,5 @@
 """The WER normalisation and alignment of bench/transcription.py, on hand-worked cases."""
+
 from __future__ import annotations
 
 import sys
@@ -9,14 +10,27 @@ from bench.wer import alignment, edit_distance, errors_text, normalise  # noqa: 
 
 
 def test_normalise_case_punctuation_numbers_fillers_and_spellings():
-    assert normalise("Um, so… Mr. Dashwood’s 21st—uh—1984 plan?") == \
-        ["so", "mister", "dashwood's", "twenty", "first", "one", "thousand", "nine", "hundred", "eighty", "four",
-         "plan"]
+    assert normalise("Um, so… Mr. Dashwood’s 21st—uh—1984 plan?") == [
+        "so",
+        "mister",
+        "dashwood's",
+        "twenty",
+        "first",
+        "one",
+        "thousand",
+        "nine",
+        "hundred",
+        "eighty",
+        "four",
+        "plan",
+    ]
     assert normalise("we're just yknow, alright") == normalise("We're just, you know… all right.")
     assert normalise("'Hello,' she said. 'Hmm.'") == ["hello", "she", "said"]
     assert normalise("umbrella uhuru") == ["umbrella", "uhuru"]  # only whole filler words go
-    assert normalise("1st 2nd 3rd 4th 12th 40th 101st, St Mary's") == \
-        "first second third fourth twelfth fortieth one hundred first saint mary's".split()
+    assert (
+        normalise("1st 2nd 3rd 4th 12th 40th 101st, St Mary's")
+        == "first second third fourth twelfth fortieth one hundred first saint mary's".split()
+    )
 
 
 def test_alignment_and_distance():

@@ -1,4 +1,5 @@
 """How ``workbench transcribe`` names outputs and sizes its worker pool."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,10 @@ def test_one_output_per_input():
     files = [Path("a/int1.wav"), Path("b/int2.mp3"), Path("c/int1.flac")]
     assert output_paths(files[:1], Path("out/x.srt")) == [Path("out/x.srt")]
     assert output_paths(files, Path("out/x.srt")) == [
-        Path("out/x-int1.srt"), Path("out/x-int2.srt"), Path("out/x-int1-2.srt")]
+        Path("out/x-int1.srt"),
+        Path("out/x-int2.srt"),
+        Path("out/x-int1-2.srt"),
+    ]
     assert output_paths(files[:1], None) == [Path("int1.txt")]
 
 

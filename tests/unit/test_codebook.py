@@ -74,7 +74,9 @@ def test_find_by_name_and_duplicates():
 
 
 def test_guid_and_colour_normalisation():
-    assert normalise_guid(" {ABCDEF12-0000-4000-8000-000000000000} ") == "abcdef12-0000-4000-8000-000000000000"
+    assert (
+        normalise_guid(" {ABCDEF12-0000-4000-8000-000000000000} ") == "abcdef12-0000-4000-8000-000000000000"
+    )
     assert normalise_colour("#abc") == "#AABBCC"
     assert normalise_colour("#46aa00") == "#46AA00"
     assert normalise_colour("red") is None

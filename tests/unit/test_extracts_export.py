@@ -1,4 +1,5 @@
 """Coded extracts to CSV/XLSX/DOCX and the framework matrix to XLSX, read back with pandas/python-docx."""
+
 from __future__ import annotations
 
 import csv
@@ -10,26 +11,75 @@ from openpyxl import load_workbook
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.extracts import (
-    COLUMNS, Extract, FrameworkMatrix, format_time, write_extracts, write_extracts_csv, write_extracts_docx,
-    write_extracts_xlsx, write_framework_xlsx,
+    COLUMNS,
+    Extract,
+    FrameworkMatrix,
+    format_time,
+    write_extracts,
+    write_extracts_csv,
+    write_extracts_docx,
+    write_extracts_xlsx,
+    write_framework_xlsx,
 )
 from workbench.tasks import Cancelled
 
 EXTRACTS = [
-    Extract("P002", "3 months", "P002 3m interview", "Participant", 3_723_000, 3_741_500, "Feelings / Fear",
-            "Ben", "I thought they'd take her off me.", "Key quote for theme 1"),
-    Extract("P001", "baseline", "P001 baseline interview", "Participant", 65_000, 79_999, "Feelings / Fear",
-            "Alice", "Honestly I was terrified — café, naïve, 😊."),
-    Extract("P001", "baseline", "P001 baseline interview", "Participant", 120_000, 130_000, "Support / Group",
-            "Alice", "=SUM(A1:A9) is what my husband would say"),
-    Extract("P003", "baseline", "P003 baseline interview", "", None, None, "Support / Group", "Alice",
-            "Line one\nline two\x0b with a stray control character"),
+    Extract(
+        "P002",
+        "3 months",
+        "P002 3m interview",
+        "Participant",
+        3_723_000,
+        3_741_500,
+        "Feelings / Fear",
+        "Ben",
+        "I thought they'd take her off me.",
+        "Key quote for theme 1",
+    ),
+    Extract(
+        "P001",
+        "baseline",
+        "P001 baseline interview",
+        "Participant",
+        65_000,
+        79_999,
+        "Feelings / Fear",
+        "Alice",
+        "Honestly I was terrified — café, naïve, 😊.",
+    ),
+    Extract(
+        "P001",
+        "baseline",
+        "P001 baseline interview",
+        "Participant",
+        120_000,
+        130_000,
+        "Support / Group",
+        "Alice",
+        "=SUM(A1:A9) is what my husband would say",
+    ),
+    Extract(
+        "P003",
+        "baseline",
+        "P003 baseline interview",
+        "",
+        None,
+        None,
+        "Support / Group",
+        "Alice",
+        "Line one\nline two\x0b with a stray control character",
+    ),
 ]
 
 
 def test_format_time():
-    assert [format_time(v) for v in (0, 999, 65_000, 3_723_000, None)] == \
-        ["00:00:00", "00:00:00", "00:01:05", "01:02:03", ""]
+    assert [format_time(v) for v in (0, 999, 65_000, 3_723_000, None)] == [
+        "00:00:00",
+        "00:00:00",
+        "00:01:05",
+        "01:02:03",
+        "",
+    ]
 
 
 def test_xlsx_one_row_per_extract(tmp_path):
@@ -40,8 +90,14 @@ def test_xlsx_one_row_per_extract(tmp_path):
     assert list(frame.columns) == list(COLUMNS)
     assert len(frame) == 4
     first = frame.iloc[0]  # sorted by code, then participant
-    assert (first.Participant, first.Timepoint, first.Start, first.End, first.Code, first.Coder) == \
-        ("P001", "baseline", "00:01:05", "00:01:19", "Feelings / Fear", "Alice")
+    assert (first.Participant, first.Timepoint, first.Start, first.End, first.Code, first.Coder) == (
+        "P001",
+        "baseline",
+        "00:01:05",
+        "00:01:19",
+        "Feelings / Fear",
+        "Alice",
+    )
     assert first.Text == "Honestly I was terrified — café, naïve, 😊."
     assert frame.iloc[1].Start == "01:02:03" and frame.iloc[1].Memo == "Key quote for theme 1"
     formula = load_workbook(path)["Extracts"]["I4"]
@@ -78,9 +134,22 @@ def test_docx_grouped_by_code_ready_to_quote(tmp_path):
 
 
 def test_redact_applies_to_every_field(tmp_path):
-    extract = Extract("P001", "baseline", "Interview with Sarah", "Sarah", 0, 1000, "Support", "Alice",
-                      "My partner Tom and Sarah's mum", "Sarah mentioned Tom again")
-    redact = lambda s: s.replace("Sarah", "[Participant]").replace("Tom", "[Partner]")
+    extract = Extract(
+        "P001",
+        "baseline",
+        "Interview with Sarah",
+        "Sarah",
+        0,
+        1000,
+        "Support",
+        "Alice",
+        "My partner Tom and Sarah's mum",
+        "Sarah mentioned Tom again",
+    )
+
+    def redact(s):
+        return s.replace("Sarah", "[Participant]").replace("Tom", "[Partner]")
+
     for suffix in ("xlsx", "csv", "docx"):
         path = tmp_path / f"x.{suffix}"
         write_extracts([extract], path, redact=redact)
@@ -94,7 +163,9 @@ def test_redact_applies_to_every_field(tmp_path):
 
 
 def test_framework_matrix(tmp_path):
-    matrix = FrameworkMatrix.from_extracts(EXTRACTS, summaries={("P001", "Feelings / Fear"): "Fear early on."})
+    matrix = FrameworkMatrix.from_extracts(
+        EXTRACTS, summaries={("P001", "Feelings / Fear"): "Fear early on."}
+    )
     assert matrix.participants == ["P001", "P002", "P003"]
     path = tmp_path / "framework.xlsx"
     write_framework_xlsx(matrix, path)
@@ -105,13 +176,18 @@ def test_framework_matrix(tmp_path):
     assert "(P001, baseline, 00:01:05–00:01:19)" in cell
     assert frame.loc["P003", "Feelings / Fear"] == ""
     summaries = pd.read_excel(path, sheet_name="Summaries", dtype=str, index_col=0).fillna("")
-    assert summaries.loc["P001", "Feelings / Fear"] == "Fear early on." and summaries.loc["P002"].tolist() == ["", ""]
+    assert summaries.loc["P001", "Feelings / Fear"] == "Fear early on." and summaries.loc[
+        "P002"
+    ].tolist() == ["", ""]
     assert len(pd.read_excel(path, sheet_name="Extracts")) == 4
 
 
 def test_cancel_leaves_no_file(tmp_path):
     many = EXTRACTS * 1000
-    framework = lambda rows, path, **kw: write_framework_xlsx(FrameworkMatrix.from_extracts(rows), path, **kw)
+
+    def framework(rows, path, **kw):
+        return write_framework_xlsx(FrameworkMatrix.from_extracts(rows), path, **kw)
+
     for writer in (write_extracts_xlsx, write_extracts_csv, write_extracts_docx, framework):
         path = tmp_path / "out"
         with pytest.raises(Cancelled):
@@ -140,21 +216,41 @@ def test_unknown_extension_and_missing_folder(tmp_path):
 
 def test_from_record_adapts_retrieval_records():
     from types import SimpleNamespace
+
     from workbench.exchange.extracts import from_record
-    record = SimpleNamespace(participant="P001", timepoint=None, transcript_name="P001 baseline", speaker=None,
-                             start_ms=1000, end_ms=2000, code_path=("Support", "Group"), coder="Alice",
-                             text="It helped.", memo="")
-    assert from_record(record) == Extract("P001", "", "P001 baseline", "", 1000, 2000, "Support / Group", "Alice",
-                                          "It helped.", "")
+
+    record = SimpleNamespace(
+        participant="P001",
+        timepoint=None,
+        transcript_name="P001 baseline",
+        speaker=None,
+        start_ms=1000,
+        end_ms=2000,
+        code_path=("Support", "Group"),
+        coder="Alice",
+        text="It helped.",
+        memo="",
+    )
+    assert from_record(record) == Extract(
+        "P001", "", "P001 baseline", "", 1000, 2000, "Support / Group", "Alice", "It helped.", ""
+    )
 
 
 @pytest.mark.parametrize("writer", ["extracts", "framework"])
 def test_formula_looking_text_stays_text(tmp_path, writer):
     import zipfile
-    texts = ["=HYPERLINK(\"http://x\",\"click\")", "+44 7700 900123", "-- she said nothing", "@home mostly",
-             "=1+1"]
-    rows = [Extract("P001", "baseline", "t", "", i * 1000, i * 1000 + 500, "Code", "Alice", text, memo=text)
-            for i, text in enumerate(texts)]
+
+    texts = [
+        '=HYPERLINK("http://x","click")',
+        "+44 7700 900123",
+        "-- she said nothing",
+        "@home mostly",
+        "=1+1",
+    ]
+    rows = [
+        Extract("P001", "baseline", "t", "", i * 1000, i * 1000 + 500, "Code", "Alice", text, memo=text)
+        for i, text in enumerate(texts)
+    ]
     path = tmp_path / "x.xlsx"
     if writer == "extracts":
         write_extracts_xlsx(rows, path)
@@ -163,8 +259,11 @@ def test_formula_looking_text_stays_text(tmp_path, writer):
     with zipfile.ZipFile(path) as archive:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
     assert sheets and not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
-    cells = [(c.value, c.data_type) for row in load_workbook(path)["Extracts"].iter_rows(min_row=2, min_col=9)
-             for c in row]
+    cells = [
+        (c.value, c.data_type)
+        for row in load_workbook(path)["Extracts"].iter_rows(min_row=2, min_col=9)
+        for c in row
+    ]
     assert sorted(cells) == sorted((t, "s") for t in texts for _ in (0, 1))
 
 

@@ -1,4 +1,5 @@
 """ByteLRU (the frame cache) and image scaling, without any video."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,6 +47,7 @@ def test_scaling_keeps_the_aspect_ratio():
 
 def test_png_is_lossless_rgb():
     import cv2
+
     rng = np.random.default_rng(1)
     image = rng.integers(0, 256, (30, 40, 3), dtype=np.uint8)
     decoded = cv2.imdecode(np.frombuffer(png_bytes(image), np.uint8), cv2.IMREAD_COLOR)

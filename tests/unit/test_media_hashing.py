@@ -1,4 +1,5 @@
 """sha256_file() and find_by_hash() on the shared media and on temporary folders."""
+
 from __future__ import annotations
 
 import csv

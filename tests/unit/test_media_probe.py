@@ -1,4 +1,5 @@
 """probe() and verify_decodable() on the shared real media and on broken input."""
+
 from __future__ import annotations
 
 import csv
@@ -97,12 +98,15 @@ def test_frame_count_and_vfr(name):
     assert info.variable_frame_rate == (name in VFR)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("video/pyfeat_face_noface.mov", True),
-    ("video/moviepy_fire2.mp4", True),
-    ("video/intel_one-by-one-person-detection.mp4", False),
-    ("video/intel_asl_thanks.mkv", False),  # 33/34 ms deltas: millisecond rounding of 30 fps
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("video/pyfeat_face_noface.mov", True),
+        ("video/moviepy_fire2.mp4", True),
+        ("video/intel_one-by-one-person-detection.mp4", False),
+        ("video/intel_asl_thanks.mkv", False),  # 33/34 ms deltas: millisecond rounding of 30 fps
+    ],
+)
 def test_vfr_expectations_from_the_brief(name, expected):
     assert probe(MEDIA / name).variable_frame_rate is expected
 
@@ -134,18 +138,22 @@ def test_media_info_is_frozen():
         info.duration_ms = 1  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("pts, time_base, expected", [
-    ([round(i * 1000 / 30) for i in range(60)], Fraction(1, 1000), False),  # 33/34 ms jitter
-    ([i * 3003 for i in range(60)], Fraction(1, 90000), False),
-    ([i for i in range(30)] + [31, 32], Fraction(1, 30), True),  # one dropped frame at 30 fps
-    ([0, 1000, 2000, 2800, 3800], Fraction(1, 10000), True),  # 100 ms then 80 ms
-    ([0, 100], Fraction(1, 1000), False),  # too few to tell
-])
+@pytest.mark.parametrize(
+    "pts, time_base, expected",
+    [
+        ([round(i * 1000 / 30) for i in range(60)], Fraction(1, 1000), False),  # 33/34 ms jitter
+        ([i * 3003 for i in range(60)], Fraction(1, 90000), False),
+        ([i for i in range(30)] + [31, 32], Fraction(1, 30), True),  # one dropped frame at 30 fps
+        ([0, 1000, 2000, 2800, 3800], Fraction(1, 10000), True),  # 100 ms then 80 ms
+        ([0, 100], Fraction(1, 1000), False),  # too few to tell
+    ],
+)
 def test_is_variable(pts, time_base, expected):
     assert is_variable(pts, time_base) is expected
 
 
 # --- bad input ---------------------------------------------------------------------------------
+
 
 def _one_line_naming(exc: pytest.ExceptionInfo, path: Path) -> str:
     message = str(exc.value)
@@ -236,7 +244,9 @@ def test_truncated_mp4_with_moov_at_start_opens_but_does_not_verify(tmp_path):
     assert "is truncated or corrupt" in _one_line_naming(exc, path)
 
 
-@pytest.mark.parametrize("name", ["video/intel_asl_thanks.mkv", "video/derived/intel_one-by-one_0-20s_vp8.webm"])
+@pytest.mark.parametrize(
+    "name", ["video/intel_asl_thanks.mkv", "video/derived/intel_one-by-one_0-20s_vp8.webm"]
+)
 def test_truncated_matroska_is_caught_by_probe(name, tmp_path):
     path = _truncate(name, tmp_path)
     with pytest.raises(WorkbenchError) as exc:
@@ -251,7 +261,9 @@ def test_truncated_headerless_webm_is_just_shorter(tmp_path):
     assert 0 < info.duration_ms < 3000
 
 
-@pytest.mark.parametrize("name", sorted(FRAME_COUNTS) + ["speech/whisper_jfk.flac", "speech/pyannote_sample.wav"])
+@pytest.mark.parametrize(
+    "name", sorted(FRAME_COUNTS) + ["speech/whisper_jfk.flac", "speech/pyannote_sample.wav"]
+)
 def test_damaged_middle_never_leaks_an_av_error(name, tmp_path):
     data = bytearray((MEDIA / name).read_bytes())
     start, stop = len(data) // 3, len(data) // 3 + len(data) // 10

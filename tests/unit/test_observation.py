@@ -1,4 +1,5 @@
 """Observation rules without a database: pairing, key presses, exclusive groups, modifiers, done."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,13 +22,16 @@ def press(events, key, t, subject=None):
 def test_point_event_and_state_toggle():
     events, action = press([], "s", 1000)
     assert [(e.behaviour, e.subject, e.event_type, e.time_ms) for e in action.events] == [
-        ("maternal_smile", "mother", "point", 1000)]
+        ("maternal_smile", "mother", "point", 1000)
+    ]
     events, action = press(events, "v", 2000)
     assert action.primary.event_type == "start"
     events, action = press(events, "V", 3500)  # keys are case-insensitive
     assert action.primary.event_type == "stop"
     pairing = ob.pair_states(events)
-    assert [(i.behaviour, i.start_ms, i.stop_ms) for i in pairing.intervals] == [("maternal_vocalising", 2000, 3500)]
+    assert [(i.behaviour, i.start_ms, i.stop_ms) for i in pairing.intervals] == [
+        ("maternal_vocalising", 2000, 3500)
+    ]
     assert pairing.unpaired == []
 
 
@@ -41,13 +45,19 @@ def test_exclusive_group_stops_the_running_partner_at_the_same_time():
     events, _ = press([], "f", 1000)  # infant gaze to mother
     events, action = press(events, "b", 2500)  # gaze to object stops gaze to mother
     assert [(e.behaviour, e.event_type, e.time_ms) for e in action.events] == [
-        ("infant_gaze_object", "start", 2500), ("infant_gaze_mother", "stop", 2500)]
+        ("infant_gaze_object", "start", 2500),
+        ("infant_gaze_mother", "stop", 2500),
+    ]
     events, action = press(events, "a", 4000)
     assert [(e.behaviour, e.event_type) for e in action.events] == [
-        ("infant_gaze_away", "start"), ("infant_gaze_object", "stop")]
+        ("infant_gaze_away", "start"),
+        ("infant_gaze_object", "stop"),
+    ]
     pairing = ob.pair_states(events)
     assert [(i.behaviour, i.start_ms, i.stop_ms) for i in pairing.intervals] == [
-        ("infant_gaze_mother", 1000, 2500), ("infant_gaze_object", 2500, 4000)]
+        ("infant_gaze_mother", 1000, 2500),
+        ("infant_gaze_object", 2500, 4000),
+    ]
     assert [e.behaviour for e in pairing.unpaired] == ["infant_gaze_away"]
 
 
@@ -77,31 +87,37 @@ def test_unknown_key_and_wrong_subject_are_clear_errors():
 
 def test_check_event_refuses_what_the_scheme_does_not_allow():
     ob.check_event(SCHEME, ob.Event("maternal_touch", "mother", "start", 10, modifiers=("playful",)))
-    bad = [ob.Event("maternal_touch", "mother", "point", 10),
-           ob.Event("maternal_smile", "mother", "start", 10),
-           ob.Event("maternal_touch", "mother", "start", -5),
-           ob.Event("nothing", "mother", "start", 5),
-           ob.Event("maternal_touch", "mother", "start", 10, modifiers=("rough",))]
+    bad = [
+        ob.Event("maternal_touch", "mother", "point", 10),
+        ob.Event("maternal_smile", "mother", "start", 10),
+        ob.Event("maternal_touch", "mother", "start", -5),
+        ob.Event("nothing", "mother", "start", 5),
+        ob.Event("maternal_touch", "mother", "start", 10, modifiers=("rough",)),
+    ]
     for event in bad:
         with pytest.raises(WorkbenchError):
             ob.check_event(SCHEME, event)
 
 
 def test_pairing_reports_each_kind_of_unpaired_state():
-    events = [ob.Event("maternal_touch", "mother", "stop", 100, id=1),
-              ob.Event("maternal_touch", "mother", "start", 200, id=2),
-              ob.Event("maternal_touch", "mother", "start", 300, id=3),
-              ob.Event("maternal_touch", "mother", "stop", 400, id=4)]
+    events = [
+        ob.Event("maternal_touch", "mother", "stop", 100, id=1),
+        ob.Event("maternal_touch", "mother", "start", 200, id=2),
+        ob.Event("maternal_touch", "mother", "start", 300, id=3),
+        ob.Event("maternal_touch", "mother", "stop", 400, id=4),
+    ]
     pairing = ob.pair_states(events)
     assert [(i.start.id, i.stop.id) for i in pairing.intervals] == [(3, 4)]
     assert [e.id for e in pairing.unpaired] == [1, 2]
 
 
 def test_same_time_stop_then_start_pairs_back_to_back():
-    events = [ob.Event("maternal_touch", "mother", "start", 0, id=1),
-              ob.Event("maternal_touch", "mother", "start", 500, id=3),
-              ob.Event("maternal_touch", "mother", "stop", 500, id=2),
-              ob.Event("maternal_touch", "mother", "stop", 900, id=4)]
+    events = [
+        ob.Event("maternal_touch", "mother", "start", 0, id=1),
+        ob.Event("maternal_touch", "mother", "start", 500, id=3),
+        ob.Event("maternal_touch", "mother", "stop", 500, id=2),
+        ob.Event("maternal_touch", "mother", "stop", 900, id=4),
+    ]
     pairing = ob.pair_states(events)
     assert [(i.start_ms, i.stop_ms) for i in pairing.intervals] == [(0, 500), (500, 900)]
 
@@ -110,7 +126,11 @@ def test_toggles_become_starts_and_stops():
     rows = [ob.Event("s", "a", "toggle", t) for t in (100, 200, 300)] + [ob.Event("p", "a", "toggle", 150)]
     events = ob.toggles_to_events(rows, {"s"})
     assert [(e.behaviour, e.event_type, e.time_ms) for e in events] == [
-        ("s", "start", 100), ("p", "point", 150), ("s", "stop", 200), ("s", "start", 300)]
+        ("s", "start", 100),
+        ("p", "point", 150),
+        ("s", "stop", 200),
+        ("s", "start", 300),
+    ]
 
 
 def test_done_lists_unpaired_states_and_unrated_scales():
@@ -121,11 +141,15 @@ def test_done_lists_unpaired_states_and_unrated_scales():
     problems = ob.done_problems(SCHEME, events, epochs, ratings)
     assert problems[0] == "Maternal touch (mother) starts at 01:01.000 but is never stopped."
     assert problems[1] == "Book sharing epoch 00:00.000-03:00.000 is not rated on: Maternal sensitivity."
-    assert problems[2].startswith("Clothing change epoch 03:00.000-04:00.000 is not rated on: Maternal sensitivity,")
+    assert problems[2].startswith(
+        "Clothing change epoch 03:00.000-04:00.000 is not rated on: Maternal sensitivity,"
+    )
     assert "Stimulation of development" not in problems[2]  # not a clothing-change scale
     clothing = [ob.Rating(8, s.code, 2) for s in SCHEME.scales_for_task("clothing_change")]
     done = events + [ob.Event("maternal_touch", "mother", "stop", 62_000, id=2)]
-    assert ob.done_problems(SCHEME, done, epochs, ratings + [ob.Rating(7, book_scales[0], 4)] + clothing) == []
+    assert (
+        ob.done_problems(SCHEME, done, epochs, ratings + [ob.Rating(7, book_scales[0], 4)] + clothing) == []
+    )
 
 
 def test_format_ms():

@@ -27,7 +27,9 @@ GUID = "1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"
 
 
 def rich_codebook(name: str = "book") -> Codebook:
-    grandchild = Code(new_guid(), "Reading cues", "Noticing signals.", example="\"She turns away.\"", colour="#E377C2")
+    grandchild = Code(
+        new_guid(), "Reading cues", "Noticing signals.", example='"She turns away."', colour="#E377C2"
+    )
     child = Code(
         new_guid(),
         "Circle: secure base / safe haven",
@@ -38,8 +40,15 @@ def rich_codebook(name: str = "book") -> Codebook:
         colour="#FF9896",
         children=[grandchild],
     )
-    parent = Code(new_guid(), "Understanding the baby's needs", "Definition only.", colour="#D62728", codable=False, children=[child])
-    bare = Code(new_guid(), "Barriers <& \"quotes\">")
+    parent = Code(
+        new_guid(),
+        "Understanding the baby's needs",
+        "Definition only.",
+        colour="#D62728",
+        codable=False,
+        children=[child],
+    )
+    bare = Code(new_guid(), 'Barriers <& "quotes">')
     sets = [CodeSet(new_guid(), "Group 1", "A set", [parent.guid, bare.guid])]
     return Codebook(name, [parent, bare], origin="workbench test", sets=sets)
 
@@ -52,9 +61,9 @@ def files_in(folder: Path) -> list[str]:
 
 
 def test_description_layout():
-    text = compose_description("Def.", "Inc.", "Exc.", "\"Quote\"")
-    assert text == "Def.\n\nInclusion: Inc.\nExclusion: Exc.\nExample: \"Quote\""
-    assert parse_description(text) == ("Def.", "Inc.", "Exc.", "\"Quote\"")
+    text = compose_description("Def.", "Inc.", "Exc.", '"Quote"')
+    assert text == 'Def.\n\nInclusion: Inc.\nExclusion: Exc.\nExample: "Quote"'
+    assert parse_description(text) == ("Def.", "Inc.", "Exc.", '"Quote"')
 
 
 def test_description_leaves_out_empty_fields():
@@ -77,7 +86,9 @@ def test_label_lines_inside_fields_are_escaped():
     assert parse_description(text) == fields
 
 
-field_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40) | st.sampled_from(
+field_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+) | st.sampled_from(
     ["Example: x", "Inclusion:", "\\Exclusion: y", "a\n\nb", "\n", "Inclusion: a\nExclusion: b"]
 )
 
@@ -122,7 +133,9 @@ def test_empty_origin_is_written_as_workbench(tmp_path):
 
 
 def test_carriage_returns_and_whitespace_survive(tmp_path):
-    book = Codebook("x", [Code(new_guid(), "  spaced  ", definition=" lead\r\ntrail \n", example="\tq")], origin="o")
+    book = Codebook(
+        "x", [Code(new_guid(), "  spaced  ", definition=" lead\r\ntrail \n", example="\tq")], origin="o"
+    )
     write_qdc(book, tmp_path / "x.qdc")
     assert read_qdc(tmp_path / "x.qdc") == book
 
@@ -208,7 +221,9 @@ def test_atlas_codebook_details():
     book = read_qdc(path)
     code = book.codes[0]
     assert (code.name, code.colour, code.definition, code.guid) == ("code1", "#46AA00", "description", GUID)
-    assert book.sets == [CodeSet("ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0", "code group 1", "kategorie 1", [GUID])]
+    assert book.sets == [
+        CodeSet("ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0", "code group 1", "kategorie 1", [GUID])
+    ]
     assert validate_qdc(path) == []
 
 
@@ -260,15 +275,27 @@ HOSTILE = {
     "empty": (b"", "empty"),
     "whitespace only": (b"  \n\t ", "empty"),
     "binary": (b"PK\x03\x04\x00\x00\xff\xfe garbage", "not an XML file"),
-    "undeclared latin-1": ('<CodeBook><Codes><Code name="café"/></Codes></CodeBook>'.encode("latin-1"), "no encoding declaration"),
-    "not a codebook": (b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0"/>', "root element is <Project>"),
+    "undeclared latin-1": (
+        '<CodeBook><Codes><Code name="café"/></Codes></CodeBook>'.encode("latin-1"),
+        "no encoding declaration",
+    ),
+    "not a codebook": (
+        b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0"/>',
+        "root element is <Project>",
+    ),
     "no codes element": (f"<CodeBook {NS}/>".encode(), "no <Codes>"),
-    "code without guid": (f'<CodeBook {NS}><Codes><Code name="a" isCodable="true"/></Codes></CodeBook>'.encode(), "no guid"),
+    "code without guid": (
+        f'<CodeBook {NS}><Codes><Code name="a" isCodable="true"/></Codes></CodeBook>'.encode(),
+        "no guid",
+    ),
     "duplicate guid": (
         f'<CodeBook {NS}><Codes><Code guid="{GUID}" name="a"/><Code guid="{GUID.lower()}" name="b"/></Codes></CodeBook>'.encode(),
         "used twice",
     ),
-    "bad isCodable": (f'<CodeBook {NS}><Codes><Code guid="{GUID}" name="a" isCodable="maybe"/></Codes></CodeBook>'.encode(), "isCodable"),
+    "bad isCodable": (
+        f'<CodeBook {NS}><Codes><Code guid="{GUID}" name="a" isCodable="maybe"/></Codes></CodeBook>'.encode(),
+        "isCodable",
+    ),
 }
 
 
@@ -286,7 +313,18 @@ def test_hostile_or_broken_files_raise_and_write_nothing(tmp_path, case):
     assert files_in(tmp_path) == ["in.qdc"]
 
 
-XML_LEVEL = ["billion laughs", "external entity", "parameter entity", "malformed", "wrong encoding", "unknown encoding", "empty", "whitespace only", "binary", "undeclared latin-1"]
+XML_LEVEL = [
+    "billion laughs",
+    "external entity",
+    "parameter entity",
+    "malformed",
+    "wrong encoding",
+    "unknown encoding",
+    "empty",
+    "whitespace only",
+    "binary",
+    "undeclared latin-1",
+]
 
 
 @pytest.mark.parametrize("case", XML_LEVEL)

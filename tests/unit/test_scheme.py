@@ -27,7 +27,13 @@ def test_committed_scheme_loads():
     keys = [b.key.lower() for b in scheme.behaviours]
     assert len(keys) == len(set(keys))
     kinds = {b.code: b.kind for b in scheme.behaviours}
-    for code in ("maternal_touch", "maternal_gaze_infant", "maternal_vocalising", "infant_distress", "infant_gaze_mother"):
+    for code in (
+        "maternal_touch",
+        "maternal_gaze_infant",
+        "maternal_vocalising",
+        "infant_distress",
+        "infant_gaze_mother",
+    ):
         assert kinds[code] == "state"
     for code in ("maternal_smile", "infant_vocalising", "object_offer"):
         assert kinds[code] == "point"
@@ -40,8 +46,15 @@ def test_committed_scheme_loads():
 def test_committed_rating_scales_have_full_anchors():
     scheme = load_scheme(SCHEME_FILE)
     codes = {s.code for s in scheme.rating_scales}
-    assert {"maternal_sensitivity", "maternal_intrusiveness", "maternal_positive_regard", "maternal_detachment",
-            "stimulation_of_development", "infant_positive_mood", "infant_negative_mood"} <= codes
+    assert {
+        "maternal_sensitivity",
+        "maternal_intrusiveness",
+        "maternal_positive_regard",
+        "maternal_detachment",
+        "stimulation_of_development",
+        "infant_positive_mood",
+        "infant_negative_mood",
+    } <= codes
     for scale in scheme.rating_scales:
         assert (scale.minimum, scale.maximum) in ((1, 4), (1, 5))
         assert list(scale.anchors) == list(range(scale.minimum, scale.maximum + 1)), scale.code
@@ -62,11 +75,21 @@ def test_lookups():
 
 def test_minimal_scheme_and_defaults():
     scheme = scheme_from_mapping(
-        {"name": "m", "subjects": [{"key": "a", "name": "A"}],
-         "behaviours": [{"code": "x", "name": "X", "kind": "point", "key": "x", "colour": "#abc", "subjects": ["a"]}]}
+        {
+            "name": "m",
+            "subjects": [{"key": "a", "name": "A"}],
+            "behaviours": [
+                {"code": "x", "name": "X", "kind": "point", "key": "x", "colour": "#abc", "subjects": ["a"]}
+            ],
+        }
     )
     behaviour = scheme.behaviours[0]
-    assert (behaviour.colour, behaviour.category, behaviour.modifier_set, behaviour.modifier_when) == ("#AABBCC", "", None, "start")
+    assert (behaviour.colour, behaviour.category, behaviour.modifier_set, behaviour.modifier_when) == (
+        "#AABBCC",
+        "",
+        None,
+        "start",
+    )
     assert scheme.tasks == [] and scheme.rating_scales == [] and scheme.exclusive_groups == []
 
 
@@ -112,7 +135,14 @@ def append(section: str, entry: dict):
 
 
 def point(code="extra", key="!", **more):
-    entry = {"code": code, "name": "Extra", "kind": "point", "key": key, "colour": "#123456", "subjects": ["mother"]}
+    entry = {
+        "code": code,
+        "name": "Extra",
+        "kind": "point",
+        "key": key,
+        "colour": "#123456",
+        "subjects": ["mother"],
+    }
     entry.update(more)
     return entry
 
@@ -124,43 +154,189 @@ CASES = {
     "unsupported format": (edit("format", 2), "format", "not supported"),
     "empty subjects": (edit("subjects", []), "subjects", "must not be empty"),
     "subject key not an identifier": (edit("subjects.mother.key", "Mum!"), "subjects[0]", "lower-case"),
-    "duplicate subject": (append("subjects", {"key": "mother", "name": "Again"}), "subjects[2] 'mother'", "already used by subjects[0]"),
-    "duplicate modifier set": (append("modifier_sets", {"name": "touch type", "values": ["a", "b"]}), "modifier_sets[2]", "already used"),
-    "one modifier value": (edit("modifier_sets.touch type.values", ["only"]), "modifier_sets[0] 'touch type'", "at least two"),
-    "repeated modifier value": (edit("modifier_sets.touch type.values", ["a", "a"]), "modifier_sets[0]", "listed twice"),
-    "empty modifier value": (edit("modifier_sets.touch type.values", ["a", ""]), "modifier_sets[0]", "non-empty"),
-    "duplicate behaviour code": (append("behaviours", point(code="maternal_touch")), "behaviours[13] 'maternal_touch'", "behaviour code 'maternal_touch' is already used by behaviours[0]"),
-    "duplicate key": (append("behaviours", point(key="t")), "behaviours[13] 'extra'", "keyboard key 't' is already used by behaviours[0] 'maternal_touch'"),
-    "duplicate key other case": (append("behaviours", point(key="G")), "behaviours[13]", "keyboard key 'g' is already used"),
-    "key too long": (edit("behaviours.maternal_touch.key", "tt"), "behaviours[0] 'maternal_touch'", "one printable keyboard character"),
-    "key a number": (edit("behaviours.maternal_touch.key", 1), "behaviours[0]", "one printable keyboard character"),
-    "key a space": (edit("behaviours.maternal_touch.key", " "), "behaviours[0]", "one printable keyboard character"),
-    "bad kind": (edit("behaviours.maternal_touch.kind", "interval"), "behaviours[0]", "must be point or state"),
+    "duplicate subject": (
+        append("subjects", {"key": "mother", "name": "Again"}),
+        "subjects[2] 'mother'",
+        "already used by subjects[0]",
+    ),
+    "duplicate modifier set": (
+        append("modifier_sets", {"name": "touch type", "values": ["a", "b"]}),
+        "modifier_sets[2]",
+        "already used",
+    ),
+    "one modifier value": (
+        edit("modifier_sets.touch type.values", ["only"]),
+        "modifier_sets[0] 'touch type'",
+        "at least two",
+    ),
+    "repeated modifier value": (
+        edit("modifier_sets.touch type.values", ["a", "a"]),
+        "modifier_sets[0]",
+        "listed twice",
+    ),
+    "empty modifier value": (
+        edit("modifier_sets.touch type.values", ["a", ""]),
+        "modifier_sets[0]",
+        "non-empty",
+    ),
+    "duplicate behaviour code": (
+        append("behaviours", point(code="maternal_touch")),
+        "behaviours[13] 'maternal_touch'",
+        "behaviour code 'maternal_touch' is already used by behaviours[0]",
+    ),
+    "duplicate key": (
+        append("behaviours", point(key="t")),
+        "behaviours[13] 'extra'",
+        "keyboard key 't' is already used by behaviours[0] 'maternal_touch'",
+    ),
+    "duplicate key other case": (
+        append("behaviours", point(key="G")),
+        "behaviours[13]",
+        "keyboard key 'g' is already used",
+    ),
+    "key too long": (
+        edit("behaviours.maternal_touch.key", "tt"),
+        "behaviours[0] 'maternal_touch'",
+        "one printable keyboard character",
+    ),
+    "key a number": (
+        edit("behaviours.maternal_touch.key", 1),
+        "behaviours[0]",
+        "one printable keyboard character",
+    ),
+    "key a space": (
+        edit("behaviours.maternal_touch.key", " "),
+        "behaviours[0]",
+        "one printable keyboard character",
+    ),
+    "bad kind": (
+        edit("behaviours.maternal_touch.kind", "interval"),
+        "behaviours[0]",
+        "must be point or state",
+    ),
     "bad colour": (edit("behaviours.maternal_touch.colour", "red"), "behaviours[0]", "hex colour"),
-    "typo field": (edit("behaviours.maternal_touch.color", "#FFFFFF"), "behaviours[0] 'maternal_touch'", "unknown field 'color'"),
-    "missing subjects": (edit("behaviours.maternal_touch.subjects", DELETE), "behaviours[0]", "missing field 'subjects'"),
-    "unknown subject": (edit("behaviours.maternal_touch.subjects", ["father"]), "behaviours[0]", "unknown subject 'father'"),
-    "empty subjects list": (edit("behaviours.maternal_touch.subjects", []), "behaviours[0]", "must not be empty"),
-    "repeated subject": (edit("behaviours.maternal_touch.subjects", ["mother", "mother"]), "behaviours[0]", "twice"),
-    "unknown modifier set": (edit("behaviours.maternal_touch.modifier_set", "grip"), "behaviours[0]", "unknown modifier set 'grip'"),
-    "bad modifier_when": (edit("behaviours.maternal_touch.modifier_when", "middle"), "behaviours[0]", "start or stop"),
-    "point with stop modifier": (append("behaviours", point(modifier_set="touch type", modifier_when="stop")), "behaviours[13] 'extra'", "point event has no stop"),
-    "group with unknown behaviour": (edit("exclusive_groups.infant gaze.behaviours", ["infant_gaze_mother", "ghost"]), "exclusive_groups[0] 'infant gaze'", "unknown behaviour 'ghost'"),
-    "group with point behaviour": (edit("exclusive_groups.infant gaze.behaviours", ["infant_gaze_mother", "infant_smile"]), "exclusive_groups[0]", "'infant_smile' is a point event"),
-    "group of one": (edit("exclusive_groups.infant gaze.behaviours", ["infant_gaze_mother"]), "exclusive_groups[0]", "at least two"),
-    "duplicate group": (append("exclusive_groups", {"name": "infant gaze", "behaviours": ["infant_gaze_mother", "infant_gaze_away"]}), "exclusive_groups[1]", "already used"),
-    "duplicate task": (append("tasks", {"code": "free_play", "name": "Again"}), "tasks[3] 'free_play'", "task code 'free_play' is already used"),
-    "min not below max": (edit("rating_scales.maternal_sensitivity.minimum", 4), "rating_scales[0] 'maternal_sensitivity'", "must be below 'maximum'"),
-    "fractional bound": (edit("rating_scales.maternal_sensitivity.maximum", 4.5), "rating_scales[0]", "whole number"),
-    "boolean bound": (edit("rating_scales.maternal_sensitivity.minimum", True), "rating_scales[0]", "whole number"),
-    "anchor outside range": (edit("rating_scales.maternal_sensitivity.anchors.5", "Too high"), "rating_scales[0] 'maternal_sensitivity'", "anchor 5 is outside the range 1-4"),
-    "anchor not a number": (edit("rating_scales.maternal_sensitivity.anchors.high", "x"), "rating_scales[0]", "not a whole-number scale point"),
-    "empty anchor": (edit("rating_scales.maternal_sensitivity.anchors.2", " "), "rating_scales[0]", "anchor 2 needs a description"),
-    "anchors not a mapping": (edit("rating_scales.maternal_sensitivity.anchors", ["a"]), "rating_scales[0]", "'anchors' must map"),
-    "unknown task": (edit("rating_scales.maternal_sensitivity.tasks", ["free_play", "bath_time"]), "rating_scales[0]", "unknown task 'bath_time'"),
-    "no tasks for scale": (edit("rating_scales.maternal_sensitivity.tasks", []), "rating_scales[0]", "must not be empty"),
+    "typo field": (
+        edit("behaviours.maternal_touch.color", "#FFFFFF"),
+        "behaviours[0] 'maternal_touch'",
+        "unknown field 'color'",
+    ),
+    "missing subjects": (
+        edit("behaviours.maternal_touch.subjects", DELETE),
+        "behaviours[0]",
+        "missing field 'subjects'",
+    ),
+    "unknown subject": (
+        edit("behaviours.maternal_touch.subjects", ["father"]),
+        "behaviours[0]",
+        "unknown subject 'father'",
+    ),
+    "empty subjects list": (
+        edit("behaviours.maternal_touch.subjects", []),
+        "behaviours[0]",
+        "must not be empty",
+    ),
+    "repeated subject": (
+        edit("behaviours.maternal_touch.subjects", ["mother", "mother"]),
+        "behaviours[0]",
+        "twice",
+    ),
+    "unknown modifier set": (
+        edit("behaviours.maternal_touch.modifier_set", "grip"),
+        "behaviours[0]",
+        "unknown modifier set 'grip'",
+    ),
+    "bad modifier_when": (
+        edit("behaviours.maternal_touch.modifier_when", "middle"),
+        "behaviours[0]",
+        "start or stop",
+    ),
+    "point with stop modifier": (
+        append("behaviours", point(modifier_set="touch type", modifier_when="stop")),
+        "behaviours[13] 'extra'",
+        "point event has no stop",
+    ),
+    "group with unknown behaviour": (
+        edit("exclusive_groups.infant gaze.behaviours", ["infant_gaze_mother", "ghost"]),
+        "exclusive_groups[0] 'infant gaze'",
+        "unknown behaviour 'ghost'",
+    ),
+    "group with point behaviour": (
+        edit("exclusive_groups.infant gaze.behaviours", ["infant_gaze_mother", "infant_smile"]),
+        "exclusive_groups[0]",
+        "'infant_smile' is a point event",
+    ),
+    "group of one": (
+        edit("exclusive_groups.infant gaze.behaviours", ["infant_gaze_mother"]),
+        "exclusive_groups[0]",
+        "at least two",
+    ),
+    "duplicate group": (
+        append(
+            "exclusive_groups",
+            {"name": "infant gaze", "behaviours": ["infant_gaze_mother", "infant_gaze_away"]},
+        ),
+        "exclusive_groups[1]",
+        "already used",
+    ),
+    "duplicate task": (
+        append("tasks", {"code": "free_play", "name": "Again"}),
+        "tasks[3] 'free_play'",
+        "task code 'free_play' is already used",
+    ),
+    "min not below max": (
+        edit("rating_scales.maternal_sensitivity.minimum", 4),
+        "rating_scales[0] 'maternal_sensitivity'",
+        "must be below 'maximum'",
+    ),
+    "fractional bound": (
+        edit("rating_scales.maternal_sensitivity.maximum", 4.5),
+        "rating_scales[0]",
+        "whole number",
+    ),
+    "boolean bound": (
+        edit("rating_scales.maternal_sensitivity.minimum", True),
+        "rating_scales[0]",
+        "whole number",
+    ),
+    "anchor outside range": (
+        edit("rating_scales.maternal_sensitivity.anchors.5", "Too high"),
+        "rating_scales[0] 'maternal_sensitivity'",
+        "anchor 5 is outside the range 1-4",
+    ),
+    "anchor not a number": (
+        edit("rating_scales.maternal_sensitivity.anchors.high", "x"),
+        "rating_scales[0]",
+        "not a whole-number scale point",
+    ),
+    "empty anchor": (
+        edit("rating_scales.maternal_sensitivity.anchors.2", " "),
+        "rating_scales[0]",
+        "anchor 2 needs a description",
+    ),
+    "anchors not a mapping": (
+        edit("rating_scales.maternal_sensitivity.anchors", ["a"]),
+        "rating_scales[0]",
+        "'anchors' must map",
+    ),
+    "unknown task": (
+        edit("rating_scales.maternal_sensitivity.tasks", ["free_play", "bath_time"]),
+        "rating_scales[0]",
+        "unknown task 'bath_time'",
+    ),
+    "no tasks for scale": (
+        edit("rating_scales.maternal_sensitivity.tasks", []),
+        "rating_scales[0]",
+        "must not be empty",
+    ),
     "scales without tasks section": (edit("tasks", DELETE), "rating_scales[0]", "defines no tasks"),
-    "duplicate scale": (append("rating_scales", {"code": "maternal_sensitivity", "name": "x", "minimum": 1, "maximum": 2, "tasks": ["free_play"]}), "rating_scales[7]", "already used"),
+    "duplicate scale": (
+        append(
+            "rating_scales",
+            {"code": "maternal_sensitivity", "name": "x", "minimum": 1, "maximum": 2, "tasks": ["free_play"]},
+        ),
+        "rating_scales[7]",
+        "already used",
+    ),
 }
 
 
@@ -189,7 +365,10 @@ def test_each_rule_is_enforced(tmp_path, case):
         (b"name: [unclosed\n", "not valid YAML on line"),
         ("name: caf\u00e9\n".encode("latin-1"), "not UTF-8"),
         (b"!!python/object/apply:os.system ['true']\n", "not valid YAML"),
-        (b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "unknown field"),
+        (
+            b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+            "unknown field",
+        ),
     ],
     ids=["empty", "comment only", "bad syntax", "latin-1", "python tag", "alias bomb"],
 )

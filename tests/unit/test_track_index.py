@@ -1,4 +1,5 @@
 """The timeline's tracks, updated event by event, equal tracks built from scratch (no Qt)."""
+
 from __future__ import annotations
 
 import random
@@ -15,16 +16,24 @@ def _expected(events: list[ob.Event], key) -> dict:
     """What a track must hold, from observation.pair_states (the definition of pairing)."""
     mine = [e for e in events if (e.behaviour, e.subject) == key]
     pairing = ob.pair_states(mine)
-    return {"starts": [i.start_ms for i in pairing.intervals], "stops": [i.stop_ms for i in pairing.intervals],
-            "ids": [(i.start.id, i.stop.id) for i in pairing.intervals],
-            "open_starts": [e.time_ms for e in pairing.unpaired if e.event_type == "start"],
-            "points": sorted(e.time_ms for e in mine if e.event_type == "point")}
+    return {
+        "starts": [i.start_ms for i in pairing.intervals],
+        "stops": [i.stop_ms for i in pairing.intervals],
+        "ids": [(i.start.id, i.stop.id) for i in pairing.intervals],
+        "open_starts": [e.time_ms for e in pairing.unpaired if e.event_type == "start"],
+        "points": sorted(e.time_ms for e in mine if e.event_type == "point"),
+    }
 
 
 def _holds(index: TrackIndex, events: list[ob.Event]) -> None:
     for key, track in zip(KEYS, index.tracks):
-        got = {"starts": track.starts, "stops": track.stops, "ids": track.ids,
-               "open_starts": track.open_starts, "points": track.points}
+        got = {
+            "starts": track.starts,
+            "stops": track.stops,
+            "ids": track.ids,
+            "open_starts": track.open_starts,
+            "points": track.points,
+        }
         assert got == _expected(events, key), key
 
 
@@ -63,9 +72,23 @@ def test_events_of_unknown_tracks_are_ignored():
 
 
 def test_shapes_merge_states_on_the_same_pixels_and_clip_to_the_view():
-    track = Track(states=[ob.Event("gaze", "mother", t, ms, id=i) for i, (t, ms) in enumerate(
-        [("start", 0), ("stop", 10), ("start", 12), ("stop", 20), ("start", 500), ("stop", 600), ("start", 900)])],
-        points=[100, 101, 300, 2000])
+    track = Track(
+        states=[
+            ob.Event("gaze", "mother", t, ms, id=i)
+            for i, (t, ms) in enumerate(
+                [
+                    ("start", 0),
+                    ("stop", 10),
+                    ("start", 12),
+                    ("stop", 20),
+                    ("start", 500),
+                    ("stop", 600),
+                    ("start", 900),
+                ]
+            )
+        ],
+        points=[100, 101, 300, 2000],
+    )
     track.pair()
     assert track.starts == [0, 12, 500] and track.open_starts == [900]
     # 1 px per 10 ms from x = 50: the first two states touch (merged), the third stands alone

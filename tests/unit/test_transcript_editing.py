@@ -1,4 +1,5 @@
 """Transcript edits: corrections keep word timings, split/merge, speakers, find/replace, undo."""
+
 from __future__ import annotations
 
 from workbench.coding.transcript_editing import TranscriptDraft, word_places
@@ -10,12 +11,32 @@ def _words(*items):
 
 
 SEGMENTS = [
-    NewSegment(0, 2000, "So how was the group?", "Speaker 1",
-               words=_words((0, 300, " So", 0.9), (300, 600, " how", 0.9), (600, 900, " was", 0.9),
-                            (900, 1200, " the", 0.9), (1200, 2000, " group?", 0.3))),
-    NewSegment(2500, 6000, "It was hard at first.", "Speaker 2",
-               words=_words((2500, 2800, " It", 0.9), (2800, 3100, " was", 0.95), (3100, 3600, " hard", 0.2),
-                            (3700, 4000, " at", 0.9), (4000, 6000, " first.", 0.9))),
+    NewSegment(
+        0,
+        2000,
+        "So how was the group?",
+        "Speaker 1",
+        words=_words(
+            (0, 300, " So", 0.9),
+            (300, 600, " how", 0.9),
+            (600, 900, " was", 0.9),
+            (900, 1200, " the", 0.9),
+            (1200, 2000, " group?", 0.3),
+        ),
+    ),
+    NewSegment(
+        2500,
+        6000,
+        "It was hard at first.",
+        "Speaker 2",
+        words=_words(
+            (2500, 2800, " It", 0.9),
+            (2800, 3100, " was", 0.95),
+            (3100, 3600, " hard", 0.2),
+            (3700, 4000, " at", 0.9),
+            (4000, 6000, " first.", 0.9),
+        ),
+    ),
 ]
 
 
@@ -31,7 +52,12 @@ def test_correcting_a_word_keeps_the_other_words_times():
     seg = draft.segments[1]
     assert seg.text == "It was tough at first."
     assert [(w.text, w.start_ms, w.end_ms) for w in seg.words] == [
-        ("It", 2500, 2800), ("was", 2800, 3100), ("tough", 3100, 3600), ("at", 3700, 4000), ("first.", 4000, 6000)]
+        ("It", 2500, 2800),
+        ("was", 2800, 3100),
+        ("tough", 3100, 3600),
+        ("at", 3700, 4000),
+        ("first.", 4000, 6000),
+    ]
     assert seg.words[2].probability is None  # corrected by a person: no longer low confidence
     assert (seg.start_ms, seg.end_ms, seg.speaker) == (2500, 6000, "Speaker 2")
     assert draft.segments[0] == SEGMENTS[0]
@@ -49,7 +75,8 @@ def test_split_and_merge_round_trip():
     merge = _apply(draft, draft.merge(1))
     assert [s.text for s in draft.segments] == [s.text for s in SEGMENTS]
     assert draft.segments[1].words == tuple(
-        NewWord(w.start_ms, w.end_ms, w.text.strip(), w.probability) for w in SEGMENTS[1].words)
+        NewWord(w.start_ms, w.end_ms, w.text.strip(), w.probability) for w in SEGMENTS[1].words
+    )
     draft.apply(merge.inverse())
     draft.apply(split.inverse())
     assert draft.segments == SEGMENTS
@@ -127,6 +154,6 @@ def test_split_at_the_end_of_a_segment_adds_an_empty_one_after_it():
         draft = TranscriptDraft(SEGMENTS)
         end = len(draft.text) if index == 1 else draft.text.index("\n")
         _apply(draft, draft.split(end))
-        assert [s.text for s in draft.segments][index:index + 2] == [SEGMENTS[index].text, ""]
+        assert [s.text for s in draft.segments][index : index + 2] == [SEGMENTS[index].text, ""]
         empty = draft.segments[index + 1]
         assert empty.start_ms == empty.end_ms == SEGMENTS[index].end_ms and empty.words == ()

@@ -1,8 +1,8 @@
 """Transcript files: export → import round trips, noScribe HTML vs VTT, hostile and malformed input."""
+
 from __future__ import annotations
 
 import codecs
-import json
 import zipfile
 from pathlib import Path
 
@@ -17,9 +17,17 @@ from workbench.store.records import NewSegment, NewWord
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "other"
 
 SEGMENTS = [
-    NewSegment(0, 2500, "So, how did you first hear about the group?", "Interviewer", -0.21,
-               (NewWord(0, 300, "So,", 0.91), NewWord(350, 600, "how", 0.88))),
-    NewSegment(2600, 9350, "My health visitor — she said it might help. Café & <tea> were nice.", "Participant", -0.4),
+    NewSegment(
+        0,
+        2500,
+        "So, how did you first hear about the group?",
+        "Interviewer",
+        -0.21,
+        (NewWord(0, 300, "So,", 0.91), NewWord(350, 600, "how", 0.88)),
+    ),
+    NewSegment(
+        2600, 9350, "My health visitor — she said it might help. Café & <tea> were nice.", "Participant", -0.4
+    ),
     NewSegment(9350, 12000, "Mm.", "Interviewer"),
     NewSegment(3_723_456, 3_725_001, "And that was it: we went every week.", "Participant"),
 ]
@@ -68,11 +76,17 @@ def test_unlabelled_segments_survive(tmp_path):
 
 def test_txt_import_reads_other_tools_stamps(tmp_path):
     path = tmp_path / "other.txt"
-    path.write_text("Interview 7\nRecorded at home\n\n#00:00:05-2# I: Hello.\n\n(00:01:10) R: Hi, it's me.\n"
-                    "and this line continues.\n\n[02:30] I: Thanks.\n", encoding="utf-8")
+    path.write_text(
+        "Interview 7\nRecorded at home\n\n#00:00:05-2# I: Hello.\n\n(00:01:10) R: Hi, it's me.\n"
+        "and this line continues.\n\n[02:30] I: Thanks.\n",
+        encoding="utf-8",
+    )
     back = import_transcript(path)
     assert [(s.start_ms, s.speaker, s.text) for s in back.segments] == [
-        (5200, "I", "Hello."), (70_000, "R", "Hi, it's me. and this line continues."), (150_000, "I", "Thanks.")]
+        (5200, "I", "Hello."),
+        (70_000, "R", "Hi, it's me. and this line continues."),
+        (150_000, "I", "Thanks."),
+    ]
     assert back.title == "Interview 7" and back.notes == ("Recorded at home",)
     assert back.segments[0].end_ms == 70_000
 
@@ -114,10 +128,13 @@ def test_noscribe_vtt_agrees_with_its_html():
     assert all(v.start_ms <= c.start_ms for v, c in zip(vtt.segments, raw))
 
 
-@pytest.mark.parametrize("content, message", [
-    ("Just some words without any time at all.\n", "no time stamps"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("Just some words without any time at all.\n", "no time stamps"),
+        ("", "empty"),
+    ],
+)
 def test_txt_without_stamps_refused(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_text(content, encoding="utf-8")
@@ -136,19 +153,30 @@ def test_windows_1252_text_refused_utf16_and_bom_read(tmp_path):
         assert import_transcript(tmp_path / name).segments[0].text == "Café visit"
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("a.srt", "1\nnot a time line\nHello\n", "no 'start --> end'"),
-    ("b.srt", "1\n00:00:05,000 --> 00:00:01,000\nBackwards\n", "ends before it starts"),
-    ("c.vtt", "00:00:01.000 --> 00:00:02.000\nHi\n", "must start with WEBVTT"),
-    ("d.vtt", "WEBVTT\n\n00:00:0x.000 --> 00:00:02.000\nHi\n", "unreadable time"),
-    ("e.vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\nB\n\n00:00:01.000 --> 00:00:02.000\nA\n", "times must run forward"),
-    ("f.json", "{\"format\": \"workbench-transcript\", \"version\": 1, \"segments\": [{\"start_ms\": -1}]}", "segment 1"),
-    ("g.json", "[1, 2", "not valid JSON"),
-    ("h.json", "{\"segments\": []}", "not a workbench transcript"),
-    ("i.html", "<html><p>nothing timed</p></html>", "not a noScribe transcript"),
-    ("j.docx", "plain text pretending", "not a Word document"),
-    ("k.xyz", "x", "Unknown transcript format"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("a.srt", "1\nnot a time line\nHello\n", "no 'start --> end'"),
+        ("b.srt", "1\n00:00:05,000 --> 00:00:01,000\nBackwards\n", "ends before it starts"),
+        ("c.vtt", "00:00:01.000 --> 00:00:02.000\nHi\n", "must start with WEBVTT"),
+        ("d.vtt", "WEBVTT\n\n00:00:0x.000 --> 00:00:02.000\nHi\n", "unreadable time"),
+        (
+            "e.vtt",
+            "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\nB\n\n00:00:01.000 --> 00:00:02.000\nA\n",
+            "times must run forward",
+        ),
+        (
+            "f.json",
+            '{"format": "workbench-transcript", "version": 1, "segments": [{"start_ms": -1}]}',
+            "segment 1",
+        ),
+        ("g.json", "[1, 2", "not valid JSON"),
+        ("h.json", '{"segments": []}', "not a workbench transcript"),
+        ("i.html", "<html><p>nothing timed</p></html>", "not a noScribe transcript"),
+        ("j.docx", "plain text pretending", "not a Word document"),
+        ("k.xyz", "x", "Unknown transcript format"),
+    ],
+)
 def test_malformed_files_refused(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
@@ -166,6 +194,7 @@ def test_docx_without_document_part_refused(tmp_path):
 
 def test_huge_file_refused(tmp_path, monkeypatch):
     from workbench.exchange.transcripts import _common
+
     monkeypatch.setattr(_common.read_text, "__defaults__", (1000,))
     path = tmp_path / "big.srt"
     path.write_text("1\n00:00:00,000 --> 00:00:01,000\nword\n\n" * 100, encoding="utf-8")
@@ -181,7 +210,16 @@ def test_failed_export_is_one_line_and_writes_nothing(tmp_path):
         export_transcript(tmp_path / "out.pdf", SEGMENTS)
 
 
-@pytest.mark.parametrize("text, ms", [("00:01:02", 62_000), ("1:02:03.5", 3_723_500), ("02:03,250", 123_250),
-                                      ("00:00:05-2", 5_200), ("12:61", None), ("abc", None)])
+@pytest.mark.parametrize(
+    "text, ms",
+    [
+        ("00:01:02", 62_000),
+        ("1:02:03.5", 3_723_500),
+        ("02:03,250", 123_250),
+        ("00:00:05-2", 5_200),
+        ("12:61", None),
+        ("abc", None),
+    ],
+)
 def test_parse_time(text, ms):
     assert parse_time(text) == ms

@@ -1,4 +1,5 @@
 """The document text of a transcript: positions <-> segments <-> time."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,9 +9,19 @@ from workbench.store.records import NewSegment, NewWord
 
 SEGMENTS = [
     NewSegment(0, 3000, "So how was the group?", "Interviewer"),
-    NewSegment(3000, 9000, "It was hard at first.", "Participant",
-               words=(NewWord(3000, 3400, " It"), NewWord(3400, 3800, " was"), NewWord(3900, 4500, " hard"),
-                      NewWord(4600, 5000, " at"), NewWord(5000, 9000, " first."))),
+    NewSegment(
+        3000,
+        9000,
+        "It was hard at first.",
+        "Participant",
+        words=(
+            NewWord(3000, 3400, " It"),
+            NewWord(3400, 3800, " was"),
+            NewWord(3900, 4500, " hard"),
+            NewWord(4600, 5000, " at"),
+            NewWord(5000, 9000, " first."),
+        ),
+    ),
     NewSegment(9000, 9000, "", None),
 ]
 
@@ -26,7 +37,7 @@ def test_locate_and_position_round_trip():
     doc = TranscriptText(SEGMENTS)
     for pos in range(len(doc.text) + 1):
         loc = doc.locate(pos)
-        if doc.text[pos:pos + 1] != "\n":
+        if doc.text[pos : pos + 1] != "\n":
             assert doc.position(loc.segment, loc.offset) == pos
     assert doc.locate(21).segment == 0 and doc.locate(21).offset == 21  # the separator
     assert doc.locate(22).segment == 1

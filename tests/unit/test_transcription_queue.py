@@ -1,13 +1,14 @@
 """The Qt-free transcription queue with a fake runner: states, ETA, cancel, retry."""
+
 from __future__ import annotations
 
 import pytest
 
 import transcription
 from workbench.errors import WorkbenchError
+from workbench.services.transcription_queue import JobState, TranscriptionQueue
 from workbench.store.records import Change
 from workbench.tasks import TaskState
-from workbench.services.transcription_queue import JobState, TranscriptionQueue
 
 
 class Clock:

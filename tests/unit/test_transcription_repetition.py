@@ -61,7 +61,13 @@ def test_collapse_keeps_one_copy_and_the_surrounding_words():
 
 def test_loop_guard_allows_two_identical_segments_then_flags():
     guard = LoopGuard(allowed=2)
-    assert [guard.is_loop(t) for t in ["Yes.", "yes", "Yes!", "Yes.", "No."]] == [False, False, True, True, False]
+    assert [guard.is_loop(t) for t in ["Yes.", "yes", "Yes!", "Yes.", "No."]] == [
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
     assert not guard.is_loop("Yes.")  # the run was broken by "No."
     assert not guard.is_loop("")
 
@@ -81,7 +87,9 @@ def _seg(start, end, text):
     words, step = [], (end - start) // max(1, len(text.split()))
     for i, token in enumerate(text.split()):
         words.append(Word(start + i * step, start + (i + 1) * step, token, 0.9))
-    return Segment(start, end, text, words=tuple(words), avg_logprob=-0.3, no_speech_prob=0.01, compression_ratio=1.2)
+    return Segment(
+        start, end, text, words=tuple(words), avg_logprob=-0.3, no_speech_prob=0.01, compression_ratio=1.2
+    )
 
 
 LOOP = "thank you " * 8
@@ -89,7 +97,9 @@ LOOP = "thank you " * 8
 
 def test_guard_redecodes_a_looping_segment_with_temperature():
     audio = np.zeros(16000 * 10, dtype=np.float32)
-    engine = FakeEngine([_seg(0, 2000, "hello there"), _seg(2000, 6000, LOOP)], [_seg(2000, 5000, "thank you all")])
+    engine = FakeEngine(
+        [_seg(0, 2000, "hello there"), _seg(2000, 6000, LOOP)], [_seg(2000, 5000, "thank you all")]
+    )
     out = list(transcribe_array(audio, Options(), engine=engine))
     assert [s.text for s in out] == ["hello there", "thank you all"]
     _, offset, temperature = engine.calls[1]
@@ -121,13 +131,22 @@ def test_cancel_stops_between_segments_and_progress_is_reported():
     def cancelled():
         return len(seen) >= 2
 
-    gen = transcribe_array(audio, Options(), engine=FakeEngine(script, []), cancelled=cancelled,
-                           progress=lambda f, m: calls.append(f))
+    gen = transcribe_array(
+        audio,
+        Options(),
+        engine=FakeEngine(script, []),
+        cancelled=cancelled,
+        progress=lambda f, m: calls.append(f),
+    )
     for segment in gen:
         seen.append(segment)
     assert [s.text for s in seen] == ["part 0", "part 1"]
     assert calls == sorted(calls) and calls[-1] < 1.0
 
     calls.clear()
-    list(transcribe_array(audio, Options(), engine=FakeEngine(script, []), progress=lambda f, m: calls.append(f)))
+    list(
+        transcribe_array(
+            audio, Options(), engine=FakeEngine(script, []), progress=lambda f, m: calls.append(f)
+        )
+    )
     assert calls == sorted(calls) and calls[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in calls)

@@ -25,7 +25,9 @@ def _voice(seconds: float, level: float, seed: int) -> np.ndarray:
     """Speech-like noise: random signal with a 4 Hz syllable envelope."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * SR)) / SR
-    return (level * rng.standard_normal(t.size) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t) ** 2)).astype(np.float32)
+    return (level * rng.standard_normal(t.size) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t) ** 2)).astype(
+        np.float32
+    )
 
 
 def _db(x: float) -> float:
@@ -100,7 +102,9 @@ def test_channel_judge_drops_bleed_but_keeps_both_sides_of_overlap():
     assert not judge.is_bleed(1, overlap_word) and not judge.is_bleed(0, overlap_word)
     assert not judge.is_bleed(1, silent_word)  # nobody louder: not bleed (Whisper's business)
 
-    segment = Segment(100, 1700, "x1 x2 y1", words=(Word(100, 300, "x1"), Word(400, 600, "x2"), Word(1200, 1600, "y1")))
+    segment = Segment(
+        100, 1700, "x1 x2 y1", words=(Word(100, 300, "x1"), Word(400, 600, "x2"), Word(1200, 1600, "y1"))
+    )
     pieces = judge.own_words(segment, 1)
     assert [(p.speaker, p.text, p.start_ms, p.end_ms) for p in pieces] == [("Speaker 2", "y1", 1200, 1700)]
     assert [p.text for p in judge.own_words(segment, 0)] == ["x1 x2 y1"]
@@ -108,7 +112,9 @@ def test_channel_judge_drops_bleed_but_keeps_both_sides_of_overlap():
 
 def test_split_by_speaker_cuts_at_changes_and_keeps_confidence():
     words = tuple(_words([(0, 100), (100, 200), (300, 400), (500, 600)]))
-    segment = Segment(0, 650, "w0 w1 w2 w3", words=words, avg_logprob=-0.2, no_speech_prob=0.1, compression_ratio=1.1)
+    segment = Segment(
+        0, 650, "w0 w1 w2 w3", words=words, avg_logprob=-0.2, no_speech_prob=0.1, compression_ratio=1.1
+    )
     pieces = split_by_speaker(segment, [0, 0, 1, 0])
     assert [(p.speaker, p.text, p.start_ms, p.end_ms) for p in pieces] == [
         ("Speaker 1", "w0 w1", 0, 200),

@@ -40,7 +40,9 @@ def test_defaults_are_the_measured_ones_and_round_trip():
     eng, model = engine(defaults)
     list(eng.transcribe(np.zeros(16_000, np.float32)))
     assert model.calls[0]["vad_parameters"] == {"threshold": 0.35, "speech_pad_ms": 800}
-    older = {k: v for k, v in defaults.to_dict().items() if not k.startswith("vad_")}  # a job saved before these
+    older = {
+        k: v for k, v in defaults.to_dict().items() if not k.startswith("vad_")
+    }  # a job saved before these
     assert Options.from_dict(older) == defaults
 
 
@@ -51,8 +53,10 @@ def test_no_vad_parameters_when_vad_is_off():
     assert all(call["vad_filter"] is False and "vad_parameters" not in call for call in model.calls)
 
 
-@pytest.mark.parametrize("bad", [dict(vad_threshold=0.0), dict(vad_threshold=1.0), dict(vad_threshold=-0.2),
-                                 dict(vad_speech_pad_ms=-1)])
+@pytest.mark.parametrize(
+    "bad",
+    [dict(vad_threshold=0.0), dict(vad_threshold=1.0), dict(vad_threshold=-0.2), dict(vad_speech_pad_ms=-1)],
+)
 def test_out_of_range_vad_settings_are_refused(bad):
     options = Options(**bad)
     eng, model = engine(options)

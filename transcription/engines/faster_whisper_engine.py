@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -13,12 +13,12 @@ from ..models import resolve_model
 from ..types import SAMPLE_RATE, Options, Segment, Word
 
 REDECODE_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
-_cache: dict[tuple[str, str, str], "FasterWhisperEngine"] = {}
+_cache: dict[tuple[str, str, str], FasterWhisperEngine] = {}
 _lock = threading.Lock()
 
 
 def resolve_device(device: str) -> str:
-    """"auto" becomes "cuda" when ctranslate2 sees a CUDA device, else "cpu"."""
+    """ "auto" becomes "cuda" when ctranslate2 sees a CUDA device, else "cpu"."""
     import ctranslate2
 
     if device == "auto":
@@ -48,7 +48,7 @@ def _cpu_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def load_engine(options: Options) -> "FasterWhisperEngine":
+def load_engine(options: Options) -> FasterWhisperEngine:
     """Load (once per process) the model named by ``options``."""
     path = str(resolve_model(options.model))
     device = resolve_device(options.device)
@@ -70,7 +70,9 @@ def clear_cache() -> None:
 class FasterWhisperEngine:
     """One loaded model; :meth:`configured` gives a view with per-call options."""
 
-    def __init__(self, model_path: str, device: str, compute_type: str, options: Options | None = None, model=None):
+    def __init__(
+        self, model_path: str, device: str, compute_type: str, options: Options | None = None, model=None
+    ):
         self.model_path, self.device, self.compute_type = model_path, device, compute_type
         self.options = options or Options()
         if model is None:
@@ -86,10 +88,12 @@ class FasterWhisperEngine:
                 )
             except (RuntimeError, ValueError, OSError) as exc:
                 reason = " ".join(str(exc).split())
-                raise ModelMissingError(f"Could not load the Whisper model in {model_path}: {reason}") from exc
+                raise ModelMissingError(
+                    f"Could not load the Whisper model in {model_path}: {reason}"
+                ) from exc
         self.model = model
 
-    def configured(self, options: Options) -> "FasterWhisperEngine":
+    def configured(self, options: Options) -> FasterWhisperEngine:
         return FasterWhisperEngine(self.model_path, self.device, self.compute_type, options, self.model)
 
     def transcribe(

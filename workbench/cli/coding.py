@@ -9,6 +9,7 @@ project's pseudonym key. `import qdpx` brings in participants, transcripts, code
 and memos in one transaction (see workbench/store/qda_import.py; `--codebook-only` for the codebook
 alone). `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,16 +17,30 @@ from pathlib import Path
 from workbench.cli.formats import EXPORTS, IMPORTS, Option
 from workbench.errors import WorkbenchError
 
-EXPORT_SUFFIXES = {"extracts": (".xlsx", ".csv", ".docx"), "framework": (".xlsx",), "qdpx": (".qdpx",),
-                   "qdc": (".qdc",)}
+EXPORT_SUFFIXES = {
+    "extracts": (".xlsx", ".csv", ".docx"),
+    "framework": (".xlsx",),
+    "qdpx": (".qdpx",),
+    "qdc": (".qdc",),
+}
 
 
 def register(commands) -> None:
-    codebook = Option(("--codebook",), {"metavar": "NAME",
-                                        "help": "qdc/qdpx: the codebook's name (import) or which one (export)"})
+    codebook = Option(
+        ("--codebook",),
+        {"metavar": "NAME", "help": "qdc/qdpx: the codebook's name (import) or which one (export)"},
+    )
     only = Option(("--codebook-only",), {"action": "store_true", "help": "qdpx: import only the codebook"})
-    code = Option(("--code",), {"action": "extend", "nargs": "+", "default": [], "metavar": "PATH",
-                                "help": "extracts/framework: only these codes (with sub-codes), e.g. 'Support/Group'"})
+    code = Option(
+        ("--code",),
+        {
+            "action": "extend",
+            "nargs": "+",
+            "default": [],
+            "metavar": "PATH",
+            "help": "extracts/framework: only these codes (with sub-codes), e.g. 'Support/Group'",
+        },
+    )
     IMPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_import, codebook)
     IMPORTS.add("qdpx", "a REFI-QDA project (.qdpx/.qde)", _cmd_import, codebook, only)
     EXPORTS.add("extracts", "coded extracts (.xlsx, .csv or .docx)", _cmd_export, code)
@@ -36,29 +51,42 @@ def register(commands) -> None:
 
 def _open(args):
     from workbench.cli import open_project
+
     return open_project(args, args.project)
 
 
 def _codebook_name(db, requested):
     from workbench.store import codebooks
+
     names = codebooks.codebook_names(db)
     if requested:
         if requested not in names:
-            raise WorkbenchError(f"No codebook called {requested!r} in this project (it has: {', '.join(names) or 'none'}).")
+            raise WorkbenchError(
+                f"No codebook called {requested!r} in this project (it has: {', '.join(names) or 'none'})."
+            )
         return requested
     if len(names) != 1:
-        raise WorkbenchError("The project has " + (f"{len(names)} codebooks ({', '.join(names)}); name one with --codebook."
-                                                   if names else "no codebook."))
+        raise WorkbenchError(
+            "The project has "
+            + (
+                f"{len(names)} codebooks ({', '.join(names)}); name one with --codebook."
+                if names
+                else "no codebook."
+            )
+        )
     return names[0]
 
 
 def _cmd_import(args) -> int:
     from workbench.store import codebooks
+
     if args.format == "qdc":
         from workbench.exchange.refi_qdc import read_qdc
+
         book = read_qdc(args.file)
     else:
         from workbench.exchange.refi_qdpx import read_project
+
         qda = read_project(args.file)
         if not args.codebook_only:
             return _import_qdpx(args, qda)
@@ -81,6 +109,7 @@ def _cmd_import(args) -> int:
 def _import_qdpx(args, qda) -> int:
     """Participants, transcripts, codes, coders, codings and memos, in one transaction."""
     from workbench.store.qda_import import import_project
+
     project = _open(args)
     try:
         report = import_project(project.db, qda, project.coder.id, codebook_name=args.codebook)
@@ -95,6 +124,7 @@ def _import_qdpx(args, qda) -> int:
 def code_guids(db, paths: list[str]) -> list[str]:
     """GUIDs of codes named by path ('Support/Group', separators with or without spaces) or GUID."""
     from workbench.store import codebooks
+
     by_path: dict[str, list[str]] = {}
     guids = set()
     for name in codebooks.codebook_names(db):
@@ -110,9 +140,13 @@ def code_guids(db, paths: list[str]) -> list[str]:
             continue
         found = by_path.get("/".join(part.strip() for part in wanted.split("/")).casefold(), [])
         if not found:
-            raise WorkbenchError(f"No code {wanted!r} in this project (name it by its path, e.g. 'Feelings/Anxiety').")
+            raise WorkbenchError(
+                f"No code {wanted!r} in this project (name it by its path, e.g. 'Feelings/Anxiety')."
+            )
         if len(found) > 1:
-            raise WorkbenchError(f"{wanted!r} names {len(found)} codes (in several codebooks); give its GUID.")
+            raise WorkbenchError(
+                f"{wanted!r} names {len(found)} codes (in several codebooks); give its GUID."
+            )
         out.append(found[0])
     return out
 
@@ -129,6 +163,7 @@ def _cmd_export(args) -> int:
         return _export_coded(args)
     from workbench.exchange.refi_qdc import write_qdc
     from workbench.store import codebooks
+
     project = _open(args)
     try:
         name = _codebook_name(project.db, args.codebook)
@@ -143,11 +178,12 @@ def _cmd_export(args) -> int:
 def _export_coded(args) -> int:
     """Extracts, the framework matrix or a .qdpx: what the current coder may see (a lead: all),
     redacted with the project's pseudonym key."""
-    from workbench.services import coding_exports
     from workbench.cli.console import ProgressLine
+    from workbench.services import coding_exports
     from workbench.store import codebooks
     from workbench.store.retrieval import Filters
     from workbench.store.visibility import Viewer
+
     project = _open(args)
     try:
         db, viewer = project.db, Viewer(project.coder.id)
@@ -157,13 +193,18 @@ def _export_coded(args) -> int:
             message = coding_exports.export_qdpx(db, viewer, args.out, args.codebook)
         elif args.format == "extracts":
             filters = Filters(code_guids=tuple(code_guids(db, args.code)))
-            message = coding_exports.export_extracts(db, viewer, filters, args.out, progress=ProgressLine("export"))
+            message = coding_exports.export_extracts(
+                db, viewer, filters, args.out, progress=ProgressLine("export")
+            )
         else:
-            chosen = code_guids(db, args.code) or [c.guid for n in codebooks.codebook_names(db)
-                                                   for c in codebooks.load_codebook(db, n).codes]
+            chosen = code_guids(db, args.code) or [
+                c.guid for n in codebooks.codebook_names(db) for c in codebooks.load_codebook(db, n).codes
+            ]
             if not chosen:
                 raise WorkbenchError("The project has no codes to make a framework matrix of.")
-            message = coding_exports.export_framework(db, viewer, chosen, args.out, progress=ProgressLine("export"))
+            message = coding_exports.export_framework(
+                db, viewer, chosen, args.out, progress=ProgressLine("export")
+            )
     finally:
         project.close()
     print(message)

@@ -1,16 +1,18 @@
 """Terminal progress for long commands: one line with a bar, percentage, message and ETA."""
+
 from __future__ import annotations
 
 import sys
 import time
-from typing import Optional, TextIO
+from typing import TextIO
 
 
 class ProgressLine:
     """A ``progress(fraction, message)`` callback drawing on stderr (plain lines when not a TTY)."""
 
-    def __init__(self, label: str = "", stream: Optional[TextIO] = None, width: int = 28,
-                 min_interval: float = 0.1):
+    def __init__(
+        self, label: str = "", stream: TextIO | None = None, width: int = 28, min_interval: float = 0.1
+    ):
         self.label, self.width, self.min_interval = label, width, min_interval
         self.stream = stream or sys.stderr
         self.started = time.monotonic()

@@ -2,14 +2,15 @@
 
 Errors exit non-zero with one clear line on stderr, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
 import importlib
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from workbench.cli.formats import EXPORTS, IMPORTS
 from workbench.errors import WorkbenchError
@@ -20,19 +21,37 @@ log = logging.getLogger("workbench")
 
 # Modules that add sub-commands: each has ``register(commands)`` adding parsers whose defaults set
 # ``handler=fn(args) -> int``. Add a line here for a new family of commands.
-COMMAND_MODULES: list[str] = ["workbench.cli.video", "workbench.cli.transcribe", "workbench.cli.coding",
-                               "workbench.cli.media", "workbench.cli.reliability", "workbench.cli.safety",
-                               "workbench.cli.pseudonymise", "workbench.cli.team"]
+COMMAND_MODULES: list[str] = [
+    "workbench.cli.video",
+    "workbench.cli.transcribe",
+    "workbench.cli.coding",
+    "workbench.cli.media",
+    "workbench.cli.reliability",
+    "workbench.cli.safety",
+    "workbench.cli.pseudonymise",
+    "workbench.cli.team",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description=(
-        "Transcribe, code and rate interview and video material offline. "
-        "With no command, opens the window."))
-    parser.add_argument("--db", metavar="URL",
-                        help="open a team project on a server, e.g. postgresql+psycopg://user@host/study")
-    parser.add_argument("--media-root", type=Path, metavar="DIR",
-                        help="where this machine finds the media of a server project")
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description=(
+            "Transcribe, code and rate interview and video material offline. "
+            "With no command, opens the window."
+        ),
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="open a team project on a server, e.g. postgresql+psycopg://user@host/study",
+    )
+    parser.add_argument(
+        "--media-root",
+        type=Path,
+        metavar="DIR",
+        help="where this machine finds the media of a server project",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     opened = commands.add_parser("open", help="open the window on a project folder")
@@ -68,9 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_project(args, folder: Optional[Path]):
+def open_project(args, folder: Path | None):
     """The project a command names: a folder, or a server project with ``--db``."""
     from workbench.project import Project
+
     if args.db:
         return Project.connect(args.db, media_root=args.media_root)
     if folder is None:
@@ -80,6 +100,7 @@ def open_project(args, folder: Optional[Path]):
 
 def _cmd_new(args) -> int:
     from workbench.project import Project
+
     project = Project.create(args.project, name=args.name)
     print(f"Created project {project.name} in {project.folder}")
     project.close()
@@ -89,6 +110,7 @@ def _cmd_new(args) -> int:
 def _cmd_demo(args) -> int:
     from workbench.cli.console import ProgressLine
     from workbench.services.demo import create_demo
+
     project = create_demo(args.project, progress=ProgressLine("demo"))
     print(f"Created the demo project in {project.folder}")
     project.close()
@@ -98,6 +120,7 @@ def _cmd_demo(args) -> int:
 def _cmd_import_media(args) -> int:
     from workbench.cli.console import ProgressLine
     from workbench.services.media_import import import_media
+
     files = list(args.files)
     folder = args.project
     if args.db and folder is not None:
@@ -105,8 +128,15 @@ def _cmd_import_media(args) -> int:
         folder = None
     project = open_project(args, folder)
     try:
-        change = import_media(project, files, args.participant, timepoint=args.timepoint, task=args.task,
-                              link=args.link, progress=ProgressLine("import"))
+        change = import_media(
+            project,
+            files,
+            args.participant,
+            timepoint=args.timepoint,
+            task=args.task,
+            link=args.link,
+            progress=ProgressLine("import"),
+        )
     finally:
         project.close()
     print(change.description)
@@ -116,6 +146,7 @@ def _cmd_import_media(args) -> int:
 def _cmd_relink(args) -> int:
     from workbench.cli.console import ProgressLine
     from workbench.services.media_import import relink_media
+
     project = open_project(args, args.project)
     try:
         print(relink_media(project, args.search, progress=ProgressLine("relink")).description)
@@ -124,12 +155,13 @@ def _cmd_relink(args) -> int:
     return 0
 
 
-def _cmd_open(args, folder: Optional[Path]) -> int:
+def _cmd_open(args, folder: Path | None) -> int:
     from workbench.ui.app import run_app
+
     return run_app(project_folder=folder, db_url=args.db, media_root=args.media_root)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:

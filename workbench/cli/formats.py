@@ -3,11 +3,13 @@
 Command modules add their file formats to :data:`IMPORTS` and :data:`EXPORTS` in their
 ``register(commands)``; ``workbench.cli`` builds the two sub-commands once every module has.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 Handler = Callable[[Any], int]
 
@@ -46,8 +48,9 @@ class FormatCommand:
         if not self.formats:
             return
         lines = "\n".join(f"  {f.name:<10} {f.help}" for f in self.formats.values())
-        parser = commands.add_parser(self.verb, help=self.help_text, epilog=f"formats:\n{lines}",
-                                     formatter_class=_raw_epilog())
+        parser = commands.add_parser(
+            self.verb, help=self.help_text, epilog=f"formats:\n{lines}", formatter_class=_raw_epilog()
+        )
         parser.add_argument("format", choices=tuple(self.formats))
         parser.add_argument(*self.target.flags, **self.target.kwargs)
         parser.add_argument("--project", type=Path, help="project folder (omit with --db)")
@@ -62,10 +65,15 @@ class FormatCommand:
 
 def _raw_epilog():
     import argparse
+
     return argparse.RawDescriptionHelpFormatter
 
 
-IMPORTS = FormatCommand("import", "import a file another tool wrote into a project",
-                        Option(("file",), {"type": Path}))
-EXPORTS = FormatCommand("export", "export from a project to a file (the format also sets the extension)",
-                        Option(("--out",), {"type": Path, "required": True, "help": "file to write"}))
+IMPORTS = FormatCommand(
+    "import", "import a file another tool wrote into a project", Option(("file",), {"type": Path})
+)
+EXPORTS = FormatCommand(
+    "export",
+    "export from a project to a file (the format also sets the extension)",
+    Option(("--out",), {"type": Path, "required": True, "help": "file to write"}),
+)

@@ -6,6 +6,7 @@
 Frame counts and video duration come from the stream itself (every packet's timestamp), not the
 header, which some files leave empty or get wrong. Times are ms from the file's start.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,13 @@ def register(commands) -> None:
 
     frame = sub.add_parser("frame", help="write the video frame on screen at a time as PNG")
     frame.add_argument("file", type=Path)
-    frame.add_argument("--at-ms", type=int, required=True, metavar="T", help="time in ms from the file's start")
+    frame.add_argument(
+        "--at-ms", type=int, required=True, metavar="T", help="time in ms from the file's start"
+    )
     frame.add_argument("--out", type=Path, required=True, metavar="F.png")
-    frame.add_argument("--height", type=int, metavar="PX", help="scale to this height (keeps the aspect ratio)")
+    frame.add_argument(
+        "--height", type=int, metavar="PX", help="scale to this height (keeps the aspect ratio)"
+    )
     frame.set_defaults(handler=_cmd_frame)
 
 
@@ -35,19 +40,32 @@ def describe(path: Path) -> dict:
     """Probe result as plain JSON-able data, with the video's frames counted from the stream."""
     from workbench.media.frame_index import frame_index
     from workbench.media.probe import probe
+
     info = probe(path)
     out = {
-        "path": str(info.path), "kind": info.kind, "container": info.container,
-        "duration_ms": info.duration_ms, "start_ms": info.start_ms, "size_bytes": info.size_bytes,
-        "has_audio": info.has_audio, "has_video": info.has_video,
-        "width": info.width, "height": info.height, "frame_rate": info.frame_rate,
-        "vfr": info.variable_frame_rate, "frame_count": info.frame_count, "video_duration_ms": None,
+        "path": str(info.path),
+        "kind": info.kind,
+        "container": info.container,
+        "duration_ms": info.duration_ms,
+        "start_ms": info.start_ms,
+        "size_bytes": info.size_bytes,
+        "has_audio": info.has_audio,
+        "has_video": info.has_video,
+        "width": info.width,
+        "height": info.height,
+        "frame_rate": info.frame_rate,
+        "vfr": info.variable_frame_rate,
+        "frame_count": info.frame_count,
+        "video_duration_ms": None,
         "streams": [asdict(s) for s in info.streams],
     }
     if info.has_video:
         index = frame_index(path)
-        out.update(frame_count=index.frame_count, video_duration_ms=index.duration_ms,
-                   keyframe_count=len(index.keyframes))
+        out.update(
+            frame_count=index.frame_count,
+            video_duration_ms=index.duration_ms,
+            keyframe_count=len(index.keyframes),
+        )
     return out
 
 
@@ -60,6 +78,7 @@ def _cmd_frame(args) -> int:
     from workbench.files import atomic_output
     from workbench.media.frames import FrameReader
     from workbench.media.images import png_bytes, scaled
+
     if args.out.suffix.lower() != ".png":
         raise WorkbenchError(f"{args.out} should end in .png")
     if not args.out.parent.is_dir():
@@ -71,6 +90,8 @@ def _cmd_frame(args) -> int:
     image = frame.image if args.height is None else scaled(frame.image, height=args.height)
     with atomic_output(args.out) as handle:
         handle.write(png_bytes(image))
-    print(f"Wrote frame {frame.index} (shown {frame.pts_ms}-{frame.pts_ms + frame.duration_ms} ms, "
-          f"{image.shape[1]}x{image.shape[0]}) to {args.out}")
+    print(
+        f"Wrote frame {frame.index} (shown {frame.pts_ms}-{frame.pts_ms + frame.duration_ms} ms, "
+        f"{image.shape[1]}x{image.shape[0]}) to {args.out}"
+    )
     return 0

@@ -7,6 +7,7 @@
 Every table of the comparison (with what was compared, and the table behind each
 number) goes to the XLSX or HTML file; HTML also carries the plots.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,11 @@ def register(commands) -> None:
     cmd = commands.add_parser("reliability", help="inter-rater reliability report (XLSX or HTML)")
     cmd.add_argument("--project", type=Path, metavar="P", help="the project folder (or use --db URL)")
     cmd.add_argument("--material", required=True, choices=("transcripts", "observations", "ratings"))
-    cmd.add_argument("--coders", metavar="A,B", help="coders or raters to compare, by name (default: the two "
-                     "who share the most material)")
+    cmd.add_argument(
+        "--coders",
+        metavar="A,B",
+        help="coders or raters to compare, by name (default: the two who share the most material)",
+    )
     cmd.add_argument("--unit-ms", type=int, default=1000, help="time-unit width (the sampling step), ms")
     cmd.add_argument("--tolerance-ms", type=int, default=0, help="time-unit boundary tolerance, ms")
     cmd.add_argument("--window-ms", type=int, default=2000, help="event alignment window, ms")
@@ -31,8 +35,8 @@ def register(commands) -> None:
 
 def _cmd_reliability(args) -> int:
     from workbench.cli import open_project
-    from workbench.coding.reliability.report import write_report
     from workbench.cli.console import ProgressLine
+    from workbench.coding.reliability.report import write_report
     from workbench.services.reliability_run import Settings, run_reliability
 
     suffix = args.out.suffix.lower()
@@ -41,8 +45,15 @@ def _cmd_reliability(args) -> int:
     if not args.out.parent.resolve().is_dir():
         raise WorkbenchError(f"{args.out.parent} is not a folder")
     coders = tuple(c.strip() for c in args.coders.split(",") if c.strip()) if args.coders else None
-    settings = Settings(args.material, coders, args.unit_ms, args.tolerance_ms, args.window_ms,
-                        args.min_overlap, plots=not args.no_plots)
+    settings = Settings(
+        args.material,
+        coders,
+        args.unit_ms,
+        args.tolerance_ms,
+        args.window_ms,
+        args.min_overlap,
+        plots=not args.no_plots,
+    )
     settings.check()
     project = open_project(args, args.project)
     try:

@@ -1,10 +1,11 @@
 """Team projects on a PostgreSQL server, and the audit log.
 
-    workbench team init --db postgresql+psycopg://ADMIN@host/study          schema, roles, policies (idempotent)
-    workbench team add-person --db URL --name NAME --role lead|coder|rater --login LOGIN [--password-prompt]
-    workbench team list --db URL
-    workbench audit [PROJECT] [--db URL] --out audit.csv|audit.xlsx [--table T]   (leads only)
+workbench team init --db postgresql+psycopg://ADMIN@host/study          schema, roles, policies (idempotent)
+workbench team add-person --db URL --name NAME --role lead|coder|rater --login LOGIN [--password-prompt]
+workbench team list --db URL
+workbench audit [PROJECT] [--db URL] --out audit.csv|audit.xlsx [--table T]   (leads only)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,9 @@ from workbench.errors import WorkbenchError
 def register(commands) -> None:
     team = commands.add_parser("team", help="set up a team project on a PostgreSQL server and add people")
     sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
-    init = sub.add_parser("init", help="create or update the schema, group roles and policies (administrator)")
+    init = sub.add_parser(
+        "init", help="create or update the schema, group roles and policies (administrator)"
+    )
     _db_option(init)
     init.set_defaults(handler=_cmd_init)
     add = sub.add_parser("add-person", help="add a person: a database login in wb_<role> and a coder row")
@@ -46,6 +49,7 @@ def _db_option(parser) -> None:
 
 def _database(args):
     from workbench.store.engine import Database, check_connection
+
     if not getattr(args, "db", None):
         raise WorkbenchError("Name the team project with --db postgresql+psycopg://user@host/database.")
     db = Database(args.db)
@@ -55,6 +59,7 @@ def _database(args):
 
 def _cmd_init(args) -> int:
     from workbench.store import team
+
     db = _database(args)
     try:
         print(team.init_team(db))
@@ -65,6 +70,7 @@ def _cmd_init(args) -> int:
 
 def _cmd_add(args) -> int:
     from workbench.store import team
+
     password = None
     if args.password_prompt:
         password = getpass.getpass(f"Password for {args.login}: ")
@@ -82,11 +88,15 @@ def _cmd_add(args) -> int:
 
 def _cmd_list(args) -> int:
     from workbench.store import team
+
     db = _database(args)
     try:
         for p in team.list_people(db):
-            problems = [] if p.can_login and p.in_group else [
-                "no database login" if not p.can_login else f"login not in wb_{p.role}"]
+            problems = (
+                []
+                if p.can_login and p.in_group
+                else ["no database login" if not p.can_login else f"login not in wb_{p.role}"]
+            )
             print(f"{p.role:6} {p.login or '-':24} {p.name}" + (f"  ({problems[0]})" if problems else ""))
     finally:
         db.dispose()
@@ -97,6 +107,7 @@ def _cmd_audit(args) -> int:
     from workbench.cli import open_project
     from workbench.exchange.audit_export import write_audit
     from workbench.store import audit
+
     project = open_project(args, args.project)
     try:
         rows = audit.entries(project.db, project.coder.id, table=args.table)

@@ -12,6 +12,7 @@ using both cores; on 8 cores, four files at once.
 Every job is resumable: without ``--project`` its checkpoint sits beside the output
 (``.<output name>.jsonl``, removed when done); with ``--project`` in the project's ``jobs/``.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,6 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 THREADS_PER_JOB = 2
 
@@ -30,29 +30,43 @@ class _Job:
     index: int
     source: Path
     checkpoint: Path
-    out: Optional[Path]
-    media_id: Optional[int] = None
+    out: Path | None
+    media_id: int | None = None
 
 
 def register(commands) -> None:
     parser = commands.add_parser("transcribe", help="transcribe recordings offline with Whisper")
     parser.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    parser.add_argument("--model", default="tiny.en", help="tiny.en (default), base, or a CTranslate2 model folder")
+    parser.add_argument(
+        "--model", default="tiny.en", help="tiny.en (default), base, or a CTranslate2 model folder"
+    )
     who = parser.add_mutually_exclusive_group()
-    who.add_argument("--speakers", type=int, metavar="N", help="number of speakers on a one-microphone recording")
-    who.add_argument("--channels", action="store_true", help="one microphone per speaker (stereo two-mic files)")
-    parser.add_argument("--language", metavar="CODE", help="e.g. en (default: detect; tiny.en is English only)")
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="output .txt, .srt, .vtt, .docx or .json (several inputs: one file each, "
-                             "named OUT-<input name>.<ext>)")
+    who.add_argument(
+        "--speakers", type=int, metavar="N", help="number of speakers on a one-microphone recording"
+    )
+    who.add_argument(
+        "--channels", action="store_true", help="one microphone per speaker (stereo two-mic files)"
+    )
+    parser.add_argument(
+        "--language", metavar="CODE", help="e.g. en (default: detect; tiny.en is English only)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="output .txt, .srt, .vtt, .docx or .json (several inputs: one file each, "
+        "named OUT-<input name>.<ext>)",
+    )
     parser.add_argument("--project", type=Path, metavar="P", help="store the transcripts in this project")
     parser.add_argument("--participant", metavar="ID", help="with --project: whose recordings these are")
     parser.add_argument("--timepoint", metavar="T", help="with --project: timepoint for newly imported media")
-    parser.add_argument("--jobs", type=int, metavar="N", help="files transcribed at once (default: from the cores)")
+    parser.add_argument(
+        "--jobs", type=int, metavar="N", help="files transcribed at once (default: from the cores)"
+    )
     parser.set_defaults(handler=_cmd_transcribe)
 
 
-def worker_count(files: int, cores: Optional[int] = None, requested: Optional[int] = None) -> int:
+def worker_count(files: int, cores: int | None = None, requested: int | None = None) -> int:
     """How many files to transcribe at once (see the module text)."""
     cores = cores or _cores()
     if requested is not None:
@@ -69,10 +83,14 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def output_paths(files: list[Path], out: Optional[Path]) -> list[Path]:
+def output_paths(files: list[Path], out: Path | None) -> list[Path]:
     """One output per input: ``out`` itself for one input, else ``<out stem>-<input stem><suffix>``."""
     if out is None:
-        return [Path.cwd() / f"{f.stem}.txt" for f in files] if len(files) > 1 else [Path(f"{files[0].stem}.txt")]
+        return (
+            [Path.cwd() / f"{f.stem}.txt" for f in files]
+            if len(files) > 1
+            else [Path(f"{files[0].stem}.txt")]
+        )
     if len(files) == 1:
         return [out]
     paths, seen = [], set()
@@ -97,14 +115,19 @@ def _cmd_transcribe(args) -> int:
     for f in args.files:
         if not f.is_file():
             raise WorkbenchError(f"No such file: {f}")
-    outs = output_paths(args.files, args.out) if (args.out or not (args.project or args.db)) else [None] * len(args.files)
+    outs = (
+        output_paths(args.files, args.out)
+        if (args.out or not (args.project or args.db))
+        else [None] * len(args.files)
+    )
     for out in outs:
         if out is not None:
             format_of(out, allowed=EXPORT_FORMATS)
             if not out.parent.is_dir():
                 raise WorkbenchError(f"The folder for {out} does not exist.")
-    options = transcription.Options(model=args.model, language=args.language, speakers=args.speakers,
-                                    channels=args.channels)
+    options = transcription.Options(
+        model=args.model, language=args.language, speakers=args.speakers, channels=args.channels
+    )
     _check_model(args.model)
     project = _open(args) if (args.project or args.db) else None
     try:
@@ -120,6 +143,7 @@ def _check_model(model: str) -> None:
     """Find the model up front, so a missing one is one line before any work starts."""
     import transcription
     from workbench.errors import WorkbenchError
+
     try:
         transcription.resolve_model(model)
     except transcription.TranscriptionError as exc:
@@ -128,15 +152,16 @@ def _check_model(model: str) -> None:
 
 def _open(args):
     from workbench.cli import open_project
+
     return open_project(args, args.project)
 
 
-def _plan(project, args, outs: list[Optional[Path]], options) -> list[_Job]:
+def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
     """Jobs with their checkpoints; with a project, each file imported for the participant if new."""
     from workbench.media.hashing import sha256_file
     from workbench.services.media_import import import_media
-    from workbench.store import participants
     from workbench.services.transcribing import job_path
+    from workbench.store import participants
 
     jobs = []
     for i, (source, out) in enumerate(zip(args.files, outs)):
@@ -147,10 +172,15 @@ def _plan(project, args, outs: list[Optional[Path]], options) -> list[_Job]:
         found = participants.find_participant(project.db, args.participant)
         media = next((m for m in (found.media if found else ()) if m.sha256 == digest), None)
         if media is None:
-            change = import_media(project, [source], args.participant, timepoint=args.timepoint, task="interview")
+            change = import_media(
+                project, [source], args.participant, timepoint=args.timepoint, task="interview"
+            )
             media_id = change.created_id("media")
-            media = next(m for m in participants.find_participant(project.db, args.participant).media
-                         if m.id == media_id)
+            media = next(
+                m
+                for m in participants.find_participant(project.db, args.participant).media
+                if m.id == media_id
+            )
             print(f"Imported {source.name} for {args.participant}")
         jobs.append(_Job(i, project.media_path(media), job_path(project, media, options), out, media.id))
     return jobs
@@ -171,12 +201,14 @@ def _run(jobs: list[_Job], options, project, args) -> int:
         bar(sum(fractions) / len(fractions), f"{name} {message}".strip())
 
     if workers == 1:
-        from workbench.tasks import Cancelled
         from workbench.services.transcribing import transcribe_segments
+        from workbench.tasks import Cancelled
+
         for job in jobs:
             try:
-                segments = transcribe_segments(job.source, options, job.checkpoint,
-                                               lambda f, m, i=job.index: show(i, f, m))
+                segments = transcribe_segments(
+                    job.source, options, job.checkpoint, lambda f, m, i=job.index: show(i, f, m)
+                )
                 _finish(job, segments, options, project, args)
             except Cancelled:
                 raise
@@ -184,11 +216,13 @@ def _run(jobs: list[_Job], options, project, args) -> int:
                 failures += _report_failure(job, exc, single=len(jobs) == 1)
         return failures
     import multiprocessing
+
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     core_sets = _core_sets(workers)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(messages, core_sets)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(messages, core_sets)
+    ) as pool:
         futures = {pool.submit(_work, job, options): job for job in jobs}
         pending = set(futures)
         while pending:
@@ -226,9 +260,17 @@ def _finish(job: _Job, segments, options, project, args) -> None:
         print(change.description)
     if job.out is not None:
         provenance = provenance_for(options)
-        export_transcript(job.out, to_new_segments(segments), title=job.source.name,
-                          provenance={"engine": provenance.engine, "model": provenance.model,
-                                      "settings": provenance.settings, "source": job.source.name})
+        export_transcript(
+            job.out,
+            to_new_segments(segments),
+            title=job.source.name,
+            provenance={
+                "engine": provenance.engine,
+                "model": provenance.model,
+                "settings": provenance.settings,
+                "source": job.source.name,
+            },
+        )
         if project is None:
             job.checkpoint.unlink(missing_ok=True)
         print(f"Wrote {job.out} ({len(segments)} segments)")
@@ -236,6 +278,7 @@ def _finish(job: _Job, segments, options, project, args) -> None:
 
 def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
     from workbench.errors import WorkbenchError
+
     if single and isinstance(exc, WorkbenchError):
         raise exc
     text = str(exc) if isinstance(exc, WorkbenchError) else f"{type(exc).__name__}: {exc}"
@@ -246,7 +289,7 @@ def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
 def _core_sets(workers: int) -> list[list[int]]:
     cores = sorted(os.sched_getaffinity(0))
     per = max(1, len(cores) // workers)
-    return [cores[i * per:(i + 1) * per] or cores for i in range(workers)]
+    return [cores[i * per : (i + 1) * per] or cores for i in range(workers)]
 
 
 _messages = None
@@ -257,6 +300,7 @@ def _init_worker(messages, core_sets) -> None:
     global _messages
     _messages = messages
     import multiprocessing
+
     identity = multiprocessing.current_process()._identity
     slot = (identity[0] - 1) % len(core_sets) if identity else 0
     try:

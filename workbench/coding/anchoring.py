@@ -23,13 +23,14 @@ passes it as a ``substitute`` opcode (:data:`SUBSTITUTE`): it maps like a replac
 lying wholly on it is not flagged, because its words were renamed, not lost. :func:`edit_script`
 never produces it, so ordinary corrections keep the rule above.
 """
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Callable, Sequence
 
 Opcode = tuple[str, int, int, int, int]
 SUBSTITUTE = "substitute"  # a replacement that keeps the meaning of what it replaces (see above)
@@ -70,8 +71,12 @@ def _offsets(tokens: list[str]) -> list[int]:
 
 def _diff(a: str, b: str, a0: int, b0: int, level: int, out: list[Opcode]) -> None:
     """Append opcodes for a -> b (at offsets a0, b0), diffing by ``_LEVELS[level]`` units."""
-    if not a or not b or level >= len(_LEVELS) or (
-            _LEVELS[level] is _chars and len(a) * len(b) > CHAR_DIFF_LIMIT):
+    if (
+        not a
+        or not b
+        or level >= len(_LEVELS)
+        or (_LEVELS[level] is _chars and len(a) * len(b) > CHAR_DIFF_LIMIT)
+    ):
         tag = "replace" if a and b else ("delete" if a else "insert")
         _emit(out, tag, a0, a0 + len(a), b0, b0 + len(b))
         return
@@ -89,12 +94,14 @@ def _diff(a: str, b: str, a0: int, b0: int, level: int, out: list[Opcode]) -> No
     blocks.append(("equal", len(ka) - tail, len(ka), len(kb) - tail, len(kb)))
     for tag, i1, i2, j1, j2 in blocks:
         if tag != "equal":
-            _diff(a[pa[i1]:pa[i2]], b[pb[j1]:pb[j2]], a0 + pa[i1], b0 + pb[j1], level + 1, out)
+            _diff(a[pa[i1] : pa[i2]], b[pb[j1] : pb[j2]], a0 + pa[i1], b0 + pb[j1], level + 1, out)
             continue
         for k in range(i2 - i1):  # equal keys; whitespace runs may still differ
             x, y = ta[i1 + k], tb[j1 + k]
             if x == y:
-                _emit(out, "equal", a0 + pa[i1 + k], a0 + pa[i1 + k + 1], b0 + pb[j1 + k], b0 + pb[j1 + k + 1])
+                _emit(
+                    out, "equal", a0 + pa[i1 + k], a0 + pa[i1 + k + 1], b0 + pb[j1 + k], b0 + pb[j1 + k + 1]
+                )
             else:
                 _diff(x, y, a0 + pa[i1 + k], b0 + pb[j1 + k], level + 1, out)
 
@@ -124,12 +131,14 @@ def _match(ka: list[str], kb: list[str], a1: int, a2: int, b1: int, b2: int) -> 
 def _anchors(ka, kb, a1, a2, b1, b2, width: int) -> list[tuple[int, int]]:
     """Pairs (i, j) where the ``width`` units starting there occur once in each range, longest
     increasing chain (patience sorting)."""
+
     def grams(keys, lo, hi):
         seen: dict[tuple, int] = {}
         for k in range(lo, hi - width + 1):
-            gram = tuple(keys[k:k + width])
+            gram = tuple(keys[k : k + width])
             seen[gram] = -1 if gram in seen else k
         return seen
+
     in_a, in_b = grams(ka, a1, a2), grams(kb, b1, b2)
     pairs = [(i, in_b[g]) for g, i in in_a.items() if i >= 0 and in_b.get(g, -1) >= 0]
     pairs.sort()
@@ -185,7 +194,7 @@ def edit_script(old: str, new: str) -> list[Opcode]:
         suffix += 1
     out: list[Opcode] = []
     _emit(out, "equal", 0, prefix, 0, prefix)
-    _diff(old[prefix:len(old) - suffix], new[prefix:len(new) - suffix], prefix, prefix, 0, out)
+    _diff(old[prefix : len(old) - suffix], new[prefix : len(new) - suffix], prefix, prefix, 0, out)
     _emit(out, "equal", len(old) - suffix, len(old), len(new) - suffix, len(new))
     return out
 
@@ -232,10 +241,10 @@ class Anchoring:
         new_end = last[3] + end - 1 - last[1] + 1 if last[0] == "equal" else last[4]
         before, after = self._inserts.get(start), self._inserts.get(end)
         if before is not None and first[0] == "equal" and _WORD_START.match(self.old[start]):
-            run = _WORD_END.search(self.new[before[3]:before[4]])
+            run = _WORD_END.search(self.new[before[3] : before[4]])
             new_start -= len(run.group()) if run else 0
         if after is not None and last[0] == "equal" and _WORD_END.search(self.old[end - 1]):
-            run = _WORD_START.match(self.new[after[3]:after[4]])
+            run = _WORD_START.match(self.new[after[3] : after[4]])
             new_end += len(run.group()) if run else 0
         survives = self._survives(start, end)
         return Mapped(new_start, max(new_start, new_end), not survives)

@@ -5,10 +5,11 @@ Qt-free rules the coder view and the store share: pairing state starts and stops
 exclusive groups), which modifier set is asked and when, and the check before "done".
 Times are integer milliseconds of presentation time.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional
 
 from workbench.coding.scheme import ModifierSet, Scheme
 from workbench.errors import WorkbenchError
@@ -22,13 +23,13 @@ class Event:
     """A point event or a state start/stop; ``frame_pts_ms`` is the frame on screen when made."""
 
     behaviour: str
-    subject: Optional[str]
+    subject: str | None
     event_type: str
     time_ms: int
-    frame_pts_ms: Optional[int] = None
+    frame_pts_ms: int | None = None
     modifiers: tuple[str, ...] = ()
     comment: str = ""
-    id: Optional[int] = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Interval:
     """A state from its start to its stop event."""
 
     behaviour: str
-    subject: Optional[str]
+    subject: str | None
     start: Event
     stop: Event
 
@@ -56,7 +57,7 @@ class Epoch:
     task: str
     start_ms: int
     end_ms: int
-    id: Optional[int] = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Rating:
     scale: str
     value: int
     comment: str = ""
-    id: Optional[int] = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class KeyAction:
     stops of exclusive partners), and the modifier set to ask for the first one (or None)."""
 
     events: tuple[Event, ...]
-    ask_modifiers: Optional[ModifierSet] = None
+    ask_modifiers: ModifierSet | None = None
 
     @property
     def primary(self) -> Event:
@@ -102,15 +103,16 @@ def time_order(events: Iterable[Event]) -> list[Event]:
     """Events by time; at equal times stops before starts (a state ends before the next begins),
     then by id so that the order is stable."""
     rank = {"stop": 0, "point": 1, "start": 2}
-    return sorted(events, key=lambda e: (e.time_ms, rank.get(e.event_type, 1),
-                                         e.id if e.id is not None else 1 << 62))
+    return sorted(
+        events, key=lambda e: (e.time_ms, rank.get(e.event_type, 1), e.id if e.id is not None else 1 << 62)
+    )
 
 
 def pair_states(events: Iterable[Event]) -> Pairing:
     """Pair starts and stops per behaviour and subject; a start while the state is open, a stop
     with nothing open, and a start never stopped are unpaired."""
     result = Pairing()
-    open_: dict[tuple[str, Optional[str]], Event] = {}
+    open_: dict[tuple[str, str | None], Event] = {}
     for event in time_order(events):
         key = (event.behaviour, event.subject)
         if event.event_type == "start":
@@ -132,7 +134,7 @@ def pair_states(events: Iterable[Event]) -> Pairing:
 def toggles_to_events(rows: Iterable[Event], state_codes: set[str]) -> list[Event]:
     """BORIS-style toggles (every row of a state is 'the state again') as starts and stops,
     alternating per behaviour and subject in time order."""
-    open_: set[tuple[str, Optional[str]]] = set()
+    open_: set[tuple[str, str | None]] = set()
     out = []
     for row in sorted(rows, key=lambda e: e.time_ms):
         if row.behaviour not in state_codes:
@@ -144,9 +146,9 @@ def toggles_to_events(rows: Iterable[Event], state_codes: set[str]) -> list[Even
     return out
 
 
-def active_states(events: Iterable[Event], at_ms: int) -> dict[tuple[str, Optional[str]], Event]:
+def active_states(events: Iterable[Event], at_ms: int) -> dict[tuple[str, str | None], Event]:
     """The states running at ``at_ms``: started at or before it and not stopped at or before it."""
-    open_: dict[tuple[str, Optional[str]], Event] = {}
+    open_: dict[tuple[str, str | None], Event] = {}
     for event in time_order(e for e in events if e.time_ms <= at_ms):
         key = (event.behaviour, event.subject)
         if event.event_type == "start":
@@ -156,7 +158,7 @@ def active_states(events: Iterable[Event], at_ms: int) -> dict[tuple[str, Option
     return open_
 
 
-def modifier_question(scheme: Scheme, behaviour_code: str, event_type: str) -> Optional[ModifierSet]:
+def modifier_question(scheme: Scheme, behaviour_code: str, event_type: str) -> ModifierSet | None:
     """The modifier set to ask for when this event is made (start/point or stop, per the scheme)."""
     behaviour = scheme.behaviour(behaviour_code)
     if behaviour.modifier_set is None:
@@ -165,7 +167,7 @@ def modifier_question(scheme: Scheme, behaviour_code: str, event_type: str) -> O
     return scheme.modifier_set(behaviour.modifier_set) if event_type == asked_on else None
 
 
-def choose_subject(scheme: Scheme, behaviour_code: str, subject: Optional[str]) -> str:
+def choose_subject(scheme: Scheme, behaviour_code: str, subject: str | None) -> str:
     """The subject of a new event: the one given (checked), or the behaviour's only subject."""
     behaviour = scheme.behaviour(behaviour_code)
     if subject is None:
@@ -173,13 +175,21 @@ def choose_subject(scheme: Scheme, behaviour_code: str, subject: Optional[str]) 
             return behaviour.subjects[0]
         raise WorkbenchError(f"Choose a subject for {behaviour.name}: {', '.join(behaviour.subjects)}.")
     if subject not in behaviour.subjects:
-        raise WorkbenchError(f"{behaviour.name} is not coded for subject {subject!r} "
-                             f"(allowed: {', '.join(behaviour.subjects)}).")
+        raise WorkbenchError(
+            f"{behaviour.name} is not coded for subject {subject!r} "
+            f"(allowed: {', '.join(behaviour.subjects)})."
+        )
     return subject
 
 
-def key_press(scheme: Scheme, events: Iterable[Event], key: str, time_ms: int,
-              subject: Optional[str] = None, frame_pts_ms: Optional[int] = None) -> KeyAction:
+def key_press(
+    scheme: Scheme,
+    events: Iterable[Event],
+    key: str,
+    time_ms: int,
+    subject: str | None = None,
+    frame_pts_ms: int | None = None,
+) -> KeyAction:
     """What pressing ``key`` at ``time_ms`` does, given the events already made.
 
     A point behaviour makes a point event. A state behaviour stops if it is running for that
@@ -225,12 +235,12 @@ def check_event(scheme: Scheme, event: Event) -> None:
     asked = modifier_question(scheme, event.behaviour, event.event_type)
     chosen = [m for m in event.modifiers if m]
     if asked is not None and len(event.modifiers) == 1 and chosen and chosen[0] not in asked.values:
-        raise WorkbenchError(f"{chosen[0]!r} is not a value of {asked.name!r} "
-                             f"({', '.join(asked.values)}).")
+        raise WorkbenchError(f"{chosen[0]!r} is not a value of {asked.name!r} ({', '.join(asked.values)}).")
 
 
-def done_problems(scheme: Scheme, events: Iterable[Event], epochs: Iterable[Epoch],
-                  ratings: Iterable[Rating]) -> list[str]:
+def done_problems(
+    scheme: Scheme, events: Iterable[Event], epochs: Iterable[Epoch], ratings: Iterable[Rating]
+) -> list[str]:
     """Why an observation cannot be marked done yet (empty when it can)."""
     problems = []
     names = {b.code: b.name for b in scheme.behaviours}
@@ -249,6 +259,8 @@ def done_problems(scheme: Scheme, events: Iterable[Event], epochs: Iterable[Epoc
             task_name = epoch.task
         missing = [s.name for s in scheme.scales_for_task(epoch.task) if (epoch.id, s.code) not in rated]
         if missing:
-            problems.append(f"{task_name} epoch {format_ms(epoch.start_ms)}-{format_ms(epoch.end_ms)} "
-                            f"is not rated on: {', '.join(missing)}.")
+            problems.append(
+                f"{task_name} epoch {format_ms(epoch.start_ms)}-{format_ms(epoch.end_ms)} "
+                f"is not rated on: {', '.join(missing)}."
+            )
     return problems

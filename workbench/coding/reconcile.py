@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -61,9 +60,9 @@ def _kept(a: tuple, b: tuple, choice: str) -> tuple:
     return {"A": a, "B": b, "both": a + b, "none": ()}[choice]
 
 
-def text_disagreements(spans_a: Mapping[tuple[str, str], Iterable[Span]],
-                       spans_b: Mapping[tuple[str, str], Iterable[Span]]
-                       ) -> tuple[list[tuple[str, str, int, int]], list[TextDisagreement]]:
+def text_disagreements(
+    spans_a: Mapping[tuple[str, str], Iterable[Span]], spans_b: Mapping[tuple[str, str], Iterable[Span]]
+) -> tuple[list[tuple[str, str, int, int]], list[TextDisagreement]]:
     """(agreed spans as (transcript, code, start, end), disagreements), keyed by (transcript, code)."""
     agreed, out = [], []
     for key in sorted(set(spans_a) | set(spans_b)):
@@ -89,12 +88,12 @@ class EventUnit:
     """A point event, or a state interval with its start and stop events."""
 
     behaviour: str
-    subject: Optional[str]
+    subject: str | None
     onset_ms: int
     events: tuple[ob.Event, ...]
 
     @property
-    def end_ms(self) -> Optional[int]:
+    def end_ms(self) -> int | None:
         return self.events[-1].time_ms if len(self.events) > 1 else None
 
 
@@ -102,10 +101,10 @@ class EventUnit:
 class EventDisagreement:
     observation: str  # the media's label in the comparison
     behaviour: str
-    subject: Optional[str]
+    subject: str | None
     time_ms: int
-    a: Optional[EventUnit]
-    b: Optional[EventUnit]
+    a: EventUnit | None
+    b: EventUnit | None
 
     @property
     def key(self) -> str:
@@ -125,14 +124,21 @@ def event_units(events: Iterable[ob.Event]) -> list[EventUnit]:
     pairing = ob.pair_states(events)
     units = [EventUnit(e.behaviour, e.subject, e.time_ms, (e,)) for e in events if e.event_type == "point"]
     units += [EventUnit(i.behaviour, i.subject, i.start_ms, (i.start, i.stop)) for i in pairing.intervals]
-    units += [EventUnit(e.behaviour, e.subject, e.time_ms, (e,)) for e in pairing.unpaired if e.event_type == "start"]
+    units += [
+        EventUnit(e.behaviour, e.subject, e.time_ms, (e,))
+        for e in pairing.unpaired
+        if e.event_type == "start"
+    ]
     return sorted(units, key=lambda u: (u.onset_ms, u.behaviour, u.subject or ""))
 
 
-def event_disagreements(observation: str, events_a: Sequence[ob.Event], events_b: Sequence[ob.Event],
-                        window_ms: int = 2000) -> tuple[list[EventUnit], list[EventDisagreement]]:
+def event_disagreements(
+    observation: str, events_a: Sequence[ob.Event], events_b: Sequence[ob.Event], window_ms: int = 2000
+) -> tuple[list[EventUnit], list[EventDisagreement]]:
     """(A's units that agree with B's, disagreements) for one recording rated by two raters."""
-    groups: dict[tuple[str, Optional[str]], tuple[list[EventUnit], list[EventUnit]]] = defaultdict(lambda: ([], []))
+    groups: dict[tuple[str, str | None], tuple[list[EventUnit], list[EventUnit]]] = defaultdict(
+        lambda: ([], [])
+    )
     for side, events in ((0, events_a), (1, events_b)):
         for unit in event_units(events):
             groups[(unit.behaviour, unit.subject)][side].append(unit)
@@ -143,10 +149,16 @@ def event_disagreements(observation: str, events_a: Sequence[ob.Event], events_b
         pairs = align(ta, np.zeros(ta.size, np.int64), tb, np.zeros(tb.size, np.int64), window_ms)
         matched_a, matched_b = {i for i, _ in pairs}, {j for _, j in pairs}
         agreed += [ua[i] for i, _ in pairs]
-        out += [EventDisagreement(observation, behaviour, subject, u.onset_ms, u, None)
-                for i, u in enumerate(ua) if i not in matched_a]
-        out += [EventDisagreement(observation, behaviour, subject, u.onset_ms, None, u)
-                for j, u in enumerate(ub) if j not in matched_b]
+        out += [
+            EventDisagreement(observation, behaviour, subject, u.onset_ms, u, None)
+            for i, u in enumerate(ua)
+            if i not in matched_a
+        ]
+        out += [
+            EventDisagreement(observation, behaviour, subject, u.onset_ms, None, u)
+            for j, u in enumerate(ub)
+            if j not in matched_b
+        ]
     return agreed, sorted(out, key=lambda d: (d.time_ms, d.behaviour))
 
 
@@ -165,15 +177,19 @@ class ScaleRange:
     maximum: int
     anchors: tuple[tuple[int, str], ...] = ()
 
-    def anchor(self, value: Optional[int]) -> str:
+    def anchor(self, value: int | None) -> str:
         return dict(self.anchors).get(value, "") if value is not None else ""
 
     def check(self, value) -> int:
         """The value as an int, or a one-line error when it is not a point of the scale."""
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-                or not self.minimum <= value <= self.maximum:
-            raise WorkbenchError(f"{self.name} takes a whole number from {self.minimum} to {self.maximum}, "
-                                 f"not {value!r}.")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or not self.minimum <= value <= self.maximum
+        ):
+            raise WorkbenchError(
+                f"{self.name} takes a whole number from {self.minimum} to {self.maximum}, not {value!r}."
+            )
         return int(value)
 
 
@@ -182,15 +198,15 @@ class RatingDisagreement:
     unit: str  # the rated epoch's label in the comparison (media, task and epoch number)
     task: str
     scale: str
-    value_a: Optional[int]
-    value_b: Optional[int]
+    value_a: int | None
+    value_b: int | None
     range: ScaleRange
 
     @property
     def key(self) -> str:
         return f"ratings|{self.unit}|{self.scale}"
 
-    def kept(self, choice: str, value: Optional[int] = None) -> int:
+    def kept(self, choice: str, value: int | None = None) -> int:
         """The value the consensus gets: A's, B's, or ``value`` (an agreed value on the scale)."""
         if choice not in RATING_CHOICES:
             raise ValueError(f"unknown choice {choice!r}; use one of {RATING_CHOICES}")
@@ -198,25 +214,28 @@ class RatingDisagreement:
             return self.range.check(value)
         kept = self.value_a if choice == "A" else self.value_b
         if kept is None:
-            raise WorkbenchError(f"Rater {choice} gave no {self.range.name} rating here: keep the other "
-                                 "rater's value or enter an agreed one.")
+            raise WorkbenchError(
+                f"Rater {choice} gave no {self.range.name} rating here: keep the other "
+                "rater's value or enter an agreed one."
+            )
         return self.range.check(kept)
 
 
-def _value(v) -> Optional[int]:
+def _value(v) -> int | None:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
     return int(v)
 
 
-def rating_disagreements(ratings: Iterable, rater_a: str, rater_b: str, scales: Mapping[str, ScaleRange]
-                         ) -> tuple[list[tuple[str, str, str, int]], list[RatingDisagreement]]:
+def rating_disagreements(
+    ratings: Iterable, rater_a: str, rater_b: str, scales: Mapping[str, ScaleRange]
+) -> tuple[list[tuple[str, str, str, int]], list[RatingDisagreement]]:
     """(agreed ratings as (unit, task, scale, value), disagreements) between two raters.
 
     ``ratings`` are rows with ``unit``, ``scale``, ``rater``, ``value`` and ``task`` (as
     ``reliability.ratings.Rating``); an epoch and scale rated by neither rater is left out.
     """
-    values: dict[tuple[str, str, str], dict[str, Optional[int]]] = defaultdict(dict)
+    values: dict[tuple[str, str, str], dict[str, int | None]] = defaultdict(dict)
     for r in ratings:
         if r.rater in (rater_a, rater_b):
             values[(r.unit, r.task, r.scale)][r.rater] = _value(r.value)
@@ -228,7 +247,8 @@ def rating_disagreements(ratings: Iterable, rater_a: str, rater_b: str, scales: 
         if a == b:
             agreed.append((unit, task, scale, a))
         else:
-            rng = scales.get(scale) or ScaleRange(scale, scale, min(x for x in (a, b) if x is not None),
-                                                  max(x for x in (a, b) if x is not None))
+            rng = scales.get(scale) or ScaleRange(
+                scale, scale, min(x for x in (a, b) if x is not None), max(x for x in (a, b) if x is not None)
+            )
             out.append(RatingDisagreement(unit, task, scale, a, b, rng))
     return agreed, out

@@ -4,13 +4,14 @@ with keyword-in-context, code frequencies, co-occurrence and the framework matri
 The store (``workbench.store.retrieval``) runs the queries and builds these; exports
 (``workbench.exchange``) and the UI consume them. Nothing here touches the database or Qt.
 """
+
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable, Iterator, Optional, Sequence
 
 import pandas as pd
 
@@ -25,10 +26,10 @@ class Extract:
 
     coding_id: int
     participant: str
-    timepoint: Optional[str]
+    timepoint: str | None
     transcript_id: int
     transcript_name: str
-    speaker: Optional[str]
+    speaker: str | None
     start_ms: int
     end_ms: int
     code_guid: str
@@ -53,8 +54,8 @@ class KwicHit:
     left: str
     match: str
     right: str
-    speaker: Optional[str] = None
-    time_ms: Optional[int] = None
+    speaker: str | None = None
+    time_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,15 @@ class FrameworkMatrix:
 
     def summaries(self) -> pd.DataFrame:
         """The summaries as a table (rows participants, columns code paths)."""
-        return pd.DataFrame([[self.cell(p, g).summary for g, _ in self.codes] for p in self.participants],
-                            index=list(self.participants), columns=[" / ".join(path) for _, path in self.codes])
+        return pd.DataFrame(
+            [[self.cell(p, g).summary for g, _ in self.codes] for p in self.participants],
+            index=list(self.participants),
+            columns=[" / ".join(path) for _, path in self.codes],
+        )
 
 
 # --- text search --------------------------------------------------------------------------------
+
 
 def compile_pattern(query: str, mode: str, case_sensitive: bool = False) -> re.Pattern:
     """The regular expression for an exact or regex search; a bad pattern is a WorkbenchError."""
@@ -114,13 +119,16 @@ def find_spans(pattern: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
 
 def kwic(text: str, start: int, end: int, width: int = 40) -> tuple[str, str, str]:
     """(left, match, right) context around text[start:end], line breaks shown as spaces."""
+
     def flat(s: str) -> str:
         return s.replace("\n", " ")
-    return flat(text[max(0, start - width):start]), flat(text[start:end]), flat(text[end:end + width])
+
+    return flat(text[max(0, start - width) : start]), flat(text[start:end]), flat(text[end : end + width])
 
 
-def phrase_matches(tokens: Sequence[tuple[int, str, int, int]], lemmas: Sequence[str]
-                   ) -> list[tuple[int, int]]:
+def phrase_matches(
+    tokens: Sequence[tuple[int, str, int, int]], lemmas: Sequence[str]
+) -> list[tuple[int, int]]:
     """Spans where consecutive tokens (token_index, lemma, start, end) have ``lemmas`` in order."""
     by_index = {t[0]: t for t in tokens}
     out = []
@@ -140,20 +148,27 @@ def phrase_matches(tokens: Sequence[tuple[int, str, int, int]], lemmas: Sequence
 
 # --- frequencies, co-occurrence -----------------------------------------------------------------
 
-def frequency_table(rows: Iterable[tuple[str, str]], participants: Sequence[str] = (),
-                    codes: Sequence[str] = ()) -> pd.DataFrame:
+
+def frequency_table(
+    rows: Iterable[tuple[str, str]], participants: Sequence[str] = (), codes: Sequence[str] = ()
+) -> pd.DataFrame:
     """Codings per participant (rows) and code (columns) from (participant, code label) pairs."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for participant, code in rows:
         counts[(participant, code)] += 1
     row_names = list(dict.fromkeys([*participants, *sorted({p for p, _ in counts})]))
     col_names = list(dict.fromkeys([*codes, *sorted({c for _, c in counts})]))
-    return pd.DataFrame([[counts.get((p, c), 0) for c in col_names] for p in row_names],
-                        index=pd.Index(row_names, name="participant"), columns=col_names, dtype="int64")
+    return pd.DataFrame(
+        [[counts.get((p, c), 0) for c in col_names] for p in row_names],
+        index=pd.Index(row_names, name="participant"),
+        columns=col_names,
+        dtype="int64",
+    )
 
 
-def cooccurrence_table(pairs: Iterable[tuple[str, str]], diagonal: dict[str, int],
-                       codes: Sequence[str] = ()) -> pd.DataFrame:
+def cooccurrence_table(
+    pairs: Iterable[tuple[str, str]], diagonal: dict[str, int], codes: Sequence[str] = ()
+) -> pd.DataFrame:
     """Symmetric code x code counts from co-occurring pairs; ``diagonal`` gives each code's own
     count (codings, or units holding it)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -167,8 +182,9 @@ def cooccurrence_table(pairs: Iterable[tuple[str, str]], diagonal: dict[str, int
     for code, n in diagonal.items():
         counts[(code, code)] = n
     names = list(dict.fromkeys([*codes, *sorted(seen)]))
-    return pd.DataFrame([[counts.get((a, b), 0) for b in names] for a in names],
-                        index=names, columns=names, dtype="int64")
+    return pd.DataFrame(
+        [[counts.get((a, b), 0) for b in names] for a in names], index=names, columns=names, dtype="int64"
+    )
 
 
 def unit_pairs(units: Iterable[Iterable[str]]) -> tuple[list[tuple[str, str]], dict[str, int]]:

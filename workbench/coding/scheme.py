@@ -183,7 +183,9 @@ class _Reader:
     def identifier(self, data: dict, name: str, where: str) -> str:
         value = self.text(data, name, where)
         if not _IDENTIFIER.fullmatch(value):
-            raise self.fail(where, f"'{name}' {value!r} must be lower-case letters, digits and _ (starting with a letter)")
+            raise self.fail(
+                where, f"'{name}' {value!r} must be lower-case letters, digits and _ (starting with a letter)"
+            )
         return value
 
     def integer(self, data: dict, name: str, where: str) -> int:
@@ -197,7 +199,9 @@ class _Reader:
         seen: list[str] = []
         for value in values:
             if not isinstance(value, str) or value not in known:
-                raise self.fail(where, f"'{name}' refers to unknown {what} {value!r} (known: {', '.join(sorted(known))})")
+                raise self.fail(
+                    where, f"'{name}' refers to unknown {what} {value!r} (known: {', '.join(sorted(known))})"
+                )
             if value in seen:
                 raise self.fail(where, f"'{name}' lists {value!r} twice")
             seen.append(value)
@@ -231,7 +235,16 @@ def scheme_from_mapping(data: Any, source: str = "scheme") -> Scheme:
     top = r.mapping(
         data,
         "",
-        ("format", "name", "subjects", "behaviours", "modifier_sets", "exclusive_groups", "tasks", "rating_scales"),
+        (
+            "format",
+            "name",
+            "subjects",
+            "behaviours",
+            "modifier_sets",
+            "exclusive_groups",
+            "tasks",
+            "rating_scales",
+        ),
         ("name", "subjects", "behaviours"),
     )
     if top.get("format", FORMAT_VERSION) != FORMAT_VERSION:
@@ -278,7 +291,10 @@ def scheme_from_mapping(data: Any, source: str = "scheme") -> Scheme:
             raise r.fail(where, "an exclusive group needs at least two behaviours")
         for member in members:
             if kinds[member] != "state":
-                raise r.fail(where, f"behaviour {member!r} is a point event; exclusive groups hold state behaviours only")
+                raise r.fail(
+                    where,
+                    f"behaviour {member!r} is a point event; exclusive groups hold state behaviours only",
+                )
         groups.append(ExclusiveGroup(group_name, members))
 
     tasks: list[Task] = []
@@ -286,7 +302,11 @@ def scheme_from_mapping(data: Any, source: str = "scheme") -> Scheme:
     for i, raw in enumerate(r.items(top.get("tasks"), "tasks")):
         where = _label("tasks", i, raw, "code")
         entry = r.mapping(raw, where, ("code", "name", "description"), ("code", "name"))
-        task = Task(r.identifier(entry, "code", where), r.text(entry, "name", where), r.text(entry, "description", where, ""))
+        task = Task(
+            r.identifier(entry, "code", where),
+            r.text(entry, "name", where),
+            r.text(entry, "description", where, ""),
+        )
         _unique(r, seen, task.code, where, "task code")
         tasks.append(task)
 
@@ -298,7 +318,17 @@ def _behaviours(r: _Reader, top: dict, subject_keys: set[str], modifier_names: s
     behaviours: list[Behaviour] = []
     codes: dict[str, str] = {}
     keys: dict[str, str] = {}
-    fields = ("code", "name", "kind", "key", "colour", "category", "subjects", "modifier_set", "modifier_when")
+    fields = (
+        "code",
+        "name",
+        "kind",
+        "key",
+        "colour",
+        "category",
+        "subjects",
+        "modifier_set",
+        "modifier_when",
+    )
     for i, raw in enumerate(r.items(top.get("behaviours"), "behaviours", allow_empty=False)):
         where = _label("behaviours", i, raw, "code")
         entry = r.mapping(raw, where, fields, ("code", "name", "kind", "key", "colour", "subjects"))
@@ -309,11 +339,15 @@ def _behaviours(r: _Reader, top: dict, subject_keys: set[str], modifier_names: s
             raise r.fail(where, f"'kind' must be point or state, found {_kind(kind)}")
         key = entry["key"]
         if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
-            raise r.fail(where, f"'key' must be one printable keyboard character in quotes, found {_kind(key)}")
+            raise r.fail(
+                where, f"'key' must be one printable keyboard character in quotes, found {_kind(key)}"
+            )
         _unique(r, keys, key.casefold(), where, "keyboard key")
         colour = normalise_colour(entry["colour"]) if isinstance(entry["colour"], str) else None
         if colour is None:
-            raise r.fail(where, f"'colour' must be a hex colour such as \"#1F77B4\", found {_kind(entry['colour'])}")
+            raise r.fail(
+                where, f"'colour' must be a hex colour such as \"#1F77B4\", found {_kind(entry['colour'])}"
+            )
         modifier_set = entry.get("modifier_set")
         if modifier_set is not None and modifier_set not in modifier_names:
             raise r.fail(where, f"'modifier_set' refers to unknown modifier set {modifier_set!r}")
@@ -352,7 +386,9 @@ def _rating_scales(r: _Reader, top: dict, task_codes: set[str]) -> list[RatingSc
             raise r.fail(where, f"'minimum' ({low}) must be below 'maximum' ({high})")
         anchors_raw = entry.get("anchors") or {}
         if not isinstance(anchors_raw, dict):
-            raise r.fail(where, f"'anchors' must map scale points to descriptions, found {_kind(anchors_raw)}")
+            raise r.fail(
+                where, f"'anchors' must map scale points to descriptions, found {_kind(anchors_raw)}"
+            )
         anchors: dict[int, str] = {}
         for point, text in anchors_raw.items():
             if isinstance(point, bool) or not isinstance(point, int):
@@ -384,7 +420,9 @@ def load_scheme(path: str | os.PathLike[str], max_bytes: int = MAX_SCHEME_BYTES)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise WorkbenchError(f"{path.name} is too large for a coding scheme ({size} bytes; the limit is {max_bytes})")
+            raise WorkbenchError(
+                f"{path.name} is too large for a coding scheme ({size} bytes; the limit is {max_bytes})"
+            )
         raw = path.read_bytes()[: max_bytes + 1]
     except FileNotFoundError:
         raise WorkbenchError(f"{path} does not exist") from None
@@ -398,7 +436,9 @@ def load_scheme(path: str | os.PathLike[str], max_bytes: int = MAX_SCHEME_BYTES)
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise WorkbenchError(f"{path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}); re-save it as UTF-8") from None
+        raise WorkbenchError(
+            f"{path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}); re-save it as UTF-8"
+        ) from None
     if not text.strip():
         raise WorkbenchError(f"{path.name} is empty")
     try:
@@ -407,5 +447,7 @@ def load_scheme(path: str | os.PathLike[str], max_bytes: int = MAX_SCHEME_BYTES)
         mark = getattr(exc, "problem_mark", None)
         place = f" on line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise WorkbenchError(f"{path.name} is not valid YAML{place}: {' '.join(str(problem).split())}") from None
+        raise WorkbenchError(
+            f"{path.name} is not valid YAML{place}: {' '.join(str(problem).split())}"
+        ) from None
     return scheme_from_mapping(data, source=path.name)

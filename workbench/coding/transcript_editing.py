@@ -9,13 +9,14 @@ no probability), an inserted one sits at the end of the word before it. Segment 
 their first and last words; the outer bounds of the edited run never move. Positions are code
 points into the document text of :mod:`workbench.coding.transcript_text`.
 """
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from typing import Callable, Optional, Sequence
 
 from workbench.coding.transcript_text import SEPARATOR, TranscriptText, interpolate
 from workbench.store.records import NewSegment, NewWord
@@ -32,7 +33,7 @@ class Edit:
     old: tuple[NewSegment, ...]
     new: tuple[NewSegment, ...]
 
-    def inverse(self) -> "Edit":
+    def inverse(self) -> Edit:
         return Edit(self.first, self.new, self.old)
 
     def text_changed(self) -> bool:
@@ -46,7 +47,7 @@ class _Token:
     text: str
     start_ms: int = 0
     end_ms: int = 0
-    probability: Optional[float] = None
+    probability: float | None = None
 
 
 def word_places(segment: NewSegment) -> list[tuple[int, int, NewWord]]:
@@ -70,13 +71,27 @@ def _timed_tokens(segments: Sequence[NewSegment]) -> list[_Token]:
             under = [w for a, b, w in places if a < m.end() and b > m.start()]
             if under:
                 probabilities = [w.probability for w in under if w.probability is not None]
-                tokens.append(_Token(base + m.start(), base + m.end(), m.group(), min(w.start_ms for w in under),
-                                     max(w.end_ms for w in under), min(probabilities) if probabilities else None))
+                tokens.append(
+                    _Token(
+                        base + m.start(),
+                        base + m.end(),
+                        m.group(),
+                        min(w.start_ms for w in under),
+                        max(w.end_ms for w in under),
+                        min(probabilities) if probabilities else None,
+                    )
+                )
             else:
                 length = len(segment.text)
-                tokens.append(_Token(base + m.start(), base + m.end(), m.group(),
-                                     interpolate(segment.start_ms, segment.end_ms, length, m.start()),
-                                     interpolate(segment.start_ms, segment.end_ms, length, m.end())))
+                tokens.append(
+                    _Token(
+                        base + m.start(),
+                        base + m.end(),
+                        m.group(),
+                        interpolate(segment.start_ms, segment.end_ms, length, m.start()),
+                        interpolate(segment.start_ms, segment.end_ms, length, m.end()),
+                    )
+                )
         base += len(segment.text) + len(SEPARATOR)
     return tokens
 
@@ -87,8 +102,10 @@ def _retime(old: list[_Token], new: list[_Token], default_ms: int) -> list[_Toke
     matcher = SequenceMatcher(None, [t.text for t in old], [t.text for t in new], autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
-            out.extend(replace(n, start_ms=o.start_ms, end_ms=o.end_ms, probability=o.probability)
-                       for o, n in zip(old[a1:a2], new[b1:b2]))
+            out.extend(
+                replace(n, start_ms=o.start_ms, end_ms=o.end_ms, probability=o.probability)
+                for o, n in zip(old[a1:a2], new[b1:b2])
+            )
         elif tag == "replace":
             lo, hi = old[a1].start_ms, max(old[a1].start_ms, old[a2 - 1].end_ms)
             total, done = sum(len(t.text) for t in new[b1:b2]), 0
@@ -117,8 +134,11 @@ def rebuild(old: Sequence[NewSegment], start: int, end: int, text: str) -> tuple
         return q if q <= start else (q - start - len(text) + end if q >= start + len(text) else start)
 
     timed = any(s.words for s in old)
-    new_tokens = [_Token(offsets[p] + m.start(), offsets[p] + m.end(), m.group())
-                  for p, piece in enumerate(pieces) for m in _TOKEN.finditer(piece)]
+    new_tokens = [
+        _Token(offsets[p] + m.start(), offsets[p] + m.end(), m.group())
+        for p, piece in enumerate(pieces)
+        for m in _TOKEN.finditer(piece)
+    ]
     new_tokens = _retime(_timed_tokens(old), new_tokens, old[0].start_ms)
     by_piece: list[list[_Token]] = [[] for _ in pieces]
     for token in new_tokens:
@@ -138,13 +158,27 @@ def rebuild(old: Sequence[NewSegment], start: int, end: int, text: str) -> tuple
         if p == len(pieces) - 1:
             end_ms = old[-1].end_ms
         else:
-            end_ms = words[-1].end_ms if words else old_doc.time_at(old_position(offsets[p] + len(piece)), end=True)
+            end_ms = (
+                words[-1].end_ms
+                if words
+                else old_doc.time_at(old_position(offsets[p] + len(piece)), end=True)
+            )
         if result:
             start_ms = max(start_ms, result[-1].start_ms)
         end_ms = max(end_ms, start_ms)
-        new_words = tuple(NewWord(min(max(w.start_ms, start_ms), end_ms), min(max(w.end_ms, w.start_ms, start_ms),
-                                                                                end_ms), w.text, w.probability)
-                          for w in words) if timed else ()
+        new_words = (
+            tuple(
+                NewWord(
+                    min(max(w.start_ms, start_ms), end_ms),
+                    min(max(w.end_ms, w.start_ms, start_ms), end_ms),
+                    w.text,
+                    w.probability,
+                )
+                for w in words
+            )
+            if timed
+            else ()
+        )
         result.append(NewSegment(start_ms, end_ms, piece, source.speaker, source.confidence, new_words))
     return tuple(result)
 
@@ -157,8 +191,8 @@ class TranscriptDraft:
         self.segments: list[NewSegment] = list(segments) or [NewSegment(0, 0, "")]
         self.revision = 0
         self._listeners: list[Listener] = []
-        self._doc: Optional[TranscriptText] = None
-        self._timeline: Optional[tuple[list[int], list[tuple[int, int]]]] = None
+        self._doc: TranscriptText | None = None
+        self._timeline: tuple[list[int], list[tuple[int, int]]] | None = None
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -175,9 +209,9 @@ class TranscriptDraft:
 
     def apply(self, edit: Edit) -> None:
         end = edit.first + len(edit.old)
-        if tuple(self.segments[edit.first:end]) != edit.old:
+        if tuple(self.segments[edit.first : end]) != edit.old:
             raise ValueError("the edit does not fit the transcript as it is now")
-        self.segments[edit.first:end] = edit.new
+        self.segments[edit.first : end] = edit.new
         self.revision += 1
         self._doc = self._timeline = None
         for listener in list(self._listeners):
@@ -185,25 +219,25 @@ class TranscriptDraft:
 
     # --- edits ----------------------------------------------------------------------------------
 
-    def replace_text(self, start: int, end: int, text: str) -> Optional[Edit]:
+    def replace_text(self, start: int, end: int, text: str) -> Edit | None:
         """Replace ``[start, end)`` of the document text (a line feed in ``text`` splits)."""
         if self.text[start:end] == text:
             return None
         first, last = self.doc.locate(start).segment, self.doc.locate(end).segment
         base = self.doc.starts[first]
-        old = tuple(self.segments[first:last + 1])
+        old = tuple(self.segments[first : last + 1])
         return Edit(first, old, rebuild(old, start - base, end - base, text))
 
     def split(self, position: int) -> Edit:
         """Split the segment at ``position``; spaces around the split are dropped."""
         located = self.doc.locate(position)
         text = self.segments[located.segment].text
-        left = len(text[:located.offset].rstrip())
-        right = located.offset + len(text[located.offset:]) - len(text[located.offset:].lstrip())
+        left = len(text[: located.offset].rstrip())
+        right = located.offset + len(text[located.offset :]) - len(text[located.offset :].lstrip())
         base = self.doc.starts[located.segment]
         return self.replace_text(base + left, base + right, SEPARATOR)
 
-    def merge(self, index: int) -> Optional[Edit]:
+    def merge(self, index: int) -> Edit | None:
         """Join segment ``index`` with the one after it (one space between their texts)."""
         if not 0 <= index < len(self.segments) - 1:
             return None
@@ -212,7 +246,7 @@ class TranscriptDraft:
         end = self.doc.starts[index + 1] + len(right) - len(right.lstrip())
         return self.replace_text(start, end, " " if left.strip() and right.strip() else "")
 
-    def _changed(self, new_segments: list[NewSegment]) -> Optional[Edit]:
+    def _changed(self, new_segments: list[NewSegment]) -> Edit | None:
         """The smallest edit from the current segments to ``new_segments`` (same count)."""
         changed = [i for i, (a, b) in enumerate(zip(self.segments, new_segments)) if a != b]
         if not changed:
@@ -220,17 +254,20 @@ class TranscriptDraft:
         lo, hi = changed[0], changed[-1] + 1
         return Edit(lo, tuple(self.segments[lo:hi]), tuple(new_segments[lo:hi]))
 
-    def set_speaker(self, indices: Sequence[int], speaker: Optional[str]) -> Optional[Edit]:
+    def set_speaker(self, indices: Sequence[int], speaker: str | None) -> Edit | None:
         wanted = set(indices)
-        return self._changed([replace(s, speaker=speaker) if i in wanted else s for i, s in enumerate(self.segments)])
+        return self._changed(
+            [replace(s, speaker=speaker) if i in wanted else s for i, s in enumerate(self.segments)]
+        )
 
-    def rename_speakers(self, names: dict[str, str]) -> Optional[Edit]:
+    def rename_speakers(self, names: dict[str, str]) -> Edit | None:
         """Rename speakers everywhere at once (``{"A": "B", "B": "A"}`` swaps)."""
         names = {old: " ".join(new.split()) for old, new in names.items() if new and new.strip()}
-        return self._changed([replace(s, speaker=names.get(s.speaker, s.speaker)) if s.speaker else s
-                              for s in self.segments])
+        return self._changed(
+            [replace(s, speaker=names.get(s.speaker, s.speaker)) if s.speaker else s for s in self.segments]
+        )
 
-    def review_word(self, position: int) -> Optional[Edit]:
+    def review_word(self, position: int) -> Edit | None:
         """Mark the word at ``position`` as reviewed (its probability is dropped)."""
         located = self.doc.locate(position)
         segment = self.segments[located.segment]
@@ -242,7 +279,7 @@ class TranscriptDraft:
                 return self._changed(new)
         return None
 
-    def replace_all(self, find: str, replacement: str, case_sensitive: bool = False) -> Optional[Edit]:
+    def replace_all(self, find: str, replacement: str, case_sensitive: bool = False) -> Edit | None:
         """Replace every match of ``find`` (plain text, within segments) by ``replacement``."""
         pattern = self.pattern(find, case_sensitive)
         if pattern is None:
@@ -256,7 +293,7 @@ class TranscriptDraft:
     # --- reading --------------------------------------------------------------------------------
 
     @staticmethod
-    def pattern(find: str, case_sensitive: bool = False) -> Optional[re.Pattern]:
+    def pattern(find: str, case_sensitive: bool = False) -> re.Pattern | None:
         if not find or SEPARATOR in find:
             return None
         return re.compile(re.escape(find), 0 if case_sensitive else re.IGNORECASE)
@@ -275,11 +312,14 @@ class TranscriptDraft:
         spans = []
         for index, segment in enumerate(self.segments):
             base = self.doc.starts[index]
-            spans.extend((base + a, base + b) for a, b, w in word_places(segment)
-                         if w.probability is not None and w.probability < threshold)
+            spans.extend(
+                (base + a, base + b)
+                for a, b, w in word_places(segment)
+                if w.probability is not None and w.probability < threshold
+            )
         return spans
 
-    def word_at_time(self, time_ms: int) -> Optional[tuple[int, int]]:
+    def word_at_time(self, time_ms: int) -> tuple[int, int] | None:
         """Document span of the word playing at ``time_ms`` (the last to start by then), or of
         the segment when it has no word timings; None before the first."""
         if self._timeline is None:
@@ -287,8 +327,9 @@ class TranscriptDraft:
             for index, segment in enumerate(self.segments):
                 base = self.doc.starts[index]
                 places = word_places(segment)
-                items = [(w.start_ms, base + a, base + b) for a, b, w in places] or \
-                    [(segment.start_ms, base, base + len(segment.text))]
+                items = [(w.start_ms, base + a, base + b) for a, b, w in places] or [
+                    (segment.start_ms, base, base + len(segment.text))
+                ]
                 for start_ms, a, b in items:
                     if not starts or start_ms >= starts[-1]:
                         starts.append(start_ms)

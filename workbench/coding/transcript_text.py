@@ -10,11 +10,13 @@ Time comes from word timings when a segment has them (a position inside a word t
 start, or its end for an end position), otherwise it is interpolated linearly over the segment's
 characters between its start and end time.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Protocol, Sequence
+from typing import Protocol
 
 SEPARATOR = "\n"
 
@@ -29,7 +31,7 @@ class SegmentLike(Protocol):
     start_ms: int
     end_ms: int
     text: str
-    speaker: Optional[str]
+    speaker: str | None
     words: Sequence[WordLike]
 
 
@@ -57,8 +59,13 @@ class SegmentIndex:
     """Segment boundaries of a document from segment lengths alone (no text loaded): enough to place
     a position in its segment, speaker and (interpolated) time, e.g. for many extracts at once."""
 
-    def __init__(self, lengths: Sequence[int], start_ms: Sequence[int], end_ms: Sequence[int],
-                 speakers: Sequence[Optional[str]]):
+    def __init__(
+        self,
+        lengths: Sequence[int],
+        start_ms: Sequence[int],
+        end_ms: Sequence[int],
+        speakers: Sequence[str | None],
+    ):
         self.lengths, self.start_ms, self.end_ms, self.speakers = lengths, start_ms, end_ms, speakers
         self.starts = []
         position = 0
@@ -76,7 +83,7 @@ class SegmentIndex:
         offset = min(position - self.starts[i], self.lengths[i])
         return interpolate(self.start_ms[i], self.end_ms[i], self.lengths[i], offset)
 
-    def speaker_at(self, position: int) -> Optional[str]:
+    def speaker_at(self, position: int) -> str | None:
         return self.speakers[self.segment_of(position)] if self.starts else None
 
 
@@ -181,7 +188,7 @@ class TranscriptText:
                 best = self.starts[index] + start
         return best
 
-    def speaker_at(self, position: int) -> Optional[str]:
+    def speaker_at(self, position: int) -> str | None:
         return self.segments[self.locate(position).segment].speaker
 
 

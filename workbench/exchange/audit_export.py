@@ -1,11 +1,13 @@
 """The audit log as a CSV or XLSX file (written to a temporary file and renamed into place)."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
@@ -16,8 +18,17 @@ HEADER = ("id", "at (UTC)", "login", "coder", "action", "table", "row id", "befo
 def cells(row: Sequence[Any]) -> list[Any]:
     entry_id, at, login, coder, action, table, row_id, before, after = row
     as_json = lambda v: "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)  # noqa: E731
-    return [entry_id, at.isoformat() if at is not None else "", login or "", coder or "", action, table,
-            "" if row_id is None else row_id, as_json(before), as_json(after)]
+    return [
+        entry_id,
+        at.isoformat() if at is not None else "",
+        login or "",
+        coder or "",
+        action,
+        table,
+        "" if row_id is None else row_id,
+        as_json(before),
+        as_json(after),
+    ]
 
 
 def write_audit(rows: Iterable[Sequence[Any]], path: Path) -> int:
@@ -35,6 +46,7 @@ def write_audit(rows: Iterable[Sequence[Any]], path: Path) -> int:
         data = buffer.getvalue().encode("utf-8-sig")  # Excel reads the BOM as UTF-8
     else:
         from openpyxl import Workbook
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Audit log")
         sheet.append(list(HEADER))

@@ -8,6 +8,7 @@ is BORIS's "no focal subject". Times are stored as seconds with millisecond prec
 
 Untrusted files are limited in size and nesting depth before ``json`` parses them.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ def load_boris_json(path: Path, max_bytes: int = MAX_BORIS_BYTES) -> dict[str, A
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise WorkbenchError(f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02X} at {exc.start})") from None
+        raise WorkbenchError(
+            f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02X} at {exc.start})"
+        ) from None
     if not text.strip():
         raise WorkbenchError(f"{path.name} is empty")
     if _depth(text) > MAX_DEPTH:
@@ -66,7 +69,10 @@ def _entries(value: Any, where: str, source: str) -> list[dict]:
         return []
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise WorkbenchError(f"{source}: {where} must be a mapping of numbered entries")
-    return [value[k] for k in sorted(value, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0, k))]
+    return [
+        value[k]
+        for k in sorted(value, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0, k))
+    ]
 
 
 def _modifier_value(text: str) -> str:
@@ -106,21 +112,31 @@ def read_boris(path: Path) -> CodedProject:
             raise WorkbenchError(f"{source}: behaviour {code!r} has unknown type {kind_text!r}")
         codes[code] = slug(code, taken)
         kinds[code] = "state" if "state" in kind_text.lower() else "point"
-        behaviour = {"code": codes[code], "name": code, "kind": kinds[code], "key": entry.get("key"),
-                     "category": str(entry.get("category") or ""), "subjects": [s["key"] for s in subjects]}
+        behaviour = {
+            "code": codes[code],
+            "name": code,
+            "kind": kinds[code],
+            "key": entry.get("key"),
+            "category": str(entry.get("category") or ""),
+            "subjects": [s["key"] for s in subjects],
+        }
         modifier_sets = _entries(entry.get("modifiers"), f"behaviour {code!r} modifiers", source)
         for m_index, m in enumerate(modifier_sets):
             values = list(dict.fromkeys(v for v in (_modifier_value(x) for x in m.get("values") or []) if v))
             if len(values) < 2:
-                notes.append(f"behaviour {code!r}: modifier set {m.get('name')!r} has fewer than two values; left out")
+                notes.append(
+                    f"behaviour {code!r}: modifier set {m.get('name')!r} has fewer than two values; left out"
+                )
                 continue
             set_name = f"{code}: {str(m.get('name') or m_index).strip()}"
             if m_index == 0:
                 set_names[set_name] = values
                 behaviour["modifier_set"] = set_name
             else:
-                notes.append(f"behaviour {code!r}: modifier set {m.get('name')!r} is kept on events but not in the "
-                             "scheme (one modifier set per behaviour)")
+                notes.append(
+                    f"behaviour {code!r}: modifier set {m.get('name')!r} is kept on events but not in the "
+                    "scheme (one modifier set per behaviour)"
+                )
         behaviours.append(behaviour)
         excluded = [c.strip() for c in str(entry.get("excluded") or "").split(",") if c.strip()]
         if excluded:
@@ -146,13 +162,19 @@ def read_boris(path: Path) -> CodedProject:
     return CodedProject(scheme, observations, notes)
 
 
-def _observation(source: str, name: str, raw: Any, codes: dict, kinds: dict, subject_key: dict) -> CodedObservation:
+def _observation(
+    source: str, name: str, raw: Any, codes: dict, kinds: dict, subject_key: dict
+) -> CodedObservation:
     where = f"{source}: observation {name!r}"
     if not isinstance(raw, dict) or not isinstance(raw.get("events", []), list):
         raise WorkbenchError(f"{where} is not an observation with a list of events")
     files = raw.get("file") or {}
-    media = [str(f) for player in (files.values() if isinstance(files, dict) else [files]) for f in
-             (player if isinstance(player, list) else [player]) if f]
+    media = [
+        str(f)
+        for player in (files.values() if isinstance(files, dict) else [files])
+        for f in (player if isinstance(player, list) else [player])
+        if f
+    ]
     offset = raw.get("time offset", 0) or 0
     rows = []
     for i, row in enumerate(raw.get("events", [])):
@@ -161,25 +183,39 @@ def _observation(source: str, name: str, raw: Any, codes: dict, kinds: dict, sub
         try:
             time_ms = int(round((float(row[0]) + float(offset)) * 1000))
         except (TypeError, ValueError):
-            raise WorkbenchError(f"{where}: event {i + 1} has time {row[0]!r}, not a number of seconds") from None
+            raise WorkbenchError(
+                f"{where}: event {i + 1} has time {row[0]!r}, not a number of seconds"
+            ) from None
         if time_ms < 0:
             raise WorkbenchError(f"{where}: event {i + 1} is at a negative time ({row[0]} s)")
         code, subject = str(row[2]), str(row[1] or "")
         if code not in codes:
-            raise WorkbenchError(f"{where}: event {i + 1} uses behaviour {code!r}, which is not in the ethogram")
+            raise WorkbenchError(
+                f"{where}: event {i + 1} uses behaviour {code!r}, which is not in the ethogram"
+            )
         if subject not in subject_key:
-            raise WorkbenchError(f"{where}: event {i + 1} uses subject {subject!r}, which is not in the subjects")
+            raise WorkbenchError(
+                f"{where}: event {i + 1} uses subject {subject!r}, which is not in the subjects"
+            )
         text = str(row[3]) if len(row) > 3 and row[3] is not None else ""
-        values = tuple("" if v.strip() in ("", "None") else _modifier_value(v) for v in text.split("|")) if text else ()
+        values = (
+            tuple("" if v.strip() in ("", "None") else _modifier_value(v) for v in text.split("|"))
+            if text
+            else ()
+        )
         if values and not any(values):
             values = ()
         comment = str(row[4]) if len(row) > 4 and row[4] is not None else ""
-        rows.append(ob.Event(codes[code], subject_key[subject], "toggle", time_ms, modifiers=values, comment=comment))
+        rows.append(
+            ob.Event(codes[code], subject_key[subject], "toggle", time_ms, modifiers=values, comment=comment)
+        )
     state_codes = {codes[c] for c, k in kinds.items() if k == "state"}
     return CodedObservation(name, media, ob.toggles_to_events(rows, state_codes))
 
 
-def write_boris(coded: CodedProject, path: Path, media_info: dict[str, dict[str, float]] | None = None) -> None:
+def write_boris(
+    coded: CodedProject, path: Path, media_info: dict[str, dict[str, float]] | None = None
+) -> None:
     """Write a BORIS 7 project: the scheme as ethogram and each observation's events as rows."""
     scheme: Scheme = coded.scheme
     subject_name = {s.key: (s.name if slug(s.name, set()) == s.key else s.key) for s in scheme.subjects}
@@ -189,30 +225,67 @@ def write_boris(coded: CodedProject, path: Path, media_info: dict[str, dict[str,
     for i, b in enumerate(scheme.behaviours):
         modifiers = {}
         if b.modifier_set:
-            modifiers = {"0": {"name": b.modifier_set, "type": 0, "values": scheme.modifier_set(b.modifier_set).values}}
-        ethogram[str(i)] = {"type": "State event" if b.kind == "state" else "Point event", "key": b.key,
-                            "code": b.code, "description": b.name, "category": b.category,
-                            "modifiers": modifiers, "excluded": ",".join(groups[b.code]), "coding map": ""}
-    subjects = {str(i): {"key": "", "name": subject_name[s.key], "description": s.name}
-                for i, s in enumerate(x for x in scheme.subjects if x.key != NO_FOCAL)}
+            modifiers = {
+                "0": {"name": b.modifier_set, "type": 0, "values": scheme.modifier_set(b.modifier_set).values}
+            }
+        ethogram[str(i)] = {
+            "type": "State event" if b.kind == "state" else "Point event",
+            "key": b.key,
+            "code": b.code,
+            "description": b.name,
+            "category": b.category,
+            "modifiers": modifiers,
+            "excluded": ",".join(groups[b.code]),
+            "coding map": "",
+        }
+    subjects = {
+        str(i): {"key": "", "name": subject_name[s.key], "description": s.name}
+        for i, s in enumerate(x for x in scheme.subjects if x.key != NO_FOCAL)
+    }
     observations = {}
     for o in coded.observations:
-        rows = [[round(e.time_ms / 1000, 3), subject_name.get(e.subject or NO_FOCAL, e.subject or ""),
-                 e.behaviour, "|".join(m if m else "None" for m in e.modifiers), e.comment]
-                for e in ob.time_order(o.events)]
+        rows = [
+            [
+                round(e.time_ms / 1000, 3),
+                subject_name.get(e.subject or NO_FOCAL, e.subject or ""),
+                e.behaviour,
+                "|".join(m if m else "None" for m in e.modifiers),
+                e.comment,
+            ]
+            for e in ob.time_order(o.events)
+        ]
         info = (media_info or {}).get(o.name, {})
         observations[o.name] = {
-            "file": {"1": list(o.media_files), "2": []}, "type": "MEDIA", "date": datetime.now().isoformat(timespec="seconds"),
-            "description": f"coded by {o.coder}" if o.coder else "", "time offset": 0.0, "events": rows,
-            "independent_variables": {}, "visualize_spectrogram": False, "close_behaviors_between_videos": False,
-            "media_info": {"length": {f: info.get("length", 0.0) for f in o.media_files},
-                           "fps": {f: info.get("fps", 0.0) for f in o.media_files},
-                           "hasVideo": {f: True for f in o.media_files}, "offset": {"1": 0.0}}}
-    project = {"time_format": "hh:mm:ss", "project_name": scheme.name.removeprefix("BORIS: "),
-               "project_date": datetime.now().isoformat(timespec="seconds"), "project_description":
-               "Exported by workbench", "project_format_version": "7.0", "subjects_conf": subjects,
-               "behaviors_conf": ethogram, "observations": observations, "behavioral_categories":
-               sorted({b.category for b in scheme.behaviours if b.category}), "independent_variables": {},
-               "coding_map": {}, "behaviors_coding_map": [], "converters": {}}
+            "file": {"1": list(o.media_files), "2": []},
+            "type": "MEDIA",
+            "date": datetime.now().isoformat(timespec="seconds"),
+            "description": f"coded by {o.coder}" if o.coder else "",
+            "time offset": 0.0,
+            "events": rows,
+            "independent_variables": {},
+            "visualize_spectrogram": False,
+            "close_behaviors_between_videos": False,
+            "media_info": {
+                "length": {f: info.get("length", 0.0) for f in o.media_files},
+                "fps": {f: info.get("fps", 0.0) for f in o.media_files},
+                "hasVideo": {f: True for f in o.media_files},
+                "offset": {"1": 0.0},
+            },
+        }
+    project = {
+        "time_format": "hh:mm:ss",
+        "project_name": scheme.name.removeprefix("BORIS: "),
+        "project_date": datetime.now().isoformat(timespec="seconds"),
+        "project_description": "Exported by workbench",
+        "project_format_version": "7.0",
+        "subjects_conf": subjects,
+        "behaviors_conf": ethogram,
+        "observations": observations,
+        "behavioral_categories": sorted({b.category for b in scheme.behaviours if b.category}),
+        "independent_variables": {},
+        "coding_map": {},
+        "behaviors_coding_map": [],
+        "converters": {},
+    }
     with atomic_output(Path(path)) as handle:
         handle.write(json.dumps(project, indent=1, ensure_ascii=False).encode("utf-8"))

@@ -5,11 +5,11 @@ Identifiers from other tools ("chicken - healthy", subject "1") become scheme co
 ``slug``; keys are reassigned when missing or taken; an event with no subject belongs to the
 pseudo-subject ``no_focal_subject`` (BORIS's empty subject).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme, scheme_from_mapping
@@ -19,8 +19,18 @@ from workbench.store import participants, people, schemes
 
 NO_FOCAL = "no_focal_subject"
 KEY_POOL = "abcdefghijklmnopqrstuvwxyz0123456789"
-PALETTE = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
-           "#BCBD22", "#17BECF")
+PALETTE = (
+    "#1F77B4",
+    "#FF7F0E",
+    "#2CA02C",
+    "#D62728",
+    "#9467BD",
+    "#8C564B",
+    "#E377C2",
+    "#7F7F7F",
+    "#BCBD22",
+    "#17BECF",
+)
 
 
 @dataclass
@@ -51,10 +61,10 @@ def slug(text: str, taken: set[str], prefix: str = "b") -> str:
     return name
 
 
-def assign_keys(wanted: list[Optional[str]], source: str) -> list[str]:
+def assign_keys(wanted: list[str | None], source: str) -> list[str]:
     """One distinct single-character key per behaviour: the wanted one when free, else the next free."""
     used: set[str] = set()
-    keys: list[Optional[str]] = []
+    keys: list[str | None] = []
     for key in wanted:
         ok = isinstance(key, str) and len(key) == 1 and key.isprintable() and not key.isspace()
         if ok and key.casefold() not in used:
@@ -66,23 +76,37 @@ def assign_keys(wanted: list[Optional[str]], source: str) -> list[str]:
     try:
         return [k if k is not None else next(free) for k in keys]
     except StopIteration:
-        raise WorkbenchError(f"{source} has more behaviours than there are keyboard keys "
-                             f"({len(wanted)}; at most {len(KEY_POOL)})") from None
+        raise WorkbenchError(
+            f"{source} has more behaviours than there are keyboard keys "
+            f"({len(wanted)}; at most {len(KEY_POOL)})"
+        ) from None
 
 
-def build_scheme(name: str, subjects: list[dict], behaviours: list[dict], modifier_sets: list[dict],
-                 groups: list[dict], source: str) -> Scheme:
+def build_scheme(
+    name: str,
+    subjects: list[dict],
+    behaviours: list[dict],
+    modifier_sets: list[dict],
+    groups: list[dict],
+    source: str,
+) -> Scheme:
     """A validated scheme from parts read from another tool's file."""
     keys = assign_keys([b.get("key") for b in behaviours], source)
     for i, (behaviour, key) in enumerate(zip(behaviours, keys)):
         behaviour["key"] = key
         behaviour.setdefault("colour", PALETTE[i % len(PALETTE)])
-    data = {"name": name, "subjects": subjects, "behaviours": behaviours,
-            "modifier_sets": modifier_sets, "exclusive_groups": groups}
+    data = {
+        "name": name,
+        "subjects": subjects,
+        "behaviours": behaviours,
+        "modifier_sets": modifier_sets,
+        "exclusive_groups": groups,
+    }
     return scheme_from_mapping(data, source=source)
 
 
 # --- into a project -----------------------------------------------------------------------------
+
 
 def media_by_name(db) -> dict[str, int]:
     """Project media by original file name (and by stored path), for matching files named in imports."""
@@ -105,11 +129,19 @@ def import_coded(db, coded: CodedProject, coder_id: int, media_for: dict[str, in
     for observation in coded.observations:
         media_id = media_for.get(observation.name)
         if media_id is None:
-            media_id = next((by_name[f.rsplit("/", 1)[-1]] for f in observation.media_files
-                             if f.rsplit("/", 1)[-1] in by_name), None)
+            media_id = next(
+                (
+                    by_name[f.rsplit("/", 1)[-1]]
+                    for f in observation.media_files
+                    if f.rsplit("/", 1)[-1] in by_name
+                ),
+                None,
+            )
         if media_id is None:
-            lines.append(f"skipped observation {observation.name!r}: no media item in the project matches "
-                         f"{', '.join(observation.media_files) or 'it'} (name one with --media)")
+            lines.append(
+                f"skipped observation {observation.name!r}: no media item in the project matches "
+                f"{', '.join(observation.media_files) or 'it'} (name one with --media)"
+            )
             continue
         for event in observation.events:
             try:
@@ -117,8 +149,10 @@ def import_coded(db, coded: CodedProject, coder_id: int, media_for: dict[str, in
             except WorkbenchError as exc:
                 raise WorkbenchError(f"observation {observation.name!r}: {exc}") from None
         if obs_store.find_observation(db, media_id, coder_id, scheme.name) is not None:
-            raise WorkbenchError(f"observation {observation.name!r}: this coder already has an observation of "
-                                 f"media item {media_id} with {scheme.name!r}; nothing was imported")
+            raise WorkbenchError(
+                f"observation {observation.name!r}: this coder already has an observation of "
+                f"media item {media_id} with {scheme.name!r}; nothing was imported"
+            )
         plan.append((observation, media_id))
     if coded.scheme.name not in existing:
         schemes.add_scheme(db, coded.scheme, origin="imported")
@@ -127,23 +161,37 @@ def import_coded(db, coded: CodedProject, coder_id: int, media_for: dict[str, in
         oid = obs_store.create_observation(db, media_id, coder_id, scheme.name).created_id("observations")
         if observation.events:
             obs_store.add_events(db, oid, observation.events)
-        lines.append(f"imported observation {observation.name!r}: {len(observation.events)} events "
-                     f"into media item {media_id}")
+        lines.append(
+            f"imported observation {observation.name!r}: {len(observation.events)} events "
+            f"into media item {media_id}"
+        )
     return lines
 
 
-def coded_from_store(db, observation_ids: list[int], names: dict[int, str], masked: bool = False) -> CodedProject:
+def coded_from_store(
+    db, observation_ids: list[int], names: dict[int, str], masked: bool = False
+) -> CodedProject:
     """Observations of one scheme from the project, named by ``names`` (observation id -> name);
     ``masked`` leaves out the media file names and coders (a rater's export)."""
     records = [obs_store.observation_data(db, i) for i in observation_ids]
     scheme_names = {r.record.scheme for r in records}
     if len(scheme_names) != 1:
-        raise WorkbenchError("Export observations of one coding scheme at a time "
-                             f"(found: {', '.join(sorted(scheme_names)) or 'none'}).")
+        raise WorkbenchError(
+            "Export observations of one coding scheme at a time "
+            f"(found: {', '.join(sorted(scheme_names)) or 'none'})."
+        )
     scheme = schemes.load_scheme(db, scheme_names.pop())
     media = {m.id: m for m in participants.list_media(db)}
     coders = {c.id: c.name for c in people.list_coders(db)}
-    return CodedProject(scheme, [
-        CodedObservation(names[r.record.id], [] if masked else [media[r.record.media_id].original_name],
-                         list(r.events), "" if masked else coders.get(r.record.coder_id, ""))
-        for r in records])
+    return CodedProject(
+        scheme,
+        [
+            CodedObservation(
+                names[r.record.id],
+                [] if masked else [media[r.record.media_id].original_name],
+                list(r.events),
+                "" if masked else coders.get(r.record.coder_id, ""),
+            )
+            for r in records
+        ],
+    )

@@ -7,11 +7,11 @@ WordprocessingML (`w:p` / `w:pPr/w:pStyle` / `w:r` / `w:rPr` / `w:t`, `w:tab`, `
 with lxml, inserting each paragraph before the `w:sectPr` found once; the document is still a
 python-docx `Document` (template, styles, saving).
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Optional
 
 from lxml import etree
 
@@ -39,7 +39,7 @@ class Paragraphs:
         self._body = document.element.body
         self._end = self._body.find(W + "sectPr")
 
-    def add(self, style_id: Optional[str] = None, *runs: tuple[str, Sequence]) -> etree._Element:
+    def add(self, style_id: str | None = None, *runs: tuple[str, Sequence]) -> etree._Element:
         """A paragraph with paragraph style `style_id` (a style *id*, e.g. 'Heading1') and runs
         `(text, properties)`; tabs and line breaks in the text become `w:tab` and `w:br`, as
         python-docx's `Run.text` makes them."""

@@ -10,9 +10,10 @@ Read: our own files back exactly; any other EAF as one state behaviour per time-
 (subject = the tier's participant), each aligned annotation an interval, its text the comment.
 Annotations on unaligned time slots and symbolic (reference) tiers are skipped and reported.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -38,24 +39,40 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
         raise WorkbenchError(f"An ELAN file holds one observation; {len(coded.observations)} were given.")
     scheme, observation = coded.scheme, coded.observations[0]
     notes = []
-    root = etree.Element("ANNOTATION_DOCUMENT", AUTHOR=observation.coder, FORMAT="3.0", VERSION="3.0",
-                         DATE=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    root.set("{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation",
-             "http://www.mpi.nl/tools/elan/EAFv3.0.xsd")
+    root = etree.Element(
+        "ANNOTATION_DOCUMENT",
+        AUTHOR=observation.coder,
+        FORMAT="3.0",
+        VERSION="3.0",
+        DATE=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    root.set(
+        "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation",
+        "http://www.mpi.nl/tools/elan/EAFv3.0.xsd",
+    )
     header = etree.SubElement(root, "HEADER", MEDIA_FILE="", TIME_UNITS="milliseconds")
     for name in observation.media_files:
-        etree.SubElement(header, "MEDIA_DESCRIPTOR", MEDIA_URL=f"file:///{name}", MIME_TYPE="video/mp4",
-                         RELATIVE_MEDIA_URL=f"./{name}")
+        etree.SubElement(
+            header,
+            "MEDIA_DESCRIPTOR",
+            MEDIA_URL=f"file:///{name}",
+            MIME_TYPE="video/mp4",
+            RELATIVE_MEDIA_URL=f"./{name}",
+        )
     etree.SubElement(header, "PROPERTY", NAME=MARK).text = scheme.name
     etree.SubElement(header, "PROPERTY", NAME="workbench:observation").text = observation.name
     order = etree.SubElement(root, "TIME_ORDER")
     pairing = ob.pair_states(observation.events)
     if pairing.unpaired:
-        notes.append(f"{len(pairing.unpaired)} unpaired state event(s) left out (ELAN needs a start and a stop)")
+        notes.append(
+            f"{len(pairing.unpaired)} unpaired state event(s) left out (ELAN needs a start and a stop)"
+        )
     spans: dict[tuple[str, str], list[tuple[int, int, tuple[str, ...]]]] = {}
     for e in observation.events:
         if e.event_type == "point":
-            spans.setdefault((e.behaviour, e.subject or NO_FOCAL), []).append((e.time_ms, e.time_ms + POINT_LENGTH_MS, e.modifiers))
+            spans.setdefault((e.behaviour, e.subject or NO_FOCAL), []).append(
+                (e.time_ms, e.time_ms + POINT_LENGTH_MS, e.modifiers)
+            )
     for i in pairing.intervals:
         when = scheme.behaviour(i.behaviour).modifier_when
         modifiers = i.stop.modifiers if when == "stop" else i.start.modifiers
@@ -69,8 +86,9 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
                 continue
             type_id = _type_id(b.kind, b.modifier_when, b.modifier_set)
             used_types[type_id] = b.modifier_set
-            tier = etree.SubElement(root, "TIER", TIER_ID=f"{b.code}@{subject}", PARTICIPANT=subject,
-                                    LINGUISTIC_TYPE_REF=type_id)
+            tier = etree.SubElement(
+                root, "TIER", TIER_ID=f"{b.code}@{subject}", PARTICIPANT=subject, LINGUISTIC_TYPE_REF=type_id
+            )
             for start, stop, modifiers in items:
                 refs = []
                 for t in (start, stop):
@@ -79,16 +97,26 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
                     refs.append(f"ts{slot}")
                 annotation += 1
                 wrapper = etree.SubElement(tier, "ANNOTATION")
-                aligned = etree.SubElement(wrapper, "ALIGNABLE_ANNOTATION", ANNOTATION_ID=f"a{annotation}",
-                                           TIME_SLOT_REF1=refs[0], TIME_SLOT_REF2=refs[1])
+                aligned = etree.SubElement(
+                    wrapper,
+                    "ALIGNABLE_ANNOTATION",
+                    ANNOTATION_ID=f"a{annotation}",
+                    TIME_SLOT_REF1=refs[0],
+                    TIME_SLOT_REF2=refs[1],
+                )
                 etree.SubElement(aligned, "ANNOTATION_VALUE").text = "|".join(modifiers)
     for type_id, modifier_set in used_types.items():
         attrs = {"GRAPHIC_REFERENCES": "false", "LINGUISTIC_TYPE_ID": type_id, "TIME_ALIGNABLE": "true"}
         if modifier_set:
             attrs["CONTROLLED_VOCABULARY_REF"] = modifier_set
         etree.SubElement(root, "LINGUISTIC_TYPE", **attrs)
-    etree.SubElement(root, "LANGUAGE", LANG_DEF="http://cdb.iso.org/lg/CDB-00130975-001", LANG_ID="und",
-                     LANG_LABEL="undetermined (und)")
+    etree.SubElement(
+        root,
+        "LANGUAGE",
+        LANG_DEF="http://cdb.iso.org/lg/CDB-00130975-001",
+        LANG_ID="und",
+        LANG_LABEL="undetermined (und)",
+    )
     for modifier_set in sorted({m for m in used_types.values() if m}):
         cv = etree.SubElement(root, "CONTROLLED_VOCABULARY", CV_ID=modifier_set)
         etree.SubElement(cv, "DESCRIPTION", LANG_REF="und")
@@ -117,11 +145,15 @@ def read_eaf(path: Path, scheme=None) -> CodedProject:
             try:
                 times[ts.get("TIME_SLOT_ID")] = int(value)
             except ValueError:
-                raise WorkbenchError(f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r} has time {value!r}, "
-                                     "not whole milliseconds") from None
+                raise WorkbenchError(
+                    f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r} has time {value!r}, "
+                    "not whole milliseconds"
+                ) from None
     properties = {p.get("NAME"): (p.text or "") for p in root.iterfind("HEADER/PROPERTY")}
-    media = [(d.get("RELATIVE_MEDIA_URL") or d.get("MEDIA_URL") or "").rsplit("/", 1)[-1]
-             for d in root.iterfind("HEADER/MEDIA_DESCRIPTOR")]
+    media = [
+        (d.get("RELATIVE_MEDIA_URL") or d.get("MEDIA_URL") or "").rsplit("/", 1)[-1]
+        for d in root.iterfind("HEADER/MEDIA_DESCRIPTOR")
+    ]
     ours = MARK in properties
     notes, tiers = [], []
     for tier in root.iterfind("TIER"):
@@ -158,10 +190,21 @@ def _read_foreign(path: Path, name: str, media: list[str], tiers, notes) -> Code
             subjects.append({"key": subject_of[participant], "name": participant})
         subject = subject_of.get(participant, NO_FOCAL)
         code = slug(tier.get("TIER_ID") or "tier", taken)
-        behaviours.append({"code": code, "name": tier.get("TIER_ID") or code, "kind": "state", "key": None,
-                           "category": tier.get("LINGUISTIC_TYPE_REF") or "", "subjects": [subject]})
+        behaviours.append(
+            {
+                "code": code,
+                "name": tier.get("TIER_ID") or code,
+                "kind": "state",
+                "key": None,
+                "category": tier.get("LINGUISTIC_TYPE_REF") or "",
+                "subjects": [subject],
+            }
+        )
         for start, stop, text in spans:
-            events += [ob.Event(code, subject, "start", start, comment=text), ob.Event(code, subject, "stop", stop)]
+            events += [
+                ob.Event(code, subject, "start", start, comment=text),
+                ob.Event(code, subject, "stop", stop),
+            ]
     subjects.append({"key": NO_FOCAL, "name": "No focal subject"})
     scheme = build_scheme(f"ELAN: {path.stem}", subjects, behaviours, [], [], path.name)
     return CodedProject(scheme, [CodedObservation(name, media, events)], notes)
@@ -169,8 +212,10 @@ def _read_foreign(path: Path, name: str, media: list[str], tiers, notes) -> Code
 
 def _read_ours(path: Path, scheme_name: str, name: str, media, tiers, scheme, notes) -> CodedProject:
     if scheme is None or scheme.name != scheme_name:
-        raise WorkbenchError(f"{path.name} was coded with the scheme {scheme_name!r}, which this project lacks; "
-                             "add that scheme first")
+        raise WorkbenchError(
+            f"{path.name} was coded with the scheme {scheme_name!r}, which this project lacks; "
+            "add that scheme first"
+        )
     events = []
     for tier, spans in tiers:
         tier_id = tier.get("TIER_ID") or ""
@@ -178,14 +223,18 @@ def _read_ours(path: Path, scheme_name: str, name: str, media, tiers, scheme, no
         try:
             behaviour = scheme.behaviour(code)
         except KeyError:
-            raise WorkbenchError(f"{path.name}: tier {tier_id!r} names behaviour {code!r}, "
-                                 f"which the scheme {scheme_name!r} lacks") from None
+            raise WorkbenchError(
+                f"{path.name}: tier {tier_id!r} names behaviour {code!r}, "
+                f"which the scheme {scheme_name!r} lacks"
+            ) from None
         for start, stop, text in spans:
             modifiers = tuple(text.split("|")) if text else ()
             if behaviour.kind == "point":
                 events.append(ob.Event(code, subject, "point", start, modifiers=modifiers))
                 continue
             at_stop = behaviour.modifier_when == "stop" and behaviour.modifier_set is not None
-            events += [ob.Event(code, subject, "start", start, modifiers=() if at_stop else modifiers),
-                       ob.Event(code, subject, "stop", stop, modifiers=modifiers if at_stop else ())]
+            events += [
+                ob.Event(code, subject, "start", start, modifiers=() if at_stop else modifiers),
+                ob.Event(code, subject, "stop", stop, modifiers=modifiers if at_stop else ()),
+            ]
     return CodedProject(scheme, [CodedObservation(name, media, ob.time_order(events))], notes)

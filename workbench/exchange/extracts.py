@@ -6,25 +6,36 @@ the final name. `redact` (e.g. `PseudonymKey.redact`) is applied to every text w
 last guard that no original name leaves the project. Spreadsheet cells are always text (an
 extract starting with '=' is never a formula; in CSV such cells get a leading apostrophe).
 """
+
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import io
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
 from workbench.tasks import CancelFn, ProgressFn, TaskState
 
-COLUMNS = ("Participant", "Timepoint", "Transcript", "Speaker", "Start", "End", "Code", "Coder", "Text", "Memo")
+COLUMNS = (
+    "Participant",
+    "Timepoint",
+    "Transcript",
+    "Speaker",
+    "Start",
+    "End",
+    "Code",
+    "Coder",
+    "Text",
+    "Memo",
+)
 CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,8 +50,8 @@ class Extract:
     timepoint: str
     transcript: str
     speaker: str
-    start_ms: Optional[int]
-    end_ms: Optional[int]
+    start_ms: int | None
+    end_ms: int | None
     code_path: str
     coder: str
     text: str
@@ -57,8 +68,9 @@ class FrameworkMatrix:
     summaries: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
-    def from_extracts(cls, extracts: Sequence[Extract], summaries: Optional[dict] = None,
-                      codes: Optional[list[str]] = None) -> FrameworkMatrix:
+    def from_extracts(
+        cls, extracts: Sequence[Extract], summaries: dict | None = None, codes: list[str] | None = None
+    ) -> FrameworkMatrix:
         participants = sorted({e.participant for e in extracts} | {p for p, _ in (summaries or {})})
         codes = codes or sorted({e.code_path for e in extracts})
         cells: dict[tuple[str, str], list[Extract]] = {}
@@ -73,14 +85,21 @@ def from_record(record, separator: str = " / ") -> Extract:
     participant, timepoint, transcript_name, speaker, start_ms, end_ms, code_path as a tuple of
     names, coder, text and memo)."""
     path = record.code_path
-    return Extract(participant=record.participant, timepoint=record.timepoint or "",
-                   transcript=getattr(record, "transcript_name", None) or getattr(record, "transcript", ""),
-                   speaker=record.speaker or "", start_ms=record.start_ms, end_ms=record.end_ms,
-                   code_path=separator.join(path) if isinstance(path, tuple) else path, coder=record.coder,
-                   text=record.text, memo=record.memo or "")
+    return Extract(
+        participant=record.participant,
+        timepoint=record.timepoint or "",
+        transcript=getattr(record, "transcript_name", None) or getattr(record, "transcript", ""),
+        speaker=record.speaker or "",
+        start_ms=record.start_ms,
+        end_ms=record.end_ms,
+        code_path=separator.join(path) if isinstance(path, tuple) else path,
+        coder=record.coder,
+        text=record.text,
+        memo=record.memo or "",
+    )
 
 
-def format_time(ms: Optional[int]) -> str:
+def format_time(ms: int | None) -> str:
     """Milliseconds as hh:mm:ss (rounded down); '' when unknown."""
     if ms is None:
         return ""
@@ -92,17 +111,48 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text or "")
 
 
-def _prepare(extracts: Sequence[Extract], redact: Optional[Redact]) -> list[Extract]:
+def _prepare(extracts: Sequence[Extract], redact: Redact | None) -> list[Extract]:
     fix = (lambda s: _clean(redact(s))) if redact else _clean
-    ordered = sorted(extracts, key=lambda e: (e.code_path, e.participant, e.timepoint, e.transcript,
-                                              e.start_ms if e.start_ms is not None else -1))
-    return [Extract(fix(e.participant), fix(e.timepoint), fix(e.transcript), fix(e.speaker), e.start_ms, e.end_ms,
-                    fix(e.code_path), fix(e.coder), fix(e.text), fix(e.memo)) for e in ordered]
+    ordered = sorted(
+        extracts,
+        key=lambda e: (
+            e.code_path,
+            e.participant,
+            e.timepoint,
+            e.transcript,
+            e.start_ms if e.start_ms is not None else -1,
+        ),
+    )
+    return [
+        Extract(
+            fix(e.participant),
+            fix(e.timepoint),
+            fix(e.transcript),
+            fix(e.speaker),
+            e.start_ms,
+            e.end_ms,
+            fix(e.code_path),
+            fix(e.coder),
+            fix(e.text),
+            fix(e.memo),
+        )
+        for e in ordered
+    ]
 
 
 def _row(e: Extract) -> list[str]:
-    return [e.participant, e.timepoint, e.transcript, e.speaker, format_time(e.start_ms), format_time(e.end_ms),
-            e.code_path, e.coder, e.text, e.memo]
+    return [
+        e.participant,
+        e.timepoint,
+        e.transcript,
+        e.speaker,
+        format_time(e.start_ms),
+        format_time(e.end_ms),
+        e.code_path,
+        e.coder,
+        e.text,
+        e.memo,
+    ]
 
 
 def _target(path: str | os.PathLike[str]) -> Path:
@@ -127,8 +177,13 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def write_extracts_csv(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
-                       progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+def write_extracts_csv(
+    extracts: Sequence[Extract],
+    path,
+    redact: Redact | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> None:
     """One row per extract (UTF-8 with a byte-order mark, so spreadsheet programs read accents)."""
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
     try:
@@ -163,9 +218,16 @@ def _xlsx_book(path: Path) -> Iterator:
     with tempfile.TemporaryDirectory(prefix="workbench-xlsx-", ignore_cleanup_errors=True) as scratch:
         try:
             with atomic_output(path) as handle:
-                book = xlsxwriter.Workbook(handle, {
-                    "constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False,
-                    "strings_to_urls": False, "strings_to_numbers": False})
+                book = xlsxwriter.Workbook(
+                    handle,
+                    {
+                        "constant_memory": True,
+                        "tmpdir": scratch,
+                        "strings_to_formulas": False,
+                        "strings_to_urls": False,
+                        "strings_to_numbers": False,
+                    },
+                )
                 try:
                     yield book
                 except BaseException:
@@ -175,7 +237,9 @@ def _xlsx_book(path: Path) -> Iterator:
                 book.close()
         except FileCreateError as exc:
             reason = exc.args[0] if exc.args else exc
-            raise WorkbenchError(f"Cannot write {path.name}: {getattr(reason, 'strerror', None) or reason}") from None
+            raise WorkbenchError(
+                f"Cannot write {path.name}: {getattr(reason, 'strerror', None) or reason}"
+            ) from None
         except OSError as exc:
             raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
 
@@ -201,8 +265,13 @@ def _extracts_sheet(book, rows: list[Extract], state: TaskState) -> None:
                 write(r, column, value if len(value) <= CELL_LIMIT else _fit(value), formats[column])
 
 
-def write_extracts_xlsx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
-                        progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+def write_extracts_xlsx(
+    extracts: Sequence[Extract],
+    path,
+    redact: Redact | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> None:
     """One row per extract on a sheet 'Extracts'."""
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
     with _xlsx_book(path) as book:
@@ -221,9 +290,15 @@ def citation(e: Extract) -> str:
     return ", ".join(part for part in (e.participant, e.timepoint, times) if part)
 
 
-def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
-                        include_memos: bool = True, title: str = "Coded extracts",
-                        progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+def write_extracts_docx(
+    extracts: Sequence[Extract],
+    path,
+    redact: Redact | None = None,
+    include_memos: bool = True,
+    title: str = "Coded extracts",
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> None:
     """A document grouped by code: each extract as a quotation with participant ID and timestamps."""
     from docx import Document
 
@@ -232,8 +307,9 @@ def write_extracts_docx(extracts: Sequence[Extract], path, redact: Optional[Reda
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
     document = Document()
     # style ids looked up once by name: python-docx's by-name lookup is slow
-    title_style, heading_style, quote_style = (document.styles[name].style_id
-                                               for name in ("Title", "Heading 1", "Quote"))
+    title_style, heading_style, quote_style = (
+        document.styles[name].style_id for name in ("Title", "Heading 1", "Quote")
+    )
     paragraphs, grey, memo_style = Paragraphs(document), color("666666"), ITALIC + size(9)
     paragraphs.add(title_style, (_clean(redact(title) if redact else title), ()))
     counts = Counter(e.code_path for e in rows)
@@ -272,8 +348,13 @@ def _cell_text(summary: str, extracts: list[Extract]) -> str:
     return "\n\n".join(parts)
 
 
-def write_framework_xlsx(matrix: FrameworkMatrix, path, redact: Optional[Redact] = None,
-                         progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+def write_framework_xlsx(
+    matrix: FrameworkMatrix,
+    path,
+    redact: Redact | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> None:
     """Sheet 'Framework': one row per participant, one column per code, each cell the summary and
     the extracts; sheet 'Summaries' the summaries alone; sheet 'Extracts' every extract."""
     state, path = TaskState(progress, cancelled), _target(path)
@@ -293,10 +374,14 @@ def write_framework_xlsx(matrix: FrameworkMatrix, path, redact: Optional[Redact]
     state.report(1.0, f"Wrote the framework matrix ({len(matrix.participants)} × {len(matrix.codes)})")
 
 
-def _framework_rows(matrix: FrameworkMatrix, framework, summaries, wrapped, fix, redact, state: TaskState) -> None:
+def _framework_rows(
+    matrix: FrameworkMatrix, framework, summaries, wrapped, fix, redact, state: TaskState
+) -> None:
     for i, participant in enumerate(matrix.participants):
         state.check()
-        state.report(0.5 * i / max(len(matrix.participants), 1), f"Participant {i + 1} of {len(matrix.participants)}")
+        state.report(
+            0.5 * i / max(len(matrix.participants), 1), f"Participant {i + 1} of {len(matrix.participants)}"
+        )
         cells = [_prepare(matrix.extracts.get((participant, code), []), redact) for code in matrix.codes]
         notes = [fix(matrix.summaries.get((participant, code), "")) for code in matrix.codes]
         for sheet in (framework, summaries):
@@ -307,8 +392,13 @@ def _framework_rows(matrix: FrameworkMatrix, framework, summaries, wrapped, fix,
                     sheet.write_string(i + 1, column, _fit(text), wrapped)
 
 
-def write_extracts(extracts: Sequence[Extract], path, redact: Optional[Redact] = None,
-                   progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> None:
+def write_extracts(
+    extracts: Sequence[Extract],
+    path,
+    redact: Redact | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> None:
     """Write extracts in the format the file extension names (.xlsx, .csv or .docx)."""
     writers = {".xlsx": write_extracts_xlsx, ".csv": write_extracts_csv, ".docx": write_extracts_docx}
     writer = writers.get(Path(path).suffix.lower())

@@ -7,18 +7,18 @@ Memos are REFI-QDA *notes*: a `Note` lives once in `QdaProject.notes` and is att
 (`note_guids`) to a coding, a selection, a source, a transcript, a code (`code_notes`), a case
 or the project itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Optional, Union
 
 from workbench.coding.codebook import Codebook
 
 VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
-VariableValue = Union[str, bool, int, float]
+VariableValue = str | bool | int | float
 
 
 @dataclass
@@ -34,8 +34,8 @@ class Note:
     guid: str
     name: str = ""
     text: str = ""
-    creating_user: Optional[str] = None
-    created: Optional[datetime] = None
+    creating_user: str | None = None
+    created: datetime | None = None
 
 
 @dataclass
@@ -44,8 +44,8 @@ class Coding:
 
     guid: str
     code_guid: str
-    creating_user: Optional[str] = None
-    created: Optional[datetime] = None
+    creating_user: str | None = None
+    created: datetime | None = None
     note_guids: list[str] = field(default_factory=list)
 
 
@@ -57,8 +57,8 @@ class Selection:
     start: int
     end: int
     name: str = ""
-    creating_user: Optional[str] = None
-    created: Optional[datetime] = None
+    creating_user: str | None = None
+    created: datetime | None = None
     codings: list[Coding] = field(default_factory=list)
     note_guids: list[str] = field(default_factory=list)
 
@@ -69,11 +69,11 @@ class TextSource:
 
     guid: str
     name: str
-    text: Optional[str]
+    text: str | None
     selections: list[Selection] = field(default_factory=list)
     description: str = ""
-    creating_user: Optional[str] = None
-    created: Optional[datetime] = None
+    creating_user: str | None = None
+    created: datetime | None = None
     note_guids: list[str] = field(default_factory=list)
     values: dict[str, VariableValue] = field(default_factory=dict)  # variable GUID -> value
 
@@ -84,7 +84,7 @@ class SyncPoint:
 
     guid: str
     position: int
-    time_ms: Optional[int] = None
+    time_ms: int | None = None
 
 
 @dataclass
@@ -93,7 +93,7 @@ class Transcript:
 
     guid: str
     name: str
-    text: Optional[str]
+    text: str | None
     sync_points: list[SyncPoint] = field(default_factory=list)
     selections: list[Selection] = field(default_factory=list)
     note_guids: list[str] = field(default_factory=list)
@@ -109,11 +109,11 @@ class MediaSource:
     path: str = ""
     transcripts: list[Transcript] = field(default_factory=list)
     description: str = ""
-    creating_user: Optional[str] = None
-    created: Optional[datetime] = None
+    creating_user: str | None = None
+    created: datetime | None = None
     note_guids: list[str] = field(default_factory=list)
     values: dict[str, VariableValue] = field(default_factory=dict)
-    embed_file: Optional[Path] = None  # export only: copy this file into the archive
+    embed_file: Path | None = None  # export only: copy this file into the archive
 
 
 @dataclass
@@ -149,21 +149,21 @@ class QdaProject:
     note_guids: list[str] = field(default_factory=list)  # notes on the project as a whole
     origin: str = ""
     description: str = ""
-    creating_user: Optional[str] = None
-    created: Optional[datetime] = None
+    creating_user: str | None = None
+    created: datetime | None = None
     warnings: list[str] = field(default_factory=list)  # import: what was read but not kept
 
-    def note(self, guid: str) -> Optional[Note]:
+    def note(self, guid: str) -> Note | None:
         wanted = guid.strip("{}").lower()
         return next((n for n in self.notes if n.guid.strip("{}").lower() == wanted), None)
 
-    def user_name(self, guid: Optional[str]) -> str:
+    def user_name(self, guid: str | None) -> str:
         if not guid:
             return ""
         wanted = guid.strip("{}").lower()
         return next((u.name for u in self.users if u.guid.strip("{}").lower() == wanted), "")
 
-    def texts(self) -> Iterator[tuple[str, str, Optional[str], list[Selection]]]:
+    def texts(self) -> Iterator[tuple[str, str, str | None, list[Selection]]]:
         """(guid, name, text, selections) of every text source and every transcript."""
         for source in self.sources:
             yield source.guid, source.name, source.text, source.selections

@@ -66,9 +66,7 @@ def _unescape(line: str) -> str:
 def compose_description(definition: str, inclusion: str = "", exclusion: str = "", example: str = "") -> str:
     """The `Description` text for a code's four documentation fields (layout: module docstring)."""
     labelled = [
-        f"{label}: {_escape(value)}"
-        for label, value in zip(LABELS, (inclusion, exclusion, example))
-        if value
+        f"{label}: {_escape(value)}" for label, value in zip(LABELS, (inclusion, exclusion, example)) if value
     ]
     if not labelled:
         return _escape(definition)
@@ -99,7 +97,10 @@ def parse_description(text: str) -> tuple[str, str, str, str]:
         return "\n".join(_unescape(line) for line in head), "", "", ""
     if head and head[-1] == "":
         head.pop()  # the separating empty line
-    values = ["\n".join(_unescape(line) for line in part) for part in [head] + [fields.get(label, []) for label in LABELS]]
+    values = [
+        "\n".join(_unescape(line) for line in part)
+        for part in [head] + [fields.get(label, []) for label in LABELS]
+    ]
     return values[0], values[1], values[2], values[3]
 
 
@@ -142,7 +143,9 @@ def _read_code(element: etree._Element, source: str, seen: dict[str, int]) -> Co
         raise WorkbenchError(f"{where}: code GUID {guid} is used twice (also on line {seen[key]})")
     seen[key] = element.sourceline or 0
     descriptions = _children(element, "Description")
-    definition, inclusion, exclusion, example = parse_description(_text(descriptions[0]) if descriptions else "")
+    definition, inclusion, exclusion, example = parse_description(
+        _text(descriptions[0]) if descriptions else ""
+    )
     colour = normalise_colour(element.get("color") or "") or DEFAULT_COLOUR
     children = [_read_code(child, source, seen) for child in _children(element, "Code")]
     for nested in _children(element, "Codes"):  # a wrapper some tools add around children
@@ -184,7 +187,9 @@ def codebook_from_tree(tree: etree._ElementTree, name: str, source: str) -> Code
         raise WorkbenchError(f"{source} is not a REFI-QDA codebook (it has no <Codes> element)")
     seen: dict[str, int] = {}
     codes = [_read_code(element, source, seen) for element in _children(codes_elements[0], "Code")]
-    sets = [_read_set(element, source) for sets in _children(root, "Sets") for element in _children(sets, "Set")]
+    sets = [
+        _read_set(element, source) for sets in _children(root, "Sets") for element in _children(sets, "Set")
+    ]
     return Codebook(name=name, codes=codes, origin=root.get("origin") or "", sets=sets)
 
 
@@ -257,7 +262,9 @@ def add_code_element(parent: etree._Element, code: Code, namespace: str = NAMESP
 def codebook_to_xml(codebook: Codebook) -> bytes:
     """The `.qdc` document for a codebook as UTF-8 bytes (not yet validated)."""
     if not codebook.codes:
-        raise WorkbenchError(f"Codebook '{codebook.name}' has no codes; a REFI-QDA codebook needs at least one")
+        raise WorkbenchError(
+            f"Codebook '{codebook.name}' has no codes; a REFI-QDA codebook needs at least one"
+        )
     duplicates = codebook.duplicate_guids()
     if duplicates:
         raise WorkbenchError(f"Codebook '{codebook.name}' uses GUID {duplicates[0]} for more than one code")
@@ -276,7 +283,9 @@ def codebook_to_xml(codebook: Codebook) -> bytes:
                 for member in code_set.member_guids:
                     etree.SubElement(element, _q("MemberCode"), guid=member)
     except ValueError as exc:  # lxml refuses control characters and NUL in text
-        raise WorkbenchError(f"Codebook '{codebook.name}' contains text that XML cannot hold: {exc}") from None
+        raise WorkbenchError(
+            f"Codebook '{codebook.name}' contains text that XML cannot hold: {exc}"
+        ) from None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -313,7 +322,9 @@ def write_qdc(codebook: Codebook, path: str | os.PathLike[str]) -> None:
             os.fsync(handle.fileno())
         errors = schema_errors(schema, parse_xml_bytes(temp.read_bytes(), source=path.name))
         if errors:
-            raise WorkbenchError(f"Not writing {path.name}: it would not be a valid REFI-QDA codebook ({errors[0]})")
+            raise WorkbenchError(
+                f"Not writing {path.name}: it would not be a valid REFI-QDA codebook ({errors[0]})"
+            )
         os.chmod(temp, _file_mode(path))
         os.replace(temp, path)
     except OSError as exc:

@@ -9,15 +9,15 @@ Codes and their descriptions are written by `refi_qdc` (same layout as `.qdc` fi
 
 Reading lives in `refi_qdpx_read` (re-exported here: `read_qdpx`, `read_qde`, `read_project`).
 """
+
 from __future__ import annotations
 
 import os
 import uuid
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 from lxml import etree
 
@@ -49,19 +49,19 @@ def _q(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
 
 
-def _sub(parent, tag: str, text: Optional[str] = None, **attrs) -> etree._Element:
+def _sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
     element = etree.SubElement(parent, _q(tag), {k: v for k, v in attrs.items() if v is not None})
     if text is not None:
         element.text = text
     return element
 
 
-def _when(value: Optional[datetime]) -> Optional[str]:
+def _when(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _stamps(item) -> dict:
@@ -94,10 +94,12 @@ def _codings(parent, selection: Selection) -> None:
         _note_refs(element, coding.note_guids)
 
 
-def _check_span(selection: Selection, text: Optional[str], what: str) -> None:
+def _check_span(selection: Selection, text: str | None, what: str) -> None:
     if not 0 <= selection.start <= selection.end <= len(text or ""):
-        raise WorkbenchError(f"A coding in {what} spans {selection.start}-{selection.end}, "
-                             f"outside its text of {len(text or '')} characters")
+        raise WorkbenchError(
+            f"A coding in {what} spans {selection.start}-{selection.end}, "
+            f"outside its text of {len(text or '')} characters"
+        )
 
 
 def _anchor(points: list[SyncPoint], position: int) -> str:
@@ -111,7 +113,9 @@ def _anchor(points: list[SyncPoint], position: int) -> str:
     time_ms = None
     if before and after:
         a, b = before[-1], after[0]
-        time_ms = a.time_ms + round((b.time_ms - a.time_ms) * (position - a.position) / (b.position - a.position))
+        time_ms = a.time_ms + round(
+            (b.time_ms - a.time_ms) * (position - a.position) / (b.position - a.position)
+        )
     elif before:
         time_ms = before[-1].time_ms
     point = SyncPoint(guid=str(uuid.uuid4()), position=position, time_ms=time_ms)
@@ -126,15 +130,32 @@ def _transcript(parent, transcript: Transcript, files: dict[str, bytes]) -> None
     for selection in transcript.selections:
         _check_span(selection, transcript.text, what)
         ends.append((_anchor(points, selection.start), _anchor(points, selection.end)))
-    element = _sub(parent, "Transcript", guid=transcript.guid, name=transcript.name,
-                   plainTextPath=f"internal://{transcript.guid}.txt")
+    element = _sub(
+        parent,
+        "Transcript",
+        guid=transcript.guid,
+        name=transcript.name,
+        plainTextPath=f"internal://{transcript.guid}.txt",
+    )
     files[f"{transcript.guid}.txt"] = (transcript.text or "").encode("utf-8")
     for point in sorted(points, key=lambda p: (p.position, p.time_ms or 0)):
-        _sub(element, "SyncPoint", guid=point.guid, position=str(point.position),
-             timeStamp=None if point.time_ms is None else str(point.time_ms))
+        _sub(
+            element,
+            "SyncPoint",
+            guid=point.guid,
+            position=str(point.position),
+            timeStamp=None if point.time_ms is None else str(point.time_ms),
+        )
     for selection, (start, end) in zip(transcript.selections, ends):
-        sel = _sub(element, "TranscriptSelection", guid=selection.guid, name=selection.name or None,
-                   fromSyncPoint=start, toSyncPoint=end, **_stamps(selection))
+        sel = _sub(
+            element,
+            "TranscriptSelection",
+            guid=selection.guid,
+            name=selection.name or None,
+            fromSyncPoint=start,
+            toSyncPoint=end,
+            **_stamps(selection),
+        )
         _codings(sel, selection)
         _note_refs(sel, selection.note_guids)
     _note_refs(element, transcript.note_guids)
@@ -146,8 +167,14 @@ def _media(parent, media: MediaSource, files: dict[str, bytes], embeds: dict[str
         name = f"{media.guid}{Path(media.embed_file).suffix.lower()}"
         embeds[name] = Path(media.embed_file)
         path = f"internal://{name}"
-    element = _sub(parent, "AudioSource" if media.kind == "audio" else "VideoSource", guid=media.guid,
-                   name=media.name, path=path or None, **_stamps(media))
+    element = _sub(
+        parent,
+        "AudioSource" if media.kind == "audio" else "VideoSource",
+        guid=media.guid,
+        name=media.name,
+        path=path or None,
+        **_stamps(media),
+    )
     if media.description:
         _sub(element, "Description", media.description)
     for transcript in media.transcripts:
@@ -173,8 +200,12 @@ def project_to_xml(project: QdaProject) -> tuple[bytes, dict[str, bytes], dict[s
     files: dict[str, bytes] = {}
     embeds: dict[str, Path] = {}
     root = etree.Element(_q("Project"), nsmap={None: NAMESPACE})
-    for key, value in (("name", project.name), ("origin", project.origin or ORIGIN),
-                       ("creatingUserGUID", project.creating_user), ("creationDateTime", _when(project.created))):
+    for key, value in (
+        ("name", project.name),
+        ("origin", project.origin or ORIGIN),
+        ("creatingUserGUID", project.creating_user),
+        ("creationDateTime", _when(project.created)),
+    ):
         if value:
             root.set(key, value)
     try:
@@ -209,16 +240,28 @@ def project_to_xml(project: QdaProject) -> tuple[bytes, dict[str, bytes], dict[s
         if project.sources or project.media:
             group = _sub(root, "Sources")
             for source in project.sources:
-                element = _sub(group, "TextSource", guid=source.guid, name=source.name,
-                               plainTextPath=f"internal://{source.guid}.txt", **_stamps(source))
+                element = _sub(
+                    group,
+                    "TextSource",
+                    guid=source.guid,
+                    name=source.name,
+                    plainTextPath=f"internal://{source.guid}.txt",
+                    **_stamps(source),
+                )
                 files[f"{source.guid}.txt"] = (source.text or "").encode("utf-8")
                 if source.description:
                     _sub(element, "Description", source.description)
                 for selection in source.selections:
                     _check_span(selection, source.text, f"source '{source.name}'")
-                    sel = _sub(element, "PlainTextSelection", guid=selection.guid, name=selection.name or None,
-                               startPosition=str(selection.start), endPosition=str(selection.end),
-                               **_stamps(selection))
+                    sel = _sub(
+                        element,
+                        "PlainTextSelection",
+                        guid=selection.guid,
+                        name=selection.name or None,
+                        startPosition=str(selection.start),
+                        endPosition=str(selection.end),
+                        **_stamps(selection),
+                    )
                     _codings(sel, selection)
                     _note_refs(sel, selection.note_guids)
                 _note_refs(element, source.note_guids)
@@ -258,7 +301,9 @@ def write_qdpx(project: QdaProject, path: str | os.PathLike[str]) -> None:
     qde, files, embeds = project_to_xml(project)
     errors = validate_qde(qde)
     if errors:
-        raise WorkbenchError(f"Not writing {path.name}: it would not be a valid REFI-QDA project ({errors[0]})")
+        raise WorkbenchError(
+            f"Not writing {path.name}: it would not be a valid REFI-QDA project ({errors[0]})"
+        )
     if not path.parent.is_dir():
         raise WorkbenchError(f"Cannot write {path.name}: the folder {path.parent} does not exist")
     try:

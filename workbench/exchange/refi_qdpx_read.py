@@ -8,26 +8,38 @@ UTF-8, a selection outside its text, a coding of an unknown code) raises a one-l
 `WorkbenchError` and nothing is returned. Texts are read only from inside the archive, never
 from paths on this machine that a file names.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Optional
 
 from lxml import etree
 
 from workbench.coding.codebook import Codebook, CodeSet, normalise_guid
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import (
-    VARIABLE_TYPES, Case, Coding, MediaSource, Note, QdaProject, Selection, SyncPoint, TextSource,
-    Transcript, User, Variable, VariableValue,
+    VARIABLE_TYPES,
+    Case,
+    Coding,
+    MediaSource,
+    Note,
+    QdaProject,
+    Selection,
+    SyncPoint,
+    TextSource,
+    Transcript,
+    User,
+    Variable,
+    VariableValue,
 )
 from workbench.exchange.refi_qdc import code_from_element
 from workbench.exchange.safe_xml import parse_xml_bytes, parse_xml_file
 from workbench.exchange.safe_zip import SafeZip, ZipLimits
 
-TextLoader = Callable[[str, str], Optional[str]]  # (path attribute, what) -> text or None
+TextLoader = Callable[[str, str], str | None]  # (path attribute, what) -> text or None
 
 
 def _local(element) -> str:
@@ -38,12 +50,12 @@ def _kids(element, name: str) -> list:
     return [child for child in element if _local(child) == name]
 
 
-def _first_text(element, name: str) -> Optional[str]:
+def _first_text(element, name: str) -> str | None:
     found = _kids(element, name)
     return "".join(found[0].itertext()) if found else None
 
 
-def _date(value: Optional[str]) -> Optional[datetime]:
+def _date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
@@ -52,7 +64,7 @@ def _date(value: Optional[str]) -> Optional[datetime]:
         return None
 
 
-def _int(element, name: str, where: str, required: bool = True) -> Optional[int]:
+def _int(element, name: str, where: str, required: bool = True) -> int | None:
     value = element.get(name)
     if value is None or not value.strip():
         if required:
@@ -65,7 +77,9 @@ def _int(element, name: str, where: str, required: bool = True) -> Optional[int]
 
 
 def _note_refs(element) -> list[str]:
-    return [(ref.get("targetGUID") or "").strip() for ref in _kids(element, "NoteRef") if ref.get("targetGUID")]
+    return [
+        (ref.get("targetGUID") or "").strip() for ref in _kids(element, "NoteRef") if ref.get("targetGUID")
+    ]
 
 
 def decode_text(data: bytes, what: str) -> str:
@@ -78,7 +92,8 @@ def decode_text(data: bytes, what: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise WorkbenchError(
             f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
-            "REFI-QDA texts must be UTF-8") from None
+            "REFI-QDA texts must be UTF-8"
+        ) from None
 
 
 class _Reader:
@@ -96,7 +111,7 @@ class _Reader:
 
     # --- pieces ---------------------------------------------------------------------------------
 
-    def text_of(self, element, what: str) -> Optional[str]:
+    def text_of(self, element, what: str) -> str | None:
         inline = _first_text(element, "PlainTextContent")
         if inline is not None:
             return inline
@@ -115,25 +130,42 @@ class _Reader:
             refs = _kids(coding, "CodeRef")
             target = (refs[0].get("targetGUID") or "").strip() if refs else ""
             if normalise_guid(target) not in code_guids:
-                raise WorkbenchError(f"{self.where(coding)}: a coding refers to code {target or '(none)'}, "
-                                     "which is not in the codebook")
-            result.append(Coding(guid=(coding.get("guid") or "").strip(), code_guid=target,
-                                 creating_user=coding.get("creatingUser"),
-                                 created=_date(coding.get("creationDateTime")), note_guids=_note_refs(coding)))
+                raise WorkbenchError(
+                    f"{self.where(coding)}: a coding refers to code {target or '(none)'}, "
+                    "which is not in the codebook"
+                )
+            result.append(
+                Coding(
+                    guid=(coding.get("guid") or "").strip(),
+                    code_guid=target,
+                    creating_user=coding.get("creatingUser"),
+                    created=_date(coding.get("creationDateTime")),
+                    note_guids=_note_refs(coding),
+                )
+            )
         return result
 
-    def selection(self, element, start: int, end: int, text: Optional[str], what: str,
-                  code_guids: set[str]) -> Selection:
+    def selection(
+        self, element, start: int, end: int, text: str | None, what: str, code_guids: set[str]
+    ) -> Selection:
         if start > end:
             start, end = end, start
         if start < 0 or (text is not None and end > len(text)):
             limit = len(text) if text is not None else 0
-            raise WorkbenchError(f"{self.where(element)}: a selection in {what} spans {start}-{end}, "
-                                 f"outside its text of {limit} characters")
-        return Selection(guid=(element.get("guid") or "").strip(), start=start, end=end,
-                         name=element.get("name") or "", creating_user=element.get("creatingUser"),
-                         created=_date(element.get("creationDateTime")),
-                         codings=self.codings(element, code_guids), note_guids=_note_refs(element))
+            raise WorkbenchError(
+                f"{self.where(element)}: a selection in {what} spans {start}-{end}, "
+                f"outside its text of {limit} characters"
+            )
+        return Selection(
+            guid=(element.get("guid") or "").strip(),
+            start=start,
+            end=end,
+            name=element.get("name") or "",
+            creating_user=element.get("creatingUser"),
+            created=_date(element.get("creationDateTime")),
+            codings=self.codings(element, code_guids),
+            note_guids=_note_refs(element),
+        )
 
     def values(self, element, variables: dict[str, Variable]) -> dict[str, VariableValue]:
         result: dict[str, VariableValue] = {}
@@ -147,9 +179,15 @@ class _Reader:
                     continue
                 raw = "".join(child.itertext()).strip()
                 try:
-                    result[variable.guid] = (raw.lower() in ("true", "1") if kind == "BooleanValue"
-                                             else int(raw) if kind == "IntegerValue"
-                                             else float(raw) if kind == "FloatValue" else raw)
+                    result[variable.guid] = (
+                        raw.lower() in ("true", "1")
+                        if kind == "BooleanValue"
+                        else int(raw)
+                        if kind == "IntegerValue"
+                        else float(raw)
+                        if kind == "FloatValue"
+                        else raw
+                    )
                 except ValueError:
                     raise WorkbenchError(f"{self.where(child)}: {raw!r} is not a valid {kind}") from None
         return result
@@ -159,55 +197,95 @@ class _Reader:
         name = element.get("name") or guid
         what = f"text source '{name}'"
         text = self.text_of(element, what)
-        selections = [self.selection(sel, _int(sel, "startPosition", self.where(sel)),
-                                     _int(sel, "endPosition", self.where(sel)), text, what, code_guids)
-                      for sel in _kids(element, "PlainTextSelection")]
+        selections = [
+            self.selection(
+                sel,
+                _int(sel, "startPosition", self.where(sel)),
+                _int(sel, "endPosition", self.where(sel)),
+                text,
+                what,
+                code_guids,
+            )
+            for sel in _kids(element, "PlainTextSelection")
+        ]
         if _kids(element, "Coding"):
             self.skip("codings of whole sources", len(_kids(element, "Coding")))
-        return TextSource(guid=guid, name=name, text=text, selections=selections,
-                          description=_first_text(element, "Description") or "",
-                          creating_user=element.get("creatingUser"), created=_date(element.get("creationDateTime")),
-                          note_guids=_note_refs(element), values=self.values(element, variables))
+        return TextSource(
+            guid=guid,
+            name=name,
+            text=text,
+            selections=selections,
+            description=_first_text(element, "Description") or "",
+            creating_user=element.get("creatingUser"),
+            created=_date(element.get("creationDateTime")),
+            note_guids=_note_refs(element),
+            values=self.values(element, variables),
+        )
 
     def transcript(self, element, code_guids) -> Transcript:
         guid = (element.get("guid") or "").strip()
         name = element.get("name") or guid
         what = f"transcript '{name}'"
         text = self.text_of(element, what)
-        points = [SyncPoint(guid=(p.get("guid") or "").strip(),
-                            position=_int(p, "position", self.where(p), required=False) or 0,
-                            time_ms=_int(p, "timeStamp", self.where(p), required=False))
-                  for p in _kids(element, "SyncPoint")]
+        points = [
+            SyncPoint(
+                guid=(p.get("guid") or "").strip(),
+                position=_int(p, "position", self.where(p), required=False) or 0,
+                time_ms=_int(p, "timeStamp", self.where(p), required=False),
+            )
+            for p in _kids(element, "SyncPoint")
+        ]
         by_guid = {normalise_guid(p.guid): p for p in points}
         selections = []
         for sel in _kids(element, "TranscriptSelection"):
-            ends = [by_guid.get(normalise_guid(sel.get(attr) or "")) for attr in ("fromSyncPoint", "toSyncPoint")]
+            ends = [
+                by_guid.get(normalise_guid(sel.get(attr) or "")) for attr in ("fromSyncPoint", "toSyncPoint")
+            ]
             if ends[0] is None or ends[1] is None:
-                raise WorkbenchError(f"{self.where(sel)}: a selection in {what} refers to a sync point "
-                                     "that is not in the transcript")
+                raise WorkbenchError(
+                    f"{self.where(sel)}: a selection in {what} refers to a sync point "
+                    "that is not in the transcript"
+                )
             selections.append(self.selection(sel, ends[0].position, ends[1].position, text, what, code_guids))
-        return Transcript(guid=guid, name=name, text=text, sync_points=points, selections=selections,
-                          note_guids=_note_refs(element))
+        return Transcript(
+            guid=guid,
+            name=name,
+            text=text,
+            sync_points=points,
+            selections=selections,
+            note_guids=_note_refs(element),
+        )
 
     def media_source(self, element, kind: str, code_guids, variables) -> MediaSource:
         for selection_kind in ("AudioSelection", "VideoSelection"):
             if _kids(element, selection_kind):
                 self.skip("codings of time spans in media", len(_kids(element, selection_kind)))
-        return MediaSource(guid=(element.get("guid") or "").strip(), name=element.get("name") or "",
-                           kind=kind, path=element.get("path") or "",
-                           transcripts=[self.transcript(t, code_guids) for t in _kids(element, "Transcript")],
-                           description=_first_text(element, "Description") or "",
-                           creating_user=element.get("creatingUser"), created=_date(element.get("creationDateTime")),
-                           note_guids=_note_refs(element), values=self.values(element, variables))
+        return MediaSource(
+            guid=(element.get("guid") or "").strip(),
+            name=element.get("name") or "",
+            kind=kind,
+            path=element.get("path") or "",
+            transcripts=[self.transcript(t, code_guids) for t in _kids(element, "Transcript")],
+            description=_first_text(element, "Description") or "",
+            creating_user=element.get("creatingUser"),
+            created=_date(element.get("creationDateTime")),
+            note_guids=_note_refs(element),
+            values=self.values(element, variables),
+        )
 
     # --- the whole project ----------------------------------------------------------------------
 
     def project(self, tree, name: str) -> QdaProject:
         root = tree.getroot()
         if _local(root) != "Project":
-            raise WorkbenchError(f"{self.source} is not a REFI-QDA project (its root element is <{_local(root)}>)")
-        users = [User(guid=(u.get("guid") or "").strip(), name=u.get("name") or "")
-                 for users in _kids(root, "Users") for u in _kids(users, "User")]
+            raise WorkbenchError(
+                f"{self.source} is not a REFI-QDA project (its root element is <{_local(root)}>)"
+            )
+        users = [
+            User(guid=(u.get("guid") or "").strip(), name=u.get("name") or "")
+            for users in _kids(root, "Users")
+            for u in _kids(users, "User")
+        ]
         seen: dict[str, int] = {}
         codes, code_notes = [], {}
         for book in _kids(root, "CodeBook"):
@@ -221,9 +299,12 @@ class _Reader:
         for group in _kids(root, "Variables"):
             for v in _kids(group, "Variable"):
                 kind = v.get("typeOfVariable") or "Text"
-                variable = Variable(guid=(v.get("guid") or "").strip(), name=v.get("name") or "",
-                                    type=kind if kind in VARIABLE_TYPES else "Text",
-                                    description=_first_text(v, "Description") or "")
+                variable = Variable(
+                    guid=(v.get("guid") or "").strip(),
+                    name=v.get("name") or "",
+                    type=kind if kind in VARIABLE_TYPES else "Text",
+                    description=_first_text(v, "Description") or "",
+                )
                 variables[normalise_guid(variable.guid)] = variable
         sources, media = [], []
         for group in _kids(root, "Sources"):
@@ -239,21 +320,39 @@ class _Reader:
         for group in _kids(root, "Notes"):
             for n in _kids(group, "Note"):
                 title = n.get("name") or ""
-                notes.append(Note(guid=(n.get("guid") or "").strip(), name=title,
-                                  text=self.text_of(n, f"note '{title}'") or "",
-                                  creating_user=n.get("creatingUser"), created=_date(n.get("creationDateTime"))))
-        cases = [Case(guid=(c.get("guid") or "").strip(), name=c.get("name") or "",
-                      values=self.values(c, variables),
-                      source_guids=[(r.get("targetGUID") or "").strip() for r in _kids(c, "SourceRef")],
-                      description=_first_text(c, "Description") or "")
-                 for group in _kids(root, "Cases") for c in _kids(group, "Case")]
+                notes.append(
+                    Note(
+                        guid=(n.get("guid") or "").strip(),
+                        name=title,
+                        text=self.text_of(n, f"note '{title}'") or "",
+                        creating_user=n.get("creatingUser"),
+                        created=_date(n.get("creationDateTime")),
+                    )
+                )
+        cases = [
+            Case(
+                guid=(c.get("guid") or "").strip(),
+                name=c.get("name") or "",
+                values=self.values(c, variables),
+                source_guids=[(r.get("targetGUID") or "").strip() for r in _kids(c, "SourceRef")],
+                description=_first_text(c, "Description") or "",
+            )
+            for group in _kids(root, "Cases")
+            for c in _kids(group, "Case")
+        ]
         sets = []
         for group in _kids(root, "Sets"):
             for s in _kids(group, "Set"):
                 members = [(m.get("targetGUID") or "").strip() for m in _kids(s, "MemberCode")]
                 if members:
-                    sets.append(CodeSet(guid=(s.get("guid") or "").strip(), name=s.get("name") or "",
-                                        description=_first_text(s, "Description") or "", member_guids=members))
+                    sets.append(
+                        CodeSet(
+                            guid=(s.get("guid") or "").strip(),
+                            name=s.get("name") or "",
+                            description=_first_text(s, "Description") or "",
+                            member_guids=members,
+                        )
+                    )
                 if _kids(s, "MemberSource") or _kids(s, "MemberNote"):
                     self.skip("sets of sources or notes")
         for part in ("Links", "Graphs"):
@@ -261,20 +360,31 @@ class _Reader:
                 self.skip(part.lower(), len(group))
         self.warnings.extend(f"{count} {what} not imported" for what, count in self.skipped.items())
         return QdaProject(
-            name=root.get("name") or name, origin=root.get("origin") or "",
-            codebook=Codebook(name=root.get("name") or name, codes=codes, origin=root.get("origin") or "",
-                              sets=sets),
-            users=users, sources=sources, media=media, notes=notes, variables=list(variables.values()),
-            cases=cases, code_notes=code_notes, note_guids=_note_refs(root),
-            description=_first_text(root, "Description") or "", creating_user=root.get("creatingUserGUID"),
-            created=_date(root.get("creationDateTime")), warnings=self.warnings)
+            name=root.get("name") or name,
+            origin=root.get("origin") or "",
+            codebook=Codebook(
+                name=root.get("name") or name, codes=codes, origin=root.get("origin") or "", sets=sets
+            ),
+            users=users,
+            sources=sources,
+            media=media,
+            notes=notes,
+            variables=list(variables.values()),
+            cases=cases,
+            code_notes=code_notes,
+            note_guids=_note_refs(root),
+            description=_first_text(root, "Description") or "",
+            creating_user=root.get("creatingUserGUID"),
+            created=_date(root.get("creationDateTime")),
+            warnings=self.warnings,
+        )
 
 
-def _internal_name(path: str, what: str, source: str) -> Optional[str]:
+def _internal_name(path: str, what: str, source: str) -> str | None:
     """The archive file an `internal://` path (or a bare file name, as QualCoder writes) names;
     None for a path outside the archive (`relative://`, `file://`, absolute)."""
     if path.startswith("internal://"):
-        name = path[len("internal://"):]
+        name = path[len("internal://") :]
     elif "://" in path or path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
         return None
     else:
@@ -293,7 +403,7 @@ def read_qdpx(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> 
             raise WorkbenchError(f"{path.name} has no project.qde; it is not a REFI-QDA project archive")
         tree = parse_xml_bytes(archive.read(qde), source=f"{path.name}/project.qde")
 
-        def load(text_path: str, what: str) -> Optional[str]:
+        def load(text_path: str, what: str) -> str | None:
             name = _internal_name(text_path, what, path.name)
             if name is None:
                 reader.warnings.append(f"{what} is outside the archive ({text_path}); its text was not read")
@@ -312,7 +422,7 @@ def read_qde(path: str | os.PathLike[str]) -> QdaProject:
     """A bare `project.qde`: only inline texts can be read; the others come back as text=None."""
     path = Path(path)
 
-    def load(text_path: str, what: str) -> Optional[str]:
+    def load(text_path: str, what: str) -> str | None:
         reader.warnings.append(f"{what}: its text ({text_path}) is not in a bare .qde file")
         return None
 

@@ -91,7 +91,9 @@ def _check_encoding(data: bytes, source: str) -> None:
         data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        said = f"declares {declared}" if declared else f"has no encoding declaration, so is read as {encoding}"
+        said = (
+            f"declares {declared}" if declared else f"has no encoding declaration, so is read as {encoding}"
+        )
         raise WorkbenchError(
             f"{source} {said} but byte 0x{data[exc.start]:02X} on line {line} is not valid "
             f"{encoding}; it was probably saved in another encoding (re-save it as UTF-8)"
@@ -153,9 +155,9 @@ def parse_xml_bytes(
     body = data
     for bom, _name in _BOMS:
         if body.startswith(bom):
-            body = body[len(bom):]
+            body = body[len(bom) :]
             break
-    if not body.lstrip()[:1] in (b"<", b""):  # UTF-16/32 without BOM still starts with '<'
+    if body.lstrip()[:1] not in (b"<", b""):  # UTF-16/32 without BOM still starts with '<'
         raise WorkbenchError(f"{source} is not an XML file (it does not start with '<')")
     _check_encoding(data, source)
     _gate(data, source)

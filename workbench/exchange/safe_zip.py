@@ -6,6 +6,7 @@ slip), a symbolic link, an encrypted entry, a duplicate name; or when there are 
 entries, the declared uncompressed total is too large, or an entry expands far more than text
 and XML do (a zip bomb). Reads are capped at the declared size and checked against the CRC.
 """
+
 from __future__ import annotations
 
 import stat
@@ -63,13 +64,17 @@ class SafeZip:
     def _check(self, limits: ZipLimits) -> dict[str, zipfile.ZipInfo]:
         infos = self._zip.infolist()
         if len(infos) > limits.max_entries:
-            raise WorkbenchError(f"{self.label} has {len(infos)} entries; more than {limits.max_entries} is refused")
+            raise WorkbenchError(
+                f"{self.label} has {len(infos)} entries; more than {limits.max_entries} is refused"
+            )
         entries: dict[str, zipfile.ZipInfo] = {}
         total = 0
         for info in infos:
             name = info.filename
             if _unsafe_name(name):
-                raise WorkbenchError(f"{self.label} contains an unsafe path {name!r} (absolute or with '..'); refused")
+                raise WorkbenchError(
+                    f"{self.label} contains an unsafe path {name!r} (absolute or with '..'); refused"
+                )
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise WorkbenchError(f"{self.label} contains a symbolic link {name!r}; refused")
             if info.flag_bits & 0x1:
@@ -80,11 +85,15 @@ class SafeZip:
             total += info.file_size
             if total > limits.max_total_bytes:
                 raise WorkbenchError(
-                    f"{self.label} would expand to more than {limits.max_total_bytes // 1024**2} MB; refused")
-            if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+                    f"{self.label} would expand to more than {limits.max_total_bytes // 1024**2} MB; refused"
+                )
+            if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
+                info.compress_size, 1
+            ):
                 raise WorkbenchError(
                     f"{self.label}: {name!r} expands {info.file_size // max(info.compress_size, 1)} times "
-                    "(a zip bomb?); refused")
+                    "(a zip bomb?); refused"
+                )
             entries[key] = info
         return entries
 
@@ -105,7 +114,9 @@ class SafeZip:
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise WorkbenchError(f"{self.label}: {info.filename!r} is damaged ({exc})") from None
         if len(data) != info.file_size:
-            raise WorkbenchError(f"{self.label}: {info.filename!r} is not the size its header declares; refused")
+            raise WorkbenchError(
+                f"{self.label}: {info.filename!r} is not the size its header declares; refused"
+            )
         return data
 
     def close(self) -> None:

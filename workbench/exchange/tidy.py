@@ -2,6 +2,7 @@
 timepoint x task x scale x rater (identified only in a lead's export); and, for the trial
 statistician, one row per participant x timepoint x task x scale with the primary rater's value
 and the reliability rater's (and the Consensus) value beside it (a lead's export only)."""
+
 from __future__ import annotations
 
 import io
@@ -14,11 +15,43 @@ from workbench.files import atomic_output
 from workbench.store import datasets
 from workbench.store.reliability_data import CONSENSUS
 
-EVENT_ORDER = ("participant", "site", "timepoint", "media", "media_task", "rater", "purpose", "masked_id",
-               "scheme", "status", "behaviour", "subject", "event_type", "time_ms", "frame_pts_ms",
-               "modifiers", "comment")
-RATING_ORDER = ("participant", "site", "timepoint", "task", "scale", "value", "rater", "purpose", "masked_id",
-                "media", "media_task", "scheme", "status", "epoch_start_ms", "epoch_end_ms", "comment")
+EVENT_ORDER = (
+    "participant",
+    "site",
+    "timepoint",
+    "media",
+    "media_task",
+    "rater",
+    "purpose",
+    "masked_id",
+    "scheme",
+    "status",
+    "behaviour",
+    "subject",
+    "event_type",
+    "time_ms",
+    "frame_pts_ms",
+    "modifiers",
+    "comment",
+)
+RATING_ORDER = (
+    "participant",
+    "site",
+    "timepoint",
+    "task",
+    "scale",
+    "value",
+    "rater",
+    "purpose",
+    "masked_id",
+    "media",
+    "media_task",
+    "scheme",
+    "status",
+    "epoch_start_ms",
+    "epoch_end_ms",
+    "comment",
+)
 
 
 def _frame(rows: list[dict], order: tuple[str, ...], sort: list[str]) -> pd.DataFrame:
@@ -33,21 +66,39 @@ def _frame(rows: list[dict], order: tuple[str, ...], sort: list[str]) -> pd.Data
 
 
 def events_table(db, viewer_id: int) -> pd.DataFrame:
-    return _frame(datasets.event_rows(db, viewer_id), EVENT_ORDER,
-                  ["participant", "timepoint", "media", "rater", "masked_id", "time_ms"])
+    return _frame(
+        datasets.event_rows(db, viewer_id),
+        EVENT_ORDER,
+        ["participant", "timepoint", "media", "rater", "masked_id", "time_ms"],
+    )
 
 
 def ratings_table(db, viewer_id: int) -> pd.DataFrame:
-    return _frame(datasets.rating_rows(db, viewer_id), RATING_ORDER,
-                  ["participant", "timepoint", "task", "scale", "purpose", "masked_id"])
+    return _frame(
+        datasets.rating_rows(db, viewer_id),
+        RATING_ORDER,
+        ["participant", "timepoint", "task", "scale", "purpose", "masked_id"],
+    )
 
 
 WIDE_KEY = ("participant", "site", "timepoint", "task", "scale")
-WIDE_ORDER = (*WIDE_KEY, "value", "rater", "masked_id", "media", "status", "reliability_value",
-              "reliability_rater", "reliability_masked_id", "consensus_value")
-_WIDE_ROLES = {"primary": ("value", "rater", "masked_id", "media", "status"),
-               "reliability": ("reliability_value", "reliability_rater", "reliability_masked_id"),
-               "consensus": ("consensus_value",)}
+WIDE_ORDER = (
+    *WIDE_KEY,
+    "value",
+    "rater",
+    "masked_id",
+    "media",
+    "status",
+    "reliability_value",
+    "reliability_rater",
+    "reliability_masked_id",
+    "consensus_value",
+)
+_WIDE_ROLES = {
+    "primary": ("value", "rater", "masked_id", "media", "status"),
+    "reliability": ("reliability_value", "reliability_rater", "reliability_masked_id"),
+    "consensus": ("consensus_value",),
+}
 
 
 def ratings_wide_table(db, viewer_id: int) -> pd.DataFrame:
@@ -59,8 +110,13 @@ def ratings_wide_table(db, viewer_id: int) -> pd.DataFrame:
     """
     cells: dict[tuple, dict[str, list[dict]]] = {}
     for row in datasets.lead_rating_rows(db, viewer_id):
-        role = ("consensus" if row["rater"] == CONSENSUS else
-                "reliability" if row["purpose"] == "reliability" else "primary")
+        role = (
+            "consensus"
+            if row["rater"] == CONSENSUS
+            else "reliability"
+            if row["purpose"] == "reliability"
+            else "primary"
+        )
         cells.setdefault(tuple(row[k] for k in WIDE_KEY), {}).setdefault(role, []).append(row)
     rows = []
     for key, roles in cells.items():
@@ -70,8 +126,10 @@ def ratings_wide_table(db, viewer_id: int) -> pd.DataFrame:
             if role == "primary" and len(found) > 1:  # an assigned primary rater before anyone else's coding
                 found = [r for r in found if r["masked_id"]] or found
             if len(found) > 1:
-                raise WorkbenchError(f"{' / '.join(str(k) for k in key)} has {len(found)} {role} ratings "
-                                     f"({', '.join(sorted({r['rater'] for r in found}))}); export the long form.")
+                raise WorkbenchError(
+                    f"{' / '.join(str(k) for k in key)} has {len(found)} {role} ratings "
+                    f"({', '.join(sorted({r['rater'] for r in found}))}); export the long form."
+                )
             source = found[0]
             for column in _WIDE_ROLES[role]:
                 out[column] = source[column.removeprefix("reliability_").removeprefix("consensus_")]
@@ -87,7 +145,9 @@ def write_table(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise WorkbenchError(f"Write tables as .csv or .xlsx, not {path.suffix or 'a file without a suffix'}.")
+        raise WorkbenchError(
+            f"Write tables as .csv or .xlsx, not {path.suffix or 'a file without a suffix'}."
+        )
     buffer = io.BytesIO()
     if suffix == ".csv":
         buffer.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))

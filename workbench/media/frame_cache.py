@@ -1,8 +1,10 @@
 """A least-recently-used cache bounded by bytes (decoded frames around the playhead)."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Hashable, Optional
+from collections.abc import Hashable
+from typing import Any
 
 
 class ByteLRU:
@@ -17,7 +19,7 @@ class ByteLRU:
             raise ValueError("max_bytes must not be negative")
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._items: "OrderedDict[Hashable, tuple[Any, int]]" = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -25,7 +27,7 @@ class ByteLRU:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._items
 
-    def get(self, key: Hashable) -> Optional[Any]:
+    def get(self, key: Hashable) -> Any | None:
         """The value (marked as just used), or None."""
         item = self._items.get(key)
         if item is None:

@@ -9,6 +9,7 @@ Clock: ``pts_ms`` is integer milliseconds relative to the container's start time
 (``MediaInfo.start_ms``), i.e. the clock a player shows, which starts at 0 at the file's start.
 A frame's ``pts_ms`` is its presentation timestamp rounded to the nearest millisecond.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -27,7 +28,7 @@ from workbench.media.probe import _short, check_file
 log = logging.getLogger(__name__)
 
 _CACHE_SIZE = 32
-_cache: "OrderedDict[tuple, FrameIndex]" = OrderedDict()
+_cache: OrderedDict[tuple, FrameIndex] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -127,19 +128,23 @@ def build_index(path: Path) -> FrameIndex:
     return index
 
 
-def _check_complete(path: Path, index: "FrameIndex", header_frames: int, header_duration) -> None:
+def _check_complete(path: Path, index: FrameIndex, header_frames: int, header_duration) -> None:
     """Refuse a file cut short: fewer frames, or a much earlier end, than its header promises.
 
     The same slack as :func:`workbench.media.probe.probe` allows when it reads a whole file.
     """
     if header_frames > 0 and len(index) < header_frames * 0.95 - 1:
-        raise WorkbenchError(f"{path} is truncated or corrupt: its header promises {header_frames} frames "
-                             f"but it holds {len(index)}")
+        raise WorkbenchError(
+            f"{path} is truncated or corrupt: its header promises {header_frames} frames "
+            f"but it holds {len(index)}"
+        )
     if header_duration and header_duration > 0:
         header_ms = _ms(Fraction(header_duration, av.time_base))
         if index.end_ms < header_ms - max(1000, header_ms / 20) and len(index) > 1:
-            raise WorkbenchError(f"{path} is truncated or corrupt: its header says {header_ms / 1000:.1f} s "
-                                 f"but its video ends at {index.end_ms / 1000:.1f} s")
+            raise WorkbenchError(
+                f"{path} is truncated or corrupt: its header says {header_ms / 1000:.1f} s "
+                f"but its video ends at {index.end_ms / 1000:.1f} s"
+            )
 
 
 def video_stream(container, path: Path):
@@ -150,7 +155,9 @@ def video_stream(container, path: Path):
     raise WorkbenchError(f"{path} has no video stream")
 
 
-def _assemble(path: Path, stream_index: int, time_base: Fraction, origin: Fraction, entries: list) -> FrameIndex:
+def _assemble(
+    path: Path, stream_index: int, time_base: Fraction, origin: Fraction, entries: list
+) -> FrameIndex:
     entries.sort(key=lambda e: e[0])
     pts, keys, durations = [], [], []
     for ticks, key, duration in entries:
@@ -169,8 +176,15 @@ def _assemble(path: Path, stream_index: int, time_base: Fraction, origin: Fracti
         deltas = sorted(b - a for a, b in zip(pts, pts[1:]))
         last = deltas[len(deltas) // 2] if deltas else 0
     end_ms = max(_ms((pts[-1] + last) * time_base - origin), to_ms[-1] + (1 if last else 0))
-    return FrameIndex(stream_index=stream_index, time_base=time_base, origin=origin, pts=tuple(pts),
-                      pts_ms=tuple(to_ms), keyframes=tuple(keys), end_ms=end_ms)
+    return FrameIndex(
+        stream_index=stream_index,
+        time_base=time_base,
+        origin=origin,
+        pts=tuple(pts),
+        pts_ms=tuple(to_ms),
+        keyframes=tuple(keys),
+        end_ms=end_ms,
+    )
 
 
 def _ms(seconds: Fraction) -> int:

@@ -13,13 +13,13 @@ Threads: a reader holds one demuxer and decoder, which must not be used from two
 is confined to the thread that first decodes with it (another thread gets RuntimeError); open one
 reader per thread. Frame indexes are shared between readers (cached per file, thread-safe).
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import av
 import numpy as np
@@ -55,7 +55,7 @@ class Frame:
 class FrameReader:
     """Frame-exact access to the first video stream of a file; see the module docstring."""
 
-    def __init__(self, path, *, size: Optional[tuple[int, int]] = None, cache_bytes: int = DEFAULT_CACHE_BYTES):
+    def __init__(self, path, *, size: tuple[int, int] | None = None, cache_bytes: int = DEFAULT_CACHE_BYTES):
         self.path = Path(path)
         self.info: MediaInfo = probe(self.path)
         if not self.info.has_video:
@@ -66,10 +66,10 @@ class FrameReader:
         self._container = None
         self._stream = None
         self._frames = None  # generator of decoded frames from the last seek
-        self._decoded: Optional[int] = None  # position of the last trusted frame the decoder produced
+        self._decoded: int | None = None  # position of the last trusted frame the decoder produced
         self._trusted_from = 0  # frames before the keyframe sought to may be damaged: ignored
-        self._thread: Optional[int] = None
-        self.position: Optional[int] = None  # the playhead: the frame last returned
+        self._thread: int | None = None
+        self.position: int | None = None  # the playhead: the frame last returned
         self._open()
         self._native_size = (self._stream.codec_context.width, self._stream.codec_context.height)
 
@@ -119,8 +119,9 @@ class FrameReader:
         """One frame back from the playhead (stays on the first)."""
         return self.frame(0 if self.position is None else max(self.position - 1, 0))
 
-    def thumbnails(self, n: int, height: int, progress: Optional[ProgressFn] = None,
-                   cancelled: Optional[CancelFn] = None) -> list[tuple[int, np.ndarray]]:
+    def thumbnails(
+        self, n: int, height: int, progress: ProgressFn | None = None, cancelled: CancelFn | None = None
+    ) -> list[tuple[int, np.ndarray]]:
         """``n`` frames evenly spread over the video, scaled to ``height``: ``[(pts_ms, image), ...]``.
 
         Each is the frame on screen at the middle of one of ``n`` equal slices of the duration.
@@ -155,7 +156,7 @@ class FrameReader:
         self._container = self._stream = self._frames = None
         self._cache.clear()
 
-    def __enter__(self) -> "FrameReader":
+    def __enter__(self) -> FrameReader:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -179,8 +180,12 @@ class FrameReader:
         if self._size is not None:
             image = scaled(image, *self._size)
         image.setflags(write=False)
-        return Frame(index=position, pts_ms=self.index.pts_ms[position],
-                     duration_ms=self.index.duration_of(position), image=image)
+        return Frame(
+            index=position,
+            pts_ms=self.index.pts_ms[position],
+            duration_ms=self.index.duration_of(position),
+            image=image,
+        )
 
     def _decode_to(self, position: int, keep_behind: int):
         """(position, undecoded-to-RGB frame) for ``position``, or the nearest earlier frame that decodes."""
@@ -189,7 +194,11 @@ class FrameReader:
         key = self.index.keyframe_before(position)
         reopened = False
         try:
-            if self._frames is None or self._decoded is None or not key - SEEK_COST <= self._decoded < position:
+            if (
+                self._frames is None
+                or self._decoded is None
+                or not key - SEEK_COST <= self._decoded < position
+            ):
                 self._seek(key)
             while True:
                 result = self._decode_forward(position, keep_behind)
@@ -202,15 +211,19 @@ class FrameReader:
                     self._open()
                     reopened = True
                 else:
-                    raise WorkbenchError(f"{self.path} is corrupt: the frame at "
-                                         f"{self.index.pts_ms[position]} ms cannot be decoded")
+                    raise WorkbenchError(
+                        f"{self.path} is corrupt: the frame at "
+                        f"{self.index.pts_ms[position]} ms cannot be decoded"
+                    )
         except WorkbenchError:
             self._frames = self._decoded = None
             raise
         except Exception as exc:  # PyAV raises many types on damaged input
             self._frames = self._decoded = None
-            raise WorkbenchError(f"{self.path} could not be decoded at {self.index.pts_ms[position]} ms: "
-                                 f"it is truncated or corrupt ({_short(exc)})") from exc
+            raise WorkbenchError(
+                f"{self.path} could not be decoded at {self.index.pts_ms[position]} ms: "
+                f"it is truncated or corrupt ({_short(exc)})"
+            ) from exc
 
     def _decode_forward(self, position: int, keep_behind: int):
         last = None
@@ -284,4 +297,6 @@ class FrameReader:
         if self._thread is None:
             self._thread = me
         elif self._thread != me:
-            raise RuntimeError("a FrameReader is confined to the thread that first used it; open one per thread")
+            raise RuntimeError(
+                "a FrameReader is confined to the thread that first used it; open one per thread"
+            )

@@ -1,10 +1,10 @@
 """SHA-256 of media files (streamed, cancellable) and finding a moved file again by its hash."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 from pathlib import Path
-from typing import Optional
 
 from workbench.errors import WorkbenchError
 from workbench.tasks import CancelFn, ProgressFn, TaskState
@@ -12,8 +12,9 @@ from workbench.tasks import CancelFn, ProgressFn, TaskState
 CHUNK = 1024 * 1024
 
 
-def sha256_file(path, progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None,
-                chunk: int = CHUNK) -> str:
+def sha256_file(
+    path, progress: ProgressFn | None = None, cancelled: CancelFn | None = None, chunk: int = CHUNK
+) -> str:
     """Hex SHA-256 of the file at ``path``, read ``chunk`` bytes at a time.
 
     Reports ``(fraction, message)`` after each chunk and raises ``Cancelled`` when asked to stop.
@@ -47,8 +48,13 @@ def sha256_file(path, progress: Optional[ProgressFn] = None, cancelled: Optional
     return digest.hexdigest()
 
 
-def find_by_hash(folder, sha256: str, size: Optional[int] = None,
-                 progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> Optional[Path]:
+def find_by_hash(
+    folder,
+    sha256: str,
+    size: int | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Path | None:
     """First file under ``folder`` (recursively, sorted, symlinked folders not followed) with this hash.
 
     With ``size`` given only files of that size are hashed, which makes the scan cheap; files that

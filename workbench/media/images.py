@@ -1,7 +1,6 @@
 """Image work on RGB frames with OpenCV: scaling and PNG encoding."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import cv2
 import numpy as np
@@ -9,7 +8,7 @@ import numpy as np
 from workbench.errors import WorkbenchError
 
 
-def scaled(image: np.ndarray, width: Optional[int] = None, height: Optional[int] = None) -> np.ndarray:
+def scaled(image: np.ndarray, width: int | None = None, height: int | None = None) -> np.ndarray:
     """``image`` resized to ``width`` x ``height``; give one of them to keep the aspect ratio.
 
     Area averaging when shrinking (no aliasing in thumbnails), bilinear when enlarging.

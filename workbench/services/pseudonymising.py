@@ -8,28 +8,47 @@ name takes the pseudonym (the first such word) or is emptied (the rest), so no o
 the words either. The key is stored (``workbench.store.pseudonym_keys``, leads only) before any text
 changes, so a run that stops part-way is finished by running it again with the same review.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
 
 from workbench.coding.retrieval import kwic
 from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.files import atomic_output
-from workbench.nlp.pseudonymise import (TERM_LABEL, Edit, PseudonymKey, Review, Suggestion, edit_opcodes,
-                                        pseudonymise_text, suggest)
+from workbench.nlp.pseudonymise import (
+    TERM_LABEL,
+    Edit,
+    PseudonymKey,
+    Review,
+    Suggestion,
+    edit_opcodes,
+    pseudonymise_text,
+    suggest,
+)
 from workbench.store import pseudonym_keys, transcript_list
 from workbench.store.records import NewSegment
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
 from workbench.tasks import TaskState
 
-REVIEW_COLUMNS = ("decision", "original", "category", "replacement", "transcript_id", "transcript",
-                  "start", "end", "label", "context")
+REVIEW_COLUMNS = (
+    "decision",
+    "original",
+    "category",
+    "replacement",
+    "transcript_id",
+    "transcript",
+    "start",
+    "end",
+    "label",
+    "context",
+)
 ACCEPT_WORDS = {"accept", "accepted", "yes", "y", "x", "1"}
 REJECT_WORDS = {"reject", "rejected", "no", "n", "0"}
 
@@ -52,8 +71,9 @@ def document_texts(db, transcript_ids: Iterable[int]) -> dict[str, str]:
     return {str(tid): TranscriptText(load_segments(db, tid)).text for tid in transcript_ids}
 
 
-def suggestions_task(db, transcript_ids: Sequence[int], terms: Mapping[str, Iterable[str]],
-                     progress=None, cancelled=None) -> tuple[dict[str, str], list[Suggestion]]:
+def suggestions_task(
+    db, transcript_ids: Sequence[int], terms: Mapping[str, Iterable[str]], progress=None, cancelled=None
+) -> tuple[dict[str, str], list[Suggestion]]:
     """(texts, suggestions) for the review (spaCy entities plus the term lists)."""
     state = TaskState(progress, cancelled)
     state.report(0.0, "Reading transcripts")
@@ -64,6 +84,7 @@ def suggestions_task(db, transcript_ids: Sequence[int], terms: Mapping[str, Iter
 
 
 # --- segments -----------------------------------------------------------------------------------
+
 
 def _redact_words(segment: NewSegment, edits: Sequence[Edit]) -> tuple:
     """The segment's words with those inside an edit replaced (first) or emptied (the rest)."""
@@ -79,7 +100,7 @@ def _redact_words(segment: NewSegment, edits: Sequence[Edit]) -> tuple:
         if hit is None:
             words.append(word)
         else:
-            lead = word.text[:len(word.text) - len(word.text.lstrip())]
+            lead = word.text[: len(word.text) - len(word.text.lstrip())]
             words.append(replace(word, text="" if hit in used else lead + edits[hit].replacement))
             used.add(hit)
     return tuple(words)
@@ -97,8 +118,9 @@ class Pseudonymised:
         return edit_opcodes(self.edits, self.old_length)
 
 
-def pseudonymise_segments(segments: Sequence[NewSegment], key: PseudonymKey,
-                          keep: Sequence[tuple[int, int]] = ()) -> Optional[Pseudonymised]:
+def pseudonymise_segments(
+    segments: Sequence[NewSegment], key: PseudonymKey, keep: Sequence[tuple[int, int]] = ()
+) -> Pseudonymised | None:
     """The segments with the key applied (``keep``: document spans left as they are), or None
     when nothing changes."""
     doc = TranscriptText(segments)
@@ -115,15 +137,22 @@ def pseudonymise_segments(segments: Sequence[NewSegment], key: PseudonymKey,
     return Pseudonymised(out, tuple(edits), len(doc.text)) if edits else None
 
 
-def pseudonymised_segments(segments: Sequence[NewSegment], key: PseudonymKey,
-                           keep: Sequence[tuple[int, int]] = ()) -> Optional[list[NewSegment]]:
+def pseudonymised_segments(
+    segments: Sequence[NewSegment], key: PseudonymKey, keep: Sequence[tuple[int, int]] = ()
+) -> list[NewSegment] | None:
     """Just the new segments (None when nothing changes)."""
     result = pseudonymise_segments(segments, key, keep)
     return None if result is None else result.segments
 
 
-def apply_to_transcript(db, transcript_id: int, key: PseudonymKey, review: Optional[Review], coder_id: int,
-                        keep: Optional[Sequence[tuple[int, int]]] = None):
+def apply_to_transcript(
+    db,
+    transcript_id: int,
+    key: PseudonymKey,
+    review: Review | None,
+    coder_id: int,
+    keep: Sequence[tuple[int, int]] | None = None,
+):
     """Replace the key's originals in one transcript; an UndoableChange, or None if nothing to do.
     Rejected spans come from ``review`` (or ``keep``) and stay as they are."""
     segments = load_segments(db, transcript_id)
@@ -132,8 +161,14 @@ def apply_to_transcript(db, transcript_id: int, key: PseudonymKey, review: Optio
     result = pseudonymise_segments(segments, key, keep)
     if result is None:
         return None
-    return update_transcript_text(db, transcript_id, result.segments, transcript_version(db, transcript_id),
-                                  coder_id, opcodes=result.opcodes())
+    return update_transcript_text(
+        db,
+        transcript_id,
+        result.segments,
+        transcript_version(db, transcript_id),
+        coder_id,
+        opcodes=result.opcodes(),
+    )
 
 
 @dataclass(frozen=True)
@@ -145,8 +180,10 @@ class ProjectResult:
 
     @property
     def description(self) -> str:
-        return (f"Pseudonymised {len(self.changed)} of {self.transcripts} transcript(s): "
-                f"{self.replacements} replacement(s); codings re-anchored")
+        return (
+            f"Pseudonymised {len(self.changed)} of {self.transcripts} transcript(s): "
+            f"{self.replacements} replacement(s); codings re-anchored"
+        )
 
 
 def check_kept(db, kept: Mapping[int, Sequence[tuple[int, int, str]]]) -> dict[int, list[tuple[int, int]]]:
@@ -157,19 +194,28 @@ def check_kept(db, kept: Mapping[int, Sequence[tuple[int, int, str]]]) -> dict[i
         try:
             text = document_texts(db, [tid])[str(tid)]
         except WorkbenchError:
-            raise WorkbenchError(f"The review names transcript {tid}, which is not in this project.") from None
+            raise WorkbenchError(
+                f"The review names transcript {tid}, which is not in this project."
+            ) from None
         for start, end, original in spans:
             if text[start:end] != original:
-                raise WorkbenchError(f"Transcript {tid} changed since the review (no {original!r} at {start}); "
-                                     "make the review again.")
+                raise WorkbenchError(
+                    f"Transcript {tid} changed since the review (no {original!r} at {start}); "
+                    "make the review again."
+                )
             out.setdefault(tid, []).append((start, end))
     return out
 
 
-def apply_to_project(db, lead_id: int, key: PseudonymKey,
-                     keep: Optional[Mapping[int, Sequence[tuple[int, int]]]] = None,
-                     transcript_ids: Optional[Sequence[int]] = None, progress=None, cancelled=None
-                     ) -> ProjectResult:
+def apply_to_project(
+    db,
+    lead_id: int,
+    key: PseudonymKey,
+    keep: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    transcript_ids: Sequence[int] | None = None,
+    progress=None,
+    cancelled=None,
+) -> ProjectResult:
     """Store ``key`` in the project's key (leads only), then replace its originals in every transcript
     (or those named); ``keep`` maps a transcript id to the spans left as they are (rejected
     suggestions). Only ``key``'s entries are applied: an earlier rejection ("May" the month) is not
@@ -178,7 +224,11 @@ def apply_to_project(db, lead_id: int, key: PseudonymKey,
     keep = keep or {}
     pseudonym_keys.save_key(db, lead_id, key.rows())
     full = key
-    ids = list(transcript_ids) if transcript_ids is not None else [t.id for t in transcript_list.list_transcripts(db)]
+    ids = (
+        list(transcript_ids)
+        if transcript_ids is not None
+        else [t.id for t in transcript_list.list_transcripts(db)]
+    )
     changed, replacements, notes = [], 0, []
     for n, tid in enumerate(ids):
         state.check()
@@ -186,8 +236,9 @@ def apply_to_project(db, lead_id: int, key: PseudonymKey,
         result = pseudonymise_segments(load_segments(db, tid), full, keep.get(tid, ()))
         if result is None:
             continue
-        change = update_transcript_text(db, tid, result.segments, transcript_version(db, tid), lead_id,
-                                        opcodes=result.opcodes())
+        change = update_transcript_text(
+            db, tid, result.segments, transcript_version(db, tid), lead_id, opcodes=result.opcodes()
+        )
         changed.append(tid)
         replacements += len(result.edits)
         notes.append(change.description)
@@ -197,8 +248,14 @@ def apply_to_project(db, lead_id: int, key: PseudonymKey,
 
 # --- the review file ----------------------------------------------------------------------------
 
-def write_review(path: Path, texts: Mapping[str, str], suggestions: Sequence[Suggestion],
-                 names: Mapping[str, str], key: Optional[PseudonymKey] = None) -> None:
+
+def write_review(
+    path: Path,
+    texts: Mapping[str, str],
+    suggestions: Sequence[Suggestion],
+    names: Mapping[str, str],
+    key: PseudonymKey | None = None,
+) -> None:
     """A CSV of suggestions for review: one row each, ``decision`` empty (write accept or reject),
     ``replacement`` proposed (from the stored key, or '[Category N]'; edit to choose)."""
     proposed = PseudonymKey.from_rows(key.rows()) if key is not None else PseudonymKey()
@@ -208,8 +265,20 @@ def write_review(path: Path, texts: Mapping[str, str], suggestions: Sequence[Sug
     for s in suggestions:
         left, match, right = kwic(texts[s.text_id], s.start, s.end, 30)
         replacement = proposed.add(s.original, s.category, case_sensitive=s.case_sensitive)
-        writer.writerow(["", s.original, s.category, replacement, s.text_id, names.get(s.text_id, ""),
-                         s.start, s.end, s.label, f"{left}[{match}]{right}"])
+        writer.writerow(
+            [
+                "",
+                s.original,
+                s.category,
+                replacement,
+                s.text_id,
+                names.get(s.text_id, ""),
+                s.start,
+                s.end,
+                s.label,
+                f"{left}[{match}]{right}",
+            ]
+        )
     with atomic_output(path) as handle:
         handle.write(buffer.getvalue().encode("utf-8-sig"))
 
@@ -234,37 +303,54 @@ def read_review(path: Path) -> ReviewDecisions:
     except UnicodeDecodeError:
         raise WorkbenchError(f"{Path(path).name} is not UTF-8 text; save the review as UTF-8 CSV.") from None
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("decision", "original", "category", "replacement", "transcript_id", "start", "end")
-               if c not in (reader.fieldnames or [])]
+    missing = [
+        c
+        for c in ("decision", "original", "category", "replacement", "transcript_id", "start", "end")
+        if c not in (reader.fieldnames or [])
+    ]
     if missing:
-        raise WorkbenchError(f"{Path(path).name} is not a pseudonymisation review (no column {missing[0]!r}).")
+        raise WorkbenchError(
+            f"{Path(path).name} is not a pseudonymisation review (no column {missing[0]!r})."
+        )
     key, keep = PseudonymKey(), {}
     counts = {"accepted": 0, "rejected": 0, "pending": 0}
     for number, row in enumerate(reader, start=2):
         decision = (row.get("decision") or "").strip().lower()
         if decision in ACCEPT_WORDS:
-            original, replacement = (row.get("original") or "").strip(), (row.get("replacement") or "").strip()
+            original, replacement = (
+                (row.get("original") or "").strip(),
+                (row.get("replacement") or "").strip(),
+            )
             if not original or not replacement:
-                raise WorkbenchError(f"{Path(path).name} line {number}: an accepted row needs an original and "
-                                     "a replacement.")
+                raise WorkbenchError(
+                    f"{Path(path).name} line {number}: an accepted row needs an original and a replacement."
+                )
             chosen = key.replacement(original)
             if chosen is not None and chosen != replacement:
-                raise WorkbenchError(f"{Path(path).name} line {number}: {original!r} is given two replacements "
-                                     f"({chosen!r} and {replacement!r}); use one.")
-            key.add(original, (row.get("category") or "").strip() or "Other", replacement,
-                    case_sensitive=(row.get("label") or "") != TERM_LABEL)
+                raise WorkbenchError(
+                    f"{Path(path).name} line {number}: {original!r} is given two replacements "
+                    f"({chosen!r} and {replacement!r}); use one."
+                )
+            key.add(
+                original,
+                (row.get("category") or "").strip() or "Other",
+                replacement,
+                case_sensitive=(row.get("label") or "") != TERM_LABEL,
+            )
             counts["accepted"] += 1
         elif decision in REJECT_WORDS:
             try:
                 tid, start, end = int(row["transcript_id"]), int(row["start"]), int(row["end"])
             except (TypeError, ValueError):
-                raise WorkbenchError(f"{Path(path).name} line {number}: transcript_id, start and end must be "
-                                     "whole numbers.") from None
+                raise WorkbenchError(
+                    f"{Path(path).name} line {number}: transcript_id, start and end must be whole numbers."
+                ) from None
             keep.setdefault(tid, []).append((start, end, (row.get("original") or "")))
             counts["rejected"] += 1
         elif decision:
-            raise WorkbenchError(f"{Path(path).name} line {number}: decision {decision!r} is neither accept "
-                                 "nor reject.")
+            raise WorkbenchError(
+                f"{Path(path).name} line {number}: decision {decision!r} is neither accept nor reject."
+            )
         else:
             counts["pending"] += 1
     return ReviewDecisions(key, keep, **counts)

@@ -2,10 +2,11 @@
 
 Qt-free long work (``progress``/``cancelled`` as ``workbench.tasks.TaskState`` takes them).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence, Union
 
 from workbench.coding.reliability.report import ReliabilityReport, build_report
 from workbench.errors import WorkbenchError
@@ -21,7 +22,7 @@ class Settings:
     """What to compare and how (time settings in ms; text overlap a fraction)."""
 
     material: str = "transcripts"
-    coders: Optional[tuple[str, ...]] = None
+    coders: tuple[str, ...] | None = None
     unit_ms: int = 1000
     tolerance_ms: int = 0
     window_ms: int = 2000
@@ -45,14 +46,14 @@ class Settings:
 @dataclass(frozen=True)
 class Outcome:
     report: ReliabilityReport
-    material: Union[rd.TextMaterial, rd.TimedMaterial, rd.RatingsMaterial]  # ids behind the labels
+    material: rd.TextMaterial | rd.TimedMaterial | rd.RatingsMaterial  # ids behind the labels
     settings: Settings
 
 
 def load_material(db: Database, s: Settings):
     """The material's input (and ids) from the store."""
     s.check()
-    coders: Optional[Sequence[str]] = list(s.coders) if s.coders else None
+    coders: Sequence[str] | None = list(s.coders) if s.coders else None
     if s.material == "transcripts":
         return rd.text_material(db, coders, s.min_overlap, s.min_chars)
     if s.material == "observations":
@@ -71,9 +72,13 @@ def run_reliability(db: Database, settings: Settings, progress=None, cancelled=N
     if settings.material == "observations" and inp.pairs:
         inp = replace(inp, timeline=inp.pairs[0].id)
     try:
-        report = build_report(**{kwargs: inp}, plots=settings.plots,
-                              title=f"Inter-rater reliability: {settings.material}",
-                              progress=state.sub(0.1, 1.0).progress, cancelled=cancelled)
+        report = build_report(
+            **{kwargs: inp},
+            plots=settings.plots,
+            title=f"Inter-rater reliability: {settings.material}",
+            progress=state.sub(0.1, 1.0).progress,
+            cancelled=cancelled,
+        )
     except ValueError as exc:  # bad material the statistics refuse: one clear line
         raise WorkbenchError(f"Cannot compare this material: {exc}") from None
     return Outcome(report, material, settings)
@@ -91,8 +96,10 @@ def show_timelines(outcome: Outcome, observation: str) -> str:
         raise WorkbenchError(f"No observation {observation!r} in this comparison.")
     caption, png = timeline_figure(m.input, observation)
     figures = outcome.report.figures
-    replaced = {(caption if k.startswith(TIMELINES) else k): (png if k.startswith(TIMELINES) else v)
-                for k, v in figures.items()}
+    replaced = {
+        (caption if k.startswith(TIMELINES) else k): (png if k.startswith(TIMELINES) else v)
+        for k, v in figures.items()
+    }
     figures.clear()
     figures.update(replaced if caption in replaced else {caption: png, **replaced})
     return caption
@@ -100,19 +107,20 @@ def show_timelines(outcome: Outcome, observation: str) -> str:
 
 # --- disagreements and reconciliation ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Target:
     """Where a disagreement is, for the coding view or the video coder to jump to."""
 
     kind: str  # "text", "events" or "ratings" (a rated epoch: the video at its start)
     label: str  # transcript or observation label in the report
-    transcript_id: Optional[int] = None
-    code_id: Optional[int] = None
-    start: Optional[int] = None  # text positions (code points)
-    end: Optional[int] = None
-    media_id: Optional[int] = None
-    time_ms: Optional[int] = None
-    behaviour: Optional[str] = None  # or the rating scale
+    transcript_id: int | None = None
+    code_id: int | None = None
+    start: int | None = None  # text positions (code points)
+    end: int | None = None
+    media_id: int | None = None
+    time_ms: int | None = None
+    behaviour: str | None = None  # or the rating scale
 
 
 def disagreements(outcome: Outcome) -> tuple[list, list]:
@@ -147,13 +155,26 @@ def disagreements(outcome: Outcome) -> tuple[list, list]:
 def target_of(outcome: Outcome, item) -> Target:
     m = outcome.material
     if isinstance(m, rd.TextMaterial):
-        return Target("text", item.transcript, m.transcript_ids[item.transcript], m.code_ids[item.code],
-                      item.start, item.end)
+        return Target(
+            "text",
+            item.transcript,
+            m.transcript_ids[item.transcript],
+            m.code_ids[item.code],
+            item.start,
+            item.end,
+        )
     if isinstance(m, rd.RatingsMaterial):
         epoch = _rated_epoch(m, item.unit)
-        return Target("ratings", item.unit, media_id=epoch.media_id, time_ms=epoch.start_ms, behaviour=item.scale)
-    return Target("events", item.observation, media_id=m.media_ids[item.observation], time_ms=item.time_ms,
-                  behaviour=item.behaviour)
+        return Target(
+            "ratings", item.unit, media_id=epoch.media_id, time_ms=epoch.start_ms, behaviour=item.scale
+        )
+    return Target(
+        "events",
+        item.observation,
+        media_id=m.media_ids[item.observation],
+        time_ms=item.time_ms,
+        behaviour=item.behaviour,
+    )
 
 
 def _rated_epoch(m: rd.RatingsMaterial, unit: str) -> rd.RatedEpoch:
@@ -171,7 +192,7 @@ def _rating_target(m: rd.RatingsMaterial, unit: str):
     return RatingTarget(e.media_id, e.scheme, e.task, e.start_ms, e.end_ms)
 
 
-def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str, value: Optional[int] = None):
+def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str, value: int | None = None):
     """Store the lead's choice for one disagreement as Consensus codings/events/a rating (one transaction).
 
     For a rating, ``choice`` is "A", "B" or "value" (then ``value`` is the agreed value on the scale)."""
@@ -180,13 +201,28 @@ def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str, val
     m = outcome.material
     if isinstance(m, rd.RatingsMaterial):
         kept = item.kept(choice, value)
-        return consensus.resolve_rating(db, lead_id, item.key, choice, _rating_target(m, item.unit), item.scale,
-                                        kept)
+        return consensus.resolve_rating(
+            db, lead_id, item.key, choice, _rating_target(m, item.unit), item.scale, kept
+        )
     if isinstance(m, rd.TextMaterial):
-        return consensus.resolve_text(db, lead_id, item.key, choice, m.transcript_ids[item.transcript],
-                                      m.code_ids[item.code], item.kept(choice))
-    return consensus.resolve_events(db, lead_id, item.key, choice, m.media_ids[item.observation],
-                                    m.scheme[item.observation], item.kept(choice))
+        return consensus.resolve_text(
+            db,
+            lead_id,
+            item.key,
+            choice,
+            m.transcript_ids[item.transcript],
+            m.code_ids[item.code],
+            item.kept(choice),
+        )
+    return consensus.resolve_events(
+        db,
+        lead_id,
+        item.key,
+        choice,
+        m.media_ids[item.observation],
+        m.scheme[item.observation],
+        item.kept(choice),
+    )
 
 
 def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
@@ -195,11 +231,13 @@ def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
 
     m = outcome.material
     if isinstance(m, rd.TextMaterial):
-        return consensus.copy_agreed_text(db, lead_id, [(m.transcript_ids[t], m.code_ids[c], s, e)
-                                                        for t, c, s, e in agreed])
+        return consensus.copy_agreed_text(
+            db, lead_id, [(m.transcript_ids[t], m.code_ids[c], s, e) for t, c, s, e in agreed]
+        )
     if isinstance(m, rd.RatingsMaterial):
-        return consensus.copy_agreed_ratings(db, lead_id, [(_rating_target(m, unit), scale, value)
-                                                           for unit, _task, scale, value in agreed])
+        return consensus.copy_agreed_ratings(
+            db, lead_id, [(_rating_target(m, unit), scale, value) for unit, _task, scale, value in agreed]
+        )
     change = None
     by_label: dict[str, list] = {}
     for label, unit in agreed:

@@ -7,16 +7,17 @@ is transcribed with the same options. Only when the whole recording is done is t
 saved, with its provenance, in one transaction; then the checkpoint is deleted. A failure
 (corrupt media, missing model) raises :class:`WorkbenchError` with one line and stores nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import math
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Optional
 
 import transcription
 from workbench.errors import WorkbenchError
@@ -47,19 +48,25 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def provenance_for(options: transcription.Options, when: Optional[datetime] = None) -> Provenance:
+def provenance_for(options: transcription.Options, when: datetime | None = None) -> Provenance:
     """Engine, model, settings and versions, as stored with a transcript."""
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     settings = dict(options.to_dict())
-    settings.update({
-        "transcription_package": _version("workbench"),
-        "faster_whisper": _version("faster-whisper"),
-        "ctranslate2": _version("ctranslate2"),
-        "transcribed_at": when.isoformat(timespec="seconds"),
-    })
-    return Provenance(engine=options.engine, model=options.model,
-                      engine_version=f"{options.engine} {_version('faster-whisper')}"[:50],
-                      language=options.language, settings=settings)
+    settings.update(
+        {
+            "transcription_package": _version("workbench"),
+            "faster_whisper": _version("faster-whisper"),
+            "ctranslate2": _version("ctranslate2"),
+            "transcribed_at": when.isoformat(timespec="seconds"),
+        }
+    )
+    return Provenance(
+        engine=options.engine,
+        model=options.model,
+        engine_version=f"{options.engine} {_version('faster-whisper')}"[:50],
+        language=options.language,
+        settings=settings,
+    )
 
 
 def to_new_segments(segments: Iterable[transcription.Segment]) -> list[NewSegment]:
@@ -81,10 +88,14 @@ def find_media(project: Project, media_id: int) -> tuple[MediaRecord, str]:
     raise WorkbenchError(f"No media item {media_id} in this project.")
 
 
-def transcribe_segments(source: Path, options: transcription.Options, checkpoint: Path,
-                        progress: Optional[ProgressFn] = None,
-                        cancelled: Optional[CancelFn] = None,
-                        label: Optional[str] = None) -> list[transcription.Segment]:
+def transcribe_segments(
+    source: Path,
+    options: transcription.Options,
+    checkpoint: Path,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    label: str | None = None,
+) -> list[transcription.Segment]:
     """All segments of ``source`` through a resumable job; raises Cancelled or WorkbenchError.
 
     ``label`` names the recording in messages (e.g. its original name, not the stored copy's).
@@ -114,23 +125,34 @@ def _drop_if_empty(checkpoint: Path) -> None:
 
 
 def _one_line(exc: Exception, source: Path, label: str) -> str:
-    text = (" ".join(str(exc).split()) or type(exc).__name__).replace(str(source), label).replace(source.name, label)
+    text = (
+        (" ".join(str(exc).split()) or type(exc).__name__)
+        .replace(str(source), label)
+        .replace(source.name, label)
+    )
     return text if label in text else f"{label}: {text}"
 
 
-def transcribe_media(project: Project, media_id: int, options: transcription.Options = transcription.Options(),
-                     name: Optional[str] = None, progress: Optional[ProgressFn] = None,
-                     cancelled: Optional[CancelFn] = None) -> Change:
+def transcribe_media(
+    project: Project,
+    media_id: int,
+    options: transcription.Options = transcription.Options(),
+    name: str | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Change:
     """Transcribe a media item of ``project`` and store the transcript (see the module text)."""
     state = TaskState(progress, cancelled)
     media, pseudonym = find_media(project, media_id)
     source = project.media_path(media)
     if not source.is_file():
-        raise WorkbenchError(f"The recording {media.original_name} is missing from {source.parent}; "
-                             "relink the media first.")
+        raise WorkbenchError(
+            f"The recording {media.original_name} is missing from {source.parent}; relink the media first."
+        )
     checkpoint = job_path(project, media, options)
-    segments = transcribe_segments(source, options, checkpoint, state.sub(0.0, 0.97).progress, state.cancelled,
-                                   media.original_name)
+    segments = transcribe_segments(
+        source, options, checkpoint, state.sub(0.0, 0.97).progress, state.cancelled, media.original_name
+    )
     state.check()
     state.report(0.98, "Saving the transcript")
     change = save_transcript(project, media_id, segments, options, name)
@@ -138,13 +160,24 @@ def transcribe_media(project: Project, media_id: int, options: transcription.Opt
     return change
 
 
-def save_transcript(project: Project, media_id: int, segments: list[transcription.Segment],
-                    options: transcription.Options, name: Optional[str] = None) -> Change:
+def save_transcript(
+    project: Project,
+    media_id: int,
+    segments: list[transcription.Segment],
+    options: transcription.Options,
+    name: str | None = None,
+) -> Change:
     """Store a finished job's segments as a transcript of the media item (one transaction), then
     delete the job's checkpoint."""
     media, pseudonym = find_media(project, media_id)
-    change = transcripts.add_transcript(project.db, pseudonym, name or default_name(media, options),
-                                        to_new_segments(segments), media.id, provenance_for(options))
+    change = transcripts.add_transcript(
+        project.db,
+        pseudonym,
+        name or default_name(media, options),
+        to_new_segments(segments),
+        media.id,
+        provenance_for(options),
+    )
     job_path(project, media, options).unlink(missing_ok=True)
     return change
 
@@ -159,7 +192,7 @@ def rename_speakers(project: Project, transcript_id: int, names: dict[str, str])
     return transcripts.rename_speakers(project.db, transcript_id, names)
 
 
-def pending_job(project: Project, media: MediaRecord, options: transcription.Options) -> Optional[int]:
+def pending_job(project: Project, media: MediaRecord, options: transcription.Options) -> int | None:
     """Milliseconds already transcribed by an interrupted job for this media and options, else None."""
     try:
         found = transcription.read_checkpoint(job_path(project, media, options))

@@ -5,13 +5,14 @@ listener) and calls :meth:`TranscriptionQueue.run_next` on a worker thread; :met
 called from any thread. A cancelled or failed job keeps its checkpoint, so :meth:`retry` resumes
 where it stopped instead of starting again.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Optional
 
 import transcription
 from workbench.errors import WorkbenchError
@@ -23,7 +24,7 @@ Listener = Callable[["QueueJob"], None]
 MIN_FRACTION_FOR_ETA = 0.02
 
 
-class JobState(str, Enum):
+class JobState(str, Enum):  # noqa: UP042 - str() must stay the member name in logs
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -42,18 +43,22 @@ class QueueJob:
     state: JobState = JobState.QUEUED
     fraction: float = 0.0
     message: str = ""
-    error: Optional[str] = None
-    change: Optional[Change] = None
-    started: Optional[float] = None  # clock time of this run's start
+    error: str | None = None
+    change: Change | None = None
+    started: float | None = None  # clock time of this run's start
     start_fraction: float = 0.0  # the fraction when this run began reporting (a resumed job starts late)
-    finished: Optional[float] = None
+    finished: float | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
-    def transcript_id(self) -> Optional[int]:
-        return self.change.created_id("transcripts") if self.change and self.change.touches("transcripts") else None
+    def transcript_id(self) -> int | None:
+        return (
+            self.change.created_id("transcripts")
+            if self.change and self.change.touches("transcripts")
+            else None
+        )
 
-    def eta_seconds(self, now: float) -> Optional[float]:
+    def eta_seconds(self, now: float) -> float | None:
         """Seconds left, from the time this run took so far for the fraction it did; None until known."""
         if self.state is not JobState.RUNNING or self.started is None:
             return None
@@ -66,8 +71,9 @@ class QueueJob:
 class TranscriptionQueue:
     """Jobs run one at a time, in the order they were added (``run_next`` / ``run_all``)."""
 
-    def __init__(self, runner: Runner, listener: Optional[Listener] = None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, runner: Runner, listener: Listener | None = None, clock: Callable[[], float] = time.monotonic
+    ):
         self._runner, self._clock = runner, clock
         self._listeners: list[Listener] = [listener] if listener else []
         self._lock = threading.RLock()
@@ -75,12 +81,14 @@ class TranscriptionQueue:
         self._next_id = 1
 
     @classmethod
-    def for_project(cls, project, listener: Optional[Listener] = None) -> "TranscriptionQueue":
+    def for_project(cls, project, listener: Listener | None = None) -> TranscriptionQueue:
         """A queue that transcribes into ``project`` (see :func:`workbench.services.transcribing.transcribe_media`)."""
         from workbench.services.transcribing import transcribe_media
 
         def run(job: QueueJob, progress: ProgressFn, cancelled: CancelFn) -> Change:
-            return transcribe_media(project, job.media_id, job.options, progress=progress, cancelled=cancelled)
+            return transcribe_media(
+                project, job.media_id, job.options, progress=progress, cancelled=cancelled
+            )
 
         return cls(run, listener)
 
@@ -98,7 +106,7 @@ class TranscriptionQueue:
                     return job
         raise WorkbenchError(f"No transcription job {job_id}.")
 
-    def eta_seconds(self, job_id: int) -> Optional[float]:
+    def eta_seconds(self, job_id: int) -> float | None:
         return self.job(job_id).eta_seconds(self._clock())
 
     def subscribe(self, listener: Listener) -> None:
@@ -106,10 +114,16 @@ class TranscriptionQueue:
 
     # --- changing ---------------------------------------------------------------------------
 
-    def add(self, media_id: int, label: str, options: transcription.Options = transcription.Options()) -> QueueJob:
+    def add(
+        self, media_id: int, label: str, options: transcription.Options = transcription.Options()
+    ) -> QueueJob:
         with self._lock:
-            if any(j.media_id == media_id and j.options == options and j.state in (JobState.QUEUED, JobState.RUNNING)
-                   for j in self._jobs):
+            if any(
+                j.media_id == media_id
+                and j.options == options
+                and j.state in (JobState.QUEUED, JobState.RUNNING)
+                for j in self._jobs
+            ):
                 raise WorkbenchError(f"{label} is already in the queue with these settings.")
             job = QueueJob(self._next_id, media_id, label, options)
             self._next_id += 1
@@ -135,7 +149,9 @@ class TranscriptionQueue:
         job = self.job(job_id)
         with self._lock:
             if job.state not in (JobState.FAILED, JobState.CANCELLED):
-                raise WorkbenchError(f"{job.label} is {job.state.value}; only failed or cancelled jobs can be retried.")
+                raise WorkbenchError(
+                    f"{job.label} is {job.state.value}; only failed or cancelled jobs can be retried."
+                )
             job.state, job.error, job.message = JobState.QUEUED, None, "Queued again"
             job.started = job.finished = None
             job._cancel = threading.Event()
@@ -151,7 +167,7 @@ class TranscriptionQueue:
 
     # --- running ----------------------------------------------------------------------------
 
-    def run_next(self) -> Optional[QueueJob]:
+    def run_next(self) -> QueueJob | None:
         """Run the first queued job to its end (on the caller's thread); None when nothing is queued."""
         with self._lock:
             job = next((j for j in self._jobs if j.state is JobState.QUEUED), None)
@@ -175,8 +191,12 @@ class TranscriptionQueue:
         except WorkbenchError as exc:
             self._finish(job, JobState.FAILED, str(exc), error=str(exc))
         except Exception as exc:  # the queue must survive any job: report it on the job
-            self._finish(job, JobState.FAILED, f"Unexpected error: {type(exc).__name__}: {exc}",
-                         error=f"{type(exc).__name__}: {exc}")
+            self._finish(
+                job,
+                JobState.FAILED,
+                f"Unexpected error: {type(exc).__name__}: {exc}",
+                error=f"{type(exc).__name__}: {exc}",
+            )
         else:
             job.fraction = 1.0
             self._finish(job, JobState.DONE, job.change.description)
@@ -188,7 +208,7 @@ class TranscriptionQueue:
             ran.append(job)
         return ran
 
-    def _finish(self, job: QueueJob, state: JobState, message: str, error: Optional[str] = None) -> None:
+    def _finish(self, job: QueueJob, state: JobState, message: str, error: str | None = None) -> None:
         with self._lock:
             job.state, job.message, job.error, job.finished = state, message, error, self._clock()
         self._notify(job)

@@ -9,12 +9,12 @@ Everything a rater's session reads goes through ``rater_queue``, ``rater_item`` 
 facts, the status and that rater's own events, epochs and ratings; never participant, site,
 arm, timepoint, task label or another rater's data.
 """
+
 from __future__ import annotations
 
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import column, func, select, table
 from sqlalchemy.exc import ProgrammingError
@@ -41,11 +41,11 @@ class RaterItem:
     position: int
     media_path: str
     duration_ms: int
-    frame_rate: Optional[float]
-    frame_count: Optional[int]
+    frame_rate: float | None
+    frame_count: int | None
     variable_frame_rate: bool
-    width: Optional[int]
-    height: Optional[int]
+    width: int | None
+    height: int | None
     status: str
 
 
@@ -67,8 +67,8 @@ class AssignmentRecord:
     purpose: str
     media_id: int
     participant: str
-    timepoint: Optional[str]
-    task: Optional[str]
+    timepoint: str | None
+    task: str | None
 
 
 def new_masked_id(session: Session) -> str:
@@ -97,17 +97,29 @@ def _add(session: Session, lead: Coder, rater: Coder, media_id: int, purpose: st
         raise WorkbenchError(f"Media item {media_id} is already assigned to {rater.name}.")
     if any(a.purpose == purpose for a in existing):
         raise WorkbenchError(f"Media item {media_id} already has a {purpose} rater.")
-    row = Assignment(coder_id=rater.id, media_id=media_id, purpose=purpose, masked_id=new_masked_id(session),
-                     order_key=secrets.randbelow(2**31 - 1))
+    row = Assignment(
+        coder_id=rater.id,
+        media_id=media_id,
+        purpose=purpose,
+        masked_id=new_masked_id(session),
+        order_key=secrets.randbelow(2**31 - 1),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, "assign", "assignments", row.id, coder_id=lead.id,
-                 after={"rater": rater.name, "media_id": media_id, "purpose": purpose})
+    audit.record(
+        session,
+        "assign",
+        "assignments",
+        row.id,
+        coder_id=lead.id,
+        after={"rater": rater.name, "media_id": media_id, "purpose": purpose},
+    )
     return row.id
 
 
-def assign_media(db: Database, lead_id: int, rater_id: int, media_ids: list[int],
-                 purpose: str = "primary") -> Change:
+def assign_media(
+    db: Database, lead_id: int, rater_id: int, media_ids: list[int], purpose: str = "primary"
+) -> Change:
     """The lead assigns media items to a rater (one primary and one reliability rater per item)."""
     if purpose not in ("primary", "reliability"):
         raise WorkbenchError(f"Unknown purpose {purpose!r}: use primary or reliability.")
@@ -118,8 +130,9 @@ def assign_media(db: Database, lead_id: int, rater_id: int, media_ids: list[int]
         return Change(f"Assigned {len(ids)} video(s) to {rater.name}", created={"assignments": ids})
 
 
-def draw_reliability_sample(db: Database, lead_id: int, second_rater_id: int, fraction: float,
-                            seed: int) -> Change:
+def draw_reliability_sample(
+    db: Database, lead_id: int, second_rater_id: int, fraction: float, seed: int
+) -> Change:
     """Assign a random ``fraction`` (at least one) of the primarily assigned videos not rated by the
     second rater to the second rater; the same seed on the same assignments draws the same sample."""
     if not 0 < fraction <= 1:
@@ -136,8 +149,10 @@ def draw_reliability_sample(db: Database, lead_id: int, second_rater_id: int, fr
         count = max(1, int(len(pool) * fraction + 0.5))
         chosen = sorted(random.Random(seed).sample(pool, min(count, len(pool))))
         ids = tuple(_add(session, lead, rater, m, "reliability") for m in chosen)
-        return Change(f"Drew {len(ids)} of {len(pool)} video(s) for {rater.name} to double-code (seed {seed})",
-                      created={"assignments": ids})
+        return Change(
+            f"Drew {len(ids)} of {len(pool)} video(s) for {rater.name} to double-code (seed {seed})",
+            created={"assignments": ids},
+        )
 
 
 def list_assignments(db: Database, lead_id: int) -> list[AssignmentRecord]:
@@ -145,11 +160,21 @@ def list_assignments(db: Database, lead_id: int) -> list[AssignmentRecord]:
     with db.reading() as session:
         _coder(session, lead_id, ("lead",), "see who rates which participant")
         rows = session.execute(
-            select(Assignment.masked_id, Coder.name, Assignment.purpose, Media.id, Participant.pseudonym,
-                   Timepoint.name, Media.task)
-            .join(Coder, Coder.id == Assignment.coder_id).join(Media, Media.id == Assignment.media_id)
+            select(
+                Assignment.masked_id,
+                Coder.name,
+                Assignment.purpose,
+                Media.id,
+                Participant.pseudonym,
+                Timepoint.name,
+                Media.task,
+            )
+            .join(Coder, Coder.id == Assignment.coder_id)
+            .join(Media, Media.id == Assignment.media_id)
             .join(Participant, Participant.id == Media.participant_id)
-            .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id).order_by(Media.id, Assignment.purpose))
+            .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
+            .order_by(Media.id, Assignment.purpose)
+        )
         return [AssignmentRecord(*r) for r in rows]
 
 
@@ -157,33 +182,78 @@ def list_assignments(db: Database, lead_id: int) -> list[AssignmentRecord]:
 
 # on PostgreSQL a rater reads their queue through this view (migration 0003): it holds only their own
 # assignments, and only these columns of the media
-_QUEUE_VIEW = table("wb_rater_queue", *(column(c) for c in (
-    "masked_id", "order_key", "media_id", "path", "duration_ms", "frame_rate", "frame_count",
-    "variable_frame_rate", "width", "height")))
-_RATER_COLUMNS = (Assignment.masked_id, Assignment.order_key, Assignment.media_id, Media.path,
-                  Media.duration_ms, Media.frame_rate, Media.frame_count, Media.variable_frame_rate,
-                  Media.width, Media.height)
+_QUEUE_VIEW = table(
+    "wb_rater_queue",
+    *(
+        column(c)
+        for c in (
+            "masked_id",
+            "order_key",
+            "media_id",
+            "path",
+            "duration_ms",
+            "frame_rate",
+            "frame_count",
+            "variable_frame_rate",
+            "width",
+            "height",
+        )
+    ),
+)
+_RATER_COLUMNS = (
+    Assignment.masked_id,
+    Assignment.order_key,
+    Assignment.media_id,
+    Media.path,
+    Media.duration_ms,
+    Media.frame_rate,
+    Media.frame_count,
+    Media.variable_frame_rate,
+    Media.width,
+    Media.height,
+)
 
 
-def _rater_rows(session: Session, rater_id: int, masked_id: Optional[str] = None):
+def _rater_rows(session: Session, rater_id: int, masked_id: str | None = None):
     if session.get_bind().dialect.name == "postgresql" and session.scalar(select(func.wb_me())) == rater_id:
         q = _QUEUE_VIEW.c
         query = select(_QUEUE_VIEW).order_by(q.order_key, q.masked_id)
     else:
-        query = (select(*_RATER_COLUMNS).join(Media, Media.id == Assignment.media_id)
-                 .where(Assignment.coder_id == rater_id).order_by(Assignment.order_key, Assignment.masked_id))
+        query = (
+            select(*_RATER_COLUMNS)
+            .join(Media, Media.id == Assignment.media_id)
+            .where(Assignment.coder_id == rater_id)
+            .order_by(Assignment.order_key, Assignment.masked_id)
+        )
     try:
         rows = session.execute(query).all()
     except ProgrammingError as exc:
         raise WorkbenchError("You can see only your own list of videos.") from exc
-    statuses = dict(session.execute(select(Observation.media_id, Observation.status)
-                                    .where(Observation.coder_id == rater_id)).all())
+    statuses = dict(
+        session.execute(
+            select(Observation.media_id, Observation.status).where(Observation.coder_id == rater_id)
+        ).all()
+    )
     items = []
     for position, r in enumerate(rows, start=1):
         if masked_id is None or r.masked_id == masked_id:
-            items.append((r.media_id, RaterItem(r.masked_id, position, r.path, r.duration_ms, r.frame_rate,
-                                                r.frame_count, r.variable_frame_rate, r.width, r.height,
-                                                statuses.get(r.media_id, "not_started"))))
+            items.append(
+                (
+                    r.media_id,
+                    RaterItem(
+                        r.masked_id,
+                        position,
+                        r.path,
+                        r.duration_ms,
+                        r.frame_rate,
+                        r.frame_count,
+                        r.variable_frame_rate,
+                        r.width,
+                        r.height,
+                        statuses.get(r.media_id, "not_started"),
+                    ),
+                )
+            )
     return items
 
 

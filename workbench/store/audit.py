@@ -5,11 +5,12 @@ one ``row insert|update|delete`` entry per changed row with the whole row before
 set ``login`` (the database login) and ``at`` (the server clock) on every entry, so raw SQL cannot
 bypass the log or sign as someone else; only leads may read it (grants). ``entries`` reads it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import ProgrammingError
@@ -22,35 +23,69 @@ from workbench.store.schema import AuditEntry, Coder, utcnow
 COLUMNS = ("id", "at", "login", "coder", "action", "table", "row_id", "before", "after")
 
 
-def record(session: Session, action: str, table: str, row_id: Optional[int], *,
-           coder_id: Optional[int] = None, before: Optional[dict[str, Any]] = None,
-           after: Optional[dict[str, Any]] = None) -> None:
+def record(
+    session: Session,
+    action: str,
+    table: str,
+    row_id: int | None,
+    *,
+    coder_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
     # an inline INSERT (no RETURNING): people who may add to the log but not
     # read it can write their entries
-    session.connection().execute(insert(AuditEntry.__table__).inline(), [dict(
-        at=utcnow(), login=session.info.get("login"), action=action, table_name=table, row_id=row_id,
-        coder_id=coder_id, before=before, after=after)])
+    session.connection().execute(
+        insert(AuditEntry.__table__).inline(),
+        [
+            dict(
+                at=utcnow(),
+                login=session.info.get("login"),
+                action=action,
+                table_name=table,
+                row_id=row_id,
+                coder_id=coder_id,
+                before=before,
+                after=after,
+            )
+        ],
+    )
 
 
 @dataclass(frozen=True)
 class AuditRecord:
     id: int
     at: datetime
-    login: Optional[str]
-    coder: Optional[str]
+    login: str | None
+    coder: str | None
     action: str
     table: str
-    row_id: Optional[int]
-    before: Optional[dict[str, Any]]
-    after: Optional[dict[str, Any]]
+    row_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
     def row(self) -> tuple:
-        return (self.id, self.at, self.login, self.coder, self.action, self.table, self.row_id,
-                self.before, self.after)
+        return (
+            self.id,
+            self.at,
+            self.login,
+            self.coder,
+            self.action,
+            self.table,
+            self.row_id,
+            self.before,
+            self.after,
+        )
 
 
-def entries(db: Database, lead_id: int, since: Optional[datetime] = None, table: Optional[str] = None,
-            limit: Optional[int] = None, newest_first: bool = False) -> list[AuditRecord]:
+def entries(
+    db: Database,
+    lead_id: int,
+    since: datetime | None = None,
+    table: str | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[AuditRecord]:
     """The audit log (the lead only; on PostgreSQL the database refuses anyone else too)."""
     with db.reading() as session:
         role = session.scalar(select(Coder.role).where(Coder.id == lead_id))
@@ -67,5 +102,7 @@ def entries(db: Database, lead_id: int, since: Optional[datetime] = None, table:
             rows = session.execute(query).all()
         except ProgrammingError as exc:
             raise WorkbenchError("The database does not let this login read the audit log.") from exc
-        return [AuditRecord(e.id, e.at, e.login, name, e.action, e.table_name, e.row_id, e.before, e.after)
-                for e, name in rows]
+        return [
+            AuditRecord(e.id, e.at, e.login, name, e.action, e.table_name, e.row_id, e.before, e.after)
+            for e, name in rows
+        ]

@@ -9,6 +9,7 @@ calendar days that have one. The automatic backup made when a project opens uses
 with ``keep=10, daily=7``; other labels (``manual``, ``before-restore``,
 ``before-migration-from-<rev>``) keep their newest 10.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,6 @@ import sqlite3
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Optional
 
 from workbench.errors import WorkbenchError
 
@@ -24,7 +24,9 @@ _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^project-(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.sqlite$")
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every workbench project has had since the first schema.
-WORKBENCH_TABLES = frozenset({"alembic_version", "settings", "coders", "participants", "media", "transcripts"})
+WORKBENCH_TABLES = frozenset(
+    {"alembic_version", "settings", "coders", "participants", "media", "transcripts"}
+)
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -56,7 +58,7 @@ def backup_sqlite(source: Path, folder: Path, label: str, keep: int = 10, daily:
     return target
 
 
-def backups(folder: Path, label: Optional[str] = None) -> list[tuple[datetime, Path]]:
+def backups(folder: Path, label: str | None = None) -> list[tuple[datetime, Path]]:
     """(time, path) of the backups in ``folder`` (of one label, if given), oldest first."""
     found = []
     for path in Path(folder).glob("project-*.sqlite"):
@@ -66,7 +68,9 @@ def backups(folder: Path, label: Optional[str] = None) -> list[tuple[datetime, P
     return sorted(found)
 
 
-def prune(folder: Path, label: str, keep: int = 10, daily: int = 0, now: Optional[datetime] = None) -> list[Path]:
+def prune(
+    folder: Path, label: str, keep: int = 10, daily: int = 0, now: datetime | None = None
+) -> list[Path]:
     """Delete the backups of ``label`` outside the retention; returns those deleted."""
     found = backups(folder, label)
     kept = {path for _, path in found[-keep:]} if keep > 0 else set()
@@ -83,7 +87,7 @@ def prune(folder: Path, label: str, keep: int = 10, daily: int = 0, now: Optiona
     return deleted
 
 
-def newest_age_s(folder: Path) -> Optional[float]:
+def newest_age_s(folder: Path) -> float | None:
     """Seconds since the newest backup in ``folder`` was written (None when there is none)."""
     times = [p.stat().st_mtime for _, p in backups(folder)]
     return time.time() - max(times) if times else None

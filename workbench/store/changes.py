@@ -7,9 +7,8 @@ made by its own login. On SQLite it watches ``PRAGMA data_version``, which moves
 another connection commits. ``poll()`` never blocks and returns the tables that changed (``{"*"}``
 when the database cannot say which).
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import psycopg
 
@@ -31,7 +30,7 @@ class ChangeWatcher:
             self._conn.execute(f"LISTEN {CHANNEL}")
             self._login = self._conn.execute("SELECT current_user").fetchone()[0]
 
-    def fileno(self) -> Optional[int]:
+    def fileno(self) -> int | None:
         """A socket that becomes readable when a notification arrives (PostgreSQL), else None."""
         return None if self._sqlite else self._conn.fileno()
 

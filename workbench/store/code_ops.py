@@ -3,9 +3,10 @@
 Every operation is one transaction returning an :class:`UndoableChange`; its inverse restores
 the exact rows it touched (codes and codings), so undo/redo works for each of them.
 """
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -28,18 +29,28 @@ def _code(session: Session, code_id: int) -> Code:
     return code
 
 
-def _siblings(session: Session, codebook_id: int, parent_id: Optional[int]) -> list[Code]:
+def _siblings(session: Session, codebook_id: int, parent_id: int | None) -> list[Code]:
     where = Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id
-    return list(session.scalars(select(Code).where(Code.codebook_id == codebook_id, where)
-                                .order_by(Code.position, Code.id)))
+    return list(
+        session.scalars(
+            select(Code).where(Code.codebook_id == codebook_id, where).order_by(Code.position, Code.id)
+        )
+    )
 
 
-def _undo(description: str, rows, coder_id: Optional[int]) -> Command:
+def _undo(description: str, rows, coder_id: int | None) -> Command:
     return Command("restore", {"rows": rows, "description": f"Undo: {description}", "coder_id": coder_id})
 
 
-def create_code(db: Database, codebook_id: int, name: str, parent_id: Optional[int] = None,
-                position: Optional[int] = None, coder_id: Optional[int] = None, **fields) -> UndoableChange:
+def create_code(
+    db: Database,
+    codebook_id: int,
+    name: str,
+    parent_id: int | None = None,
+    position: int | None = None,
+    coder_id: int | None = None,
+    **fields,
+) -> UndoableChange:
     """A new code (fresh GUID) at ``position`` among its siblings (default: last)."""
     name = name.strip()
     if not name:
@@ -49,18 +60,33 @@ def create_code(db: Database, codebook_id: int, name: str, parent_id: Optional[i
             raise WorkbenchError("The parent code is in another codebook.")
         siblings = _siblings(session, codebook_id, parent_id)
         before = snapshot(session, "codes", [c.id for c in siblings])
-        code = Code(codebook_id=codebook_id, guid=new_guid(), parent_id=parent_id, name=name,
-                    position=0, **_checked(fields))
+        code = Code(
+            codebook_id=codebook_id,
+            guid=new_guid(),
+            parent_id=parent_id,
+            name=name,
+            position=0,
+            **_checked(fields),
+        )
         session.add(code)
         siblings.insert(len(siblings) if position is None else max(0, min(position, len(siblings))), code)
         for i, c in enumerate(siblings):
             c.position = i
         session.flush()
-        audit.record(session, "create code", "codes", code.id, coder_id=coder_id,
-                     after={"name": name, "guid": code.guid})
+        audit.record(
+            session,
+            "create code",
+            "codes",
+            code.id,
+            coder_id=coder_id,
+            after={"name": name, "guid": code.guid},
+        )
         text = f"New code {name}"
-        return UndoableChange(text, created={"codes": (code.id,)},
-                              inverse=_undo(text, absent("codes", [code.id]) + before, coder_id))
+        return UndoableChange(
+            text,
+            created={"codes": (code.id,)},
+            inverse=_undo(text, absent("codes", [code.id]) + before, coder_id),
+        )
 
 
 def _checked(fields: dict) -> dict:
@@ -77,7 +103,7 @@ def _checked(fields: dict) -> dict:
     return fields
 
 
-def edit_code(db: Database, code_id: int, coder_id: Optional[int] = None, **fields) -> UndoableChange:
+def edit_code(db: Database, code_id: int, coder_id: int | None = None, **fields) -> UndoableChange:
     """Rename a code or change its definition, criteria, example, colour or codable flag."""
     fields = _checked(fields)
     with db.transaction() as session:
@@ -85,13 +111,20 @@ def edit_code(db: Database, code_id: int, coder_id: Optional[int] = None, **fiel
         before = snapshot(session, "codes", [code_id])
         for key, value in fields.items():
             setattr(code, key, value.strip() if key == "name" else value)
-        audit.record(session, "edit code", "codes", code_id, coder_id=coder_id,
-                     before={k: before[0][2][k] for k in fields}, after=dict(fields))
+        audit.record(
+            session,
+            "edit code",
+            "codes",
+            code_id,
+            coder_id=coder_id,
+            before={k: before[0][2][k] for k in fields},
+            after=dict(fields),
+        )
         text = f"Renamed code to {code.name}" if set(fields) == {"name"} else f"Edited code {code.name}"
         return UndoableChange(text, updated={"codes": (code_id,)}, inverse=_undo(text, before, coder_id))
 
 
-def rename_code(db: Database, code_id: int, name: str, coder_id: Optional[int] = None) -> UndoableChange:
+def rename_code(db: Database, code_id: int, name: str, coder_id: int | None = None) -> UndoableChange:
     return edit_code(db, code_id, coder_id, name=name)
 
 
@@ -104,8 +137,13 @@ def _descendants(session: Session, code_id: int) -> set[int]:
     return found
 
 
-def move_code(db: Database, code_id: int, new_parent_id: Optional[int], position: Optional[int] = None,
-              coder_id: Optional[int] = None) -> UndoableChange:
+def move_code(
+    db: Database,
+    code_id: int,
+    new_parent_id: int | None,
+    position: int | None = None,
+    coder_id: int | None = None,
+) -> UndoableChange:
     """Re-parent and/or reorder a code (drag and drop in the tree); its sub-codes go with it."""
     with db.transaction() as session:
         code = _code(session, code_id)
@@ -125,11 +163,18 @@ def move_code(db: Database, code_id: int, new_parent_id: Optional[int], position
         for group in (old, new):
             for i, c in enumerate(group):
                 c.position = i
-        audit.record(session, "move code", "codes", code_id, coder_id=coder_id,
-                     after={"parent": new_parent_id, "position": code.position})
+        audit.record(
+            session,
+            "move code",
+            "codes",
+            code_id,
+            coder_id=coder_id,
+            after={"parent": new_parent_id, "position": code.position},
+        )
         text = f"Moved {code.name}"
-        return UndoableChange(text, updated={"codes": tuple(c.id for c in old + new)},
-                              inverse=_undo(text, before, coder_id))
+        return UndoableChange(
+            text, updated={"codes": tuple(c.id for c in old + new)}, inverse=_undo(text, before, coder_id)
+        )
 
 
 def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> UndoableChange:
@@ -147,12 +192,18 @@ def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> 
         moved_to = _siblings(session, target.codebook_id, target_id)
         peers = _siblings(session, source.codebook_id, source.parent_id)
         code_ids = [source_id, target_id] + [c.id for c in children + moved_to + peers]
-        memos = list(session.scalars(select(Memo.id).where(Memo.target_kind == "code",
-                                                             Memo.target_id == source_id)))
-        summaries = list(session.scalars(select(FrameworkSummary.id).where(
-            FrameworkSummary.code_id == source_id)))
-        before = (snapshot(session, "codes", code_ids) + snapshot(session, "text_codings", codings)
-                  + snapshot(session, "memos", memos) + snapshot(session, "framework_summaries", summaries))
+        memos = list(
+            session.scalars(select(Memo.id).where(Memo.target_kind == "code", Memo.target_id == source_id))
+        )
+        summaries = list(
+            session.scalars(select(FrameworkSummary.id).where(FrameworkSummary.code_id == source_id))
+        )
+        before = (
+            snapshot(session, "codes", code_ids)
+            + snapshot(session, "text_codings", codings)
+            + snapshot(session, "memos", memos)
+            + snapshot(session, "framework_summaries", summaries)
+        )
         session.execute(update(TextCoding).where(TextCoding.code_id == source_id).values(code_id=target_id))
         session.execute(update(Memo).where(Memo.id.in_(memos)).values(target_id=target_id))
         for i, child in enumerate(moved_to + children):
@@ -161,15 +212,26 @@ def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> 
         session.delete(source)
         for i, c in enumerate(c for c in peers if c.id != source_id):
             c.position = i
-        audit.record(session, "merge codes", "codes", target_id, coder_id=coder_id,
-                     after={"from": source.guid, "into": target.guid, "codings": len(codings)})
+        audit.record(
+            session,
+            "merge codes",
+            "codes",
+            target_id,
+            coder_id=coder_id,
+            after={"from": source.guid, "into": target.guid, "codings": len(codings)},
+        )
         text = f"Merged {source.name} into {target.name} ({len(codings)} codings)"
-        return UndoableChange(text, updated={"codes": (target_id,), "text_codings": tuple(codings)},
-                              deleted={"codes": (source_id,)}, inverse=_undo(text, before, coder_id))
+        return UndoableChange(
+            text,
+            updated={"codes": (target_id,), "text_codings": tuple(codings)},
+            deleted={"codes": (source_id,)},
+            inverse=_undo(text, before, coder_id),
+        )
 
 
-def split_code(db: Database, code_id: int, new_names: Sequence[str], assignments: dict[int, int],
-               coder_id: int) -> UndoableChange:
+def split_code(
+    db: Database, code_id: int, new_names: Sequence[str], assignments: dict[int, int], coder_id: int
+) -> UndoableChange:
     """Split a code into new sub-codes named ``new_names``; ``assignments`` maps coding id -> index
     of the new sub-code it moves to (codings not named stay on the code)."""
     names = [n.strip() for n in new_names]
@@ -179,7 +241,9 @@ def split_code(db: Database, code_id: int, new_names: Sequence[str], assignments
         code = _code(session, code_id)
         if not is_lead(session, coder_id):
             raise WorkbenchError("Only a lead can split codes (it changes everyone's codings).")
-        rows = {r.id: r for r in session.scalars(select(TextCoding).where(TextCoding.id.in_(list(assignments))))}
+        rows = {
+            r.id: r for r in session.scalars(select(TextCoding).where(TextCoding.id.in_(list(assignments))))
+        }
         wrong = [i for i in assignments if i not in rows or rows[i].code_id != code_id]
         if wrong:
             raise WorkbenchError(f"Coding {wrong[0]} is not coded with {code.name}.")
@@ -189,17 +253,32 @@ def split_code(db: Database, code_id: int, new_names: Sequence[str], assignments
         children = _siblings(session, code.codebook_id, code_id)
         created = []
         for i, name in enumerate(names):
-            child = Code(codebook_id=code.codebook_id, guid=new_guid(), parent_id=code_id,
-                         position=len(children) + i, name=name, colour=code.colour)
+            child = Code(
+                codebook_id=code.codebook_id,
+                guid=new_guid(),
+                parent_id=code_id,
+                position=len(children) + i,
+                name=name,
+                colour=code.colour,
+            )
             session.add(child)
             created.append(child)
         session.flush()
         for coding_id, k in assignments.items():
             rows[coding_id].code_id = created[k].id
         ids = [c.id for c in created]
-        audit.record(session, "split code", "codes", code_id, coder_id=coder_id,
-                     after={"into": names, "codings": len(assignments)})
+        audit.record(
+            session,
+            "split code",
+            "codes",
+            code_id,
+            coder_id=coder_id,
+            after={"into": names, "codings": len(assignments)},
+        )
         text = f"Split {code.name} into {', '.join(names)}"
-        return UndoableChange(text, created={"codes": tuple(ids)},
-                              updated={"text_codings": tuple(assignments)},
-                              inverse=_undo(text, before + absent("codes", ids), coder_id))
+        return UndoableChange(
+            text,
+            created={"codes": tuple(ids)},
+            updated={"text_codings": tuple(assignments)},
+            inverse=_undo(text, before + absent("codes", ids), coder_id),
+        )

@@ -5,10 +5,10 @@ then apply it in one undoable transaction.
 A code removed from the shared codebook that still has codings here (itself or below it) is kept
 and reported, never deleted with its codings; uncoded removed codes are deleted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import func, select
 
@@ -28,9 +28,9 @@ FIELDS = ("definition", "inclusion", "exclusion", "example", "colour", "codable"
 class CodeDelta:
     guid: str
     name: str
-    old_name: Optional[str] = None
-    old_parent: Optional[str] = None  # parent GUIDs (None = top level)
-    new_parent: Optional[str] = None
+    old_name: str | None = None
+    old_parent: str | None = None  # parent GUIDs (None = top level)
+    new_parent: str | None = None
     fields: tuple[tuple[str, object, object], ...] = ()  # (field, old, new)
     codings: int = 0
 
@@ -48,9 +48,17 @@ class CodebookDiff:
         return not (self.added or self.renamed or self.moved or self.removed or self.changed)
 
     def summary(self) -> str:
-        parts = [f"{len(v)} {k}" for k, v in (("added", self.added), ("renamed", self.renamed),
-                                                ("moved", self.moved), ("removed", self.removed),
-                                                ("with changed definitions", self.changed)) if v]
+        parts = [
+            f"{len(v)} {k}"
+            for k, v in (
+                ("added", self.added),
+                ("renamed", self.renamed),
+                ("moved", self.moved),
+                ("removed", self.removed),
+                ("with changed definitions", self.changed),
+            )
+            if v
+        ]
         return ", ".join(parts) if parts else "no changes"
 
 
@@ -66,7 +74,7 @@ def _shared(shared: CodebookData) -> dict[str, tuple]:
     if shared.duplicate_guids():
         raise WorkbenchError(f"The shared codebook uses GUID {shared.duplicate_guids()[0]} twice.")
     out = {}
-    positions: dict[Optional[str], int] = {}
+    positions: dict[str | None, int] = {}
     for code, parent in shared.walk():
         key = normalise_guid(parent) if parent else None
         out[normalise_guid(code.guid)] = (code, key, positions.setdefault(key, 0))
@@ -75,11 +83,18 @@ def _shared(shared: CodebookData) -> dict[str, tuple]:
 
 
 def _diff(session, book: Codebook, shared: CodebookData) -> tuple[CodebookDiff, dict, dict]:
-    rows = {normalise_guid(r.guid): r for r in session.scalars(select(Code).where(Code.codebook_id == book.id))}
+    rows = {
+        normalise_guid(r.guid): r for r in session.scalars(select(Code).where(Code.codebook_id == book.id))
+    }
     guid_of = {r.id: g for g, r in rows.items()}
     wanted = _shared(shared)
-    counts = dict(session.execute(select(TextCoding.code_id, func.count()).where(
-        TextCoding.code_id.in_([r.id for r in rows.values()])).group_by(TextCoding.code_id)).all())
+    counts = dict(
+        session.execute(
+            select(TextCoding.code_id, func.count())
+            .where(TextCoding.code_id.in_([r.id for r in rows.values()]))
+            .group_by(TextCoding.code_id)
+        ).all()
+    )
     added, renamed, moved, removed, changed = [], [], [], [], []
     for g, (code, parent, _pos) in wanted.items():
         row = rows.get(g)
@@ -91,7 +106,9 @@ def _diff(session, book: Codebook, shared: CodebookData) -> tuple[CodebookDiff, 
             renamed.append(CodeDelta(row.guid, code.name, old_name=row.name))
         if old_parent != parent:
             moved.append(CodeDelta(row.guid, code.name, old_parent=old_parent, new_parent=parent))
-        diffs = tuple((f, getattr(row, f), _value(code, f)) for f in FIELDS if getattr(row, f) != _value(code, f))
+        diffs = tuple(
+            (f, getattr(row, f), _value(code, f)) for f in FIELDS if getattr(row, f) != _value(code, f)
+        )
         if diffs:
             changed.append(CodeDelta(row.guid, code.name, fields=diffs))
     for g, row in rows.items():
@@ -110,14 +127,21 @@ def preview_codebook_update(db: Database, codebook_name: str, shared: CodebookDa
         return _diff(session, _book(session, codebook_name), shared)[0]
 
 
-def apply_codebook_update(db: Database, codebook_name: str, shared: CodebookData, coder_id: int,
-                          expected: Optional[CodebookDiff] = None) -> UndoableChange:
+def apply_codebook_update(
+    db: Database,
+    codebook_name: str,
+    shared: CodebookData,
+    coder_id: int,
+    expected: CodebookDiff | None = None,
+) -> UndoableChange:
     """Apply the shared codebook; ``expected`` (the previewed diff) must still hold, else refused."""
     with db.transaction() as session:
         book = _book(session, codebook_name)
         diff, rows, wanted = _diff(session, book, shared)
         if expected is not None and diff != expected:
-            raise WorkbenchError("The project's codebook changed since the preview; preview the update again.")
+            raise WorkbenchError(
+                "The project's codebook changed since the preview; preview the update again."
+            )
         before = snapshot(session, "codes", [r.id for r in rows.values()])
         ids: dict[str, int] = {g: r.id for g, r in rows.items()}
         new_ids = []
@@ -135,22 +159,44 @@ def apply_codebook_update(db: Database, codebook_name: str, shared: CodebookData
                 ids[g] = row.id
                 new_ids.append(row.id)
         gone = [rows[g] for g in rows if g not in wanted]
-        coded = set(session.scalars(select(TextCoding.code_id).where(
-            TextCoding.code_id.in_([r.id for r in gone])).distinct()))
-        kept = [r for r in gone if r.id in coded or (_descendants(session, r.id) & coded)
-                or any(d in ids.values() for d in _descendants(session, r.id))]
+        coded = set(
+            session.scalars(
+                select(TextCoding.code_id).where(TextCoding.code_id.in_([r.id for r in gone])).distinct()
+            )
+        )
+        kept = [
+            r
+            for r in gone
+            if r.id in coded
+            or (_descendants(session, r.id) & coded)
+            or any(d in ids.values() for d in _descendants(session, r.id))
+        ]
         deleted = [r for r in gone if r not in kept]
         for row in sorted(deleted, key=lambda r: len(_descendants(session, r.id))):  # leaves first
             session.delete(row)
         session.flush()
-        audit.record(session, "update codebook", "codebooks", book.id, coder_id=coder_id,
-                     after={"summary": diff.summary(), "kept": [r.guid for r in kept]})
+        audit.record(
+            session,
+            "update codebook",
+            "codebooks",
+            book.id,
+            coder_id=coder_id,
+            after={"summary": diff.summary(), "kept": [r.guid for r in kept]},
+        )
         text = f"Updated {codebook_name}: {diff.summary()}"
         if kept:
             text += f"; kept {len(kept)} removed code(s) that still have codings"
-        return UndoableChange(text, created={"codes": tuple(new_ids)},
-                              updated={"codes": tuple(r.id for r in rows.values() if r not in deleted)},
-                              deleted={"codes": tuple(r.id for r in deleted)},
-                              inverse=Command("restore", {"rows": absent("codes", new_ids) + before,
-                                                          "description": f"Undo: {text}",
-                                                          "coder_id": coder_id}))
+        return UndoableChange(
+            text,
+            created={"codes": tuple(new_ids)},
+            updated={"codes": tuple(r.id for r in rows.values() if r not in deleted)},
+            deleted={"codes": tuple(r.id for r in deleted)},
+            inverse=Command(
+                "restore",
+                {
+                    "rows": absent("codes", new_ids) + before,
+                    "description": f"Undo: {text}",
+                    "coder_id": coder_id,
+                },
+            ),
+        )

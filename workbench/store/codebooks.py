@@ -1,4 +1,5 @@
 """Codebooks and their code trees in the project (the shared .qdc file is the team's source)."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -23,10 +24,19 @@ def add_codebook(db: Database, codebook: CodebookData) -> Change:
         ids: list[int] = []
 
         def insert(code: CodeData, parent_id, position: int) -> None:
-            row = Code(codebook_id=book.id, guid=code.guid, parent_id=parent_id, position=position,
-                       name=code.name, definition=code.definition, inclusion=code.inclusion,
-                       exclusion=code.exclusion, example=code.example, colour=code.colour,
-                       codable=code.codable)
+            row = Code(
+                codebook_id=book.id,
+                guid=code.guid,
+                parent_id=parent_id,
+                position=position,
+                name=code.name,
+                definition=code.definition,
+                inclusion=code.inclusion,
+                exclusion=code.exclusion,
+                example=code.example,
+                colour=code.colour,
+                codable=code.codable,
+            )
             session.add(row)
             session.flush()
             ids.append(row.id)
@@ -39,10 +49,13 @@ def add_codebook(db: Database, codebook: CodebookData) -> Change:
             raise WorkbenchError(f"Codes with these GUIDs are already in the project: {', '.join(taken[:3])}")
         for i, code in enumerate(codebook.codes):
             insert(code, None, i)
-        audit.record(session, "add codebook", "codebooks", book.id,
-                     after={"name": codebook.name, "codes": len(ids)})
-        return Change(f"Added codebook {codebook.name} ({len(ids)} codes)",
-                      created={"codebooks": (book.id,), "codes": tuple(ids)})
+        audit.record(
+            session, "add codebook", "codebooks", book.id, after={"name": codebook.name, "codes": len(ids)}
+        )
+        return Change(
+            f"Added codebook {codebook.name} ({len(ids)} codes)",
+            created={"codebooks": (book.id,), "codes": tuple(ids)},
+        )
 
 
 def load_codebook(db: Database, name: str) -> CodebookData:
@@ -51,11 +64,22 @@ def load_codebook(db: Database, name: str) -> CodebookData:
         book = session.scalar(select(Codebook).where(Codebook.name == name))
         if book is None:
             raise WorkbenchError(f"No codebook called {name!r} in this project.")
-        rows = session.scalars(select(Code).where(Code.codebook_id == book.id)
-                               .order_by(Code.parent_id, Code.position)).all()
-        nodes = {r.id: CodeData(guid=r.guid, name=r.name, definition=r.definition,
-                                inclusion=r.inclusion, exclusion=r.exclusion, example=r.example,
-                                colour=r.colour, codable=r.codable) for r in rows}
+        rows = session.scalars(
+            select(Code).where(Code.codebook_id == book.id).order_by(Code.parent_id, Code.position)
+        ).all()
+        nodes = {
+            r.id: CodeData(
+                guid=r.guid,
+                name=r.name,
+                definition=r.definition,
+                inclusion=r.inclusion,
+                exclusion=r.exclusion,
+                example=r.example,
+                colour=r.colour,
+                codable=r.codable,
+            )
+            for r in rows
+        }
         roots = []
         for r in rows:
             (nodes[r.parent_id].children if r.parent_id else roots).append(nodes[r.id])

@@ -1,11 +1,12 @@
 """Small read-only look-ups the coding views need: code ids by GUID, the
 codings of one transcript (visibility applied) and memos on targets. Plain dataclasses out.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import select
 
@@ -45,9 +46,19 @@ def memos_on(db: Database, target_kind: str, target_ids: Iterable[int]) -> dict[
     with db.reading() as session:
         for i in range(0, len(ids), 5000):
             rows = session.execute(
-                select(Memo.id, Memo.coder_id, Coder.name, Memo.target_kind, Memo.target_id, Memo.title, Memo.text)
+                select(
+                    Memo.id,
+                    Memo.coder_id,
+                    Coder.name,
+                    Memo.target_kind,
+                    Memo.target_id,
+                    Memo.title,
+                    Memo.text,
+                )
                 .join(Coder, Coder.id == Memo.coder_id)
-                .where(Memo.target_kind == target_kind, Memo.target_id.in_(ids[i:i + 5000])).order_by(Memo.id))
+                .where(Memo.target_kind == target_kind, Memo.target_id.in_(ids[i : i + 5000]))
+                .order_by(Memo.id)
+            )
             for row in rows:
                 out[row.target_id].append(MemoRecord(*row))
     return dict(out)

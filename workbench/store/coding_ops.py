@@ -4,10 +4,11 @@ Each is one transaction returning an :class:`UndoableChange` whose ``inverse`` u
 (``commands.run(db, change.inverse)``). A coder may remove or recode only their own codings;
 a lead may change anyone's.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +20,16 @@ from workbench.store import audit
 from workbench.store.commands import Command, UndoableChange, absent, snapshot
 from workbench.store.engine import Database, retrying
 from workbench.store.records import NewSegment
-from workbench.store.schema import (Code, FrameworkSummary, Memo, Participant, Segment, TextCoding,
-                                    Transcript, utcnow)
+from workbench.store.schema import (
+    Code,
+    FrameworkSummary,
+    Memo,
+    Participant,
+    Segment,
+    TextCoding,
+    Transcript,
+    utcnow,
+)
 from workbench.store.visibility import is_lead
 
 MEMO_TARGETS = {"coding": TextCoding, "code": Code, "transcript": Transcript, "participant": Participant}
@@ -28,8 +37,11 @@ MEMO_TARGETS = {"coding": TextCoding, "code": Code, "transcript": Transcript, "p
 
 def document(session: Session, transcript_id: int) -> TranscriptText:
     """The transcript's document text (segments without word timings), inside a session."""
-    rows = session.execute(select(Segment.start_ms, Segment.end_ms, Segment.text, Segment.speaker)
-                           .where(Segment.transcript_id == transcript_id).order_by(Segment.position)).all()
+    rows = session.execute(
+        select(Segment.start_ms, Segment.end_ms, Segment.text, Segment.speaker)
+        .where(Segment.transcript_id == transcript_id)
+        .order_by(Segment.position)
+    ).all()
     if not rows and session.get(Transcript, transcript_id) is None:
         raise WorkbenchError(f"No transcript {transcript_id}.")
     return TranscriptText([NewSegment(r.start_ms, r.end_ms, r.text, r.speaker) for r in rows])
@@ -37,8 +49,10 @@ def document(session: Session, transcript_id: int) -> TranscriptText:
 
 def _check_span(doc: TranscriptText, start: int, end: int) -> None:
     if not 0 <= start < end <= len(doc.text):
-        raise WorkbenchError(f"Select some text to code (positions {start}..{end} are not a span "
-                             f"of this transcript of {len(doc.text)} characters).")
+        raise WorkbenchError(
+            f"Select some text to code (positions {start}..{end} are not a span "
+            f"of this transcript of {len(doc.text)} characters)."
+        )
 
 
 def _codable(session: Session, code_id: int) -> Code:
@@ -55,8 +69,15 @@ def _undo(description: str, rows, coder_id: int) -> Command:
 
 
 @retrying
-def apply_code(db: Database, transcript_id: int, code_id: int, coder_id: int, start: int, end: int,
-               expected_version: Optional[int] = None) -> UndoableChange:
+def apply_code(
+    db: Database,
+    transcript_id: int,
+    code_id: int,
+    coder_id: int,
+    start: int,
+    end: int,
+    expected_version: int | None = None,
+) -> UndoableChange:
     """Code the text [start, end) of a transcript with ``code_id`` for ``coder_id``.
 
     ``expected_version`` is the transcript version the coder selected the text in: if someone has
@@ -66,27 +87,47 @@ def apply_code(db: Database, transcript_id: int, code_id: int, coder_id: int, st
         code = _codable(session, code_id)
         doc = document(session, transcript_id)
         _check_span(doc, start, end)
-        row = TextCoding(transcript_id=transcript_id, code_id=code_id, coder_id=coder_id,
-                         start_pos=start, end_pos=end, quote=doc.text[start:end])
+        row = TextCoding(
+            transcript_id=transcript_id,
+            code_id=code_id,
+            coder_id=coder_id,
+            start_pos=start,
+            end_pos=end,
+            quote=doc.text[start:end],
+        )
         session.add(row)
         session.flush()
-        audit.record(session, "apply code", "text_codings", row.id, coder_id=coder_id,
-                     after={"code": code.guid, "transcript": transcript_id, "start": start, "end": end})
+        audit.record(
+            session,
+            "apply code",
+            "text_codings",
+            row.id,
+            coder_id=coder_id,
+            after={"code": code.guid, "transcript": transcript_id, "start": start, "end": end},
+        )
         text = f"Coded {code.name}"
-        return UndoableChange(text, created={"text_codings": (row.id,)},
-                              inverse=_undo(text, absent("text_codings", [row.id]), coder_id))
+        return UndoableChange(
+            text,
+            created={"text_codings": (row.id,)},
+            inverse=_undo(text, absent("text_codings", [row.id]), coder_id),
+        )
 
 
-def _check_version(session: Session, transcript_id: int, expected: Optional[int]) -> None:
+def _check_version(session: Session, transcript_id: int, expected: int | None) -> None:
     # FOR KEY SHARE: a correction (FOR UPDATE) either committed before this read or waits for us
-    version = session.scalar(select(Transcript.version).where(Transcript.id == transcript_id)
-                             .with_for_update(read=True, key_share=True))
+    version = session.scalar(
+        select(Transcript.version)
+        .where(Transcript.id == transcript_id)
+        .with_for_update(read=True, key_share=True)
+    )
     if version is None:
         raise WorkbenchError(f"No transcript {transcript_id}.")
     if expected is not None and version != expected:
-        raise WorkbenchError("Someone corrected this transcript while you were coding (now version "
-                             f"{version}, you selected in version {expected}); reload it and code the "
-                             "passage again.")
+        raise WorkbenchError(
+            "Someone corrected this transcript while you were coding (now version "
+            f"{version}, you selected in version {expected}); reload it and code the "
+            "passage again."
+        )
 
 
 def _own(session: Session, coding_ids: list[int], coder_id: int) -> list[TextCoding]:
@@ -99,7 +140,9 @@ def _own(session: Session, coding_ids: list[int], coder_id: int) -> list[TextCod
 
 
 def _memo_ids(session: Session, kind: str, ids: Iterable[int]) -> list[int]:
-    return list(session.scalars(select(Memo.id).where(Memo.target_kind == kind, Memo.target_id.in_(list(ids)))))
+    return list(
+        session.scalars(select(Memo.id).where(Memo.target_kind == kind, Memo.target_id.in_(list(ids))))
+    )
 
 
 @retrying
@@ -114,11 +157,15 @@ def remove_codings(db: Database, coding_ids: Iterable[int], coder_id: int) -> Un
             session.delete(session.get(Memo, memo))
         for row in session.scalars(select(TextCoding).where(TextCoding.id.in_(coding_ids))):
             session.delete(row)
-        audit.record(session, "remove codings", "text_codings", None, coder_id=coder_id,
-                     before={"ids": coding_ids})
+        audit.record(
+            session, "remove codings", "text_codings", None, coder_id=coder_id, before={"ids": coding_ids}
+        )
         text = f"Removed {len(coding_ids)} coding{'s' if len(coding_ids) != 1 else ''}"
-        return UndoableChange(text, deleted={"text_codings": tuple(coding_ids), "memos": tuple(memos)},
-                              inverse=_undo(text, before, coder_id))
+        return UndoableChange(
+            text,
+            deleted={"text_codings": tuple(coding_ids), "memos": tuple(memos)},
+            inverse=_undo(text, before, coder_id),
+        )
 
 
 @retrying
@@ -131,17 +178,31 @@ def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: 
         before = snapshot(session, "text_codings", coding_ids)
         for row in rows:
             row.code_id = new_code_id
-        audit.record(session, "recode", "text_codings", None, coder_id=coder_id,
-                     after={"ids": coding_ids, "code": code.guid})
+        audit.record(
+            session,
+            "recode",
+            "text_codings",
+            None,
+            coder_id=coder_id,
+            after={"ids": coding_ids, "code": code.guid},
+        )
         text = f"Recoded {len(rows)} as {code.name}"
-        return UndoableChange(text, updated={"text_codings": tuple(coding_ids)},
-                              inverse=_undo(text, before, coder_id))
+        return UndoableChange(
+            text, updated={"text_codings": tuple(coding_ids)}, inverse=_undo(text, before, coder_id)
+        )
 
 
 @retrying
-def in_vivo_code(db: Database, transcript_id: int, parent_id: Optional[int], coder_id: int,
-                 start: int, end: int, codebook_id: Optional[int] = None,
-                 expected_version: Optional[int] = None) -> UndoableChange:
+def in_vivo_code(
+    db: Database,
+    transcript_id: int,
+    parent_id: int | None,
+    coder_id: int,
+    start: int,
+    end: int,
+    codebook_id: int | None = None,
+    expected_version: int | None = None,
+) -> UndoableChange:
     """A new code named from the selected words (under ``parent_id``, or top level of ``codebook_id``)
     and a coding of the selection with it; ``expected_version`` as for :func:`apply_code`."""
     with db.transaction() as session:
@@ -158,30 +219,54 @@ def in_vivo_code(db: Database, transcript_id: int, parent_id: Optional[int], cod
             codebook_id = parent.codebook_id
         if codebook_id is None:
             raise WorkbenchError("Choose where the in-vivo code goes.")
-        siblings = session.scalars(select(Code.position).where(
-            Code.codebook_id == codebook_id, Code.parent_id.is_(None) if parent_id is None
-            else Code.parent_id == parent_id)).all()
-        code = Code(codebook_id=codebook_id, guid=new_guid(), parent_id=parent_id,
-                    position=max(siblings, default=-1) + 1, name=name)
+        siblings = session.scalars(
+            select(Code.position).where(
+                Code.codebook_id == codebook_id,
+                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+            )
+        ).all()
+        code = Code(
+            codebook_id=codebook_id,
+            guid=new_guid(),
+            parent_id=parent_id,
+            position=max(siblings, default=-1) + 1,
+            name=name,
+        )
         session.add(code)
         session.flush()
-        row = TextCoding(transcript_id=transcript_id, code_id=code.id, coder_id=coder_id,
-                         start_pos=start, end_pos=end, quote=doc.text[start:end])
+        row = TextCoding(
+            transcript_id=transcript_id,
+            code_id=code.id,
+            coder_id=coder_id,
+            start_pos=start,
+            end_pos=end,
+            quote=doc.text[start:end],
+        )
         session.add(row)
         session.flush()
-        audit.record(session, "in-vivo code", "codes", code.id, coder_id=coder_id,
-                     after={"name": name, "guid": code.guid, "coding": row.id})
+        audit.record(
+            session,
+            "in-vivo code",
+            "codes",
+            code.id,
+            coder_id=coder_id,
+            after={"name": name, "guid": code.guid, "coding": row.id},
+        )
         text = f"In-vivo code {name}"
-        return UndoableChange(text, created={"codes": (code.id,), "text_codings": (row.id,)},
-                              inverse=_undo(text, absent("text_codings", [row.id]) + absent("codes", [code.id]),
-                                            coder_id))
+        return UndoableChange(
+            text,
+            created={"codes": (code.id,), "text_codings": (row.id,)},
+            inverse=_undo(text, absent("text_codings", [row.id]) + absent("codes", [code.id]), coder_id),
+        )
 
 
 # --- memos --------------------------------------------------------------------------------------
 
+
 @retrying
-def add_memo(db: Database, coder_id: int, target_kind: str, target_id: int, text: str,
-             title: str = "") -> UndoableChange:
+def add_memo(
+    db: Database, coder_id: int, target_kind: str, target_id: int, text: str, title: str = ""
+) -> UndoableChange:
     """A memo on a coding, code, transcript or participant."""
     model = MEMO_TARGETS.get(target_kind)
     if model is None:
@@ -192,15 +277,25 @@ def add_memo(db: Database, coder_id: int, target_kind: str, target_id: int, text
         memo = Memo(coder_id=coder_id, target_kind=target_kind, target_id=target_id, title=title, text=text)
         session.add(memo)
         session.flush()
-        audit.record(session, "add memo", "memos", memo.id, coder_id=coder_id,
-                     after={"target": f"{target_kind}:{target_id}"})
-        return UndoableChange(f"Memo on {target_kind}", created={"memos": (memo.id,)},
-                              inverse=_undo("memo", absent("memos", [memo.id]), coder_id))
+        audit.record(
+            session,
+            "add memo",
+            "memos",
+            memo.id,
+            coder_id=coder_id,
+            after={"target": f"{target_kind}:{target_id}"},
+        )
+        return UndoableChange(
+            f"Memo on {target_kind}",
+            created={"memos": (memo.id,)},
+            inverse=_undo("memo", absent("memos", [memo.id]), coder_id),
+        )
 
 
 @retrying
-def edit_memo(db: Database, memo_id: int, coder_id: int, text: str, title: Optional[str] = None
-              ) -> UndoableChange:
+def edit_memo(
+    db: Database, memo_id: int, coder_id: int, text: str, title: str | None = None
+) -> UndoableChange:
     with db.transaction() as session:
         memo = _memo(session, memo_id, coder_id)
         before = snapshot(session, "memos", [memo_id])
@@ -208,8 +303,9 @@ def edit_memo(db: Database, memo_id: int, coder_id: int, text: str, title: Optio
         memo.title = memo.title if title is None else title
         memo.updated_at = utcnow()
         audit.record(session, "edit memo", "memos", memo_id, coder_id=coder_id)
-        return UndoableChange("Edited memo", updated={"memos": (memo_id,)},
-                              inverse=_undo("edit memo", before, coder_id))
+        return UndoableChange(
+            "Edited memo", updated={"memos": (memo_id,)}, inverse=_undo("edit memo", before, coder_id)
+        )
 
 
 @retrying
@@ -219,8 +315,9 @@ def delete_memo(db: Database, memo_id: int, coder_id: int) -> UndoableChange:
         before = snapshot(session, "memos", [memo_id])
         session.delete(memo)
         audit.record(session, "delete memo", "memos", memo_id, coder_id=coder_id)
-        return UndoableChange("Deleted memo", deleted={"memos": (memo_id,)},
-                              inverse=_undo("delete memo", before, coder_id))
+        return UndoableChange(
+            "Deleted memo", deleted={"memos": (memo_id,)}, inverse=_undo("delete memo", before, coder_id)
+        )
 
 
 def _memo(session: Session, memo_id: int, coder_id: int) -> Memo:
@@ -233,16 +330,22 @@ def _memo(session: Session, memo_id: int, coder_id: int) -> Memo:
 
 
 @retrying
-def set_framework_summary(db: Database, coder_id: int, participant_id: int, code_id: int, text: str
-                          ) -> UndoableChange:
+def set_framework_summary(
+    db: Database, coder_id: int, participant_id: int, code_id: int, text: str
+) -> UndoableChange:
     """Write (or clear, with "") the summary of one framework-matrix cell."""
     with db.transaction() as session:
         if session.get(Participant, participant_id) is None or session.get(Code, code_id) is None:
             raise WorkbenchError("That framework cell's participant or code is not in this project.")
-        row = session.scalar(select(FrameworkSummary).where(FrameworkSummary.participant_id == participant_id,
-                                                            FrameworkSummary.code_id == code_id))
+        row = session.scalar(
+            select(FrameworkSummary).where(
+                FrameworkSummary.participant_id == participant_id, FrameworkSummary.code_id == code_id
+            )
+        )
         if row is None:
-            row = FrameworkSummary(participant_id=participant_id, code_id=code_id, coder_id=coder_id, text=text)
+            row = FrameworkSummary(
+                participant_id=participant_id, code_id=code_id, coder_id=coder_id, text=text
+            )
             session.add(row)
             session.flush()
             before = absent("framework_summaries", [row.id])
@@ -250,5 +353,8 @@ def set_framework_summary(db: Database, coder_id: int, participant_id: int, code
             before = snapshot(session, "framework_summaries", [row.id])
             row.text, row.coder_id, row.updated_at = text, coder_id, utcnow()
         audit.record(session, "framework summary", "framework_summaries", row.id, coder_id=coder_id)
-        return UndoableChange("Framework summary", updated={"framework_summaries": (row.id,)},
-                              inverse=_undo("framework summary", before, coder_id))
+        return UndoableChange(
+            "Framework summary",
+            updated={"framework_summaries": (row.id,)},
+            inverse=_undo("framework summary", before, coder_id),
+        )

@@ -1,8 +1,9 @@
 """Text codings: a code applied by a coder to a span of a transcript."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import func, insert, select
 
@@ -30,7 +31,7 @@ def add_codings(db: Database, codings: Iterable[NewCoding], chunk: int = 10_000)
     with db.transaction() as session:
         connection = session.connection()
         for i in range(0, len(rows), chunk):
-            connection.execute(insert(table), rows[i:i + chunk])
+            connection.execute(insert(table), rows[i : i + chunk])
         audit.record(session, "add codings", "text_codings", None, after={"count": len(rows)})
     return Change(f"Added {len(rows)} codings", created={"text_codings": ()})
 

@@ -5,10 +5,12 @@ Most inverses are a ``restore`` of row snapshots: the exact values (or absence) 
 action touched, in codes, codings, memos and framework summaries. Restoring writes those values back
 (keeping ids, so memos stay attached) and snapshots what it overwrote, which is the redo.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -20,9 +22,10 @@ from workbench.store.records import Change
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
 
 # tables restore may touch, in the order rows are inserted (deleted in reverse)
-TABLES: dict[str, Table] = {t.name: t for t in (Code.__table__, TextCoding.__table__, Memo.__table__,
-                                                FrameworkSummary.__table__)}
-Snapshot = tuple[tuple[str, int, Optional[dict[str, Any]]], ...]  # (table, id, values or None)
+TABLES: dict[str, Table] = {
+    t.name: t for t in (Code.__table__, TextCoding.__table__, Memo.__table__, FrameworkSummary.__table__)
+}
+Snapshot = tuple[tuple[str, int, dict[str, Any] | None], ...]  # (table, id, values or None)
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Command:
 
 @dataclass(frozen=True)
 class UndoableChange(Change):
-    inverse: Optional[Command] = None
+    inverse: Command | None = None
 
 
 _REGISTRY: dict[str, Callable[..., UndoableChange]] = {}
@@ -43,15 +46,18 @@ _REGISTRY: dict[str, Callable[..., UndoableChange]] = {}
 
 def command(name: str):
     """Register a function ``f(db, **args) -> UndoableChange`` so ``run`` can replay it."""
+
     def wrap(fn):
         _REGISTRY[name] = fn
         return fn
+
     return wrap
 
 
 def run(db: Database, cmd: Command) -> UndoableChange:
     """Run a command (an undo or a redo)."""
     from workbench.store import text_correction  # noqa: F401  (registers its commands)
+
     try:
         fn = _REGISTRY[cmd.name]
     except KeyError:
@@ -61,13 +67,14 @@ def run(db: Database, cmd: Command) -> UndoableChange:
 
 # --- snapshots ----------------------------------------------------------------------------------
 
+
 def snapshot(session: Session, table: str, ids) -> Snapshot:
     """The current values of rows ``ids`` of ``table`` (None for an id that does not exist)."""
     t = TABLES[table]
     ids = list(dict.fromkeys(ids))
     found: dict[int, dict[str, Any]] = {}
     for i in range(0, len(ids), 5000):
-        for row in session.execute(select(t).where(t.c.id.in_(ids[i:i + 5000]))).mappings():
+        for row in session.execute(select(t).where(t.c.id.in_(ids[i : i + 5000]))).mappings():
             found[row["id"]] = dict(row)
     return tuple((table, i, found.get(i)) for i in ids)
 
@@ -125,15 +132,18 @@ def _ids(snap: Snapshot, present: bool) -> dict[str, tuple[int, ...]]:
 
 @command("restore")
 @retrying
-def restore(db: Database, rows: Snapshot, description: str = "Undo",
-            coder_id: Optional[int] = None) -> UndoableChange:
+def restore(
+    db: Database, rows: Snapshot, description: str = "Undo", coder_id: int | None = None
+) -> UndoableChange:
     """Write row snapshots back in one transaction (undo / redo of any snapshot-based command)."""
     with db.transaction() as session:
         before = restore_rows(session, rows)
-        audit.record(session, description, "restore", None, coder_id=coder_id,
-                     after={"rows": len(rows)})
+        audit.record(session, description, "restore", None, coder_id=coder_id, after={"rows": len(rows)})
     created = {t: ids for t, ids in _ids(rows, True).items()}
     deleted = {t: ids for t, ids in _ids(rows, False).items()}
-    return UndoableChange(description, updated=created, deleted=deleted,
-                          inverse=Command("restore", {"rows": before, "description": description,
-                                                      "coder_id": coder_id}))
+    return UndoableChange(
+        description,
+        updated=created,
+        deleted=deleted,
+        inverse=Command("restore", {"rows": before, "description": description, "coder_id": coder_id}),
+    )

@@ -3,9 +3,10 @@
 A lead gets every observation identified (participant, site, timepoint, media task, rater,
 purpose) with its masked ID; anyone else gets only their own observations, keyed by masked ID.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,24 +23,43 @@ def _context(db: Database, viewer_id: int) -> tuple[bool, dict[int, dict[str, An
         if viewer is None:
             raise WorkbenchError(f"No coder {viewer_id} in this project.")
         lead = viewer.role == "lead"
-        masks = {(a.coder_id, a.media_id): (a.masked_id, a.purpose)
-                 for a in session.scalars(select(Assignment).where(Assignment.media_id.is_not(None)))}
-        who = dict(session.execute(
-            select(Media.id, Participant.pseudonym).join(Participant, Participant.id == Media.participant_id)).all())
-        site = dict(session.execute(
-            select(Media.id, Participant.site).join(Participant, Participant.id == Media.participant_id)).all())
-        when = dict(session.execute(
-            select(Media.id, Timepoint.name).join(Timepoint, Timepoint.id == Media.timepoint_id)).all())
+        masks = {
+            (a.coder_id, a.media_id): (a.masked_id, a.purpose)
+            for a in session.scalars(select(Assignment).where(Assignment.media_id.is_not(None)))
+        }
+        who = dict(
+            session.execute(
+                select(Media.id, Participant.pseudonym).join(
+                    Participant, Participant.id == Media.participant_id
+                )
+            ).all()
+        )
+        site = dict(
+            session.execute(
+                select(Media.id, Participant.site).join(Participant, Participant.id == Media.participant_id)
+            ).all()
+        )
+        when = dict(
+            session.execute(
+                select(Media.id, Timepoint.name).join(Timepoint, Timepoint.id == Media.timepoint_id)
+            ).all()
+        )
         media = {m.id: m for m in session.scalars(select(Media))}
         coders = dict(session.execute(select(Coder.id, Coder.name)).all())
     context = {}
     for record in list_observations(db, None if lead else viewer_id):
         masked, purpose = masks.get((record.coder_id, record.media_id), ("", "primary"))
         if lead:
-            row = {"participant": who[record.media_id], "site": site.get(record.media_id) or "",
-                   "timepoint": when.get(record.media_id) or "", "media": media[record.media_id].original_name,
-                   "media_task": media[record.media_id].task or "", "rater": coders[record.coder_id],
-                   "purpose": purpose, "masked_id": masked}
+            row = {
+                "participant": who[record.media_id],
+                "site": site.get(record.media_id) or "",
+                "timepoint": when.get(record.media_id) or "",
+                "media": media[record.media_id].original_name,
+                "media_task": media[record.media_id].task or "",
+                "rater": coders[record.coder_id],
+                "purpose": purpose,
+                "masked_id": masked,
+            }
         else:
             if not masked:
                 masked = f"observation {record.id}"
@@ -54,9 +74,18 @@ def event_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
     rows = []
     for observation_id, head in context.items():
         for e in observation_data(db, observation_id).events:
-            rows.append({**head, "behaviour": e.behaviour, "subject": e.subject or "", "event_type": e.event_type,
-                         "time_ms": e.time_ms, "frame_pts_ms": e.frame_pts_ms,
-                         "modifiers": "|".join(e.modifiers), "comment": e.comment})
+            rows.append(
+                {
+                    **head,
+                    "behaviour": e.behaviour,
+                    "subject": e.subject or "",
+                    "event_type": e.event_type,
+                    "time_ms": e.time_ms,
+                    "frame_pts_ms": e.frame_pts_ms,
+                    "modifiers": "|".join(e.modifiers),
+                    "comment": e.comment,
+                }
+            )
     return rows
 
 
@@ -72,8 +101,17 @@ def _rating_rows(db: Database, context: dict[int, dict[str, Any]]) -> list[dict[
         epochs = {e.id: e for e in data.epochs}
         for r in data.ratings:
             epoch = epochs[r.epoch_id]
-            rows.append({**head, "task": epoch.task, "scale": r.scale, "value": r.value,
-                         "epoch_start_ms": epoch.start_ms, "epoch_end_ms": epoch.end_ms, "comment": r.comment})
+            rows.append(
+                {
+                    **head,
+                    "task": epoch.task,
+                    "scale": r.scale,
+                    "value": r.value,
+                    "epoch_start_ms": epoch.start_ms,
+                    "epoch_end_ms": epoch.end_ms,
+                    "comment": r.comment,
+                }
+            )
     return rows
 
 
@@ -86,8 +124,11 @@ def lead_rating_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
     return _rating_rows(db, context)
 
 
-def observation_names(db: Database, viewer_id: int, ids: Optional[list[int]] = None) -> dict[int, str]:
+def observation_names(db: Database, viewer_id: int, ids: list[int] | None = None) -> dict[int, str]:
     """A name per observation for exports: media and rater (lead) or the masked ID."""
     lead, context = _context(db, viewer_id)
-    return {i: (f"{c['media']} - {c['rater']}" if lead else c["masked_id"])
-            for i, c in context.items() if ids is None or i in ids}
+    return {
+        i: (f"{c['media']} - {c['rater']}" if lead else c["masked_id"])
+        for i, c in context.items()
+        if ids is None or i in ids
+    }

@@ -1,4 +1,5 @@
 """Database engines: embedded SQLite (WAL, foreign keys, busy timeout) or PostgreSQL by URL."""
+
 from __future__ import annotations
 
 import functools
@@ -6,9 +7,10 @@ import getpass
 import random
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -115,6 +117,7 @@ def retrying(fn: Callable[..., T]) -> Callable[..., T]:
     """Run a store command (one ``db.transaction()``) again when the database reports a deadlock or a
     serialization failure: the transaction was rolled back, so repeating it is safe. Bounded; a
     command called from inside another retried command is retried only by the outer one."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         if getattr(_depth, "value", 0):
@@ -128,10 +131,13 @@ def retrying(fn: Callable[..., T]) -> Callable[..., T]:
                     if not is_conflict(exc):
                         raise
                     if attempt == RETRY_ATTEMPTS - 1:
-                        raise WorkbenchError("The database stayed busy with other people's changes; "
-                                             "nothing was saved, please try again.") from exc
-                    time.sleep(random.uniform(0.005, 0.02) * 2 ** attempt)
+                        raise WorkbenchError(
+                            "The database stayed busy with other people's changes; "
+                            "nothing was saved, please try again."
+                        ) from exc
+                    time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
         finally:
             _depth.value = 0
         raise AssertionError("unreachable")
+
     return wrapper

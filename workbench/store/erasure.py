@@ -12,11 +12,12 @@ Memos elsewhere that name the participant have the ID replaced. One audit entry 
 erasure itself, without the ID. Afterwards :func:`compact` rewrites the database file (SQLite:
 VACUUM and a truncating WAL checkpoint) so that deleted pages do not keep the text on disk.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.exc import DBAPIError
@@ -26,8 +27,22 @@ from workbench.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.schema import (
-    Assignment, AuditEntry, Epoch, Event, FrameworkSummary, Media, Memo, Observation, Participant,
-    ParticipantAttribute, Rating, Segment, TextCoding, TextLemma, Transcript, Word,
+    Assignment,
+    AuditEntry,
+    Epoch,
+    Event,
+    FrameworkSummary,
+    Media,
+    Memo,
+    Observation,
+    Participant,
+    ParticipantAttribute,
+    Rating,
+    Segment,
+    TextCoding,
+    TextLemma,
+    Transcript,
+    Word,
 )
 
 REDACTED = {"redacted": "participant erased"}
@@ -71,11 +86,14 @@ def _footprint(session: Session, pseudonym: str) -> Footprint:
     if pid is None:
         raise WorkbenchError(f"No participant {pseudonym} in this project.")
     rows: dict[str, tuple[int, ...]] = {"participants": (pid,)}
-    rows["participant_attributes"] = _ids(session, ParticipantAttribute.id, ParticipantAttribute.participant_id == pid)
+    rows["participant_attributes"] = _ids(
+        session, ParticipantAttribute.id, ParticipantAttribute.participant_id == pid
+    )
     rows["framework_summaries"] = _ids(session, FrameworkSummary.id, FrameworkSummary.participant_id == pid)
     mids = rows["media"] = _ids(session, Media.id, Media.participant_id == pid)
-    tids = rows["transcripts"] = _ids(session, Transcript.id, (Transcript.participant_id == pid)
-                                      | _in(Transcript.media_id, mids))
+    tids = rows["transcripts"] = _ids(
+        session, Transcript.id, (Transcript.participant_id == pid) | _in(Transcript.media_id, mids)
+    )
     sids = rows["segments"] = _ids(session, Segment.id, _in(Segment.transcript_id, tids))
     rows["words"] = _ids(session, Word.id, _in(Word.segment_id, sids))
     rows["text_lemmas"] = _ids(session, TextLemma.id, _in(TextLemma.transcript_id, tids))
@@ -84,8 +102,9 @@ def _footprint(session: Session, pseudonym: str) -> Footprint:
     rows["events"] = _ids(session, Event.id, _in(Event.observation_id, oids))
     rows["epochs"] = _ids(session, Epoch.id, _in(Epoch.observation_id, oids))
     rows["ratings"] = _ids(session, Rating.id, _in(Rating.observation_id, oids))
-    rows["assignments"] = _ids(session, Assignment.id, _in(Assignment.media_id, mids)
-                               | _in(Assignment.transcript_id, tids))
+    rows["assignments"] = _ids(
+        session, Assignment.id, _in(Assignment.media_id, mids) | _in(Assignment.transcript_id, tids)
+    )
     targets = {"participant": (pid,), "transcript": tids, "coding": cids, "media": mids, "observation": oids}
     memo_ids: list[int] = []
     for kind, ids in targets.items():
@@ -93,8 +112,12 @@ def _footprint(session: Session, pseudonym: str) -> Footprint:
     rows["memos"] = tuple(memo_ids)
     media = []
     for row in session.scalars(select(Media).where(_in(Media.id, mids))):
-        shared = session.scalar(select(Media.id).where(Media.path == row.path, Media.participant_id != pid)
-                                .limit(1)) is not None
+        shared = (
+            session.scalar(
+                select(Media.id).where(Media.path == row.path, Media.participant_id != pid).limit(1)
+            )
+            is not None
+        )
         media.append(MediaFile(row.id, row.path, row.sha256, row.linked, shared))
     texts = tuple(session.scalars(select(Segment.text).where(_in(Segment.id, sids))))
     rows["pseudonym_key"] = _key_entries(session, texts, tids)
@@ -106,10 +129,13 @@ def _key_entries(session: Session, texts: tuple[str, ...], tids: tuple[int, ...]
     if not inspect(session.connection()).has_table("pseudonym_key"):
         return ()
     mine = "\n".join(texts)
-    others = "\n".join(session.scalars(select(Segment.text).join(Transcript).where(
-        Transcript.id.not_in(list(tids)))))
+    others = "\n".join(
+        session.scalars(select(Segment.text).join(Transcript).where(Transcript.id.not_in(list(tids))))
+    )
     found = []
-    for row_id, original, replacement in session.execute(text("SELECT id, original, replacement FROM pseudonym_key")):
+    for row_id, original, replacement in session.execute(
+        text("SELECT id, original, replacement FROM pseudonym_key")
+    ):
         if (original in mine or replacement in mine) and original not in others and replacement not in others:
             found.append(row_id)
     return tuple(found)
@@ -122,11 +148,23 @@ def participant_footprint(db: Database, pseudonym: str) -> Footprint:
 
 
 # Children before parents, so RESTRICT keys never refuse and no cascade is relied upon.
-_ORDER = ((Memo, "memos"), (Rating, "ratings"), (Epoch, "epochs"), (Event, "events"),
-          (Observation, "observations"), (Assignment, "assignments"), (TextCoding, "text_codings"),
-          (TextLemma, "text_lemmas"), (Word, "words"), (Segment, "segments"), (Transcript, "transcripts"),
-          (FrameworkSummary, "framework_summaries"), (Media, "media"),
-          (ParticipantAttribute, "participant_attributes"), (Participant, "participants"))
+_ORDER = (
+    (Memo, "memos"),
+    (Rating, "ratings"),
+    (Epoch, "epochs"),
+    (Event, "events"),
+    (Observation, "observations"),
+    (Assignment, "assignments"),
+    (TextCoding, "text_codings"),
+    (TextLemma, "text_lemmas"),
+    (Word, "words"),
+    (Segment, "segments"),
+    (Transcript, "transcripts"),
+    (FrameworkSummary, "framework_summaries"),
+    (Media, "media"),
+    (ParticipantAttribute, "participant_attributes"),
+    (Participant, "participants"),
+)
 _CHUNK = 500
 
 
@@ -138,8 +176,11 @@ def _redact_audit(session: Session, rows: dict[str, tuple[int, ...]], pseudonym:
     ours = {(table, row_id) for table, ids in rows.items() for row_id in ids}
     redacted = 0
     for entry in session.scalars(select(AuditEntry).execution_options(yield_per=1000)):
-        if (entry.table_name, entry.row_id) in ours or _mentions(entry.before, pseudonym) \
-                or _mentions(entry.after, pseudonym):
+        if (
+            (entry.table_name, entry.row_id) in ours
+            or _mentions(entry.before, pseudonym)
+            or _mentions(entry.after, pseudonym)
+        ):
             if entry.before is not None:
                 entry.before = dict(REDACTED)
             if entry.after is not None:
@@ -154,8 +195,12 @@ def _redact_audit_on_server(session: Session, rows: dict[str, tuple[int, ...]], 
     entries about rows that are gone and those naming the participant, deleted in this transaction."""
     session.flush()
     erased = json.dumps({table: list(ids) for table, ids in rows.items() if ids})
-    return session.scalar(text("SELECT wb_erase_audit(:who, CAST(:rows AS jsonb))"),
-                          {"who": pseudonym, "rows": erased}) or 0
+    return (
+        session.scalar(
+            text("SELECT wb_erase_audit(:who, CAST(:rows AS jsonb))"), {"who": pseudonym, "rows": erased}
+        )
+        or 0
+    )
 
 
 def erase_participant(db: Database, pseudonym: str, coder_id: int) -> tuple[Footprint, int]:
@@ -178,17 +223,30 @@ def _erase(db: Database, pseudonym: str, coder_id: int) -> tuple[Footprint, int]
         for model, table in _ORDER:
             ids = found.rows.get(table, ())
             for i in range(0, len(ids), _CHUNK):
-                session.execute(delete(model).where(_in(model.id, ids[i:i + _CHUNK])))
+                session.execute(delete(model).where(_in(model.id, ids[i : i + _CHUNK])))
         for row_id in found.rows["pseudonym_key"]:
             session.execute(text("DELETE FROM pseudonym_key WHERE id = :id"), {"id": row_id})
-        for memo in session.scalars(select(Memo).where(Memo.text.contains(pseudonym, autoescape=True)
-                                                       | Memo.title.contains(pseudonym, autoescape=True))):
+        for memo in session.scalars(
+            select(Memo).where(
+                Memo.text.contains(pseudonym, autoescape=True)
+                | Memo.title.contains(pseudonym, autoescape=True)
+            )
+        ):
             memo.text = memo.text.replace(pseudonym, ERASED_NAME)
             memo.title = memo.title.replace(pseudonym, ERASED_NAME)
-        redacted = _redact_audit(session, found.rows, pseudonym) if db.is_sqlite \
+        redacted = (
+            _redact_audit(session, found.rows, pseudonym)
+            if db.is_sqlite
             else _redact_audit_on_server(session, found.rows, pseudonym)
-        audit.record(session, "erase participant", "participants", None, coder_id=coder_id,
-                     after={"rows_deleted": sum(found.counts().values()), "audit_entries_redacted": redacted})
+        )
+        audit.record(
+            session,
+            "erase participant",
+            "participants",
+            None,
+            coder_id=coder_id,
+            after={"rows_deleted": sum(found.counts().values()), "audit_entries_redacted": redacted},
+        )
     return found, redacted
 
 
@@ -200,13 +258,31 @@ def compact(db: Database) -> bool:
                 conn.exec_driver_sql("VACUUM")
                 busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 return busy == 0
-            if not conn.scalar(text(  # VACUUM skips, with only a warning, tables it does not own
+            if not conn.scalar(
+                text(  # VACUUM skips, with only a warning, tables it does not own
                     "SELECT bool_and(pg_has_role(current_user, tableowner, 'USAGE')) FROM pg_tables "
-                    "WHERE schemaname = 'public'")):
+                    "WHERE schemaname = 'public'"
+                )
+            ):
                 return False
-            for table in ("participants", "participant_attributes", "media", "transcripts", "segments",
-                          "words", "text_codings", "text_lemmas", "memos", "observations", "events",
-                          "epochs", "ratings", "assignments", "framework_summaries", "audit_log"):
+            for table in (
+                "participants",
+                "participant_attributes",
+                "media",
+                "transcripts",
+                "segments",
+                "words",
+                "text_codings",
+                "text_lemmas",
+                "memos",
+                "observations",
+                "events",
+                "epochs",
+                "ratings",
+                "assignments",
+                "framework_summaries",
+                "audit_log",
+            ):
                 conn.exec_driver_sql(f"VACUUM FULL {table}")
             return True
     except Exception:  # e.g. not the table owner on a server: the rows are gone, the pages linger

@@ -1,14 +1,15 @@
 """Schema migrations with Alembic: bring any project database to the head revision, after a backup."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from alembic import command
 from alembic.config import Config
-from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import inspect
 
 from workbench.errors import WorkbenchError
@@ -28,7 +29,7 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def current_revision(db: Database) -> Optional[str]:
+def current_revision(db: Database) -> str | None:
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -37,7 +38,7 @@ def needs_upgrade(db: Database) -> bool:
     return current_revision(db) != head_revision()
 
 
-def upgrade(db: Database, backup: Optional[Callable[[str], None]] = None) -> Optional[str]:
+def upgrade(db: Database, backup: Callable[[str], None] | None = None) -> str | None:
     """Migrate ``db`` to head. For a database that already holds a project, ``backup(revision)`` runs first.
 
     Returns the revision the database had before (None for a new one). A database from a newer
@@ -54,7 +55,8 @@ def upgrade(db: Database, backup: Optional[Callable[[str], None]] = None) -> Opt
     else:
         if not _known(before):
             raise WorkbenchError(
-                f"This project was written by a newer workbench (schema {before}); update the workbench.")
+                f"This project was written by a newer workbench (schema {before}); update the workbench."
+            )
         if backup is not None:
             backup(before)
     with db.engine.begin() as connection:

@@ -5,10 +5,11 @@ returns an ``ObsChange`` whose ``inverse`` is the command that undoes it: ``undo
 runs it and returns a change whose inverse redoes. ``acting_coder`` (when given) must own the
 observation: a rater's session can only change its own coding.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +19,20 @@ from workbench.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
 from workbench.store.records import Change
-from workbench.store.schema import (Behaviour, CodingScheme, Coder, Epoch, Event, Media, Observation,
-                                    Rating, RatingScale, SchemeSubject, SchemeTask, utcnow)
+from workbench.store.schema import (
+    Behaviour,
+    Coder,
+    CodingScheme,
+    Epoch,
+    Event,
+    Media,
+    Observation,
+    Rating,
+    RatingScale,
+    SchemeSubject,
+    SchemeTask,
+    utcnow,
+)
 from workbench.store.schemes import read_scheme
 
 
@@ -27,7 +40,7 @@ from workbench.store.schemes import read_scheme
 class ObsChange(Change):
     """A change plus the command that undoes it: ``(function name, keyword arguments)``."""
 
-    inverse: Optional[tuple[str, dict[str, Any]]] = None
+    inverse: tuple[str, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,12 +70,17 @@ class _Ids:
     scales: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, scheme_id: int) -> "_Ids":
+    def load(cls, session: Session, scheme_id: int) -> _Ids:
         def pairs(model, attr):
             rows = session.execute(select(getattr(model, attr), model.id).where(model.scheme_id == scheme_id))
             return {code: row_id for code, row_id in rows}
-        return cls(pairs(Behaviour, "code"), pairs(SchemeSubject, "key"), pairs(SchemeTask, "code"),
-                   pairs(RatingScale, "code"))
+
+        return cls(
+            pairs(Behaviour, "code"),
+            pairs(SchemeSubject, "key"),
+            pairs(SchemeTask, "code"),
+            pairs(RatingScale, "code"),
+        )
 
     @staticmethod
     def reverse(mapping: dict[str, int]) -> dict[int, str]:
@@ -71,15 +89,23 @@ class _Ids:
 
 # --- observations -------------------------------------------------------------------------------
 
+
 def _record(session: Session, row: Observation) -> ObservationRecord:
     scheme = session.get(CodingScheme, row.scheme_id)
     return ObservationRecord(row.id, row.media_id, row.coder_id, scheme.name, row.status)
 
 
-def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> Optional[ObservationRecord]:
+def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> ObservationRecord | None:
     with db.reading() as session:
-        row = session.scalar(select(Observation).join(CodingScheme).where(
-            Observation.media_id == media_id, Observation.coder_id == coder_id, CodingScheme.name == scheme))
+        row = session.scalar(
+            select(Observation)
+            .join(CodingScheme)
+            .where(
+                Observation.media_id == media_id,
+                Observation.coder_id == coder_id,
+                CodingScheme.name == scheme,
+            )
+        )
         return _record(session, row) if row else None
 
 
@@ -94,15 +120,28 @@ def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) 
             raise WorkbenchError(f"No media item {media_id}.")
         if session.get(Coder, coder_id) is None:
             raise WorkbenchError(f"No coder {coder_id}.")
-        if session.scalar(select(Observation.id).where(
-                Observation.media_id == media_id, Observation.coder_id == coder_id,
-                Observation.scheme_id == scheme_id)) is not None:
+        if (
+            session.scalar(
+                select(Observation.id).where(
+                    Observation.media_id == media_id,
+                    Observation.coder_id == coder_id,
+                    Observation.scheme_id == scheme_id,
+                )
+            )
+            is not None
+        ):
             raise WorkbenchError("This coder already has an observation of this media with this scheme.")
         row = Observation(media_id=media_id, coder_id=coder_id, scheme_id=scheme_id, status="not_started")
         session.add(row)
         session.flush()
-        audit.record(session, "create observation", "observations", row.id, coder_id=coder_id,
-                     after={"media_id": media_id, "scheme": scheme})
+        audit.record(
+            session,
+            "create observation",
+            "observations",
+            row.id,
+            coder_id=coder_id,
+            after={"media_id": media_id, "scheme": scheme},
+        )
         return ObsChange("Started an observation", created={"observations": (row.id,)})
 
 
@@ -114,7 +153,7 @@ def ensure_observation(db: Database, media_id: int, coder_id: int, scheme: str) 
     return create_observation(db, media_id, coder_id, scheme).created_id("observations")
 
 
-def _observation(session: Session, observation_id: int, acting_coder: Optional[int]) -> Observation:
+def _observation(session: Session, observation_id: int, acting_coder: int | None) -> Observation:
     row = session.get(Observation, observation_id)
     if row is None or (acting_coder is not None and row.coder_id != acting_coder):
         raise WorkbenchError(f"No observation {observation_id} for this coder.")
@@ -122,22 +161,42 @@ def _observation(session: Session, observation_id: int, acting_coder: Optional[i
 
 
 def _event(row: Event, behaviours: dict[int, str], subjects: dict[int, str]) -> ob.Event:
-    return ob.Event(behaviours[row.behaviour_id], subjects.get(row.subject_id), row.event_type, row.time_ms,
-                    row.frame_pts_ms, tuple(row.modifiers or ()), row.comment or "", row.id)
+    return ob.Event(
+        behaviours[row.behaviour_id],
+        subjects.get(row.subject_id),
+        row.event_type,
+        row.time_ms,
+        row.frame_pts_ms,
+        tuple(row.modifiers or ()),
+        row.comment or "",
+        row.id,
+    )
 
 
-def observation_data(db: Database, observation_id: int, acting_coder: Optional[int] = None) -> ObservationData:
+def observation_data(db: Database, observation_id: int, acting_coder: int | None = None) -> ObservationData:
     """Everything one observation holds, as plain data (events in time order)."""
     with db.reading() as session:
         row = _observation(session, observation_id, acting_coder)
         ids = _Ids.load(session, row.scheme_id)
         b, s, t, sc = (ids.reverse(m) for m in (ids.behaviours, ids.subjects, ids.tasks, ids.scales))
-        events = [_event(e, b, s) for e in session.scalars(select(Event).where(Event.observation_id == row.id))]
-        epochs = [ob.Epoch(t[e.task_id], e.start_ms, e.end_ms, e.id) for e in session.scalars(
-            select(Epoch).where(Epoch.observation_id == row.id).order_by(Epoch.start_ms, Epoch.id))]
-        ratings = [ob.Rating(r.epoch_id, sc[r.scale_id], r.value, r.comment or "", r.id) for r in session.scalars(
-            select(Rating).where(Rating.observation_id == row.id).order_by(Rating.id))]
-        return ObservationData(_record(session, row), tuple(ob.time_order(events)), tuple(epochs), tuple(ratings))
+        events = [
+            _event(e, b, s) for e in session.scalars(select(Event).where(Event.observation_id == row.id))
+        ]
+        epochs = [
+            ob.Epoch(t[e.task_id], e.start_ms, e.end_ms, e.id)
+            for e in session.scalars(
+                select(Epoch).where(Epoch.observation_id == row.id).order_by(Epoch.start_ms, Epoch.id)
+            )
+        ]
+        ratings = [
+            ob.Rating(r.epoch_id, sc[r.scale_id], r.value, r.comment or "", r.id)
+            for r in session.scalars(
+                select(Rating).where(Rating.observation_id == row.id).order_by(Rating.id)
+            )
+        ]
+        return ObservationData(
+            _record(session, row), tuple(ob.time_order(events)), tuple(epochs), tuple(ratings)
+        )
 
 
 def _touch(row: Observation) -> None:
@@ -148,9 +207,15 @@ def _touch(row: Observation) -> None:
 
 # --- events -------------------------------------------------------------------------------------
 
+
 @retrying
-def add_events(db: Database, observation_id: int, events: list[ob.Event],
-               acting_coder: Optional[int] = None, keep_ids: bool = False) -> ObsChange:
+def add_events(
+    db: Database,
+    observation_id: int,
+    events: list[ob.Event],
+    acting_coder: int | None = None,
+    keep_ids: bool = False,
+) -> ObsChange:
     """Add events (one key press may make several: a start and the stops of exclusive partners)."""
     if not events:
         raise WorkbenchError("No events to add.")
@@ -162,11 +227,16 @@ def add_events(db: Database, observation_id: int, events: list[ob.Event],
         ids = _Ids.load(session, row.scheme_id)
         made = []
         for event in events:
-            new = Event(observation_id=row.id, behaviour_id=ids.behaviours[event.behaviour],
-                        subject_id=ids.subjects.get(event.subject) if event.subject else None,
-                        event_type=event.event_type, time_ms=int(event.time_ms),
-                        frame_pts_ms=event.frame_pts_ms, modifiers=list(event.modifiers),
-                        comment=event.comment or "")
+            new = Event(
+                observation_id=row.id,
+                behaviour_id=ids.behaviours[event.behaviour],
+                subject_id=ids.subjects.get(event.subject) if event.subject else None,
+                event_type=event.event_type,
+                time_ms=int(event.time_ms),
+                frame_pts_ms=event.frame_pts_ms,
+                modifiers=list(event.modifiers),
+                comment=event.comment or "",
+            )
             if keep_ids and event.id is not None:
                 new.id = event.id
             session.add(new)
@@ -174,14 +244,26 @@ def add_events(db: Database, observation_id: int, events: list[ob.Event],
         session.flush()
         _touch(row)
         new_ids = tuple(e.id for e in made)
-        audit.record(session, "add events", "events", new_ids[0], coder_id=row.coder_id,
-                     after={"observation": row.id, "events": [_plain(e) for e in events]})
+        audit.record(
+            session,
+            "add events",
+            "events",
+            new_ids[0],
+            coder_id=row.coder_id,
+            after={"observation": row.id, "events": [_plain(e) for e in events]},
+        )
         what = events[0].behaviour + (f" (+{len(events) - 1})" if len(events) > 1 else "")
-        return ObsChange(f"Added {what}", created={"events": new_ids}, updated={"observations": (row.id,)},
-                         inverse=("delete_events", {"event_ids": new_ids}))
+        return ObsChange(
+            f"Added {what}",
+            created={"events": new_ids},
+            updated={"observations": (row.id,)},
+            inverse=("delete_events", {"event_ids": new_ids}),
+        )
 
 
-def add_event(db: Database, observation_id: int, event: ob.Event, acting_coder: Optional[int] = None) -> ObsChange:
+def add_event(
+    db: Database, observation_id: int, event: ob.Event, acting_coder: int | None = None
+) -> ObsChange:
     return add_events(db, observation_id, [event], acting_coder)
 
 
@@ -192,7 +274,7 @@ def _plain(event: ob.Event) -> dict[str, Any]:
 
 
 @retrying
-def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: Optional[int] = None) -> ObsChange:
+def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: int | None = None) -> ObsChange:
     with db.transaction() as session:
         rows = [session.get(Event, i) for i in event_ids]
         if not rows or any(r is None for r in rows):
@@ -207,14 +289,20 @@ def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: Option
         for r in rows:
             session.delete(r)
         _touch(row)
-        audit.record(session, "delete events", "events", event_ids[0], coder_id=row.coder_id, before={"events": kept})
-        return ObsChange(f"Deleted {len(rows)} event(s)", deleted={"events": tuple(event_ids)},
-                         updated={"observations": (row.id,)},
-                         inverse=("restore_events", {"observation_id": row.id, "events": kept}))
+        audit.record(
+            session, "delete events", "events", event_ids[0], coder_id=row.coder_id, before={"events": kept}
+        )
+        return ObsChange(
+            f"Deleted {len(rows)} event(s)",
+            deleted={"events": tuple(event_ids)},
+            updated={"observations": (row.id,)},
+            inverse=("restore_events", {"observation_id": row.id, "events": kept}),
+        )
 
 
-def restore_events(db: Database, observation_id: int, events: list[dict[str, Any]],
-                   acting_coder: Optional[int] = None) -> ObsChange:
+def restore_events(
+    db: Database, observation_id: int, events: list[dict[str, Any]], acting_coder: int | None = None
+) -> ObsChange:
     """Put deleted events back with their ids (the inverse of ``delete_events``)."""
     plain = [ob.Event(**{**e, "modifiers": tuple(e["modifiers"])}) for e in events]
     return add_events(db, observation_id, plain, acting_coder, keep_ids=True)
@@ -224,7 +312,7 @@ EDITABLE = ("time_ms", "frame_pts_ms", "subject", "modifiers", "comment")
 
 
 @retrying
-def edit_event(db: Database, event_id: int, acting_coder: Optional[int] = None, **changes: Any) -> ObsChange:
+def edit_event(db: Database, event_id: int, acting_coder: int | None = None, **changes: Any) -> ObsChange:
     """Change an event's time, frame time, subject, modifiers or comment."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -245,10 +333,20 @@ def edit_event(db: Database, event_id: int, acting_coder: Optional[int] = None, 
         row.modifiers, row.comment = list(after_event.modifiers), after_event.comment
         _touch(obs)
         before = {k: getattr(before_event, k) for k in changes}
-        audit.record(session, "edit event", "events", event_id, coder_id=obs.coder_id,
-                     before=_jsonable(before), after=_jsonable(changes))
-        return ObsChange(f"Edited {before_event.behaviour}", updated={"events": (event_id,)},
-                         inverse=("edit_event", {"event_id": event_id, **before}))
+        audit.record(
+            session,
+            "edit event",
+            "events",
+            event_id,
+            coder_id=obs.coder_id,
+            before=_jsonable(before),
+            after=_jsonable(changes),
+        )
+        return ObsChange(
+            f"Edited {before_event.behaviour}",
+            updated={"events": (event_id,)},
+            inverse=("edit_event", {"event_id": event_id, **before}),
+        )
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -266,18 +364,24 @@ def load_scheme_in(session: Session, scheme_id: int):
 
 # --- undo ---------------------------------------------------------------------------------------
 
-def undo(db: Database, change: ObsChange, acting_coder: Optional[int] = None) -> ObsChange:
+
+def undo(db: Database, change: ObsChange, acting_coder: int | None = None) -> ObsChange:
     """Run the inverse of ``change``; the returned change's inverse redoes it."""
     from workbench.store import ratings as _ratings
+
     if change.inverse is None:
         raise WorkbenchError(f"{change.description} cannot be undone.")
     name, kwargs = change.inverse
-    commands = {"delete_events": delete_events, "restore_events": restore_events, "edit_event": edit_event,
-                **_ratings.COMMANDS}
+    commands = {
+        "delete_events": delete_events,
+        "restore_events": restore_events,
+        "edit_event": edit_event,
+        **_ratings.COMMANDS,
+    }
     return commands[name](db, acting_coder=acting_coder, **kwargs)
 
 
-def list_observations(db: Database, coder_id: Optional[int] = None) -> list[ObservationRecord]:
+def list_observations(db: Database, coder_id: int | None = None) -> list[ObservationRecord]:
     """Observations (all, or one coder's), by media then coder."""
     with db.reading() as session:
         query = select(Observation).order_by(Observation.media_id, Observation.coder_id, Observation.id)

@@ -1,8 +1,8 @@
 """Participants with their attributes (some masked, such as trial arm) and their media."""
+
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -17,26 +17,50 @@ from workbench.store.schema import Media, Participant, ParticipantAttribute
 
 def media_record(row: Media) -> MediaRecord:
     return MediaRecord(
-        id=row.id, participant_id=row.participant_id, timepoint_id=row.timepoint_id,
-        timepoint=row.timepoint.name if row.timepoint else None, task=row.task, path=row.path,
-        original_name=row.original_name, sha256=row.sha256, size_bytes=row.size_bytes,
-        duration_ms=row.duration_ms, kind=row.kind, container=row.container, streams=list(row.streams),
-        variable_frame_rate=row.variable_frame_rate, frame_rate=row.frame_rate,
-        frame_count=row.frame_count, width=row.width, height=row.height, linked=row.linked)
+        id=row.id,
+        participant_id=row.participant_id,
+        timepoint_id=row.timepoint_id,
+        timepoint=row.timepoint.name if row.timepoint else None,
+        task=row.task,
+        path=row.path,
+        original_name=row.original_name,
+        sha256=row.sha256,
+        size_bytes=row.size_bytes,
+        duration_ms=row.duration_ms,
+        kind=row.kind,
+        container=row.container,
+        streams=list(row.streams),
+        variable_frame_rate=row.variable_frame_rate,
+        frame_rate=row.frame_rate,
+        frame_count=row.frame_count,
+        width=row.width,
+        height=row.height,
+        linked=row.linked,
+    )
 
 
 def _participant_record(row: Participant, include_masked: bool) -> ParticipantRecord:
-    attributes = tuple(AttributeRecord(a.name, a.value, a.masked)
-                       for a in sorted(row.attributes, key=lambda a: a.name)
-                       if include_masked or not a.masked)
-    media = tuple(media_record(m) for m in sorted(
-        row.media, key=lambda m: ((m.timepoint.position if m.timepoint else -1), m.original_name)))
+    attributes = tuple(
+        AttributeRecord(a.name, a.value, a.masked)
+        for a in sorted(row.attributes, key=lambda a: a.name)
+        if include_masked or not a.masked
+    )
+    media = tuple(
+        media_record(m)
+        for m in sorted(
+            row.media, key=lambda m: ((m.timepoint.position if m.timepoint else -1), m.original_name)
+        )
+    )
     return ParticipantRecord(row.id, row.pseudonym, row.site, attributes, media)
 
 
-def add_participant(db: Database, pseudonym: str, site: Optional[str] = None,
-                    attributes: Optional[dict[str, str]] = None, masked: frozenset[str] = frozenset()
-                    ) -> Change:
+def add_participant(
+    db: Database,
+    pseudonym: str,
+    site: str | None = None,
+    attributes: dict[str, str] | None = None,
+    masked: frozenset[str] = frozenset(),
+) -> Change:
     """Add a participant by pseudonymous ID; attributes named in ``masked`` are hidden from raters."""
     pseudonym = pseudonym.strip()
     if not pseudonym:
@@ -45,20 +69,25 @@ def add_participant(db: Database, pseudonym: str, site: Optional[str] = None,
         if session.scalar(select(Participant.id).where(Participant.pseudonym == pseudonym)) is not None:
             raise WorkbenchError(f"Participant {pseudonym} already exists.")
         row = Participant(pseudonym=pseudonym, site=site or None)
-        row.attributes = [ParticipantAttribute(name=k, value=str(v), masked=k in masked)
-                          for k, v in (attributes or {}).items()]
+        row.attributes = [
+            ParticipantAttribute(name=k, value=str(v), masked=k in masked)
+            for k, v in (attributes or {}).items()
+        ]
         session.add(row)
         session.flush()
-        audit.record(session, "add participant", "participants", row.id,
-                     after={"pseudonym": pseudonym, "site": site})
+        audit.record(
+            session, "add participant", "participants", row.id, after={"pseudonym": pseudonym, "site": site}
+        )
         return Change(f"Added participant {pseudonym}", created={"participants": (row.id,)})
 
 
-def set_attribute(db: Database, participant_id: int, name: str, value: str, masked: bool = False
-                  ) -> Change:
+def set_attribute(db: Database, participant_id: int, name: str, value: str, masked: bool = False) -> Change:
     with db.transaction() as session:
-        row = session.scalar(select(ParticipantAttribute).where(
-            ParticipantAttribute.participant_id == participant_id, ParticipantAttribute.name == name))
+        row = session.scalar(
+            select(ParticipantAttribute).where(
+                ParticipantAttribute.participant_id == participant_id, ParticipantAttribute.name == name
+            )
+        )
         before = {"value": row.value, "masked": row.masked} if row else None
         if row is None:
             row = ParticipantAttribute(participant_id=participant_id, name=name, value=value, masked=masked)
@@ -66,8 +95,14 @@ def set_attribute(db: Database, participant_id: int, name: str, value: str, mask
         else:
             row.value, row.masked = value, masked
         session.flush()
-        audit.record(session, "set attribute", "participant_attributes", row.id, before=before,
-                     after={"name": name, "value": value, "masked": masked})
+        audit.record(
+            session,
+            "set attribute",
+            "participant_attributes",
+            row.id,
+            before=before,
+            after={"name": name, "value": value, "masked": masked},
+        )
         return Change(f"Set {name}", updated={"participants": (participant_id,)})
 
 
@@ -88,18 +123,29 @@ def participant_id(session: Session, pseudonym: str, create: bool = False) -> in
 def list_participants(db: Database, include_masked: bool = True) -> list[ParticipantRecord]:
     """Every participant with attributes and media, ordered by pseudonym (the participants tree)."""
     with db.reading() as session:
-        rows = session.scalars(select(Participant).order_by(Participant.pseudonym).options(
-            selectinload(Participant.attributes),
-            selectinload(Participant.media).selectinload(Media.timepoint)))
+        rows = session.scalars(
+            select(Participant)
+            .order_by(Participant.pseudonym)
+            .options(
+                selectinload(Participant.attributes),
+                selectinload(Participant.media).selectinload(Media.timepoint),
+            )
+        )
         return [_participant_record(r, include_masked) for r in rows]
 
 
-def find_participant(db: Database, pseudonym: str) -> Optional[ParticipantRecord]:
+def find_participant(db: Database, pseudonym: str) -> ParticipantRecord | None:
     return next((p for p in list_participants(db) if p.pseudonym == pseudonym), None)
 
 
-def add_media(db: Database, pseudonym: str, items: list[NewMedia], timepoint: Optional[str] = None,
-              task: Optional[str] = None, create_participant: bool = True) -> Change:
+def add_media(
+    db: Database,
+    pseudonym: str,
+    items: list[NewMedia],
+    timepoint: str | None = None,
+    task: str | None = None,
+    create_participant: bool = True,
+) -> Change:
     """Record imported files for a participant (and timepoint) in one transaction.
 
     A file already imported for that participant (same SHA-256) refuses the whole batch.
@@ -109,20 +155,30 @@ def add_media(db: Database, pseudonym: str, items: list[NewMedia], timepoint: Op
         tid = timepoint_id(session, timepoint) if timepoint else None
         ids = []
         for new in items:
-            duplicate = session.scalar(select(Media).where(Media.participant_id == pid,
-                                                           Media.sha256 == new.sha256))
+            duplicate = session.scalar(
+                select(Media).where(Media.participant_id == pid, Media.sha256 == new.sha256)
+            )
             if duplicate is not None:
-                raise WorkbenchError(f"{new.original_name} is already imported for {pseudonym} "
-                                     f"(as {duplicate.original_name}).")
+                raise WorkbenchError(
+                    f"{new.original_name} is already imported for {pseudonym} (as {duplicate.original_name})."
+                )
             row = Media(participant_id=pid, timepoint_id=tid, task=task, **dataclasses.asdict(new))
             session.add(row)
             session.flush()
             ids.append(row.id)
-            audit.record(session, "import media", "media", row.id,
-                         after={"path": new.path, "sha256": new.sha256, "participant": pseudonym})
+            audit.record(
+                session,
+                "import media",
+                "media",
+                row.id,
+                after={"path": new.path, "sha256": new.sha256, "participant": pseudonym},
+            )
         names = ", ".join(n.original_name for n in items)
-        return Change(f"Imported {names} for {pseudonym}", created={"media": tuple(ids)},
-                      updated={"participants": (pid,)})
+        return Change(
+            f"Imported {names} for {pseudonym}",
+            created={"media": tuple(ids)},
+            updated={"participants": (pid,)},
+        )
 
 
 def list_media(db: Database) -> list[MediaRecord]:
@@ -138,7 +194,13 @@ def relink_media(db: Database, new_paths: dict[int, str]) -> Change:
             row = session.get(Media, media_id)
             if row is None:
                 raise WorkbenchError(f"No media item {media_id}.")
-            audit.record(session, "relink media", "media", media_id, before={"path": row.path},
-                         after={"path": new_path})
+            audit.record(
+                session,
+                "relink media",
+                "media",
+                media_id,
+                before={"path": row.path},
+                after={"path": new_path},
+            )
             row.path = new_path
         return Change(f"Relinked {len(new_paths)} media file(s)", updated={"media": tuple(new_paths)})

@@ -1,7 +1,6 @@
 """Coders (leads, coders, raters), timepoints and project settings."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ def _coder_record(row: Coder) -> CoderRecord:
     return CoderRecord(row.id, row.name, row.role, row.login)
 
 
-def add_coder(db: Database, name: str, role: str = "coder", login: Optional[str] = None) -> Change:
+def add_coder(db: Database, name: str, role: str = "coder", login: str | None = None) -> Change:
     name = name.strip()
     if not name:
         raise WorkbenchError("A coder needs a name.")
@@ -38,7 +37,7 @@ def list_coders(db: Database) -> list[CoderRecord]:
         return [_coder_record(c) for c in session.scalars(select(Coder).order_by(Coder.name))]
 
 
-def coder_by_name(db: Database, name: str) -> Optional[CoderRecord]:
+def coder_by_name(db: Database, name: str) -> CoderRecord | None:
     with db.reading() as session:
         row = session.scalar(select(Coder).where(Coder.name == name))
         return _coder_record(row) if row else None
@@ -71,7 +70,7 @@ def list_timepoints(db: Database) -> list[TimepointRecord]:
         return [TimepointRecord(t.id, t.name, t.position) for t in rows]
 
 
-def get_setting(db: Database, key: str, default: Optional[str] = None) -> Optional[str]:
+def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
     with db.reading() as session:
         row = session.get(Setting, key)
         return row.value if row else default
@@ -85,6 +84,12 @@ def set_setting(db: Database, key: str, value: str) -> Change:
             session.add(Setting(key=key, value=value))
         else:
             row.value = value
-        audit.record(session, "set setting", "settings", None,
-                     before={key: before} if before is not None else None, after={key: value})
+        audit.record(
+            session,
+            "set setting",
+            "settings",
+            None,
+            before={key: before} if before is not None else None,
+            after={key: value},
+        )
         return Change(f"Setting {key} = {value}", updated={"settings": ()})

@@ -4,11 +4,12 @@ restrict the table as well, migration 0005). Exports never read it directly: the
 from :func:`export_redactor`, which applies the key without handing the originals out (for a
 PostgreSQL coder the server applies it: :class:`ServerKey`).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Iterable, Optional, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy import text as sql
@@ -30,9 +31,9 @@ class KeyRow:
     replacement: str
     category: str
     case_sensitive: bool = True
-    created_by: Optional[str] = None
-    created_at: Optional[datetime] = None
-    updated_at: Optional[datetime] = None
+    created_by: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def _require_lead(session: Session, coder_id: int, what: str) -> None:
@@ -41,10 +42,15 @@ def _require_lead(session: Session, coder_id: int, what: str) -> None:
 
 
 def _rows(session: Session) -> list[KeyRow]:
-    query = (select(PseudonymEntry, Coder.name).outerjoin(Coder, Coder.id == PseudonymEntry.created_by)
-             .order_by(PseudonymEntry.category, PseudonymEntry.id))
-    return [KeyRow(e.original, e.replacement, e.category, e.case_sensitive, name, e.created_at, e.updated_at)
-            for e, name in session.execute(query)]
+    query = (
+        select(PseudonymEntry, Coder.name)
+        .outerjoin(Coder, Coder.id == PseudonymEntry.created_by)
+        .order_by(PseudonymEntry.category, PseudonymEntry.id)
+    )
+    return [
+        KeyRow(e.original, e.replacement, e.category, e.case_sensitive, name, e.created_at, e.updated_at)
+        for e, name in session.execute(query)
+    ]
 
 
 def key_rows(db: Database, lead_id: int) -> list[KeyRow]:
@@ -56,8 +62,9 @@ def key_rows(db: Database, lead_id: int) -> list[KeyRow]:
 
 def load_key(db: Database, lead_id: int) -> PseudonymKey:
     """The stored key as a :class:`PseudonymKey` (leads only)."""
-    return PseudonymKey.from_rows((r.original, r.replacement, r.category, r.case_sensitive)
-                                  for r in key_rows(db, lead_id))
+    return PseudonymKey.from_rows(
+        (r.original, r.replacement, r.category, r.case_sensitive) for r in key_rows(db, lead_id)
+    )
 
 
 def save_key(db: Database, lead_id: int, rows: Iterable[Sequence]) -> Change:
@@ -80,13 +87,23 @@ def save_key(db: Database, lead_id: int, rows: Iterable[Sequence]) -> Change:
                 raise WorkbenchError(f"The pseudonym key entry for {original[:40]!r}… is too long.")
             row = existing.get(match)
             if row is None:
-                row = PseudonymEntry(match_key=match, original=" ".join(original.split()), replacement=replacement,
-                                     category=category or "Other", case_sensitive=bool(case_sensitive),
-                                     created_by=lead_id, updated_by=lead_id)
+                row = PseudonymEntry(
+                    match_key=match,
+                    original=" ".join(original.split()),
+                    replacement=replacement,
+                    category=category or "Other",
+                    case_sensitive=bool(case_sensitive),
+                    created_by=lead_id,
+                    updated_by=lead_id,
+                )
                 session.add(row)
                 existing[match] = row
                 created.append(row)
-            elif (row.replacement, row.category, row.case_sensitive) != (replacement, category, bool(case_sensitive)):
+            elif (row.replacement, row.category, row.case_sensitive) != (
+                replacement,
+                category,
+                bool(case_sensitive),
+            ):
                 row.replacement, row.category = replacement, category or row.category
                 row.case_sensitive = row.case_sensitive and bool(case_sensitive)
                 row.updated_by, row.updated_at = lead_id, utcnow()
@@ -97,11 +114,19 @@ def save_key(db: Database, lead_id: int, rows: Iterable[Sequence]) -> Change:
         clash = next((e for e in existing.values() if normalise(e.replacement) in originals), None)
         if clash is not None:
             raise WorkbenchError(f"The pseudonym {clash.replacement!r} is itself an original in the key.")
-        audit.record(session, "pseudonym key", "pseudonym_key", None, coder_id=lead_id,
-                     after={"added": len(created), "changed": len(updated)})  # never the names themselves
-        return Change(f"Pseudonym key: {len(created)} added, {len(updated)} changed",
-                      created={"pseudonym_key": tuple(r.id for r in created)},
-                      updated={"pseudonym_key": tuple(r.id for r in updated)})
+        audit.record(
+            session,
+            "pseudonym key",
+            "pseudonym_key",
+            None,
+            coder_id=lead_id,
+            after={"added": len(created), "changed": len(updated)},
+        )  # never the names themselves
+        return Change(
+            f"Pseudonym key: {len(created)} added, {len(updated)} changed",
+            created={"pseudonym_key": tuple(r.id for r in created)},
+            updated={"pseudonym_key": tuple(r.id for r in updated)},
+        )
 
 
 def key_size(db: Database) -> int:
@@ -129,24 +154,33 @@ class ServerKey(PseudonymKey):
         found = self._cache.get(text)
         if found is None:
             with self._db.reading() as session:
-                found = [(int(s), int(e), r) for s, e, r in session.execute(sql(
-                    "SELECT start_pos, end_pos, replacement FROM wb_redact_matches(:t) ORDER BY start_pos"),
-                    {"t": text})]
+                found = [
+                    (int(s), int(e), r)
+                    for s, e, r in session.execute(
+                        sql(
+                            "SELECT start_pos, end_pos, replacement FROM wb_redact_matches(:t) ORDER BY start_pos"
+                        ),
+                        {"t": text},
+                    )
+                ]
             if len(self._cache) < self.CACHE:
                 self._cache[text] = found
         return list(found)
 
 
-def _server_redacts(session: Session) -> Optional[bool]:
+def _server_redacts(session: Session) -> bool | None:
     """On PostgreSQL: None when this login may read the key, else whether it may use the server's
     redaction functions instead (coders yes, raters no)."""
-    return session.scalar(sql(
-        "SELECT CASE WHEN has_table_privilege('pseudonym_key', 'SELECT') THEN NULL "
-        "WHEN to_regprocedure('wb_redact_matches(text)') IS NULL THEN false "
-        "ELSE has_function_privilege('wb_redact_matches(text)', 'EXECUTE') END"))
+    return session.scalar(
+        sql(
+            "SELECT CASE WHEN has_table_privilege('pseudonym_key', 'SELECT') THEN NULL "
+            "WHEN to_regprocedure('wb_redact_matches(text)') IS NULL THEN false "
+            "ELSE has_function_privilege('wb_redact_matches(text)', 'EXECUTE') END"
+        )
+    )
 
 
-def export_key(db: Database) -> Optional[PseudonymKey]:
+def export_key(db: Database) -> PseudonymKey | None:
     """The key for redacting an export (any exporter; None without a key). Exports use it only to
     replace originals, never to show them. On PostgreSQL a login that may not read the table (a
     coder) gets a :class:`ServerKey` that the server applies; a login that may use neither (a
@@ -157,14 +191,16 @@ def export_key(db: Database) -> Optional[PseudonymKey]:
             if server is not None:
                 return ServerKey(db) if server else None
         try:
-            rows = [(e.original, e.replacement, e.category, e.case_sensitive)
-                    for e in session.scalars(select(PseudonymEntry))]
+            rows = [
+                (e.original, e.replacement, e.category, e.case_sensitive)
+                for e in session.scalars(select(PseudonymEntry))
+            ]
         except ProgrammingError:  # a table this login cannot read
             return None
     return PseudonymKey.from_rows(rows) if rows else None
 
 
-def export_redactor(db: Database) -> Optional[Callable[[str], str]]:
+def export_redactor(db: Database) -> Callable[[str], str] | None:
     """The export guard: a function replacing every original in the key, or None with no key."""
     key = export_key(db)
     return None if key is None else key.redact

@@ -14,31 +14,52 @@ writes it): what ``viewer`` may see of it.
 
 GUIDs are stable (``stable_guid``), so exporting twice gives the same identifiers.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Optional
 
 from sqlalchemy import select
 
 from workbench.coding.codebook import Codebook as CodebookData
 from workbench.coding.transcript_text import TranscriptText
 from workbench.errors import WorkbenchError
-from workbench.exchange.qdpx_model import (Case, Coding, MediaSource, Note, QdaProject, Selection, SyncPoint,
-                                           TextSource, Transcript, User, Variable)
+from workbench.exchange.qdpx_model import (
+    Case,
+    Coding,
+    MediaSource,
+    Note,
+    QdaProject,
+    Selection,
+    SyncPoint,
+    TextSource,
+    Transcript,
+    User,
+    Variable,
+)
 from workbench.exchange.refi_qdpx import stable_guid
 from workbench.store import codebooks
 from workbench.store.engine import Database
 from workbench.store.records import NewSegment
-from workbench.store.schema import (Code, Coder, Media, Memo, Participant, ParticipantAttribute, Segment, Setting,
-                                    TextCoding, Timepoint)
+from workbench.store.schema import (
+    Code,
+    Coder,
+    Media,
+    Memo,
+    Participant,
+    ParticipantAttribute,
+    Segment,
+    Setting,
+    TextCoding,
+    Timepoint,
+)
 from workbench.store.schema import Transcript as TranscriptRow
 from workbench.store.visibility import Viewer, coding_filter
 
 PARTICIPANT_NOTE = "Participant {pseudonym}: {title}"
 
 
-def _codebook(db: Database, name: Optional[str], project_name: str) -> CodebookData:
+def _codebook(db: Database, name: str | None, project_name: str) -> CodebookData:
     names = codebooks.codebook_names(db)
     if name is not None:
         return codebooks.load_codebook(db, name)
@@ -50,14 +71,16 @@ def _codebook(db: Database, name: Optional[str], project_name: str) -> CodebookD
 
 def _texts(session, ids: list[int]) -> dict[int, TranscriptText]:
     parts: dict[int, list[NewSegment]] = defaultdict(list)
-    for row in session.execute(select(Segment.transcript_id, Segment.start_ms, Segment.end_ms, Segment.text,
-                                      Segment.speaker).where(Segment.transcript_id.in_(ids))
-                               .order_by(Segment.transcript_id, Segment.position)):
+    for row in session.execute(
+        select(Segment.transcript_id, Segment.start_ms, Segment.end_ms, Segment.text, Segment.speaker)
+        .where(Segment.transcript_id.in_(ids))
+        .order_by(Segment.transcript_id, Segment.position)
+    ):
         parts[row.transcript_id].append(NewSegment(row.start_ms, row.end_ms, row.text, row.speaker))
     return {tid: TranscriptText(parts.get(tid, [])) for tid in ids}
 
 
-def export_project(db: Database, viewer: Viewer, codebook_name: Optional[str] = None) -> QdaProject:
+def export_project(db: Database, viewer: Viewer, codebook_name: str | None = None) -> QdaProject:
     """The project (the codings ``viewer`` may see) as a ``QdaProject``."""
     with db.reading() as session:
         name = session.scalar(select(Setting.value).where(Setting.key == "name")) or "workbench project"
@@ -66,27 +89,53 @@ def export_project(db: Database, viewer: Viewer, codebook_name: Optional[str] = 
     with db.reading() as session:
         users = {c.id: User(stable_guid("coder", c.id), c.name) for c in session.scalars(select(Coder))}
         transcripts = session.execute(
-            select(TranscriptRow.id, TranscriptRow.name, TranscriptRow.participant_id, TranscriptRow.media_id,
-                   TranscriptRow.created_at).order_by(TranscriptRow.participant_id, TranscriptRow.id)).all()
+            select(
+                TranscriptRow.id,
+                TranscriptRow.name,
+                TranscriptRow.participant_id,
+                TranscriptRow.media_id,
+                TranscriptRow.created_at,
+            ).order_by(TranscriptRow.participant_id, TranscriptRow.id)
+        ).all()
         texts = _texts(session, [t.id for t in transcripts])
         codings = session.execute(
-            select(TextCoding.id, TextCoding.transcript_id, TextCoding.start_pos, TextCoding.end_pos,
-                   TextCoding.coder_id, TextCoding.created_at, Code.guid)
-            .join(Code, Code.id == TextCoding.code_id).join(TranscriptRow, TranscriptRow.id == TextCoding.transcript_id)
-            .where(coding_filter(session, viewer)).order_by(TextCoding.transcript_id, TextCoding.start_pos,
-                                                            TextCoding.id)).all()
+            select(
+                TextCoding.id,
+                TextCoding.transcript_id,
+                TextCoding.start_pos,
+                TextCoding.end_pos,
+                TextCoding.coder_id,
+                TextCoding.created_at,
+                Code.guid,
+            )
+            .join(Code, Code.id == TextCoding.code_id)
+            .join(TranscriptRow, TranscriptRow.id == TextCoding.transcript_id)
+            .where(coding_filter(session, viewer))
+            .order_by(TextCoding.transcript_id, TextCoding.start_pos, TextCoding.id)
+        ).all()
         codings = [c for c in codings if c.guid in guids]
         memos = session.execute(select(Memo).order_by(Memo.id)).scalars().all()
-        media = {m.id: (m, tp) for m, tp in session.execute(
-            select(Media, Timepoint.name).outerjoin(Timepoint, Timepoint.id == Media.timepoint_id))}
+        media = {
+            m.id: (m, tp)
+            for m, tp in session.execute(
+                select(Media, Timepoint.name).outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
+            )
+        }
         people = session.scalars(select(Participant).order_by(Participant.pseudonym)).all()
-        attributes = session.execute(select(ParticipantAttribute).where(ParticipantAttribute.masked.is_(False))
-                                     .order_by(ParticipantAttribute.name)).scalars().all()
+        attributes = (
+            session.execute(
+                select(ParticipantAttribute)
+                .where(ParticipantAttribute.masked.is_(False))
+                .order_by(ParticipantAttribute.name)
+            )
+            .scalars()
+            .all()
+        )
         code_guid_of = dict(session.execute(select(Code.id, Code.guid)).all())
         pseudonym_of = {p.id: p.pseudonym for p in people}
 
         notes: list[Note] = []
-        by_target: dict[tuple[str, Optional[int]], list[str]] = defaultdict(list)
+        by_target: dict[tuple[str, int | None], list[str]] = defaultdict(list)
         project_notes: list[str] = []
         visible = {c.id for c in codings}
         for memo in memos:
@@ -94,8 +143,12 @@ def export_project(db: Database, viewer: Viewer, codebook_name: Optional[str] = 
                 continue  # a memo on a coding this viewer cannot see (or one left out) stays behind
             title = memo.title
             if memo.target_kind == "participant":
-                title = PARTICIPANT_NOTE.format(pseudonym=pseudonym_of.get(memo.target_id, "?"), title=memo.title)
-            note = Note(stable_guid("memo", memo.id), title, memo.text, users[memo.coder_id].guid, memo.created_at)
+                title = PARTICIPANT_NOTE.format(
+                    pseudonym=pseudonym_of.get(memo.target_id, "?"), title=memo.title
+                )
+            note = Note(
+                stable_guid("memo", memo.id), title, memo.text, users[memo.coder_id].guid, memo.created_at
+            )
             notes.append(note)
             if memo.target_kind in ("participant", "project") or memo.target_id is None:
                 project_notes.append(note.guid)
@@ -105,9 +158,20 @@ def export_project(db: Database, viewer: Viewer, codebook_name: Optional[str] = 
     selections: dict[int, list[Selection]] = defaultdict(list)
     for c in codings:
         user = users[c.coder_id].guid
-        selections[c.transcript_id].append(Selection(
-            stable_guid("selection", c.id), c.start_pos, c.end_pos, creating_user=user, created=c.created_at,
-            codings=[Coding(stable_guid("coding", c.id), c.guid, user, c.created_at, by_target[("coding", c.id)])]))
+        selections[c.transcript_id].append(
+            Selection(
+                stable_guid("selection", c.id),
+                c.start_pos,
+                c.end_pos,
+                creating_user=user,
+                created=c.created_at,
+                codings=[
+                    Coding(
+                        stable_guid("coding", c.id), c.guid, user, c.created_at, by_target[("coding", c.id)]
+                    )
+                ],
+            )
+        )
     sources, media_sources, case_sources = [], {}, defaultdict(list)
     for t in transcripts:
         doc = texts[t.id]
@@ -116,17 +180,33 @@ def export_project(db: Database, viewer: Viewer, codebook_name: Optional[str] = 
             m, timepoint = media[t.media_id]
             source = media_sources.get(m.id)
             if source is None:
-                source = MediaSource(stable_guid("media", m.id), m.original_name, m.kind, f"relative://{m.path}",
-                                     values={stable_guid("variable", "Timepoint"): timepoint} if timepoint else {})
+                source = MediaSource(
+                    stable_guid("media", m.id),
+                    m.original_name,
+                    m.kind,
+                    f"relative://{m.path}",
+                    values={stable_guid("variable", "Timepoint"): timepoint} if timepoint else {},
+                )
                 media_sources[m.id] = source
                 case_sources[t.participant_id].append(source.guid)
-            points = [SyncPoint(stable_guid("sync", t.id, i), doc.starts[i], s.start_ms)
-                      for i, s in enumerate(doc.segments)]
-            source.transcripts.append(Transcript(stable_guid("transcript", t.id), t.name, doc.text, points,
-                                                 selections[t.id], notes_on))
+            points = [
+                SyncPoint(stable_guid("sync", t.id, i), doc.starts[i], s.start_ms)
+                for i, s in enumerate(doc.segments)
+            ]
+            source.transcripts.append(
+                Transcript(
+                    stable_guid("transcript", t.id), t.name, doc.text, points, selections[t.id], notes_on
+                )
+            )
         else:
-            source = TextSource(stable_guid("transcript", t.id), t.name, doc.text, selections[t.id],
-                                created=t.created_at, note_guids=notes_on)
+            source = TextSource(
+                stable_guid("transcript", t.id),
+                t.name,
+                doc.text,
+                selections[t.id],
+                created=t.created_at,
+                note_guids=notes_on,
+            )
             sources.append(source)
             case_sources[t.participant_id].append(source.guid)
 
@@ -140,10 +220,22 @@ def export_project(db: Database, viewer: Viewer, codebook_name: Optional[str] = 
         cases.append(Case(stable_guid("participant", p.id), p.pseudonym, values, case_sources.get(p.id, [])))
     if any(m.values for m in media_sources.values()):
         variables["Timepoint"] = Variable(stable_guid("variable", "Timepoint"), "Timepoint")
-    code_notes = {code_guid_of[i]: g for (kind, i), g in by_target.items()
-                  if kind == "code" and i in code_guid_of and code_guid_of[i] in guids}
+    code_notes = {
+        code_guid_of[i]: g
+        for (kind, i), g in by_target.items()
+        if kind == "code" and i in code_guid_of and code_guid_of[i] in guids
+    }
     if not book.codes and codings:
         raise WorkbenchError("The project has codings but no codebook to export with them.")
-    return QdaProject(name=name, codebook=book, users=list(users.values()), sources=sources,
-                      media=list(media_sources.values()), notes=notes, variables=list(variables.values()),
-                      cases=cases, code_notes=code_notes, note_guids=project_notes)
+    return QdaProject(
+        name=name,
+        codebook=book,
+        users=list(users.values()),
+        sources=sources,
+        media=list(media_sources.values()),
+        notes=notes,
+        variables=list(variables.values()),
+        cases=cases,
+        code_notes=code_notes,
+        note_guids=project_notes,
+    )

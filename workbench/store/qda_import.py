@@ -17,13 +17,13 @@ one transaction: on any error nothing is written.
   project note named ``Participant <ID>: <title>`` goes on that participant, other notes on the
   project.
 """
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,8 +35,18 @@ from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.participants import participant_id
 from workbench.store.records import Change
-from workbench.store.schema import (Code, Codebook, Coder, Memo, Participant, ParticipantAttribute, Segment,
-                                    TextCoding, Transcript, utcnow)
+from workbench.store.schema import (
+    Code,
+    Codebook,
+    Coder,
+    Memo,
+    Participant,
+    ParticipantAttribute,
+    Segment,
+    TextCoding,
+    Transcript,
+    utcnow,
+)
 from workbench.store.visibility import is_lead
 
 PARTICIPANT_VARIABLES = ("participant", "participant id", "participant_id", "case")
@@ -60,7 +70,7 @@ class _Text:
     points: list = field(default_factory=list)
 
 
-def _when(value: Optional[datetime]) -> datetime:
+def _when(value: datetime | None) -> datetime:
     return value or utcnow()
 
 
@@ -69,8 +79,10 @@ def _texts(qda: QdaProject, notes: list[str]) -> list[_Text]:
     for s in qda.sources:
         if s.text is None:
             if s.selections:
-                raise WorkbenchError(f"The text of source '{s.name}' is not in the file, but it has codings; "
-                                     "import the .qdpx archive that holds the texts.")
+                raise WorkbenchError(
+                    f"The text of source '{s.name}' is not in the file, but it has codings; "
+                    "import the .qdpx archive that holds the texts."
+                )
             notes.append(f"skipped source '{s.name}': its text is not in the file")
             continue
         out.append(_Text(s.guid, s.name, s.text, s.selections, (s.guid,)))
@@ -78,8 +90,10 @@ def _texts(qda: QdaProject, notes: list[str]) -> list[_Text]:
         for t in m.transcripts:
             if t.text is None:
                 if t.selections:
-                    raise WorkbenchError(f"The text of transcript '{t.name}' is not in the file, but it has "
-                                         "codings; import the .qdpx archive that holds the texts.")
+                    raise WorkbenchError(
+                        f"The text of transcript '{t.name}' is not in the file, but it has "
+                        "codings; import the .qdpx archive that holds the texts."
+                    )
                 notes.append(f"skipped transcript '{t.name}': its text is not in the file")
                 continue
             out.append(_Text(t.guid, t.name, t.text, t.selections, (t.guid, m.guid), t.sync_points))
@@ -102,10 +116,15 @@ def _participants(qda: QdaProject, texts: list[_Text]) -> dict[str, tuple[str, d
     source_values.update({normalise_guid(m.guid): m.values for m in qda.media})
     out = {}
     for t in texts:
-        found = next((by_source[normalise_guid(g)] for g in t.owner_guids if normalise_guid(g) in by_source), None)
+        found = next(
+            (by_source[normalise_guid(g)] for g in t.owner_guids if normalise_guid(g) in by_source), None
+        )
         if found is None or not found[0]:
-            named = {variables.get(normalise_guid(g), "").strip().lower(): str(v)
-                     for g0 in t.owner_guids for g, v in source_values.get(normalise_guid(g0), {}).items()}
+            named = {
+                variables.get(normalise_guid(g), "").strip().lower(): str(v)
+                for g0 in t.owner_guids
+                for g, v in source_values.get(normalise_guid(g0), {}).items()
+            }
             value = next((named[k].strip() for k in PARTICIPANT_VARIABLES if named.get(k, "").strip()), None)
             found = (value or _EXTENSION.sub("", t.name).strip() or t.guid, {})
         out[t.guid] = found
@@ -127,18 +146,23 @@ def _segments(t: _Text) -> list[dict]:
     for i in range(1, len(times)):
         times[i] = max(times[i], times[i - 1])
     ends = times[1:] + [max(times[-1], timed[-1][1]) if timed else times[-1]]
-    return [dict(position=i, start_ms=times[i], end_ms=ends[i], text=line, speaker=None)
-            for i, line in enumerate(lines)]
+    return [
+        dict(position=i, start_ms=times[i], end_ms=ends[i], text=line, speaker=None)
+        for i, line in enumerate(lines)
+    ]
 
 
-def _codes(session: Session, qda: QdaProject, codebook_name: Optional[str], notes: list[str]) -> dict[str, int]:
+def _codes(session: Session, qda: QdaProject, codebook_name: str | None, notes: list[str]) -> dict[str, int]:
     """Normalised code GUID -> code id, adding the codes the project lacks."""
     wanted = list(qda.codebook.walk())
-    existing = {normalise_guid(g): (i, b) for g, i, b in session.execute(select(Code.guid, Code.id, Code.codebook_id))}
+    existing = {
+        normalise_guid(g): (i, b) for g, i, b in session.execute(select(Code.guid, Code.id, Code.codebook_id))
+    }
     books = {existing[normalise_guid(c.guid)][1] for c, _ in wanted if normalise_guid(c.guid) in existing}
     if len(books) > 1:
-        raise WorkbenchError("The file's codes are spread over several of the project's codebooks; "
-                             "nothing was imported.")
+        raise WorkbenchError(
+            "The file's codes are spread over several of the project's codebooks; nothing was imported."
+        )
     ids = {g: i for g, (i, _b) in existing.items()}
     if books:
         book_id = books.pop()
@@ -159,12 +183,28 @@ def _codes(session: Session, qda: QdaProject, codebook_name: Optional[str], note
         if key in ids:
             continue
         parent_id = ids[normalise_guid(parent)] if parent else None
-        position = session.scalar(select(func.count(Code.id)).where(
-            Code.codebook_id == book_id, Code.parent_id.is_(None) if parent_id is None
-            else Code.parent_id == parent_id)) or 0
-        row = Code(codebook_id=book_id, guid=code.guid.strip().strip("{}").lower(), parent_id=parent_id,
-                   position=position, name=code.name[:300], definition=code.definition, inclusion=code.inclusion,
-                   exclusion=code.exclusion, example=code.example, colour=code.colour, codable=code.codable)
+        position = (
+            session.scalar(
+                select(func.count(Code.id)).where(
+                    Code.codebook_id == book_id,
+                    Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+                )
+            )
+            or 0
+        )
+        row = Code(
+            codebook_id=book_id,
+            guid=code.guid.strip().strip("{}").lower(),
+            parent_id=parent_id,
+            position=position,
+            name=code.name[:300],
+            definition=code.definition,
+            inclusion=code.inclusion,
+            exclusion=code.exclusion,
+            example=code.example,
+            colour=code.colour,
+            codable=code.codable,
+        )
         session.add(row)
         session.flush()
         ids[key] = row.id
@@ -190,8 +230,9 @@ def _coders(session: Session, qda: QdaProject, importer: int, notes: list[str]) 
     return out
 
 
-def import_project(db: Database, qda: QdaProject, coder_id: int, codebook_name: Optional[str] = None
-                   ) -> ImportReport:
+def import_project(
+    db: Database, qda: QdaProject, coder_id: int, codebook_name: str | None = None
+) -> ImportReport:
     """Add the file's participants, transcripts, codes, coders, codings and memos (leads only)."""
     notes = list(qda.warnings)
     texts = _texts(qda, notes)
@@ -213,30 +254,44 @@ def import_project(db: Database, qda: QdaProject, coder_id: int, codebook_name: 
             if is_new and values:
                 person = session.get(Participant, pid)
                 person.site = values.pop("site", None) or values.pop("Site", None)
-                session.add_all(ParticipantAttribute(participant_id=pid, name=k[:100], value=v)
-                                for k, v in values.items())
+                session.add_all(
+                    ParticipantAttribute(participant_id=pid, name=k[:100], value=v) for k, v in values.items()
+                )
             if _duplicate(session, pid, t):
-                raise WorkbenchError(f"{pseudonym} already has a transcript '{t.name}' with the same text; "
-                                     "this file was imported before. Nothing was imported.")
-            row = Transcript(participant_id=pid, name=t.name[:200], settings={"imported_from": qda.origin or "REFI-QDA"})
+                raise WorkbenchError(
+                    f"{pseudonym} already has a transcript '{t.name}' with the same text; "
+                    "this file was imported before. Nothing was imported."
+                )
+            row = Transcript(
+                participant_id=pid, name=t.name[:200], settings={"imported_from": qda.origin or "REFI-QDA"}
+            )
             session.add(row)
             session.flush()
-            session.execute(Segment.__table__.insert(), [dict(transcript_id=row.id, **s) for s in _segments(t)])
+            session.execute(
+                Segment.__table__.insert(), [dict(transcript_id=row.id, **s) for s in _segments(t)]
+            )
             transcript_of[t.guid] = row.id
             for guid in t.owner_guids:
                 memo_targets += [("transcript", row.id, n) for n in _source_notes(qda, guid)]
             for selection in t.selections:
                 if not 0 <= selection.start <= selection.end <= len(t.text):
-                    raise WorkbenchError(f"A coding in '{t.name}' spans {selection.start}-{selection.end}, outside "
-                                         f"its text of {len(t.text)} characters; nothing was imported.")
+                    raise WorkbenchError(
+                        f"A coding in '{t.name}' spans {selection.start}-{selection.end}, outside "
+                        f"its text of {len(t.text)} characters; nothing was imported."
+                    )
                 if selection.end <= selection.start:
                     notes.append(f"skipped an empty selection in '{t.name}' at {selection.start}")
                     continue
                 for k, coding in enumerate(selection.codings):
-                    c = TextCoding(transcript_id=row.id, code_id=code_ids[normalise_guid(coding.code_guid)],
-                                   coder_id=who(coding.creating_user or selection.creating_user),
-                                   start_pos=selection.start, end_pos=selection.end,
-                                   quote=t.text[selection.start:selection.end], created_at=_when(coding.created))
+                    c = TextCoding(
+                        transcript_id=row.id,
+                        code_id=code_ids[normalise_guid(coding.code_guid)],
+                        coder_id=who(coding.creating_user or selection.creating_user),
+                        start_pos=selection.start,
+                        end_pos=selection.end,
+                        quote=t.text[selection.start : selection.end],
+                        created_at=_when(coding.created),
+                    )
                     session.add(c)
                     session.flush()
                     coding_ids.append(c.id)
@@ -247,20 +302,43 @@ def import_project(db: Database, qda: QdaProject, coder_id: int, codebook_name: 
             if normalise_guid(code_guid) in code_ids:
                 memo_targets += [("code", code_ids[normalise_guid(code_guid)], n) for n in guids]
         memo_ids = _memos(session, qda, memo_targets, who)
-        audit.record(session, "import project", "transcripts", None, coder_id=coder_id,
-                     after={"file": qda.name, "transcripts": len(transcript_of), "codings": len(coding_ids),
-                            "memos": len(memo_ids)})
-        text = (f"Imported {len(transcript_of)} transcript(s), {len(coding_ids)} coding(s) and "
-                f"{len(memo_ids)} memo(s) from {qda.name}")
-        return ImportReport(Change(text, created={"transcripts": tuple(transcript_of.values()),
-                                                  "text_codings": tuple(coding_ids), "memos": tuple(memo_ids)}),
-                            notes)
+        audit.record(
+            session,
+            "import project",
+            "transcripts",
+            None,
+            coder_id=coder_id,
+            after={
+                "file": qda.name,
+                "transcripts": len(transcript_of),
+                "codings": len(coding_ids),
+                "memos": len(memo_ids),
+            },
+        )
+        text = (
+            f"Imported {len(transcript_of)} transcript(s), {len(coding_ids)} coding(s) and "
+            f"{len(memo_ids)} memo(s) from {qda.name}"
+        )
+        return ImportReport(
+            Change(
+                text,
+                created={
+                    "transcripts": tuple(transcript_of.values()),
+                    "text_codings": tuple(coding_ids),
+                    "memos": tuple(memo_ids),
+                },
+            ),
+            notes,
+        )
 
 
 def _duplicate(session: Session, pid: int, t: _Text) -> bool:
-    for tid in session.scalars(select(Transcript.id).where(Transcript.participant_id == pid,
-                                                           Transcript.name == t.name[:200])):
-        lines = session.scalars(select(Segment.text).where(Segment.transcript_id == tid).order_by(Segment.position))
+    for tid in session.scalars(
+        select(Transcript.id).where(Transcript.participant_id == pid, Transcript.name == t.name[:200])
+    ):
+        lines = session.scalars(
+            select(Segment.text).where(Segment.transcript_id == tid).order_by(Segment.position)
+        )
         if "\n".join(lines) == t.text:
             return True
     return False
@@ -299,9 +377,16 @@ def _memos(session: Session, qda: QdaProject, targets: list[tuple[str, int, str]
     return ids
 
 
-def _memo(session: Session, kind: str, target_id: Optional[int], title: str, note, who) -> int:
-    memo = Memo(coder_id=who(note.creating_user), target_kind=kind, target_id=target_id, title=(title or "")[:300],
-                text=note.text, created_at=_when(note.created), updated_at=_when(note.created))
+def _memo(session: Session, kind: str, target_id: int | None, title: str, note, who) -> int:
+    memo = Memo(
+        coder_id=who(note.creating_user),
+        target_kind=kind,
+        target_id=target_id,
+        title=(title or "")[:300],
+        text=note.text,
+        created_at=_when(note.created),
+        updated_at=_when(note.created),
+    )
     session.add(memo)
     session.flush()
     return memo.id

@@ -3,9 +3,10 @@
 Each command is one transaction and returns an ``ObsChange`` with its inverse (see
 ``workbench.store.observations``); ``acting_coder`` must own the observation when given.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,8 +14,14 @@ from workbench.coding import observation as ob
 from workbench.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
-from workbench.store.observations import (ObsChange, _Ids, _observation, _touch, load_scheme_in,
-                                          observation_data)
+from workbench.store.observations import (
+    ObsChange,
+    _Ids,
+    _observation,
+    _touch,
+    load_scheme_in,
+    observation_data,
+)
 from workbench.store.schema import Epoch, Rating
 from workbench.store.schemes import read_scheme
 
@@ -25,9 +32,16 @@ def _check_span(start_ms: int, end_ms: int) -> None:
 
 
 @retrying
-def add_epoch(db: Database, observation_id: int, task: str, start_ms: int, end_ms: int,
-              acting_coder: Optional[int] = None, epoch_id: Optional[int] = None,
-              ratings: tuple[dict[str, Any], ...] = ()) -> ObsChange:
+def add_epoch(
+    db: Database,
+    observation_id: int,
+    task: str,
+    start_ms: int,
+    end_ms: int,
+    acting_coder: int | None = None,
+    epoch_id: int | None = None,
+    ratings: tuple[dict[str, Any], ...] = (),
+) -> ObsChange:
     """Mark a task epoch; ``epoch_id`` and ``ratings`` restore a deleted one (undo)."""
     _check_span(start_ms, end_ms)
     with db.transaction() as session:
@@ -41,17 +55,33 @@ def add_epoch(db: Database, observation_id: int, task: str, start_ms: int, end_m
         session.add(epoch)
         session.flush()
         for r in ratings:
-            session.add(Rating(observation_id=row.id, epoch_id=epoch.id, scale_id=ids.scales[r["scale"]],
-                               value=r["value"], comment=r.get("comment", "")))
+            session.add(
+                Rating(
+                    observation_id=row.id,
+                    epoch_id=epoch.id,
+                    scale_id=ids.scales[r["scale"]],
+                    value=r["value"],
+                    comment=r.get("comment", ""),
+                )
+            )
         _touch(row)
-        audit.record(session, "add epoch", "epochs", epoch.id, coder_id=row.coder_id,
-                     after={"task": task, "start_ms": start_ms, "end_ms": end_ms})
-        return ObsChange(f"Marked {task} epoch", created={"epochs": (epoch.id,)},
-                         updated={"observations": (row.id,)},
-                         inverse=("delete_epoch", {"epoch_id": epoch.id}))
+        audit.record(
+            session,
+            "add epoch",
+            "epochs",
+            epoch.id,
+            coder_id=row.coder_id,
+            after={"task": task, "start_ms": start_ms, "end_ms": end_ms},
+        )
+        return ObsChange(
+            f"Marked {task} epoch",
+            created={"epochs": (epoch.id,)},
+            updated={"observations": (row.id,)},
+            inverse=("delete_epoch", {"epoch_id": epoch.id}),
+        )
 
 
-def _epoch(session, epoch_id: int, acting_coder: Optional[int]):
+def _epoch(session, epoch_id: int, acting_coder: int | None):
     epoch = session.get(Epoch, epoch_id)
     if epoch is None:
         raise WorkbenchError(f"No epoch {epoch_id}.")
@@ -59,40 +89,65 @@ def _epoch(session, epoch_id: int, acting_coder: Optional[int]):
 
 
 @retrying
-def edit_epoch(db: Database, epoch_id: int, start_ms: int, end_ms: int,
-               acting_coder: Optional[int] = None) -> ObsChange:
+def edit_epoch(
+    db: Database, epoch_id: int, start_ms: int, end_ms: int, acting_coder: int | None = None
+) -> ObsChange:
     _check_span(start_ms, end_ms)
     with db.transaction() as session:
         epoch, row = _epoch(session, epoch_id, acting_coder)
         before = {"start_ms": epoch.start_ms, "end_ms": epoch.end_ms}
         epoch.start_ms, epoch.end_ms = start_ms, end_ms
         _touch(row)
-        audit.record(session, "edit epoch", "epochs", epoch_id, coder_id=row.coder_id, before=before,
-                     after={"start_ms": start_ms, "end_ms": end_ms})
-        return ObsChange("Moved an epoch", updated={"epochs": (epoch_id,)},
-                         inverse=("edit_epoch", {"epoch_id": epoch_id, **before}))
+        audit.record(
+            session,
+            "edit epoch",
+            "epochs",
+            epoch_id,
+            coder_id=row.coder_id,
+            before=before,
+            after={"start_ms": start_ms, "end_ms": end_ms},
+        )
+        return ObsChange(
+            "Moved an epoch",
+            updated={"epochs": (epoch_id,)},
+            inverse=("edit_epoch", {"epoch_id": epoch_id, **before}),
+        )
 
 
 @retrying
-def delete_epoch(db: Database, epoch_id: int, acting_coder: Optional[int] = None) -> ObsChange:
+def delete_epoch(db: Database, epoch_id: int, acting_coder: int | None = None) -> ObsChange:
     """Delete an epoch and its ratings; the inverse puts both back."""
     with db.transaction() as session:
         epoch, row = _epoch(session, epoch_id, acting_coder)
         ids = _Ids.load(session, row.scheme_id)
         tasks, scales = ids.reverse(ids.tasks), ids.reverse(ids.scales)
-        kept = tuple({"scale": scales[r.scale_id], "value": r.value, "comment": r.comment or ""}
-                     for r in session.scalars(select(Rating).where(Rating.epoch_id == epoch_id)))
-        restore = {"observation_id": row.id, "task": tasks[epoch.task_id], "start_ms": epoch.start_ms,
-                   "end_ms": epoch.end_ms, "epoch_id": epoch_id, "ratings": kept}
+        kept = tuple(
+            {"scale": scales[r.scale_id], "value": r.value, "comment": r.comment or ""}
+            for r in session.scalars(select(Rating).where(Rating.epoch_id == epoch_id))
+        )
+        restore = {
+            "observation_id": row.id,
+            "task": tasks[epoch.task_id],
+            "start_ms": epoch.start_ms,
+            "end_ms": epoch.end_ms,
+            "epoch_id": epoch_id,
+            "ratings": kept,
+        }
         session.delete(epoch)
         session.flush()
         _touch(row)
-        audit.record(session, "delete epoch", "epochs", epoch_id, coder_id=row.coder_id,
-                     before={k: v for k, v in restore.items() if k != "ratings"} | {"ratings": list(kept)})
+        audit.record(
+            session,
+            "delete epoch",
+            "epochs",
+            epoch_id,
+            coder_id=row.coder_id,
+            before={k: v for k, v in restore.items() if k != "ratings"} | {"ratings": list(kept)},
+        )
         return ObsChange("Deleted an epoch", deleted={"epochs": (epoch_id,)}, inverse=("add_epoch", restore))
 
 
-def check_rating(scheme, task: str, scale: str, value: Optional[int]):
+def check_rating(scheme, task: str, scale: str, value: int | None):
     """The scale's spec, or a one-line error: no such scale, not rated in this task, or out of range."""
     try:
         spec = scheme.rating_scale(scale)
@@ -100,45 +155,71 @@ def check_rating(scheme, task: str, scale: str, value: Optional[int]):
         raise WorkbenchError(f"The scheme has no rating scale {scale!r}.") from None
     if task not in spec.tasks:
         raise WorkbenchError(f"{spec.name} is not rated in {scheme.task(task).name} epochs.")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                              or not spec.minimum <= value <= spec.maximum):
-        raise WorkbenchError(f"{spec.name} takes a whole number from {spec.minimum} to {spec.maximum}, "
-                             f"not {value!r}.")
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not spec.minimum <= value <= spec.maximum
+    ):
+        raise WorkbenchError(
+            f"{spec.name} takes a whole number from {spec.minimum} to {spec.maximum}, not {value!r}."
+        )
     return spec
 
 
 @retrying
-def rate(db: Database, epoch_id: int, scale: str, value: Optional[int], comment: str = "",
-         acting_coder: Optional[int] = None) -> ObsChange:
+def rate(
+    db: Database,
+    epoch_id: int,
+    scale: str,
+    value: int | None,
+    comment: str = "",
+    acting_coder: int | None = None,
+) -> ObsChange:
     """Rate an epoch on a scale (replacing an earlier rating); ``value=None`` clears it."""
     with db.transaction() as session:
         epoch, row = _epoch(session, epoch_id, acting_coder)
         scheme = load_scheme_in(session, row.scheme_id)
         ids = _Ids.load(session, row.scheme_id)
         spec = check_rating(scheme, ids.reverse(ids.tasks)[epoch.task_id], scale, value)
-        existing = session.scalar(select(Rating).where(Rating.epoch_id == epoch_id,
-                                                       Rating.scale_id == ids.scales[scale]))
+        existing = session.scalar(
+            select(Rating).where(Rating.epoch_id == epoch_id, Rating.scale_id == ids.scales[scale])
+        )
         before = (existing.value, existing.comment or "") if existing else (None, "")
         if value is None:
             if existing is not None:
                 session.delete(existing)
         elif existing is None:
-            existing = Rating(observation_id=row.id, epoch_id=epoch_id, scale_id=ids.scales[scale],
-                              value=value, comment=comment)
+            existing = Rating(
+                observation_id=row.id,
+                epoch_id=epoch_id,
+                scale_id=ids.scales[scale],
+                value=value,
+                comment=comment,
+            )
             session.add(existing)
         else:
             existing.value, existing.comment = value, comment
         session.flush()
         _touch(row)
-        audit.record(session, "rate", "ratings", existing.id if existing else None, coder_id=row.coder_id,
-                     before={"scale": scale, "value": before[0]}, after={"scale": scale, "value": value})
-        return ObsChange(f"Rated {spec.name}: {value}", updated={"ratings": (epoch_id,)},
-                         inverse=("rate", {"epoch_id": epoch_id, "scale": scale, "value": before[0],
-                                           "comment": before[1]}))
+        audit.record(
+            session,
+            "rate",
+            "ratings",
+            existing.id if existing else None,
+            coder_id=row.coder_id,
+            before={"scale": scale, "value": before[0]},
+            after={"scale": scale, "value": value},
+        )
+        return ObsChange(
+            f"Rated {spec.name}: {value}",
+            updated={"ratings": (epoch_id,)},
+            inverse=(
+                "rate",
+                {"epoch_id": epoch_id, "scale": scale, "value": before[0], "comment": before[1]},
+            ),
+        )
 
 
 @retrying
-def set_status(db: Database, observation_id: int, status: str, acting_coder: Optional[int] = None) -> ObsChange:
+def set_status(db: Database, observation_id: int, status: str, acting_coder: int | None = None) -> ObsChange:
     """Change the status; "done" is refused, with every problem listed, until the coding is complete."""
     if status not in ob.STATUSES:
         raise WorkbenchError(f"Unknown status {status!r}: use {', '.join(ob.STATUSES)}.")
@@ -153,10 +234,20 @@ def set_status(db: Database, observation_id: int, status: str, acting_coder: Opt
         row = _observation(session, observation_id, acting_coder)
         before = row.status
         row.status = status
-        audit.record(session, "set status", "observations", row.id, coder_id=row.coder_id,
-                     before={"status": before}, after={"status": status})
-        return ObsChange(f"Marked {status.replace('_', ' ')}", updated={"observations": (row.id,)},
-                         inverse=("set_status", {"observation_id": row.id, "status": before}))
+        audit.record(
+            session,
+            "set status",
+            "observations",
+            row.id,
+            coder_id=row.coder_id,
+            before={"status": before},
+            after={"status": status},
+        )
+        return ObsChange(
+            f"Marked {status.replace('_', ' ')}",
+            updated={"observations": (row.id,)},
+            inverse=("set_status", {"observation_id": row.id, "status": before}),
+        )
 
 
 class NotDone(WorkbenchError):
@@ -168,5 +259,10 @@ class NotDone(WorkbenchError):
         super().__init__("Not done yet: " + " ".join(problems[:2]) + more)
 
 
-COMMANDS = {"add_epoch": add_epoch, "edit_epoch": edit_epoch, "delete_epoch": delete_epoch, "rate": rate,
-            "set_status": set_status}
+COMMANDS = {
+    "add_epoch": add_epoch,
+    "edit_epoch": edit_epoch,
+    "delete_epoch": delete_epoch,
+    "rate": rate,
+    "set_status": set_status,
+}

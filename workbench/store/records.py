@@ -1,8 +1,9 @@
 """Plain dataclasses the store returns; the layers above never see ORM objects."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class CoderRecord:
     id: int
     name: str
     role: str
-    login: Optional[str] = None
+    login: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ class AttributeRecord:
 class MediaRecord:
     id: int
     participant_id: int
-    timepoint_id: Optional[int]
-    timepoint: Optional[str]
-    task: Optional[str]
+    timepoint_id: int | None
+    timepoint: str | None
+    task: str | None
     path: str
     original_name: str
     sha256: str
@@ -61,10 +62,10 @@ class MediaRecord:
     container: str
     streams: list[dict[str, Any]]
     variable_frame_rate: bool
-    frame_rate: Optional[float]
-    frame_count: Optional[int]
-    width: Optional[int]
-    height: Optional[int]
+    frame_rate: float | None
+    frame_count: int | None
+    width: int | None
+    height: int | None
     linked: bool
 
 
@@ -72,11 +73,11 @@ class MediaRecord:
 class ParticipantRecord:
     id: int
     pseudonym: str
-    site: Optional[str]
+    site: str | None
     attributes: tuple[AttributeRecord, ...] = ()
     media: tuple[MediaRecord, ...] = ()
 
-    def attribute(self, name: str) -> Optional[str]:
+    def attribute(self, name: str) -> str | None:
         return next((a.value for a in self.attributes if a.name == name), None)
 
 
@@ -93,10 +94,10 @@ class NewMedia:
     container: str = ""
     streams: list[dict[str, Any]] = field(default_factory=list)
     variable_frame_rate: bool = False
-    frame_rate: Optional[float] = None
-    frame_count: Optional[int] = None
-    width: Optional[int] = None
-    height: Optional[int] = None
+    frame_rate: float | None = None
+    frame_count: int | None = None
+    width: int | None = None
+    height: int | None = None
     linked: bool = False
 
 
@@ -105,7 +106,7 @@ class NewWord:
     start_ms: int
     end_ms: int
     text: str
-    probability: Optional[float] = None
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,8 @@ class NewSegment:
     start_ms: int
     end_ms: int
     text: str
-    speaker: Optional[str] = None
-    confidence: Optional[float] = None
+    speaker: str | None = None
+    confidence: float | None = None
     words: tuple[NewWord, ...] = ()
 
 
@@ -122,8 +123,8 @@ class NewSegment:
 class Provenance:
     """How a transcript was made: engine, model, settings and engine version (empty when typed)."""
 
-    engine: Optional[str] = None
-    model: Optional[str] = None
-    engine_version: Optional[str] = None
-    language: Optional[str] = None
+    engine: str | None = None
+    model: str | None = None
+    engine_version: str | None = None
+    language: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)

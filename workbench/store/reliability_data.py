@@ -6,11 +6,12 @@ label, so a disagreement can be found again (navigation) and resolved (the
 ``Consensus`` coder, see ``workbench.store.consensus``). The Consensus coder is
 never one of the compared coders unless named.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from sqlalchemy import func, select
 
@@ -27,7 +28,18 @@ from workbench.errors import WorkbenchError
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data
-from workbench.store.schema import Assignment, Code, CodingScheme, Coder, Media, Participant, RatingScale, TextCoding, Timepoint, Transcript
+from workbench.store.schema import (
+    Assignment,
+    Code,
+    Coder,
+    CodingScheme,
+    Media,
+    Participant,
+    RatingScale,
+    TextCoding,
+    Timepoint,
+    Transcript,
+)
 
 CONSENSUS = "Consensus"
 MATERIALS = ("transcripts", "observations", "ratings")
@@ -71,13 +83,18 @@ def _label(names: dict[int, str], ids: Sequence[int], name_of) -> dict[str, int]
 def text_coders(db: Database) -> list[str]:
     """Coders with text codings, most codings first."""
     with db.reading() as session:
-        rows = session.execute(select(Coder.name, func.count(TextCoding.id)).join(TextCoding)
-                               .group_by(Coder.name).order_by(func.count(TextCoding.id).desc(), Coder.name)).all()
+        rows = session.execute(
+            select(Coder.name, func.count(TextCoding.id))
+            .join(TextCoding)
+            .group_by(Coder.name)
+            .order_by(func.count(TextCoding.id).desc(), Coder.name)
+        ).all()
     return [name for name, _ in rows]
 
 
-def text_material(db: Database, coders: Optional[Sequence[str]] = None, min_overlap: float = 0.9,
-                  min_chars: int = 1) -> TextMaterial:
+def text_material(
+    db: Database, coders: Sequence[str] | None = None, min_overlap: float = 0.9, min_chars: int = 1
+) -> TextMaterial:
     """Codings of the chosen coders (default: the two with most codings, Consensus aside) on the
     transcripts that every one of them coded; lengths and segment spans of the document text."""
     if coders is None:
@@ -87,20 +104,32 @@ def text_material(db: Database, coders: Optional[Sequence[str]] = None, min_over
         known = _coders(session)
         _check_names(known, coders)
         ids = [known[c] for c in coders]
-        per = {cid: set(session.scalars(select(TextCoding.transcript_id).where(TextCoding.coder_id == cid)))
-               for cid in ids}
+        per = {
+            cid: set(session.scalars(select(TextCoding.transcript_id).where(TextCoding.coder_id == cid)))
+            for cid in ids
+        }
         shared = sorted(set.intersection(*per.values()))
         if not shared:
             raise WorkbenchError(f"No transcript was coded by all of {', '.join(coders)}.")
-        names = dict(session.execute(select(Transcript.id, Transcript.name).where(Transcript.id.in_(shared))).all())
+        names = dict(
+            session.execute(select(Transcript.id, Transcript.name).where(Transcript.id.in_(shared))).all()
+        )
         t_labels = _label(names, shared, names.get)
         docs = []
         for label, tid in t_labels.items():
             doc = document(session, tid)
-            docs.append(TextDoc(label, len(doc.text), tuple(doc.segment_span(i) for i in range(len(doc.segments)))))
-        rows = session.execute(select(TextCoding.coder_id, TextCoding.transcript_id, TextCoding.code_id,
-                                      TextCoding.start_pos, TextCoding.end_pos)
-                               .where(TextCoding.coder_id.in_(ids), TextCoding.transcript_id.in_(shared))).all()
+            docs.append(
+                TextDoc(label, len(doc.text), tuple(doc.segment_span(i) for i in range(len(doc.segments))))
+            )
+        rows = session.execute(
+            select(
+                TextCoding.coder_id,
+                TextCoding.transcript_id,
+                TextCoding.code_id,
+                TextCoding.start_pos,
+                TextCoding.end_pos,
+            ).where(TextCoding.coder_id.in_(ids), TextCoding.transcript_id.in_(shared))
+        ).all()
         code_ids = sorted({r.code_id for r in rows})
         cnames = dict(session.execute(select(Code.id, Code.name).where(Code.id.in_(code_ids))).all())
     c_labels = _label(cnames, code_ids, cnames.get)
@@ -112,15 +141,21 @@ def text_material(db: Database, coders: Optional[Sequence[str]] = None, min_over
         t = t_of[r.transcript_id]
         end = min(r.end_pos, lengths[t])  # a coding past a shortened text is compared up to its end
         by_coder[name_of[r.coder_id]].append(TextUnit(t, c_of[r.code_id], min(r.start_pos, end), end))
-    return TextMaterial(TextInput(by_coder, docs, coders, min_overlap, min_chars), t_labels, c_labels,
-                        {c: known[c] for c in coders})
+    return TextMaterial(
+        TextInput(by_coder, docs, coders, min_overlap, min_chars),
+        t_labels,
+        c_labels,
+        {c: known[c] for c in coders},
+    )
 
 
 def _media_labels(session, media_ids: Sequence[int]) -> dict[str, int]:
-    rows = session.execute(select(Media.id, Participant.pseudonym, Timepoint.name, Media.task)
-                           .join(Participant, Participant.id == Media.participant_id)
-                           .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
-                           .where(Media.id.in_(list(media_ids)))).all()
+    rows = session.execute(
+        select(Media.id, Participant.pseudonym, Timepoint.name, Media.task)
+        .join(Participant, Participant.id == Media.participant_id)
+        .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
+        .where(Media.id.in_(list(media_ids)))
+    ).all()
     name = {r.id: " / ".join(x for x in (r.pseudonym, r.name, r.task) if x) for r in rows}
     return _label(name, sorted(name), name.get)
 
@@ -133,7 +168,7 @@ def observation_raters(db: Database) -> list[str]:
     return [names[i] for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]]))]
 
 
-def _pairs_by_media(db: Database, coders: Optional[Sequence[str]]):
+def _pairs_by_media(db: Database, coders: Sequence[str] | None):
     """(rater names, {media id: (observation of A, observation of B)}) of the same media and scheme."""
     obs = list_observations(db)
     with db.reading() as session:
@@ -161,18 +196,29 @@ def _default_pair(db: Database, obs, known: dict[str, int]) -> list[str]:
     for r in obs:
         by_media[r.media_id].add(r.coder_id)
     with db.reading() as session:
-        rows = session.execute(select(Assignment.media_id, Assignment.coder_id, Assignment.purpose)
-                               .where(Assignment.media_id.is_not(None))).all()
+        rows = session.execute(
+            select(Assignment.media_id, Assignment.coder_id, Assignment.purpose).where(
+                Assignment.media_id.is_not(None)
+            )
+        ).all()
     roles: dict[int, dict[str, int]] = defaultdict(dict)
     for media_id, coder_id, purpose in rows:
         roles[media_id][purpose] = coder_id
-    assigned = Counter((r["primary"], r["reliability"]) for m, r in roles.items()
-                       if {"primary", "reliability"} <= set(r) and {r["primary"], r["reliability"]} <= by_media[m])
+    assigned = Counter(
+        (r["primary"], r["reliability"])
+        for m, r in roles.items()
+        if {"primary", "reliability"} <= set(r) and {r["primary"], r["reliability"]} <= by_media[m]
+    )
     if assigned:
         best = max(assigned, key=lambda p: (assigned[p], -p[0], -p[1]))
         return [names[best[0]], names[best[1]]]
-    together = Counter((a, b) for raters in by_media.values() for a in sorted(raters) for b in sorted(raters)
-                       if a < b and CONSENSUS not in (names[a], names[b]))
+    together = Counter(
+        (a, b)
+        for raters in by_media.values()
+        for a in sorted(raters)
+        for b in sorted(raters)
+        if a < b and CONSENSUS not in (names[a], names[b])
+    )
     if not together:
         raise WorkbenchError("No recording was rated by two raters.")
     best = max(together, key=lambda p: (together[p], -p[0], -p[1]))
@@ -181,16 +227,27 @@ def _default_pair(db: Database, obs, known: dict[str, int]) -> list[str]:
 
 def _timed_observation(events: Sequence[ob.Event], duration: int) -> TimedObservation:
     pairing = ob.pair_states(events)
-    points = tuple(TimedEvent(e.behaviour, e.time_ms, "point", e.subject or "")
-                   for e in events if e.event_type == "point")
+    points = tuple(
+        TimedEvent(e.behaviour, e.time_ms, "point", e.subject or "")
+        for e in events
+        if e.event_type == "point"
+    )
     states = [State(i.behaviour, i.start_ms, i.stop_ms, i.subject or "") for i in pairing.intervals]
-    states += [State(e.behaviour, e.time_ms, duration, e.subject or "")  # never stopped: runs to the end
-               for e in pairing.unpaired if e.event_type == "start"]
+    states += [
+        State(e.behaviour, e.time_ms, duration, e.subject or "")  # never stopped: runs to the end
+        for e in pairing.unpaired
+        if e.event_type == "start"
+    ]
     return TimedObservation(duration, points, tuple(states))
 
 
-def timed_material(db: Database, coders: Optional[Sequence[str]] = None, unit_ms: int = 1000,
-                   tolerance_ms: int = 0, window_ms: int = 2000) -> TimedMaterial:
+def timed_material(
+    db: Database,
+    coders: Sequence[str] | None = None,
+    unit_ms: int = 1000,
+    tolerance_ms: int = 0,
+    window_ms: int = 2000,
+) -> TimedMaterial:
     """Observations of the same media (and scheme) by two raters (default: the reliability sample's
     primary and second rater, else the pair sharing most media)."""
     coders, both = _pairs_by_media(db, coders)
@@ -205,12 +262,19 @@ def timed_material(db: Database, coders: Optional[Sequence[str]] = None, unit_ms
         ea, eb = observation_data(db, ra.id).events, observation_data(db, rb.id).events
         last = max([e.time_ms for e in ea + eb], default=0)
         duration = max(int(durations.get(media_id) or 0), last + 1)
-        pairs.append(ObservationPair(label, _timed_observation(ea, duration), _timed_observation(eb, duration)))
+        pairs.append(
+            ObservationPair(label, _timed_observation(ea, duration), _timed_observation(eb, duration))
+        )
         media_ids[label], schemes[label], events[label] = media_id, scheme, (ea, eb)
     with db.reading() as session:
         known = _coders(session)
-    return TimedMaterial(TimedInput(pairs, (coders[0], coders[1]), unit_ms, tolerance_ms, window_ms),
-                         media_ids, schemes, events, {c: known[c] for c in coders})
+    return TimedMaterial(
+        TimedInput(pairs, (coders[0], coders[1]), unit_ms, tolerance_ms, window_ms),
+        media_ids,
+        schemes,
+        events,
+        {c: known[c] for c in coders},
+    )
 
 
 @dataclass(frozen=True)
@@ -234,10 +298,18 @@ class RatingsMaterial:
 
 
 def _scale_ranges(session, schemes: set[str]) -> dict[str, ScaleRange]:
-    rows = session.execute(select(RatingScale.code, RatingScale.name, RatingScale.minimum, RatingScale.maximum,
-                                  RatingScale.anchors, CodingScheme.name.label("scheme"))
-                           .join(CodingScheme, CodingScheme.id == RatingScale.scheme_id)
-                           .order_by(RatingScale.id)).all()
+    rows = session.execute(
+        select(
+            RatingScale.code,
+            RatingScale.name,
+            RatingScale.minimum,
+            RatingScale.maximum,
+            RatingScale.anchors,
+            CodingScheme.name.label("scheme"),
+        )
+        .join(CodingScheme, CodingScheme.id == RatingScale.scheme_id)
+        .order_by(RatingScale.id)
+    ).all()
     out: dict[str, ScaleRange] = {}
     for r in sorted(rows, key=lambda r: r.scheme not in schemes):  # the compared schemes' scales first
         anchors = tuple(sorted((int(k), str(v)) for k, v in (r.anchors or {}).items()))
@@ -245,7 +317,7 @@ def _scale_ranges(session, schemes: set[str]) -> dict[str, ScaleRange]:
     return out
 
 
-def ratings_material(db: Database, coders: Optional[Sequence[str]] = None) -> RatingsMaterial:
+def ratings_material(db: Database, coders: Sequence[str] | None = None) -> RatingsMaterial:
     """One rating per epoch x scale x rater (the unit is the media's label, task and epoch number),
     with each rater's epoch and each scale's range and anchors behind them."""
     obs = [r for r in list_observations(db)]
@@ -278,13 +350,16 @@ def ratings_material(db: Database, coders: Optional[Sequence[str]] = None) -> Ra
         raise WorkbenchError("Ratings by at least two raters are needed.")
     with db.reading() as session:  # each scale's points, so that kappa weights span the whole scale
         scales = _scale_ranges(session, schemes)
-    points = {scale: list(range(scales[scale].minimum, scales[scale].maximum + 1))
-              for scale in {r.scale for r in rows} if scale in scales}
+    points = {
+        scale: list(range(scales[scale].minimum, scales[scale].maximum + 1))
+        for scale in {r.scale for r in rows}
+        if scale in scales
+    }
     inp = RatingsInput(rows, list(coders) if coders is not None else None, points or None)
     ids = {n: i for i, n in names.items()}
     return RatingsMaterial(inp, (raters[0], raters[1]), epochs, scales, {c: ids[c] for c in raters})
 
 
-def ratings_input(db: Database, coders: Optional[Sequence[str]] = None) -> RatingsInput:
+def ratings_input(db: Database, coders: Sequence[str] | None = None) -> RatingsInput:
     """The ratings of :func:`ratings_material`, without the ids behind them."""
     return ratings_material(db, coders).input

@@ -4,24 +4,44 @@ attribute / coder, code-tree counts, frequencies, co-occurrence and the framewor
 Every query takes a :class:`~workbench.store.visibility.Viewer` and applies its coding filter, so
 independent-coding mode holds here. Masked attributes (trial arm) can be filtered on by leads only.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.coding.retrieval import (CodeCount, Extract, FrameworkCell, FrameworkMatrix,
-                                        cooccurrence_table, frequency_table, overlap_pairs, unit_pairs)
+from workbench.coding.retrieval import (
+    CodeCount,
+    Extract,
+    FrameworkCell,
+    FrameworkMatrix,
+    cooccurrence_table,
+    frequency_table,
+    overlap_pairs,
+    unit_pairs,
+)
 from workbench.coding.transcript_text import SegmentIndex, TranscriptText
 from workbench.errors import WorkbenchError
 from workbench.store.engine import Database
 from workbench.store.records import NewSegment, NewWord
-from workbench.store.schema import (Code, Coder, FrameworkSummary, Media, Memo, Participant,
-                                    ParticipantAttribute, Segment, TextCoding, Timepoint, Transcript)
+from workbench.store.schema import (
+    Code,
+    Coder,
+    FrameworkSummary,
+    Media,
+    Memo,
+    Participant,
+    ParticipantAttribute,
+    Segment,
+    TextCoding,
+    Timepoint,
+    Transcript,
+)
 from workbench.store.visibility import Viewer, coding_filter, is_lead
 
 
@@ -57,8 +77,8 @@ class Filters:
     code_guids: tuple[str, ...] = ()
     include_subcodes: bool = True
     participants: tuple[str, ...] = ()
-    site: Optional[str] = None
-    timepoint: Optional[str] = None
+    site: str | None = None
+    timepoint: str | None = None
     attributes: tuple[tuple[str, str], ...] = ()
     coder_ids: tuple[int, ...] = ()
     transcript_ids: tuple[int, ...] = ()
@@ -67,12 +87,22 @@ class Filters:
 def visible_codings(session: Session, viewer: Viewer, transcript_id: int) -> tuple[CodingRecord, ...]:
     """The codings ``viewer`` may see on one transcript, in text order."""
     rows = session.execute(
-        select(TextCoding.id, TextCoding.code_id, Code.guid, TextCoding.coder_id, Coder.name,
-               TextCoding.start_pos, TextCoding.end_pos, TextCoding.needs_review)
-        .join(Code, Code.id == TextCoding.code_id).join(Coder, Coder.id == TextCoding.coder_id)
+        select(
+            TextCoding.id,
+            TextCoding.code_id,
+            Code.guid,
+            TextCoding.coder_id,
+            Coder.name,
+            TextCoding.start_pos,
+            TextCoding.end_pos,
+            TextCoding.needs_review,
+        )
+        .join(Code, Code.id == TextCoding.code_id)
+        .join(Coder, Coder.id == TextCoding.coder_id)
         .join(Transcript, Transcript.id == TextCoding.transcript_id)
         .where(TextCoding.transcript_id == transcript_id, coding_filter(session, viewer))
-        .order_by(TextCoding.start_pos, TextCoding.id)).all()
+        .order_by(TextCoding.start_pos, TextCoding.id)
+    ).all()
     return tuple(CodingRecord(*r) for r in rows)
 
 
@@ -82,17 +112,33 @@ def open_transcript(db: Database, viewer: Viewer, transcript_id: int) -> Transcr
         row = session.get(Transcript, transcript_id)
         if row is None:
             raise WorkbenchError(f"No transcript {transcript_id}.")
-        segments = session.scalars(select(Segment).where(Segment.transcript_id == transcript_id)
-                                   .order_by(Segment.position).options(selectinload(Segment.words))).all()
-        text = TranscriptText([NewSegment(s.start_ms, s.end_ms, s.text, s.speaker, s.confidence,
-                                          tuple(NewWord(w.start_ms, w.end_ms, w.text) for w in s.words))
-                               for s in segments])
+        segments = session.scalars(
+            select(Segment)
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Segment.position)
+            .options(selectinload(Segment.words))
+        ).all()
+        text = TranscriptText(
+            [
+                NewSegment(
+                    s.start_ms,
+                    s.end_ms,
+                    s.text,
+                    s.speaker,
+                    s.confidence,
+                    tuple(NewWord(w.start_ms, w.end_ms, w.text) for w in s.words),
+                )
+                for s in segments
+            ]
+        )
         pseudonym = session.scalar(select(Participant.pseudonym).where(Participant.id == row.participant_id))
-        return TranscriptView(row.id, row.name, pseudonym, row.version, text,
-                              visible_codings(session, viewer, transcript_id))
+        return TranscriptView(
+            row.id, row.name, pseudonym, row.version, text, visible_codings(session, viewer, transcript_id)
+        )
 
 
 # --- codes --------------------------------------------------------------------------------------
+
 
 def _code_tree(session: Session) -> tuple[dict[int, tuple], dict[int, tuple[str, ...]], dict[int, list[int]]]:
     rows = session.execute(select(Code.id, Code.parent_id, Code.guid, Code.name, Code.position)).all()
@@ -139,7 +185,8 @@ def code_counts(db: Database, viewer: Viewer) -> dict[int, CodeCount]:
             select(TextCoding.code_id, Transcript.participant_id, func.count())
             .join(Transcript, Transcript.id == TextCoding.transcript_id)
             .where(coding_filter(session, viewer))
-            .group_by(TextCoding.code_id, Transcript.participant_id)).all()
+            .group_by(TextCoding.code_id, Transcript.participant_id)
+        ).all()
         own: dict[int, dict[int, int]] = defaultdict(dict)
         for code_id, participant, n in rows:
             own[code_id][participant] = n
@@ -156,10 +203,12 @@ def code_counts(db: Database, viewer: Viewer) -> dict[int, CodeCount]:
 
 # --- extracts -----------------------------------------------------------------------------------
 
+
 def _apply_filters(session: Session, viewer: Viewer, query, filters: Filters, children):
     if filters.code_guids:
-        query = query.where(TextCoding.code_id.in_(
-            _code_ids(session, filters.code_guids, children, filters.include_subcodes)))
+        query = query.where(
+            TextCoding.code_id.in_(_code_ids(session, filters.code_guids, children, filters.include_subcodes))
+        )
     if filters.participants:
         query = query.where(Participant.pseudonym.in_(filters.participants))
     if filters.site is not None:
@@ -172,14 +221,22 @@ def _apply_filters(session: Session, viewer: Viewer, query, filters: Filters, ch
         query = query.where(TextCoding.transcript_id.in_(filters.transcript_ids))
     lead = None
     for name, value in filters.attributes:
-        masked = session.scalar(select(ParticipantAttribute.id).where(
-            ParticipantAttribute.name == name, ParticipantAttribute.masked.is_(True)).limit(1))
+        masked = session.scalar(
+            select(ParticipantAttribute.id)
+            .where(ParticipantAttribute.name == name, ParticipantAttribute.masked.is_(True))
+            .limit(1)
+        )
         if masked is not None:
             lead = is_lead(session, viewer.coder_id) if lead is None else lead
             if not lead:
                 raise WorkbenchError(f"Only a lead can select by {name} (it is masked).")
-        query = query.where(Participant.id.in_(select(ParticipantAttribute.participant_id).where(
-            ParticipantAttribute.name == name, ParticipantAttribute.value == value)))
+        query = query.where(
+            Participant.id.in_(
+                select(ParticipantAttribute.participant_id).where(
+                    ParticipantAttribute.name == name, ParticipantAttribute.value == value
+                )
+            )
+        )
     return query
 
 
@@ -188,9 +245,16 @@ def _segment_indexes(session: Session, transcript_ids: Iterable[int]) -> dict[in
     ids = list(transcript_ids)
     for i in range(0, len(ids), 500):
         rows = session.execute(
-            select(Segment.transcript_id, func.length(Segment.text), Segment.start_ms, Segment.end_ms,
-                   Segment.speaker).where(Segment.transcript_id.in_(ids[i:i + 500]))
-            .order_by(Segment.transcript_id, Segment.position))
+            select(
+                Segment.transcript_id,
+                func.length(Segment.text),
+                Segment.start_ms,
+                Segment.end_ms,
+                Segment.speaker,
+            )
+            .where(Segment.transcript_id.in_(ids[i : i + 500]))
+            .order_by(Segment.transcript_id, Segment.position)
+        )
         for tid, length, start, end, speaker in rows:
             lists = parts.setdefault(tid, ([], [], [], []))
             lists[0].append(length or 0)
@@ -205,43 +269,75 @@ def extracts(db: Database, viewer: Viewer, filters: Filters = Filters()) -> list
     segment timings interpolated over characters (the coding view uses word timings)."""
     with db.reading() as session:
         _by_id, paths, children = _code_tree(session)
-        query = (select(TextCoding.id, Participant.pseudonym, Timepoint.name, Transcript.id, Transcript.name,
-                        Code.guid, TextCoding.code_id, Coder.name, TextCoding.quote, TextCoding.start_pos,
-                        TextCoding.end_pos, TextCoding.needs_review)
-                 .join(Transcript, Transcript.id == TextCoding.transcript_id)
-                 .join(Participant, Participant.id == Transcript.participant_id)
-                 .outerjoin(Media, Media.id == Transcript.media_id)
-                 .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
-                 .join(Code, Code.id == TextCoding.code_id).join(Coder, Coder.id == TextCoding.coder_id)
-                 .where(coding_filter(session, viewer)))
+        query = (
+            select(
+                TextCoding.id,
+                Participant.pseudonym,
+                Timepoint.name,
+                Transcript.id,
+                Transcript.name,
+                Code.guid,
+                TextCoding.code_id,
+                Coder.name,
+                TextCoding.quote,
+                TextCoding.start_pos,
+                TextCoding.end_pos,
+                TextCoding.needs_review,
+            )
+            .join(Transcript, Transcript.id == TextCoding.transcript_id)
+            .join(Participant, Participant.id == Transcript.participant_id)
+            .outerjoin(Media, Media.id == Transcript.media_id)
+            .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
+            .join(Code, Code.id == TextCoding.code_id)
+            .join(Coder, Coder.id == TextCoding.coder_id)
+            .where(coding_filter(session, viewer))
+        )
         query = _apply_filters(session, viewer, query, filters, children)
-        rows = session.execute(query.order_by(Participant.pseudonym, Transcript.id, TextCoding.start_pos,
-                                              TextCoding.id)).all()
+        rows = session.execute(
+            query.order_by(Participant.pseudonym, Transcript.id, TextCoding.start_pos, TextCoding.id)
+        ).all()
         memos = _memos(session, [r[0] for r in rows])
         index = _segment_indexes(session, {r[3] for r in rows})
         out = []
-        for (cid, participant, timepoint, tid, tname, guid, code_id, coder, quote, start, end,
-             review) in rows:
+        for cid, participant, timepoint, tid, tname, guid, code_id, coder, quote, start, end, review in rows:
             seg = index.get(tid)
-            out.append(Extract(
-                coding_id=cid, participant=participant, timepoint=timepoint, transcript_id=tid,
-                transcript_name=tname, speaker=seg.speaker_at(start) if seg else None,
-                start_ms=seg.time_at(start) if seg else 0, end_ms=seg.time_at(end) if seg else 0,
-                code_guid=guid, code_path=paths[code_id], coder=coder, text=quote,
-                memo=memos.get(cid, ""), start_pos=start, end_pos=end, needs_review=review))
+            out.append(
+                Extract(
+                    coding_id=cid,
+                    participant=participant,
+                    timepoint=timepoint,
+                    transcript_id=tid,
+                    transcript_name=tname,
+                    speaker=seg.speaker_at(start) if seg else None,
+                    start_ms=seg.time_at(start) if seg else 0,
+                    end_ms=seg.time_at(end) if seg else 0,
+                    code_guid=guid,
+                    code_path=paths[code_id],
+                    coder=coder,
+                    text=quote,
+                    memo=memos.get(cid, ""),
+                    start_pos=start,
+                    end_pos=end,
+                    needs_review=review,
+                )
+            )
         return out
 
 
 def _memos(session: Session, coding_ids: list[int]) -> dict[int, str]:
     out: dict[int, list[str]] = defaultdict(list)
     for i in range(0, len(coding_ids), 5000):
-        for target, text in session.execute(select(Memo.target_id, Memo.text).where(
-                Memo.target_kind == "coding", Memo.target_id.in_(coding_ids[i:i + 5000])).order_by(Memo.id)):
+        for target, text in session.execute(
+            select(Memo.target_id, Memo.text)
+            .where(Memo.target_kind == "coding", Memo.target_id.in_(coding_ids[i : i + 5000]))
+            .order_by(Memo.id)
+        ):
             out[target].append(text)
     return {k: "\n\n".join(v) for k, v in out.items()}
 
 
 # --- tables -------------------------------------------------------------------------------------
+
 
 def _label(path: tuple[str, ...]) -> str:
     return " / ".join(path)
@@ -255,8 +351,9 @@ def code_frequencies(db: Database, viewer: Viewer, filters: Filters = Filters())
     return frequency_table(((e.participant, _label(e.code_path)) for e in rows), participants)
 
 
-def cooccurrence(db: Database, viewer: Viewer, unit: str = "span", filters: Filters = Filters()
-                 ) -> pd.DataFrame:
+def cooccurrence(
+    db: Database, viewer: Viewer, unit: str = "span", filters: Filters = Filters()
+) -> pd.DataFrame:
     """Code x code co-occurrence. ``unit="span"``: pairs of codings whose spans overlap in a
     transcript (diagonal: codings of the code); ``unit="segment"``: segments holding both codes
     (diagonal: segments holding the code)."""
@@ -286,20 +383,29 @@ def cooccurrence(db: Database, viewer: Viewer, unit: str = "span", filters: Filt
     return cooccurrence_table(pairs, diagonal)
 
 
-def framework_matrix(db: Database, viewer: Viewer, code_guids: Iterable[str],
-                     filters: Filters = Filters()) -> FrameworkMatrix:
+def framework_matrix(
+    db: Database, viewer: Viewer, code_guids: Iterable[str], filters: Filters = Filters()
+) -> FrameworkMatrix:
     """Participants x the chosen codes; each cell the extracts (with sub-codes) and the summary."""
     guids = list(code_guids)
     with db.reading() as session:
         _by_id, paths, children = _code_tree(session)
-        codes = {g: (i, paths[i]) for i, g in session.execute(select(Code.id, Code.guid).where(Code.guid.in_(guids)))}
+        codes = {
+            g: (i, paths[i])
+            for i, g in session.execute(select(Code.id, Code.guid).where(Code.guid.in_(guids)))
+        }
         if len(codes) != len(set(guids)):
             raise WorkbenchError("Some of the chosen codes are not in this project.")
         participants = tuple(session.scalars(select(Participant.pseudonym).order_by(Participant.pseudonym)))
-        summaries = {(p, g): t for p, g, t in session.execute(
-            select(Participant.pseudonym, Code.guid, FrameworkSummary.text)
-            .join(Participant, Participant.id == FrameworkSummary.participant_id)
-            .join(Code, Code.id == FrameworkSummary.code_id).where(Code.guid.in_(guids)))}
+        summaries = {
+            (p, g): t
+            for p, g, t in session.execute(
+                select(Participant.pseudonym, Code.guid, FrameworkSummary.text)
+                .join(Participant, Participant.id == FrameworkSummary.participant_id)
+                .join(Code, Code.id == FrameworkSummary.code_id)
+                .where(Code.guid.in_(guids))
+            )
+        }
         below = {g: set(_with_descendants(children, [codes[g][0]])) for g in guids}
         code_id_of = {r.guid: r.id for r in _by_id.values()}
     if filters.participants:
@@ -311,5 +417,8 @@ def framework_matrix(db: Database, viewer: Viewer, code_guids: Iterable[str],
             if code_id_of[e.code_guid] in below[g]:
                 cells[(e.participant, g)].append(e)
     keys = set(cells) | set(summaries)
-    return FrameworkMatrix(participants, tuple((g, codes[g][1]) for g in guids),
-                           {k: FrameworkCell(tuple(cells.get(k, ())), summaries.get(k, "")) for k in keys})
+    return FrameworkMatrix(
+        participants,
+        tuple((g, codes[g][1]) for g in guids),
+        {k: FrameworkCell(tuple(cells.get(k, ())), summaries.get(k, "")) for k in keys},
+    )

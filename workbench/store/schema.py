@@ -4,10 +4,11 @@ codings, coding schemes, observations, ratings, assignments and the audit log.
 Time is integer milliseconds of presentation time; text positions are zero-based code points.
 The schema changes only through Alembic migrations (``workbench/store/migrations``).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -42,7 +43,7 @@ OBSERVATION_STATUSES = ("not_started", "in_progress", "done")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -51,6 +52,7 @@ class Base(DeclarativeBase):
 
 
 # --- project and people -------------------------------------------------------------------------
+
 
 class Setting(Base):
     """Project-wide key/value settings (name, creation date, independent-coding mode, ...)."""
@@ -66,21 +68,23 @@ class Coder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(10))
-    login: Mapped[Optional[str]] = mapped_column(String(100), unique=True)
+    login: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 # --- participants, timepoints, media ------------------------------------------------------------
 
+
 class Participant(Base):
     __tablename__ = "participants"
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(100), unique=True)
-    site: Mapped[Optional[str]] = mapped_column(String(100))
+    site: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    attributes: Mapped[list["ParticipantAttribute"]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan")
-    media: Mapped[list["Media"]] = relationship(back_populates="participant")
+    attributes: Mapped[list[ParticipantAttribute]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan"
+    )
+    media: Mapped[list[Media]] = relationship(back_populates="participant")
 
 
 class ParticipantAttribute(Base):
@@ -113,8 +117,8 @@ class Media(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"))
-    timepoint_id: Mapped[Optional[int]] = mapped_column(ForeignKey("timepoints.id"))
-    task: Mapped[Optional[str]] = mapped_column(String(50))
+    timepoint_id: Mapped[int | None] = mapped_column(ForeignKey("timepoints.id"))
+    task: Mapped[str | None] = mapped_column(String(50))
     path: Mapped[str] = mapped_column(Text)
     original_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -124,17 +128,18 @@ class Media(Base):
     container: Mapped[str] = mapped_column(String(50), default="")
     streams: Mapped[list[Any]] = mapped_column(default=list)
     variable_frame_rate: Mapped[bool] = mapped_column(Boolean, default=False)
-    frame_rate: Mapped[Optional[float]] = mapped_column(Float)
-    frame_count: Mapped[Optional[int]] = mapped_column(Integer)
-    width: Mapped[Optional[int]] = mapped_column(Integer)
-    height: Mapped[Optional[int]] = mapped_column(Integer)
+    frame_rate: Mapped[float | None] = mapped_column(Float)
+    frame_count: Mapped[int | None] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
     linked: Mapped[bool] = mapped_column(Boolean, default=False)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     participant: Mapped[Participant] = relationship(back_populates="media")
-    timepoint: Mapped[Optional[Timepoint]] = relationship()
+    timepoint: Mapped[Timepoint | None] = relationship()
 
 
 # --- transcripts --------------------------------------------------------------------------------
+
 
 class Transcript(Base):
     """A transcript with its provenance; ``version`` guards concurrent edits of its text."""
@@ -142,20 +147,21 @@ class Transcript(Base):
     __tablename__ = "transcripts"
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"))
-    media_id: Mapped[Optional[int]] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200))
-    language: Mapped[Optional[str]] = mapped_column(String(20))
-    engine: Mapped[Optional[str]] = mapped_column(String(50))
-    model: Mapped[Optional[str]] = mapped_column(String(200))
-    engine_version: Mapped[Optional[str]] = mapped_column(String(50))
+    language: Mapped[str | None] = mapped_column(String(20))
+    engine: Mapped[str | None] = mapped_column(String(50))
+    model: Mapped[str | None] = mapped_column(String(200))
+    engine_version: Mapped[str | None] = mapped_column(String(50))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
     codings_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    lemmas_version: Mapped[Optional[int]] = mapped_column(Integer)
+    lemmas_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    segments: Mapped[list["Segment"]] = relationship(
-        back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.position")
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.position"
+    )
 
 
 class Segment(Base):
@@ -166,12 +172,13 @@ class Segment(Base):
     position: Mapped[int] = mapped_column(Integer)
     start_ms: Mapped[int] = mapped_column(BigInteger)
     end_ms: Mapped[int] = mapped_column(BigInteger)
-    speaker: Mapped[Optional[str]] = mapped_column(String(100))
+    speaker: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[Optional[float]] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
-    words: Mapped[list["Word"]] = relationship(
-        back_populates="segment", cascade="all, delete-orphan", order_by="Word.position")
+    words: Mapped[list[Word]] = relationship(
+        back_populates="segment", cascade="all, delete-orphan", order_by="Word.position"
+    )
 
 
 class Word(Base):
@@ -183,18 +190,19 @@ class Word(Base):
     start_ms: Mapped[int] = mapped_column(BigInteger)
     end_ms: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(Text)
-    probability: Mapped[Optional[float]] = mapped_column(Float)
+    probability: Mapped[float | None] = mapped_column(Float)
     segment: Mapped[Segment] = relationship(back_populates="words")
 
 
 # --- codebooks and text codings -----------------------------------------------------------------
+
 
 class Codebook(Base):
     __tablename__ = "codebooks"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     origin: Mapped[str] = mapped_column(Text, default="")
-    codes: Mapped[list["Code"]] = relationship(back_populates="codebook", cascade="all, delete-orphan")
+    codes: Mapped[list[Code]] = relationship(back_populates="codebook", cascade="all, delete-orphan")
 
 
 class Code(Base):
@@ -202,7 +210,7 @@ class Code(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     codebook_id: Mapped[int] = mapped_column(ForeignKey("codebooks.id", ondelete="CASCADE"))
     guid: Mapped[str] = mapped_column(String(36), unique=True)
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(300))
     definition: Mapped[str] = mapped_column(Text, default="")
@@ -242,7 +250,7 @@ class Memo(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
     target_kind: Mapped[str] = mapped_column(String(20))
-    target_id: Mapped[Optional[int]] = mapped_column(Integer)
+    target_id: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -273,7 +281,7 @@ class FrameworkSummary(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
-    coder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -291,13 +299,14 @@ class PseudonymEntry(Base):
     replacement: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(100))
     case_sensitive: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_by: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 # --- coding schemes for video -------------------------------------------------------------------
+
 
 class CodingScheme(Base):
     __tablename__ = "coding_schemes"
@@ -335,13 +344,13 @@ class Behaviour(Base):
     code: Mapped[str] = mapped_column(String(50))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(10))
-    key: Mapped[Optional[str]] = mapped_column(String(10))
+    key: Mapped[str | None] = mapped_column(String(10))
     colour: Mapped[str] = mapped_column(String(9), default="#808080")
     category: Mapped[str] = mapped_column(String(100), default="")
     subjects: Mapped[list[Any]] = mapped_column(default=list)
-    modifier_set_id: Mapped[Optional[int]] = mapped_column(ForeignKey("modifier_sets.id", ondelete="SET NULL"))
+    modifier_set_id: Mapped[int | None] = mapped_column(ForeignKey("modifier_sets.id", ondelete="SET NULL"))
     modifier_when: Mapped[str] = mapped_column(String(10), default="start")
-    exclusive_group: Mapped[Optional[str]] = mapped_column(String(100))
+    exclusive_group: Mapped[str | None] = mapped_column(String(100))
 
 
 class SchemeTask(Base):
@@ -401,10 +410,10 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"))
     behaviour_id: Mapped[int] = mapped_column(ForeignKey("behaviours.id", ondelete="RESTRICT"))
-    subject_id: Mapped[Optional[int]] = mapped_column(ForeignKey("scheme_subjects.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("scheme_subjects.id", ondelete="SET NULL"))
     event_type: Mapped[str] = mapped_column(String(10))
     time_ms: Mapped[int] = mapped_column(BigInteger)
-    frame_pts_ms: Mapped[Optional[int]] = mapped_column(BigInteger)
+    frame_pts_ms: Mapped[int | None] = mapped_column(BigInteger)
     modifiers: Mapped[list[Any]] = mapped_column(default=list)
     comment: Mapped[str] = mapped_column(Text, default="")
 
@@ -432,6 +441,7 @@ class Rating(Base):
 
 # --- assignments and audit ----------------------------------------------------------------------
 
+
 class Assignment(Base):
     """Who codes what; ``purpose`` is 'primary' or 'reliability' (the double-coded sample)."""
 
@@ -443,8 +453,8 @@ class Assignment(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"))
-    media_id: Mapped[Optional[int]] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
-    transcript_id: Mapped[Optional[int]] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int | None] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(String(20), default="primary")
     masked_id: Mapped[str] = mapped_column(String(20))
     order_key: Mapped[int] = mapped_column(Integer, default=0)
@@ -455,10 +465,10 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    coder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
-    login: Mapped[Optional[str]] = mapped_column(String(100))  # the database login (PostgreSQL sets it)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
+    login: Mapped[str | None] = mapped_column(String(100))  # the database login (PostgreSQL sets it)
     action: Mapped[str] = mapped_column(String(100))
     table_name: Mapped[str] = mapped_column(String(50))
-    row_id: Mapped[Optional[int]] = mapped_column(Integer)
-    before: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
-    after: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    row_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

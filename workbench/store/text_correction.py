@@ -3,9 +3,10 @@
 ``transcripts.version`` guards concurrent editing: a correction names the version it was made
 on, and a stale one is refused (someone else saved in between) rather than overwriting theirs.
 """
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -25,8 +26,10 @@ def _transcript(session: Session, transcript_id: int, expected_version: int) -> 
     if row is None:
         raise WorkbenchError(f"No transcript {transcript_id}.")
     if row.version != expected_version:
-        raise WorkbenchError(f"{row.name} was changed elsewhere (now version {row.version}, you edited "
-                             f"version {expected_version}); reload it and apply your correction again.")
+        raise WorkbenchError(
+            f"{row.name} was changed elsewhere (now version {row.version}, you edited "
+            f"version {expected_version}); reload it and apply your correction again."
+        )
     return row
 
 
@@ -36,9 +39,11 @@ def _refuse_hidden_codings(session: Session, transcript_id: int, visible: int) -
     if session.get_bind().dialect.name != "postgresql":
         return
     if session.scalar(select(func.wb_coding_total(transcript_id))) > visible:
-        raise WorkbenchError("Other coders' codings on this transcript are hidden from you (independent "
-                             "coding), so they could not follow your correction; ask the lead to make it, "
-                             "or to release the codings first. Your text is kept.")
+        raise WorkbenchError(
+            "Other coders' codings on this transcript are hidden from you (independent "
+            "coding), so they could not follow your correction; ask the lead to make it, "
+            "or to release the codings first. Your text is kept."
+        )
 
 
 def _stored(session: Session, transcript_id: int) -> list[tuple[int, NewSegment]]:
@@ -46,14 +51,20 @@ def _stored(session: Session, transcript_id: int) -> list[tuple[int, NewSegment]
     objects, which would cost several times the reading on a long transcript)."""
     segment, word = Segment.__table__.c, Word.__table__.c
     connection = session.connection()
-    rows = connection.execute(select(segment.id, segment.start_ms, segment.end_ms, segment.text, segment.speaker,
-                                     segment.confidence).where(segment.transcript_id == transcript_id)
-                              .order_by(segment.position, segment.id)).all()
+    rows = connection.execute(
+        select(
+            segment.id, segment.start_ms, segment.end_ms, segment.text, segment.speaker, segment.confidence
+        )
+        .where(segment.transcript_id == transcript_id)
+        .order_by(segment.position, segment.id)
+    ).all()
     ids = select(segment.id).where(segment.transcript_id == transcript_id).scalar_subquery()
     words: dict[int, list[NewWord]] = {}
     for segment_id, start_ms, end_ms, text, probability in connection.execute(
-            select(word.segment_id, word.start_ms, word.end_ms, word.text, word.probability)
-            .where(word.segment_id.in_(ids)).order_by(word.segment_id, word.position)):
+        select(word.segment_id, word.start_ms, word.end_ms, word.text, word.probability)
+        .where(word.segment_id.in_(ids))
+        .order_by(word.segment_id, word.position)
+    ):
         words.setdefault(segment_id, []).append(NewWord(start_ms, end_ms, text, probability))
     return [(r[0], NewSegment(r[1], r[2], r[3], r[4], r[5], tuple(words.get(r[0], ())))) for r in rows]
 
@@ -69,29 +80,57 @@ def _changed_run(old: Sequence[NewSegment], new: Sequence[NewSegment]) -> tuple[
     return first, len(old) - tail, len(new) - tail
 
 
-def _replace_segments(session: Session, row: Transcript, stored: Sequence[tuple[int, NewSegment]],
-                      segments: Sequence[NewSegment]) -> None:
+def _replace_segments(
+    session: Session,
+    row: Transcript,
+    stored: Sequence[tuple[int, NewSegment]],
+    segments: Sequence[NewSegment],
+) -> None:
     """Make the stored segments ``segments``, writing only the run that differs (and moving the
     positions after it when the number of segments changed)."""
     first, old_end, new_end = _changed_run([s for _i, s in stored], segments)
     gone = [i for i, _s in stored[first:old_end]]
     for chunk in range(0, len(gone), 500):
-        ids = gone[chunk:chunk + 500]
+        ids = gone[chunk : chunk + 500]
         session.execute(delete(Word).where(Word.segment_id.in_(ids)))
         session.execute(delete(Segment).where(Segment.id.in_(ids)))
     shift = (new_end - first) - (old_end - first)
     if shift and old_end < len(stored):
-        session.execute(update(Segment).where(Segment.transcript_id == row.id, Segment.position >= old_end)
-                        .values(position=Segment.position + shift))
+        session.execute(
+            update(Segment)
+            .where(Segment.transcript_id == row.id, Segment.position >= old_end)
+            .values(position=Segment.position + shift)
+        )
     for i in range(first, new_end):
         s = segments[i]
-        seg_id = session.execute(insert(Segment).values(
-            transcript_id=row.id, position=i, start_ms=s.start_ms, end_ms=s.end_ms, speaker=s.speaker,
-            text=s.text, confidence=s.confidence).returning(Segment.id)).scalar_one()
+        seg_id = session.execute(
+            insert(Segment)
+            .values(
+                transcript_id=row.id,
+                position=i,
+                start_ms=s.start_ms,
+                end_ms=s.end_ms,
+                speaker=s.speaker,
+                text=s.text,
+                confidence=s.confidence,
+            )
+            .returning(Segment.id)
+        ).scalar_one()
         if s.words:
-            session.execute(insert(Word), [dict(segment_id=seg_id, position=j, start_ms=w.start_ms,
-                                                end_ms=w.end_ms, text=w.text, probability=w.probability)
-                                           for j, w in enumerate(s.words)])
+            session.execute(
+                insert(Word),
+                [
+                    dict(
+                        segment_id=seg_id,
+                        position=j,
+                        start_ms=w.start_ms,
+                        end_ms=w.end_ms,
+                        text=w.text,
+                        probability=w.probability,
+                    )
+                    for j, w in enumerate(s.words)
+                ],
+            )
     session.execute(delete(TextLemma).where(TextLemma.transcript_id == row.id))
     row.version += 1
     row.lemmas_version = None
@@ -99,9 +138,14 @@ def _replace_segments(session: Session, row: Transcript, stored: Sequence[tuple[
 
 
 @retrying
-def update_transcript_text(db: Database, transcript_id: int, new_segments: Sequence[NewSegment],
-                           expected_version: int, coder_id: Optional[int] = None,
-                           opcodes: Optional[Sequence[Opcode]] = None) -> UndoableChange:
+def update_transcript_text(
+    db: Database,
+    transcript_id: int,
+    new_segments: Sequence[NewSegment],
+    expected_version: int,
+    coder_id: int | None = None,
+    opcodes: Sequence[Opcode] | None = None,
+) -> UndoableChange:
     """Replace a transcript's segments with corrected ones; every coding keeps its words (see
     ``workbench.coding.anchoring``), wholly deleted ones are flagged ``needs_review``. ``opcodes``
     (old document text -> new) replace the computed edit script when the caller knows the edits
@@ -124,27 +168,47 @@ def update_transcript_text(db: Database, transcript_id: int, new_segments: Seque
             if mapped.needs_review and not coding.needs_review:
                 flagged.append(coding.id)
             coding.start_pos, coding.end_pos = mapped.start, mapped.end
-            coding.quote = new_text[mapped.start:mapped.end]
+            coding.quote = new_text[mapped.start : mapped.end]
             coding.needs_review = coding.needs_review or mapped.needs_review
         _replace_segments(session, row, stored, new_segments)
         session.flush()
-        audit.record(session, "correct transcript", "transcripts", transcript_id, coder_id=coder_id,
-                     before={"version": expected_version}, after={"version": row.version,
-                                                                  "flagged": flagged})
+        audit.record(
+            session,
+            "correct transcript",
+            "transcripts",
+            transcript_id,
+            coder_id=coder_id,
+            before={"version": expected_version},
+            after={"version": row.version, "flagged": flagged},
+        )
         text = f"Corrected {row.name}" + (f"; {len(flagged)} coding(s) to review" if flagged else "")
-        inverse = Command("restore_transcript_text", {
-            "transcript_id": transcript_id, "segments": old_segments, "expected_version": row.version,
-            "codings": before, "coder_id": coder_id})
-        return UndoableChange(text, updated={"transcripts": (transcript_id,),
-                                             "text_codings": tuple(c.id for c in codings)},
-                              inverse=inverse)
+        inverse = Command(
+            "restore_transcript_text",
+            {
+                "transcript_id": transcript_id,
+                "segments": old_segments,
+                "expected_version": row.version,
+                "codings": before,
+                "coder_id": coder_id,
+            },
+        )
+        return UndoableChange(
+            text,
+            updated={"transcripts": (transcript_id,), "text_codings": tuple(c.id for c in codings)},
+            inverse=inverse,
+        )
 
 
 @command("restore_transcript_text")
 @retrying
-def restore_transcript_text(db: Database, transcript_id: int, segments: Sequence[NewSegment],
-                            expected_version: int, codings, coder_id: Optional[int] = None
-                            ) -> UndoableChange:
+def restore_transcript_text(
+    db: Database,
+    transcript_id: int,
+    segments: Sequence[NewSegment],
+    expected_version: int,
+    codings,
+    coder_id: int | None = None,
+) -> UndoableChange:
     """Undo/redo of a correction: put back the exact segments and coding positions."""
     with db.transaction() as session:
         row = _transcript(session, transcript_id, expected_version)
@@ -156,13 +220,29 @@ def restore_transcript_text(db: Database, transcript_id: int, segments: Sequence
         keep = tuple(item for item in codings if item[1] in existing and item[2] is not None)
         _replace_segments(session, row, stored, list(segments))
         before = restore_rows(session, keep)
-        audit.record(session, "undo correction", "transcripts", transcript_id, coder_id=coder_id,
-                     after={"version": row.version})
-        inverse = Command("restore_transcript_text", {
-            "transcript_id": transcript_id, "segments": current, "expected_version": row.version,
-            "codings": before, "coder_id": coder_id})
-        return UndoableChange(f"Restored the text of {row.name}", updated={
-            "transcripts": (transcript_id,), "text_codings": tuple(i for _t, i, _v in keep)}, inverse=inverse)
+        audit.record(
+            session,
+            "undo correction",
+            "transcripts",
+            transcript_id,
+            coder_id=coder_id,
+            after={"version": row.version},
+        )
+        inverse = Command(
+            "restore_transcript_text",
+            {
+                "transcript_id": transcript_id,
+                "segments": current,
+                "expected_version": row.version,
+                "codings": before,
+                "coder_id": coder_id,
+            },
+        )
+        return UndoableChange(
+            f"Restored the text of {row.name}",
+            updated={"transcripts": (transcript_id,), "text_codings": tuple(i for _t, i, _v in keep)},
+            inverse=inverse,
+        )
 
 
 def transcript_version(db: Database, transcript_id: int) -> int:

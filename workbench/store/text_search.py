@@ -4,10 +4,11 @@ Lemmas are computed once per transcript version with spaCy and stored in ``text_
 (``transcripts.lemmas_version`` says which version they belong to; a correction clears them).
 A lemma search first indexes any transcript whose lemmas are missing or stale.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
@@ -20,37 +21,67 @@ from workbench.store.schema import Participant, Segment, TextLemma, Transcript
 from workbench.tasks import CancelFn, ProgressFn, TaskState
 
 
-def _documents(session: Session, transcript_ids: Optional[Iterable[int]]) -> dict[int, TranscriptText]:
+def _documents(session: Session, transcript_ids: Iterable[int] | None) -> dict[int, TranscriptText]:
     query = select(Segment.transcript_id, Segment.start_ms, Segment.end_ms, Segment.text, Segment.speaker)
     if transcript_ids is not None:
         query = query.where(Segment.transcript_id.in_(list(transcript_ids)))
     parts: dict[int, list[NewSegment]] = defaultdict(list)
-    for tid, start, end, text, speaker in session.execute(query.order_by(Segment.transcript_id, Segment.position)):
+    for tid, start, end, text, speaker in session.execute(
+        query.order_by(Segment.transcript_id, Segment.position)
+    ):
         parts[tid].append(NewSegment(start, end, text, speaker))
     return {tid: TranscriptText(segments) for tid, segments in parts.items()}
 
 
 def _names(session: Session) -> dict[int, tuple[str, str]]:
-    return {tid: (name, pseudonym) for tid, name, pseudonym in session.execute(
-        select(Transcript.id, Transcript.name, Participant.pseudonym)
-        .join(Participant, Participant.id == Transcript.participant_id))}
+    return {
+        tid: (name, pseudonym)
+        for tid, name, pseudonym in session.execute(
+            select(Transcript.id, Transcript.name, Participant.pseudonym).join(
+                Participant, Participant.id == Transcript.participant_id
+            )
+        )
+    }
 
 
-def _hits(docs: dict[int, TranscriptText], spans: dict[int, list[tuple[int, int]]],
-          names: dict[int, tuple[str, str]], width: int) -> list[KwicHit]:
+def _hits(
+    docs: dict[int, TranscriptText],
+    spans: dict[int, list[tuple[int, int]]],
+    names: dict[int, tuple[str, str]],
+    width: int,
+) -> list[KwicHit]:
     out = []
     for tid in sorted(spans, key=lambda t: (names[t][1], names[t][0], t)):
         doc = docs[tid]
         for start, end in sorted(spans[tid]):
             left, match, right = kwic(doc.text, start, end, width)
-            out.append(KwicHit(tid, names[tid][0], names[tid][1], start, end, left, match, right,
-                               doc.speaker_at(start), doc.time_at(start)))
+            out.append(
+                KwicHit(
+                    tid,
+                    names[tid][0],
+                    names[tid][1],
+                    start,
+                    end,
+                    left,
+                    match,
+                    right,
+                    doc.speaker_at(start),
+                    doc.time_at(start),
+                )
+            )
     return out
 
 
-def search_text(db: Database, query: str, mode: str = "exact", case_sensitive: bool = False,
-                width: int = 40, transcript_ids: Optional[Iterable[int]] = None,
-                progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> list[KwicHit]:
+def search_text(
+    db: Database,
+    query: str,
+    mode: str = "exact",
+    case_sensitive: bool = False,
+    width: int = 40,
+    transcript_ids: Iterable[int] | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> list[KwicHit]:
     """Hits of ``query`` across transcripts: ``exact`` text, ``regex`` (a bad pattern is a clear
     WorkbenchError) or ``lemma`` (any inflection: "felt" finds "feel", "feeling"; several words
     match as a phrase)."""
@@ -67,6 +98,7 @@ def search_text(db: Database, query: str, mode: str = "exact", case_sensitive: b
 
 def _lemma_search(db, query, width, ids, progress, cancelled) -> list[KwicHit]:
     from workbench.nlp.lemmas import query_lemmas
+
     lemmas = query_lemmas(query)
     index_lemmas(db, ids, progress, cancelled)
     with db.reading() as session:
@@ -75,8 +107,14 @@ def _lemma_search(db, query, width, ids, progress, cancelled) -> list[KwicHit]:
             where.append(TextLemma.transcript_id.in_(ids))
         tokens: dict[int, list] = defaultdict(list)
         for tid, index, lemma, start, end in session.execute(
-                select(TextLemma.transcript_id, TextLemma.token_index, TextLemma.lemma, TextLemma.start_pos,
-                       TextLemma.end_pos).where(*where)):
+            select(
+                TextLemma.transcript_id,
+                TextLemma.token_index,
+                TextLemma.lemma,
+                TextLemma.start_pos,
+                TextLemma.end_pos,
+            ).where(*where)
+        ):
             tokens[tid].append((index, lemma, start, end))
         spans = {tid: phrase_matches(sorted(items), lemmas) for tid, items in tokens.items()}
         spans = {t: s for t, s in spans.items() if s}
@@ -85,15 +123,21 @@ def _lemma_search(db, query, width, ids, progress, cancelled) -> list[KwicHit]:
     return _hits(docs, spans, names, width)
 
 
-def index_lemmas(db: Database, transcript_ids: Optional[Iterable[int]] = None,
-                 progress: Optional[ProgressFn] = None, cancelled: Optional[CancelFn] = None) -> Change:
+def index_lemmas(
+    db: Database,
+    transcript_ids: Iterable[int] | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Change:
     """Compute and store lemmas for transcripts whose lemmas are missing or stale (one transaction
     per transcript, so a cancel keeps the ones done)."""
     from workbench.nlp.lemmas import lemmatize
+
     state = TaskState(progress, cancelled)
     with db.reading() as session:
         query = select(Transcript.id, Transcript.version).where(
-            or_(Transcript.lemmas_version.is_(None), Transcript.lemmas_version != Transcript.version))
+            or_(Transcript.lemmas_version.is_(None), Transcript.lemmas_version != Transcript.version)
+        )
         if transcript_ids is not None:
             query = query.where(Transcript.id.in_(list(transcript_ids)))
         todo = session.execute(query.order_by(Transcript.id)).all()
@@ -105,13 +149,23 @@ def index_lemmas(db: Database, transcript_ids: Optional[Iterable[int]] = None,
             row = session.get(Transcript, tid, with_for_update=True)
             if row is None or row.version != version:
                 continue  # changed meanwhile: the next search indexes the new version
-            texts = list(session.scalars(select(Segment.text).where(Segment.transcript_id == tid)
-                                         .order_by(Segment.position)))
+            texts = list(
+                session.scalars(
+                    select(Segment.text).where(Segment.transcript_id == tid).order_by(Segment.position)
+                )
+            )
             rows, offset, index = [], 0, 0
             for text, tokens in zip(texts, lemmatize(texts)):
                 for lemma, start, end in tokens:
-                    rows.append({"transcript_id": tid, "token_index": index, "lemma": lemma[:100],
-                                 "start_pos": offset + start, "end_pos": offset + end})
+                    rows.append(
+                        {
+                            "transcript_id": tid,
+                            "token_index": index,
+                            "lemma": lemma[:100],
+                            "start_pos": offset + start,
+                            "end_pos": offset + end,
+                        }
+                    )
                     index += 1
                 offset += len(text) + len(SEPARATOR)
             session.execute(delete(TextLemma).where(TextLemma.transcript_id == tid))

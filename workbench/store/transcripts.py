@@ -1,7 +1,6 @@
 """Transcripts with segments, words and provenance."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from sqlalchemy import select
 
@@ -13,33 +12,75 @@ from workbench.store.records import Change, NewSegment, NewWord, Provenance
 from workbench.store.schema import Segment, Transcript, Word, utcnow
 
 
-def add_transcript(db: Database, pseudonym: str, name: str, segments: list[NewSegment],
-                   media_id: Optional[int] = None, provenance: Provenance = Provenance()) -> Change:
+def add_transcript(
+    db: Database,
+    pseudonym: str,
+    name: str,
+    segments: list[NewSegment],
+    media_id: int | None = None,
+    provenance: Provenance = Provenance(),
+) -> Change:
     """Store a whole transcript in one transaction."""
     with db.transaction() as session:
-        row = Transcript(participant_id=participant_id(session, pseudonym), media_id=media_id, name=name,
-                         language=provenance.language, engine=provenance.engine, model=provenance.model,
-                         engine_version=provenance.engine_version, settings=dict(provenance.settings))
+        row = Transcript(
+            participant_id=participant_id(session, pseudonym),
+            media_id=media_id,
+            name=name,
+            language=provenance.language,
+            engine=provenance.engine,
+            model=provenance.model,
+            engine_version=provenance.engine_version,
+            settings=dict(provenance.settings),
+        )
         row.segments = [
-            Segment(position=i, start_ms=s.start_ms, end_ms=s.end_ms, speaker=s.speaker, text=s.text,
-                    confidence=s.confidence,
-                    words=[Word(position=j, start_ms=w.start_ms, end_ms=w.end_ms, text=w.text,
-                                probability=w.probability) for j, w in enumerate(s.words)])
-            for i, s in enumerate(segments)]
+            Segment(
+                position=i,
+                start_ms=s.start_ms,
+                end_ms=s.end_ms,
+                speaker=s.speaker,
+                text=s.text,
+                confidence=s.confidence,
+                words=[
+                    Word(
+                        position=j,
+                        start_ms=w.start_ms,
+                        end_ms=w.end_ms,
+                        text=w.text,
+                        probability=w.probability,
+                    )
+                    for j, w in enumerate(s.words)
+                ],
+            )
+            for i, s in enumerate(segments)
+        ]
         session.add(row)
         session.flush()
-        audit.record(session, "add transcript", "transcripts", row.id,
-                     after={"name": name, "segments": len(segments), "model": provenance.model})
+        audit.record(
+            session,
+            "add transcript",
+            "transcripts",
+            row.id,
+            after={"name": name, "segments": len(segments), "model": provenance.model},
+        )
         return Change(f"Added transcript {name}", created={"transcripts": (row.id,)})
 
 
 def load_segments(db: Database, transcript_id: int) -> list[NewSegment]:
     with db.reading() as session:
-        rows = session.scalars(select(Segment).where(Segment.transcript_id == transcript_id)
-                               .order_by(Segment.position)).all()
-        return [NewSegment(s.start_ms, s.end_ms, s.text, s.speaker, s.confidence,
-                           tuple(NewWord(w.start_ms, w.end_ms, w.text, w.probability) for w in s.words))
-                for s in rows]
+        rows = session.scalars(
+            select(Segment).where(Segment.transcript_id == transcript_id).order_by(Segment.position)
+        ).all()
+        return [
+            NewSegment(
+                s.start_ms,
+                s.end_ms,
+                s.text,
+                s.speaker,
+                s.confidence,
+                tuple(NewWord(w.start_ms, w.end_ms, w.text, w.probability) for w in s.words),
+            )
+            for s in rows
+        ]
 
 
 def rename_speakers(db: Database, transcript_id: int, names: dict[str, str]) -> Change:
@@ -57,15 +98,30 @@ def rename_speakers(db: Database, transcript_id: int, names: dict[str, str]) -> 
         transcript = session.get(Transcript, transcript_id)
         if transcript is None:
             raise WorkbenchError(f"No transcript {transcript_id}.")
-        rows = session.scalars(select(Segment).where(Segment.transcript_id == transcript_id,
-                                                     Segment.speaker.in_(list(renames)))).all() if renames else []
+        rows = (
+            session.scalars(
+                select(Segment).where(
+                    Segment.transcript_id == transcript_id, Segment.speaker.in_(list(renames))
+                )
+            ).all()
+            if renames
+            else []
+        )
         for row in rows:
             row.speaker = renames[row.speaker]
         if rows:
             transcript.updated_at = utcnow()
         session.flush()
-        audit.record(session, "rename speakers", "transcripts", transcript_id,
-                     before={"speakers": sorted(renames)}, after={"renames": renames, "segments": len(rows)})
+        audit.record(
+            session,
+            "rename speakers",
+            "transcripts",
+            transcript_id,
+            before={"speakers": sorted(renames)},
+            after={"renames": renames, "segments": len(rows)},
+        )
         described = ", ".join(f"{old} → {new}" for old, new in renames.items()) or "nothing to rename"
-        return Change(f"Renamed speakers in {transcript.name}: {described}",
-                      updated={"transcripts": (transcript_id,), "segments": tuple(r.id for r in rows)})
+        return Change(
+            f"Renamed speakers in {transcript.name}: {described}",
+            updated={"transcripts": (transcript_id,), "segments": tuple(r.id for r in rows)},
+        )

@@ -6,10 +6,10 @@ all at once with the project setting ``codings_released`` = "1"). Leads always s
 Every query over codings takes a :class:`Viewer` and applies :func:`coding_filter`, so the rule
 holds in retrieval, counts, matrices and the coding view alike.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ class Viewer:
 
     coder_id: int
     view: str = "all"
-    other_id: Optional[int] = None
+    other_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
@@ -84,16 +84,29 @@ def _require_lead(session: Session, coder_id: int, what: str) -> None:
 
 def set_independent_mode(db: Database, lead_id: int, on: bool) -> Change:
     """Switch independent-coding mode on or off (lead only)."""
-    return _set_flag(db, lead_id, INDEPENDENT, on, "switch independent coding",
-                     "Independent coding " + ("on" if on else "off"))
+    return _set_flag(
+        db,
+        lead_id,
+        INDEPENDENT,
+        on,
+        "switch independent coding",
+        "Independent coding " + ("on" if on else "off"),
+    )
 
 
-def release_codings(db: Database, lead_id: int, transcript_id: Optional[int] = None,
-                    released: bool = True) -> Change:
+def release_codings(
+    db: Database, lead_id: int, transcript_id: int | None = None, released: bool = True
+) -> Change:
     """Let coders see each other's codings: on one transcript, or project-wide (lead only)."""
     if transcript_id is None:
-        return _set_flag(db, lead_id, RELEASED, released, "release codings",
-                         "Codings " + ("released" if released else "withheld") + " project-wide")
+        return _set_flag(
+            db,
+            lead_id,
+            RELEASED,
+            released,
+            "release codings",
+            "Codings " + ("released" if released else "withheld") + " project-wide",
+        )
     with db.transaction() as session:
         _require_lead(session, lead_id, "release codings")
         row = session.get(Transcript, transcript_id)
@@ -101,10 +114,19 @@ def release_codings(db: Database, lead_id: int, transcript_id: Optional[int] = N
             raise WorkbenchError(f"No transcript {transcript_id}.")
         before = row.codings_released
         row.codings_released = released
-        audit.record(session, "release codings", "transcripts", transcript_id, coder_id=lead_id,
-                     before={"released": before}, after={"released": released})
-        return Change(f"Codings on {row.name} " + ("released" if released else "withheld"),
-                      updated={"transcripts": (transcript_id,)})
+        audit.record(
+            session,
+            "release codings",
+            "transcripts",
+            transcript_id,
+            coder_id=lead_id,
+            before={"released": before},
+            after={"released": released},
+        )
+        return Change(
+            f"Codings on {row.name} " + ("released" if released else "withheld"),
+            updated={"transcripts": (transcript_id,)},
+        )
 
 
 def _set_flag(db: Database, lead_id: int, key: str, on: bool, what: str, description: str) -> Change:
@@ -116,8 +138,15 @@ def _set_flag(db: Database, lead_id: int, key: str, on: bool, what: str, descrip
             session.add(Setting(key=key, value="1" if on else "0"))
         else:
             row.value = "1" if on else "0"
-        audit.record(session, what, "settings", None, coder_id=lead_id,
-                     before={key: before}, after={key: "1" if on else "0"})
+        audit.record(
+            session,
+            what,
+            "settings",
+            None,
+            coder_id=lead_id,
+            before={key: before},
+            after={key: "1" if on else "0"},
+        )
         return Change(description, updated={"settings": ()})
 
 

@@ -1,9 +1,10 @@
 """The window's actions and menus, built from a table of handlers (no logic of their own)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -40,7 +41,9 @@ class WindowActions:
             action.setEnabled(is_open and can_import)
 
 
-def _action(window: QMainWindow, text: str, handler: Callable[[], None], shortcut=None, tip: str = "") -> QAction:
+def _action(
+    window: QMainWindow, text: str, handler: Callable[[], None], shortcut=None, tip: str = ""
+) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
@@ -53,16 +56,32 @@ def _action(window: QMainWindow, text: str, handler: Callable[[], None], shortcu
 def build_menus(window: QMainWindow, handlers: Handlers) -> WindowActions:
     """Create the File and View menus on ``window``'s menu bar."""
     file_menu = window.menuBar().addMenu("&File")
-    new = _action(window, "&New project…", handlers.new_project, QKeySequence.StandardKey.New,
-                  "Create a new project folder")
-    open_ = _action(window, "&Open project…", handlers.open_project, QKeySequence.StandardKey.Open,
-                    "Open a project folder")
+    new = _action(
+        window,
+        "&New project…",
+        handlers.new_project,
+        QKeySequence.StandardKey.New,
+        "Create a new project folder",
+    )
+    open_ = _action(
+        window,
+        "&Open project…",
+        handlers.open_project,
+        QKeySequence.StandardKey.Open,
+        "Open a project folder",
+    )
     recent_menu = QMenu("Open &recent", window)
     recent_menu.aboutToShow.connect(lambda: _fill_recent(recent_menu, handlers.open_folder))
-    import_media = _action(window, "&Import media…", handlers.import_media, "Ctrl+I",
-                           "Import recordings for a participant")
-    import_folder = _action(window, "Import media &folder…", handlers.import_folder, "Ctrl+Shift+I",
-                            "Import every recording in a folder for a participant")
+    import_media = _action(
+        window, "&Import media…", handlers.import_media, "Ctrl+I", "Import recordings for a participant"
+    )
+    import_folder = _action(
+        window,
+        "Import media &folder…",
+        handlers.import_folder,
+        "Ctrl+Shift+I",
+        "Import every recording in a folder for a participant",
+    )
     close = _action(window, "&Close project", handlers.close_project, QKeySequence.StandardKey.Close)
     quit_ = _action(window, "&Quit", handlers.quit, QKeySequence.StandardKey.Quit)
     file_menu.addActions([new, open_])

@@ -1,10 +1,10 @@
 """Start the graphical application: ``run_app(project_folder=None, db_url=None, media_root=None)``."""
+
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import shiboken6
 from PySide6.QtWidgets import QApplication
@@ -33,7 +33,7 @@ def _setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def application(argv: Optional[list[str]] = None) -> QApplication:
+def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), named for QSettings."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(organisation())
@@ -42,8 +42,9 @@ def application(argv: Optional[list[str]] = None) -> QApplication:
     return app
 
 
-def run_app(project_folder: Optional[Path] = None, db_url: Optional[str] = None,
-            media_root: Optional[Path] = None) -> int:
+def run_app(
+    project_folder: Path | None = None, db_url: str | None = None, media_root: Path | None = None
+) -> int:
     """Show the main window (opening a project folder or database URL if given) until it closes."""
     _setup_logging()
     app = application()

@@ -1,10 +1,11 @@
 """Qt item model over the project's codebooks: codebook → code tree (name, colour swatch, tooltip),
 with counts per code (column 1) and drag and drop handed to ``drop_handler`` (the code tree editor:
 a code dragged onto another moves it, a transcript selection dropped on a code codes it)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Callable, Optional
 
 from PySide6.QtCore import QMimeData, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
@@ -32,8 +33,12 @@ def swatch(colour: str, size: int = 12) -> QIcon:
 def code_tooltip(code: Code) -> str:
     """Rich-text tooltip: the code's definition, criteria and example (the parts that are set)."""
     parts = [f"<b>{escape(code.name)}</b>"]
-    for title, text in (("Definition", code.definition), ("Include", code.inclusion),
-                        ("Exclude", code.exclusion), ("Example", code.example)):
+    for title, text in (
+        ("Definition", code.definition),
+        ("Include", code.inclusion),
+        ("Exclude", code.exclusion),
+        ("Example", code.example),
+    ):
         if text.strip():
             parts.append(f"<i>{title}:</i> {escape(text.strip())}")
     if not code.codable:
@@ -67,15 +72,15 @@ def _code_item(code: Code) -> list[QStandardItem]:
 class CodebookModel(QStandardItemModel):
     """Adapter over ``list[Codebook]``; ``load`` returns the project's codebooks."""
 
-    def __init__(self, load: Optional[Loader] = None, parent: Optional[QObject] = None):
+    def __init__(self, load: Loader | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._load = load
         self.codebooks: list[Codebook] = []
         self.counts: dict[str, tuple[str, str]] = {}  # GUID -> (text, tooltip)
-        self.drop_handler: Optional[DropHandler] = None
+        self.drop_handler: DropHandler | None = None
         self.setHorizontalHeaderLabels(["Code", "Codings"])
 
-    def set_loader(self, load: Optional[Loader]) -> None:
+    def set_loader(self, load: Loader | None) -> None:
         self._load = load
         self.refresh()
 
@@ -131,11 +136,14 @@ class CodebookModel(QStandardItemModel):
 
     def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
         from workbench.ui.coding.transcript_edit import SPAN_MIME
+
         return [CODE_MIME, SPAN_MIME]
 
     def mimeData(self, indexes) -> QMimeData:  # noqa: N802 - Qt override
         mime = QMimeData()
-        codes = [i.data(CODE_ROLE) for i in indexes if i.column() == 0 and isinstance(i.data(CODE_ROLE), Code)]
+        codes = [
+            i.data(CODE_ROLE) for i in indexes if i.column() == 0 and isinstance(i.data(CODE_ROLE), Code)
+        ]
         if codes:
             mime.setData(CODE_MIME, codes[0].guid.encode())
             mime.setText(codes[0].name)

@@ -1,10 +1,11 @@
 """A last-resort guard: an exception that reaches the event loop is logged and shown briefly."""
+
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from types import TracebackType
-from typing import Callable, Optional
 
 log = logging.getLogger("workbench.ui")
 
@@ -12,7 +13,7 @@ Notify = Callable[[str], None]
 
 
 def short_message(exc: BaseException) -> str:
-    """"Unexpected error: Type: first line" for the user; the traceback goes to the log."""
+    """ "Unexpected error: Type: first line" for the user; the traceback goes to the log."""
     text = str(exc).strip()
     first = text.splitlines()[0] if text else ""
     return f"Unexpected error: {type(exc).__name__}" + (f": {first}" if first else "")
@@ -23,7 +24,7 @@ def install_excepthook(notify: Notify) -> Callable[[], None]:
     previous = sys.excepthook
     busy = False
 
-    def hook(kind: type[BaseException], exc: BaseException, tb: Optional[TracebackType]) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         nonlocal busy
         if issubclass(kind, KeyboardInterrupt):
             previous(kind, exc, tb)
@@ -34,6 +35,7 @@ def install_excepthook(notify: Notify) -> Callable[[], None]:
         busy = True
         try:
             from workbench.errors import WorkbenchError
+
             notify(str(exc) if isinstance(exc, WorkbenchError) else short_message(exc))
         except Exception:  # noqa: BLE001 - never raise from the hook
             log.exception("Could not show the error")

@@ -3,14 +3,27 @@
 The dialog only collects an :class:`ImportRequest`; the main window runs the import through the
 task runner (``workbench.services.media_import.import_media``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 TASKS = ("free play", "book sharing", "clothing change", "interview")
 NO_TASK = "(none)"
@@ -20,16 +33,21 @@ NO_TASK = "(none)"
 class ImportRequest:
     files: tuple[Path, ...]
     pseudonym: str
-    timepoint: Optional[str]
-    task: Optional[str]
+    timepoint: str | None
+    task: str | None
     link: bool
 
 
 class ImportMediaDialog(QDialog):
     """Collects an :class:`ImportRequest`; OK is enabled once there are files and a participant."""
 
-    def __init__(self, pseudonyms: Sequence[str], timepoints: Sequence[str],
-                 files: Sequence[Path] = (), parent: Optional[QWidget] = None):
+    def __init__(
+        self,
+        pseudonyms: Sequence[str],
+        timepoints: Sequence[str],
+        files: Sequence[Path] = (),
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Import media")
         self.setMinimumWidth(480)
@@ -64,8 +82,10 @@ class ImportMediaDialog(QDialog):
         self.task.addItems([NO_TASK, *TASKS])
 
         self.link = QCheckBox("Link to the files where they are (do not copy into the project)")
-        self.link.setToolTip("Copying keeps the project self-contained; linking saves disk space. "
-                             "A linked file that moves can be relinked by its SHA-256.")
+        self.link.setToolTip(
+            "Copying keeps the project self-contained; linking saves disk space. "
+            "A linked file that moves can be relinked by its SHA-256."
+        )
 
         form = QFormLayout()
         form.addRow("Participant:", self.participant)
@@ -74,8 +94,9 @@ class ImportMediaDialog(QDialog):
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -107,11 +128,15 @@ class ImportMediaDialog(QDialog):
     def request(self) -> ImportRequest:
         """What the user chose (text fields trimmed; empty timepoint and "(none)" task are None)."""
         task = self.task.currentText()
-        return ImportRequest(files=tuple(self._files), pseudonym=self.participant.currentText().strip(),
-                             timepoint=self.timepoint.currentText().strip() or None,
-                             task=None if task == NO_TASK else task, link=self.link.isChecked())
+        return ImportRequest(
+            files=tuple(self._files),
+            pseudonym=self.participant.currentText().strip(),
+            timepoint=self.timepoint.currentText().strip() or None,
+            task=None if task == NO_TASK else task,
+            link=self.link.isChecked(),
+        )
 
-    def problem(self) -> Optional[str]:
+    def problem(self) -> str | None:
         """Why the dialog cannot be accepted yet, or None."""
         if not self._files:
             return "Add the files or a folder to import."

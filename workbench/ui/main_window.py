@@ -4,16 +4,16 @@ Messages to the user go through :meth:`MainWindow.show_error`, :meth:`show_info`
 :meth:`show_status`, and file pickers and dialogs through ``ask_*`` / :meth:`exec_dialog`, so
 tests can replace them instead of meeting a modal dialog.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget,
-                               QWidget)
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
@@ -21,20 +21,20 @@ from workbench.store.records import Change
 from workbench.ui import project_ops
 from workbench.ui.actions import Handlers, build_menus
 from workbench.ui.codebook_model import CodebookModel
+from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.excepthook import short_message
 from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
 from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
 from workbench.ui.participants_model import ParticipantsModel
 from workbench.ui.project_dialog import NewProjectDialog
-from workbench.ui.scheme_model import SchemeModel
+from workbench.ui.reliability_view import ReliabilityWork
 from workbench.ui.runner import Task, TaskRunner
+from workbench.ui.scheme_model import SchemeModel
 from workbench.ui.settings import app_settings
 from workbench.ui.task_panel import TaskPanel
 from workbench.ui.team import TeamWork
 from workbench.ui.transcript.opening import TranscriptWork
-from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.video.opening import VideoCoding
-from workbench.ui.reliability_view import ReliabilityWork
 from workbench.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
@@ -47,36 +47,52 @@ class MainWindow(QMainWindow):
     project_changed = Signal(object)  # Project or None
     changed = Signal(object)  # every Change applied through apply_change
 
-    def __init__(self, project: Optional[Project] = None, runner: Optional[TaskRunner] = None,
-                 settings: Optional[QSettings] = None, parent: Optional[QWidget] = None):
+    def __init__(
+        self,
+        project: Project | None = None,
+        runner: TaskRunner | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("MainWindow")
-        self.project: Optional[Project] = None
+        self.project: Project | None = None
         self.settings = settings or app_settings()
         self.runner = runner or TaskRunner(self)
         self.runner.error.connect(self.show_error)
         self.runner.task_finished.connect(self._task_finished)
 
-        self.menu_actions = build_menus(self, Handlers(
-            new_project=self.new_project, open_project=self.open_project_dialog,
-            open_folder=self.open_project_folder, import_media=self.import_media,
-            import_folder=self.import_media_folder, close_project=self.close_project, quit=self.close))
+        self.menu_actions = build_menus(
+            self,
+            Handlers(
+                new_project=self.new_project,
+                open_project=self.open_project_dialog,
+                open_folder=self.open_project_folder,
+                import_media=self.import_media,
+                import_folder=self.import_media_folder,
+                close_project=self.close_project,
+                quit=self.close,
+            ),
+        )
 
         self.workspace = QTabWidget()
         self.workspace.setObjectName("Workspace")
         self.workspace.setTabsClosable(True)
         self.workspace.setDocumentMode(True)
         self.workspace.tabCloseRequested.connect(self._close_tab)
-        self.welcome = WelcomePage([self.menu_actions.new_project, self.menu_actions.open_project],
-                                   [self.menu_actions.import_media, self.menu_actions.import_folder])
+        self.welcome = WelcomePage(
+            [self.menu_actions.new_project, self.menu_actions.open_project],
+            [self.menu_actions.import_media, self.menu_actions.import_folder],
+        )
         self.workspace.addTab(self.welcome, "Welcome")
         self.workspace.tabBar().setTabButton(0, self.workspace.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.workspace)
 
         self.participants_model = ParticipantsModel(parent=self)
         self.participants = ParticipantsPanel(self.participants_model)
-        self.participants_dock = self._dock("Participants", self.participants,
-                                            Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.participants_dock = self._dock(
+            "Participants", self.participants, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self.codebook_model = CodebookModel(parent=self)
         self.codebook = CodebookPanel(self.codebook_model)
         self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -118,7 +134,7 @@ class MainWindow(QMainWindow):
         names, _ = QFileDialog.getOpenFileNames(self, "Media files to import", self._last_folder())
         return [Path(n) for n in names]
 
-    def ask_folder(self, title: str) -> Optional[Path]:
+    def ask_folder(self, title: str) -> Path | None:
         folder = QFileDialog.getExistingDirectory(self, title, self._last_folder())
         return Path(folder) if folder else None
 
@@ -138,13 +154,14 @@ class MainWindow(QMainWindow):
 
     # --- project ---------------------------------------------------------------------------
 
-    def set_project(self, project: Optional[Project]) -> None:
+    def set_project(self, project: Project | None) -> None:
         """Show ``project`` (or none); the previous one is not closed here."""
         self.project = project
         db = project.db if project else None
         blind = project is not None and project.coder.role == "rater"  # raters see masked IDs only
-        self.participants_model.set_loader(project_ops.participants_loader(project) if project and not blind
-                                           else None)
+        self.participants_model.set_loader(
+            project_ops.participants_loader(project) if project and not blind else None
+        )
         self.participants_dock.setVisible(not blind)
         self.participants_dock.toggleViewAction().setEnabled(not blind)
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
@@ -173,7 +190,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("last_folder", str(Path(folder).parent))
         self._switch(lambda: Project.open(Path(folder)))
 
-    def open_project_url(self, url: str, media_root: Optional[Path] = None) -> None:
+    def open_project_url(self, url: str, media_root: Path | None = None) -> None:
         self._switch(lambda: Project.connect(url, media_root))
 
     def _switch(self, make: Callable[[], Project]) -> None:
@@ -195,7 +212,7 @@ class MainWindow(QMainWindow):
 
     # --- media import ----------------------------------------------------------------------
 
-    def import_media(self, paths: Optional[list[Path]] = None) -> Optional[Task]:
+    def import_media(self, paths: list[Path] | None = None) -> Task | None:
         """Ask which files and for whom, then import them on a worker thread."""
         if self.project is None:
             return None
@@ -212,18 +229,19 @@ class MainWindow(QMainWindow):
             return None
         return self.start_import(dialog.request())
 
-    def import_media_folder(self) -> Optional[Task]:
+    def import_media_folder(self) -> Task | None:
         if self.project is None:
             return None
         folder = self.ask_folder("Folder of media files to import")
         return self.import_media([folder]) if folder is not None else None
 
-    def start_import(self, request: ImportRequest) -> Optional[Task]:
+    def start_import(self, request: ImportRequest) -> Task | None:
         if self.project is None:
             return None
         label = f"Importing for {request.pseudonym}"
-        return self.runner.run(label, project_ops.import_task, self.project, request,
-                               on_done=self.apply_change)
+        return self.runner.run(
+            label, project_ops.import_task, self.project, request, on_done=self.apply_change
+        )
 
     def apply_change(self, change: Change) -> None:
         """Refresh the views a change touches and say what happened in the status bar."""

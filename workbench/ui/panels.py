@@ -1,8 +1,9 @@
 """The dock contents: the participants tree and the codebook tree (views over the item models)."""
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QVBoxLayout, QWidget
@@ -30,7 +31,7 @@ class ParticipantsPanel(QWidget):
     media_activated = Signal(object)  # MediaRecord, on double-click / Enter
     transcript_activated = Signal(object)  # a transcript row's record (see ParticipantsModel.transcripts)
 
-    def __init__(self, model: ParticipantsModel, parent: Optional[QWidget] = None):
+    def __init__(self, model: ParticipantsModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
         self.tree = _tree()
@@ -117,7 +118,7 @@ class ParticipantsPanel(QWidget):
 class TreePanel(QWidget):
     """A header-less tree over ``model`` filling the panel (the codebook and scheme docks)."""
 
-    def __init__(self, model, parent: Optional[QWidget] = None):
+    def __init__(self, model, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
         self.tree = _tree()
@@ -131,7 +132,7 @@ class TreePanel(QWidget):
 class CodebookPanel(TreePanel):
     """The project's codebooks as trees (colour swatch, definition as tooltip)."""
 
-    def __init__(self, model: CodebookModel, parent: Optional[QWidget] = None):
+    def __init__(self, model: CodebookModel, parent: QWidget | None = None):
         super().__init__(model, parent)
         model.rowsInserted.connect(self._expand_books)
 
@@ -144,7 +145,7 @@ class CodebookPanel(TreePanel):
 class SchemePanel(TreePanel):
     """The project's video coding schemes: tasks, behaviours with their keys, rating scales."""
 
-    def __init__(self, model, parent: Optional[QWidget] = None):
+    def __init__(self, model, parent: QWidget | None = None):
         super().__init__(model, parent)
         model.modelReset.connect(self.tree.expandAll)
         model.rowsInserted.connect(lambda *_: self.tree.expandToDepth(0))

@@ -1,7 +1,8 @@
 """Qt item model over the participants tree: participant → timepoint → media (plain records in)."""
+
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -42,14 +43,19 @@ def media_kind_text(media: MediaRecord) -> str:
 
 def media_tooltip(media: MediaRecord) -> str:
     """Details of one media item, one fact a line."""
-    lines = [media.original_name, f"Kind: {media.kind} ({media.container or 'unknown container'})",
-             f"Duration: {format_duration(media.duration_ms)} ({media.duration_ms} ms)",
-             f"Size: {format_size(media.size_bytes)}"]
+    lines = [
+        media.original_name,
+        f"Kind: {media.kind} ({media.container or 'unknown container'})",
+        f"Duration: {format_duration(media.duration_ms)} ({media.duration_ms} ms)",
+        f"Size: {format_size(media.size_bytes)}",
+    ]
     if media.width and media.height:
         lines.append(f"Picture: {media.width}×{media.height}")
     if media.frame_rate:
         rate = f"Frame rate: {media.frame_rate:.3g} fps"
-        lines.append(rate + (" (variable: time is taken from timestamps)" if media.variable_frame_rate else ""))
+        lines.append(
+            rate + (" (variable: time is taken from timestamps)" if media.variable_frame_rate else "")
+        )
     elif media.variable_frame_rate:
         lines.append("Variable frame rate")
     if media.frame_count:
@@ -66,21 +72,28 @@ def participant_tooltip(record: ParticipantRecord) -> str:
     if record.site:
         lines.append(f"Site: {record.site}")
     for attribute in record.attributes:
-        lines.append(f"{attribute.name}: {attribute.value}" + (" (masked from raters)" if attribute.masked else ""))
+        lines.append(
+            f"{attribute.name}: {attribute.value}" + (" (masked from raters)" if attribute.masked else "")
+        )
     lines.append(f"{len(record.media)} media item(s)")
     return "\n".join(lines)
 
 
 def _icon(kind: str):
     style = QApplication.style()
-    pixmap = {"video": QStyle.StandardPixmap.SP_MediaPlay, "audio": QStyle.StandardPixmap.SP_MediaVolume,
-              "participant": QStyle.StandardPixmap.SP_DirHomeIcon,
-              "timepoint": QStyle.StandardPixmap.SP_DirIcon,
-              "transcript": QStyle.StandardPixmap.SP_FileDialogDetailedView}.get(kind, QStyle.StandardPixmap.SP_FileIcon)
+    pixmap = {
+        "video": QStyle.StandardPixmap.SP_MediaPlay,
+        "audio": QStyle.StandardPixmap.SP_MediaVolume,
+        "participant": QStyle.StandardPixmap.SP_DirHomeIcon,
+        "timepoint": QStyle.StandardPixmap.SP_DirIcon,
+        "transcript": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    }.get(kind, QStyle.StandardPixmap.SP_FileIcon)
     return style.standardIcon(pixmap) if style is not None else None
 
 
-def _row(name: str, duration: str = "", kind: str = "", tooltip: str = "", icon: str = "") -> list[QStandardItem]:
+def _row(
+    name: str, duration: str = "", kind: str = "", tooltip: str = "", icon: str = ""
+) -> list[QStandardItem]:
     items = [QStandardItem(name), QStandardItem(duration), QStandardItem(kind)]
     for item in items:
         item.setEditable(False)
@@ -95,19 +108,19 @@ def _row(name: str, duration: str = "", kind: str = "", tooltip: str = "", icon:
 class ParticipantsModel(QStandardItemModel):
     """Adapter over ``list[ParticipantRecord]``; ``load`` returns the current records."""
 
-    def __init__(self, load: Optional[Loader] = None, parent: Optional[QObject] = None):
+    def __init__(self, load: Loader | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._load = load
-        self._load_transcripts: Optional[TranscriptsLoader] = None
+        self._load_transcripts: TranscriptsLoader | None = None
         self.transcripts: dict[int, list] = {}
         self.records: list[ParticipantRecord] = []
         self.setHorizontalHeaderLabels(list(COLUMNS))
 
-    def set_loader(self, load: Optional[Loader]) -> None:
+    def set_loader(self, load: Loader | None) -> None:
         self._load = load
         self.refresh()
 
-    def set_transcripts_loader(self, load: Optional[TranscriptsLoader]) -> None:
+    def set_transcripts_loader(self, load: TranscriptsLoader | None) -> None:
         """Show each media item's transcripts under it (``load`` maps media id to records)."""
         self._load_transcripts = load
         self.refresh()
@@ -115,7 +128,9 @@ class ParticipantsModel(QStandardItemModel):
     def refresh(self) -> None:
         """Reload the records from the loader (empty without one)."""
         records = self._load() if self._load is not None else []
-        self.transcripts = self._load_transcripts() if self._load is not None and self._load_transcripts else {}
+        self.transcripts = (
+            self._load_transcripts() if self._load is not None and self._load_transcripts else {}
+        )
         self.set_records(records)
 
     def on_change(self, change: Change) -> bool:
@@ -131,8 +146,13 @@ class ParticipantsModel(QStandardItemModel):
         root = self.invisibleRootItem()
         for record in self.records:
             count = len(record.media)
-            row = _row(record.pseudonym, "", f"{count} item{'s' if count != 1 else ''}",
-                       participant_tooltip(record), "participant")
+            row = _row(
+                record.pseudonym,
+                "",
+                f"{count} item{'s' if count != 1 else ''}",
+                participant_tooltip(record),
+                "participant",
+            )
             row[0].setData(record, RECORD_ROLE)
             row[0].setData(("p", record.id), KEY_ROLE)
             self._add_timepoints(row[0], record)
@@ -148,12 +168,19 @@ class ParticipantsModel(QStandardItemModel):
             row[0].setData(("t", record.id, name), KEY_ROLE)
             for media in items:
                 label = f"{media.original_name} ({media.task})" if media.task else media.original_name
-                media_row = _row(label, format_duration(media.duration_ms), media_kind_text(media),
-                                 media_tooltip(media), media.kind)
+                media_row = _row(
+                    label,
+                    format_duration(media.duration_ms),
+                    media_kind_text(media),
+                    media_tooltip(media),
+                    media.kind,
+                )
                 media_row[0].setData(media, RECORD_ROLE)
                 media_row[0].setData(("m", media.id), KEY_ROLE)
                 for transcript in self.transcripts.get(media.id, ()):
-                    tooltip = f"Transcript {transcript.name}\nDouble-click to open it in the transcript editor"
+                    tooltip = (
+                        f"Transcript {transcript.name}\nDouble-click to open it in the transcript editor"
+                    )
                     transcript_row = _row(transcript.name, "", "transcript", tooltip, "transcript")
                     transcript_row[0].setData(transcript, RECORD_ROLE)
                     transcript_row[0].setData(("tr", transcript.id), KEY_ROLE)

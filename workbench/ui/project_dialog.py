@@ -1,11 +1,21 @@
 """The "New project" dialog: a project name and the folder it goes in."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 _BAD_CHARS = set('/\\:*?"<>|')
 
@@ -13,7 +23,7 @@ _BAD_CHARS = set('/\\:*?"<>|')
 class NewProjectDialog(QDialog):
     """Asks for a name and a location; :meth:`folder` is ``location / name``."""
 
-    def __init__(self, location: Path, parent: Optional[QWidget] = None):
+    def __init__(self, location: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("New project")
         self.setMinimumWidth(460)
@@ -30,8 +40,9 @@ class NewProjectDialog(QDialog):
         form.addRow("Create in:", where)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -46,12 +57,12 @@ class NewProjectDialog(QDialog):
     def folder(self) -> Path:
         return Path(self.location.text().strip()).expanduser() / self.name.text().strip()
 
-    def problem(self) -> Optional[str]:
+    def problem(self) -> str | None:
         name = self.name.text().strip()
         if not name:
             return "Give the project a name."
         if _BAD_CHARS & set(name) or name in (".", ".."):
-            return "A project name cannot contain / \\ : * ? \" < > |."
+            return 'A project name cannot contain / \\ : * ? " < > |.'
         if not self.location.text().strip():
             return "Choose where to create the project."
         if (self.folder() / "project.sqlite").exists():

@@ -1,15 +1,16 @@
 """What the window asks of the core, as plain functions: loaders, the import task, wording."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from PySide6.QtCore import QSettings
 
-from workbench.services import media_import
 from workbench.coding.codebook import Codebook
 from workbench.coding.scheme import Scheme
 from workbench.project import Project
+from workbench.services import media_import
 from workbench.store import codebooks, participants, people, schemes
 from workbench.store.engine import Database
 from workbench.store.records import Change, ParticipantRecord
@@ -19,7 +20,7 @@ from workbench.ui.import_dialog import ImportRequest
 APP_TITLE = "workbench"
 
 
-def window_title(project: Optional[Project]) -> str:
+def window_title(project: Project | None) -> str:
     if project is None:
         return APP_TITLE
     coder = project.coder
@@ -28,8 +29,10 @@ def window_title(project: Optional[Project]) -> str:
 
 def migration_note(project: Project) -> str:
     where = (project.folder / "backups") if project.folder else "the backups folder"
-    return (f"{project.name} was made by an older version of the workbench (schema {project.migrated_from}) "
-            f"and has been updated. A copy of the project as it was is in {where}.")
+    return (
+        f"{project.name} was made by an older version of the workbench (schema {project.migrated_from}) "
+        f"and has been updated. A copy of the project as it was is in {where}."
+    )
 
 
 def default_location(settings: QSettings) -> Path:
@@ -61,9 +64,20 @@ def import_choices(db: Database) -> tuple[list[str], list[str]]:
     return pseudonyms, [t.name for t in people.list_timepoints(db)]
 
 
-def import_task(project: Project, request: ImportRequest, progress: Optional[ProgressFn] = None,
-                cancelled: Optional[CancelFn] = None) -> Change:
+def import_task(
+    project: Project,
+    request: ImportRequest,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Change:
     """The import as a task function for the runner (runs on a worker thread)."""
-    return media_import.import_media(project, list(request.files), request.pseudonym,
-                                     timepoint=request.timepoint, task=request.task, link=request.link,
-                                     progress=progress, cancelled=cancelled)
+    return media_import.import_media(
+        project,
+        list(request.files),
+        request.pseudonym,
+        timepoint=request.timepoint,
+        task=request.task,
+        link=request.link,
+        progress=progress,
+        cancelled=cancelled,
+    )

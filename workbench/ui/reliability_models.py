@@ -1,8 +1,9 @@
 """Small Qt adapters for the reliability view: a DataFrame as a table model, PNG plots as labels."""
+
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
@@ -22,11 +23,11 @@ def cell_text(value: Any) -> str:
 class FrameModel(QAbstractTableModel):
     """A read-only pandas DataFrame (index shown as the vertical header when it is named)."""
 
-    def __init__(self, frame: Optional[pd.DataFrame] = None, parent: Optional[QObject] = None):
+    def __init__(self, frame: pd.DataFrame | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.frame = pd.DataFrame() if frame is None else frame
 
-    def set_frame(self, frame: Optional[pd.DataFrame]) -> None:
+    def set_frame(self, frame: pd.DataFrame | None) -> None:
         self.beginResetModel()
         self.frame = pd.DataFrame() if frame is None else frame
         self.endResetModel()
@@ -45,12 +46,20 @@ class FrameModel(QAbstractTableModel):
             return cell_text(value)
         if role == Qt.ItemDataRole.ToolTipRole:
             return repr(value.item() if hasattr(value, "item") else value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802 - Qt override
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -63,7 +72,7 @@ class FrameModel(QAbstractTableModel):
 class PlotsPanel(QScrollArea):
     """The report's figures (PNG) one below the other, each with its caption."""
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.labels: list[QLabel] = []

@@ -6,21 +6,38 @@ resolution is one store transaction on the GUI thread. ``disagreement_activated`
 ``reliability_run.Target`` (transcript/code/span or media/behaviour/time) for the coding view or
 the video coder to jump to.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QSpinBox, QTableView,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.services import reliability_run as rr
 from workbench.coding.observation import format_ms
 from workbench.coding.reliability.report import write_report
 from workbench.errors import WorkbenchError
+from workbench.services import reliability_run as rr
 from workbench.store import consensus
 from workbench.store import reliability_data as rd
 from workbench.store.engine import Database
@@ -48,14 +65,15 @@ class ReliabilityView(QWidget):
     resolved = Signal(object)  # the store Change of a resolution
     error = Signal(str)
 
-    def __init__(self, db: Database, runner: TaskRunner, lead_id: Optional[int] = None,
-                 parent: Optional[QWidget] = None):
+    def __init__(
+        self, db: Database, runner: TaskRunner, lead_id: int | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.db, self.runner, self.lead_id = db, runner, lead_id
-        self.outcome: Optional[rr.Outcome] = None
+        self.outcome: rr.Outcome | None = None
         self.agreed: list = []
         self.items: list = []
-        self.task: Optional[Task] = None
+        self.task: Task | None = None
 
         self.material = QComboBox()
         self.material.addItems(list(rr.MATERIALS))
@@ -215,14 +233,19 @@ class ReliabilityView(QWidget):
         for i, name in enumerate(names):
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if i < 2 and name != rd.CONSENSUS else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if i < 2 and name != rd.CONSENSUS else Qt.CheckState.Unchecked
+            )
             self.coders.addItem(item)
 
     # --- running -------------------------------------------------------------------------------
 
     def chosen_coders(self) -> tuple[str, ...]:
-        return tuple(self.coders.item(i).text() for i in range(self.coders.count())
-                     if self.coders.item(i).checkState() == Qt.CheckState.Checked)
+        return tuple(
+            self.coders.item(i).text()
+            for i in range(self.coders.count())
+            if self.coders.item(i).checkState() == Qt.CheckState.Checked
+        )
 
     def set_coders(self, names: list[str]) -> None:
         for i in range(self.coders.count()):
@@ -230,10 +253,16 @@ class ReliabilityView(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
 
     def settings(self) -> rr.Settings:
-        return rr.Settings(self.material.currentText(), self.chosen_coders() or None, self.unit_ms.value(),
-                           self.tolerance_ms.value(), self.window_ms.value(), round(self.min_overlap.value(), 4))
+        return rr.Settings(
+            self.material.currentText(),
+            self.chosen_coders() or None,
+            self.unit_ms.value(),
+            self.tolerance_ms.value(),
+            self.window_ms.value(),
+            round(self.min_overlap.value(), 4),
+        )
 
-    def run(self) -> Optional[Task]:
+    def run(self) -> Task | None:
         """Compute on a worker thread; the tables appear when it is done."""
         settings = self.settings()
         try:
@@ -243,8 +272,14 @@ class ReliabilityView(QWidget):
             return None
         self.run_button.setEnabled(False)
         self.status.setText(f"Comparing {settings.material}…")
-        self.task = self.runner.run(f"Reliability: {settings.material}", rr.run_reliability, self.db, settings,
-                                    on_done=self.show_outcome, on_error=self._fail)
+        self.task = self.runner.run(
+            f"Reliability: {settings.material}",
+            rr.run_reliability,
+            self.db,
+            settings,
+            on_done=self.show_outcome,
+            on_error=self._fail,
+        )
         return self.task
 
     def _fail(self, message: str) -> None:
@@ -265,8 +300,9 @@ class ReliabilityView(QWidget):
         self._fill_timeline_choice()
         self.agreed, self.items = rr.disagreements(outcome)
         self._fill_disagreements()
-        self.status.setText(f"{len(report.sheets)} tables, {len(report.figures)} plots, "
-                            f"{len(self.items)} disagreements.")
+        self.status.setText(
+            f"{len(report.sheets)} tables, {len(report.figures)} plots, {len(self.items)} disagreements."
+        )
 
     def _sheet_chosen(self, name: str) -> None:
         if self.outcome is None or name not in self.outcome.report.sheets:
@@ -282,27 +318,35 @@ class ReliabilityView(QWidget):
             return
         result = self.outcome.report.result_of(self.sheets.currentItem().text(), row)
         self.source_model.set_frame(None if result is None else result.table)
-        self.source_label.setText("This row has no single source table." if result is None else
-                                  f"{result.statistic} = {result.value:.4f} from this table "
-                                  f"({result.n_units:g} units):" + (f" {result.reason}" if result.reason else ""))
+        self.source_label.setText(
+            "This row has no single source table."
+            if result is None
+            else f"{result.statistic} = {result.value:.4f} from this table "
+            f"({result.n_units:g} units):" + (f" {result.reason}" if result.reason else "")
+        )
 
     def select_row(self, sheet: str, row: int) -> None:
         """Show a sheet and select one of its rows (as a click would)."""
         self.sheets.setCurrentRow(list(self.outcome.report.sheets).index(sheet))
         self.table.selectRow(row)
 
-    def save_report(self, path: Optional[Path] = None) -> Optional[Task]:
+    def save_report(self, path: Path | None = None) -> Task | None:
         if self.outcome is None:
             return None
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, "Save reliability report", "reliability.xlsx",
-                                                  "Excel (*.xlsx);;Web page (*.html)")
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Save reliability report", "reliability.xlsx", "Excel (*.xlsx);;Web page (*.html)"
+            )
             if not name:
                 return None
             path = Path(name)
         report = self.outcome.report
-        return self.runner.run(f"Saving {path.name}", lambda progress=None, cancelled=None: write_report(report, path),
-                               on_done=lambda p: self.status.setText(f"Saved {p}"), on_error=self._fail)
+        return self.runner.run(
+            f"Saving {path.name}",
+            lambda progress=None, cancelled=None: write_report(report, path),
+            on_done=lambda p: self.status.setText(f"Saved {p}"),
+            on_error=self._fail,
+        )
 
     # --- disagreements -------------------------------------------------------------------------
 
@@ -313,23 +357,42 @@ class ReliabilityView(QWidget):
         done = consensus.resolution_details(self.db)
         timed = self.outcome is not None and isinstance(self.outcome.material, rd.TimedMaterial)
         rating = self._rating_material()
-        heads = (["observation", "behaviour", "time", "A", "B", "resolved"] if timed else
-                 ["rated epoch", "scale", "A", "B", "scale points", "resolved"] if rating else
-                 ["transcript", "code", "span", "A", "B", "resolved"])
+        heads = (
+            ["observation", "behaviour", "time", "A", "B", "resolved"]
+            if timed
+            else ["rated epoch", "scale", "A", "B", "scale points", "resolved"]
+            if rating
+            else ["transcript", "code", "span", "A", "B", "resolved"]
+        )
         table = self.disagreement_table
         table.clearContents()
         table.setRowCount(len(self.items))
         table.setHorizontalHeaderLabels(heads)
         for row, item in enumerate(self.items):
             if timed:
-                cells = [item.observation, item.behaviour + (f" ({item.subject})" if item.subject else ""),
-                         format_ms(item.time_ms), _unit(item.a), _unit(item.b)]
+                cells = [
+                    item.observation,
+                    item.behaviour + (f" ({item.subject})" if item.subject else ""),
+                    format_ms(item.time_ms),
+                    _unit(item.a),
+                    _unit(item.b),
+                ]
             elif rating:
-                cells = [item.unit, item.range.name, _rated(item, item.value_a), _rated(item, item.value_b),
-                         f"{item.range.minimum}–{item.range.maximum}"]
+                cells = [
+                    item.unit,
+                    item.range.name,
+                    _rated(item, item.value_a),
+                    _rated(item, item.value_b),
+                    f"{item.range.minimum}–{item.range.maximum}",
+                ]
             else:
-                cells = [item.transcript, item.code, f"{item.start}–{item.end}", _spans(item.spans_a),
-                         _spans(item.spans_b)]
+                cells = [
+                    item.transcript,
+                    item.code,
+                    f"{item.start}–{item.end}",
+                    _spans(item.spans_a),
+                    _spans(item.spans_b),
+                ]
             cells.append(_resolution(done.get(item.key)))
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -363,12 +426,12 @@ class ReliabilityView(QWidget):
         if self.outcome is not None and 0 <= row < len(self.items):
             self.disagreement_activated.emit(rr.target_of(self.outcome, self.items[row]))
 
-    def resolve_selected(self, choice: str, value: Optional[int] = None) -> None:
+    def resolve_selected(self, choice: str, value: int | None = None) -> None:
         rows = sorted({i.row() for i in self.disagreement_table.selectionModel().selectedRows()})
         for row in rows:
             self.resolve(row, choice, value)
 
-    def resolve(self, row: int, choice: str, value: Optional[int] = None):
+    def resolve(self, row: int, choice: str, value: int | None = None):
         """Store the choice for disagreement ``row`` in the Consensus coder (one transaction); for a
         rating, "A", "B" or "value" with the agreed ``value``."""
         if self.outcome is None or self.lead_id is None:
@@ -380,8 +443,9 @@ class ReliabilityView(QWidget):
             return None
         item = self.items[row]
         kept = item.kept(choice, value) if self._rating_material() else None
-        self.disagreement_table.setItem(row, RESOLVED, QTableWidgetItem(
-            _resolution({"choice": choice, "value": kept})))
+        self.disagreement_table.setItem(
+            row, RESOLVED, QTableWidgetItem(_resolution({"choice": choice, "value": kept}))
+        )
         self.status.setText(change.description)
         self.resolved.emit(change)
         return change
@@ -399,7 +463,7 @@ class ReliabilityView(QWidget):
         return change
 
 
-def _resolution(done: Optional[dict]) -> str:
+def _resolution(done: dict | None) -> str:
     """The resolved column: the choice, with the value kept for a rating."""
     if not done:
         return ""
@@ -409,7 +473,7 @@ def _resolution(done: Optional[dict]) -> str:
     return CHOICE_LABELS.get(done["choice"], "") + (f" ({value})" if value is not None else "")
 
 
-def _rated(item, value: Optional[int]) -> str:
+def _rated(item, value: int | None) -> str:
     if value is None:
         return "—"
     anchor = item.range.anchor(value).split(" - ")[0]  # the anchor's head; the tooltip has them all
@@ -444,7 +508,7 @@ class ReliabilityWork:
         window.project_changed.connect(lambda project: self.action.setEnabled(project is not None))
         self.action.setEnabled(window.project is not None)
 
-    def open_view(self) -> Optional[ReliabilityView]:
+    def open_view(self) -> ReliabilityView | None:
         project = self.window.project
         if project is None:
             return None
@@ -466,6 +530,7 @@ class ReliabilityWork:
             window.show_status(f"Disagreement in {target.label}, characters {target.start}–{target.end}")
             return view
         from workbench.store.participants import list_media
+
         media = next((m for m in list_media(window.project.db) if m.id == target.media_id), None)
         if media is None:
             raise WorkbenchError(f"The recording of {target.label} is no longer in this project.")
@@ -476,10 +541,14 @@ class ReliabilityWork:
         if player.index is not None:
             player.seek(target.time_ms)
         else:  # still opening: go there once it is ready
+
             def ready(_index, player=player):
                 player.ready.disconnect(ready)
                 player.seek(target.time_ms)
+
             player.ready.connect(ready)
-        window.show_status(f"Disagreement in {target.label} at {format_ms(target.time_ms)}"
-                           + (f" ({target.behaviour})" if target.behaviour else ""))
+        window.show_status(
+            f"Disagreement in {target.label} at {format_ms(target.time_ms)}"
+            + (f" ({target.behaviour})" if target.behaviour else "")
+        )
         return view

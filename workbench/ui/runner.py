@@ -6,16 +6,18 @@ on a thread of its own pool, relays progress to the GUI thread at most every
 on the GUI thread. Failures never escape: a :class:`WorkbenchError` is reported by its message,
 anything else as "Unexpected error: ..." with the traceback written to the log.
 """
+
 from __future__ import annotations
 
 import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 from workbench.errors import WorkbenchError
 from workbench.tasks import Cancelled
@@ -36,7 +38,7 @@ class Task:
     fraction: float = 0.0
     message: str = ""
     state: str = "running"  # running | done | failed | cancelled
-    error: Optional[str] = None
+    error: str | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def cancel(self) -> None:
@@ -54,14 +56,14 @@ class Task:
 
 @dataclass
 class _Callbacks:
-    on_done: Optional[Callable[[Any], None]]
-    on_error: Optional[Callable[[str], None]]
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[str], None] | None
 
 
 class _Job(QRunnable):
     """Calls the task function on a pool thread and hands the outcome to the runner's signals."""
 
-    def __init__(self, runner: "TaskRunner", task: Task, fn: Callable, args: tuple, kwargs: dict):
+    def __init__(self, runner: TaskRunner, task: Task, fn: Callable, args: tuple, kwargs: dict):
         super().__init__()
         self.setAutoDelete(False)  # the runner drops its reference once the outcome is delivered
         self._runner, self._task, self._fn, self._args, self._kwargs = runner, task, fn, args, kwargs
@@ -75,8 +77,9 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(*self._args, progress=self._progress,
-                              cancelled=self._task._cancel.is_set, **self._kwargs)
+            result = self._fn(
+                *self._args, progress=self._progress, cancelled=self._task._cancel.is_set, **self._kwargs
+            )
         except Cancelled:
             outcome = ("cancelled", None)
         except WorkbenchError as exc:
@@ -100,7 +103,7 @@ class TaskRunner(QObject):
     _progress_signal = Signal(object, float, str)
     _finished_signal = Signal(object, str, object)
 
-    def __init__(self, parent: Optional[QObject] = None, max_threads: int = 2):
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
@@ -108,8 +111,15 @@ class TaskRunner(QObject):
         self._progress_signal.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._finished_signal.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
-    def run(self, label: str, fn: Callable, *args: Any, on_done: Optional[Callable[[Any], None]] = None,
-            on_error: Optional[Callable[[str], None]] = None, **kwargs: Any) -> Task:
+    def run(
+        self,
+        label: str,
+        fn: Callable,
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> Task:
         """Start ``fn(*args, progress=..., cancelled=..., **kwargs)``; returns its :class:`Task`.
 
         ``on_done(result)`` runs on the GUI thread after success; ``on_error(message)`` (if

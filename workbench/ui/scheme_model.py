@@ -1,8 +1,9 @@
 """Qt item model over the project's video coding schemes: tasks, behaviours (with keys), rating scales."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
@@ -35,8 +36,10 @@ def behaviour_label(behaviour: Behaviour) -> str:
 
 
 def behaviour_tooltip(behaviour: Behaviour) -> str:
-    lines = [f"<b>{escape(behaviour.name)}</b> ({behaviour.kind} event, key <b>{escape(behaviour.key)}</b>)",
-             f"Subjects: {escape(', '.join(behaviour.subjects) or 'any')}"]
+    lines = [
+        f"<b>{escape(behaviour.name)}</b> ({behaviour.kind} event, key <b>{escape(behaviour.key)}</b>)",
+        f"Subjects: {escape(', '.join(behaviour.subjects) or 'any')}",
+    ]
     if behaviour.category:
         lines.append(f"Category: {escape(behaviour.category)}")
     if behaviour.modifier_set:
@@ -45,22 +48,26 @@ def behaviour_tooltip(behaviour: Behaviour) -> str:
 
 
 def scale_tooltip(scale: RatingScale) -> str:
-    anchors = "".join(f"<li><b>{value}</b> {escape(text)}</li>" for value, text in sorted(scale.anchors.items()))
+    anchors = "".join(
+        f"<li><b>{value}</b> {escape(text)}</li>" for value, text in sorted(scale.anchors.items())
+    )
     about = f"<p>{escape(scale.description)}</p>" if scale.description else ""
-    return (f"<p><b>{escape(scale.name)}</b> ({scale.minimum}–{scale.maximum}; tasks: "
-            f"{escape(', '.join(scale.tasks))})</p>{about}<ul>{anchors}</ul>")
+    return (
+        f"<p><b>{escape(scale.name)}</b> ({scale.minimum}–{scale.maximum}; tasks: "
+        f"{escape(', '.join(scale.tasks))})</p>{about}<ul>{anchors}</ul>"
+    )
 
 
 class SchemeModel(QStandardItemModel):
     """Adapter over ``list[Scheme]``: scheme → Tasks / Behaviours / Rating scales."""
 
-    def __init__(self, load: Optional[Loader] = None, parent: Optional[QObject] = None):
+    def __init__(self, load: Loader | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._load = load
         self.schemes: list[Scheme] = []
         self.setHorizontalHeaderLabels(["Coding scheme"])
 
-    def set_loader(self, load: Optional[Loader]) -> None:
+    def set_loader(self, load: Loader | None) -> None:
         self._load = load
         self.refresh()
 
@@ -88,8 +95,9 @@ class SchemeModel(QStandardItemModel):
                 behaviours.appendRow(row)
             scales = _item("Rating scales")
             for scale in scheme.rating_scales:
-                scales.appendRow(_item(f"{scale.name} ({scale.minimum}–{scale.maximum})", scale,
-                                       scale_tooltip(scale)))
+                scales.appendRow(
+                    _item(f"{scale.name} ({scale.minimum}–{scale.maximum})", scale, scale_tooltip(scale))
+                )
             for group in (tasks, behaviours, scales):
                 head.appendRow(group)
             self.invisibleRootItem().appendRow(head)

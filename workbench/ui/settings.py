@@ -4,6 +4,7 @@ Settings are an INI file in the workbench configuration folder (``workbench.rece
 so ``$WORKBENCH_CONFIG_DIR`` isolates them); the organisation name is ``$WORKBENCH_SETTINGS_ORG``
 or "workbench".
 """
+
 from __future__ import annotations
 
 import os

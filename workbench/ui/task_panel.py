@@ -1,7 +1,6 @@
 """Status bar widget: one row per running task (label, progress bar, cancel button)."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
@@ -11,7 +10,7 @@ from workbench.ui.runner import Task, TaskRunner
 class TaskRow(QWidget):
     """The label, progress bar and cancel button of one task."""
 
-    def __init__(self, task: Task, parent: Optional[QWidget] = None):
+    def __init__(self, task: Task, parent: QWidget | None = None):
         super().__init__(parent)
         self.task = task
         self.label = QLabel(task.label)
@@ -33,8 +32,11 @@ class TaskRow(QWidget):
 
     def update_from_task(self) -> None:
         self.bar.setValue(round(self.task.fraction * 1000))
-        self.bar.setToolTip(f"{self.task.message} ({self.task.fraction:.0%})" if self.task.message
-                            else f"{self.task.fraction:.0%}")
+        self.bar.setToolTip(
+            f"{self.task.message} ({self.task.fraction:.0%})"
+            if self.task.message
+            else f"{self.task.fraction:.0%}"
+        )
 
     def _cancel(self) -> None:
         self.task.cancel()
@@ -45,7 +47,7 @@ class TaskRow(QWidget):
 class TaskPanel(QWidget):
     """Lists the runner's running tasks; hidden while nothing runs."""
 
-    def __init__(self, runner: TaskRunner, parent: Optional[QWidget] = None):
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self._rows: dict[Task, TaskRow] = {}
         self._layout = QHBoxLayout(self)
@@ -57,7 +59,7 @@ class TaskPanel(QWidget):
             self._add(task)
         self.setVisible(bool(self._rows))
 
-    def row(self, task: Task) -> Optional[TaskRow]:
+    def row(self, task: Task) -> TaskRow | None:
         return self._rows.get(task)
 
     def rows(self) -> list[TaskRow]:

@@ -3,17 +3,29 @@ changes shown without restarting (a :class:`ChangeRelay` over the store's ``Chan
 
 The password is used for the connection only: it is never written to settings or to disk.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 from urllib.parse import quote
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench import media_roots
 from workbench.exchange.audit_export import HEADER, cells, write_audit
@@ -28,7 +40,7 @@ EVERYTHING = ("text_codings", "memos", "codes", "transcripts", "observations", "
 class ConnectDialog(QDialog):
     """Server, database, login and password (and this machine's media folder) of a team project."""
 
-    def __init__(self, settings, parent: Optional[QWidget] = None):
+    def __init__(self, settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Connect to team project")
         self.settings = settings
@@ -47,11 +59,18 @@ class ConnectDialog(QDialog):
         media_row.addWidget(self.media)
         media_row.addWidget(browse)
         form = QFormLayout()
-        for label, widget in (("Server", self.host), ("Port", self.port), ("Database", self.database),
-                              ("Your login", self.user), ("Password", self.password)):
+        for label, widget in (
+            ("Server", self.host),
+            ("Port", self.port),
+            ("Database", self.database),
+            ("Your login", self.user),
+            ("Password", self.password),
+        ):
             form.addRow(label, widget)
         form.addRow("Media folder on this computer", media_row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -73,15 +92,21 @@ class ConnectDialog(QDialog):
     def url(self, with_password: bool = True) -> str:
         user = quote(self.user.text().strip(), safe="")
         secret = f":{quote(self.password.text(), safe='')}" if with_password and self.password.text() else ""
-        return (f"postgresql+psycopg://{user}{secret}@{self.host.text().strip()}:{self.port.value()}"
-                f"/{quote(self.database.text().strip(), safe='')}")
+        return (
+            f"postgresql+psycopg://{user}{secret}@{self.host.text().strip()}:{self.port.value()}"
+            f"/{quote(self.database.text().strip(), safe='')}"
+        )
 
-    def media_root(self) -> Optional[Path]:
+    def media_root(self) -> Path | None:
         return Path(self.media.text()) if self.media.text().strip() else None
 
     def accept(self) -> None:
-        for key, value in (("host", self.host.text()), ("port", self.port.value()),
-                           ("database", self.database.text()), ("user", self.user.text())):
+        for key, value in (
+            ("host", self.host.text()),
+            ("port", self.port.value()),
+            ("database", self.database.text()),
+            ("user", self.user.text()),
+        ):
             self.settings.setValue(f"team/{key}", value)  # never the password
         super().accept()
 
@@ -91,12 +116,13 @@ class AuditDialog(QDialog):
 
     LIMIT = 2000
 
-    def __init__(self, project, parent: Optional[QWidget] = None):
+    def __init__(self, project, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Audit log")
         self.project = project
-        self.rows = [r.row() for r in audit.entries(project.db, project.coder.id, limit=self.LIMIT,
-                                                    newest_first=True)]
+        self.rows = [
+            r.row() for r in audit.entries(project.db, project.coder.id, limit=self.LIMIT, newest_first=True)
+        ]
         self.table = QTableWidget(len(self.rows), len(HEADER))
         self.table.setHorizontalHeaderLabels(list(HEADER))
         for i, row in enumerate(self.rows):
@@ -111,10 +137,11 @@ class AuditDialog(QDialog):
         layout.addWidget(export)
         self.resize(1000, 600)
 
-    def export(self, path: Optional[Path] = None) -> Optional[int]:
+    def export(self, path: Path | None = None) -> int | None:
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export audit log", "audit.xlsx",
-                                                    "Excel (*.xlsx);;CSV (*.csv)")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Export audit log", "audit.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+            )
             if not chosen:
                 return None
             path = Path(chosen)
@@ -127,7 +154,7 @@ class ChangeRelay(QObject):
 
     changed = Signal(object)
 
-    def __init__(self, db, parent: Optional[QObject] = None):
+    def __init__(self, db, parent: QObject | None = None):
         super().__init__(parent)
         self.watcher = ChangeWatcher(db)
         self.timer = QTimer(self)
@@ -155,7 +182,7 @@ class TeamWork:
 
     def __init__(self, window):
         self.window = window
-        self.relay: Optional[ChangeRelay] = None
+        self.relay: ChangeRelay | None = None
         file_menu = window.menuBar().actions()[0].menu()
         self.connect_action = QAction("Connect to &team project…", window)
         self.connect_action.triggered.connect(self.connect_dialog)

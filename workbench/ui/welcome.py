@@ -1,29 +1,38 @@
 """The workspace's first page: what the user can do next."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
-_NO_PROJECT = ("<h2>Welcome to the workbench</h2>"
-               "<p>Everything stays on this computer: recordings, transcripts and codes.</p>"
-               "<p>Start by creating a project folder, or open one you or your team already have.</p>")
-_PROJECT = ("<h2>{name}</h2>"
-            "<p>Next steps:</p><ol>"
-            "<li>Import interview recordings or play-task videos for a participant "
-            "(they appear under <i>Participants</i>, by timepoint).</li>"
-            "<li>Open a recording to transcribe it or to code behaviour.</li>"
-            "<li>Code transcripts against the codebook on the right.</li></ol>")
+_NO_PROJECT = (
+    "<h2>Welcome to the workbench</h2>"
+    "<p>Everything stays on this computer: recordings, transcripts and codes.</p>"
+    "<p>Start by creating a project folder, or open one you or your team already have.</p>"
+)
+_PROJECT = (
+    "<h2>{name}</h2>"
+    "<p>Next steps:</p><ol>"
+    "<li>Import interview recordings or play-task videos for a participant "
+    "(they appear under <i>Participants</i>, by timepoint).</li>"
+    "<li>Open a recording to transcribe it or to code behaviour.</li>"
+    "<li>Code transcripts against the codebook on the right.</li></ol>"
+)
 
 
 class WelcomePage(QWidget):
     """Shows a short guide and buttons for the given actions (no project / project open)."""
 
-    def __init__(self, start_actions: Sequence[QAction], project_actions: Sequence[QAction],
-                 parent: Optional[QWidget] = None):
+    def __init__(
+        self,
+        start_actions: Sequence[QAction],
+        project_actions: Sequence[QAction],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -46,7 +55,7 @@ class WelcomePage(QWidget):
         button.setMinimumWidth(220)
         return button
 
-    def show_project(self, name: Optional[str]) -> None:
+    def show_project(self, name: str | None) -> None:
         """The guide for no project (``None``) or for the open project ``name``."""
         self.text.setText(_NO_PROJECT if name is None else _PROJECT.format(name=escape(name)))
         for button in self._start:

@@ -123,14 +123,15 @@ def naive_alpha(table, metric):
     units = [u for u in units if len(u) >= 2]
     pooled = [v for u in units for v in u]
     n = len(pooled)
-    d_o = sum(
-        metric(u[i], u[j]) / (len(u) - 1)
-        for u in units
-        for i, j in itertools.permutations(range(len(u)), 2)
-    ) / n
-    d_e = sum(metric(pooled[i], pooled[j]) for i, j in itertools.permutations(range(n), 2)) / (
-        n * (n - 1)
+    d_o = (
+        sum(
+            metric(u[i], u[j]) / (len(u) - 1)
+            for u in units
+            for i, j in itertools.permutations(range(len(u)), 2)
+        )
+        / n
     )
+    d_e = sum(metric(pooled[i], pooled[j]) for i, j in itertools.permutations(range(n), 2)) / (n * (n - 1))
     return 1 - d_o / d_e
 
 

@@ -8,11 +8,26 @@ import pytest
 from workbench.coding.reliability._binary import kappa_columns, table2_columns
 from workbench.coding.reliability.events import align, event_agreement
 from workbench.coding.reliability.kappas import cohen_kappa, cohen_kappa_from_table
-from workbench.coding.reliability.text import POOLED, TextCoding, Transcript, character_agreement, segment_agreement
+from workbench.coding.reliability.text import (
+    POOLED,
+    TextCoding,
+    Transcript,
+    character_agreement,
+    segment_agreement,
+)
 from workbench.coding.reliability.timed import Event, Observation, ObservationPair, State, time_unit_agreement
 
-FIELDS = {"value": "value", "ci_low": "ci_low", "ci_high": "ci_high", "observed": "observed", "chance": "chance",
-          "n_units": "n_units", "interval": "ci_method", "reason": "reason", "statistic": "statistic"}
+FIELDS = {
+    "value": "value",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "observed": "observed",
+    "chance": "chance",
+    "n_units": "n_units",
+    "interval": "ci_method",
+    "reason": "reason",
+    "statistic": "statistic",
+}
 
 
 def same(x, y) -> bool:
@@ -81,15 +96,19 @@ def random_text(rng, n_t=12, codes=("x", "y", "z")):
             codings["A"].append(TextCoding(f"t{i}", code, s, e))
             if rng.random() < 0.7:
                 d = int(rng.integers(-20, 20))
-                codings["B"].append(TextCoding(f"t{i}", code, max(0, s + d), min(length, max(0, s + d) + e - s)))
+                codings["B"].append(
+                    TextCoding(f"t{i}", code, max(0, s + d), min(length, max(0, s + d) + e - s))
+                )
     return ts, codings
 
 
 def test_text_rows_equal_result_objects():
     ts, codings = random_text(np.random.default_rng(3))
-    for comp in (character_agreement(codings, ts, ["A", "B"]),
-                 segment_agreement(codings, ts, ["A", "B"], min_chars=3),
-                 character_agreement(codings, ts, ["A", "B"], codes=["x", "never used"])):
+    for comp in (
+        character_agreement(codings, ts, ["A", "B"]),
+        segment_agreement(codings, ts, ["A", "B"], min_chars=3),
+        character_agreement(codings, ts, ["A", "B"], codes=["x", "never used"]),
+    ):
         check_rows(comp, ["code", "transcript"])
     seg = segment_agreement(codings, ts, ["A", "B"])
     shuffled = [Transcript(t.id, t.length, t.segments[::-1]) for t in ts]  # not in order: the general path
@@ -107,8 +126,11 @@ def random_pairs(rng, n=6, duration=60_000):
             t = np.clip(base + (rng.integers(-1500, 1500, base.size) if r else 0), 0, duration - 1)
             kinds = rng.choice(["p", "q", "s", "u"], base.size)
             evs = tuple(Event(str(k), int(x)) for k, x in zip(kinds, t) if k in "pq" and rng.random() < 0.9)
-            sts = tuple(State(str(k), int(x), int(min(duration, x + rng.integers(100, 4000))))
-                        for k, x in zip(kinds, t) if k in "su")
+            sts = tuple(
+                State(str(k), int(x), int(min(duration, x + rng.integers(100, 4000))))
+                for k, x in zip(kinds, t)
+                if k in "su"
+            )
             recs.append(Observation(duration, evs, sts))
         pairs.append(ObservationPair(f"o{i}", *recs))
     return pairs
@@ -142,8 +164,11 @@ def hungarian_per_cluster(ta, ka, tb, kb, window):
             continue
         d = np.abs(ta[ia][:, None] - tb[ib][None, :]).astype(float)
         n = min(ia.size, ib.size)
-        cost = np.where(d <= window, d / (window + 1.0) + (ka[ia][:, None] != kb[ib][None, :]) * (n + 1.0),
-                        (n + 1.0) ** 2 + 1.0)
+        cost = np.where(
+            d <= window,
+            d / (window + 1.0) + (ka[ia][:, None] != kb[ib][None, :]) * (n + 1.0),
+            (n + 1.0) ** 2 + 1.0,
+        )
         r, c = linear_sum_assignment(cost)
         pairs += [(int(ia[x]), int(ib[y])) for x, y in zip(r, c) if d[x, y] <= window]
     return pairs
@@ -175,8 +200,11 @@ def test_fast_alignment_equals_hungarian_on_whole_groups():
         if ta.size and tb.size:  # reference: the same costs over all events at once
             d = np.abs(ta[:, None] - tb[None, :]).astype(float)
             n = min(ta.size, tb.size)
-            cost = np.where(d <= window, d / (window + 1.0) + (ka[:, None] != kb[None, :]) * (n + 1.0),
-                            (n + 1.0) ** 2 + 1.0)
+            cost = np.where(
+                d <= window,
+                d / (window + 1.0) + (ka[:, None] != kb[None, :]) * (n + 1.0),
+                (n + 1.0) ** 2 + 1.0,
+            )
             r, c = linear_sum_assignment(cost)
             ok = d[r, c] <= window
             ref_cost = cost[r[ok], c[ok]].sum()
@@ -210,8 +238,14 @@ def test_xlsx_cells_of_every_kind(tmp_path):
     from workbench.coding.reliability.report import ReliabilityReport, write_report
 
     report = ReliabilityReport("kinds")
-    frame = pd.DataFrame({"x": [1.5, np.inf, None, -np.inf], "text": ["s", None, "q", "r"],
-                          "flag": [True, False, True, False], "n": [1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {
+            "x": [1.5, np.inf, None, -np.inf],
+            "text": ["s", None, "q", "r"],
+            "flag": [True, False, True, False],
+            "n": [1, 2, 3, 4],
+        }
+    )
     report.add("kinds", frame, "every kind of cell")
     write_report(report, tmp_path / "k.xlsx")
     back = pd.read_excel(tmp_path / "k.xlsx", sheet_name="kinds")

@@ -92,7 +92,9 @@ def test_unweighted_invariant_under_relabelling(table, labels):
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.sampled_from([0, 1, None]), st.sampled_from([0, 1, None])), min_size=3, max_size=40))
+@given(
+    st.lists(st.tuples(st.sampled_from([0, 1, None]), st.sampled_from([0, 1, None])), min_size=3, max_size=40)
+)
 def test_weighted_equals_unweighted_with_two_categories(pairs):
     a, b = [p[0] for p in pairs], [p[1] for p in pairs]
     for fn in (rel.cohen_kappa, rel.scott_pi):

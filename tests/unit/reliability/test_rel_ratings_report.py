@@ -20,8 +20,11 @@ PAIRS = [(1, 1), (2, 3), (3, 3), (4, 5), (5, 5), (2, 2)]
 
 
 def two_raters(task="free play"):
-    return [Rating(f"u{i}", "sensitivity", r, v, task) for i, (x, y) in enumerate(PAIRS)
-            for r, v in (("A", x), ("B", y))]
+    return [
+        Rating(f"u{i}", "sensitivity", r, v, task)
+        for i, (x, y) in enumerate(PAIRS)
+        for r, v in (("A", x), ("B", y))
+    ]
 
 
 def stat(comp, name):
@@ -44,14 +47,19 @@ def test_two_raters_hand_computed_and_core_values():
     quad = comp.results[("free play", "sensitivity", "Cohen's weighted kappa (quadratic weights)")]
     assert quad.details["weight_matrix"][0, 1] == pytest.approx(1 - (1 / 6) ** 2)
     assert stat(comp, "Krippendorff's alpha (ordinal)").value == pytest.approx(
-        rel.krippendorff_alpha(rows, "ordinal").value)
+        rel.krippendorff_alpha(rows, "ordinal").value
+    )
     assert ("free play", "sensitivity") in comp.data
 
 
 def test_three_raters_per_task_and_missing():
     rows = [("u1", 1, 2, 4), ("u2", 3, 3, 3), ("u3", 5, 4, None), ("u4", 2, 2, 3)]
-    data = [Rating(u, "warmth", r, v, task) for task in ("play", "reunion") for u, *vals in rows
-            for r, v in zip("ABC", vals)]
+    data = [
+        Rating(u, "warmth", r, v, task)
+        for task in ("play", "reunion")
+        for u, *vals in rows
+        for r, v in zip("ABC", vals)
+    ]
     comp = rating_agreement(data)
     t = comp.table
     assert set(t.task) == {"play", "reunion"}
@@ -76,13 +84,22 @@ def _inputs():
         "A": [TextCoding("t1", "safe haven", 0, 80), TextCoding("t2", "secure base", 10, 60)],
         "B": [TextCoding("t1", "safe haven", 5, 80), TextCoding("t2", "secure base", 30, 140)],
     }
-    a = Observation(60_000, (Event("touch", 5000), Event("look", 1000, "start"), Event("look", 9000, "stop")),
-                    (State("smile", 20_000, 25_000),))
-    b = Observation(60_000, (Event("touch", 5600), Event("look", 1500, "start"), Event("look", 9000, "stop")),
-                    (State("smile", 21_000, 27_000),))
+    a = Observation(
+        60_000,
+        (Event("touch", 5000), Event("look", 1000, "start"), Event("look", 9000, "stop")),
+        (State("smile", 20_000, 25_000),),
+    )
+    b = Observation(
+        60_000,
+        (Event("touch", 5600), Event("look", 1500, "start"), Event("look", 9000, "stop")),
+        (State("smile", 21_000, 27_000),),
+    )
     pairs = [ObservationPair("P001 baseline", a, b), ObservationPair("P002 baseline", b, b)]
-    return TextInput(codings, ts, ["A", "B"]), TimedInput(pairs, unit_ms=1000, tolerance_ms=1000), \
-        RatingsInput(two_raters())
+    return (
+        TextInput(codings, ts, ["A", "B"]),
+        TimedInput(pairs, unit_ms=1000, tolerance_ms=1000),
+        RatingsInput(two_raters()),
+    )
 
 
 def test_report_files_open(tmp_path):
@@ -96,8 +113,11 @@ def test_report_files_open(tmp_path):
     for name, table in report.sheets.items():
         assert name in sheets and len(sheets[name]) == len(table)
     back = sheets["Text - character level"]
-    assert np.allclose(back["value"].to_numpy(float), report.sheets["Text - character level"]["value"].to_numpy(float),
-                       equal_nan=True)
+    assert np.allclose(
+        back["value"].to_numpy(float),
+        report.sheets["Text - character level"]["value"].to_numpy(float),
+        equal_nan=True,
+    )
     assert "sampling step, not a tolerance" in " ".join(sheets["About"]["what was compared"])
     html = write_report(report, tmp_path / "report.html").read_text(encoding="utf-8")
     assert html.count("<img") == len(report.figures) >= 5

@@ -69,7 +69,7 @@ def _expand(codings, coder, t, code):
     v = np.zeros(t.length, dtype=int)
     for c in codings[coder]:
         if c.transcript == t.id and c.code == code:
-            v[c.start:c.end] = 1
+            v[c.start : c.end] = 1
     return v
 
 
@@ -87,7 +87,8 @@ def test_character_kappa_matches_core_on_expanded_characters():
         for t in ts:
             ea, eb = _expand(codings, "A", t, code), _expand(codings, "B", t, code)
             assert comp.results[(code, t.id)].value == pytest.approx(
-                rel.cohen_kappa(ea.tolist(), eb.tolist()).value, nan_ok=True)
+                rel.cohen_kappa(ea.tolist(), eb.tolist()).value, nan_ok=True
+            )
 
 
 def test_alpha_three_coders_matches_core_on_expanded_characters():

@@ -17,8 +17,11 @@ TEN_S = 10_000
 
 
 def pair(a_states=(), b_states=(), a_events=(), b_events=(), id="o1"):
-    return ObservationPair(id, Observation(TEN_S, tuple(a_events), tuple(a_states)),
-                           Observation(TEN_S, tuple(b_events), tuple(b_states)))
+    return ObservationPair(
+        id,
+        Observation(TEN_S, tuple(a_events), tuple(a_states)),
+        Observation(TEN_S, tuple(b_events), tuple(b_states)),
+    )
 
 
 def look(start, end):
@@ -138,12 +141,15 @@ def test_side_by_side_and_pooled_interval():
     assert "sampling step, not a tolerance" in r["settings"]
 
 
-@pytest.mark.parametrize("events, message", [
-    ([Event("X", 1000, "stop")], "without a start"),
-    ([Event("X", 1000, "start"), Event("X", 2000, "start")], "without a stop"),
-    ([Event("X", 20_000)], "outside"),
-    ([Event("X", 10, "begin")], "unknown event kind"),
-])
+@pytest.mark.parametrize(
+    "events, message",
+    [
+        ([Event("X", 1000, "stop")], "without a start"),
+        ([Event("X", 1000, "start"), Event("X", 2000, "start")], "without a stop"),
+        ([Event("X", 20_000)], "outside"),
+        ([Event("X", 10, "begin")], "unknown event kind"),
+    ],
+)
 def test_malformed_records_are_refused(events, message):
     with pytest.raises(ValueError, match=message):
         normalise(Observation(TEN_S, tuple(events)))

@@ -18,7 +18,9 @@ from .kappas import ANALYTIC, REASONS, cohen_kappa_from_table, kappa_arrays
 from .results import NAN, ReliabilityResult, bootstrap_interval
 
 NO_INTERVAL_UNITS = "none: the units (characters or time units) of one record are not independent"
-CLUSTER_METHOD = "percentile bootstrap over {what} (1000 resamples, fixed seed); each {one}'s table resampled whole"
+CLUSTER_METHOD = (
+    "percentile bootstrap over {what} (1000 resamples, fixed seed); each {one}'s table resampled whole"
+)
 
 
 def table2(both: float, a_only: float, b_only: float, neither: float) -> np.ndarray:
@@ -53,7 +55,10 @@ def without_interval(result: ReliabilityResult, method: str = NO_INTERVAL_UNITS)
 
 
 def pooled_kappa(
-    tables: np.ndarray, names: tuple[str, str], what: str, one: str,
+    tables: np.ndarray,
+    names: tuple[str, str],
+    what: str,
+    one: str,
     labels: Sequence[Any] = ("present", "absent"),
 ) -> ReliabilityResult:
     """Kappa of the summed q x q tables; interval by resampling whole clusters (records)."""
@@ -88,8 +93,11 @@ class LazyResults(Mapping):
     vectorised pass; opening a row builds its full result by the scalar path.
     """
 
-    def __init__(self, factories: Mapping[tuple[Any, ...], Callable[[], ReliabilityResult]] | None = None,
-                 ready: Mapping[tuple[Any, ...], ReliabilityResult] | None = None):
+    def __init__(
+        self,
+        factories: Mapping[tuple[Any, ...], Callable[[], ReliabilityResult]] | None = None,
+        ready: Mapping[tuple[Any, ...], ReliabilityResult] | None = None,
+    ):
         self._factories: dict[tuple[Any, ...], Callable[[], ReliabilityResult]] = dict(factories or {})
         self._built: dict[tuple[Any, ...], ReliabilityResult] = dict(ready or {})
         self._order = list(self._factories) + [k for k in self._built if k not in self._factories]
@@ -117,7 +125,17 @@ class LazyResults(Mapping):
         return key in self._built or key in self._factories
 
 
-ROW_FIELDS = ("statistic", "value", "ci_low", "ci_high", "observed", "chance", "n_units", "interval", "reason")
+ROW_FIELDS = (
+    "statistic",
+    "value",
+    "ci_low",
+    "ci_high",
+    "observed",
+    "chance",
+    "n_units",
+    "interval",
+    "reason",
+)
 
 
 def kappa_columns(tables: np.ndarray, interval: bool = True) -> dict[str, list[Any]]:
@@ -140,11 +158,19 @@ def kappa_columns(tables: np.ndarray, interval: bool = True) -> dict[str, list[A
         low = high = np.full(n_tab, NAN)
         how = [NO_INTERVAL_UNITS] * n_tab
     nones = [None] * n_tab
-    return {"statistic": ["Cohen's kappa"] * n_tab, "value": k["value"].tolist(), "ci_low": low.tolist(),
-            "ci_high": high.tolist(),
-            "observed": [v if o else None for v, o in zip(k["observed"].tolist(), ok.tolist())] if n_tab else nones,
-            "chance": [v if o else None for v, o in zip(k["chance"].tolist(), ok.tolist())] if n_tab else nones,
-            "n_units": n_units, "interval": how, "reason": [REASONS.get(c, "") for c in k["code"].tolist()]}
+    return {
+        "statistic": ["Cohen's kappa"] * n_tab,
+        "value": k["value"].tolist(),
+        "ci_low": low.tolist(),
+        "ci_high": high.tolist(),
+        "observed": [v if o else None for v, o in zip(k["observed"].tolist(), ok.tolist())]
+        if n_tab
+        else nones,
+        "chance": [v if o else None for v, o in zip(k["chance"].tolist(), ok.tolist())] if n_tab else nones,
+        "n_units": n_units,
+        "interval": how,
+        "reason": [REASONS.get(c, "") for c in k["code"].tolist()],
+    }
 
 
 def table2_columns(tables: np.ndarray) -> dict[str, list[Any]]:
@@ -153,22 +179,36 @@ def table2_columns(tables: np.ndarray) -> dict[str, list[Any]]:
     n = t.reshape(len(t), 4).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         pc = np.where(n > 0, (t[:, 0, 0] + t[:, 1, 1]) / n, NAN)
-    return {"both": t[:, 0, 0].tolist(), "A only": t[:, 0, 1].tolist(), "B only": t[:, 1, 0].tolist(),
-            "neither": t[:, 1, 1].tolist(), "percent agreement": pc.tolist()}
+    return {
+        "both": t[:, 0, 0].tolist(),
+        "A only": t[:, 0, 1].tolist(),
+        "B only": t[:, 1, 0].tolist(),
+        "neither": t[:, 1, 1].tolist(),
+        "percent agreement": pc.tolist(),
+    }
 
 
-def kappa_factory(table: np.ndarray, labels: Sequence[Any], names: tuple[str, str],
-                  interval: bool = True) -> Callable[[], ReliabilityResult]:
+def kappa_factory(
+    table: np.ndarray, labels: Sequence[Any], names: tuple[str, str], interval: bool = True
+) -> Callable[[], ReliabilityResult]:
     """The deferred scalar-path result of one table (see :class:`LazyResults`)."""
+
     def build() -> ReliabilityResult:
         res = cohen_kappa_from_table(table, list(labels), names=names)
         return res if interval else without_interval(res)
+
     return build
 
 
-def record_rows(keys: Mapping[str, Sequence[Any]], tables: np.ndarray, *, interval: bool = True,
-                cells: bool = False, extra: Mapping[str, Sequence[Any]] | None = None,
-                tail: Mapping[str, Sequence[Any]] | None = None) -> dict[str, list[Any]]:
+def record_rows(
+    keys: Mapping[str, Sequence[Any]],
+    tables: np.ndarray,
+    *,
+    interval: bool = True,
+    cells: bool = False,
+    extra: Mapping[str, Sequence[Any]] | None = None,
+    tail: Mapping[str, Sequence[Any]] | None = None,
+) -> dict[str, list[Any]]:
     """Columns of :func:`summary_row` rows for many records at once, in the same column order:
     ``keys``, the 2x2 cells (``cells``), ``extra``, the kappa fields, then ``tail``."""
     out: dict[str, list[Any]] = {k: list(v) for k, v in keys.items()}
@@ -186,7 +226,7 @@ def with_pooled(per: Mapping[str, list[Any]], pooled: Sequence[Mapping[str, Any]
     out: dict[str, list[Any]] = {c: [] for c in cols}
     for i, row in enumerate(pooled):
         for c in cols:
-            out[c].extend(per[c][i * size:(i + 1) * size] if c in per else [None] * size)
+            out[c].extend(per[c][i * size : (i + 1) * size] if c in per else [None] * size)
             out[c].append(row.get(c))
     return pd.DataFrame(out, columns=cols) if cols else pd.DataFrame()
 

@@ -54,9 +54,7 @@ def _as_units(ratings: Any) -> list[list[Any]]:
     units: list[list[Any]] = []
     for i, unit in enumerate(ratings):
         if isinstance(unit, (str, bytes)) or not isinstance(unit, Sequence | np.ndarray | pd.Series):
-            raise ValueError(
-                f"unit {i} is {unit!r}; each unit must be a sequence with one value per rater"
-            )
+            raise ValueError(f"unit {i} is {unit!r}; each unit must be a sequence with one value per rater")
         units.append(list(unit))
     return units
 

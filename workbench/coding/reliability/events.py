@@ -18,9 +18,18 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from ._binary import Comparison, LazyResults, kappa_factory, pooled_kappa, record_rows, summary_row, table2, with_pooled
-from .icc import icc
 from . import _intervals as iv
+from ._binary import (
+    Comparison,
+    LazyResults,
+    kappa_factory,
+    pooled_kappa,
+    record_rows,
+    summary_row,
+    table2,
+    with_pooled,
+)
+from .icc import icc
 from .timed import ObservationPair, Record, normalise_pair, rule_text, sharing_records, time_unit_agreement
 
 NOTHING = "(nothing)"
@@ -40,8 +49,9 @@ def _cluster_ids(ta: np.ndarray, tb: np.ndarray, window: int) -> tuple[np.ndarra
     return cid, who, idx
 
 
-def _costs(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int, n: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _costs(
+    ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(onset distances, assignment costs) of A's events (rows) against B's (columns), broadcast.
 
     Cost: distance / (window + 1) plus (n + 1) for a change of behaviour, where n is the
@@ -56,8 +66,14 @@ def _costs(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, windo
 
 def _hungarian(ia: np.ndarray, ib: np.ndarray, ta, ka, tb, kb, window: int) -> tuple[np.ndarray, np.ndarray]:
     """The optimal pairs of one cluster (indices into ta/tb), within the window, by the Hungarian algorithm."""
-    d, cost = _costs(ta[ia][:, None], ka[ia][:, None], tb[ib][None, :], kb[ib][None, :], window,
-                     np.array(min(ia.size, ib.size)))
+    d, cost = _costs(
+        ta[ia][:, None],
+        ka[ia][:, None],
+        tb[ib][None, :],
+        kb[ib][None, :],
+        window,
+        np.array(min(ia.size, ib.size)),
+    )
     r, col = linear_sum_assignment(cost)
     ok = d[r, col] <= window
     return ia[r[ok]], ib[col[ok]]
@@ -66,14 +82,21 @@ def _hungarian(ia: np.ndarray, ib: np.ndarray, ta, ka, tb, kb, window: int) -> t
 TIE = 1e-9  # cost differences below this go to the Hungarian algorithm, which breaks ties its own way
 
 
-def _small(members_a: np.ndarray, members_b: np.ndarray, ta, ka, tb, kb, window: int
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _small(
+    members_a: np.ndarray, members_b: np.ndarray, ta, ka, tb, kb, window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Clusters of 1 x 2, 2 x 1 or 2 x 2 events at once: (A index, B index, row of the cluster) of the
     strictly cheapest assignment, and which clusters tie (those are left to :func:`_hungarian`)."""
     na, nb = members_a.shape[1], members_b.shape[1]
     n = np.array(min(na, nb))
-    d, cost = _costs(ta[members_a][:, :, None], ka[members_a][:, :, None], tb[members_b][:, None, :],
-                     kb[members_b][:, None, :], window, n)
+    d, cost = _costs(
+        ta[members_a][:, :, None],
+        ka[members_a][:, :, None],
+        tb[members_b][:, None, :],
+        kb[members_b][:, None, :],
+        window,
+        n,
+    )
     rows = np.arange(len(members_a))
     if na == 2 and nb == 2:
         straight = cost[:, 0, 0] + cost[:, 1, 1]
@@ -94,7 +117,9 @@ def _small(members_a: np.ndarray, members_b: np.ndarray, ta, ka, tb, kb, window:
     return members_a[rows[:, None], a_pos][keep], members_b[rows[:, None], cols][keep], cluster, tie
 
 
-def align(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int) -> list[tuple[int, int]]:
+def align(
+    ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window: int
+) -> list[tuple[int, int]]:
     """Optimal pairs (i, j) of A's and B's events (onset times t, behaviour codes k).
 
     Onsets further apart than the window split the events into independent clusters. A
@@ -122,7 +147,9 @@ def align(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window
         if not chosen.any():
             continue
         mine = chosen[cid]
-        members_a = idx[mine & (who == 0)].reshape(-1, sa)  # a cluster's members are contiguous, in time order
+        members_a = idx[mine & (who == 0)].reshape(
+            -1, sa
+        )  # a cluster's members are contiguous, in time order
         members_b = idx[mine & (who == 1)].reshape(-1, sb)
         ia, ib, row, tie = _small(members_a, members_b, ta, ka, tb, kb, window)
         clusters = np.flatnonzero(chosen)
@@ -132,7 +159,7 @@ def align(ta: np.ndarray, ka: np.ndarray, tb: np.ndarray, kb: np.ndarray, window
         hard[clusters] = tie
     starts = np.searchsorted(cid, np.arange(n_clusters + 1))
     for c in np.flatnonzero(hard).tolist():
-        w, i = who[starts[c]:starts[c + 1]], idx[starts[c]:starts[c + 1]]
+        w, i = who[starts[c] : starts[c + 1]], idx[starts[c] : starts[c + 1]]
         ia, ib = _hungarian(i[w == 0], i[w == 1], ta, ka, tb, kb, window)
         pair_a.append(ia)
         pair_b.append(ib)
@@ -165,9 +192,12 @@ def _match_one(ra: Record, rb: Record, keys: dict[str, int], window: int, across
     return (ka, ta), (kb, tb), align(ta + ga * gap, ka, tb + gb * gap, kb, window)
 
 
-def event_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = ("A", "B"),
-                    window_ms: int = 2000, across_behaviours: bool = False
-                    ) -> tuple[Comparison, Comparison, pd.DataFrame]:
+def event_agreement(
+    pairs: Sequence[ObservationPair],
+    names: tuple[str, str] = ("A", "B"),
+    window_ms: int = 2000,
+    across_behaviours: bool = False,
+) -> tuple[Comparison, Comparison, pd.DataFrame]:
     """Event-based kappa: (overall confusion per observation and pooled, per behaviour, event list).
 
     Per behaviour rows collapse the confusion matrix to that behaviour vs all other
@@ -190,12 +220,25 @@ def event_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = (
         cells = np.concatenate([ka[mi] * q + kb[mj], ka[~used_a] * q + none, none * q + kb[~used_b]])
         tables.append(np.bincount(cells, minlength=q * q).reshape(q, q).astype(float))
         ka_l, kb_l, ta_l, tb_l = ka.tolist(), kb.tolist(), ta.tolist(), tb.tolist()
-        ev_rows += [(p.id, labels[ka_l[i]], ta_l[i], labels[kb_l[j]], tb_l[j],
-                     "agree" if ka_l[i] == kb_l[j] else "confused") for i, j in matched]
-        ev_rows += [(p.id, labels[ka_l[i]], ta_l[i], NOTHING, None, f"{names[0]} only")
-                    for i in np.flatnonzero(~used_a).tolist()]
-        ev_rows += [(p.id, NOTHING, None, labels[kb_l[j]], tb_l[j], f"{names[1]} only")
-                    for j in np.flatnonzero(~used_b).tolist()]
+        ev_rows += [
+            (
+                p.id,
+                labels[ka_l[i]],
+                ta_l[i],
+                labels[kb_l[j]],
+                tb_l[j],
+                "agree" if ka_l[i] == kb_l[j] else "confused",
+            )
+            for i, j in matched
+        ]
+        ev_rows += [
+            (p.id, labels[ka_l[i]], ta_l[i], NOTHING, None, f"{names[0]} only")
+            for i in np.flatnonzero(~used_a).tolist()
+        ]
+        ev_rows += [
+            (p.id, NOTHING, None, labels[kb_l[j]], tb_l[j], f"{names[1]} only")
+            for j in np.flatnonzero(~used_b).tolist()
+        ]
     ids = [p.id for p in pairs]
     stack = np.array(tables).reshape(-1, q, q)
     results = LazyResults({(pid,): kappa_factory(t, labels, names) for pid, t in zip(ids, stack)})
@@ -205,16 +248,24 @@ def event_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = (
         pooled = pooled_kappa(stack, names, "observations", "observation", labels)
         results.put(("(pooled)",), pooled)
         pooled_rows.append(summary_row(pooled, observation="(pooled)", events=int(stack.sum())))
-    how = (f"Onsets paired within ±{window_ms} ms by optimal assignment "
-           f"{'within each subject (behaviours may be confused)' if across_behaviours else 'within each subject+behaviour'};"
-           " unpaired events agree with '(nothing)'.")
-    overall = Comparison("Events: overall", with_pooled(per, pooled_rows, len(ids)) if tables else pd.DataFrame(),
-                         results, how)
-    collapsed = np.array([[_collapse(t, j) for t in stack] for j in keys.values()]).reshape(len(keys), len(ids), 2, 2)
+    how = (
+        f"Onsets paired within ±{window_ms} ms by optimal assignment "
+        f"{'within each subject (behaviours may be confused)' if across_behaviours else 'within each subject+behaviour'};"
+        " unpaired events agree with '(nothing)'."
+    )
+    overall = Comparison(
+        "Events: overall", with_pooled(per, pooled_rows, len(ids)) if tables else pd.DataFrame(), results, how
+    )
+    collapsed = np.array([[_collapse(t, j) for t in stack] for j in keys.values()]).reshape(
+        len(keys), len(ids), 2, 2
+    )
     bres = LazyResults()
-    brow = record_rows({"behaviour": [k for k in keys for _ in ids], "observation": ids * len(keys)},
-                       collapsed.reshape(-1, 2, 2), cells=True,
-                       tail={"event agreement": [_ev_pc(t) for t in collapsed.reshape(-1, 2, 2)]})
+    brow = record_rows(
+        {"behaviour": [k for k in keys for _ in ids], "observation": ids * len(keys)},
+        collapsed.reshape(-1, 2, 2),
+        cells=True,
+        tail={"event agreement": [_ev_pc(t) for t in collapsed.reshape(-1, 2, 2)]},
+    )
     pooled_b_rows = []
     for j, key in enumerate(keys):
         for i, pid in enumerate(ids):
@@ -222,12 +273,29 @@ def event_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = (
         pooled_b = pooled_kappa(collapsed[j], names, "observations", "observation")
         bres.put((key, "(pooled)"), pooled_b)
         total = collapsed[j].sum(axis=0)
-        pooled_b_rows.append({**summary_row(pooled_b, total, behaviour=key, observation="(pooled)"),
-                              "event agreement": _ev_pc(total)})
-    per_behaviour = Comparison("Events: per behaviour", with_pooled(brow, pooled_b_rows, len(ids)), bres,
-                               how + " Per behaviour: that behaviour vs everything else, from the confusion matrix.")
-    events = pd.DataFrame(ev_rows, columns=["observation", f"behaviour {names[0]}", f"onset {names[0]} ms",
-                                            f"behaviour {names[1]}", f"onset {names[1]} ms", "status"])
+        pooled_b_rows.append(
+            {
+                **summary_row(pooled_b, total, behaviour=key, observation="(pooled)"),
+                "event agreement": _ev_pc(total),
+            }
+        )
+    per_behaviour = Comparison(
+        "Events: per behaviour",
+        with_pooled(brow, pooled_b_rows, len(ids)),
+        bres,
+        how + " Per behaviour: that behaviour vs everything else, from the confusion matrix.",
+    )
+    events = pd.DataFrame(
+        ev_rows,
+        columns=[
+            "observation",
+            f"behaviour {names[0]}",
+            f"onset {names[0]} ms",
+            f"behaviour {names[1]}",
+            f"onset {names[1]} ms",
+            "status",
+        ],
+    )
     return overall, per_behaviour, events
 
 
@@ -252,37 +320,62 @@ def duration_icc(pairs: Sequence[ObservationPair], names: tuple[str, str] = ("A"
         res = icc(vals, model="twoway", type="agreement", unit="single")
         results[(key,)] = res
         a, b = np.array(vals).T if vals else (np.zeros(0), np.zeros(0))
-        rows.append({**summary_row(res, behaviour=key), f"mean s {names[0]}": a.mean(), f"mean s {names[1]}": b.mean()})
-    return Comparison("Durations: ICC", pd.DataFrame(rows), results,
-                      "Per state behaviour: total seconds active in each observation (a rater's overlapping states "
-                      "merged, so double-coded time counts once), ICC(2,1) two-way absolute agreement over observations.")
+        rows.append(
+            {
+                **summary_row(res, behaviour=key),
+                f"mean s {names[0]}": a.mean(),
+                f"mean s {names[1]}": b.mean(),
+            }
+        )
+    return Comparison(
+        "Durations: ICC",
+        pd.DataFrame(rows),
+        results,
+        "Per state behaviour: total seconds active in each observation (a rater's overlapping states "
+        "merged, so double-coded time counts once), ICC(2,1) two-way absolute agreement over observations.",
+    )
 
 
 def side_by_side(time_units: Comparison, events: Comparison) -> pd.DataFrame:
     """Pooled time-unit and event-based kappa per behaviour, as Bakeman & Quera recommend."""
     tu = time_units.table[time_units.table["observation"] == "(pooled)"].set_index("behaviour")
     ev = events.table[events.table["observation"] == "(pooled)"].set_index("behaviour")
-    out = pd.DataFrame({
-        "time-unit kappa": tu["value"], "time-unit ci_low": tu["ci_low"], "time-unit ci_high": tu["ci_high"],
-        "time-unit % agreement": tu["percent agreement"],
-        "event kappa": ev["value"], "event ci_low": ev["ci_low"], "event ci_high": ev["ci_high"],
-        "event agreement": ev["event agreement"],
-    })
+    out = pd.DataFrame(
+        {
+            "time-unit kappa": tu["value"],
+            "time-unit ci_low": tu["ci_low"],
+            "time-unit ci_high": tu["ci_high"],
+            "time-unit % agreement": tu["percent agreement"],
+            "event kappa": ev["value"],
+            "event ci_low": ev["ci_low"],
+            "event ci_high": ev["ci_high"],
+            "event agreement": ev["event agreement"],
+        }
+    )
     out.index.name = "behaviour"
     return out.reset_index()
 
 
-def compare_observations(pairs: Sequence[ObservationPair], names: tuple[str, str] = ("A", "B"),
-                         unit_ms: int = 1000, tolerance_ms: int = 0, window_ms: int = 2000,
-                         across_behaviours: bool = False) -> dict[str, object]:
+def compare_observations(
+    pairs: Sequence[ObservationPair],
+    names: tuple[str, str] = ("A", "B"),
+    unit_ms: int = 1000,
+    tolerance_ms: int = 0,
+    window_ms: int = 2000,
+    across_behaviours: bool = False,
+) -> dict[str, object]:
     """Everything for timed records: time-unit and event comparisons, durations, side-by-side."""
     with sharing_records():
         tu_all, tu_beh = time_unit_agreement(pairs, names, unit_ms, tolerance_ms)
         ev_all, ev_beh, ev_list = event_agreement(pairs, names, window_ms, across_behaviours)
         durations = duration_icc(pairs, names)
     return {
-        "time_units": tu_all, "time_units_behaviour": tu_beh, "events": ev_all, "events_behaviour": ev_beh,
-        "event_list": ev_list, "durations": durations,
+        "time_units": tu_all,
+        "time_units_behaviour": tu_beh,
+        "events": ev_all,
+        "events_behaviour": ev_beh,
+        "event_list": ev_list,
+        "durations": durations,
         "side_by_side": side_by_side(tu_beh, ev_beh),
         "settings": rule_text(unit_ms, tolerance_ms) + " " + ev_all.explanation,
     }

@@ -77,7 +77,9 @@ def _fq(df1: float, df2: float) -> float:
     return float(stats.f.ppf(0.5 + CONFIDENCE / 2, df1, df2))
 
 
-def _single(model: str, type_: str, a: dict[str, float], n: int, k: int) -> tuple[float, float, float, float, float, float]:
+def _single(
+    model: str, type_: str, a: dict[str, float], n: int, k: int
+) -> tuple[float, float, float, float, float, float]:
     """(icc, low, high, F, df1, df2) for the single-rater form."""
     msr, msc, mse, msw = a["MSR"], a["MSC"], a["MSE"], a["MSW"]
     if model == "oneway":
@@ -159,7 +161,9 @@ def icc(
         return undefined(statistic, "the ICC needs at least two raters", **base)
     if n < 2:
         return undefined(
-            statistic, "fewer than two units were rated by every rater (units with a missing rating are left out)", **base
+            statistic,
+            "fewer than two units were rated by every rater (units with a missing rating are left out)",
+            **base,
         )
     a = _anova(y)
     table = _anova_table(a, n, k)
@@ -167,14 +171,21 @@ def icc(
     if a["MSR"] + a["MSW"] <= 0 or (model == "twoway" and a["MSR"] + a["MSE"] + a["MSC"] <= 0):
         return undefined(statistic, "all ratings are identical, so there is no variance to apportion", **base)
     if type == "consistency" and a["MSR"] + a["MSE"] <= 0:
-        return undefined(statistic, "the raters differ only by a constant and the units not at all, so consistency "
-                         "is undefined", **base)
+        return undefined(
+            statistic,
+            "the raters differ only by a constant and the units not at all, so consistency is undefined",
+            **base,
+        )
     value, low, high, f_obs, df1, df2 = _single(model, type, a, n, k)
     if unit == "average":
         value, low, high = _step_up(value, k), _step_up(low, k), _step_up(high, k)
         if not np.isfinite(value):
-            return undefined(statistic, "the units do not vary at all (the single-rater ICC is -1/(k-1)), so the "
-                             "average-measure ICC is undefined", **base)
+            return undefined(
+                statistic,
+                "the units do not vary at all (the single-rater ICC is -1/(k-1)), so the "
+                "average-measure ICC is undefined",
+                **base,
+            )
     details.update({"F": f_obs, "df1": df1, "df2": df2, **{m: a[m] for m in ("MSR", "MSC", "MSE", "MSW")}})
     return ReliabilityResult(
         statistic=statistic,

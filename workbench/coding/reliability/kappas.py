@@ -126,7 +126,9 @@ def _lastsum(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x).reshape(x.shape[0], -1).sum(axis=-1)
 
 
-def kappa_arrays(counts: np.ndarray, n: np.ndarray, w: np.ndarray, chance: str = "cohen") -> dict[str, np.ndarray]:
+def kappa_arrays(
+    counts: np.ndarray, n: np.ndarray, w: np.ndarray, chance: str = "cohen"
+) -> dict[str, np.ndarray]:
     """Cohen's (``chance="cohen"``) or Scott's (``"scott"``) coefficient of a stack of tables at once.
 
     ``counts`` is (N, q, q), ``n`` each table's unit count. Returns arrays (N,)
@@ -158,15 +160,22 @@ def kappa_arrays(counts: np.ndarray, n: np.ndarray, w: np.ndarray, chance: str =
         value = (pa - pe) / (1 - pe)
         pg = _lastsum(p * grad)
         infl = (w[None] - pa[:, None, None] - (1 - value)[:, None, None] * (grad - pg[:, None, None])) / (
-            1 - pe)[:, None, None]
+            1 - pe
+        )[:, None, None]
         var = _lastsum(p * infl**2) / n
         se = np.sqrt(np.maximum(var, 0.0))
     ok = code == OK
     low, high = t_intervals(value, se, n)
     nan = np.full(m, np.nan)
-    return {"value": np.where(ok, value, nan), "observed": np.where(ok, pa, nan), "chance": np.where(ok, pe, nan),
-            "se": np.where(ok, se, nan), "ci_low": np.where(ok, low, nan), "ci_high": np.where(ok, high, nan),
-            "code": code}
+    return {
+        "value": np.where(ok, value, nan),
+        "observed": np.where(ok, pa, nan),
+        "chance": np.where(ok, pe, nan),
+        "se": np.where(ok, se, nan),
+        "ci_low": np.where(ok, low, nan),
+        "ci_high": np.where(ok, high, nan),
+        "code": code,
+    }
 
 
 def _name(base: str, weights: str) -> str:

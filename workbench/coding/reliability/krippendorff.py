@@ -86,9 +86,9 @@ def krippendorff_alpha(
     pairable = m >= 2
     cu, mu = counts[pairable], m[pairable]
     # per-unit coincidences: (n_uc n_uk - [c == k] n_uc) / (m_u - 1)
-    contrib = (cu[:, :, None] * cu[:, None, :] - cu[:, :, None] * np.eye(coded.q)[None]) / (
-        mu - 1
-    )[:, None, None]
+    contrib = (cu[:, :, None] * cu[:, None, :] - cu[:, :, None] * np.eye(coded.q)[None]) / (mu - 1)[
+        :, None, None
+    ]
     coincidence = contrib.sum(axis=0)
     labels = list(cats)
     table = pd.DataFrame(
@@ -109,7 +109,9 @@ def krippendorff_alpha(
         },
     }
     if not pairable.any():
-        return undefined(statistic, "no unit was coded by two or more coders, so there is nothing to compare", **common)
+        return undefined(
+            statistic, "no unit was coded by two or more coders, so there is nothing to compare", **common
+        )
     if (coincidence.sum(axis=1) > 0).sum() < 2:
         return undefined(
             statistic,

@@ -70,8 +70,10 @@ def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, titl
     differ = np.r_[False, (ma != mb).any(axis=1), False].astype(np.int8)
     edges = np.diff(differ)  # runs of differing units, drawn as one bar each
     first, last = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    spans = [(i * unit_ms / 1000, min(j * unit_ms / 1000, ra.duration_ms / 1000) - i * unit_ms / 1000)
-             for i, j in zip(first.tolist(), last.tolist())]
+    spans = [
+        (i * unit_ms / 1000, min(j * unit_ms / 1000, ra.duration_ms / 1000) - i * unit_ms / 1000)
+        for i, j in zip(first.tolist(), last.tolist())
+    ]
     fig, axes = plt.subplots(2, 1, figsize=(9, 0.35 * max(len(keys), 1) * 2 + 1.5), sharex=True)
     end = ra.duration_ms / 1000
     for ax, rec, name in zip(axes, (ra, rb), names):

@@ -63,9 +63,15 @@ def within(matrix: np.ndarray, distance: float, table: pd.DataFrame | None = Non
     kept = {} if table is None else {"table": table}
     if not shares:
         return undefined(name, "no unit was rated by two or more raters", n_raters=matrix.shape[1], **kept)
-    return ReliabilityResult(statistic=name, value=float(np.mean(shares)), observed=float(np.mean(shares)),
-                             n_units=len(shares), n_raters=matrix.shape[1],
-                             ci_method="none (a descriptive share)", **kept)
+    return ReliabilityResult(
+        statistic=name,
+        value=float(np.mean(shares)),
+        observed=float(np.mean(shares)),
+        n_units=len(shares),
+        n_raters=matrix.shape[1],
+        ci_method="none (a descriptive share)",
+        **kept,
+    )
 
 
 def _scale_stats(wide: pd.DataFrame, categories: Sequence[float] | None) -> list[ReliabilityResult]:
@@ -78,8 +84,10 @@ def _scale_stats(wide: pd.DataFrame, categories: Sequence[float] | None) -> list
     if m.shape[1] == 2:
         a, b = m[:, 0].tolist(), m[:, 1].tolist()
         cats = None if categories is None else list(categories)
-        out += [cohen_kappa(a, b, weights="linear", categories=cats),
-                cohen_kappa(a, b, weights="quadratic", categories=cats)]
+        out += [
+            cohen_kappa(a, b, weights="linear", categories=cats),
+            cohen_kappa(a, b, weights="quadratic", categories=cats),
+        ]
     out.append(percent_agreement(rows, categories=None if categories is None else list(categories)))
     out[-1] = dataclasses.replace(out[-1], statistic="Exact agreement")
     out.append(within(m, 1, wide))
@@ -88,8 +96,11 @@ def _scale_stats(wide: pd.DataFrame, categories: Sequence[float] | None) -> list
     return out
 
 
-def rating_agreement(ratings: pd.DataFrame | Sequence[Rating], raters: Sequence[str] | None = None,
-                     scale_points: Mapping[str, Sequence[float]] | None = None) -> Comparison:
+def rating_agreement(
+    ratings: pd.DataFrame | Sequence[Rating],
+    raters: Sequence[str] | None = None,
+    scale_points: Mapping[str, Sequence[float]] | None = None,
+) -> Comparison:
     """Per task and scale: ICC(2,1), ICC(2,k), weighted kappa (linear, quadratic; two raters),
     exact and within-one agreement, Krippendorff's alpha (ordinal, interval).
 
@@ -113,7 +124,9 @@ def rating_agreement(ratings: pd.DataFrame | Sequence[Rating], raters: Sequence[
             results[(task, scale, res.statistic)] = res
             rows.append(summary_row(res, task=task, scale=scale, raters=len(order)))
     return Comparison(
-        "Ratings", pd.DataFrame(rows), results,
+        "Ratings",
+        pd.DataFrame(rows),
+        results,
         "Per task and scale, the units x raters table of values. ICC: two-way, absolute agreement "
         "(Shrout & Fleiss ICC(2,1) single and ICC(2,k) average), units with a missing rating left out. "
         "Weighted kappa (two raters) uses the numeric values (or the scale's points) for the weights. Exact / "

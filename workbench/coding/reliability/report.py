@@ -9,8 +9,8 @@ then :func:`write_report`. The CLI and the reliability view do the same.
 from __future__ import annotations
 
 import base64
-import re
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +23,15 @@ from workbench.tasks import TaskState
 from ._binary import Comparison
 from .events import compare_observations
 from .ratings import Rating, rating_agreement
-from .text import (TextCoding, Transcript, character_agreement, segment_agreement, segment_matching,
-                   sharing_index, text_alpha)
+from .text import (
+    TextCoding,
+    Transcript,
+    character_agreement,
+    segment_agreement,
+    segment_matching,
+    sharing_index,
+    text_alpha,
+)
 from .timed import ObservationPair, normalise_pair, sharing_records
 
 HTML_ROWS = 500
@@ -75,8 +82,13 @@ class ReliabilityReport:
         self.add(name or comp.title, comp.table, comp.explanation)
         self.comparisons[list(self.sheets)[-1]] = comp
 
-    KEY_COLUMNS = (("code", "transcript"), ("behaviour", "observation"), ("observation",), ("behaviour",),
-                   ("task", "scale", "statistic"))
+    KEY_COLUMNS = (
+        ("code", "transcript"),
+        ("behaviour", "observation"),
+        ("observation",),
+        ("behaviour",),
+        ("task", "scale", "statistic"),
+    )
 
     def result_of(self, sheet: str, row: int):
         """The result object behind row ``row`` of a sheet (with ``.table``, the table it came from), or None."""
@@ -106,20 +118,27 @@ def _text_tables(report: ReliabilityReport, t: TextInput, plots: bool) -> None:
         match, seg_rows = segment_matching(t.codings, t.transcripts, t.coders, min_overlap=t.min_overlap)
         report.add_comparison(match)
         unmatched = seg_rows[~seg_rows["matched"]] if len(seg_rows) else seg_rows
-        report.add("Text: unmatched segments", unmatched.reset_index(drop=True),
-                   "Every coded segment without a match at the minimum overlap: the disagreements to review.")
+        report.add(
+            "Text: unmatched segments",
+            unmatched.reset_index(drop=True),
+            "Every coded segment without a match at the minimum overlap: the disagreements to review.",
+        )
         if plots:
             for comp, what in ((chars, "character"), (segs, "segment")):
                 pooled = comp.table[comp.table["transcript"] == "(all transcripts)"]
                 if len(pooled):
-                    report.figures[f"Per-code Cohen's kappa, {what} level, pooled over transcripts "
-                                   f"({t.coders[0]} vs {t.coders[1]})"] = _forest(pooled, "code", what)
+                    report.figures[
+                        f"Per-code Cohen's kappa, {what} level, pooled over transcripts "
+                        f"({t.coders[0]} vs {t.coders[1]})"
+                    ] = _forest(pooled, "code", what)
     else:
         for level in ("character", "segment"):
             comp = text_alpha(t.codings, t.transcripts, t.coders, level=level, min_chars=t.min_chars)
             report.add_comparison(comp)
             if plots and len(comp.table):
-                report.figures[f"Per-code Krippendorff's alpha, {level} level"] = _forest(comp.table, "code", level)
+                report.figures[f"Per-code Krippendorff's alpha, {level} level"] = _forest(
+                    comp.table, "code", level
+                )
 
 
 def _forest(table: pd.DataFrame, label: str, what: str) -> bytes:
@@ -136,24 +155,36 @@ def _timed(report: ReliabilityReport, t: TimedInput, plots: bool) -> None:
 def _timed_tables(report: ReliabilityReport, t: TimedInput, plots: bool) -> None:
     r = compare_observations(t.pairs, t.names, t.unit_ms, t.tolerance_ms, t.window_ms, t.across_behaviours)
     settings = str(r["settings"])
-    report.add("Timed: side by side", r["side_by_side"], "Pooled over observations, per behaviour: time-unit "
-               "kappa and event-based kappa side by side (Bakeman & Quera). " + settings)
+    report.add(
+        "Timed: side by side",
+        r["side_by_side"],
+        "Pooled over observations, per behaviour: time-unit "
+        "kappa and event-based kappa side by side (Bakeman & Quera). " + settings,
+    )
     for key in ("time_units", "time_units_behaviour", "events", "events_behaviour", "durations"):
         report.add_comparison(r[key])
     for key, name in (("time_units", "Time units: confusion"), ("events", "Events: confusion")):
         res = r[key].results.get(("(pooled)",))
         if res is not None:
-            report.add(name, res.table.reset_index(), f"Pooled confusion matrix (rows {t.names[0]}, columns "
-                       f"{t.names[1]}) behind the pooled overall kappa. " + r[key].explanation)
+            report.add(
+                name,
+                res.table.reset_index(),
+                f"Pooled confusion matrix (rows {t.names[0]}, columns "
+                f"{t.names[1]}) behind the pooled overall kappa. " + r[key].explanation,
+            )
     ev = r["event_list"]
-    report.add("Events: disagreements", ev[ev["status"] != "agree"].reset_index(drop=True),
-               "Every event that was not paired with the same behaviour: the disagreements to review.")
+    report.add(
+        "Events: disagreements",
+        ev[ev["status"] != "agree"].reset_index(drop=True),
+        "Every event that was not paired with the same behaviour: the disagreements to review.",
+    )
     if plots and t.pairs:
         caption, png = timeline_figure(t, t.timeline)
         report.figures[caption] = png
         tu = r["time_units_behaviour"].table
         report.figures["Per-behaviour time-unit kappa, pooled"] = _forest(
-            tu[tu["observation"] == "(pooled)"], "behaviour", "time-unit")
+            tu[tu["observation"] == "(pooled)"], "behaviour", "time-unit"
+        )
 
 
 TIMELINES = "Timelines of observation "
@@ -183,14 +214,27 @@ def _ratings(report: ReliabilityReport, t: RatingsInput, plots: bool) -> None:
                 report.figures[f"Ratings {label}"] = scatter_bland_altman(wide, label)
 
 
-def build_report(text: TextInput | None = None, timed: TimedInput | None = None,
-                 ratings: RatingsInput | None = None, title: str = "Inter-rater reliability",
-                 plots: bool = True, progress=None, cancelled=None) -> ReliabilityReport:
+def build_report(
+    text: TextInput | None = None,
+    timed: TimedInput | None = None,
+    ratings: RatingsInput | None = None,
+    title: str = "Inter-rater reliability",
+    plots: bool = True,
+    progress=None,
+    cancelled=None,
+) -> ReliabilityReport:
     """Compute every table (and the plots) for the material given."""
     state = TaskState(progress, cancelled)
     report = ReliabilityReport(title)
-    steps = [(x, f, n) for x, f, n in ((text, _text, "text codings"), (timed, _timed, "timed events"),
-                                        (ratings, _ratings, "ratings")) if x is not None]
+    steps = [
+        (x, f, n)
+        for x, f, n in (
+            (text, _text, "text codings"),
+            (timed, _timed, "timed events"),
+            (ratings, _ratings, "ratings"),
+        )
+        if x is not None
+    ]
     if not steps:
         raise ValueError("nothing to compare: give text codings, timed records or ratings")
     for i, (inp, fn, name) in enumerate(steps):
@@ -245,8 +289,15 @@ def write_xlsx(report: ReliabilityReport, path: Path) -> None:
         return
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     bold = book.add_format({"bold": True})
     for name, table in [("About", _about(report)), *report.sheets.items()]:
         sheet = book.add_worksheet(name)
@@ -260,15 +311,19 @@ def write_xlsx(report: ReliabilityReport, path: Path) -> None:
 
 def write_html(report: ReliabilityReport, path: Path) -> None:
     esc = html.escape
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.title)}</title>",
-             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}"
-             "td,th{border:1px solid #ccc;padding:2px 6px}h2{margin-top:2em}</style></head><body>",
-             f"<h1>{esc(report.title)}</h1><h2>What was compared</h2>",
-             _about(report).to_html(index=False)]
+    parts = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.title)}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}"
+        "td,th{border:1px solid #ccc;padding:2px 6px}h2{margin-top:2em}</style></head><body>",
+        f"<h1>{esc(report.title)}</h1><h2>What was compared</h2>",
+        _about(report).to_html(index=False),
+    ]
     for caption, png in report.figures.items():
         data = base64.b64encode(png).decode("ascii")
-        parts.append(f"<figure><img alt='{esc(caption)}' src='data:image/png;base64,{data}'>"
-                     f"<figcaption>{esc(caption)}</figcaption></figure>")
+        parts.append(
+            f"<figure><img alt='{esc(caption)}' src='data:image/png;base64,{data}'>"
+            f"<figcaption>{esc(caption)}</figcaption></figure>"
+        )
     explanations = dict(report.about)
     for name, table in report.sheets.items():
         parts.append(f"<h2>{esc(name)}</h2><p>{esc(explanations.get(name, ''))}</p>")

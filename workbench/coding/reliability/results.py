@@ -66,8 +66,9 @@ def t_interval(value: float, se: float, n: int, lo: float = -1.0, hi: float = 1.
     return max(lo, value - half), min(hi, value + half)
 
 
-def t_intervals(value: np.ndarray, se: np.ndarray, n: np.ndarray, lo: float = -1.0,
-                hi: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def t_intervals(
+    value: np.ndarray, se: np.ndarray, n: np.ndarray, lo: float = -1.0, hi: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`t_interval` for arrays at once (one quantile call for all); same numbers."""
     value, se, n = (np.asarray(x, dtype=float) for x in (value, se, n))
     ok = (n >= 2) & np.isfinite(se) & np.isfinite(value)
@@ -75,7 +76,9 @@ def t_intervals(value: np.ndarray, se: np.ndarray, n: np.ndarray, lo: float = -1
     if ok.any():
         half[ok] = stats.t.ppf(0.5 + CONFIDENCE / 2, n[ok] - 1) * se[ok]
     with np.errstate(invalid="ignore"):
-        return np.where(ok, np.maximum(lo, value - half), NAN), np.where(ok, np.minimum(hi, value + half), NAN)
+        return np.where(ok, np.maximum(lo, value - half), NAN), np.where(
+            ok, np.minimum(hi, value + half), NAN
+        )
 
 
 def bootstrap_interval(
@@ -129,6 +132,4 @@ _DRAWS: dict[tuple[int, int, int, int], tuple[np.ndarray, ...]] = {}
 _DRAWS_KEPT_CELLS = 2_000_000  # 16 MB of counts at most per entry
 
 
-BOOTSTRAP_METHOD = (
-    f"percentile bootstrap over units ({BOOTSTRAP_RESAMPLES} resamples, seed {BOOTSTRAP_SEED})"
-)
+BOOTSTRAP_METHOD = f"percentile bootstrap over units ({BOOTSTRAP_RESAMPLES} resamples, seed {BOOTSTRAP_SEED})"

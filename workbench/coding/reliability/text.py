@@ -32,7 +32,7 @@ from ._binary import (
     with_pooled,
 )
 from .krippendorff import _alpha_from, krippendorff_alpha
-from .results import NAN, BOOTSTRAP_METHOD, ReliabilityResult, bootstrap_interval, undefined
+from .results import BOOTSTRAP_METHOD, NAN, ReliabilityResult, bootstrap_interval, undefined
 
 POOLED = "(all transcripts)"
 LABELS = ("coded", "not coded")
@@ -61,8 +61,13 @@ class _Index:
     merged spans answers coverage queries for all groups at once.
     """
 
-    def __init__(self, codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
-                 coders: Sequence[str], codes: Sequence[str] | None):
+    def __init__(
+        self,
+        codings: Mapping[str, Sequence[TextCoding]],
+        transcripts: Sequence[Transcript],
+        coders: Sequence[str],
+        codes: Sequence[str] | None,
+    ):
         self.transcripts = list(transcripts)
         lengths = {t.id: t.length for t in self.transcripts}
         if len(lengths) != len(self.transcripts):
@@ -100,8 +105,11 @@ class _Index:
         self.spans: dict[tuple[str, str, str], iv.Spans] = {}
         codes_by_index = list(code_index)
         cut = np.flatnonzero(np.diff(self.group)) + 1
-        for g, s, e in zip(self.group[np.r_[0, cut]].tolist() if self.group.size else [],
-                           np.split(self.starts, cut), np.split(self.ends, cut)):
+        for g, s, e in zip(
+            self.group[np.r_[0, cut]].tolist() if self.group.size else [],
+            np.split(self.starts, cut),
+            np.split(self.ends, cut),
+        ):
             base = g * self.stride
             ti, rest = g % self.n_t, g // self.n_t
             ki, ci = rest % self.n_k, rest // self.n_k
@@ -120,8 +128,9 @@ class _Index:
         i, j = np.searchsorted(self.starts, [lo, lo + self.n_t * self.stride])
         return self.starts[i:j], self.ends[i:j], (self.starts[i:j] - lo) // self.stride
 
-    def coverage(self, coder: int, code: str, starts: np.ndarray, ends: np.ndarray,
-                 transcript: np.ndarray) -> np.ndarray:
+    def coverage(
+        self, coder: int, code: str, starts: np.ndarray, ends: np.ndarray, transcript: np.ndarray
+    ) -> np.ndarray:
         """How much of each [start, end) of the given transcripts the coder coded with the code."""
         off = self.base(coder, code) + transcript * self.stride
         whole = (self.starts, self.ends)
@@ -141,8 +150,12 @@ def sharing_index() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def _index(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
-           coders: Sequence[str], codes: Sequence[str] | None) -> _Index:
+def _index(
+    codings: Mapping[str, Sequence[TextCoding]],
+    transcripts: Sequence[Transcript],
+    coders: Sequence[str],
+    codes: Sequence[str] | None,
+) -> _Index:
     memo = _SHARED.get()
     if memo is None:
         return _Index(codings, transcripts, coders, codes)
@@ -207,14 +220,23 @@ def _segment_cover(idx: _Index, coder: int, code: str, lo: np.ndarray, hi: np.nd
     return np.bincount(seg, weights=np.maximum(overlap, 0), minlength=lo.size)
 
 
-def _per_code(idx: _Index, tables: np.ndarray, names: tuple[str, str], interval: bool,
-              reasons: dict[int, str] | None = None) -> tuple[pd.DataFrame, LazyResults]:
+def _per_code(
+    idx: _Index,
+    tables: np.ndarray,
+    names: tuple[str, str],
+    interval: bool,
+    reasons: dict[int, str] | None = None,
+) -> tuple[pd.DataFrame, LazyResults]:
     """Rows per code per transcript (vectorised) each code followed by its pooled row; lazy results."""
     nc, nt = tables.shape[:2]
     flat = tables.reshape(nc * nt, 2, 2)
     ids = [t.id for t in idx.transcripts]
-    per = record_rows({"code": [c for c in idx.codes for _ in ids], "transcript": ids * nc}, flat,
-                      interval=interval, cells=True)
+    per = record_rows(
+        {"code": [c for c in idx.codes for _ in ids], "transcript": ids * nc},
+        flat,
+        interval=interval,
+        cells=True,
+    )
     results = LazyResults()
     pooled_rows = []
     for i, code in enumerate(idx.codes):
@@ -230,8 +252,13 @@ def _per_code(idx: _Index, tables: np.ndarray, names: tuple[str, str], interval:
     return with_pooled(per, pooled_rows, nt), results
 
 
-def character_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
-                        coders: Sequence[str], *, codes: Sequence[str] | None = None) -> Comparison:
+def character_agreement(
+    codings: Mapping[str, Sequence[TextCoding]],
+    transcripts: Sequence[Transcript],
+    coders: Sequence[str],
+    *,
+    codes: Sequence[str] | None = None,
+) -> Comparison:
     """Per code per transcript and pooled: percent agreement and Cohen's kappa over characters.
 
     Every character of a transcript is a unit, coded or not coded by each coder
@@ -244,7 +271,9 @@ def character_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts
 
     table, results = _per_code(idx, _character_tables(idx), (a, b), interval=False)
     return Comparison(
-        "Text: character level", table, results,
+        "Text: character level",
+        table,
+        results,
         f"Each character (code point) of each transcript is one unit, 'coded' or 'not coded' with the code "
         f"by {a} (A) and by {b} (B). Percent agreement = (both + neither) / characters. Cohen's kappa with "
         "chance = pA(coded)pB(coded) + pA(not)pB(not). Pooled rows add the tables of all transcripts.",
@@ -261,9 +290,14 @@ def _segments(t: Transcript) -> np.ndarray:
     return np.asarray(t.segments, dtype=np.int64).reshape(-1, 2)
 
 
-def segment_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
-                      coders: Sequence[str], *, codes: Sequence[str] | None = None,
-                      min_chars: int = 1) -> Comparison:
+def segment_agreement(
+    codings: Mapping[str, Sequence[TextCoding]],
+    transcripts: Sequence[Transcript],
+    coders: Sequence[str],
+    *,
+    codes: Sequence[str] | None = None,
+    min_chars: int = 1,
+) -> Comparison:
     """Per code per transcript and pooled: kappa over segments (or sentences).
 
     A code is present in a segment for a coder when the coder's codings of it
@@ -272,10 +306,14 @@ def segment_agreement(codings: Mapping[str, Sequence[TextCoding]], transcripts: 
     """
     a, b = _pair(coders)
     idx = _index(codings, transcripts, coders, codes)
-    empty = {j: "this transcript has no segments" for j, t in enumerate(idx.transcripts) if not len(t.segments)}
+    empty = {
+        j: "this transcript has no segments" for j, t in enumerate(idx.transcripts) if not len(t.segments)
+    }
     table, results = _per_code(idx, _segment_tables(idx, min_chars), (a, b), interval=True, reasons=empty)
     return Comparison(
-        "Text: segment level", table, results,
+        "Text: segment level",
+        table,
+        results,
         f"Each segment/sentence is one unit; the code is 'present' for a coder when their codings cover at "
         f"least {min_chars} code point(s) of it. Single transcripts: analytic interval (segments as units); "
         "pooled rows: bootstrap over transcripts.",
@@ -294,18 +332,38 @@ def _char_coincidence(span_sets: list[iv.Spans], total: int) -> np.ndarray:
 
 def _alpha_result(coincidence: np.ndarray, n_units: int, m: int) -> ReliabilityResult:
     value, d_o, d_e = _alpha_from(coincidence, "nominal", None)
-    table = pd.DataFrame(coincidence, index=pd.Index(LABELS, name="value"), columns=pd.Index(LABELS, name="value"))
+    table = pd.DataFrame(
+        coincidence, index=pd.Index(LABELS, name="value"), columns=pd.Index(LABELS, name="value")
+    )
     statistic = "Krippendorff's alpha (nominal)"
     if np.isnan(value) or (coincidence.sum(axis=1) > 0).sum() < 2:
-        return undefined(statistic, "only one value (all coded or all not coded) occurs; alpha is undefined",
-                         n_units=n_units, n_raters=m, table=table)
-    return ReliabilityResult(statistic=statistic, value=float(value), n_units=n_units, n_raters=m,
-                             observed=1 - d_o, chance=1 - d_e, table=table)
+        return undefined(
+            statistic,
+            "only one value (all coded or all not coded) occurs; alpha is undefined",
+            n_units=n_units,
+            n_raters=m,
+            table=table,
+        )
+    return ReliabilityResult(
+        statistic=statistic,
+        value=float(value),
+        n_units=n_units,
+        n_raters=m,
+        observed=1 - d_o,
+        chance=1 - d_e,
+        table=table,
+    )
 
 
-def text_alpha(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
-               coders: Sequence[str], *, codes: Sequence[str] | None = None, level: str = "character",
-               min_chars: int = 1) -> Comparison:
+def text_alpha(
+    codings: Mapping[str, Sequence[TextCoding]],
+    transcripts: Sequence[Transcript],
+    coders: Sequence[str],
+    *,
+    codes: Sequence[str] | None = None,
+    level: str = "character",
+    min_chars: int = 1,
+) -> Comparison:
     """Krippendorff's alpha (nominal: coded / not coded) for two or more coders, per code.
 
     ``level="character"``: characters are the units, pooled over transcripts, the
@@ -322,13 +380,22 @@ def text_alpha(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequenc
             cols = []
             for t in idx.transcripts:
                 segs = _segments(t)
-                cols.append(np.column_stack([_presence(idx.get(c, t.id, code), segs, min_chars) for c in coders]))
+                cols.append(
+                    np.column_stack([_presence(idx.get(c, t.id, code), segs, min_chars) for c in coders])
+                )
             matrix = np.concatenate(cols).astype(int) if cols else np.zeros((0, m), dtype=int)
-            res = (krippendorff_alpha(matrix.tolist(), "nominal") if len(matrix)
-                   else undefined("Krippendorff's alpha (nominal)", "no segments"))
+            res = (
+                krippendorff_alpha(matrix.tolist(), "nominal")
+                if len(matrix)
+                else undefined("Krippendorff's alpha (nominal)", "no segments")
+            )
         else:
-            per = np.array([_char_coincidence([idx.get(c, t.id, code) for c in coders], t.length)
-                            for t in idx.transcripts])
+            per = np.array(
+                [
+                    _char_coincidence([idx.get(c, t.id, code) for c in coders], t.length)
+                    for t in idx.transcripts
+                ]
+            )
             res = _alpha_result(per.sum(axis=0), sum(t.length for t in idx.transcripts), m)
             if res.defined and len(per) >= 2:
                 flat = per.reshape(len(per), 4)
@@ -337,20 +404,32 @@ def text_alpha(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequenc
                     return np.array([_alpha_from(c.reshape(2, 2), "nominal", None)[0] for c in mult @ flat])
 
                 low, high, se = bootstrap_interval(len(per), boot)
-                res = dataclasses.replace(res, ci_low=low, ci_high=high, se=se,
-                                          ci_method=BOOTSTRAP_METHOD.replace("units", "transcripts"))
+                res = dataclasses.replace(
+                    res,
+                    ci_low=low,
+                    ci_high=high,
+                    se=se,
+                    ci_method=BOOTSTRAP_METHOD.replace("units", "transcripts"),
+                )
         results[(code, POOLED)] = res
         rows.append(summary_row(res, code=code, transcript=POOLED, level=level, coders=", ".join(coders)))
     return Comparison(
-        f"Text: Krippendorff's alpha ({level})", pd.DataFrame(rows), results,
+        f"Text: Krippendorff's alpha ({level})",
+        pd.DataFrame(rows),
+        results,
         f"Units are {'characters' if level == 'character' else 'segments'} of all transcripts; each coder's "
         "value is 'coded' or 'not coded' with the code; nominal alpha = 1 - D_o / D_e from the coincidence table.",
     )
 
 
-def segment_matching(codings: Mapping[str, Sequence[TextCoding]], transcripts: Sequence[Transcript],
-                     coders: Sequence[str], *, codes: Sequence[str] | None = None,
-                     min_overlap: float = 0.9) -> tuple[Comparison, pd.DataFrame]:
+def segment_matching(
+    codings: Mapping[str, Sequence[TextCoding]],
+    transcripts: Sequence[Transcript],
+    coders: Sequence[str],
+    *,
+    codes: Sequence[str] | None = None,
+    min_overlap: float = 0.9,
+) -> tuple[Comparison, pd.DataFrame]:
     """MAXQDA-style matching of coded segments.
 
     Each coded segment (a coder's merged codings of one code) of either coder
@@ -374,7 +453,9 @@ def segment_matching(codings: Mapping[str, Sequence[TextCoding]], transcripts: S
                 if s.size == 0:
                     continue
                 os_, oe = theirs
-                inter = np.clip(np.minimum(e[:, None], oe[None, :]) - np.maximum(s[:, None], os_[None, :]), 0, None)
+                inter = np.clip(
+                    np.minimum(e[:, None], oe[None, :]) - np.maximum(s[:, None], os_[None, :]), 0, None
+                )
                 union = (e - s)[:, None] + (oe - os_)[None, :] - inter
                 ratio = inter / union if os_.size else np.zeros((s.size, 0))
                 best = ratio.max(axis=1) if os_.size else np.zeros(s.size)
@@ -383,15 +464,31 @@ def segment_matching(codings: Mapping[str, Sequence[TextCoding]], transcripts: S
                 counts[col] += s.size
                 counts[col + 1] += ok.sum()
                 for i in range(s.size):
-                    seg_rows.append({"code": code, "transcript": t.id, "coder": who, "start": int(s[i]),
-                                     "end": int(e[i]), "best overlap": float(best[i]), "matched": bool(ok[i]),
-                                     "other start": int(os_[j[i]]) if j[i] >= 0 else None,
-                                     "other end": int(oe[j[i]]) if j[i] >= 0 else None})
+                    seg_rows.append(
+                        {
+                            "code": code,
+                            "transcript": t.id,
+                            "coder": who,
+                            "start": int(s[i]),
+                            "end": int(e[i]),
+                            "best overlap": float(best[i]),
+                            "matched": bool(ok[i]),
+                            "other start": int(os_[j[i]]) if j[i] >= 0 else None,
+                            "other end": int(oe[j[i]]) if j[i] >= 0 else None,
+                        }
+                    )
         total = counts[0] + counts[2]
-        rows.append({"code": code, f"segments {a}": int(counts[0]), f"matched {a}": int(counts[1]),
-                     f"segments {b}": int(counts[2]), f"matched {b}": int(counts[3]),
-                     "percent agreement": (counts[1] + counts[3]) / total if total else NAN,
-                     "min overlap": min_overlap})
+        rows.append(
+            {
+                "code": code,
+                f"segments {a}": int(counts[0]),
+                f"matched {a}": int(counts[1]),
+                f"segments {b}": int(counts[2]),
+                f"matched {b}": int(counts[3]),
+                "percent agreement": (counts[1] + counts[3]) / total if total else NAN,
+                "min overlap": min_overlap,
+            }
+        )
     explanation = (
         f"A coded segment (merged codings of one code by one coder) is matched when the other coder has a segment "
         f"of the same code in the same transcript overlapping it by at least {min_overlap:.0%} of the two "

@@ -31,7 +31,15 @@ import numpy as np
 import pandas as pd
 
 from . import _intervals as iv
-from ._binary import Comparison, LazyResults, kappa_factory, pooled_kappa, record_rows, summary_row, with_pooled
+from ._binary import (
+    Comparison,
+    LazyResults,
+    kappa_factory,
+    pooled_kappa,
+    record_rows,
+    summary_row,
+    with_pooled,
+)
 
 NONE_LABEL = "(none)"
 KINDS = ("point", "start", "stop")
@@ -95,7 +103,9 @@ def normalise(obs: Observation, who: str = "rater") -> Record:
     subject_of: dict[str, str] = {}
     for st in obs.states:
         if not 0 <= st.start_ms <= st.end_ms <= dur:
-            raise ValueError(f"{who}: state {st.behaviour!r} {st.start_ms}-{st.end_ms} ms lies outside 0-{dur} ms")
+            raise ValueError(
+                f"{who}: state {st.behaviour!r} {st.start_ms}-{st.end_ms} ms lies outside 0-{dur} ms"
+            )
         k = key_of(st.subject, st.behaviour)
         spans[k][0].append(st.start_ms)
         spans[k][1].append(st.end_ms)
@@ -159,8 +169,9 @@ def sharing_records() -> Iterator[None]:
 def _normalise_pair(pair: ObservationPair) -> tuple[Record, Record]:
     ra, rb = normalise(pair.a, f"{pair.id} rater A"), normalise(pair.b, f"{pair.id} rater B")
     if ra.duration_ms != rb.duration_ms:
-        raise ValueError(f"{pair.id}: the two records have different durations "
-                         f"({ra.duration_ms} and {rb.duration_ms} ms)")
+        raise ValueError(
+            f"{pair.id}: the two records have different durations ({ra.duration_ms} and {rb.duration_ms} ms)"
+        )
     return ra, rb
 
 
@@ -199,8 +210,9 @@ def tally(ca: np.ndarray, cb: np.ndarray, q: int, k: int) -> np.ndarray:
         return np.bincount(ca * q + cb, minlength=q * q).reshape(q, q).astype(float)
     tolerated = ~exact & _within(ca, cb, k) & _within(cb, ca, k)
     plain = ~exact & ~tolerated
-    cells = np.concatenate([ca[exact] * (q + 1), ca[tolerated] * (q + 1), cb[tolerated] * (q + 1),
-                            ca[plain] * q + cb[plain]])
+    cells = np.concatenate(
+        [ca[exact] * (q + 1), ca[tolerated] * (q + 1), cb[tolerated] * (q + 1), ca[plain] * q + cb[plain]]
+    )
     weight = np.concatenate([np.ones(exact.sum()), np.full(2 * tolerated.sum(), 0.5), np.ones(plain.sum())])
     return np.bincount(cells, weights=weight, minlength=q * q).reshape(q, q)
 
@@ -220,7 +232,7 @@ def _encode(mats: list[np.ndarray], keys: Sequence[str]) -> tuple[list[np.ndarra
     inverse = inverse.ravel()
     out, start = [], 0
     for m in mats:
-        out.append(inverse[start:start + len(m)])
+        out.append(inverse[start : start + len(m)])
         start += len(m)
     return out, labels
 
@@ -236,16 +248,26 @@ def _keys(records: list[tuple[Record, Record]]) -> list[str]:
 
 def rule_text(unit_ms: int, tolerance_ms: int) -> str:
     k = tolerance_ms // unit_ms
-    tol = (f"tolerance {tolerance_ms} ms = {k} unit(s) of {unit_ms} ms (effective ±{k * unit_ms} ms): a differing "
-           "unit counts as agreement when each rater's category there occurs in the other's record within "
-           f"±{k} unit(s), tallied half on each rater's category" if k else "no tolerance")
-    return (f"Time units of {unit_ms} ms (the sampling step, not a tolerance); a state is active in a unit when "
-            "it covers the unit's midpoint, a point event in the unit containing it; a unit's category is the set "
-            f"of active behaviours. {tol}.")
+    tol = (
+        f"tolerance {tolerance_ms} ms = {k} unit(s) of {unit_ms} ms (effective ±{k * unit_ms} ms): a differing "
+        "unit counts as agreement when each rater's category there occurs in the other's record within "
+        f"±{k} unit(s), tallied half on each rater's category"
+        if k
+        else "no tolerance"
+    )
+    return (
+        f"Time units of {unit_ms} ms (the sampling step, not a tolerance); a state is active in a unit when "
+        "it covers the unit's midpoint, a point event in the unit containing it; a unit's category is the set "
+        f"of active behaviours. {tol}."
+    )
 
 
-def time_unit_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str] = ("A", "B"),
-                        unit_ms: int = 1000, tolerance_ms: int = 0) -> tuple[Comparison, Comparison]:
+def time_unit_agreement(
+    pairs: Sequence[ObservationPair],
+    names: tuple[str, str] = ("A", "B"),
+    unit_ms: int = 1000,
+    tolerance_ms: int = 0,
+) -> tuple[Comparison, Comparison]:
     """Time-unit kappa: (overall over behaviour sets, per behaviour present/absent).
 
     Rows per observation and pooled (tables summed over observations; the pooled
@@ -261,41 +283,72 @@ def time_unit_agreement(pairs: Sequence[ObservationPair], names: tuple[str, str]
     codes, labels = _encode([m for pair in mats for m in pair], keys)
     q = len(labels)
     ids = [p.id for p in pairs]
-    tables = np.array([tally(codes[2 * i], codes[2 * i + 1], q, k) for i in range(len(pairs))]).reshape(-1, q, q)
-    results = LazyResults({(pid,): kappa_factory(t, labels, names, interval=False) for pid, t in zip(ids, tables)})
-    per = record_rows({"observation": ids}, tables, interval=False,
-                      extra={"units": [len(codes[2 * i]) for i in range(len(pairs))],
-                             "percent agreement": [_pc(t) for t in tables]})
+    tables = np.array([tally(codes[2 * i], codes[2 * i + 1], q, k) for i in range(len(pairs))]).reshape(
+        -1, q, q
+    )
+    results = LazyResults(
+        {(pid,): kappa_factory(t, labels, names, interval=False) for pid, t in zip(ids, tables)}
+    )
+    per = record_rows(
+        {"observation": ids},
+        tables,
+        interval=False,
+        extra={
+            "units": [len(codes[2 * i]) for i in range(len(pairs))],
+            "percent agreement": [_pc(t) for t in tables],
+        },
+    )
     pooled_rows = []
     if len(tables):
         pooled = pooled_kappa(tables, names, "observations", "observation", labels)
         results.put(("(pooled)",), pooled)
-        pooled_rows.append(summary_row(pooled, observation="(pooled)", units=int(sum(t.sum() for t in tables)),
-                                       **{"percent agreement": _pc(sum(tables))}))
+        pooled_rows.append(
+            summary_row(
+                pooled,
+                observation="(pooled)",
+                units=int(sum(t.sum() for t in tables)),
+                **{"percent agreement": _pc(sum(tables))},
+            )
+        )
         table = with_pooled(per, pooled_rows, len(ids))
     else:
         table = pd.DataFrame()
     overall = Comparison("Time units: overall", table, results, rule_text(unit_ms, tolerance_ms))
 
     # per behaviour: present (index 0) / absent
-    per_key = np.array([[tally(1 - mats[i][0][:, j].astype(np.int64), 1 - mats[i][1][:, j].astype(np.int64), 2, k)
-                         for i in range(len(pairs))] for j in range(len(keys))]).reshape(len(keys), len(pairs), 2, 2)
+    per_key = np.array(
+        [
+            [
+                tally(1 - mats[i][0][:, j].astype(np.int64), 1 - mats[i][1][:, j].astype(np.int64), 2, k)
+                for i in range(len(pairs))
+            ]
+            for j in range(len(keys))
+        ]
+    ).reshape(len(keys), len(pairs), 2, 2)
     bres = LazyResults()
-    brow = record_rows({"behaviour": [key for key in keys for _ in ids], "observation": ids * len(keys)},
-                       per_key.reshape(-1, 2, 2), interval=False, cells=True)
+    brow = record_rows(
+        {"behaviour": [key for key in keys for _ in ids], "observation": ids * len(keys)},
+        per_key.reshape(-1, 2, 2),
+        interval=False,
+        cells=True,
+    )
     pooled_b_rows = []
     for j, key in enumerate(keys):
         for i, pid in enumerate(ids):
             bres.put((key, pid), kappa_factory(per_key[j, i], ["present", "absent"], names, interval=False))
         pooled_b = pooled_kappa(per_key[j], names, "observations", "observation")
         bres.put((key, "(pooled)"), pooled_b)
-        pooled_b_rows.append(summary_row(pooled_b, per_key[j].sum(axis=0), behaviour=key, observation="(pooled)"))
-    per_behaviour = Comparison("Time units: per behaviour", with_pooled(brow, pooled_b_rows, len(ids)), bres,
-                               rule_text(unit_ms, tolerance_ms))
+        pooled_b_rows.append(
+            summary_row(pooled_b, per_key[j].sum(axis=0), behaviour=key, observation="(pooled)")
+        )
+    per_behaviour = Comparison(
+        "Time units: per behaviour",
+        with_pooled(brow, pooled_b_rows, len(ids)),
+        bres,
+        rule_text(unit_ms, tolerance_ms),
+    )
     return overall, per_behaviour
 
 
 def _pc(tab: np.ndarray) -> float:
     return float(np.trace(tab) / tab.sum()) if tab.sum() else float("nan")
-
-

@@ -20,17 +20,29 @@ with a message to save the file as UTF-8. Files over 64 MB, malformed files and 
 times run backwards are refused with one line (:class:`WorkbenchError`); an export is written to
 a temporary file and renamed, so a failed export leaves nothing behind.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, read_text
 from workbench.exchange.transcripts.json_format import parse_json, write_json
-from workbench.exchange.transcripts.noscribe import import_noscribe_html, is_noscribe_vtt, noscribe_vtt_transcript
+from workbench.exchange.transcripts.noscribe import (
+    import_noscribe_html,
+    is_noscribe_vtt,
+    noscribe_vtt_transcript,
+)
 from workbench.exchange.transcripts.plain_text import parse_paragraphs, write_txt
-from workbench.exchange.transcripts.subtitles import parse_srt, parse_vtt_cues, vtt_transcript, write_srt, write_vtt
+from workbench.exchange.transcripts.subtitles import (
+    parse_srt,
+    parse_vtt_cues,
+    vtt_transcript,
+    write_srt,
+    write_vtt,
+)
 from workbench.exchange.transcripts.word import parse_docx, write_docx
 from workbench.files import atomic_output
 from workbench.store.records import NewSegment
@@ -38,22 +50,35 @@ from workbench.store.records import NewSegment
 EXPORT_FORMATS = ("txt", "srt", "vtt", "docx", "json")
 IMPORT_FORMATS = EXPORT_FORMATS + ("html",)
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "ImportedTranscript", "export_transcript", "format_of",
-           "import_transcript", "render"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "ImportedTranscript",
+    "export_transcript",
+    "format_of",
+    "import_transcript",
+    "render",
+]
 
 
-def format_of(path: Path, fmt: Optional[str] = None, allowed: tuple[str, ...] = IMPORT_FORMATS) -> str:
+def format_of(path: Path, fmt: str | None = None, allowed: tuple[str, ...] = IMPORT_FORMATS) -> str:
     """The format named by ``fmt`` or by the file's suffix (``.htm`` counts as html)."""
     chosen = (fmt or Path(path).suffix.lstrip(".")).lower()
     chosen = {"htm": "html", "webvtt": "vtt", "text": "txt"}.get(chosen, chosen)
     if chosen not in allowed:
-        raise WorkbenchError(f"Unknown transcript format '{chosen or Path(path).name}' "
-                             f"(use {', '.join('.' + f for f in allowed)})")
+        raise WorkbenchError(
+            f"Unknown transcript format '{chosen or Path(path).name}' "
+            f"(use {', '.join('.' + f for f in allowed)})"
+        )
     return chosen
 
 
-def render(segments: Iterable[NewSegment], fmt: str, title: Optional[str] = None,
-           provenance: Optional[dict[str, Any]] = None) -> bytes:
+def render(
+    segments: Iterable[NewSegment],
+    fmt: str,
+    title: str | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> bytes:
     """The file's bytes for ``segments`` in ``fmt`` (UTF-8 for the text formats)."""
     segments = list(segments)
     if fmt == "docx":
@@ -64,8 +89,13 @@ def render(segments: Iterable[NewSegment], fmt: str, title: Optional[str] = None
     return writer(segments, title).encode("utf-8")
 
 
-def export_transcript(path: Path, segments: Iterable[NewSegment], title: Optional[str] = None,
-                      fmt: Optional[str] = None, provenance: Optional[dict[str, Any]] = None) -> Path:
+def export_transcript(
+    path: Path,
+    segments: Iterable[NewSegment],
+    title: str | None = None,
+    fmt: str | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> Path:
     """Write ``segments`` to ``path`` atomically; returns the path."""
     path = Path(path)
     data = render(segments, format_of(path, fmt, EXPORT_FORMATS), title, provenance)
@@ -77,7 +107,7 @@ def export_transcript(path: Path, segments: Iterable[NewSegment], title: Optiona
     return path
 
 
-def import_transcript(path: Path, fmt: Optional[str] = None) -> ImportedTranscript:
+def import_transcript(path: Path, fmt: str | None = None) -> ImportedTranscript:
     """Read a transcript file (see the module text for formats); nothing is stored."""
     path = Path(path)
     chosen = format_of(path, fmt)

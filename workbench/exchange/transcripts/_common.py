@@ -1,11 +1,11 @@
 """Shared pieces of the transcript formats: the imported document, reading text safely, time codes."""
+
 from __future__ import annotations
 
 import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from workbench.errors import WorkbenchError
 from workbench.store.records import NewSegment
@@ -19,7 +19,7 @@ class ImportedTranscript:
 
     segments: tuple[NewSegment, ...]
     format: str
-    title: Optional[str] = None
+    title: str | None = None
     notes: tuple[str, ...] = ()
     provenance: dict = field(default_factory=dict)
 
@@ -37,8 +37,10 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
         if path.is_dir():
             raise WorkbenchError(f"{path.name} is a folder, not a transcript file")
         if size > limit:
-            raise WorkbenchError(f"{path.name} is too large for a transcript ({size // 1024**2} MB; "
-                                 f"the limit is {limit // 1024**2} MB)")
+            raise WorkbenchError(
+                f"{path.name} is too large for a transcript ({size // 1024**2} MB; "
+                f"the limit is {limit // 1024**2} MB)"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise WorkbenchError(f"Transcript file not found: {path}") from None
@@ -63,15 +65,18 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise WorkbenchError(f"{Path(path).name} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
-                             "save it as UTF-8 and import it again") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise WorkbenchError(
+            f"{Path(path).name} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save it as UTF-8 and import it again"
+        ) from None
     if "\x00" in text:
         raise WorkbenchError(f"{Path(path).name} is not a text file (it contains NUL characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- time codes ---------------------------------------------------------------------------------
+
 
 def clock(ms: int) -> str:
     """``hh:mm:ss`` (whole seconds, rounded down)."""
@@ -88,7 +93,7 @@ def clock_ms(ms: int, separator: str = ".") -> str:
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,-](\d{1,3}))?$")
 
 
-def parse_time(text: str) -> Optional[int]:
+def parse_time(text: str) -> int | None:
     """Milliseconds from ``hh:mm:ss``, ``mm:ss``, with an optional ``.f``/``,fff``/``-f`` fraction; else None."""
     match = _TIME.match(text.strip())
     if match is None:
@@ -107,4 +112,6 @@ def check_order(segments: list[NewSegment], name: str) -> None:
             raise WorkbenchError(f"{name}: entry {number} ends before it starts")
     for number, (before, after) in enumerate(zip(segments, segments[1:]), 2):
         if after.start_ms < before.start_ms:
-            raise WorkbenchError(f"{name}: entry {number} starts before the one above it; times must run forward")
+            raise WorkbenchError(
+                f"{name}: entry {number} starts before the one above it; times must run forward"
+            )

@@ -1,15 +1,17 @@
 """The workbench's own JSON transcript: everything kept (times, speakers, confidences, words).
 
-    {"format": "workbench-transcript", "version": 1, "title": "...", "provenance": {...},
-     "segments": [{"start_ms": 0, "end_ms": 1200, "speaker": "Speaker 1", "text": "...",
-                   "confidence": -0.2, "words": [{"start_ms": 0, "end_ms": 300, "text": "And",
-                                                  "probability": 0.93}, ...]}, ...]}
+{"format": "workbench-transcript", "version": 1, "title": "...", "provenance": {...},
+ "segments": [{"start_ms": 0, "end_ms": 1200, "speaker": "Speaker 1", "text": "...",
+               "confidence": -0.2, "words": [{"start_ms": 0, "end_ms": 300, "text": "And",
+                                              "probability": 0.93}, ...]}, ...]}
 """
+
 from __future__ import annotations
 
 import json
 import math
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order
@@ -19,15 +21,28 @@ FORMAT = "workbench-transcript"
 VERSION = 1
 
 
-def write_json(segments: Iterable[NewSegment], title: Optional[str] = None,
-               provenance: Optional[dict[str, Any]] = None) -> str:
+def write_json(
+    segments: Iterable[NewSegment], title: str | None = None, provenance: dict[str, Any] | None = None
+) -> str:
     data = {
-        "format": FORMAT, "version": VERSION, "title": title, "provenance": provenance or {},
-        "segments": [{"start_ms": s.start_ms, "end_ms": s.end_ms, "speaker": s.speaker, "text": s.text,
-                      "confidence": s.confidence,
-                      "words": [{"start_ms": w.start_ms, "end_ms": w.end_ms, "text": w.text,
-                                 "probability": w.probability} for w in s.words]}
-                     for s in segments],
+        "format": FORMAT,
+        "version": VERSION,
+        "title": title,
+        "provenance": provenance or {},
+        "segments": [
+            {
+                "start_ms": s.start_ms,
+                "end_ms": s.end_ms,
+                "speaker": s.speaker,
+                "text": s.text,
+                "confidence": s.confidence,
+                "words": [
+                    {"start_ms": w.start_ms, "end_ms": w.end_ms, "text": w.text, "probability": w.probability}
+                    for w in s.words
+                ],
+            }
+            for s in segments
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -43,7 +58,7 @@ def _int(item: dict, key: str) -> int:
     return value
 
 
-def _text(item: dict, key: str, optional: bool = False) -> Optional[str]:
+def _text(item: dict, key: str, optional: bool = False) -> str | None:
     value = item.get(key)
     if value is None and optional:
         return None
@@ -52,7 +67,7 @@ def _text(item: dict, key: str, optional: bool = False) -> Optional[str]:
     return value
 
 
-def _number(item: dict, key: str) -> Optional[float]:
+def _number(item: dict, key: str) -> float | None:
     value = item.get(key)
     if value is None:
         return None
@@ -68,13 +83,21 @@ def _segment(item: Any) -> NewSegment:
     if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
         raise _Bad("'words' must be a list of objects")
     start, end = _int(item, "start_ms"), _int(item, "end_ms")
-    new_words = tuple(NewWord(_int(w, "start_ms"), _int(w, "end_ms"), _text(w, "text"), _number(w, "probability"))
-                      for w in words)
+    new_words = tuple(
+        NewWord(_int(w, "start_ms"), _int(w, "end_ms"), _text(w, "text"), _number(w, "probability"))
+        for w in words
+    )
     for word in new_words:
         if word.end_ms < word.start_ms:
             raise _Bad("has a word that ends before it starts")
-    return NewSegment(start, end, _text(item, "text"), _text(item, "speaker", optional=True),
-                      _number(item, "confidence"), new_words)
+    return NewSegment(
+        start,
+        end,
+        _text(item, "text"),
+        _text(item, "speaker", optional=True),
+        _number(item, "confidence"),
+        new_words,
+    )
 
 
 def parse_json(text: str, name: str) -> ImportedTranscript:
@@ -83,10 +106,12 @@ def parse_json(text: str, name: str) -> ImportedTranscript:
     except ValueError as exc:
         raise WorkbenchError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise WorkbenchError(f"{name} is not a workbench transcript (JSON without \"format\": \"{FORMAT}\")")
+        raise WorkbenchError(f'{name} is not a workbench transcript (JSON without "format": "{FORMAT}")')
     if data.get("version") != VERSION:
-        raise WorkbenchError(f"{name} is a workbench transcript of version {data.get('version')}; "
-                             f"this workbench reads version {VERSION}")
+        raise WorkbenchError(
+            f"{name} is a workbench transcript of version {data.get('version')}; "
+            f"this workbench reads version {VERSION}"
+        )
     items = data.get("segments")
     if not isinstance(items, list):
         raise WorkbenchError(f"{name}: 'segments' must be a list")

@@ -17,12 +17,12 @@ markers included; the HTML's inline ``[hh:mm:ss]`` reading aids dropped). The VT
   (speakers alternate turn by turn in an interview).
 * a cue whose end is before its start (noScribe writes one at the end of a file) ends at its start.
 """
+
 from __future__ import annotations
 
 import html.parser
 import re
 from dataclasses import replace
-from typing import Optional
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order
@@ -54,8 +54,9 @@ def repair_vtt(segments: list[NewSegment]) -> list[NewSegment]:
     return repaired
 
 
-def noscribe_vtt_transcript(title: Optional[str], notes: list[str], cues: list[NewSegment],
-                            name: str) -> ImportedTranscript:
+def noscribe_vtt_transcript(
+    title: str | None, notes: list[str], cues: list[NewSegment], name: str
+) -> ImportedTranscript:
     """A noScribe WebVTT file's cues (from :func:`parse_vtt_cues`), repaired."""
     segments = repair_vtt(cues)
     check_order(segments, name)
@@ -69,19 +70,25 @@ class _Reader(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[dict] = []
         self.meta: dict[str, str] = {}
-        self._anchor: Optional[dict] = None
+        self._anchor: dict | None = None
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         if tag == "p":
-            self.paragraphs.append({"text": [], "anchors": [], "bold": "font-weight: 600" in (values.get("style") or "")})
+            self.paragraphs.append(
+                {"text": [], "anchors": [], "bold": "font-weight: 600" in (values.get("style") or "")}
+            )
         elif tag == "meta" and values.get("name"):
             self.meta[values["name"]] = values.get("content") or ""
         elif tag == "a" and self.paragraphs:
             match = _ANCHOR.match(values.get("name") or "")
             if match:
-                self._anchor = {"start": int(match.group(1)), "end": int(match.group(2)),
-                                "speaker": match.group(3), "text": []}
+                self._anchor = {
+                    "start": int(match.group(1)),
+                    "end": int(match.group(2)),
+                    "speaker": match.group(3),
+                    "text": [],
+                }
                 self.paragraphs[-1]["anchors"].append(self._anchor)
         elif tag == "br" and self.paragraphs:
             self.paragraphs[-1]["text"].append("\n")
@@ -106,7 +113,7 @@ def import_noscribe_html(text: str, name: str) -> ImportedTranscript:
     except (AssertionError, ValueError) as exc:
         raise WorkbenchError(f"{name} is not readable HTML: {exc}") from None
     segments: list[NewSegment] = []
-    title: Optional[str] = None
+    title: str | None = None
     notes: list[str] = []
     for paragraph in reader.paragraphs:
         anchors = paragraph["anchors"]
@@ -122,7 +129,9 @@ def import_noscribe_html(text: str, name: str) -> ImportedTranscript:
         body = _TURN_PREFIX.sub("", body, count=1) if first else body
         parts = [body] + [" ".join("".join(a["text"]).split()) for a in anchors[1:]]
         turn_text = " ".join(_READING_AID.sub("", " ".join(parts)).split())
-        segments.append(NewSegment(anchors[0]["start"], max(a["end"] for a in anchors), turn_text, first or None))
+        segments.append(
+            NewSegment(anchors[0]["start"], max(a["end"] for a in anchors), turn_text, first or None)
+        )
     if not segments:
         raise WorkbenchError(f"{name} is not a noScribe transcript (no timed paragraphs)")
     check_order(segments, name)

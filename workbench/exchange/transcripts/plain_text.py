@@ -13,10 +13,11 @@ without a stamp continue the paragraph above; lines before the first stamp are t
 The formats carry no end times: an entry ends where the next begins, and the last one after an
 estimate from its length (:data:`CHARS_PER_SECOND`).
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order, clock, parse_time
@@ -30,7 +31,7 @@ _LABEL_FIRST = re.compile(rf"^\s*{_LABEL}\s*{_STAMP}\s*(?P<text>.*)$")
 _SENTENCE = re.compile(r"[.,;!?\"]")
 
 
-def speaker_label(name: Optional[str]) -> str:
+def speaker_label(name: str | None) -> str:
     """A speaker name fit for ``Name:`` (no colons or line breaks)."""
     return " ".join((name or "").replace(":", " ").split())
 
@@ -42,12 +43,12 @@ def paragraph(segment: NewSegment) -> str:
     return f"[{clock(segment.start_ms)}] {label}: {text}" if label else f"[{clock(segment.start_ms)}] {text}"
 
 
-def write_txt(segments: Iterable[NewSegment], title: Optional[str] = None) -> str:
+def write_txt(segments: Iterable[NewSegment], title: str | None = None) -> str:
     """The transcript as plain text (blank line between paragraphs; no title, which tools would misread)."""
     return "\n\n".join(paragraph(s) for s in segments) + "\n"
 
 
-def _plausible_label(label: Optional[str]) -> Optional[str]:
+def _plausible_label(label: str | None) -> str | None:
     """A speaker label, or None when the text before the colon reads like a sentence."""
     if label is None:
         return None
@@ -57,7 +58,7 @@ def _plausible_label(label: Optional[str]) -> Optional[str]:
     return label
 
 
-def _entry(line: str) -> Optional[tuple[int, Optional[str], str]]:
+def _entry(line: str) -> tuple[int, str | None, str] | None:
     """(start ms, speaker, text) when ``line`` opens an entry with a time stamp."""
     for pattern in (_LABEL_FIRST, _STAMP_FIRST):
         match = pattern.match(line)
@@ -72,7 +73,7 @@ def _entry(line: str) -> Optional[tuple[int, Optional[str], str]]:
         if match.group("speaker") and speaker is None:  # "It was: ..." is text, not a speaker
             if pattern is _LABEL_FIRST:
                 continue
-            text = line[match.start("speaker"):]
+            text = line[match.start("speaker") :]
         return ms, speaker, text.strip()
     return None
 

@@ -5,11 +5,12 @@ an arrow ``-->`` inside the text, which would read as a timing line, is written 
 WebVTT names it with a voice tag, ``<v Speaker 1>text``. Import reads both forms in both formats,
 strips other markup (``<i>``, ``<c.x>``, in-cue time tags) and unescapes entities.
 """
+
 from __future__ import annotations
 
 import html
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order, clock_ms, parse_time
@@ -28,23 +29,27 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def write_srt(segments: Iterable[NewSegment], title: Optional[str] = None) -> str:
+def write_srt(segments: Iterable[NewSegment], title: str | None = None) -> str:
     cues = []
     for number, s in enumerate(segments, 1):
         label = speaker_label(s.speaker)
         text = _one_line(s.text).replace("-->", "->")
-        cues.append(f"{number}\n{clock_ms(s.start_ms, ',')} --> {clock_ms(s.end_ms, ',')}\n"
-                    f"{f'{label}: ' if label else ''}{text}\n")
+        cues.append(
+            f"{number}\n{clock_ms(s.start_ms, ',')} --> {clock_ms(s.end_ms, ',')}\n"
+            f"{f'{label}: ' if label else ''}{text}\n"
+        )
     return "\n".join(cues)
 
 
-def write_vtt(segments: Iterable[NewSegment], title: Optional[str] = None) -> str:
+def write_vtt(segments: Iterable[NewSegment], title: str | None = None) -> str:
     header = "WEBVTT" + (f" {_one_line(title)}" if title else "") + "\n"
     cues = []
     for s in segments:
         label = speaker_label(s.speaker).replace(">", "")
         text = html.escape(_one_line(s.text), quote=False)
-        cues.append(f"{clock_ms(s.start_ms)} --> {clock_ms(s.end_ms)}\n{f'<v {label}>' if label else ''}{text}\n")
+        cues.append(
+            f"{clock_ms(s.start_ms)} --> {clock_ms(s.end_ms)}\n{f'<v {label}>' if label else ''}{text}\n"
+        )
     return "\n".join([header] + cues)
 
 
@@ -55,7 +60,7 @@ def _time(text: str, name: str, number: int) -> int:
     return ms
 
 
-def _cue_text(lines: list[str], srt: bool) -> tuple[Optional[str], str]:
+def _cue_text(lines: list[str], srt: bool) -> tuple[str | None, str]:
     """(speaker, plain text) of a cue's lines: WebVTT markup and entities, or SubRip's few tags."""
     raw = " ".join(line.strip() for line in lines)
     voice = None if srt else _VOICE.search(raw)
@@ -82,15 +87,18 @@ def parse_srt(text: str, name: str) -> ImportedTranscript:
         if timing is None:
             raise WorkbenchError(f"{name} is not a SubRip file: cue {number} has no 'start --> end' line")
         speaker, body = _cue_text(lines[1:], srt=True)
-        segments.append(NewSegment(_time(timing.group(1), name, number), _time(timing.group(2), name, number),
-                                   body, speaker))
+        segments.append(
+            NewSegment(
+                _time(timing.group(1), name, number), _time(timing.group(2), name, number), body, speaker
+            )
+        )
     if not segments:
         raise WorkbenchError(f"{name} has no subtitles")
     check_order(segments, name)
     return ImportedTranscript(tuple(segments), "srt")
 
 
-def parse_vtt_cues(text: str, name: str) -> tuple[Optional[str], list[str], list[NewSegment]]:
+def parse_vtt_cues(text: str, name: str) -> tuple[str | None, list[str], list[NewSegment]]:
     """(title, notes, cues) of a WebVTT file."""
     blocks = _blocks(text)
     first = blocks[0][0].strip() if blocks else ""
@@ -112,14 +120,19 @@ def parse_vtt_cues(text: str, name: str) -> tuple[Optional[str], list[str], list
         if timing is None:
             raise WorkbenchError(f"{name}: cue {number} has no 'start --> end' line")
         speaker, body = _cue_text(lines[1:], srt=False)
-        segments.append(NewSegment(_time(timing.group(1), name, number), _time(timing.group(2), name, number),
-                                   body, speaker))
+        segments.append(
+            NewSegment(
+                _time(timing.group(1), name, number), _time(timing.group(2), name, number), body, speaker
+            )
+        )
     if not segments:
         raise WorkbenchError(f"{name} has no cues")
     return title, notes, segments
 
 
-def vtt_transcript(title: Optional[str], notes: list[str], cues: list[NewSegment], name: str) -> ImportedTranscript:
+def vtt_transcript(
+    title: str | None, notes: list[str], cues: list[NewSegment], name: str
+) -> ImportedTranscript:
     """A WebVTT file's cues (from :func:`parse_vtt_cues`) as a transcript."""
     check_order(cues, name)
     return ImportedTranscript(tuple(cues), "vtt", title, tuple(notes))

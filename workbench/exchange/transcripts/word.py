@@ -5,12 +5,13 @@ ATLAS.ti all import from Word documents; the speaker's name is bold. Written wit
 read back through the hardened zip and XML readers (the file may come from anywhere), taking the
 text of each ``w:p`` paragraph in document order.
 """
+
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.safe_xml import parse_xml_bytes
@@ -23,7 +24,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LIMITS = ZipLimits(max_entries=2_000, max_total_bytes=256 * 1024**2)
 
 
-def write_docx(segments: Iterable[NewSegment], title: Optional[str] = None) -> bytes:
+def write_docx(segments: Iterable[NewSegment], title: str | None = None) -> bytes:
     import docx  # python-docx; imported here so the text formats do not pay for it
 
     document = docx.Document()

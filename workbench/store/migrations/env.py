@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection the workbench hands over (never reads alembic.ini)."""
+
 from alembic import context
 
 from workbench.store.schema import Base

@@ -1,9 +1,9 @@
 """Charts of retrieval tables in a matplotlib canvas (QtAgg): code frequencies per participant as
 stacked bars, co-occurrence as a heat map with the counts written in."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 
 class ChartCanvas(FigureCanvasQTAgg):
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(Figure(figsize=(6, 4), layout="constrained"))
         self.setParent(parent)
         self.kind = ""
@@ -51,8 +51,15 @@ class ChartCanvas(FigureCanvasQTAgg):
             for i in range(len(labels)):
                 for j in range(len(labels)):
                     value = int(table.values[i, j])
-                    ax.text(j, i, str(value), ha="center", va="center", fontsize="small",
-                            color="white" if value > peak / 2 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        str(value),
+                        ha="center",
+                        va="center",
+                        fontsize="small",
+                        color="white" if value > peak / 2 else "black",
+                    )
             self.figure.colorbar(image, ax=ax)
         self.draw_idle()
 

@@ -1,9 +1,9 @@
 """The project's codes by id and GUID with their paths and colours (built from the codebook tree
 the dock shows and the store's GUID -> id map)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from workbench.coding.codebook import Codebook
 
@@ -24,7 +24,7 @@ class CodeInfo:
 
 
 class CodeIndex:
-    def __init__(self, codebooks: list[Codebook] = (), ids: Optional[dict[str, int]] = None):
+    def __init__(self, codebooks: list[Codebook] = (), ids: dict[str, int] | None = None):
         self.by_id: dict[int, CodeInfo] = {}
         self.by_guid: dict[str, CodeInfo] = {}
         ids = ids or {}
@@ -35,15 +35,18 @@ class CodeIndex:
                     code, parents = stack.pop()
                     path = parents + (code.name,)
                     if code.guid in ids:
-                        info = CodeInfo(ids[code.guid], code.guid, code.name, path, code.colour, code.codable,
-                                        book.name)
+                        info = CodeInfo(
+                            ids[code.guid], code.guid, code.name, path, code.colour, code.codable, book.name
+                        )
                         self.by_id[info.id] = info
                         self.by_guid[info.guid] = info
                     stack.extend((child, path) for child in reversed(code.children))
 
-    def get(self, code_id: int) -> Optional[CodeInfo]:
+    def get(self, code_id: int) -> CodeInfo | None:
         return self.by_id.get(code_id)
 
     def choices(self) -> list[tuple[str, int]]:
         """(path label, id) of every code that can be applied."""
-        return sorted(((c.label, c.id) for c in self.by_id.values() if c.codable), key=lambda x: x[0].casefold())
+        return sorted(
+            ((c.label, c.id) for c in self.by_id.values() if c.codable), key=lambda x: x[0].casefold()
+        )

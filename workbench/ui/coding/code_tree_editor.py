@@ -4,9 +4,10 @@ counts per code (codings · participants), and drops of transcript selections on
 Each edit is a store command through the undo stack. Questions to the user go through
 ``ask_text`` / ``ask_code`` so tests can answer them.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QInputDialog, QMenu
@@ -25,7 +26,7 @@ COUNT_DELAY_MS = 400  # counts are recomputed once after a burst of coding actio
 
 
 class CodeTreeEditor(QObject):
-    def __init__(self, host: "TextCoding"):
+    def __init__(self, host: TextCoding):
         super().__init__(host)
         self.host = host
         self.panel = host.window.codebook
@@ -51,11 +52,11 @@ class CodeTreeEditor(QObject):
 
     # --- questions (tests replace these) -----------------------------------------------------
 
-    def ask_text(self, title: str, label: str, text: str = "") -> Optional[str]:
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self.panel, title, label, text=text)
         return value.strip() if ok and value.strip() else None
 
-    def ask_code(self, title: str, exclude: int) -> Optional[int]:
+    def ask_code(self, title: str, exclude: int) -> int | None:
         choices = [(label, cid) for label, cid in self.host.codes.choices() if cid != exclude]
         labels = [label for label, _ in choices]
         value, ok = QInputDialog.getItem(self.panel, title, "Code:", labels, 0, False)
@@ -79,9 +80,15 @@ class CodeTreeEditor(QObject):
             info = self.host.codes.get(code_id)
             if info is None:
                 continue
-            text = f"{count.codings_with_subcodes} · {count.participants_with_subcodes}" if count.codings_with_subcodes else ""
-            tip = (f"{count.codings} codings by {count.participants} participants; with sub-codes "
-                   f"{count.codings_with_subcodes} by {count.participants_with_subcodes}")
+            text = (
+                f"{count.codings_with_subcodes} · {count.participants_with_subcodes}"
+                if count.codings_with_subcodes
+                else ""
+            )
+            tip = (
+                f"{count.codings} codings by {count.participants} participants; with sub-codes "
+                f"{count.codings_with_subcodes} by {count.participants_with_subcodes}"
+            )
             out[info.guid] = (text, tip)
         self.model.set_counts(out)
 
@@ -94,30 +101,42 @@ class CodeTreeEditor(QObject):
             info = self.host.codes.by_guid[guid]
         return info.id
 
-    def create(self, name: str, parent: Optional[Code] = None, book: Optional[Codebook] = None):
+    def create(self, name: str, parent: Code | None = None, book: Codebook | None = None):
         """A new code under ``parent`` (or at the top of ``book``)."""
         if parent is not None:
             book_name = self.host.codes.by_guid[parent.guid].codebook
         else:
             book_name = book.name
         book_id = coding_lookups.codebook_ids(self.host.db)[book_name]
-        return self.host.actions.perform(code_ops.create_code, book_id, name,
-                                         self._id(parent.guid) if parent else None, coder_id=self.host.coder.id)
+        return self.host.actions.perform(
+            code_ops.create_code,
+            book_id,
+            name,
+            self._id(parent.guid) if parent else None,
+            coder_id=self.host.coder.id,
+        )
 
     def rename(self, code: Code, name: str):
         return self.host.actions.perform(code_ops.rename_code, self._id(code.guid), name, self.host.coder.id)
 
-    def move(self, code_guid: str, new_parent: Optional[Code], row: int = -1):
-        return self.host.actions.perform(code_ops.move_code, self._id(code_guid),
-                                         self._id(new_parent.guid) if new_parent else None,
-                                         None if row < 0 else row, self.host.coder.id)
+    def move(self, code_guid: str, new_parent: Code | None, row: int = -1):
+        return self.host.actions.perform(
+            code_ops.move_code,
+            self._id(code_guid),
+            self._id(new_parent.guid) if new_parent else None,
+            None if row < 0 else row,
+            self.host.coder.id,
+        )
 
     def merge(self, source: Code, target_id: int):
-        return self.host.actions.perform(code_ops.merge_codes, self._id(source.guid), target_id, self.host.coder.id)
+        return self.host.actions.perform(
+            code_ops.merge_codes, self._id(source.guid), target_id, self.host.coder.id
+        )
 
-    def split(self, code: Code, names: list[str], assignments: Optional[dict[int, int]] = None):
-        return self.host.actions.perform(code_ops.split_code, self._id(code.guid), names, assignments or {},
-                                         self.host.coder.id)
+    def split(self, code: Code, names: list[str], assignments: dict[int, int] | None = None):
+        return self.host.actions.perform(
+            code_ops.split_code, self._id(code.guid), names, assignments or {}, self.host.coder.id
+        )
 
     # --- drops -------------------------------------------------------------------------------
 
@@ -162,7 +181,7 @@ class CodeTreeEditor(QObject):
             menu.addAction(text, slot)
         return menu
 
-    def _ask_create(self, parent: Optional[Code], book: Optional[Codebook]) -> None:
+    def _ask_create(self, parent: Code | None, book: Codebook | None) -> None:
         name = self.ask_text("New code", "Name:")
         if name:
             self.create(name, parent, book)
@@ -178,7 +197,8 @@ class CodeTreeEditor(QObject):
             self.merge(code, target)
 
     def _ask_split(self, code: Code) -> None:
-        names = self.ask_text(f"Split {code.name}", "New sub-codes (comma-separated); recode its codings "
-                              "into them afterwards:")
+        names = self.ask_text(
+            f"Split {code.name}", "New sub-codes (comma-separated); recode its codings into them afterwards:"
+        )
         if names:
             self.split(code, [n.strip() for n in names.split(",") if n.strip()])

@@ -1,13 +1,21 @@
 """Codebook files: import and export REFI-QDA ``.qdc``, and "update from the shared codebook" with
 a preview of what changes (added, renamed, moved, removed, changed definitions) before applying."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.coding.codebook import Codebook, normalise_guid
 from workbench.errors import WorkbenchError
@@ -24,7 +32,7 @@ QDC_FILTER = "REFI-QDA codebook (*.qdc)"
 class CodebookDiffDialog(QDialog):
     """What updating from the shared codebook would change; Apply or Cancel."""
 
-    def __init__(self, name: str, diff: CodebookDiff, names: dict[str, str], parent: Optional[QWidget] = None):
+    def __init__(self, name: str, diff: CodebookDiff, names: dict[str, str], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Update {name} from the shared codebook")
         self.tree = QTreeWidget()
@@ -34,11 +42,17 @@ class CodebookDiffDialog(QDialog):
         def parent_name(guid):
             return names.get(normalise_guid(guid), guid) if guid else "(top level)"
 
-        groups = (("Added", diff.added, lambda d: f"under {parent_name(d.new_parent)}"),
-                  ("Renamed", diff.renamed, lambda d: f"was {d.old_name}"),
-                  ("Moved", diff.moved, lambda d: f"{parent_name(d.old_parent)} → {parent_name(d.new_parent)}"),
-                  ("Removed", diff.removed, lambda d: f"{d.codings} codings (kept while coded)" if d.codings else ""),
-                  ("Definition changed", diff.changed, lambda d: ", ".join(f for f, _o, _n in d.fields)))
+        groups = (
+            ("Added", diff.added, lambda d: f"under {parent_name(d.new_parent)}"),
+            ("Renamed", diff.renamed, lambda d: f"was {d.old_name}"),
+            ("Moved", diff.moved, lambda d: f"{parent_name(d.old_parent)} → {parent_name(d.new_parent)}"),
+            (
+                "Removed",
+                diff.removed,
+                lambda d: f"{d.codings} codings (kept while coded)" if d.codings else "",
+            ),
+            ("Definition changed", diff.changed, lambda d: ", ".join(f for f, _o, _n in d.fields)),
+        )
         for title, items, detail in groups:
             if not items:
                 continue
@@ -47,13 +61,19 @@ class CodebookDiffDialog(QDialog):
                 head.addChild(QTreeWidgetItem([delta.name, detail(delta)]))
             self.tree.addTopLevelItem(head)
             head.setExpanded(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.accept)
         buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(not diff.empty)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{diff.summary().capitalize()}</b>. Codes are matched by GUID; a removed "
-                                "code that still has codings is kept."))
+        layout.addWidget(
+            QLabel(
+                f"<b>{diff.summary().capitalize()}</b>. Codes are matched by GUID; a removed "
+                "code that still has codings is kept."
+            )
+        )
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
 
@@ -67,16 +87,19 @@ class CodebookDiffDialog(QDialog):
 
 
 class CodebookFiles(QObject):
-    def __init__(self, host: "TextCoding"):
+    def __init__(self, host: TextCoding):
         super().__init__(host)
         self.host = host
-        self.last_dialog: Optional[CodebookDiffDialog] = None
+        self.last_dialog: CodebookDiffDialog | None = None
 
     def actions(self):
-        return [("Import codebook (.qdc)…", self.import_qdc), ("Export codebook (.qdc)…", self.export_qdc),
-                ("Update from the shared codebook…", self.update_from_shared)]
+        return [
+            ("Import codebook (.qdc)…", self.import_qdc),
+            ("Export codebook (.qdc)…", self.export_qdc),
+            ("Update from the shared codebook…", self.update_from_shared),
+        ]
 
-    def _target_codebook(self, shared: Optional[Codebook] = None) -> str:
+    def _target_codebook(self, shared: Codebook | None = None) -> str:
         names = codebooks.codebook_names(self.host.db)
         if shared is not None and shared.name in names:
             return shared.name
@@ -85,10 +108,13 @@ class CodebookFiles(QObject):
             return current.codebook
         if len(names) == 1:
             return names[0]
-        raise WorkbenchError("Select a code of the codebook to update in the Codebook panel first."
-                             if names else "This project has no codebook yet: import one.")
+        raise WorkbenchError(
+            "Select a code of the codebook to update in the Codebook panel first."
+            if names
+            else "This project has no codebook yet: import one."
+        )
 
-    def import_qdc(self, path: Optional[Path] = None) -> None:
+    def import_qdc(self, path: Path | None = None) -> None:
         if self.host.window.project is None:
             return
         path = path or self.host.ask_open_file("Import codebook", QDC_FILTER)
@@ -98,7 +124,7 @@ class CodebookFiles(QObject):
         if change is not None:
             self.host.window.apply_change(change)
 
-    def export_qdc(self, path: Optional[Path] = None, name: Optional[str] = None):
+    def export_qdc(self, path: Path | None = None, name: str | None = None):
         if self.host.window.project is None:
             return None
         name = name or self.host.window.guarded(self._target_codebook)
@@ -112,9 +138,10 @@ class CodebookFiles(QObject):
         def export(progress=None, cancelled=None):
             write_qdc(codebooks.load_codebook(db, name), path)
             return f"Wrote codebook {name} to {path}"
+
         return self.host.window.runner.run(f"Exporting {name}", export, on_done=self.host.window.show_status)
 
-    def update_from_shared(self, path: Optional[Path] = None) -> None:
+    def update_from_shared(self, path: Path | None = None) -> None:
         """Preview the shared codebook's changes, then apply them if the user agrees."""
         if self.host.window.project is None:
             return
@@ -127,6 +154,7 @@ class CodebookFiles(QObject):
             shared = read_qdc(path)
             name = self._target_codebook(shared)
             return shared, name, preview_codebook_update(self.host.db, name, shared)
+
         found = window.guarded(preview)
         if found is None:
             return

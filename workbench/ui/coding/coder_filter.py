@@ -1,8 +1,9 @@
 """Whose codings to show: mine, one other coder's, or all. The store decides what each choice
 really returns (independent-coding mode hides others' codings until the lead releases them)."""
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
@@ -14,7 +15,7 @@ from workbench.store.visibility import Viewer
 class CoderFilter(QComboBox):
     viewer_changed = Signal(object)  # Viewer
 
-    def __init__(self, me: CoderRecord, coders: Sequence[CoderRecord], parent: Optional[QWidget] = None):
+    def __init__(self, me: CoderRecord, coders: Sequence[CoderRecord], parent: QWidget | None = None):
         super().__init__(parent)
         self.me = me
         self.setToolTip("Whose codings to show")
@@ -28,7 +29,7 @@ class CoderFilter(QComboBox):
     def viewer(self) -> Viewer:
         return self.currentData()
 
-    def choose(self, view: str, other_id: Optional[int] = None) -> None:
+    def choose(self, view: str, other_id: int | None = None) -> None:
         """Select a view programmatically (e.g. from tests or a saved choice)."""
         for i in range(self.count()):
             v = self.itemData(i)

@@ -5,23 +5,23 @@ Ctrl+1..9 for the recent codes, or the quick-code box; remove, recode, memo and 
 from the stripes or the context menu; in-vivo code a selection. Every action goes through
 :class:`~workbench.ui.coding.undo.UndoableActions`, so Edit → Undo reverses it in the store.
 """
+
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import shiboken6
-from typing import TYPE_CHECKING, Optional
-
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from workbench.errors import WorkbenchError
 from workbench.store import coding_lookups, coding_ops, people
-from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.records import Change
-from workbench.store.text_correction import transcript_version
 from workbench.store.retrieval import CodingRecord, open_transcript
+from workbench.store.text_correction import transcript_version
+from workbench.store.transcript_list import TranscriptRecord
 from workbench.ui.coding.coder_filter import CoderFilter
 from workbench.ui.coding.memo_dialog import MemoDialog
 from workbench.ui.coding.quick_code import QuickCodeBox
@@ -36,15 +36,15 @@ RELOAD_TABLES = ("text_codings", "codes", "memos")
 
 
 class CodingView(QWidget):
-    def __init__(self, host: "TextCoding", info: TranscriptRecord, parent: Optional[QWidget] = None):
+    def __init__(self, host: TextCoding, info: TranscriptRecord, parent: QWidget | None = None):
         super().__init__(parent)
         self.host, self.info = host, info
         self.db, self.coder = host.db, host.coder
         self.codings: tuple[CodingRecord, ...] = ()
         self.memos: dict[int, list] = {}
-        self.picked: Optional[int] = None
+        self.picked: int | None = None
         self.version = info.version  # the transcript version on screen (codings are made on it)
-        self.last_played_ms: Optional[int] = None
+        self.last_played_ms: int | None = None
         self.filter = CoderFilter(self.coder, people.list_coders(self.db))
         self.filter.viewer_changed.connect(lambda _v: self.reload_codings())
         self.quick = QuickCodeBox(lambda: host.codes.choices())
@@ -57,7 +57,7 @@ class CodingView(QWidget):
         self.stop_timer = QTimer(self)  # pauses the sound at the end of a played passage; dies with the view
         self.stop_timer.setSingleShot(True)
         self.stop_timer.timeout.connect(self._stop_sound)
-        self._sounding: Optional[tuple[object, int]] = None  # (AudioTrack, end ms) while a passage plays
+        self._sounding: tuple[object, int] | None = None  # (AudioTrack, end ms) while a passage plays
         self._build_layout()
         self._shortcuts()
         self.load()
@@ -76,10 +76,14 @@ class CodingView(QWidget):
         bar.addWidget(QLabel("Show:"))
         bar.addWidget(self.filter)
         bar.addWidget(self.quick, 1)
-        bar.addWidget(self._button("In vivo", "Make a code from the selected words and code them", self.in_vivo))
+        bar.addWidget(
+            self._button("In vivo", "Make a code from the selected words and code them", self.in_vivo)
+        )
         bar.addWidget(self._button("Remove", "Remove the picked coding (Del)", self.remove_picked))
         bar.addWidget(self._button("Play", "Play the picked coding or the selection (Ctrl+P)", self.play))
-        bar.addWidget(self._button("Memo", "Memo on this transcript", lambda: self.memo("transcript", self.info.id)))
+        bar.addWidget(
+            self._button("Memo", "Memo on this transcript", lambda: self.memo("transcript", self.info.id))
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
@@ -91,7 +95,11 @@ class CodingView(QWidget):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda n=n: self.apply_recent(n))
-        for keys, slot in (("Ctrl+K", self.quick.setFocus), ("Del", self.remove_picked), ("Ctrl+P", self.play)):
+        for keys, slot in (
+            ("Ctrl+K", self.quick.setFocus),
+            ("Del", self.remove_picked),
+            ("Ctrl+P", self.play),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -118,8 +126,16 @@ class CodingView(QWidget):
         stripes = []
         for c in codings:
             code = self.host.codes.get(c.code_id)
-            stripes.append(Stripe(c.id, to_qt(c.start_pos), to_qt(c.end_pos), lanes[c.id],
-                                  code.colour if code else "#808080", self._tooltip(c)))
+            stripes.append(
+                Stripe(
+                    c.id,
+                    to_qt(c.start_pos),
+                    to_qt(c.end_pos),
+                    lanes[c.id],
+                    code.colour if code else "#808080",
+                    self._tooltip(c),
+                )
+            )
         self.edit.refresh_stripes(stripes)
         self._show_picked()
         self.status.setText(f"{self.info.participant} · {self.info.name} · {len(codings)} codings shown")
@@ -135,7 +151,10 @@ class CodingView(QWidget):
 
     def _tooltip(self, coding: CodingRecord) -> str:
         code = self.host.codes.get(coding.code_id)
-        lines = [f"<b>{escape(code.label if code else str(coding.code_id))}</b>", f"Coder: {escape(coding.coder)}"]
+        lines = [
+            f"<b>{escape(code.label if code else str(coding.code_id))}</b>",
+            f"Coder: {escape(coding.coder)}",
+        ]
         if coding.needs_review:
             lines.append("<i>Its text was deleted by a correction: review it.</i>")
         for memo in self.memos.get(coding.id, []):
@@ -150,13 +169,13 @@ class CodingView(QWidget):
 
     # --- picking codings ---------------------------------------------------------------------
 
-    def coding(self, coding_id: int) -> Optional[CodingRecord]:
+    def coding(self, coding_id: int) -> CodingRecord | None:
         return next((c for c in self.codings if c.id == coding_id), None)
 
     def codings_at(self, position: int) -> list[CodingRecord]:
         return [c for c in self.codings if c.start_pos <= position < c.end_pos]
 
-    def pick(self, coding_id: Optional[int]) -> None:
+    def pick(self, coding_id: int | None) -> None:
         """Make a coding the one Remove/Play/Memo act on, and select its text."""
         self.picked = coding_id
         coding = self.coding(coding_id) if coding_id is not None else None
@@ -167,29 +186,33 @@ class CodingView(QWidget):
     def _show_picked(self) -> None:
         coding = self.coding(self.picked) if self.picked is not None else None
         code = self.host.codes.get(coding.code_id) if coding else None
-        self.edit.highlight([(coding.start_pos, coding.end_pos, code.colour if code else "#808080")] if coding else [])
+        self.edit.highlight(
+            [(coding.start_pos, coding.end_pos, code.colour if code else "#808080")] if coding else []
+        )
 
     # --- actions ------------------------------------------------------------------------------
 
-    def _span(self) -> Optional[tuple[int, int]]:
+    def _span(self) -> tuple[int, int] | None:
         start, end = self.edit.selected_span()
         if end <= start:
             self.host.window.show_status("Select some text first.")
             return None
         return start, end
 
-    def apply_code(self, code_id: int, span: Optional[tuple[int, int]] = None) -> Optional[Change]:
+    def apply_code(self, code_id: int, span: tuple[int, int] | None = None) -> Change | None:
         span = span or self._span()
         if span is None:
             return None
-        change = self.host.actions.perform(coding_ops.apply_code, self.info.id, code_id, self.coder.id, *span,
-                                           expected_version=self.version)
+        change = self.host.actions.perform(
+            coding_ops.apply_code, self.info.id, code_id, self.coder.id, *span, expected_version=self.version
+        )
         if change is not None:
             self.host.remember_recent(code_id)
         elif self._stale():  # refused: corrected elsewhere since this text was shown (the error says so)
             self.load()
-            self.host.window.show_status(f"Reloaded {self.info.name} (version {self.version}): select the "
-                                         "passage again and code it.")
+            self.host.window.show_status(
+                f"Reloaded {self.info.name} (version {self.version}): select the passage again and code it."
+            )
         return change
 
     def _stale(self) -> bool:
@@ -198,40 +221,51 @@ class CodingView(QWidget):
         except WorkbenchError:
             return False
 
-    def apply_recent(self, n: int) -> Optional[Change]:
+    def apply_recent(self, n: int) -> Change | None:
         recent = self.host.recent
         if n > len(recent):
             self.host.window.show_status(f"No recent code {n} yet.")
             return None
         return self.apply_code(recent[n - 1])
 
-    def remove(self, coding_ids: list[int]) -> Optional[Change]:
+    def remove(self, coding_ids: list[int]) -> Change | None:
         return self.host.actions.perform(coding_ops.remove_codings, coding_ids, self.coder.id)
 
     def remove_picked(self) -> None:
         if self.picked is not None:
             self.remove([self.picked])
 
-    def recode(self, coding_ids: list[int], code_id: int) -> Optional[Change]:
+    def recode(self, coding_ids: list[int], code_id: int) -> Change | None:
         return self.host.actions.perform(coding_ops.recode, coding_ids, code_id, self.coder.id)
 
-    def in_vivo(self) -> Optional[Change]:
+    def in_vivo(self) -> Change | None:
         span = self._span()
         if span is None:
             return None
         parent = self.host.current_code()
         book = None if parent is not None else self.host.first_codebook_id()
-        return self.host.actions.perform(coding_ops.in_vivo_code, self.info.id,
-                                         parent.id if parent else None, self.coder.id, *span, codebook_id=book,
-                                         expected_version=self.version)
+        return self.host.actions.perform(
+            coding_ops.in_vivo_code,
+            self.info.id,
+            parent.id if parent else None,
+            self.coder.id,
+            *span,
+            codebook_id=book,
+            expected_version=self.version,
+        )
 
-    def memo(self, kind: str, target_id: int, about: str = "") -> Optional[Change]:
+    def memo(self, kind: str, target_id: int, about: str = "") -> Change | None:
         """Write (or edit my) memo on a coding, code, transcript or participant."""
         memos = coding_lookups.memos_on(self.db, kind, [target_id]).get(target_id, [])
         mine = next((m for m in memos if m.coder_id == self.coder.id), None)
         others = "\n".join(f"{m.coder}: {m.text[:200]}" for m in memos if m is not mine)
-        dialog = MemoDialog(about or f"{kind} {self._about(kind)}", mine.title if mine else "",
-                            mine.text if mine else "", others, self)
+        dialog = MemoDialog(
+            about or f"{kind} {self._about(kind)}",
+            mine.title if mine else "",
+            mine.text if mine else "",
+            others,
+            self,
+        )
         if self.host.window.exec_dialog(dialog) != MemoDialog.DialogCode.Accepted:
             return None
         title, text = dialog.values()
@@ -242,7 +276,7 @@ class CodingView(QWidget):
     def _about(self, kind: str) -> str:
         return {"transcript": self.info.name, "participant": self.info.participant}.get(kind, "")
 
-    def play(self, coding_id: Optional[int] = None) -> Optional[int]:
+    def play(self, coding_id: int | None = None) -> int | None:
         """Play the picked coding (or the selection) from its start time; returns that time (ms)."""
         coding = self.coding(coding_id if coding_id is not None else self.picked or -1)
         start, end = (coding.start_pos, coding.end_pos) if coding else self.edit.selected_span()
@@ -255,7 +289,9 @@ class CodingView(QWidget):
             self.host.window.show_status(f"No recording linked to {self.info.name}.")
             return start_ms
         if not audio.available:
-            self.host.window.show_status(f"No sound ({audio.problem}); the passage starts at {format_duration(start_ms)}.")
+            self.host.window.show_status(
+                f"No sound ({audio.problem}); the passage starts at {format_duration(start_ms)}."
+            )
             return start_ms
         audio.play(start_ms, 1.0)
         self.stop_timer.stop()
@@ -279,7 +315,9 @@ class CodingView(QWidget):
     # --- context menu -------------------------------------------------------------------------
 
     def _context_menu(self, point: QPoint) -> None:
-        menu = self.build_context_menu(self.edit.positions.from_qt(self.edit.cursorForPosition(point).position()))
+        menu = self.build_context_menu(
+            self.edit.positions.from_qt(self.edit.cursorForPosition(point).position())
+        )
         menu.exec(self.edit.mapToGlobal(point))
 
     def build_context_menu(self, position: int) -> QMenu:
@@ -294,7 +332,10 @@ class CodingView(QWidget):
             sub.addAction("Remove", lambda c=coding.id: self.remove([c]))
             if current is not None and current.codable and current.id != coding.code_id:
                 sub.addAction(f"Recode as {current.name}", lambda c=coding.id: self.recode([c], current.id))
-            sub.addAction("Memo…", lambda c=coding.id: self.memo("coding", c, f"coding {code.name if code else ''}"))
+            sub.addAction(
+                "Memo…",
+                lambda c=coding.id, n=(code.name if code else ""): self.memo("coding", c, f"coding {n}"),
+            )
             sub.addAction("Play", lambda c=coding.id: self.play(c))
         menu.addSeparator()
         menu.addAction("Memo on transcript…", lambda: self.memo("transcript", self.info.id))

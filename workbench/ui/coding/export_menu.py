@@ -3,10 +3,12 @@
 on a worker thread through the window's runner (atomically), every text passed through the
 project's pseudonym key (no original name leaves in an export); and File → Import REFI-QDA
 project (.qdpx), read and stored on the runner in one transaction."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -24,7 +26,7 @@ QDPX_FILTER = "REFI-QDA project (*.qdpx)"
 
 
 class ExportMenu(QObject):
-    def __init__(self, host: "TextCoding"):
+    def __init__(self, host: TextCoding):
         super().__init__(host)
         self.host = host
 
@@ -52,7 +54,7 @@ class ExportMenu(QObject):
         action.triggered.connect(lambda _checked=False: self.import_qdpx())
         return action
 
-    def _file_menu(self) -> Optional[QMenu]:
+    def _file_menu(self) -> QMenu | None:
         for action in self.host.window.menuBar().actions():
             if action.menu() is not None and action.text().replace("&", "") == "File":
                 return action.menu()
@@ -66,7 +68,7 @@ class ExportMenu(QObject):
         current = self.host.current_code()
         return (current.guid,) if current is not None else ()
 
-    def export_extracts(self, path: Optional[Path] = None, filters: Optional[Filters] = None):
+    def export_extracts(self, path: Path | None = None, filters: Filters | None = None):
         """Extracts of the code selected in the code tree (with sub-codes), or all of them."""
         if self.host.window.project is None:
             return None
@@ -74,41 +76,70 @@ class ExportMenu(QObject):
         path = path or self.host.ask_save_file("Export coded extracts", EXTRACT_FILTER, "extracts.xlsx")
         if path is None:
             return None
-        return self.host.window.runner.run("Exporting extracts", coding_exports.export_extracts, self.host.db, self._viewer(),
-                                           filters, Path(path), on_done=self.host.window.show_status)
+        return self.host.window.runner.run(
+            "Exporting extracts",
+            coding_exports.export_extracts,
+            self.host.db,
+            self._viewer(),
+            filters,
+            Path(path),
+            on_done=self.host.window.show_status,
+        )
 
-    def export_framework(self, path: Optional[Path] = None, code_guids: Optional[Sequence[str]] = None):
+    def export_framework(self, path: Path | None = None, code_guids: Sequence[str] | None = None):
         """The framework matrix over the selected code's sub-codes (or the top-level codes)."""
         if self.host.window.project is None:
             return None
         guids = list(code_guids) if code_guids else self.framework_codes()
-        path = path or self.host.ask_save_file("Export framework matrix", "Excel workbook (*.xlsx)", "framework.xlsx")
+        path = path or self.host.ask_save_file(
+            "Export framework matrix", "Excel workbook (*.xlsx)", "framework.xlsx"
+        )
         if path is None:
             return None
-        return self.host.window.runner.run("Exporting framework", coding_exports.export_framework, self.host.db,
-                                           self._viewer(),
-                                           guids, Path(path), on_done=self.host.window.show_status)
+        return self.host.window.runner.run(
+            "Exporting framework",
+            coding_exports.export_framework,
+            self.host.db,
+            self._viewer(),
+            guids,
+            Path(path),
+            on_done=self.host.window.show_status,
+        )
 
-    def export_qdpx(self, path: Optional[Path] = None):
+    def export_qdpx(self, path: Path | None = None):
         """Everything the viewer may see (texts, codings, codebook, memos) as a REFI-QDA project."""
         if self.host.window.project is None:
             return None
         path = path or self.host.ask_save_file("Export REFI-QDA project", QDPX_FILTER, "project.qdpx")
         if path is None:
             return None
-        return self.host.window.runner.run("Exporting REFI-QDA project", coding_exports.export_qdpx, self.host.db,
-                                           self._viewer(), Path(path), on_done=self.host.window.show_status)
+        return self.host.window.runner.run(
+            "Exporting REFI-QDA project",
+            coding_exports.export_qdpx,
+            self.host.db,
+            self._viewer(),
+            Path(path),
+            on_done=self.host.window.show_status,
+        )
 
-    def import_qdpx(self, path: Optional[Path] = None):
+    def import_qdpx(self, path: Path | None = None):
         """Participants, transcripts, codes, coders, codings and memos of a .qdpx, in one transaction."""
         window = self.host.window
         if window.project is None:
             return None
-        path = path or self.host.ask_open_file("Import REFI-QDA project", f"{QDPX_FILTER};;REFI-QDA exchange (*.qde)")
+        path = path or self.host.ask_open_file(
+            "Import REFI-QDA project", f"{QDPX_FILTER};;REFI-QDA exchange (*.qde)"
+        )
         if path is None:
             return None
-        return window.runner.run("Importing REFI-QDA project", coding_exports.import_qdpx, self.host.db, Path(path),
-                                 self.host.coder.id, on_done=self._imported)
+        return window.runner.run(
+            "Importing REFI-QDA project",
+            coding_exports.import_qdpx,
+            self.host.db,
+            Path(path),
+            self.host.coder.id,
+            on_done=self._imported,
+        )
 
     def _imported(self, report) -> None:
         self.host.window.apply_change(report.change)
@@ -120,6 +151,8 @@ class ExportMenu(QObject):
         current = self.host.current_code()
         codes = self.host.codes.by_id.values()
         if current is not None:
-            children = [c.guid for c in codes if c.path[:-1] == current.path and c.codebook == current.codebook]
+            children = [
+                c.guid for c in codes if c.path[:-1] == current.path and c.codebook == current.codebook
+            ]
             return children or [current.guid]
         return [c.guid for c in codes if len(c.path) == 1]

@@ -1,9 +1,11 @@
 """The framework matrix: participants × codes; each cell shows the summary the researcher writes
 (edit it in place; saved as an undoable store command) and, when selected, its extracts."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -21,10 +23,10 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # (participant pseudonym, code GUID)
 
 
 class FrameworkView(QWidget):
-    def __init__(self, host: "TextCoding", parent: Optional[QWidget] = None):
+    def __init__(self, host: TextCoding, parent: QWidget | None = None):
         super().__init__(parent)
         self.host = host
-        self.matrix: Optional[FrameworkMatrix] = None
+        self.matrix: FrameworkMatrix | None = None
         self.model = QStandardItemModel(self)
         self.model.itemChanged.connect(self._edited)
         self.table = QTableView()
@@ -61,7 +63,9 @@ class FrameworkView(QWidget):
         """Write a cell's summary (what editing the cell does)."""
         ids = {p.pseudonym: p.id for p in self.host.window.participants_model.records}
         code = self.host.codes.by_guid[code_guid]
-        self.host.actions.perform(coding_ops.set_framework_summary, self.host.coder.id, ids[participant], code.id, text)
+        self.host.actions.perform(
+            coding_ops.set_framework_summary, self.host.coder.id, ids[participant], code.id, text
+        )
 
     def _edited(self, item: QStandardItem) -> None:
         if self._loading:
@@ -76,7 +80,9 @@ class FrameworkView(QWidget):
             self.extracts.clear()
             return
         cell = self.matrix.cell(*key)
-        parts = [f"<p>“{escape(e.text)}” <i>({escape(e.participant)}, {escape(e.transcript_name)}, "
-                 f"{format_duration(e.start_ms)}, {escape(' / '.join(e.code_path))}, {escape(e.coder)})</i></p>"
-                 for e in cell.extracts]
+        parts = [
+            f"<p>“{escape(e.text)}” <i>({escape(e.participant)}, {escape(e.transcript_name)}, "
+            f"{format_duration(e.start_ms)}, {escape(' / '.join(e.code_path))}, {escape(e.coder)})</i></p>"
+            for e in cell.extracts
+        ]
         self.extracts.setHtml("".join(parts) or "<i>No extracts in this cell.</i>")

@@ -1,13 +1,15 @@
 """Fuzzy matching for the quick-code box: the query's characters in order in a code's name or
 path, scored to favour word starts and runs; a plain substring always ranks first."""
+
 from __future__ import annotations
 
-from typing import Optional, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
 T = TypeVar("T")
 
 
-def score(query: str, candidate: str) -> Optional[float]:
+def score(query: str, candidate: str) -> float | None:
     """Higher is better; None when ``query`` does not match ``candidate``."""
     q, c = query.casefold().strip(), candidate.casefold()
     if not q:

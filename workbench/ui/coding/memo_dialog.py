@@ -1,15 +1,22 @@
 """A memo editor: title and text for a memo on a coding, code, transcript or participant."""
+
 from __future__ import annotations
 
-from typing import Optional
-
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 
 class MemoDialog(QDialog):
-    def __init__(self, about: str, title: str = "", text: str = "", others: str = "",
-                 parent: Optional[QWidget] = None):
+    def __init__(
+        self, about: str, title: str = "", text: str = "", others: str = "", parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle(f"Memo on {about}")
         self.title = QLineEdit(title)
@@ -23,7 +30,9 @@ class MemoDialog(QDialog):
             form.addRow("Other memos:", other)
         form.addRow("Title:", self.title)
         form.addRow(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

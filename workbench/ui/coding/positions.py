@@ -3,6 +3,7 @@
 They differ only after a character outside the Basic Multilingual Plane (an emoji), which takes
 two UTF-16 units; for the usual all-BMP transcript both maps are the identity.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right

@@ -2,14 +2,25 @@
 and custom term lists in a list to accept, reject or accept all of one name; the replacements
 ("[Baby]", "[Hospital 1]") chosen once for the whole project; Apply saves the key (leads only; kept apart
 from the texts) and replaces through the store so codings stay on the same words (one undo step)."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.coding.retrieval import kwic
 from workbench.errors import WorkbenchError
@@ -25,21 +36,29 @@ KEY_COLUMNS = ("Original", "Category", "Replacement")
 
 
 class PseudonymiseDialog(QDialog):
-    def __init__(self, host: "TextCoding", parent: Optional[QWidget] = None,
-                 transcript_ids: Optional[Sequence[int]] = None):
+    def __init__(
+        self, host: TextCoding, parent: QWidget | None = None, transcript_ids: Sequence[int] | None = None
+    ):
         super().__init__(parent)
         self.host = host
         self.setWindowTitle("Pseudonymise transcripts")
-        self.transcripts = {t.id: t for t in transcript_list.list_transcripts(host.db)
-                            if transcript_ids is None or t.id in transcript_ids}
+        self.transcripts = {
+            t.id: t
+            for t in transcript_list.list_transcripts(host.db)
+            if transcript_ids is None or t.id in transcript_ids
+        }
         self.texts: dict[str, str] = {}
         self.review = Review([])
         # the stored key (leads only): the same replacements in every transcript, across sessions
-        self.key = pseudonym_keys.load_key(host.db, host.coder.id) if host.coder.role == "lead" else PseudonymKey()
+        self.key = (
+            pseudonym_keys.load_key(host.db, host.coder.id) if host.coder.role == "lead" else PseudonymKey()
+        )
         self.applied: list = []
         self.terms = QPlainTextEdit()
-        self.terms.setPlaceholderText("Custom terms, one category a line:\nStaff: Dr Patel, Jo Smith\n"
-                                      "Service: Riverside Mother and Baby Unit")
+        self.terms.setPlaceholderText(
+            "Custom terms, one category a line:\nStaff: Dr Patel, Jo Smith\n"
+            "Service: Riverside Mother and Baby Unit"
+        )
         self.terms.setMaximumHeight(80)
         self.suggestions = QStandardItemModel(self)
         self.suggestions.setHorizontalHeaderLabels(list(SUGGESTION_COLUMNS))
@@ -59,9 +78,11 @@ class PseudonymiseDialog(QDialog):
         find = QPushButton("Find suggestions")
         find.clicked.connect(lambda: self.host.window.guarded(self.find))
         buttons = QHBoxLayout()
-        for text, slot in (("Accept", lambda: self._each_selected(self.accept_row)),
-                           ("Reject", lambda: self._each_selected(self.reject_row)),
-                           ("Accept all of this name", lambda: self._each_selected(self.accept_all_row))):
+        for text, slot in (
+            ("Accept", lambda: self._each_selected(self.accept_row)),
+            ("Reject", lambda: self._each_selected(self.reject_row)),
+            ("Accept all of this name", lambda: self._each_selected(self.accept_all_row)),
+        ):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -98,8 +119,14 @@ class PseudonymiseDialog(QDialog):
         """Run spaCy and the term lists over the transcripts (on a worker thread)."""
         terms = parse_terms(self.terms.toPlainText())
         self.status.setText("Finding suggestions…")
-        return self.host.window.runner.run("Pseudonymisation suggestions", suggestions_task, self.host.db,
-                                           list(self.transcripts), terms, on_done=self.show_suggestions)
+        return self.host.window.runner.run(
+            "Pseudonymisation suggestions",
+            suggestions_task,
+            self.host.db,
+            list(self.transcripts),
+            terms,
+            on_done=self.show_suggestions,
+        )
 
     def show_suggestions(self, result) -> None:
         self.texts, suggestions = result
@@ -107,9 +134,13 @@ class PseudonymiseDialog(QDialog):
         self.suggestions.removeRows(0, self.suggestions.rowCount())
         for s in suggestions:
             left, match, right = kwic(self.texts[s.text_id], s.start, s.end, 30)
-            row = [QStandardItem(s.original), QStandardItem(s.category),
-                   QStandardItem(self.transcripts[int(s.text_id)].name), QStandardItem(f"{left}[{match}]{right}"),
-                   QStandardItem("pending")]
+            row = [
+                QStandardItem(s.original),
+                QStandardItem(s.category),
+                QStandardItem(self.transcripts[int(s.text_id)].name),
+                QStandardItem(f"{left}[{match}]{right}"),
+                QStandardItem("pending"),
+            ]
             for item in row:
                 item.setEditable(False)
             self.suggestions.appendRow(row)
@@ -176,7 +207,9 @@ class PseudonymiseDialog(QDialog):
         changed = 0
         try:
             for tid in self.transcripts:
-                change = self.host.actions.perform(apply_to_transcript, tid, self.key, self.review, self.host.coder.id)
+                change = self.host.actions.perform(
+                    apply_to_transcript, tid, self.key, self.review, self.host.coder.id
+                )
                 if change is not None:
                     changed += 1
                     self.applied.append(change)

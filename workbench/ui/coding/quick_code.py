@@ -1,7 +1,8 @@
 """The quick-code box: type part of a code's name (fuzzy), press Enter to apply the best match."""
+
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
@@ -12,7 +13,7 @@ from workbench.ui.coding.fuzzy import rank
 class QuickCodeBox(QLineEdit):
     code_chosen = Signal(int)  # code id
 
-    def __init__(self, choices: Callable[[], list[tuple[str, int]]], parent: Optional[QWidget] = None):
+    def __init__(self, choices: Callable[[], list[tuple[str, int]]], parent: QWidget | None = None):
         super().__init__(parent)
         self._choices = choices
         self._matches: list[tuple[str, int]] = []

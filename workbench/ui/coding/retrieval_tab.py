@@ -1,13 +1,25 @@
 """The Retrieval tab: coded extracts by code (with sub-codes), participant, attribute and coder;
 text search (exact, regex, lemma) with keyword in context; code frequencies and co-occurrence as
 tables and charts; the framework matrix. Double-clicking an extract or hit opens it for coding."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.errors import WorkbenchError
 from workbench.store import people, retrieval, text_search
@@ -22,7 +34,17 @@ if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
 
 ANY = "(any)"
-EXTRACT_COLUMNS = ("Participant", "Timepoint", "Transcript", "Speaker", "Start", "Code", "Coder", "Text", "Memo")
+EXTRACT_COLUMNS = (
+    "Participant",
+    "Timepoint",
+    "Transcript",
+    "Speaker",
+    "Start",
+    "Code",
+    "Coder",
+    "Text",
+    "Memo",
+)
 HIT_COLUMNS = ("Participant", "Transcript", "Time", "Left", "Match", "Right")
 
 
@@ -36,7 +58,7 @@ def _combo(items, tip: str) -> QComboBox:
 
 
 class RetrievalTab(QWidget):
-    def __init__(self, host: "TextCoding", parent: Optional[QWidget] = None):
+    def __init__(self, host: TextCoding, parent: QWidget | None = None):
         super().__init__(parent)
         self.host = host
         db = host.db
@@ -54,9 +76,15 @@ class RetrievalTab(QWidget):
         show = QPushButton("Show")
         show.clicked.connect(lambda: self.host.window.guarded(self.refresh))
         filters = QHBoxLayout()
-        for label, widget in (("Show", self.viewer), ("Code", self.code), ("Participant", self.participant),
-                              ("Site", self.site), ("Timepoint", self.timepoint), ("", self.attribute),
-                              ("Coder", self.coder)):
+        for label, widget in (
+            ("Show", self.viewer),
+            ("Code", self.code),
+            ("Participant", self.participant),
+            ("Site", self.site),
+            ("Timepoint", self.timepoint),
+            ("", self.attribute),
+            ("Coder", self.coder),
+        ):
             if label:
                 filters.addWidget(QLabel(label))
             filters.addWidget(widget)
@@ -111,7 +139,11 @@ class RetrievalTab(QWidget):
         self.query.setPlaceholderText("Search the transcripts…")
         self.query.returnPressed.connect(self.search)
         self.mode = QComboBox()
-        for text, mode in (("Exact", "exact"), ("Regular expression", "regex"), ("Lemma (any inflection)", "lemma")):
+        for text, mode in (
+            ("Exact", "exact"),
+            ("Regular expression", "regex"),
+            ("Lemma (any inflection)", "lemma"),
+        ):
             self.mode.addItem(text, mode)
         self.case = QCheckBox("Match case")
         go = QPushButton("Search")
@@ -138,18 +170,34 @@ class RetrievalTab(QWidget):
             if not sep or not name.strip():
                 raise WorkbenchError("Write an attribute filter as name=value, e.g. arm=COS-P.")
             attributes = ((name.strip(), value.strip()),)
-        return Filters(code_guids=(code.guid,) if code else (),
-                       participants=(self.participant.currentData(),) if self.participant.currentData() else (),
-                       site=self.site.currentData(), timepoint=self.timepoint.currentData(), attributes=attributes,
-                       coder_ids=(self.coder.currentData(),) if self.coder.currentData() else ())
+        return Filters(
+            code_guids=(code.guid,) if code else (),
+            participants=(self.participant.currentData(),) if self.participant.currentData() else (),
+            site=self.site.currentData(),
+            timepoint=self.timepoint.currentData(),
+            attributes=attributes,
+            coder_ids=(self.coder.currentData(),) if self.coder.currentData() else (),
+        )
 
     # --- loading ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         db, viewer, filters = self.host.db, self.viewer.viewer(), self.filters()
         self.extract_rows = retrieval.extracts(db, viewer, filters)
-        rows = [(e.participant, e.timepoint, e.transcript_name, e.speaker, format_duration(e.start_ms),
-                 " / ".join(e.code_path), e.coder, e.text, e.memo) for e in self.extract_rows]
+        rows = [
+            (
+                e.participant,
+                e.timepoint,
+                e.transcript_name,
+                e.speaker,
+                format_duration(e.start_ms),
+                " / ".join(e.code_path),
+                e.coder,
+                e.text,
+                e.memo,
+            )
+            for e in self.extract_rows
+        ]
         self.extracts_table.setModel(rows_model(EXTRACT_COLUMNS, rows, self.extract_rows, self))
         self.extracts_table.resizeColumnsToContents()
         freq = retrieval.code_frequencies(db, viewer, filters)
@@ -168,13 +216,22 @@ class RetrievalTab(QWidget):
     def search(self) -> None:
         query, mode = self.query.text(), self.mode.currentData()
         self.summary.setText("Searching…")
-        self.host.window.runner.run(f"Searching for {query!r}", text_search.search_text, self.host.db, query, mode,
-                                    self.case.isChecked(), on_done=self.show_hits)
+        self.host.window.runner.run(
+            f"Searching for {query!r}",
+            text_search.search_text,
+            self.host.db,
+            query,
+            mode,
+            self.case.isChecked(),
+            on_done=self.show_hits,
+        )
 
     def show_hits(self, hits) -> None:
         self.hits = list(hits)
-        rows = [(h.participant, h.transcript_name, format_duration(h.time_ms or 0), h.left, h.match, h.right)
-                for h in self.hits]
+        rows = [
+            (h.participant, h.transcript_name, format_duration(h.time_ms or 0), h.left, h.match, h.right)
+            for h in self.hits
+        ]
         self.hits_table.setModel(rows_model(HIT_COLUMNS, rows, self.hits, self))
         self.hits_table.resizeColumnsToContents()
         self.summary.setText(f"{len(self.hits)} hits")

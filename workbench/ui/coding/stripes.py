@@ -1,9 +1,9 @@
 """Coding stripes: one coloured bar per coding beside the text it covers, in lanes so overlapping
 codings sit side by side; hovering a stripe tells code, coder and memo, clicking selects it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
@@ -72,14 +72,18 @@ class StripeMargin(QWidget):
             if stripe.end < first or stripe.start > last or stripe.lane >= MAX_LANES:
                 continue
             top = 0 if stripe.start < first else self.edit.position_rect(stripe.start).top()
-            bottom = height if stripe.end > last else self.edit.position_rect(max(stripe.start, stripe.end - 1)).bottom()
+            bottom = (
+                height
+                if stripe.end > last
+                else self.edit.position_rect(max(stripe.start, stripe.end - 1)).bottom()
+            )
             rect = QRect(GAP + stripe.lane * (STRIPE_W + GAP), top, STRIPE_W, max(3, bottom - top))
             colour = QColor(stripe.colour)
             painter.fillRect(rect, colour if colour.isValid() else QColor("#808080"))
             self.painted.append((rect, stripe))
         painter.end()
 
-    def stripe_at(self, x: int, y: int) -> Optional[Stripe]:
+    def stripe_at(self, x: int, y: int) -> Stripe | None:
         for rect, stripe in reversed(self.painted):
             if rect.adjusted(-1, 0, 1, 0).contains(x, y):
                 return stripe

@@ -1,7 +1,9 @@
 """Table models for retrieval results: pandas frames and lists of rows as QStandardItemModels."""
+
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import Qt
@@ -23,8 +25,9 @@ def frame_model(frame: pd.DataFrame, parent=None) -> QStandardItemModel:
     return model
 
 
-def rows_model(headers: Sequence[str], rows: Sequence[Sequence[Any]], payloads: Optional[Sequence[Any]] = None,
-               parent=None) -> QStandardItemModel:
+def rows_model(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], payloads: Sequence[Any] | None = None, parent=None
+) -> QStandardItemModel:
     """One row per record; ``payloads[i]`` is kept on the row's first cell (ROW_ROLE)."""
     model = QStandardItemModel(len(rows), len(headers), parent)
     model.setHorizontalHeaderLabels(list(headers))

@@ -5,11 +5,11 @@ The document's text is exactly the transcript's document text (``TranscriptText.
 store position and a cursor position differ only by UTF-16 pairs (:class:`PositionMap`).
 Dragging a selection carries its span (``SPAN_MIME``) so it can be dropped on a code.
 """
+
 from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from typing import Optional
 
 from PySide6.QtCore import QMimeData, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QTextCursor, QTextFormat
@@ -32,7 +32,7 @@ def span_mime(transcript_id: int, start: int, end: int, text: str = "") -> QMime
     return mime
 
 
-def read_span_mime(mime: QMimeData) -> Optional[tuple[int, int, int]]:
+def read_span_mime(mime: QMimeData) -> tuple[int, int, int] | None:
     """(transcript id, start, end) from a dragged selection, or None."""
     if not mime.hasFormat(SPAN_MIME):
         return None
@@ -46,7 +46,7 @@ def read_span_mime(mime: QMimeData) -> Optional[tuple[int, int, int]]:
 class _Labels(QWidget):
     """Start time and speaker of each segment, beside its first line."""
 
-    def __init__(self, edit: "TranscriptEdit"):
+    def __init__(self, edit: TranscriptEdit):
         super().__init__(edit)
         self.edit = edit
 
@@ -68,8 +68,11 @@ class _Labels(QWidget):
                 painter.drawText(4, top + metrics.ascent() + 2, time_text)
                 painter.setPen(self.palette().text().color())
                 x = 8 + metrics.horizontalAdvance("00:00:00")
-                painter.drawText(x, top + metrics.ascent() + 2,
-                                 metrics.elidedText(speaker, Qt.TextElideMode.ElideRight, LABEL_W - x - 4))
+                painter.drawText(
+                    x,
+                    top + metrics.ascent() + 2,
+                    metrics.elidedText(speaker, Qt.TextElideMode.ElideRight, LABEL_W - x - 4),
+                )
             block = block.next()
         painter.end()
 
@@ -79,15 +82,16 @@ class TranscriptEdit(QPlainTextEdit):
 
     selection_span_changed = Signal(int, int)  # code points; equal when nothing is selected
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setReadOnly(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setCenterOnScroll(False)
         self.transcript_id = 0
-        self.text: Optional[TranscriptText] = None
+        self.text: TranscriptText | None = None
         self.positions = PositionMap("")
         self._qt_starts: list[int] = []  # Qt position where each segment starts
         self.labels = _Labels(self)
@@ -104,7 +108,7 @@ class TranscriptEdit(QPlainTextEdit):
         self._qt_starts = [self.positions.to_qt(s) for s in text.starts]
         self.setPlainText(text.text)
 
-    def label_for_block(self, number: int, qt_position: int) -> Optional[tuple[str, str]]:
+    def label_for_block(self, number: int, qt_position: int) -> tuple[str, str] | None:
         """(time, speaker) when this block starts a segment (segments hold no line breaks, so
         normally every block does)."""
         if self.text is None or not self._qt_starts:
@@ -120,7 +124,10 @@ class TranscriptEdit(QPlainTextEdit):
 
     def selected_span(self) -> tuple[int, int]:
         cursor = self.textCursor()
-        return (self.positions.from_qt(cursor.selectionStart()), self.positions.from_qt(cursor.selectionEnd()))
+        return (
+            self.positions.from_qt(cursor.selectionStart()),
+            self.positions.from_qt(cursor.selectionEnd()),
+        )
 
     def select_span(self, start: int, end: int, scroll: bool = True) -> None:
         cursor = QTextCursor(self.document())

@@ -4,10 +4,11 @@ A store action runs once (``perform``); its :class:`UndoableChange` goes on the 
 :class:`StoreCommand`, whose undo runs the change's inverse and keeps the inverse of *that* for
 the redo, and so on. Each outcome goes to the window (``apply_change``) so every view refreshes.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -21,8 +22,9 @@ log = logging.getLogger(__name__)
 
 
 class StoreCommand(QUndoCommand):
-    def __init__(self, db, change: UndoableChange, on_change: Callable[[object], None],
-                 on_error: Callable[[str], None]):
+    def __init__(
+        self, db, change: UndoableChange, on_change: Callable[[object], None], on_error: Callable[[str], None]
+    ):
         super().__init__(change.description)
         self._db, self._inverse = db, change.inverse
         self._on_change, self._on_error = on_change, on_error
@@ -58,7 +60,7 @@ class StoreCommand(QUndoCommand):
 class UndoableActions(QObject):
     """Runs store actions for the window and keeps them undoable on one stack."""
 
-    def __init__(self, window, parent: Optional[QObject] = None):
+    def __init__(self, window, parent: QObject | None = None):
         super().__init__(parent or window)
         self.window = window
         self.stack = QUndoStack(self)
@@ -67,7 +69,7 @@ class UndoableActions(QObject):
     def db(self):
         return self.window.project.db
 
-    def perform(self, fn: Callable[..., UndoableChange], *args, **kwargs) -> Optional[UndoableChange]:
+    def perform(self, fn: Callable[..., UndoableChange], *args, **kwargs) -> UndoableChange | None:
         """Run ``fn(db, *args, **kwargs)``; on success put it on the stack and show its change."""
         change = self.window.guarded(lambda: fn(self.db, *args, **kwargs))
         if change is None:

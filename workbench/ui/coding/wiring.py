@@ -1,9 +1,10 @@
 """Thematic coding in the main window: opens coding views from the participants tree, applies the
 code clicked in the code tree, owns the undo stack, the recent codes and the Coding menu."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject
 from PySide6.QtGui import QKeySequence
@@ -12,16 +13,16 @@ from PySide6.QtWidgets import QMenu
 from workbench.coding.codebook import Code
 from workbench.errors import WorkbenchError
 from workbench.store import coding_lookups, transcript_list
-from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.records import Change, MediaRecord, ParticipantRecord
+from workbench.store.transcript_list import TranscriptRecord
 from workbench.ui.codebook_model import CODE_ROLE
-from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.coding.code_index import CodeIndex, CodeInfo
 from workbench.ui.coding.code_tree_editor import CodeTreeEditor
 from workbench.ui.coding.codebook_files import CodebookFiles
 from workbench.ui.coding.coding_view import CodingView
 from workbench.ui.coding.export_menu import ExportMenu
 from workbench.ui.coding.undo import UndoableActions
+from workbench.ui.participants_model import KEY_ROLE
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -30,7 +31,7 @@ RECENT = 9
 
 
 class TextCoding(QObject):
-    def __init__(self, window: "MainWindow", sound: bool = True):
+    def __init__(self, window: MainWindow, sound: bool = True):
         super().__init__(window)
         self.window, self.sound = window, sound
         self.actions = UndoableActions(window, self)
@@ -63,11 +64,11 @@ class TextCoding(QObject):
         ids = coding_lookups.code_ids(project.db) if project else {}
         self.codes = CodeIndex(self.window.codebook_model.codebooks, ids)
 
-    def current_code(self) -> Optional[CodeInfo]:
+    def current_code(self) -> CodeInfo | None:
         data = self.window.codebook.tree.currentIndex().siblingAtColumn(0).data(CODE_ROLE)
         return self.codes.by_guid.get(data.guid) if isinstance(data, Code) else None
 
-    def first_codebook_id(self) -> Optional[int]:
+    def first_codebook_id(self) -> int | None:
         ids = coding_lookups.codebook_ids(self.db)
         return next(iter(sorted(ids.items())), (None, None))[1]
 
@@ -80,27 +81,32 @@ class TextCoding(QObject):
             return None
         if info.media_path not in self._audio:
             from workbench.ui.video.audio import AudioTrack
+
             path = (self.window.project.media_root / info.media_path).resolve()
-            self._audio[info.media_path] = AudioTrack(Path(path), enabled=self.sound and path.is_file(), parent=self)
+            self._audio[info.media_path] = AudioTrack(
+                Path(path), enabled=self.sound and path.is_file(), parent=self
+            )
         return self._audio[info.media_path]
 
     def views(self) -> list[CodingView]:
         tabs = self.window.workspace
         return [tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), CodingView)]
 
-    def current_view(self) -> Optional[CodingView]:
+    def current_view(self) -> CodingView | None:
         widget = self.window.workspace.currentWidget()
         return widget if isinstance(widget, CodingView) else None
 
     # --- file pickers (tests replace these) -----------------------------------------------------
 
-    def ask_open_file(self, title: str, filter_text: str) -> Optional[Path]:
+    def ask_open_file(self, title: str, filter_text: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self.window, title, str(Path.cwd()), filter_text)
         return Path(name) if name else None
 
-    def ask_save_file(self, title: str, filter_text: str, suggested: str) -> Optional[Path]:
+    def ask_save_file(self, title: str, filter_text: str, suggested: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
+
         project = self.window.project
         start = str(project.exports_folder / suggested) if project else suggested
         name, _ = QFileDialog.getSaveFileName(self.window, title, start, filter_text)
@@ -117,7 +123,7 @@ class TextCoding(QObject):
         self.window.add_workspace_tab(view, f"{info.participant} · {info.name}")
         return view
 
-    def open_transcript_id(self, transcript_id: int) -> Optional[CodingView]:
+    def open_transcript_id(self, transcript_id: int) -> CodingView | None:
         found = [t for t in transcript_list.list_transcripts(self.db) if t.id == transcript_id]
         if not found:
             raise WorkbenchError(f"No transcript {transcript_id}.")
@@ -143,7 +149,10 @@ class TextCoding(QObject):
         key = index.siblingAtColumn(0).data(KEY_ROLE) if index.isValid() else None
         found = self.window.guarded(lambda: self.transcripts_for(record, key)) or []
         for info in found:
-            menu.addAction(f"Code transcript {info.name}", lambda i=info: self.window.guarded(lambda: self.open_transcript(i)))
+            menu.addAction(
+                f"Code transcript {info.name}",
+                lambda i=info: self.window.guarded(lambda: self.open_transcript(i)),
+            )
 
     # --- applying codes from the tree ---------------------------------------------------------
 
@@ -218,6 +227,7 @@ class TextCoding(QObject):
 
     def open_retrieval(self):
         from workbench.ui.coding.retrieval_tab import RetrievalTab
+
         if self.window.project is None:
             return None
         tab = RetrievalTab(self)
@@ -226,6 +236,7 @@ class TextCoding(QObject):
 
     def open_pseudonymise(self):
         from workbench.ui.coding.pseudonymise_dialog import PseudonymiseDialog
+
         if self.window.project is None:
             return None
         dialog = PseudonymiseDialog(self, self.window)

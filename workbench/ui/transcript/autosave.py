@@ -7,12 +7,13 @@ written by the next save. A save refused because someone else saved the transcri
 a *conflict*: nothing is saved until the user chooses :meth:`AutoSaver.keep_mine` (save my text
 against their version) or reloads (:meth:`AutoSaver.reloaded`).
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -36,12 +37,13 @@ class _Save:
     version: int
     segments: list[NewSegment]
     change: Any = None
-    error: Optional[str] = None
+    error: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
 
-def _write(save: _Save, db: Database, transcript_id: int, coder_id: Optional[int], progress=None,
-           cancelled=None) -> _Save:
+def _write(
+    save: _Save, db: Database, transcript_id: int, coder_id: int | None, progress=None, cancelled=None
+) -> _Save:
     """Task function: never raises (the outcome is in ``save``), so the runner shows no error box."""
     try:
         save.change = update_transcript_text(db, transcript_id, save.segments, save.version, coder_id)
@@ -62,16 +64,24 @@ class AutoSaver(QObject):
     saved = Signal(object)  # the store's Change
     conflict = Signal(str)  # someone else saved meanwhile: the store's message
 
-    def __init__(self, db: Database, transcript_id: int, version: int, draft: TranscriptDraft,
-                 coder_id: Optional[int] = None, delay_ms: int = DELAY_MS, runner=None,
-                 parent: Optional[QObject] = None):
+    def __init__(
+        self,
+        db: Database,
+        transcript_id: int,
+        version: int,
+        draft: TranscriptDraft,
+        coder_id: int | None = None,
+        delay_ms: int = DELAY_MS,
+        runner=None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.db, self.transcript_id, self.version, self.draft = db, transcript_id, version, draft
         self.coder_id, self.runner = coder_id, runner
         self.saved_revision = draft.revision
-        self.error: Optional[str] = None
+        self.error: str | None = None
         self.conflicted = False
-        self._flight: Optional[_Save] = None
+        self._flight: _Save | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -103,8 +113,15 @@ class AutoSaver(QObject):
             return  # a save in flight starts the next one when it lands
         save = self._flight = self._snapshot()
         self.state_changed.emit("Saving…")
-        self.runner.run("Saving transcript", _write, save, self.db, self.transcript_id, self.coder_id,
-                        on_done=lambda _result, s=save: self._landed(s))
+        self.runner.run(
+            "Saving transcript",
+            _write,
+            save,
+            self.db,
+            self.transcript_id,
+            self.coder_id,
+            on_done=lambda _result, s=save: self._landed(s),
+        )
 
     def _landed(self, save: _Save) -> None:
         if save is not self._flight:

@@ -1,7 +1,6 @@
 """Undo commands for transcript edits, and reading a typed change back from the document."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
@@ -24,7 +23,7 @@ def changed_span(old: str, new: str) -> tuple[int, int, int]:
     lo, hi = 0, min(len(old), len(new)) - prefix
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if old[len(old) - mid:] == new[len(new) - mid:]:
+        if old[len(old) - mid :] == new[len(new) - mid :]:
             lo = mid
         else:
             hi = mid - 1
@@ -35,8 +34,15 @@ class EditCommand(QUndoCommand):
     """Applies an :class:`Edit` to the draft (redo) or its inverse (undo). Consecutive typing in
     one paragraph merges into one command."""
 
-    def __init__(self, draft: TranscriptDraft, edit: Edit, text: str, typed: bool = False,
-                 cursor_after: Optional[int] = None, view=None):
+    def __init__(
+        self,
+        draft: TranscriptDraft,
+        edit: Edit,
+        text: str,
+        typed: bool = False,
+        cursor_after: int | None = None,
+        view=None,
+    ):
         super().__init__(text)
         self.draft, self.edit, self.typed, self.cursor_after = draft, edit, typed, cursor_after
         self.view = view
@@ -46,8 +52,11 @@ class EditCommand(QUndoCommand):
         return TYPING_ID if self.typed and single else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
-        if not isinstance(other, EditCommand) or other.edit.first != self.edit.first \
-                or other.edit.old != self.edit.new:
+        if (
+            not isinstance(other, EditCommand)
+            or other.edit.first != self.edit.first
+            or other.edit.old != self.edit.new
+        ):
             return False
         self.edit = Edit(self.edit.first, self.edit.old, other.edit.new)
         return True

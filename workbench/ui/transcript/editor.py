@@ -6,15 +6,23 @@ segment, Backspace at its start / Delete at its end merges; Ctrl+1…9 sets the 
 Ctrl+F find, Ctrl+H replace; F8 next low-confidence word, Shift+F8 mark it reviewed; Ctrl+Z /
 Ctrl+Shift+Z undo / redo; Ctrl+S saves now (it also saves by itself after a pause and on close).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.coding.transcript_editing import Edit, TranscriptDraft
 from workbench.exchange.transcripts import export_transcript
@@ -43,9 +51,18 @@ def _button(text: str, tip: str, slot) -> QToolButton:
 class TranscriptEditor(QWidget):
     message = Signal(str)
 
-    def __init__(self, db: Database, record: TranscriptRecord, media_path: Optional[Path], duration_ms: int = 0,
-                 coder_id: Optional[int] = None, sound: bool = True, settings: Optional[QSettings] = None,
-                 runner=None, parent: Optional[QWidget] = None):
+    def __init__(
+        self,
+        db: Database,
+        record: TranscriptRecord,
+        media_path: Path | None,
+        duration_ms: int = 0,
+        coder_id: int | None = None,
+        sound: bool = True,
+        settings: QSettings | None = None,
+        runner=None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("TranscriptEditor")
         self.record, self.open_key = record, ("transcript", record.id)
@@ -54,7 +71,9 @@ class TranscriptEditor(QWidget):
         self.draft = TranscriptDraft(load_segments(db, record.id))
         self.stack = QUndoStack(self)
         self.playback = Playback(media_path, duration_ms or self.draft.segments[-1].end_ms, sound, self)
-        self.view = TranscriptTextView(self.draft, self.stack, float(self.settings.value("transcript/low_confidence", 0.5)))
+        self.view = TranscriptTextView(
+            self.draft, self.stack, float(self.settings.value("transcript/low_confidence", 0.5))
+        )
         self.db = db
         self.saver = AutoSaver(db, record.id, version, self.draft, coder_id, runner=runner, parent=self)
         self.find_bar = FindBar()
@@ -86,31 +105,59 @@ class TranscriptEditor(QWidget):
         for rate in RATES:
             self.rate_box.addItem(f"{rate:g}×", rate)
         self.rate_box.setCurrentIndex(RATES.index(1.0))
-        self.rewind_box = QDoubleSpinBox(prefix="step ", suffix=" s", minimum=0.5, maximum=30.0, singleStep=0.5,
-                                         decimals=1, toolTip="How far back and forward go")
+        self.rewind_box = QDoubleSpinBox(
+            prefix="step ",
+            suffix=" s",
+            minimum=0.5,
+            maximum=30.0,
+            singleStep=0.5,
+            decimals=1,
+            toolTip="How far back and forward go",
+        )
         self.rewind_box.setValue(float(self.settings.value("transcript/rewind_s", 3.0)))
         self.speaker_box = QComboBox(toolTip="Speaker of this segment (Ctrl+1, Ctrl+2, …)")
         self.speaker_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        rename = _button("Rename speakers…", "Rename speakers everywhere in this transcript", self.ask_rename_speakers)
-        review = _button("Next to check", "Next low-confidence word (F8); Shift+F8 marks it checked",
-                         self.next_low_confidence)
+        rename = _button(
+            "Rename speakers…", "Rename speakers everywhere in this transcript", self.ask_rename_speakers
+        )
+        review = _button(
+            "Next to check",
+            "Next low-confidence word (F8); Shift+F8 marks it checked",
+            self.next_low_confidence,
+        )
         undo = _button("↶", "Undo (Ctrl+Z)", self.stack.undo)
         redo = _button("↷", "Redo (Ctrl+Shift+Z)", self.stack.redo)
         self.save_label = QLabel("Saved")
         self.save_label.setObjectName("SaveState")
         self.controls = QHBoxLayout()
         self.controls.setContentsMargins(4, 4, 4, 0)
-        for widget in (self.back_button, self.play_button, self.forward_button, self.position_label, self.rate_box,
-                       self.rewind_box, self.speaker_box, rename, review, undo, redo):
+        for widget in (
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.position_label,
+            self.rate_box,
+            self.rewind_box,
+            self.speaker_box,
+            rename,
+            review,
+            undo,
+            redo,
+        ):
             self.controls.addWidget(widget)
         self.controls.addStretch(1)
         self.controls.addWidget(self.save_label)
 
     def _connect(self) -> None:
         self.playback.position_changed.connect(self._show_position)
-        self.playback.playing_changed.connect(lambda playing: self.play_button.setText("⏸" if playing else "▶"))
-        self.playback.rate_changed.connect(lambda rate: self.rate_box.setCurrentIndex(
-            min(range(len(RATES)), key=lambda i: abs(RATES[i] - rate))))
+        self.playback.playing_changed.connect(
+            lambda playing: self.play_button.setText("⏸" if playing else "▶")
+        )
+        self.playback.rate_changed.connect(
+            lambda rate: self.rate_box.setCurrentIndex(
+                min(range(len(RATES)), key=lambda i: abs(RATES[i] - rate))
+            )
+        )
         self.playback.problem.connect(self.message)
         self.rate_box.activated.connect(lambda i: self.playback.set_rate(RATES[i]))
         self.rewind_box.valueChanged.connect(lambda v: self.settings.setValue("transcript/rewind_s", v))
@@ -119,7 +166,9 @@ class TranscriptEditor(QWidget):
         self.view.edited.connect(lambda _edit: self._refresh_speakers())
         self.view.cursorPositionChanged.connect(self._show_segment_speaker)
         self.saver.state_changed.connect(self.save_label.setText)
-        self.saver.state_changed.connect(lambda s: self.message.emit(s) if s.startswith("Not saved") else None)
+        self.saver.state_changed.connect(
+            lambda s: self.message.emit(s) if s.startswith("Not saved") else None
+        )
         self.saver.conflict.connect(self.conflict_bar.show_conflict)
         self.find_bar.find_next.connect(self.find_next)
         self.find_bar.replace_one.connect(self.replace_one)
@@ -127,12 +176,19 @@ class TranscriptEditor(QWidget):
         self.find_bar.closed.connect(self._find_closed)
 
     def _bind_keys(self) -> None:
-        keys = {"Ctrl+Space": self.playback.toggle, "F4": self.playback.toggle,
-                "Alt+Left": lambda: self.playback.skip(-self.rewind_ms),
-                "Alt+Right": lambda: self.playback.skip(self.rewind_ms),
-                "Alt+Down": lambda: self.playback.step_rate(-1), "Alt+Up": lambda: self.playback.step_rate(1),
-                "Ctrl+F": lambda: self.find_bar.open_bar(), "Ctrl+H": lambda: self.find_bar.open_bar(replace=True),
-                "F8": self.next_low_confidence, "Shift+F8": self.review_word, "Ctrl+S": self.save_now}
+        keys = {
+            "Ctrl+Space": self.playback.toggle,
+            "F4": self.playback.toggle,
+            "Alt+Left": lambda: self.playback.skip(-self.rewind_ms),
+            "Alt+Right": lambda: self.playback.skip(self.rewind_ms),
+            "Alt+Down": lambda: self.playback.step_rate(-1),
+            "Alt+Up": lambda: self.playback.step_rate(1),
+            "Ctrl+F": lambda: self.find_bar.open_bar(),
+            "Ctrl+H": lambda: self.find_bar.open_bar(replace=True),
+            "F8": self.next_low_confidence,
+            "Shift+F8": self.review_word,
+            "Ctrl+S": self.save_now,
+        }
         for n in range(1, 10):
             keys[f"Ctrl+{n}"] = lambda n=n: self.set_speaker_number(n)
         self.view.shortcuts = {QKeySequence(k)[0].toCombined(): fn for k, fn in keys.items()}
@@ -165,7 +221,9 @@ class TranscriptEditor(QWidget):
     def _show_segment_speaker(self) -> None:
         index = self.view.textCursor().blockNumber()
         if 0 <= index < len(self.draft.segments):
-            self.speaker_box.setCurrentIndex(self.speaker_box.findText(self.draft.segments[index].speaker or ""))
+            self.speaker_box.setCurrentIndex(
+                self.speaker_box.findText(self.draft.segments[index].speaker or "")
+            )
 
     def selected_segments(self) -> range:
         start, end = self.view.selection()
@@ -189,7 +247,7 @@ class TranscriptEditor(QWidget):
 
     # --- review and find ------------------------------------------------------------------------
 
-    def next_low_confidence(self) -> Optional[tuple[int, int]]:
+    def next_low_confidence(self) -> tuple[int, int] | None:
         """Select the next low-confidence word after the cursor (wrapping) and play from it."""
         spans = self.draft.low_confidence(self.view.threshold)
         if not spans:
@@ -204,7 +262,7 @@ class TranscriptEditor(QWidget):
     def review_word(self) -> None:
         self.view.push(self.draft.review_word(self.view.selection()[0]), "Mark word checked")
 
-    def find_next(self, backwards: bool = False) -> Optional[tuple[int, int]]:
+    def find_next(self, backwards: bool = False) -> tuple[int, int] | None:
         matches = self.draft.find(self.find_bar.text, self.find_bar.case_sensitive)
         self.view.found = matches
         self.view.refresh_selections()
@@ -224,14 +282,21 @@ class TranscriptEditor(QWidget):
     def replace_one(self) -> None:
         start, end = self.view.selection()
         if (start, end) in self.draft.find(self.find_bar.text, self.find_bar.case_sensitive):
-            self.view.push(self.draft.replace_text(start, end, self.find_bar.replacement), "Replace",
-                           cursor_after=start + len(self.find_bar.replacement))
+            self.view.push(
+                self.draft.replace_text(start, end, self.find_bar.replacement),
+                "Replace",
+                cursor_after=start + len(self.find_bar.replacement),
+            )
         self.find_next()
 
     def replace_all(self) -> int:
         count = len(self.draft.find(self.find_bar.text, self.find_bar.case_sensitive))
-        self.view.push(self.draft.replace_all(self.find_bar.text, self.find_bar.replacement,
-                                              self.find_bar.case_sensitive), "Replace all")
+        self.view.push(
+            self.draft.replace_all(
+                self.find_bar.text, self.find_bar.replacement, self.find_bar.case_sensitive
+            ),
+            "Replace all",
+        )
         self.message.emit(f"Replaced {count} match{'es' if count != 1 else ''}")
         return count
 
@@ -261,7 +326,7 @@ class TranscriptEditor(QWidget):
         self.conflict_bar.hide()
         return self.saver.keep_mine()
 
-    def export_to(self, path: Path, fmt: Optional[str] = None) -> Path:
+    def export_to(self, path: Path, fmt: str | None = None) -> Path:
         """Write the transcript as it is in the editor (saved first) to ``path``."""
         self.save_now()
         provenance = dict(self.record.settings, engine=self.record.engine, model=self.record.model)

@@ -1,7 +1,6 @@
 """Find and replace in a transcript (plain text, within paragraphs)."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QToolButton, QWidget
@@ -13,15 +12,19 @@ class FindBar(QWidget):
     replace_all = Signal()
     closed = Signal()
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("FindBar")
         self.find_edit = QLineEdit(placeholderText="Find")
         self.replace_edit = QLineEdit(placeholderText="Replace with")
         self.case = QCheckBox("Match case")
         buttons = []
-        for text, slot in (("Previous", lambda: self.find_next.emit(True)), ("Next", lambda: self.find_next.emit(False)),
-                           ("Replace", self.replace_one.emit), ("Replace all", self.replace_all.emit)):
+        for text, slot in (
+            ("Previous", lambda: self.find_next.emit(True)),
+            ("Next", lambda: self.find_next.emit(False)),
+            ("Replace", self.replace_one.emit),
+            ("Replace all", self.replace_all.emit),
+        ):
             button = QPushButton(text)
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.append(button)

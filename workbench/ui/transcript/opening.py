@@ -1,10 +1,11 @@
 """Transcription and transcript editing in the main window: the "Transcription" queue dock, the
 Transcripts menu, transcripts under their recordings in the participants tree, editor tabs
 (saved when closed or when the project closes), and transcript import/export."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog
@@ -31,7 +32,7 @@ def _grouped(db) -> dict[int, list[TranscriptRecord]]:
 
 
 class TranscriptWork(QObject):
-    def __init__(self, window: "MainWindow", sound: bool = True):
+    def __init__(self, window: MainWindow, sound: bool = True):
         super().__init__(window)
         self.window, self.sound = window, sound
         self.queue = TranscriptionQueuePanel(window.runner)
@@ -47,7 +48,8 @@ class TranscriptWork(QObject):
         self._build_menu()
         window.participants.media_activated.connect(lambda m: window.guarded(lambda: self.media_activated(m)))
         window.participants.transcript_activated.connect(
-            lambda r: window.guarded(lambda: self.open_transcript(r.id)))
+            lambda r: window.guarded(lambda: self.open_transcript(r.id))
+        )
         window.participants.add_menu_hook(self._menu_entries)
         window.workspace.tabCloseRequested.connect(lambda _i: self._closed_tabs())
         window.project_changed.connect(self._project_changed)
@@ -57,10 +59,15 @@ class TranscriptWork(QObject):
     def _build_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Transcripts")
         self.menu = menu
-        menu.addAction("&Transcribe selected recording", lambda: self.window.guarded(self.transcribe_selected))
+        menu.addAction(
+            "&Transcribe selected recording", lambda: self.window.guarded(self.transcribe_selected)
+        )
         menu.addAction("&Open transcript", lambda: self.window.guarded(self.open_selected))
         menu.addSeparator()
-        menu.addAction("&Import transcript for selected recording…", lambda: self.window.guarded(self.import_for_selected))
+        menu.addAction(
+            "&Import transcript for selected recording…",
+            lambda: self.window.guarded(self.import_for_selected),
+        )
         menu.addAction("&Export transcript…", lambda: self.window.guarded(self.export_current))
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
@@ -82,7 +89,8 @@ class TranscriptWork(QObject):
             project = None  # raters neither transcribe nor see participants (the server refuses it too)
         self.queue.set_project(project)
         self.window.participants_model.set_transcripts_loader(
-            None if project is None else (lambda db=project.db: _grouped(db)))
+            None if project is None else (lambda db=project.db: _grouped(db))
+        )
         self.menu.setEnabled(project is not None)
 
     def _changed(self, change: Change) -> None:
@@ -102,12 +110,18 @@ class TranscriptWork(QObject):
 
     def _menu_entries(self, menu, _index, record) -> None:
         """Participants tree context menu, for a recording: Transcribe… and Open transcript."""
-        if not isinstance(record, MediaRecord) or record.kind not in ("audio", "video") or not self.menu.isEnabled():
+        if (
+            not isinstance(record, MediaRecord)
+            or record.kind not in ("audio", "video")
+            or not self.menu.isEnabled()
+        ):
             return
         menu.addAction("Transcribe…", lambda: self.window.guarded(lambda: self.show_queue(record)))
         for found in self.window.guarded(lambda: list_transcripts(self.project.db, record.id)) or []:
-            menu.addAction(f"Open transcript {found.name}",
-                           lambda tid=found.id: self.window.guarded(lambda: self.open_transcript(tid)))
+            menu.addAction(
+                f"Open transcript {found.name}",
+                lambda tid=found.id: self.window.guarded(lambda: self.open_transcript(tid)),
+            )
 
     # --- selection --------------------------------------------------------------------------------
 
@@ -130,7 +144,7 @@ class TranscriptWork(QObject):
 
     # --- actions ----------------------------------------------------------------------------------
 
-    def show_queue(self, media: Optional[MediaRecord] = None) -> None:
+    def show_queue(self, media: MediaRecord | None = None) -> None:
         self.dock.show()
         self.dock.raise_()
         if media is not None:
@@ -141,7 +155,7 @@ class TranscriptWork(QObject):
         self.show_queue(media)
         return self.queue.add(media.id)
 
-    def media_activated(self, media: MediaRecord) -> Optional[TranscriptEditor]:
+    def media_activated(self, media: MediaRecord) -> TranscriptEditor | None:
         """An audio recording opens its latest transcript, or is offered for transcription."""
         if media.kind != "audio" or self.project is None:
             return None
@@ -149,8 +163,9 @@ class TranscriptWork(QObject):
         if found:
             return self.open_transcript(found[-1].id)
         self.show_queue(media)
-        self.window.show_status(f"{media.original_name} has no transcript yet: choose the settings and "
-                                "press Add to queue.")
+        self.window.show_status(
+            f"{media.original_name} has no transcript yet: choose the settings and press Add to queue."
+        )
         return None
 
     def open_selected(self) -> TranscriptEditor:
@@ -172,9 +187,16 @@ class TranscriptWork(QObject):
         record = transcript_record(project.db, transcript_id)
         media = self.media(record.media_id) if record.media_id is not None else None
         path = project.media_path(media) if media is not None else None
-        editor = TranscriptEditor(project.db, record, path if path is not None and path.is_file() else None,
-                                  media.duration_ms if media else 0, coder_id=project.coder.id, sound=self.sound,
-                                  settings=self.window.settings, runner=self.window.runner)
+        editor = TranscriptEditor(
+            project.db,
+            record,
+            path if path is not None and path.is_file() else None,
+            media.duration_ms if media else 0,
+            coder_id=project.coder.id,
+            sound=self.sound,
+            settings=self.window.settings,
+            runner=self.window.runner,
+        )
         editor.message.connect(self.window.show_status)
         editor.saver.saved.connect(self.window.changed.emit)  # e.g. coding views of this transcript reload
         self._open.append(editor)
@@ -184,29 +206,42 @@ class TranscriptWork(QObject):
 
     # --- files ------------------------------------------------------------------------------------
 
-    def ask_open_transcript(self) -> Optional[Path]:
+    def ask_open_transcript(self) -> Path | None:
         patterns = " ".join(f"*.{f}" for f in IMPORT_FORMATS)
-        name, _ = QFileDialog.getOpenFileName(self.window, "Import transcript", "", f"Transcripts ({patterns})")
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Import transcript", "", f"Transcripts ({patterns})"
+        )
         return Path(name) if name else None
 
-    def ask_save_transcript(self, suggested: str) -> Optional[Path]:
+    def ask_save_transcript(self, suggested: str) -> Path | None:
         start = str(self.project.exports_folder / suggested)
         patterns = ";;".join(f"{f.upper()} (*.{f})" for f in EXPORT_FORMATS)
         name, _ = QFileDialog.getSaveFileName(self.window, "Export transcript", start, patterns)
         return Path(name) if name else None
 
-    def import_for_selected(self, path: Optional[Path] = None) -> Optional[TranscriptEditor]:
+    def import_for_selected(self, path: Path | None = None) -> TranscriptEditor | None:
         media = self.selected_media()
         path = path or self.ask_open_transcript()
         if path is None:
             return None
         imported = import_transcript(Path(path))
-        pseudonym = next(p.pseudonym for p in participants.list_participants(self.project.db)
-                         if p.id == media.participant_id)
-        provenance = Provenance(engine="import", settings={"file": Path(path).name, "format": imported.format,
-                                                           **imported.provenance})
-        change = add_transcript(self.project.db, pseudonym, imported.title or f"{Path(path).stem} (imported)",
-                                list(imported.segments), media.id, provenance)
+        pseudonym = next(
+            p.pseudonym
+            for p in participants.list_participants(self.project.db)
+            if p.id == media.participant_id
+        )
+        provenance = Provenance(
+            engine="import",
+            settings={"file": Path(path).name, "format": imported.format, **imported.provenance},
+        )
+        change = add_transcript(
+            self.project.db,
+            pseudonym,
+            imported.title or f"{Path(path).stem} (imported)",
+            list(imported.segments),
+            media.id,
+            provenance,
+        )
         self.window.apply_change(change)
         return self.open_transcript(change.created_id("transcripts"))
 
@@ -216,7 +251,7 @@ class TranscriptWork(QObject):
             raise WorkbenchError("Open a transcript in the editor first.")
         return widget
 
-    def export_current(self, path: Optional[Path] = None) -> Optional[Path]:
+    def export_current(self, path: Path | None = None) -> Path | None:
         editor = self.current_editor()
         path = path or self.ask_save_transcript(f"{editor.record.participant} {editor.record.name}.txt")
         if path is None:

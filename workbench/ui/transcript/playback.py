@@ -4,11 +4,11 @@ QtMultimedia (QMediaPlayer + QAudioOutput) plays the sound and is the clock, so 
 what is heard. Without QtMultimedia or a playable file the clock is a timer instead (silent), so
 the editor and its tests work the same with or without an audio device.
 """
+
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 
@@ -25,8 +25,9 @@ class Playback(QObject):
     rate_changed = Signal(float)
     problem = Signal(str)
 
-    def __init__(self, path: Optional[Path], duration_ms: int = 0, sound: bool = True,
-                 parent: Optional[QObject] = None):
+    def __init__(
+        self, path: Path | None, duration_ms: int = 0, sound: bool = True, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.duration_ms = max(0, int(duration_ms))
         self.rate = 1.0
@@ -41,6 +42,7 @@ class Playback(QObject):
     def _open(self, path: Path):
         try:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
             player = QMediaPlayer(self)
             self.output = QAudioOutput(self)
             player.setAudioOutput(self.output)
@@ -82,10 +84,12 @@ class Playback(QObject):
         if self.player is None:
             return False
         from PySide6.QtMultimedia import QMediaPlayer
+
         return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     def _loaded(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
+
         if status == QMediaPlayer.MediaStatus.LoadedMedia and not self._playing:
             self.player.setPosition(self._base_ms)  # a seek made before the file was open
 

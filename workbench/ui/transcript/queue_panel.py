@@ -1,24 +1,38 @@
 """The transcription queue: add the project's recordings, pick model, speakers and language, and
 follow each job (progress, ETA) with cancel and retry. Wraps :class:`TranscriptionQueue`; jobs run
 one at a time on the window's :class:`TaskRunner`; a cancelled job resumes when retried."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGridLayout, QProgressBar, QPushButton,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 import transcription
+from workbench.services.transcription_queue import JobState, QueueJob, TranscriptionQueue
 from workbench.store import participants
 from workbench.store.records import MediaRecord
-from workbench.services.transcription_queue import JobState, QueueJob, TranscriptionQueue
 from workbench.ui.participants_model import format_duration
 from workbench.ui.runner import Task, TaskRunner
 
-SPEAKERS = (("Two speakers (voices)", {"speakers": 2}), ("Two microphones (stereo channels)", {"channels": True}),
-            ("One speaker", {"speakers": 1}))
+SPEAKERS = (
+    ("Two speakers (voices)", {"speakers": 2}),
+    ("Two microphones (stereo channels)", {"channels": True}),
+    ("One speaker", {"speakers": 1}),
+)
 LANGUAGES = (("English", "en"), ("Detect", None))
 COLUMNS = ("Recording", "Settings", "State", "Progress", "Time left")
 
@@ -38,14 +52,14 @@ class TranscriptionQueuePanel(QWidget):
     transcript_done = Signal(object)  # the Change of a finished job (a transcript was added)
     open_transcript = Signal(int)  # transcript id
 
-    def __init__(self, runner: TaskRunner, parent: Optional[QWidget] = None):
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("TranscriptionQueue")
         self.runner = runner
-        self.queue: Optional[TranscriptionQueue] = None
-        self.task: Optional[Task] = None
+        self.queue: TranscriptionQueue | None = None
+        self.task: Task | None = None
         self._media: list[MediaRecord] = []
-        self._runner_hooks: tuple[Optional[Callable], Optional[Callable]] = (None, None)
+        self._runner_hooks: tuple[Callable | None, Callable | None] = (None, None)
         self._items: dict[int, QTreeWidgetItem] = {}
         self._forwarded: set[int] = set()
         self._relay = _Relay(self)
@@ -88,10 +102,14 @@ class TranscriptionQueuePanel(QWidget):
         buttons = QGridLayout()
         self.cancel_button, self.retry_button = QPushButton("Cancel"), QPushButton("Retry")
         self.remove_button, self.open_button = QPushButton("Remove"), QPushButton("Open transcript")
-        for i, (button, slot) in enumerate(((self.cancel_button, self.cancel_selected),
-                                            (self.retry_button, self.retry_selected),
-                                            (self.remove_button, self.remove_selected),
-                                            (self.open_button, self.open_selected))):
+        for i, (button, slot) in enumerate(
+            (
+                (self.cancel_button, self.cancel_selected),
+                (self.retry_button, self.retry_selected),
+                (self.remove_button, self.remove_selected),
+                (self.open_button, self.open_selected),
+            )
+        ):
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button, i // 2, i % 2)
         layout = QVBoxLayout(self)
@@ -110,7 +128,11 @@ class TranscriptionQueuePanel(QWidget):
         self.setEnabled(project is not None)
 
     def refresh_media(self) -> None:
-        people = [] if self.project is None else participants.list_participants(self.project.db, include_masked=False)
+        people = (
+            []
+            if self.project is None
+            else participants.list_participants(self.project.db, include_masked=False)
+        )
         self._pseudonyms = {p.id: p.pseudonym for p in people}
         self._media = [m for p in people for m in p.media if m.kind in ("audio", "video")]
         current = self.media_box.currentData()
@@ -123,14 +145,14 @@ class TranscriptionQueuePanel(QWidget):
         parts = [self._pseudonyms.get(media.participant_id, "?"), media.timepoint, media.original_name]
         return " · ".join(p for p in parts if p) + f" ({format_duration(media.duration_ms)})"
 
-    def select_media(self, media_id: Optional[int]) -> None:
+    def select_media(self, media_id: int | None) -> None:
         index = self.media_box.findData(media_id)
         if index >= 0:
             self.media_box.setCurrentIndex(index)
 
     # --- options ----------------------------------------------------------------------------------
 
-    def ask_model_folder(self) -> Optional[str]:
+    def ask_model_folder(self) -> str | None:
         folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
         return folder or None
 
@@ -146,25 +168,32 @@ class TranscriptionQueuePanel(QWidget):
         self.model_box.setCurrentIndex(index)
 
     def options(self) -> transcription.Options:
-        return transcription.Options(model=self.model_box.currentData() or "tiny.en",
-                                     language=self.language_box.currentData(), **self.speakers_box.currentData())
+        return transcription.Options(
+            model=self.model_box.currentData() or "tiny.en",
+            language=self.language_box.currentData(),
+            **self.speakers_box.currentData(),
+        )
 
     # --- jobs -------------------------------------------------------------------------------------
 
-    def add_selected(self) -> Optional[QueueJob]:
+    def add_selected(self) -> QueueJob | None:
         media_id = self.media_box.currentData()
         return None if media_id is None else self.add(media_id)
 
-    def add(self, media_id: int, options: Optional[transcription.Options] = None) -> QueueJob:
+    def add(self, media_id: int, options: transcription.Options | None = None) -> QueueJob:
         """Queue ``media_id`` (raises WorkbenchError when it is queued already) and start the queue."""
         media = next(m for m in self._media if m.id == media_id)
         job = self.queue.add(media_id, self.label(media), options or self.options())
         self._pump()
         return job
 
-    def selected_job(self) -> Optional[QueueJob]:
+    def selected_job(self) -> QueueJob | None:
         item = self.jobs.currentItem()
-        return None if item is None or self.queue is None else self.queue.job(item.data(0, Qt.ItemDataRole.UserRole))
+        return (
+            None
+            if item is None or self.queue is None
+            else self.queue.job(item.data(0, Qt.ItemDataRole.UserRole))
+        )
 
     def cancel_selected(self) -> None:
         job = self.selected_job()
@@ -203,11 +232,12 @@ class TranscriptionQueuePanel(QWidget):
             self._eta_timer.stop()
             return
         queue = self.queue
-        self.task = self.runner.run("Transcribing", self._run_next, queue, on_done=self._ran,
-                                    on_error=lambda _m: self._ran(None))
+        self.task = self.runner.run(
+            "Transcribing", self._run_next, queue, on_done=self._ran, on_error=lambda _m: self._ran(None)
+        )
         self._eta_timer.start()
 
-    def _run_next(self, queue: TranscriptionQueue, progress=None, cancelled=None) -> Optional[QueueJob]:
+    def _run_next(self, queue: TranscriptionQueue, progress=None, cancelled=None) -> QueueJob | None:
         self._runner_hooks, self._forwarded = (progress, cancelled), set()
         try:
             return queue.run_next()
@@ -225,7 +255,7 @@ class TranscriptionQueuePanel(QWidget):
                 progress(job.fraction, f"{job.label}: {job.message}")
         self._relay.job.emit(job)
 
-    def _ran(self, job: Optional[QueueJob]) -> None:
+    def _ran(self, job: QueueJob | None) -> None:
         self.task = None
         if job is not None and job.state is JobState.DONE and job.change is not None:
             self.transcript_done.emit(job.change)

@@ -1,8 +1,8 @@
 """Rename a transcript's speakers everywhere, e.g. Speaker 1 → Interviewer, Speaker 2 → Participant."""
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
@@ -17,7 +17,7 @@ def suggestion(name: str, index: int) -> str:
 
 
 class RenameSpeakersDialog(QDialog):
-    def __init__(self, speakers: list[str], parent: Optional[QWidget] = None):
+    def __init__(self, speakers: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Rename speakers")
         self.edits: dict[str, QLineEdit] = {}
@@ -27,12 +27,17 @@ class RenameSpeakersDialog(QDialog):
             edit.setMaxLength(100)
             self.edits[name] = edit
             form.addRow(f"{name} →", edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def names(self) -> dict[str, str]:
         """Old name → new name, for the names that change."""
-        return {old: edit.text().strip() for old, edit in self.edits.items()
-                if edit.text().strip() and edit.text().strip() != old}
+        return {
+            old: edit.text().strip()
+            for old, edit in self.edits.items()
+            if edit.text().strip() and edit.text().strip() != old
+        }

@@ -7,14 +7,23 @@ Enter splits, Backspace at a paragraph's start and Delete at its end merge; undo
 programmatic edits come back through the draft's listener and are written into the document.
 Qt positions count UTF-16 units; the draft counts code points: the conversions are here.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import (QColor, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QSyntaxHighlighter,
-                           QTextCharFormat, QTextCursor)
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from workbench.coding.transcript_editing import Edit, TranscriptDraft, word_places
@@ -52,7 +61,7 @@ def from_u16(text: str, offset: int) -> int:
 class LowConfidence(QSyntaxHighlighter):
     """Underlines the words of a paragraph whose probability is below the threshold."""
 
-    def __init__(self, view: "TranscriptTextView"):
+    def __init__(self, view: TranscriptTextView):
         super().__init__(view.document())
         self.view = view
         self.format = QTextCharFormat()
@@ -74,7 +83,7 @@ class LowConfidence(QSyntaxHighlighter):
 class Gutter(QWidget):
     """Time and speaker beside each paragraph; a click seeks to the segment's start."""
 
-    def __init__(self, view: "TranscriptTextView"):
+    def __init__(self, view: TranscriptTextView):
         super().__init__(view)
         self.view = view
 
@@ -95,13 +104,14 @@ class TranscriptTextView(QPlainTextEdit):
     seek_requested = Signal(int)  # ms: a click on a word or a segment's time
     edited = Signal(object)  # Edit, after the draft changed (typing, undo, redo, commands)
 
-    def __init__(self, draft: TranscriptDraft, stack: QUndoStack, threshold: float = 0.5,
-                 parent: Optional[QWidget] = None):
+    def __init__(
+        self, draft: TranscriptDraft, stack: QUndoStack, threshold: float = 0.5, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("TranscriptText")
         self.draft, self.stack, self.threshold = draft, stack, threshold
         self.shortcuts: dict[int, Callable[[], None]] = {}
-        self.playing_span: Optional[tuple[int, int]] = None
+        self.playing_span: tuple[int, int] | None = None
         self.found: list[tuple[int, int]] = []
         self._applying = False
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -125,7 +135,9 @@ class TranscriptTextView(QPlainTextEdit):
     def draft_position(self, cursor: QTextCursor) -> int:
         block = cursor.block()
         offset = from_u16(block.text(), cursor.positionInBlock())
-        return self.draft.doc.position(block.blockNumber(), min(offset, len(self.draft.segments[block.blockNumber()].text)))
+        return self.draft.doc.position(
+            block.blockNumber(), min(offset, len(self.draft.segments[block.blockNumber()].text))
+        )
 
     def cursor_position(self) -> int:
         return self.draft_position(self.textCursor())
@@ -151,7 +163,7 @@ class TranscriptTextView(QPlainTextEdit):
 
     # --- edits ----------------------------------------------------------------------------------
 
-    def push(self, edit: Optional[Edit], text: str, cursor_after: Optional[int] = None) -> None:
+    def push(self, edit: Edit | None, text: str, cursor_after: int | None = None) -> None:
         if edit is not None:
             self.stack.push(EditCommand(self.draft, edit, text, cursor_after=cursor_after, view=self))
 
@@ -172,8 +184,9 @@ class TranscriptTextView(QPlainTextEdit):
         doc = self.document()
         texts = [s.text for s in edit.new]
         blocks = [doc.findBlockByNumber(edit.first + i) for i in range(len(texts))]
-        in_sync = (doc.blockCount() == len(self.draft.segments)
-                   and all(b.isValid() and b.text() == t for b, t in zip(blocks, texts)))
+        in_sync = doc.blockCount() == len(self.draft.segments) and all(
+            b.isValid() and b.text() == t for b, t in zip(blocks, texts)
+        )
         if not in_sync:
             self._write(edit)
         for i in range(len(texts)):
@@ -221,8 +234,12 @@ class TranscriptTextView(QPlainTextEdit):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._split()
             return
-        if not cursor.hasSelection() and key == Qt.Key.Key_Backspace and cursor.atBlockStart() \
-                and cursor.blockNumber() > 0:
+        if (
+            not cursor.hasSelection()
+            and key == Qt.Key.Key_Backspace
+            and cursor.atBlockStart()
+            and cursor.blockNumber() > 0
+        ):
             self._merge(cursor.blockNumber() - 1)
             return
         if not cursor.hasSelection() and key == Qt.Key.Key_Delete and cursor.atBlockEnd():
@@ -236,8 +253,11 @@ class TranscriptTextView(QPlainTextEdit):
             self.push(self.draft.replace_text(start, end, ""), "Delete")
             start = self.cursor_position()
         edit = self.draft.split(start)
-        self.push(edit, "Split segment", cursor_after=self.draft.doc.starts[edit.first] + len(edit.new[0].text) + 1
-                  if edit else None)
+        self.push(
+            edit,
+            "Split segment",
+            cursor_after=self.draft.doc.starts[edit.first] + len(edit.new[0].text) + 1 if edit else None,
+        )
 
     def _merge(self, index: int) -> None:
         join = self.draft.doc.starts[index] + len(self.draft.segments[index].text.rstrip())
@@ -324,12 +344,16 @@ class TranscriptTextView(QPlainTextEdit):
                 stamp = format_duration(segment.start_ms)
                 painter.drawText(GUTTER_PAD, top, widget.width(), height, Qt.AlignmentFlag.AlignLeft, stamp)
                 if segment.speaker:
-                    colour = SPEAKER_COLOURS[speakers.index(segment.speaker) % len(SPEAKER_COLOURS)] \
-                        if segment.speaker in speakers else "#444"
+                    colour = (
+                        SPEAKER_COLOURS[speakers.index(segment.speaker) % len(SPEAKER_COLOURS)]
+                        if segment.speaker in speakers
+                        else "#444"
+                    )
                     painter.setPen(QColor(colour))
                     x = GUTTER_PAD + self.fontMetrics().horizontalAdvance(stamp + "  ")
-                    name = self.fontMetrics().elidedText(segment.speaker, Qt.TextElideMode.ElideRight,
-                                                         widget.width() - x - GUTTER_PAD)
+                    name = self.fontMetrics().elidedText(
+                        segment.speaker, Qt.TextElideMode.ElideRight, widget.width() - x - GUTTER_PAD
+                    )
                     painter.drawText(x, top, widget.width() - x, height, Qt.AlignmentFlag.AlignLeft, name)
             block = block.next()
             top = bottom
@@ -341,5 +365,7 @@ def block_formats(view: TranscriptTextView, index: int) -> list[tuple[int, int, 
     block = view.document().findBlockByNumber(index)
     text = block.text()
     ranges = block.layout().formats()
-    return [(from_u16(text, r.start), from_u16(text, r.start + r.length), QTextCharFormat(r.format)) for r in ranges]
-
+    return [
+        (from_u16(text, r.start), from_u16(text, r.start + r.length), QTextCharFormat(r.format))
+        for r in ranges
+    ]

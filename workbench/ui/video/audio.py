@@ -4,11 +4,11 @@ Pictures come from our frame-exact decoder; QtMultimedia only plays the sound. W
 stream, without an audio device (headless tests, a server) or when the backend fails, the track
 stays silent and says why in ``problem``; it never raises.
 """
+
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
 
 from PySide6.QtCore import QObject, QUrl
 
@@ -17,9 +17,9 @@ DRIFT_MS = 120  # re-align the sound when it strays this far from the picture cl
 
 
 class AudioTrack(QObject):
-    def __init__(self, path: Path, enabled: bool = True, parent: Optional[QObject] = None):
+    def __init__(self, path: Path, enabled: bool = True, parent: QObject | None = None):
         super().__init__(parent)
-        self.problem: Optional[str] = None
+        self.problem: str | None = None
         self._player = None
         self._output = None
         if not enabled:
@@ -27,6 +27,7 @@ class AudioTrack(QObject):
             return
         try:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
             self._output = QAudioOutput(self)
             self._player = QMediaPlayer(self)
             self._player.setAudioOutput(self._output)

@@ -4,15 +4,23 @@ Keys (when no text is being edited): a behaviour's key codes it at the frame on 
 choose the subject (0: automatic); Space plays/pauses; ←/→ step one frame, Shift ±1 s,
 Ctrl ±5 s; PgUp/PgDown jump to the previous/next event; Ctrl+Z / Ctrl+Shift+Z undo/redo.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCursor, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMenu, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import ModifierSet, Scheme
@@ -32,8 +40,17 @@ _ARROWS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
 class VideoCoderView(QWidget):
     message = Signal(str)  # refusals and notes for the status bar
 
-    def __init__(self, db: Database, observation_id: int, scheme: Scheme, media_path, title: str,
-                 acting_coder: Optional[int] = None, sound: bool = True, parent: Optional[QWidget] = None):
+    def __init__(
+        self,
+        db: Database,
+        observation_id: int,
+        scheme: Scheme,
+        media_path,
+        title: str,
+        acting_coder: int | None = None,
+        sound: bool = True,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("VideoCoderView")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -96,8 +113,10 @@ class VideoCoderView(QWidget):
         self.timeline.edge_moved.connect(self._edge_moved)
         self.timeline.epoch_moved.connect(self.session.edit_epoch)
         self.events.seek_requested.connect(self.player.seek)
-        for label, keys, slot in (("Undo", QKeySequence.StandardKey.Undo, self.session.undo_stack.undo),
-                                  ("Redo", QKeySequence.StandardKey.Redo, self.session.undo_stack.redo)):
+        for label, keys, slot in (
+            ("Undo", QKeySequence.StandardKey.Undo, self.session.undo_stack.undo),
+            ("Redo", QKeySequence.StandardKey.Redo, self.session.undo_stack.redo),
+        ):
             action = QAction(label, self)
             action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -107,18 +126,18 @@ class VideoCoderView(QWidget):
             widget.installEventFilter(self)
 
     # --- what is on screen -------------------------------------------------------------------
-    def _pts_at(self, ms: int) -> Optional[int]:
+    def _pts_at(self, ms: int) -> int | None:
         return self.player.frame_pts_at(ms)
 
-    def current_stamp(self) -> tuple[int, Optional[int]]:
+    def current_stamp(self) -> tuple[int, int | None]:
         """(time in ms, presentation time of the frame on screen then)."""
         return self.player.time_ms, self.player.current_pts_ms
 
     @property
-    def subject(self) -> Optional[str]:
+    def subject(self) -> str | None:
         return self.subject_box.currentData()
 
-    def set_subject(self, key: Optional[str]) -> None:
+    def set_subject(self, key: str | None) -> None:
         self.subject_box.setCurrentIndex(max(0, self.subject_box.findData(key)))
 
     # --- coding ------------------------------------------------------------------------------

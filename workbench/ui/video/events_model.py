@@ -1,8 +1,10 @@
 """Table model over an observation's events (an adapter over ``ObservationSession.events``)."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
@@ -19,7 +21,9 @@ _DISPLAY, _EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
 _DECORATION, _ALIGN = Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-_COLUMN_FLAGS = tuple(_FLAGS | Qt.ItemFlag.ItemIsEditable if c in EDITABLE else _FLAGS for c in range(len(COLUMNS)))
+_COLUMN_FLAGS = tuple(
+    _FLAGS | Qt.ItemFlag.ItemIsEditable if c in EDITABLE else _FLAGS for c in range(len(COLUMNS))
+)
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 
@@ -34,7 +38,9 @@ def parse_time(text: str) -> int:
     hours, minutes, seconds, millis = match.groups()
     if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
         raise WorkbenchError(f"{text!r} is not a time: seconds and minutes go up to 59.")
-    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int((millis or "0").ljust(3, "0"))
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(
+        (millis or "0").ljust(3, "0")
+    )
 
 
 class EventsModel(QAbstractTableModel):
@@ -45,8 +51,12 @@ class EventsModel(QAbstractTableModel):
     presentation time of its new frame.
     """
 
-    def __init__(self, session: ObservationSession, frame_pts_at: Callable[[int], Optional[int]],
-                 parent: Optional[QObject] = None):
+    def __init__(
+        self,
+        session: ObservationSession,
+        frame_pts_at: Callable[[int], int | None],
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.session = session
         self.frame_pts_at = frame_pts_at
@@ -54,7 +64,9 @@ class EventsModel(QAbstractTableModel):
         self._names = {b.code: b.name for b in scheme.behaviours}
         self._colours = {b.code: QColor(b.colour) for b in scheme.behaviours}
         self._subjects = {s.key: s.name for s in scheme.subjects}
-        self._subject_keys = {s.name.casefold(): s.key for s in scheme.subjects} | {s.key: s.key for s in scheme.subjects}
+        self._subject_keys = {s.name.casefold(): s.key for s in scheme.subjects} | {
+            s.key: s.key for s in scheme.subjects
+        }
         session.about_to_reset.connect(self.beginResetModel)
         session.reset.connect(self.endResetModel)
         session.inserting.connect(lambda row: self.beginInsertRows(QModelIndex(), row, row))
@@ -140,7 +152,9 @@ class EventsModel(QAbstractTableModel):
         if column == SUBJECT:
             key = self._subject_keys.get(text.strip().casefold())
             if key is None:
-                raise WorkbenchError(f"No subject {text.strip()!r} (subjects: {', '.join(self._subjects.values())}).")
+                raise WorkbenchError(
+                    f"No subject {text.strip()!r} (subjects: {', '.join(self._subjects.values())})."
+                )
             return {"subject": key}
         if column == MODIFIERS:
             return {"modifiers": tuple(m.strip() for m in text.split(",") if m.strip())}

@@ -1,11 +1,19 @@
 """The events table with its actions: set to current frame, delete, undo, redo."""
+
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.ui.video.events_model import EventsModel
 
@@ -15,8 +23,9 @@ class EventsPanel(QWidget):
 
     seek_requested = Signal(int)
 
-    def __init__(self, model: EventsModel, current: Callable[[], tuple[int, Optional[int]]],
-                 parent: Optional[QWidget] = None):
+    def __init__(
+        self, model: EventsModel, current: Callable[[], tuple[int, int | None]], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.model = model
         self._current = current  # () -> (time_ms, frame_pts_ms) of the frame on screen
@@ -24,8 +33,9 @@ class EventsPanel(QWidget):
         self.table.setObjectName("EventsTable")
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -67,8 +77,9 @@ class EventsPanel(QWidget):
         if row < 0:
             return
         index = self.model.index(row, 0)
-        self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                           | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
 

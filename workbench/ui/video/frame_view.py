@@ -1,7 +1,6 @@
 """A widget that shows one RGB frame scaled to fit, keeping its aspect ratio."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt
@@ -19,10 +18,10 @@ def to_qimage(image: np.ndarray) -> QImage:
 class FrameView(QWidget):
     """Paints the current frame centred on black; empty until the first frame arrives."""
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("FrameView")
-        self.image: Optional[QImage] = None
+        self.image: QImage | None = None
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -39,8 +38,12 @@ class FrameView(QWidget):
         if self.image is None or self.image.isNull():
             return QRect()
         size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        return QRect((self.width() - size.width()) // 2, (self.height() - size.height()) // 2,
-                     size.width(), size.height())
+        return QRect(
+            (self.width() - size.width()) // 2,
+            (self.height() - size.height()) // 2,
+            size.width(),
+            size.height(),
+        )
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)

@@ -7,12 +7,12 @@ scrub or playback never piles up stale decodes.
 The thread reads a plain queue (no event loop of its own), so dropping overtaken requests is
 a matter of draining the queue.
 """
+
 from __future__ import annotations
 
 import logging
 import queue
 from pathlib import Path
-from typing import Optional
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -29,11 +29,11 @@ class _DecodeThread(QThread):
     frame_ready = Signal(int, object)  # requested ms, Frame
     failed = Signal(str)
 
-    def __init__(self, path: Path, parent: Optional[QObject] = None):
+    def __init__(self, path: Path, parent: QObject | None = None):
         super().__init__(parent)
         self.setObjectName("frame-decoder")
         self.path = path
-        self.requests: "queue.Queue" = queue.Queue()
+        self.requests: queue.Queue = queue.Queue()
 
     def run(self) -> None:
         reader = self._open()
@@ -50,7 +50,7 @@ class _DecodeThread(QThread):
         finally:
             reader.close()
 
-    def _open(self) -> Optional[FrameReader]:
+    def _open(self) -> FrameReader | None:
         try:
             reader = FrameReader(self.path)
         except WorkbenchError as exc:
@@ -83,14 +83,14 @@ class FrameSource(QObject):
     frame_ready = Signal(object)  # Frame
     failed = Signal(str)
 
-    def __init__(self, path, parent: Optional[QObject] = None):
+    def __init__(self, path, parent: QObject | None = None):
         super().__init__(parent)
         self._thread = _DecodeThread(Path(path), self)
         self._thread.opened.connect(self._opened)
         self._thread.frame_ready.connect(self._arrived)
         self._thread.failed.connect(self._failed)
-        self._in_flight: Optional[int] = None
-        self._wanted: Optional[int] = None
+        self._in_flight: int | None = None
+        self._wanted: int | None = None
         self._thread.start()
         thread = self._thread  # a running QThread must not be destroyed: stop it when we go
         self.destroyed.connect(lambda *_: _stop(thread))

@@ -1,8 +1,9 @@
 """Opening video coder tabs from the main window: a lead from the participants tree, anyone from
 "My queue" (masked: the tab shows the masked ID only, and the rater's own coding only)."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 class VideoCoding(QObject):
     """Wires the video coder into a main window: the "My queue" dock and tree activation."""
 
-    def __init__(self, window: "MainWindow", sound: bool = True):
+    def __init__(self, window: MainWindow, sound: bool = True):
         super().__init__(window)
         self.window, self.sound = window, sound
         self.queue = QueuePanel()
@@ -32,12 +33,15 @@ class VideoCoding(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.splitDockWidget(window.participants_dock, self.dock, Qt.Orientation.Vertical)
         window.menu_actions.view_menu.addAction(self.dock.toggleViewAction())
-        window.participants.media_activated.connect(lambda media: window.guarded(lambda: self.open_media(media)))
+        window.participants.media_activated.connect(
+            lambda media: window.guarded(lambda: self.open_media(media))
+        )
         window.project_changed.connect(self._project_changed)
 
     def _project_changed(self, project) -> None:
-        self.queue.set_loader(None if project is None else
-                              (lambda: assignments.rater_queue(project.db, project.coder.id)))
+        self.queue.set_loader(
+            None if project is None else (lambda: assignments.rater_queue(project.db, project.coder.id))
+        )
         self.dock.setVisible(project is not None and self._has_queue(project))
 
     @staticmethod
@@ -57,7 +61,7 @@ class VideoCoding(QObject):
             raise WorkbenchError("This project has no video coding scheme; add one first.")
         return names[0]
 
-    def _existing(self, key: tuple) -> Optional[VideoCoderView]:
+    def _existing(self, key: tuple) -> VideoCoderView | None:
         tabs = self.window.workspace
         for i in range(tabs.count()):
             widget = tabs.widget(i)
@@ -66,7 +70,7 @@ class VideoCoding(QObject):
                 return widget
         return None
 
-    def open_media(self, media: MediaRecord) -> Optional[VideoCoderView]:
+    def open_media(self, media: MediaRecord) -> VideoCoderView | None:
         """A lead opens any video of the project for their own coding."""
         project = self.window.project
         if project is None or media.kind != "video":
@@ -82,7 +86,7 @@ class VideoCoding(QObject):
         title = " · ".join(p for p in (media.timepoint, media.task, media.original_name) if p)
         return self._add(key, observation_id, name, project.media_path(media), title, media.original_name)
 
-    def open_queue_item(self, item: assignments.RaterItem) -> Optional[VideoCoderView]:
+    def open_queue_item(self, item: assignments.RaterItem) -> VideoCoderView | None:
         """Open a video from the rater's queue: masked ID only, the rater's own coding only."""
         project = self.window.project
         if project is None:
@@ -99,11 +103,14 @@ class VideoCoding(QObject):
         self.queue.refresh()
         return view
 
-    def _add(self, key: tuple, observation_id: int, scheme_name: str, path, title: str, tab: str) -> VideoCoderView:
+    def _add(
+        self, key: tuple, observation_id: int, scheme_name: str, path, title: str, tab: str
+    ) -> VideoCoderView:
         project = self.window.project
         scheme = schemes.load_scheme(project.db, scheme_name)
-        view = VideoCoderView(project.db, observation_id, scheme, path, title, acting_coder=project.coder.id,
-                              sound=self.sound)
+        view = VideoCoderView(
+            project.db, observation_id, scheme, path, title, acting_coder=project.coder.id, sound=self.sound
+        )
         view.open_key = key
         view.message.connect(self.window.show_status)
         self.window.add_workspace_tab(view, tab)

@@ -5,11 +5,12 @@ Time is the player's clock (integer ms). The frame shown is always ``frame_at(ti
 the shared frame index at once, so coding never waits for a decode. Stepping by frames moves the
 clock to the frame's presentation time (never ``index / fps``: VFR files).
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
@@ -31,17 +32,17 @@ class Player(QWidget):
     playing_changed = Signal(bool)
     failed = Signal(str)
 
-    def __init__(self, path, parent: Optional[QWidget] = None, sound: bool = True):
+    def __init__(self, path, parent: QWidget | None = None, sound: bool = True):
         super().__init__(parent)
         self.path = Path(path)
         self.index = None
         self.info = None
         self.time_ms = 0
         self.rate = 1.0
-        self.shown: Optional[Frame] = None
+        self.shown: Frame | None = None
         self.event_times: Callable[[], Sequence[int]] = lambda: ()
         self._sound_wanted = sound
-        self.audio: Optional[AudioTrack] = None
+        self.audio: AudioTrack | None = None
         self._clock = QElapsedTimer()
         self._clock_base = 0
         self._timer = QTimer(self)
@@ -62,15 +63,16 @@ class Player(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         bar = QHBoxLayout()
         for name, text, tip, slot in (
-                ("prev_event", "◀◀", "Previous event (PgUp)", lambda: self.jump_event(-1)),
-                ("back5", "−5 s", "Back 5 s (Ctrl+←)", lambda: self.jump_ms(-5000)),
-                ("back1", "−1 s", "Back 1 s (Shift+←)", lambda: self.jump_ms(-1000)),
-                ("frame_back", "◀|", "Previous frame (←)", lambda: self.step_frames(-1)),
-                ("play", "▶", "Play/pause (Space)", self.toggle_play),
-                ("frame_fwd", "|▶", "Next frame (→)", lambda: self.step_frames(1)),
-                ("fwd1", "+1 s", "Forward 1 s (Shift+→)", lambda: self.jump_ms(1000)),
-                ("fwd5", "+5 s", "Forward 5 s (Ctrl+→)", lambda: self.jump_ms(5000)),
-                ("next_event", "▶▶", "Next event (PgDown)", lambda: self.jump_event(1))):
+            ("prev_event", "◀◀", "Previous event (PgUp)", lambda: self.jump_event(-1)),
+            ("back5", "−5 s", "Back 5 s (Ctrl+←)", lambda: self.jump_ms(-5000)),
+            ("back1", "−1 s", "Back 1 s (Shift+←)", lambda: self.jump_ms(-1000)),
+            ("frame_back", "◀|", "Previous frame (←)", lambda: self.step_frames(-1)),
+            ("play", "▶", "Play/pause (Space)", self.toggle_play),
+            ("frame_fwd", "|▶", "Next frame (→)", lambda: self.step_frames(1)),
+            ("fwd1", "+1 s", "Forward 1 s (Shift+→)", lambda: self.jump_ms(1000)),
+            ("fwd5", "+5 s", "Forward 5 s (Ctrl+→)", lambda: self.jump_ms(5000)),
+            ("next_event", "▶▶", "Next event (PgDown)", lambda: self.jump_event(1)),
+        ):
             button = QToolButton()
             button.setText(text)
             button.setToolTip(tip)
@@ -103,19 +105,22 @@ class Player(QWidget):
     def frame_position_at(self, ms: int) -> int:
         return self.index.at(int(ms))
 
-    def frame_pts_at(self, ms: int) -> Optional[int]:
+    def frame_pts_at(self, ms: int) -> int | None:
         """Presentation time of the frame on screen at ``ms`` (None before the file is open)."""
         return self.index.pts_ms[self.index.at(int(ms))] if self.index is not None else None
 
     @property
-    def current_pts_ms(self) -> Optional[int]:
+    def current_pts_ms(self) -> int | None:
         return self.frame_pts_at(self.time_ms)
 
     @property
     def settled(self) -> bool:
         """The frame shown is the frame on screen at the current time."""
-        return (self.shown is not None and self.index is not None
-                and self.shown.index == self.index.at(self.time_ms))
+        return (
+            self.shown is not None
+            and self.index is not None
+            and self.shown.index == self.index.at(self.time_ms)
+        )
 
     # --- transport ---------------------------------------------------------------------------
     def seek(self, ms: int) -> None:
@@ -234,4 +239,5 @@ class Player(QWidget):
         pts = self.index.pts_ms[position]
         self.position_label.setText(
             f"{format_ms(self.time_ms)} ({self.time_ms} ms) · frame {position + 1}/{len(self.index)} "
-            f"at {pts} ms · {self.rate:g}×")
+            f"at {pts} ms · {self.rate:g}×"
+        )

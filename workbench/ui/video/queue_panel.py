@@ -1,7 +1,8 @@
 """A rater's queue: their videos by masked ID only, in their randomised order."""
+
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
@@ -22,12 +23,14 @@ class QueuePanel(QWidget):
 
     item_activated = Signal(object)  # RaterItem
 
-    def __init__(self, parent: Optional[QWidget] = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._load: Optional[Callable[[], list[RaterItem]]] = None
+        self._load: Callable[[], list[RaterItem]] | None = None
         self.list = QListWidget()
         self.list.setObjectName("QueueList")
-        self.list.itemActivated.connect(lambda it: self.item_activated.emit(it.data(Qt.ItemDataRole.UserRole)))
+        self.list.itemActivated.connect(
+            lambda it: self.item_activated.emit(it.data(Qt.ItemDataRole.UserRole))
+        )
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.refresh_button = QPushButton("Refresh")
@@ -38,7 +41,7 @@ class QueuePanel(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.refresh_button)
 
-    def set_loader(self, load: Optional[Callable[[], list[RaterItem]]]) -> None:
+    def set_loader(self, load: Callable[[], list[RaterItem]] | None) -> None:
         self._load = load
         self.refresh()
 
@@ -56,8 +59,9 @@ class QueuePanel(QWidget):
             row = QListWidgetItem(item_text(item))
             row.setData(Qt.ItemDataRole.UserRole, item)
             self.list.addItem(row)
-        self.note.setText(f"{len(items)} video(s) to rate, in your order." if items
-                          else "No videos are assigned to you.")
+        self.note.setText(
+            f"{len(items)} video(s) to rate, in your order." if items else "No videos are assigned to you."
+        )
 
     def items(self) -> list[RaterItem]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]

@@ -1,12 +1,24 @@
 """Task epochs, global ratings per epoch (anchors shown, one click to rate), observation status."""
+
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.coding.observation import format_ms
 from workbench.ui.video.session import ObservationSession
@@ -24,10 +36,10 @@ def _button(text: str, slot) -> QPushButton:
 class RatingsPanel(QWidget):
     """``now()`` is the player's time: epochs are marked at the frame on screen."""
 
-    def __init__(self, session: ObservationSession, now: Callable[[], int], parent: Optional[QWidget] = None):
+    def __init__(self, session: ObservationSession, now: Callable[[], int], parent: QWidget | None = None):
         super().__init__(parent)
         self.session, self._now = session, now
-        self.pending_start: Optional[int] = None
+        self.pending_start: int | None = None
         self.task_box = QComboBox()
         self.task_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for task in session.scheme.tasks:
@@ -94,7 +106,7 @@ class RatingsPanel(QWidget):
         if epoch_id is not None:
             self.session.delete_epoch(epoch_id)
 
-    def current_epoch_id(self) -> Optional[int]:
+    def current_epoch_id(self) -> int | None:
         item = self.epoch_list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
@@ -110,8 +122,10 @@ class RatingsPanel(QWidget):
         for epoch in self.session.epochs:
             scales = self.session.scheme.scales_for_task(epoch.task)
             rated = sum(self.session.rating(epoch.id, s.code) is not None for s in scales)
-            item = QListWidgetItem(f"{self._task_name(epoch.task)}  {format_ms(epoch.start_ms)}–"
-                                   f"{format_ms(epoch.end_ms)}  ({rated}/{len(scales)} rated)")
+            item = QListWidgetItem(
+                f"{self._task_name(epoch.task)}  {format_ms(epoch.start_ms)}–"
+                f"{format_ms(epoch.end_ms)}  ({rated}/{len(scales)} rated)"
+            )
             item.setData(Qt.ItemDataRole.UserRole, epoch.id)
             self.epoch_list.addItem(item)
         self.epoch_list.blockSignals(False)

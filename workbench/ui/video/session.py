@@ -7,12 +7,14 @@ list row by row (``inserting``/``inserted``, ``removing``/``removed``, then ``ev
 ``events_removed``) without re-reading the observation; epochs and ratings re-read it, and the
 event list is reset only when the store's differs from ours.
 """
+
 from __future__ import annotations
 
 import bisect
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable, Optional
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -24,7 +26,6 @@ from workbench.store import observations as store
 from workbench.store import ratings as rating_store
 from workbench.store.engine import Database
 from workbench.store.observations import ObsChange
-
 from workbench.ui.video.track_index import order_key
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ __all__ = ["ObservationSession", "order_key"]
 class _StoreCommand(QUndoCommand):
     """A change already made; undo and redo each run the inverse of the last change."""
 
-    def __init__(self, session: "ObservationSession", change: ObsChange):
+    def __init__(self, session: ObservationSession, change: ObsChange):
         super().__init__(change.description)
         self._session, self.change, self._done = session, change, True
 
@@ -63,10 +64,21 @@ class ObservationSession(QObject):
     status_changed = Signal(str)
     error = Signal(str)
 
-    def __init__(self, db: Database, observation_id: int, scheme: Scheme, acting_coder: Optional[int],
-                 parent: Optional[QObject] = None):
+    def __init__(
+        self,
+        db: Database,
+        observation_id: int,
+        scheme: Scheme,
+        acting_coder: int | None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
-        self.db, self.observation_id, self.scheme, self.acting_coder = db, observation_id, scheme, acting_coder
+        self.db, self.observation_id, self.scheme, self.acting_coder = (
+            db,
+            observation_id,
+            scheme,
+            acting_coder,
+        )
         self.undo_stack = QUndoStack(self)
         self.events: list[ob.Event] = []
         self._by_id: dict[int, ob.Event] = {}
@@ -101,23 +113,29 @@ class ObservationSession(QObject):
         row = bisect.bisect_left(self.events, order_key(event), key=order_key)
         return row if row < len(self.events) and self.events[row].id == event_id else -1
 
-    def rating(self, epoch_id: int, scale: str) -> Optional[int]:
+    def rating(self, epoch_id: int, scale: str) -> int | None:
         return next((r.value for r in self.ratings if r.epoch_id == epoch_id and r.scale == scale), None)
 
     def done_problems(self) -> list[str]:
         return ob.done_problems(self.scheme, self.events, self.epochs, self.ratings)
 
     # --- events ------------------------------------------------------------------------------
-    def press(self, key: str, time_ms: int, frame_pts_ms: Optional[int],
-              subject: Optional[str]) -> Optional[tuple[ob.KeyAction, list[ob.Event]]]:
+    def press(
+        self, key: str, time_ms: int, frame_pts_ms: int | None, subject: str | None
+    ) -> tuple[ob.KeyAction, list[ob.Event]] | None:
         """Code ``key`` at this time: the action and the events committed (with ids), or None."""
         try:
             action = ob.key_press(self.scheme, self._relevant(key), key, time_ms, subject, frame_pts_ms)
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return None
-        change = self._run(store.add_events, self.db, self.observation_id, list(action.events),
-                           acting_coder=self.acting_coder)
+        change = self._run(
+            store.add_events,
+            self.db,
+            self.observation_id,
+            list(action.events),
+            acting_coder=self.acting_coder,
+        )
         if change is None:
             return None
         made = [replace(e, id=i) for e, i in zip(action.events, change.created["events"])]
@@ -178,29 +196,46 @@ class ObservationSession(QObject):
         return True
 
     # --- epochs, ratings, status ---------------------------------------------------------------
-    def add_epoch(self, task: str, start_ms: int, end_ms: int) -> Optional[int]:
-        change = self._run(rating_store.add_epoch, self.db, self.observation_id, task, int(start_ms),
-                           int(end_ms), acting_coder=self.acting_coder)
+    def add_epoch(self, task: str, start_ms: int, end_ms: int) -> int | None:
+        change = self._run(
+            rating_store.add_epoch,
+            self.db,
+            self.observation_id,
+            task,
+            int(start_ms),
+            int(end_ms),
+            acting_coder=self.acting_coder,
+        )
         if change is None:
             return None
         self.reload()
         return change.created_id("epochs")
 
     def edit_epoch(self, epoch_id: int, start_ms: int, end_ms: int) -> bool:
-        return self._reload_after(rating_store.edit_epoch, self.db, epoch_id, int(start_ms), int(end_ms),
-                                  acting_coder=self.acting_coder)
+        return self._reload_after(
+            rating_store.edit_epoch,
+            self.db,
+            epoch_id,
+            int(start_ms),
+            int(end_ms),
+            acting_coder=self.acting_coder,
+        )
 
     def delete_epoch(self, epoch_id: int) -> bool:
-        return self._reload_after(rating_store.delete_epoch, self.db, epoch_id, acting_coder=self.acting_coder)
+        return self._reload_after(
+            rating_store.delete_epoch, self.db, epoch_id, acting_coder=self.acting_coder
+        )
 
-    def rate(self, epoch_id: int, scale: str, value: Optional[int]) -> bool:
-        return self._reload_after(rating_store.rate, self.db, epoch_id, scale, value,
-                                  acting_coder=self.acting_coder)
+    def rate(self, epoch_id: int, scale: str, value: int | None) -> bool:
+        return self._reload_after(
+            rating_store.rate, self.db, epoch_id, scale, value, acting_coder=self.acting_coder
+        )
 
     def set_status(self, status: str) -> bool:
         """Change the status; "done" is refused (``error`` lists why) while problems remain."""
-        return self._reload_after(rating_store.set_status, self.db, self.observation_id, status,
-                                  acting_coder=self.acting_coder)
+        return self._reload_after(
+            rating_store.set_status, self.db, self.observation_id, status, acting_coder=self.acting_coder
+        )
 
     # --- plumbing ------------------------------------------------------------------------------
     def _reload_after(self, fn: Callable, *args: Any, **kwargs: Any) -> bool:
@@ -209,7 +244,7 @@ class ObservationSession(QObject):
         self.reload()
         return True
 
-    def _run(self, fn: Callable, *args: Any, **kwargs: Any) -> Optional[ObsChange]:
+    def _run(self, fn: Callable, *args: Any, **kwargs: Any) -> ObsChange | None:
         """Run a store command and push it on the undo stack; a refusal is reported, not raised."""
         try:
             change = fn(*args, **kwargs)

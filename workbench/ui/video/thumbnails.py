@@ -4,13 +4,13 @@ Thumbnails are decoded off the GUI thread by a :class:`_ThumbnailThread` with it
 :class:`FrameReader` (so the player's decoder is never held up), and cached per file (path, size,
 modification time, count, height): reopening a video shows its strip at once.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
@@ -24,7 +24,7 @@ from workbench.ui.excepthook import short_message
 
 log = logging.getLogger(__name__)
 COUNT, HEIGHT = 24, 48
-_CACHE: "OrderedDict[tuple, list[tuple[int, np.ndarray]]]" = OrderedDict()
+_CACHE: OrderedDict[tuple, list[tuple[int, np.ndarray]]] = OrderedDict()
 _CACHE_FILES = 16
 _LOCK = threading.Lock()
 
@@ -34,7 +34,7 @@ def _cache_key(path: Path, count: int, height: int) -> tuple:
     return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, count, height)
 
 
-def cached_thumbnails(path: Path, count: int, height: int) -> Optional[list[tuple[int, np.ndarray]]]:
+def cached_thumbnails(path: Path, count: int, height: int) -> list[tuple[int, np.ndarray]] | None:
     try:
         key = _cache_key(path, count, height)
     except OSError:
@@ -57,7 +57,7 @@ class _ThumbnailThread(QThread):
     done = Signal(object)  # [(pts_ms, RGB array)]
     failed = Signal(str)
 
-    def __init__(self, path: Path, count: int, height: int, parent: Optional[QObject] = None):
+    def __init__(self, path: Path, count: int, height: int, parent: QObject | None = None):
         super().__init__(parent)
         self.setObjectName("thumbnails")
         self.path, self.count, self.height_px = path, count, height
@@ -97,8 +97,9 @@ class ThumbnailStrip(QWidget):
 
     seek_requested = Signal(int)
 
-    def __init__(self, path, left: int = 0, count: int = COUNT, height: int = HEIGHT,
-                 parent: Optional[QWidget] = None):
+    def __init__(
+        self, path, left: int = 0, count: int = COUNT, height: int = HEIGHT, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("ThumbnailStrip")
         self.path, self.left, self.count, self.thumb_height = Path(path), left, count, height
@@ -107,7 +108,7 @@ class ThumbnailStrip(QWidget):
         self.setFixedHeight(height + 4)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip("Click a thumbnail to go to its frame")
-        self._thread: Optional[_ThumbnailThread] = None
+        self._thread: _ThumbnailThread | None = None
         found = cached_thumbnails(self.path, count, height)
         if found is not None:
             self._show(found)
@@ -139,7 +140,7 @@ class ThumbnailStrip(QWidget):
     def _slot_w(self) -> float:
         return max(1.0, (self.width() - self.left) / max(len(self.thumbs), 1))
 
-    def slot_at(self, x: float) -> Optional[int]:
+    def slot_at(self, x: float) -> int | None:
         if not self.thumbs or x < self.left:
             return None
         return min(int((x - self.left) // self._slot_w()), len(self.thumbs) - 1)
@@ -168,7 +169,9 @@ class ThumbnailStrip(QWidget):
             painter.drawImage(QRectF(target.center().x() - size[0] / 2, target.top(), *size), image)
         painter.setPen(QPen(QColor("#E00000"), 2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(QRectF(self.left + self._slot_of(self.playhead_ms) * w + 1, 1, w - 2, self.thumb_height + 2))
+        painter.drawRect(
+            QRectF(self.left + self._slot_of(self.playhead_ms) * w + 1, 1, w - 2, self.thumb_height + 2)
+        )
         painter.end()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -7,10 +7,10 @@ Speed: the tracks are a :class:`TrackIndex` updated event by event, and are pain
 cached layer (one pixmap for all rows); a change repaints only its rows in the layer and asks
 Qt to repaint only those rows on screen. Moving the playhead repaints two thin strips.
 """
+
 from __future__ import annotations
 
 import bisect
-from typing import Optional
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
@@ -23,8 +23,26 @@ from workbench.ui.video.track_index import Track, TrackIndex, track_shapes
 LABEL_W, AXIS_H, EPOCH_H, ROW_H = 170, 18, 16, 16
 EDGE_PX = 4
 MIN_SPAN_MS = 200
-STEPS_MS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000,
-            300_000, 600_000, 1_800_000, 3_600_000)
+STEPS_MS = (
+    10,
+    20,
+    50,
+    100,
+    200,
+    500,
+    1000,
+    2000,
+    5000,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    120_000,
+    300_000,
+    600_000,
+    1_800_000,
+    3_600_000,
+)
 TASK_COLOURS = ("#A6CEE3", "#B2DF8A", "#FDBF6F", "#CAB2D6", "#FB9A99", "#FFFF99")
 
 
@@ -33,7 +51,7 @@ class Timeline(QWidget):
     edge_moved = Signal(int, int)  # event id, new time ms
     epoch_moved = Signal(int, int, int)  # epoch id, new start ms, new end ms
 
-    def __init__(self, session: ObservationSession, parent: Optional[QWidget] = None):
+    def __init__(self, session: ObservationSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("Timeline")
         self.session = session
@@ -42,19 +60,21 @@ class Timeline(QWidget):
         names = {s.key: s.name for s in scheme.subjects}
         self._labels = [f"{scheme.behaviour(c).name} · {names.get(s, s)}" for c, s in self.tracks]
         self._colours = [QColor(scheme.behaviour(c).colour) for c, _ in self.tracks]
-        self._task_colour = {t.code: QColor(TASK_COLOURS[i % len(TASK_COLOURS)]) for i, t in enumerate(scheme.tasks)}
+        self._task_colour = {
+            t.code: QColor(TASK_COLOURS[i % len(TASK_COLOURS)]) for i, t in enumerate(scheme.tasks)
+        }
         self.duration_ms = 60_000
         self.view_start, self.view_span = 0, 60_000
         self.playhead_ms = 0
         self.index = TrackIndex(self.tracks)
         self._built = False
-        self._layer: Optional[QPixmap] = None
-        self._layer_key: Optional[tuple] = None
+        self._layer: QPixmap | None = None
+        self._layer_key: tuple | None = None
         self._stale_rows: set[int] = set()  # rows to paint again in the layer
-        self._press: Optional[QPointF] = None
-        self._pan_from: Optional[tuple[float, int]] = None
-        self._edge: Optional[tuple[int, int, int, int]] = None  # event id, low, high, current ms
-        self._epoch_edge: Optional[tuple[int, str, int, int, int]] = None  # id, "start"/"end", low, high, ms
+        self._press: QPointF | None = None
+        self._pan_from: tuple[float, int] | None = None
+        self._edge: tuple[int, int, int, int] | None = None  # event id, low, high, current ms
+        self._epoch_edge: tuple[int, str, int, int, int] | None = None  # id, "start"/"end", low, high, ms
         self.setMouseTracking(True)
         self.setMinimumHeight(AXIS_H + EPOCH_H + ROW_H * min(len(self.tracks), 6))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -194,7 +214,9 @@ class Timeline(QWidget):
             x = self.x_of(t)
             if x >= LABEL_W:
                 painter.drawLine(QPointF(x, AXIS_H - 4), QPointF(x, AXIS_H))
-                painter.drawText(QPointF(x + 2, AXIS_H - 5), ob.format_ms(t)[:-4] if step >= 1000 else ob.format_ms(t))
+                painter.drawText(
+                    QPointF(x + 2, AXIS_H - 5), ob.format_ms(t)[:-4] if step >= 1000 else ob.format_ms(t)
+                )
             t += step
 
     def _paint_epochs(self, painter: QPainter, lo: float, hi: float) -> None:
@@ -212,7 +234,7 @@ class Timeline(QWidget):
             painter.drawText(rect.adjusted(3, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, epoch.task)
 
     # --- mouse -------------------------------------------------------------------------------
-    def edge_at(self, x: float, y: float) -> Optional[tuple[int, int, int]]:
+    def edge_at(self, x: float, y: float) -> tuple[int, int, int] | None:
         """(event id, lowest ms, highest ms) of the state edge under the pointer, or None."""
         row = int((y - self.row_y(0)) // ROW_H) if y >= self.row_y(0) else -1
         data = self.data()
@@ -231,15 +253,21 @@ class Timeline(QWidget):
                     return track.ids[j][1], track.starts[j] + 1, high
         return None
 
-    def epoch_edge_at(self, x: float, y: float) -> Optional[tuple[int, str, int, int]]:
+    def epoch_edge_at(self, x: float, y: float) -> tuple[int, str, int, int] | None:
         """(epoch id, "start" or "end", lowest ms, highest ms) of the epoch edge under the pointer."""
         if not AXIS_H <= y < AXIS_H + EPOCH_H or x < LABEL_W:
             return None
         ms, slack = self.ms_at(x), EDGE_PX * self.view_span / self._plot_w
-        near = [(abs(e.start_ms - ms), e.id, "start", 0, e.end_ms - 1) for e in self.session.epochs
-                if abs(e.start_ms - ms) <= slack]
-        near += [(abs(e.end_ms - ms), e.id, "end", e.start_ms + 1, self.duration_ms) for e in self.session.epochs
-                 if abs(e.end_ms - ms) <= slack]
+        near = [
+            (abs(e.start_ms - ms), e.id, "start", 0, e.end_ms - 1)
+            for e in self.session.epochs
+            if abs(e.start_ms - ms) <= slack
+        ]
+        near += [
+            (abs(e.end_ms - ms), e.id, "end", e.start_ms + 1, self.duration_ms)
+            for e in self.session.epochs
+            if abs(e.end_ms - ms) <= slack
+        ]
         return min(near)[1:] if near else None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -299,7 +327,7 @@ class Timeline(QWidget):
             self.set_view(self.view_start - steps * self.view_span * 0.1, self.view_span)
         else:
             anchor = self.ms_at(max(event.position().x(), LABEL_W))
-            span = self.view_span / (1.25 ** steps)
+            span = self.view_span / (1.25**steps)
             span = min(max(span, MIN_SPAN_MS), self.duration_ms)
             fraction = (anchor - self.view_start) / self.view_span
             self.set_view(anchor - fraction * span, span)

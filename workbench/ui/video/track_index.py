@@ -7,11 +7,12 @@ no sort). Nothing is rebuilt from the whole observation unless it is reloaded.
 :func:`track_shapes` turns a track into pixel runs for one view with numpy, merging states that
 touch the same pixels, so painting costs the same for 100 or 10,000 events in view.
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class Track:
     def pair(self) -> None:
         """Pair the state events again, as ``observation.pair_states`` does for one track."""
         starts, stops, ids, open_starts = [], [], [], []
-        open_: Optional[ob.Event] = None
+        open_: ob.Event | None = None
         for event in self.states:
             if event.event_type == "start":
                 if open_ is not None:
@@ -58,12 +59,12 @@ class Track:
 class TrackIndex:
     """Tracks for ``keys`` (behaviour code, subject key); events of other keys are ignored."""
 
-    def __init__(self, keys: list[tuple[str, Optional[str]]]):
+    def __init__(self, keys: list[tuple[str, str | None]]):
         self.keys = keys
         self._row = {k: i for i, k in enumerate(keys)}
         self.tracks = [Track() for _ in keys]
 
-    def row_of(self, event: ob.Event) -> Optional[int]:
+    def row_of(self, event: ob.Event) -> int | None:
         return self._row.get((event.behaviour, event.subject))
 
     def build(self, events: Iterable[ob.Event]) -> None:

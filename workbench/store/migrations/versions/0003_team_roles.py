@@ -10,33 +10,113 @@ each person is a login role in one of them (``workbench team add-person``). A pe
 is the one whose ``login`` is ``current_user``. The project's owner (who runs the migrations)
 bypasses row-level security; nobody else does.
 """
-from alembic import op
-import sqlalchemy as sa
 
-revision = '0003'
-down_revision = '0002'
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 GROUPS = ("wb_lead", "wb_coder", "wb_rater")
 ALL = ", ".join(GROUPS)
 # tables each group may use without row restrictions (privileges only)
-LEAD_ALL = ("settings", "participants", "participant_attributes", "timepoints", "media", "transcripts",
-            "segments", "words", "text_lemmas", "codebooks", "codes", "text_codings", "memos",
-            "framework_summaries", "coding_schemes", "scheme_subjects", "modifier_sets", "behaviours",
-            "scheme_tasks", "rating_scales", "observations", "events", "epochs", "ratings", "assignments")
-CODER_ALL = ("participants", "participant_attributes", "timepoints", "segments", "words", "text_lemmas",
-             "codebooks", "codes", "text_codings", "memos", "framework_summaries", "observations", "events",
-             "epochs", "ratings")
-EVERYONE_READS = ("coders", "settings", "alembic_version", "codebooks", "codes", "coding_schemes",
-                  "scheme_subjects", "modifier_sets", "behaviours", "scheme_tasks", "rating_scales")
-TRANSCRIPT_COLUMNS = ("participant_id", "media_id", "name", "language", "engine", "model", "engine_version",
-                      "settings", "version", "lemmas_version", "created_at", "updated_at")
+LEAD_ALL = (
+    "settings",
+    "participants",
+    "participant_attributes",
+    "timepoints",
+    "media",
+    "transcripts",
+    "segments",
+    "words",
+    "text_lemmas",
+    "codebooks",
+    "codes",
+    "text_codings",
+    "memos",
+    "framework_summaries",
+    "coding_schemes",
+    "scheme_subjects",
+    "modifier_sets",
+    "behaviours",
+    "scheme_tasks",
+    "rating_scales",
+    "observations",
+    "events",
+    "epochs",
+    "ratings",
+    "assignments",
+)
+CODER_ALL = (
+    "participants",
+    "participant_attributes",
+    "timepoints",
+    "segments",
+    "words",
+    "text_lemmas",
+    "codebooks",
+    "codes",
+    "text_codings",
+    "memos",
+    "framework_summaries",
+    "observations",
+    "events",
+    "epochs",
+    "ratings",
+)
+EVERYONE_READS = (
+    "coders",
+    "settings",
+    "alembic_version",
+    "codebooks",
+    "codes",
+    "coding_schemes",
+    "scheme_subjects",
+    "modifier_sets",
+    "behaviours",
+    "scheme_tasks",
+    "rating_scales",
+)
+TRANSCRIPT_COLUMNS = (
+    "participant_id",
+    "media_id",
+    "name",
+    "language",
+    "engine",
+    "model",
+    "engine_version",
+    "settings",
+    "version",
+    "lemmas_version",
+    "created_at",
+    "updated_at",
+)
 RLS_TABLES = ("media", "text_codings", "memos", "observations", "events", "epochs", "ratings", "assignments")
-AUDITED = ("settings", "coders", "participants", "participant_attributes", "timepoints", "media",
-           "transcripts", "codebooks", "codes", "text_codings", "memos", "framework_summaries",
-           "coding_schemes", "behaviours", "scheme_tasks", "rating_scales", "observations", "events", "epochs",
-           "ratings", "assignments")
+AUDITED = (
+    "settings",
+    "coders",
+    "participants",
+    "participant_attributes",
+    "timepoints",
+    "media",
+    "transcripts",
+    "codebooks",
+    "codes",
+    "text_codings",
+    "memos",
+    "framework_summaries",
+    "coding_schemes",
+    "behaviours",
+    "scheme_tasks",
+    "rating_scales",
+    "observations",
+    "events",
+    "epochs",
+    "ratings",
+    "assignments",
+)
 NOTIFIED = ("text_codings", "memos", "codes", "transcripts", "observations", "events", "epochs", "ratings")
 
 FUNCTIONS = """
@@ -132,47 +212,60 @@ CREATE POLICY rater_assigned ON media FOR SELECT TO wb_rater
 
 def _groups() -> list[str]:
     # one block per role: two projects initialised at once may race to create the same role
-    return [f"""DO $$ BEGIN
+    return [
+        f"""DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{g}') THEN CREATE ROLE {g} NOLOGIN; END IF;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-END $$""" for g in GROUPS]
+END $$"""
+        for g in GROUPS
+    ]
 
 
 def _grants() -> list[str]:
-    out = [f"GRANT USAGE ON SCHEMA public TO {ALL}",
-           f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ALL}",
-           f"GRANT SELECT ON {', '.join(EVERYONE_READS)} TO {ALL}",
-           f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(LEAD_ALL)} TO wb_lead",
-           f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(CODER_ALL)} TO wb_coder",
-           "GRANT SELECT, INSERT, UPDATE ON media TO wb_coder",
-           "GRANT SELECT, INSERT, DELETE ON transcripts TO wb_coder",
-           f"GRANT UPDATE ({', '.join(TRANSCRIPT_COLUMNS)}) ON transcripts TO wb_coder",
-           "GRANT SELECT ON assignments TO wb_coder",
-           "GRANT SELECT (id) ON media TO wb_rater",
-           "GRANT SELECT, INSERT, UPDATE ON observations TO wb_rater",
-           "GRANT SELECT, INSERT, UPDATE, DELETE ON events, epochs, ratings TO wb_rater",
-           f"GRANT INSERT ON audit_log TO {ALL}",
-           "GRANT SELECT ON audit_log TO wb_lead",
-           f"GRANT SELECT ON wb_rater_queue TO {ALL}",
-           f"GRANT EXECUTE ON FUNCTION wb_me(), wb_is_lead(), wb_flag(text), wb_coding_total(integer) TO {ALL}"]
+    out = [
+        f"GRANT USAGE ON SCHEMA public TO {ALL}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ALL}",
+        f"GRANT SELECT ON {', '.join(EVERYONE_READS)} TO {ALL}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(LEAD_ALL)} TO wb_lead",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(CODER_ALL)} TO wb_coder",
+        "GRANT SELECT, INSERT, UPDATE ON media TO wb_coder",
+        "GRANT SELECT, INSERT, DELETE ON transcripts TO wb_coder",
+        f"GRANT UPDATE ({', '.join(TRANSCRIPT_COLUMNS)}) ON transcripts TO wb_coder",
+        "GRANT SELECT ON assignments TO wb_coder",
+        "GRANT SELECT (id) ON media TO wb_rater",
+        "GRANT SELECT, INSERT, UPDATE ON observations TO wb_rater",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON events, epochs, ratings TO wb_rater",
+        f"GRANT INSERT ON audit_log TO {ALL}",
+        "GRANT SELECT ON audit_log TO wb_lead",
+        f"GRANT SELECT ON wb_rater_queue TO {ALL}",
+        f"GRANT EXECUTE ON FUNCTION wb_me(), wb_is_lead(), wb_flag(text), wb_coding_total(integer) TO {ALL}",
+    ]
     return out
 
 
 def _triggers() -> list[str]:
-    out = ["CREATE TRIGGER wb_audit_login BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION wb_audit_login()",
-           "CREATE TRIGGER wb_guard_coding BEFORE UPDATE ON text_codings FOR EACH ROW "
-           "EXECUTE FUNCTION wb_guard_coding()"]
-    out += [f"CREATE TRIGGER wb_audit AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH ROW "
-            "EXECUTE FUNCTION wb_audit_row()" for t in AUDITED]
-    out += [f"CREATE TRIGGER wb_notify AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH STATEMENT "
-            "EXECUTE FUNCTION wb_notify()" for t in NOTIFIED]
+    out = [
+        "CREATE TRIGGER wb_audit_login BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION wb_audit_login()",
+        "CREATE TRIGGER wb_guard_coding BEFORE UPDATE ON text_codings FOR EACH ROW "
+        "EXECUTE FUNCTION wb_guard_coding()",
+    ]
+    out += [
+        f"CREATE TRIGGER wb_audit AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH ROW "
+        "EXECUTE FUNCTION wb_audit_row()"
+        for t in AUDITED
+    ]
+    out += [
+        f"CREATE TRIGGER wb_notify AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH STATEMENT "
+        "EXECUTE FUNCTION wb_notify()"
+        for t in NOTIFIED
+    ]
     return out
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('login', sa.String(length=100), nullable=True))
-    if op.get_bind().dialect.name != 'postgresql':
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("login", sa.String(length=100), nullable=True))
+    if op.get_bind().dialect.name != "postgresql":
         return
     for statement in _groups():
         op.execute(statement)
@@ -188,7 +281,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         for table in AUDITED:
             op.execute(f"DROP TRIGGER IF EXISTS wb_audit ON {table}")
         for table in NOTIFIED:
@@ -202,11 +295,19 @@ def downgrade() -> None:
         for table in RLS_TABLES:
             op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         op.execute("DROP VIEW IF EXISTS wb_rater_queue")
-        for fn in ("wb_me()", "wb_is_lead()", "wb_flag(text)", "wb_coding_total(integer)", "wb_audit_login()",
-                   "wb_audit_row()", "wb_notify()", "wb_guard_coding()"):
+        for fn in (
+            "wb_me()",
+            "wb_is_lead()",
+            "wb_flag(text)",
+            "wb_coding_total(integer)",
+            "wb_audit_login()",
+            "wb_audit_row()",
+            "wb_notify()",
+            "wb_guard_coding()",
+        ):
             op.execute(f"DROP FUNCTION IF EXISTS {fn}")
         op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {ALL}")
         op.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {ALL}")
         op.execute(f"REVOKE ALL ON SCHEMA public FROM {ALL}")
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_column('login')
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_column("login")

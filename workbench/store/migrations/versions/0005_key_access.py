@@ -20,10 +20,11 @@ Each function runs as the schema owner with ``search_path`` pinned; EXECUTE is g
 Every table added after this one needs its own grant decision (see
 ``tests/integration/test_table_access.py``).
 """
+
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -146,7 +147,7 @@ GRANTS = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(FUNCTIONS)  # no bind parameters in it: every ':' is part of a '::' cast
     for statement in GRANTS:
@@ -154,12 +155,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP POLICY IF EXISTS lead_all ON pseudonym_key")
     op.execute("ALTER TABLE pseudonym_key DISABLE ROW LEVEL SECURITY")
     op.execute("REVOKE ALL ON pseudonym_key FROM wb_lead")
     op.execute("REVOKE ALL ON SEQUENCE pseudonym_key_id_seq FROM wb_lead")
-    for fn in ("wb_erase_audit(text, jsonb)", "wb_redact(text)", "wb_redact_matches(text)",
-               "wb_key_pattern(text, boolean)"):
+    for fn in (
+        "wb_erase_audit(text, jsonb)",
+        "wb_redact(text)",
+        "wb_redact_matches(text)",
+        "wb_key_pattern(text, boolean)",
+    ):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
