@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.project import PROJECT_FILE, Project
+from workbench.model.records import NewSegment
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import codebooks, coding_ops, codings, participants, transcripts
 from workbench.store.codings import NewCoding
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import Filters, extracts, open_transcript
 from workbench.store.text_search import index_lemmas, search_text
 from workbench.store.visibility import Viewer

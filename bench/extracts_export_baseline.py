@@ -19,8 +19,8 @@ from workbench.exchange.extracts import (
     _target,
     citation,
 )
-from workbench.files import atomic_output
-from workbench.tasks import TaskState
+from workbench.model.files import atomic_output
+from workbench.model.tasks import TaskState
 
 
 def _cell(sheet, value: str, wrap: bool = False):

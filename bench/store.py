@@ -19,11 +19,11 @@ import uuid
 from pathlib import Path
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.project import PROJECT_FILE, Project
+from workbench.model.records import NewSegment
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import codebooks, codings, migrate, participants, people, transcripts
 from workbench.store.codings import NewCoding
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 
 
 def _timed(fn) -> float:

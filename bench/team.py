@@ -23,10 +23,10 @@ from pathlib import Path
 import psycopg
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.project import Project
+from workbench.model.records import NewSegment
+from workbench.services.project import Project
 from workbench.store import codebooks, coding_ops, participants, team, transcripts, visibility
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import open_transcript
 from workbench.store.visibility import Viewer
 

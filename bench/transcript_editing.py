@@ -22,9 +22,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from workbench.coding.transcript_editing import TranscriptDraft  # noqa: E402
 from workbench.coding.transcript_text import TranscriptText  # noqa: E402
-from workbench.project import Project  # noqa: E402
+from workbench.model.records import NewSegment, NewWord  # noqa: E402
+from workbench.services.project import Project  # noqa: E402
 from workbench.store import participants  # noqa: E402
-from workbench.store.records import NewSegment, NewWord  # noqa: E402
 from workbench.store.text_correction import update_transcript_text  # noqa: E402
 from workbench.store.transcripts import add_transcript  # noqa: E402
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.coding import observation as ob  # noqa: E402
 from workbench.coding.scheme import load_scheme  # noqa: E402
-from workbench.project import Project  # noqa: E402
 from workbench.services.media_import import import_media  # noqa: E402
+from workbench.services.project import Project  # noqa: E402
 from workbench.store import participants, schemes  # noqa: E402
 from workbench.store.observations import add_event, add_events, ensure_observation  # noqa: E402
 from workbench.ui.video.coder_view import VideoCoderView  # noqa: E402

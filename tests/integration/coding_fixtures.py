@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.coding.codebook import Code, Codebook
+from workbench.model.records import NewSegment, NewWord
 from workbench.store import codebooks, migrate, participants, people, transcripts
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment, NewWord
 
 TEXTS = {
     "P001": [

@@ -15,8 +15,8 @@ import coding_fixtures
 import pytest
 
 from workbench.cli import main
-from workbench.project import PROJECT_FILE, Project
 from workbench.services import backups
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import migrate, participants
 from workbench.store.engine import Database, sqlite_url
 

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from workbench.cli import main
-from workbench.project import Project
 from workbench.services.demo import MEDIA, PARTICIPANTS, TIMEPOINTS
+from workbench.services.project import Project
 from workbench.store import codebooks, participants, people, schemes
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from workbench.cli import main
 from workbench.exchange.refi_qdc import read_qdc, validate_qdc
 from workbench.exchange.refi_qdpx import read_qdpx
-from workbench.project import Project
+from workbench.services.project import Project
 from workbench.store import codebooks
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"

@@ -15,9 +15,9 @@ from tests.integration.test_pseudonymise_spacy import INTERVIEWS, NOT_IDENTIFYIN
 from workbench.cli import main
 from workbench.coding.codebook import Code, Codebook
 from workbench.coding.transcript_text import TranscriptText
-from workbench.project import Project
+from workbench.model.records import NewSegment
+from workbench.services.project import Project
 from workbench.store import codebooks, coding_lookups, coding_ops, participants, transcripts
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import open_transcript
 from workbench.store.visibility import Viewer
 

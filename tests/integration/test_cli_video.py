@@ -10,7 +10,7 @@ from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 from workbench.cli import main
 from workbench.coding import observation as ob
 from workbench.coding.scheme import load_scheme
-from workbench.project import Project
+from workbench.services.project import Project
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import participants, people, schemes

@@ -9,7 +9,7 @@ from coding_fixtures import build
 from sqlalchemy import select
 
 from workbench.coding.codebook import Code as CodeData
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import codebooks, coding_ops, commands
 from workbench.store.codebook_sync import apply_codebook_update, preview_codebook_update
 from workbench.store.schema import Code

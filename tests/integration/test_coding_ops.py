@@ -6,9 +6,9 @@ import pytest
 from coding_fixtures import build, span
 from sqlalchemy import select
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.store import code_ops, coding_ops, commands
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import Filters, code_counts, extracts, open_transcript
 from workbench.store.schema import Code, Memo, TextCoding
 from workbench.store.text_correction import transcript_version, update_transcript_text

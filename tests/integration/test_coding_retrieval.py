@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from coding_fixtures import build, span
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.store import coding_ops, commands
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import (
     Filters,
     code_frequencies,

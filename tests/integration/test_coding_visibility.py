@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from coding_fixtures import build
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import coding_ops
 from workbench.store.retrieval import Filters, code_counts, code_frequencies, extracts, open_transcript
 from workbench.store.visibility import Viewer, release_codings, set_independent_mode

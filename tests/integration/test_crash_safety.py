@@ -18,8 +18,8 @@ import coding_fixtures
 import pytest
 
 import transcription
-from workbench.project import PROJECT_FILE, Project
 from workbench.services.media_import import import_media
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.services.transcribing import job_path, pending_job, transcribe_media
 from workbench.store import participants, transcripts
 
@@ -50,7 +50,7 @@ def _integrity_ok(database: Path) -> None:
 
 CODER = """
 import sys
-from workbench.project import Project
+from workbench.services.project import Project
 from workbench.store import coding_ops
 project = Project.open(sys.argv[1], auto_backup=False)
 tid, code, coder = map(int, sys.argv[2:5])
@@ -92,7 +92,7 @@ def test_sigkill_mid_coding_keeps_every_committed_coding(tmp_path):
 
 TRANSCRIBER = """
 import sys
-from workbench.project import Project
+from workbench.services.project import Project
 from workbench.services.transcribing import transcribe_media
 project = Project.open(sys.argv[1], auto_backup=False)
 transcribe_media(project, int(sys.argv[2]))

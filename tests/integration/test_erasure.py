@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 from video_fixtures import SCHEME_FILE, SCHEME_NAME
 
-from workbench import recent
 from workbench.cli import main
 from workbench.coding import observation as ob
 from workbench.coding.codebook import Code, Codebook
 from workbench.coding.scheme import load_scheme
-from workbench.errors import WorkbenchError
 from workbench.exchange.extracts import Extract, write_extracts_csv, write_extracts_xlsx
-from workbench.project import PROJECT_FILE, Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment, NewWord
+from workbench.services import recent
 from workbench.services.erasure import erase_participant, plan_erasure
 from workbench.services.media_import import import_media
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import (
     assignments,
     codebooks,
@@ -34,7 +35,6 @@ from workbench.store import (
     schemes,
     transcripts,
 )
-from workbench.store.records import NewSegment, NewWord
 
 WHO = "P-ERASE-7"
 PHRASE = "the purple giraffe sang at Moorfield Children's Centre on Tuesdays"

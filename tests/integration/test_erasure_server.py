@@ -15,9 +15,10 @@ from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 from workbench.coding import observation as ob
 from workbench.coding.codebook import Code, Codebook
 from workbench.coding.scheme import load_scheme
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.services.erasure import erase_participant
+from workbench.services.project import Project
 from workbench.store import (
     assignments,
     codebooks,
@@ -29,7 +30,6 @@ from workbench.store import (
     schemes,
     transcripts,
 )
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import open_transcript
 from workbench.store.visibility import Viewer
 

@@ -9,8 +9,8 @@ import pytest
 from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
 from workbench.exchange import boris, coded, elan, tidy
+from workbench.model.errors import WorkbenchError
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import ratings, schemes

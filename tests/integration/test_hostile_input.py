@@ -15,13 +15,13 @@ import pytest
 
 from workbench.cli import main
 from workbench.coding.codebook import Code, Codebook
-from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdc import write_qdc
 from workbench.exchange.transcripts import import_transcript
-from workbench.project import PROJECT_FILE, Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.services.media_import import import_media
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import codebooks, coding_ops, participants, text_search, transcripts
-from workbench.store.records import NewSegment
 
 NASTY = [
     "Robert'); DROP TABLE participants;--",

@@ -14,10 +14,10 @@ import av
 import numpy as np
 import pytest
 
-from workbench.errors import WorkbenchError
 from workbench.media.frame_index import frame_index
 from workbench.media.frames import FrameReader
 from workbench.media.images import scaled
+from workbench.model.errors import WorkbenchError
 
 VIDEOS = Path(__file__).resolve().parents[2].parent / "shared" / "media" / "video"
 FILES = sorted(p.relative_to(VIDEOS).as_posix() for p in VIDEOS.rglob("*") if p.is_file())

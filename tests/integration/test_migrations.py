@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from workbench.errors import WorkbenchError
-from workbench.project import PROJECT_FILE, Project
+from workbench.model.errors import WorkbenchError
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import migrate
 from workbench.store.engine import Database
 from workbench.store.schema import Base

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from video_fixtures import SCHEME_NAME, make_team
 
-from workbench.project import PROJECT_FILE, Project
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import observations as obs
 
 CODER = """

@@ -6,7 +6,7 @@ import pytest
 from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import observations as obs
 from workbench.store import ratings
 from workbench.store.schemes import load_scheme

@@ -8,12 +8,12 @@ import sqlite3
 
 import pytest
 
-from workbench import recent
-from workbench.errors import WorkbenchError
-from workbench.project import PROJECT_FILE, SUBFOLDERS, Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
+from workbench.services import recent
 from workbench.services.media_import import import_media
+from workbench.services.project import PROJECT_FILE, SUBFOLDERS, Project
 from workbench.store import participants
-from workbench.tasks import Cancelled
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import pytest
 
 from tests.integration.coding_fixtures import build, span
 from workbench.coding.transcript_text import TranscriptText
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment, NewWord
 from workbench.nlp.pseudonymise import PseudonymKey
 from workbench.services.pseudonymising import apply_to_project
 from workbench.store import coding_ops, pseudonym_keys, transcripts
-from workbench.store.records import NewSegment, NewWord
 from workbench.store.retrieval import open_transcript
 from workbench.store.visibility import Viewer
 

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 
 from tests.integration.coding_fixtures import build, span
 from workbench.coding.transcript_text import TranscriptText
-from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import Coding, QdaProject, Selection, TextSource
 from workbench.exchange.refi_qdpx import read_project, read_qdpx, validate_qde, write_qdpx
 from workbench.exchange.safe_zip import SafeZip
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewMedia, NewSegment
 from workbench.store import codebooks, coding_ops, migrate, participants, people, transcripts
 from workbench.store.engine import Database
 from workbench.store.qda_export import export_project
 from workbench.store.qda_import import import_project
-from workbench.store.records import NewMedia, NewSegment
 from workbench.store.retrieval import Filters, extracts
 from workbench.store.schema import Memo, Participant, Transcript
 from workbench.store.visibility import Viewer, set_independent_mode

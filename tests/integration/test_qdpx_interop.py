@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdpx import read_project, read_qdpx, write_qdpx
+from workbench.model.errors import WorkbenchError
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "refi_qdpx"
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tests.integration.reliability_fixtures import build_project
 from workbench.coding.reconcile import RatingDisagreement
-from workbench.errors import WorkbenchError
 from workbench.exchange import tidy
+from workbench.model.errors import WorkbenchError
 from workbench.services import reliability_run as rr
 from workbench.store import consensus, observations
 from workbench.store import reliability_data as rd

@@ -9,8 +9,8 @@ from test_cli_video import make_project
 from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.cli import main
-from workbench.errors import WorkbenchError
 from workbench.exchange import tidy
+from workbench.model.errors import WorkbenchError
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import people, ratings

@@ -7,9 +7,9 @@ import pytest
 
 from tests.integration.reliability_fixtures import ANN, BOB, build_project, doc_text
 from workbench.cli import main
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
 from workbench.services import reliability_run as rr
+from workbench.services.project import Project
 from workbench.store import consensus, people
 from workbench.store import reliability_data as rd
 from workbench.store.engine import sqlite_url

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewMedia
 from workbench.store import codebooks, codings, migrate, participants, people
 from workbench.store.engine import Database
-from workbench.store.records import NewMedia
 from workbench.store.schema import AuditEntry
 
 
@@ -146,8 +146,8 @@ def test_scheme_round_trip(db):
 
 
 def test_transcript_round_trip_with_words_and_provenance(db):
+    from workbench.model.records import NewSegment, NewWord, Provenance
     from workbench.store import transcripts
-    from workbench.store.records import NewSegment, NewWord, Provenance
 
     participants.add_participant(db, "P01")
     segments = [

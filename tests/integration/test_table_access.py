@@ -15,11 +15,11 @@ from coding_fixtures import build, span
 from psycopg import errors
 from team_fixtures import team_server  # noqa: F401  (fixture)
 
+from workbench.model.records import NewSegment
 from workbench.nlp.pseudonymise import PseudonymKey
-from workbench.project import Project
 from workbench.services import coding_exports
+from workbench.services.project import Project
 from workbench.store import coding_ops, pseudonym_keys, transcripts
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from team_fixtures import PASSWORD, TeamServer
 
 from workbench.cli import main
-from workbench.project import Project
+from workbench.services.project import Project
 from workbench.store import people
 
 

@@ -12,8 +12,8 @@ from coding_fixtures import build, span
 from sqlalchemy import text
 from team_fixtures import team_server  # noqa: F401  (fixture)
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
+from workbench.services.project import Project
 from workbench.store import coding_ops, migrate, people
 from workbench.store.changes import ANY, ChangeWatcher
 from workbench.store.engine import Database, retrying

@@ -14,8 +14,8 @@ from video_fixtures import SCHEME_FILE, SCHEME_NAME, fake_media
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import load_scheme
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
+from workbench.services.project import Project
 from workbench.store import assignments as asg
 from workbench.store import audit, coding_ops, participants, ratings, schemes, team, visibility
 from workbench.store import observations as obs

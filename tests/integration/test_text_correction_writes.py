@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workbench.coding.transcript_editing import TranscriptDraft
+from workbench.model.records import NewSegment, NewWord
 from workbench.store import participants
 from workbench.store.engine import Database
 from workbench.store.migrate import upgrade
-from workbench.store.records import NewSegment, NewWord
 from workbench.store.schema import Segment, Word
 from workbench.store.text_correction import update_transcript_text
 from workbench.store.transcripts import add_transcript, load_segments

@@ -9,13 +9,13 @@ import pytest
 
 import transcription
 from workbench.cli import main
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts import import_transcript
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 from workbench.services.media_import import import_media
+from workbench.services.project import Project
 from workbench.services.transcribing import job_path, pending_job, rename_speakers, transcribe_media
 from workbench.store import participants, transcripts
-from workbench.tasks import Cancelled
 
 pytestmark = pytest.mark.slow
 

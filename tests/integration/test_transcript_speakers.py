@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.store import migrate, participants, transcripts
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 from workbench.store.schema import AuditEntry
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.coding.scheme import load_scheme
+from workbench.model.records import NewMedia
 from workbench.store import migrate, participants, people, schemes
 from workbench.store.engine import Database
-from workbench.store.records import NewMedia
 
 SCHEME_FILE = Path(__file__).resolve().parents[2] / "codebooks" / "play_task_scheme.yaml"
 SCHEME_NAME = "COS-P play and parenting tasks"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.coding.codebook import Code, Codebook
+from workbench.model.records import NewSegment, NewWord
 from workbench.store import codebooks, participants, people, transcripts
-from workbench.store.records import NewSegment, NewWord
 
 TEXTS = {
     "P001": [

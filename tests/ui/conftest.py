@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from workbench.project import Project  # noqa: E402
+from workbench.services.project import Project  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ import threading
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project
-from workbench.tasks import TaskState
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import TaskState
+from workbench.services.project import Project
 from workbench.ui import app as app_module
 from workbench.ui.excepthook import install_excepthook
 from workbench.ui.main_window import MainWindow

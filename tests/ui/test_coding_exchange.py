@@ -7,7 +7,7 @@ import pytest
 
 from tests.ui.coding_setup import GUIDS, TEXTS, build, span
 from workbench.exchange.refi_qdpx_read import read_project
-from workbench.project import Project
+from workbench.services.project import Project
 from workbench.store import coding_lookups, participants
 from workbench.store.retrieval import open_transcript
 from workbench.store.transcript_list import list_transcripts

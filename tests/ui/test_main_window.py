@@ -6,8 +6,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.project import Project
 from workbench.services.media_import import import_media
+from workbench.services.project import Project
 from workbench.store.codebooks import add_codebook
 from workbench.ui.participants_model import RECORD_ROLE, format_duration
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.store.records import Change, MediaRecord, ParticipantRecord
+from workbench.model.records import Change, MediaRecord, ParticipantRecord
 from workbench.ui.panels import ParticipantsPanel
 from workbench.ui.participants_model import NO_TIMEPOINT, ParticipantsModel, format_duration
 

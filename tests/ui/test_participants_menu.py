@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import SIGNAL, QModelIndex
 
 from tests.ui.transcript_fixtures import jfk_project
-from workbench.store.records import MediaRecord
+from workbench.model.records import MediaRecord
 from workbench.ui.transcript.editor import TranscriptEditor
 
 

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from workbench.errors import WorkbenchError
-from workbench.tasks import TaskState
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import TaskState
 from workbench.ui.runner import TaskRunner
 from workbench.ui.task_panel import TaskPanel
 

@@ -7,9 +7,9 @@ import pytest
 
 from tests.ui.transcript_fixtures import jfk_project
 from workbench.coding.codebook import Code, Codebook
+from workbench.model.records import NewSegment
 from workbench.store import codebooks, coding_ops
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 from workbench.store.retrieval import open_transcript
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments

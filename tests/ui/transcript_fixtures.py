@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from workbench.model.records import NewSegment, NewWord, Provenance
 from workbench.services.media_import import import_media
 from workbench.store import participants
-from workbench.store.records import NewSegment, NewWord, Provenance
 from workbench.store.transcript_list import transcript_record
 from workbench.store.transcripts import add_transcript
 

@@ -8,10 +8,10 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QListWidget, QTabWidget, QWidget
 
 from workbench.coding.scheme import Scheme, load_scheme
+from workbench.model.records import MediaRecord
 from workbench.services.media_import import import_media
 from workbench.store import participants, schemes
 from workbench.store.observations import ensure_observation
-from workbench.store.records import MediaRecord
 from workbench.ui.video.coder_view import VideoCoderView
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,6 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.extracts import (
     COLUMNS,
     Extract,
@@ -21,7 +20,8 @@ from workbench.exchange.extracts import (
     write_extracts_xlsx,
     write_framework_xlsx,
 )
-from workbench.tasks import Cancelled
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 
 EXTRACTS = [
     Extract(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import WorkbenchError
 from workbench.media import hashing
 from workbench.media.hashing import find_by_hash, sha256_file
-from workbench.tasks import Cancelled
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "media"  # ../shared beside the checkout
 

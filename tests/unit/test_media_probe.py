@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import WorkbenchError
 from workbench.media.probe import MediaInfo, is_variable, probe, verify_decodable
-from workbench.tasks import Cancelled
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "media"  # ../shared beside the checkout
 

@@ -8,7 +8,7 @@ import pytest
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import load_scheme
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 SCHEME = load_scheme(Path(__file__).resolve().parents[2] / "codebooks" / "play_task_scheme.yaml")
 

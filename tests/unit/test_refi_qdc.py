@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.coding.codebook import Code, Codebook, CodeSet, new_guid
-from workbench.errors import WorkbenchError
 from workbench.exchange import refi_qdc
 from workbench.exchange.refi_qdc import (
     compose_description,
@@ -17,6 +16,7 @@ from workbench.exchange.refi_qdc import (
     write_qdc,
 )
 from workbench.exchange.safe_xml import parse_xml_bytes, parse_xml_file
+from workbench.model.errors import WorkbenchError
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "codebooks" / "cosp_interview.qdc"

@@ -10,7 +10,6 @@ import pytest
 from lxml import etree
 
 from workbench.coding.codebook import Code, Codebook, CodeSet
-from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import (
     Case,
     Coding,
@@ -26,6 +25,7 @@ from workbench.exchange.qdpx_model import (
 )
 from workbench.exchange.refi_qdpx import read_project, read_qdpx, stable_guid, write_qdpx
 from workbench.exchange.safe_zip import ZipLimits
+from workbench.model.errors import WorkbenchError
 
 SHARED_XSD = Path(__file__).resolve().parents[2].parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
 ALICE, BEN = stable_guid("coder", 1), stable_guid("coder", 2)

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from workbench.coding.scheme import load_scheme, scheme_from_mapping
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 SCHEME_FILE = Path(__file__).resolve().parents[2] / "codebooks" / "play_task_scheme.yaml"
 RAW = yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8"))

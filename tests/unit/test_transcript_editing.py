@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workbench.coding.transcript_editing import TranscriptDraft, word_places
-from workbench.store.records import NewSegment, NewWord
+from workbench.model.records import NewSegment, NewWord
 
 
 def _words(*items):

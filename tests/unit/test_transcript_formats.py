@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts import EXPORT_FORMATS, export_transcript, import_transcript
 from workbench.exchange.transcripts._common import parse_time
 from workbench.exchange.transcripts.subtitles import parse_vtt_cues
-from workbench.store.records import NewSegment, NewWord
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment, NewWord
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "other"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.coding.transcript_text import SEPARATOR, TranscriptText
-from workbench.store.records import NewSegment, NewWord
+from workbench.model.records import NewSegment, NewWord
 
 SEGMENTS = [
     NewSegment(0, 3000, "So how was the group?", "Interviewer"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 import transcription
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
+from workbench.model.tasks import TaskState
 from workbench.services.transcription_queue import JobState, TranscriptionQueue
-from workbench.store.records import Change
-from workbench.tasks import TaskState
 
 
 class Clock:

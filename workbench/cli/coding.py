@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.cli.formats import EXPORTS, IMPORTS, Option
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 EXPORT_SUFFIXES = {
     "extracts": (".xlsx", ".csv", ".docx"),

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.cli.formats import EXPORTS, IMPORTS
-from workbench.errors import WorkbenchError
-from workbench.tasks import Cancelled
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 
 log = logging.getLogger("workbench")
 
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def open_project(args, folder: Path | None):
     """The project a command names: a folder, or a server project with ``--db``."""
-    from workbench.project import Project
+    from workbench.services.project import Project
 
     if args.db:
         return Project.connect(args.db, media_root=args.media_root)
@@ -99,7 +99,7 @@ def open_project(args, folder: Path | None):
 
 
 def _cmd_new(args) -> int:
-    from workbench.project import Project
+    from workbench.services.project import Project
 
     project = Project.create(args.project, name=args.name)
     print(f"Created project {project.name} in {project.folder}")

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 
 def register(commands) -> None:
@@ -75,9 +75,9 @@ def _cmd_probe(args) -> int:
 
 
 def _cmd_frame(args) -> int:
-    from workbench.files import atomic_output
     from workbench.media.frames import FrameReader
     from workbench.media.images import png_bytes, scaled
+    from workbench.model.files import atomic_output
 
     if args.out.suffix.lower() != ".png":
         raise WorkbenchError(f"{args.out} should end in .png")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 
 def register(commands) -> None:
@@ -44,8 +44,8 @@ def register(commands) -> None:
 
 
 def _cmd_backup(args) -> int:
-    from workbench.project import Project
     from workbench.services.backups import backup_project, prune_all_backups
+    from workbench.services.project import Project
 
     project = Project.open(args.project, auto_backup=False)
     try:

@@ -12,7 +12,7 @@ import argparse
 import getpass
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 
 def register(commands) -> None:

@@ -105,8 +105,8 @@ def output_paths(files: list[Path], out: Path | None) -> list[Path]:
 
 def _cmd_transcribe(args) -> int:
     import transcription
-    from workbench.errors import WorkbenchError
     from workbench.exchange.transcripts import EXPORT_FORMATS, format_of
+    from workbench.model.errors import WorkbenchError
 
     if args.participant and not args.project and not args.db:
         raise WorkbenchError("--participant needs --project (or --db).")
@@ -142,7 +142,7 @@ def _cmd_transcribe(args) -> int:
 def _check_model(model: str) -> None:
     """Find the model up front, so a missing one is one line before any work starts."""
     import transcription
-    from workbench.errors import WorkbenchError
+    from workbench.model.errors import WorkbenchError
 
     try:
         transcription.resolve_model(model)
@@ -201,8 +201,8 @@ def _run(jobs: list[_Job], options, project, args) -> int:
         bar(sum(fractions) / len(fractions), f"{name} {message}".strip())
 
     if workers == 1:
+        from workbench.model.tasks import Cancelled
         from workbench.services.transcribing import transcribe_segments
-        from workbench.tasks import Cancelled
 
         for job in jobs:
             try:
@@ -277,7 +277,7 @@ def _finish(job: _Job, segments, options, project, args) -> None:
 
 
 def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
-    from workbench.errors import WorkbenchError
+    from workbench.model.errors import WorkbenchError
 
     if single and isinstance(exc, WorkbenchError):
         raise exc

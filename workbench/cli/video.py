@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from workbench.cli.formats import EXPORTS, IMPORTS, Option
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 _EPILOG = "MEDIA is a media item's id or its file name as imported."
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from workbench.coding.scheme import ModifierSet, Scheme
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 EVENT_TYPES = ("point", "start", "stop")
 STATUSES = ("not_started", "in_progress", "done")

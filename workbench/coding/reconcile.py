@@ -27,7 +27,7 @@ import numpy as np
 from workbench.coding import observation as ob
 from workbench.coding.reliability import _intervals as iv
 from workbench.coding.reliability.events import align
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 CHOICES = ("A", "B", "both", "none")
 Span = tuple[int, int]

@@ -15,7 +15,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 SEARCH_MODES = ("exact", "regex", "lemma")
 

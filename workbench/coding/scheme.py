@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from workbench.coding.codebook import normalise_colour
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 MAX_SCHEME_BYTES = 1024 * 1024
 FORMAT_VERSION = 1

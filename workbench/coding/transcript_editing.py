@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from workbench.coding.transcript_text import SEPARATOR, TranscriptText, interpolate
-from workbench.store.records import NewSegment, NewWord
+from workbench.model.records import NewSegment, NewWord
 
 _TOKEN = re.compile(r"\S+")
 Listener = Callable[["Edit"], None]

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
-from workbench.files import atomic_output
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 
 HEADER = ("id", "at (UTC)", "login", "coder", "action", "table", "row id", "before", "after")
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme
-from workbench.errors import WorkbenchError
 from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, build_scheme, slug
 from workbench.exchange.safe_xml import read_limited
-from workbench.files import atomic_output
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 
 MAX_BORIS_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32

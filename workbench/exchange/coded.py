@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme, scheme_from_mapping
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import observations as obs_store
 from workbench.store import participants, people, schemes
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from lxml import etree
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
 from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, build_scheme, slug
 from workbench.exchange.safe_xml import parse_xml_file
-from workbench.files import atomic_output
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 
 MARK = "workbench:scheme"
 POINT_LENGTH_MS = 1

@@ -1,7 +1,7 @@
 """Coded extracts for writing up: XLSX and CSV tables, a DOCX ready to quote, the framework matrix.
 
 Plain functions over plain data (`Extract`, `FrameworkMatrix`); every file is written through
-`workbench.files.atomic_output`, so a failed or cancelled export leaves no partial file under
+`workbench.model.files.atomic_output`, so a failed or cancelled export leaves no partial file under
 the final name. `redact` (e.g. `PseudonymKey.redact`) is applied to every text written, as a
 last guard that no original name leaves the project. Spreadsheet cells are always text (an
 extract starting with '=' is never a formula; in CSV such cells get a leading apostrophe).
@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
-from workbench.files import atomic_output
-from workbench.tasks import CancelFn, ProgressFn, TaskState
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
+from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 
 COLUMNS = (
     "Participant",

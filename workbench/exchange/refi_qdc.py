@@ -39,8 +39,8 @@ from workbench.coding.codebook import (
     normalise_colour,
     normalise_guid,
 )
-from workbench.errors import WorkbenchError
 from workbench.exchange.safe_xml import load_xsd, parse_xml_bytes, parse_xml_file, schema_errors
+from workbench.model.errors import WorkbenchError
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "Codebook.xsd"

@@ -22,12 +22,12 @@ from pathlib import Path
 from lxml import etree
 
 from workbench.coding.codebook import normalise_guid
-from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import MediaSource, QdaProject, Selection, SyncPoint, Transcript
 from workbench.exchange.refi_qdc import add_code_element
 from workbench.exchange.refi_qdpx_read import read_project, read_qde, read_qdpx  # noqa: F401 (re-export)
 from workbench.exchange.safe_xml import load_xsd, parse_xml_bytes, schema_errors
-from workbench.files import atomic_output
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "Project-mrt2019.xsd"

@@ -19,7 +19,6 @@ from pathlib import Path
 from lxml import etree
 
 from workbench.coding.codebook import Codebook, CodeSet, normalise_guid
-from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import (
     VARIABLE_TYPES,
     Case,
@@ -38,6 +37,7 @@ from workbench.exchange.qdpx_model import (
 from workbench.exchange.refi_qdc import code_from_element
 from workbench.exchange.safe_xml import parse_xml_bytes, parse_xml_file
 from workbench.exchange.safe_zip import SafeZip, ZipLimits
+from workbench.model.errors import WorkbenchError
 
 TextLoader = Callable[[str, str], str | None]  # (path attribute, what) -> text or None
 

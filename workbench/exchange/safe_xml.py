@@ -25,7 +25,7 @@ import defusedxml
 import defusedxml.ElementTree as defused_et
 from lxml import etree
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 MAX_XML_BYTES = 50 * 1024 * 1024
 

@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 2 * 1024**3  # declared uncompressed size of all entries together

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.errors import WorkbenchError
-from workbench.files import atomic_output
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 from workbench.store import datasets
 from workbench.store.reliability_data import CONSENSUS
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import av
 
-from workbench.errors import WorkbenchError
 from workbench.media.probe import _short, check_file
+from workbench.model.errors import WorkbenchError
 
 log = logging.getLogger(__name__)
 

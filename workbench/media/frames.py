@@ -24,12 +24,12 @@ from pathlib import Path
 import av
 import numpy as np
 
-from workbench.errors import WorkbenchError
 from workbench.media.frame_cache import ByteLRU
 from workbench.media.frame_index import FrameIndex, frame_index
 from workbench.media.images import scaled
 from workbench.media.probe import MediaInfo, _short, probe
-from workbench.tasks import CancelFn, ProgressFn, TaskState
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
-from workbench.tasks import CancelFn, ProgressFn, TaskState
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 
 CHUNK = 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 
 def scaled(image: np.ndarray, width: int | None = None, height: int | None = None) -> np.ndarray:

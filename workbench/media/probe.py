@@ -19,8 +19,8 @@ from pathlib import Path
 
 import av
 
-from workbench.errors import WorkbenchError
-from workbench.tasks import CancelFn, Cancelled, ProgressFn, TaskState
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import CancelFn, Cancelled, ProgressFn, TaskState
 
 DEFAULT_MAX_BYTES = 64 * 1024**3  # larger than any recording a session produces
 VFR_SAMPLE = 300  # video packets whose timestamp deltas decide constant vs variable frame rate

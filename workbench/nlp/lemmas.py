@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.nlp.pipeline import load_pipeline, pipeline_warning
 
 Token = tuple[str, int, int]  # (lemma, start, end) with code-point offsets into the text

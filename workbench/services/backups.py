@@ -21,7 +21,7 @@ import logging
 import threading
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import backup as sqlite_backup
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def restore_project(folder: Path, backup_file: Path) -> tuple[Path, str | None]:
 
     Returns (the safety copy of the database as it was, the backup's revision when it was migrated).
     """
-    from workbench.project import Project
+    from workbench.services.project import Project
     from workbench.store import migrate
 
     folder, backup_file = Path(folder), Path(backup_file)

@@ -18,13 +18,13 @@ from workbench.exchange import extracts as out
 from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdpx import write_qdpx
 from workbench.exchange.refi_qdpx_read import read_project
+from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import PseudonymKey, edit_opcodes, pseudonymise_text
 from workbench.store import pseudonym_keys, retrieval
 from workbench.store.qda_export import export_project
 from workbench.store.qda_import import ImportReport, import_project
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
-from workbench.tasks import TaskState
 
 
 def export_extracts(db, viewer: Viewer, filters: Filters, path: Path, progress=None, cancelled=None) -> str:

@@ -9,12 +9,12 @@ import shutil
 from pathlib import Path
 
 from workbench.coding.scheme import load_scheme
-from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdc import read_qdc
-from workbench.project import PROJECT_FILE, Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 from workbench.services.media_import import import_media
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import codebooks, participants, people, schemes
-from workbench.tasks import CancelFn, ProgressFn, TaskState
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_MEDIA = REPO / "demo" / "media"

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from workbench import recent
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.services import recent
 from workbench.store import erasure as store_erasure
 from workbench.store.backup import backups as list_backups
 
@@ -165,7 +165,7 @@ def _redact_log(pseudonym: str) -> int:
     log = recent.config_dir() / LOG_FILE
     if not log.is_file():
         return 0
-    from workbench.files import atomic_write_text
+    from workbench.model.files import atomic_write_text
 
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
     hits = sum(1 for line in lines if pseudonym in line)

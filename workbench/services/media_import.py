@@ -11,13 +11,13 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
 from workbench.media.hashing import find_by_hash, sha256_file
 from workbench.media.probe import MediaInfo, probe, verify_decodable
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, NewMedia
+from workbench.model.tasks import CancelFn, ProgressFn, TaskState
+from workbench.services.project import Project
 from workbench.store import participants
-from workbench.store.records import Change, NewMedia
-from workbench.tasks import CancelFn, ProgressFn, TaskState
 
 MEDIA_SUFFIXES = {
     ".wav",

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from workbench.coding.retrieval import kwic
 from workbench.coding.transcript_text import TranscriptText
-from workbench.errors import WorkbenchError
-from workbench.files import atomic_output
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
+from workbench.model.records import NewSegment
+from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import (
     TERM_LABEL,
     Edit,
@@ -32,10 +34,8 @@ from workbench.nlp.pseudonymise import (
     suggest,
 )
 from workbench.store import pseudonym_keys, transcript_list
-from workbench.store.records import NewSegment
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
-from workbench.tasks import TaskState
 
 REVIEW_COLUMNS = (
     "decision",

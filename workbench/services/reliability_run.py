@@ -1,6 +1,6 @@
 """Build the reliability report for a project's material: the one function the CLI and the view call.
 
-Qt-free long work (``progress``/``cancelled`` as ``workbench.tasks.TaskState`` takes them).
+Qt-free long work (``progress``/``cancelled`` as ``workbench.model.tasks.TaskState`` takes them).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from workbench.coding.reliability.report import ReliabilityReport, build_report
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import TaskState
 from workbench.store import reliability_data as rd
 from workbench.store.engine import Database
-from workbench.tasks import TaskState
 
 MATERIALS = rd.MATERIALS
 

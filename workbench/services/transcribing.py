@@ -20,11 +20,11 @@ from importlib import metadata
 from pathlib import Path
 
 import transcription
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, MediaRecord, NewSegment, NewWord, Provenance
+from workbench.model.tasks import CancelFn, Cancelled, ProgressFn, TaskState
+from workbench.services.project import Project
 from workbench.store import participants, transcripts
-from workbench.store.records import Change, MediaRecord, NewSegment, NewWord, Provenance
-from workbench.tasks import CancelFn, Cancelled, ProgressFn, TaskState
 
 JOBS_FOLDER = "jobs"
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import transcription
-from workbench.errors import WorkbenchError
-from workbench.store.records import Change
-from workbench.tasks import CancelFn, Cancelled, ProgressFn
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
+from workbench.model.tasks import CancelFn, Cancelled, ProgressFn
 
 Runner = Callable[["QueueJob", ProgressFn, CancelFn], Change]
 Listener = Callable[["QueueJob"], None]

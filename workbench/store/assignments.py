@@ -21,11 +21,11 @@ from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.observations import ensure_observation, observation_data
-from workbench.store.records import Change
 from workbench.store.schema import Assignment, Coder, Media, Observation, Participant, Timepoint
 
 MASK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed safely

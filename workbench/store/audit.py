@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store.engine import Database
 from workbench.store.schema import AuditEntry, Coder, utcnow
 

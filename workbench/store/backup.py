@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^project-(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.sqlite$")

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workbench.coding.codebook import new_guid, normalise_colour
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.commands import Command, UndoableChange, absent, snapshot
 from workbench.store.engine import Database

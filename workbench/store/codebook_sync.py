@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from workbench.coding.codebook import Codebook as CodebookData
 from workbench.coding.codebook import normalise_colour, normalise_guid
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.code_ops import _descendants
 from workbench.store.commands import Command, UndoableChange, absent, snapshot

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from workbench.coding.codebook import Code as CodeData
 from workbench.coding.codebook import Codebook as CodebookData
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.records import Change
 from workbench.store.schema import Code, Codebook
 
 

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from workbench.coding.codebook import new_guid
 from workbench.coding.transcript_text import TranscriptText
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.store import audit
 from workbench.store.commands import Command, UndoableChange, absent, snapshot
 from workbench.store.engine import Database, retrying
-from workbench.store.records import NewSegment
 from workbench.store.schema import (
     Code,
     FrameworkSummary,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
 
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.records import Change
 from workbench.store.schema import TextCoding, utcnow
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
-from workbench.store.records import Change
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
 
 # tables restore may touch, in the order rows are inserted (deleted in reverse)

@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
 from workbench.store.observations import _Ids, load_scheme_in
 from workbench.store.ratings import check_rating
-from workbench.store.records import Change
 from workbench.store.reliability_data import CONSENSUS
 from workbench.store.schema import (
     AuditEntry,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data
 from workbench.store.schema import Assignment, Coder, Media, Participant, Timepoint

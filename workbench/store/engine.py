@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 
 BUSY_TIMEOUT_MS = 10_000
 RETRY_ATTEMPTS = 6

@@ -23,7 +23,7 @@ from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.schema import (

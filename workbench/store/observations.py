@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
-from workbench.store.records import Change
 from workbench.store.schema import (
     Behaviour,
     Coder,

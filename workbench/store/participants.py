@@ -7,11 +7,11 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import AttributeRecord, Change, MediaRecord, NewMedia, ParticipantRecord
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.people import timepoint_id
-from workbench.store.records import AttributeRecord, Change, MediaRecord, NewMedia, ParticipantRecord
 from workbench.store.schema import Media, Participant, ParticipantAttribute
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, CoderRecord, TimepointRecord
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.records import Change, CoderRecord, TimepointRecord
 from workbench.store.schema import ROLES, Coder, Setting, Timepoint
 
 

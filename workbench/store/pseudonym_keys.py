@@ -16,11 +16,11 @@ from sqlalchemy import text as sql
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.nlp.pseudonymise import PseudonymKey, normalise
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.records import Change
 from workbench.store.schema import Coder, PseudonymEntry, utcnow
 from workbench.store.visibility import is_lead
 

@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from workbench.coding.codebook import Codebook as CodebookData
 from workbench.coding.transcript_text import TranscriptText
-from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import (
     Case,
     Coding,
@@ -38,9 +37,10 @@ from workbench.exchange.qdpx_model import (
     Variable,
 )
 from workbench.exchange.refi_qdpx import stable_guid
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.store import codebooks
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 from workbench.store.schema import (
     Code,
     Coder,

@@ -29,12 +29,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.coding.codebook import normalise_guid
-from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx_model import QdaProject, Selection
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.participants import participant_id
-from workbench.store.records import Change
 from workbench.store.schema import (
     Code,
     Codebook,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
 from workbench.store.observations import (

@@ -24,7 +24,7 @@ from workbench.coding.reliability.text import Transcript as TextDoc
 from workbench.coding.reliability.timed import Event as TimedEvent
 from workbench.coding.reliability.timed import Observation as TimedObservation
 from workbench.coding.reliability.timed import ObservationPair, State
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data

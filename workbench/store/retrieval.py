@@ -26,9 +26,9 @@ from workbench.coding.retrieval import (
     unit_pairs,
 )
 from workbench.coding.transcript_text import SegmentIndex, TranscriptText
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment, NewWord
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment, NewWord
 from workbench.store.schema import (
     Code,
     Coder,

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.coding import scheme as sd
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.records import Change
 from workbench.store.schema import (
     Behaviour,
     CodingScheme,

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, CoderRecord
 from workbench.store import audit, migrate
 from workbench.store.engine import Database
-from workbench.store.records import Change, CoderRecord
 from workbench.store.schema import ROLES, Coder
 
 GROUPS = {role: f"wb_{role}" for role in ROLES}

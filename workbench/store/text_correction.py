@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from workbench.coding.anchoring import Anchoring, Opcode
 from workbench.coding.transcript_text import TranscriptText
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment, NewWord
 from workbench.store import audit
 from workbench.store.commands import Command, UndoableChange, command, restore_rows, snapshot
 from workbench.store.engine import Database, retrying
-from workbench.store.records import NewSegment, NewWord
 from workbench.store.schema import Segment, TextCoding, TextLemma, Transcript, Word, utcnow
 
 

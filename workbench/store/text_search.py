@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from workbench.coding.retrieval import KwicHit, compile_pattern, find_spans, kwic, phrase_matches
 from workbench.coding.transcript_text import SEPARATOR, TranscriptText
+from workbench.model.records import Change, NewSegment
+from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 from workbench.store.engine import Database
-from workbench.store.records import Change, NewSegment
 from workbench.store.schema import Participant, Segment, TextLemma, Transcript
-from workbench.tasks import CancelFn, ProgressFn, TaskState
 
 
 def _documents(session: Session, transcript_ids: Iterable[int] | None) -> dict[int, TranscriptText]:

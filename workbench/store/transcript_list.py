@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store.engine import Database
 from workbench.store.schema import Media, Participant, Segment, Transcript
 

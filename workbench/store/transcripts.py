@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, NewSegment, NewWord, Provenance
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.participants import participant_id
-from workbench.store.records import Change, NewSegment, NewWord, Provenance
 from workbench.store.schema import Segment, Transcript, Word, utcnow
 
 

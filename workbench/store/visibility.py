@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.records import Change
 from workbench.store.schema import Coder, Setting, TextCoding, Transcript
 
 INDEPENDENT = "independent_coding"

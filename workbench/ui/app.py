@@ -9,7 +9,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtWidgets import QApplication
 
-from workbench import recent
+from workbench.services import recent
 from workbench.ui.excepthook import install_excepthook
 from workbench.ui.main_window import MainWindow
 from workbench.ui.settings import APP_NAME, organisation

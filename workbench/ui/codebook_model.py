@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.store.records import Change
+from workbench.model.records import Change
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the Code (or Codebook) behind a row
 TABLES = ("codebooks", "codes")

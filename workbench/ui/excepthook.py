@@ -34,7 +34,7 @@ def install_excepthook(notify: Notify) -> Callable[[], None]:
             return
         busy = True
         try:
-            from workbench.errors import WorkbenchError
+            from workbench.model.errors import WorkbenchError
 
             notify(str(exc) if isinstance(exc, WorkbenchError) else short_message(exc))
         except Exception:  # noqa: BLE001 - never raise from the hook

@@ -15,9 +15,9 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project
-from workbench.store.records import Change
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
+from workbench.services.project import Project
 from workbench.ui import project_ops
 from workbench.ui.actions import Handlers, build_menus
 from workbench.ui.codebook_model import CodebookModel

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from workbench.store.records import MediaRecord
+from workbench.model.records import MediaRecord
 from workbench.ui.codebook_model import CodebookModel
 from workbench.ui.participants_model import KEY_ROLE, ParticipantsModel
 

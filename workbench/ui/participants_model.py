@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
-from workbench.store.records import Change, MediaRecord, ParticipantRecord
+from workbench.model.records import Change, MediaRecord, ParticipantRecord
 
 NO_TIMEPOINT = "(no timepoint)"
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the ParticipantRecord / MediaRecord behind a row

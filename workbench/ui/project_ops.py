@@ -9,12 +9,12 @@ from PySide6.QtCore import QSettings
 
 from workbench.coding.codebook import Codebook
 from workbench.coding.scheme import Scheme
-from workbench.project import Project
+from workbench.model.records import Change, ParticipantRecord
+from workbench.model.tasks import CancelFn, ProgressFn
 from workbench.services import media_import
+from workbench.services.project import Project
 from workbench.store import codebooks, participants, people, schemes
 from workbench.store.engine import Database
-from workbench.store.records import Change, ParticipantRecord
-from workbench.tasks import CancelFn, ProgressFn
 from workbench.ui.import_dialog import ImportRequest
 
 APP_TITLE = "workbench"

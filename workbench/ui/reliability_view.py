@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from workbench.coding.observation import format_ms
 from workbench.coding.reliability.report import write_report
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.services import reliability_run as rr
 from workbench.store import consensus
 from workbench.store import reliability_data as rd

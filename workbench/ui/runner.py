@@ -1,4 +1,4 @@
-"""Run plain task functions (``workbench.tasks`` protocol) on worker threads, safely for the GUI.
+"""Run plain task functions (``workbench.model.tasks`` protocol) on worker threads, safely for the GUI.
 
 A task function has the signature ``fn(*args, progress=..., cancelled=...)``. The runner calls it
 on a thread of its own pool, relays progress to the GUI thread at most every
@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
-from workbench.errors import WorkbenchError
-from workbench.tasks import Cancelled
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 from workbench.ui.excepthook import short_message
 
 log = logging.getLogger(__name__)

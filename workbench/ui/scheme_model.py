@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from workbench.coding.scheme import Behaviour, RatingScale, Scheme
-from workbench.store.records import Change
+from workbench.model.records import Change
 from workbench.ui.codebook_model import swatch
 
 SCHEME_ROLE = Qt.ItemDataRole.UserRole + 2  # the Behaviour, RatingScale, Task or Scheme behind a row

@@ -1,6 +1,6 @@
 """Where the window remembers its geometry and layout (QSettings), kept apart per user and test.
 
-Settings are an INI file in the workbench configuration folder (``workbench.recent.config_dir()``,
+Settings are an INI file in the workbench configuration folder (``workbench.services.recent.config_dir()``,
 so ``$WORKBENCH_CONFIG_DIR`` isolates them); the organisation name is ``$WORKBENCH_SETTINGS_ORG``
 or "workbench".
 """
@@ -11,7 +11,7 @@ import os
 
 from PySide6.QtCore import QSettings
 
-from workbench import recent
+from workbench.services import recent
 
 APP_NAME = "workbench"
 ORG_ENV = "WORKBENCH_SETTINGS_ORG"

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import media_roots
 from workbench.exchange.audit_export import HEADER, cells, write_audit
+from workbench.model.records import Change
+from workbench.services import media_roots
 from workbench.store import audit
 from workbench.store.changes import ANY, ChangeWatcher
-from workbench.store.records import Change
 
 POLL_MS = 2000
 EVERYTHING = ("text_codings", "memos", "codes", "transcripts", "observations", "events", "epochs", "ratings")

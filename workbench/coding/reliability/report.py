@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.files import atomic_output
-from workbench.tasks import TaskState
+from workbench.model.files import atomic_output
+from workbench.model.tasks import TaskState
 
 from ._binary import Comparison
 from .events import compare_observations

@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, read_text
 from workbench.exchange.transcripts.json_format import parse_json, write_json
 from workbench.exchange.transcripts.noscribe import (
@@ -44,8 +43,9 @@ from workbench.exchange.transcripts.subtitles import (
     write_vtt,
 )
 from workbench.exchange.transcripts.word import parse_docx, write_docx
-from workbench.files import atomic_output
-from workbench.store.records import NewSegment
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
+from workbench.model.records import NewSegment
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "docx", "json")
 IMPORT_FORMATS = EXPORT_FORMATS + ("html",)

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
-from workbench.store.records import NewSegment
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 
 MAX_BYTES = 64 * 1024 * 1024  # a 90-minute transcript is ~100 KB as text, a few MB as JSON with words
 

@@ -13,9 +13,9 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order
-from workbench.store.records import NewSegment, NewWord
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment, NewWord
 
 FORMAT = "workbench-transcript"
 VERSION = 1

@@ -24,9 +24,9 @@ import html.parser
 import re
 from dataclasses import replace
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order
-from workbench.store.records import NewSegment
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 
 MAX_CHARS_PER_SECOND = 40  # more text per second than this in a cue means a merged turn
 _ANCHOR = re.compile(r"^ts_(\d+)_(\d+)_(.*)$")

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order, clock, parse_time
-from workbench.store.records import NewSegment
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 
 CHARS_PER_SECOND = 15  # a typical conversational speaking rate, for the last entry's end
 _STAMP = r"(?:\[\s*(?P<t1>[\d:.,-]+)\s*\]|\(\s*(?P<t2>[\d:.,-]+)\s*\)|#(?P<t3>[\d:.,-]+)#|(?P<t4>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)(?=[\s\w]))"

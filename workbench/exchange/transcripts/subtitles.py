@@ -12,10 +12,10 @@ import html
 import re
 from collections.abc import Iterable
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order, clock_ms, parse_time
 from workbench.exchange.transcripts.plain_text import speaker_label
-from workbench.store.records import NewSegment
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 
 _TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")

@@ -13,12 +13,12 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.safe_xml import parse_xml_bytes
 from workbench.exchange.safe_zip import SafeZip, ZipLimits
 from workbench.exchange.transcripts._common import ImportedTranscript, clock
 from workbench.exchange.transcripts.plain_text import parse_paragraphs, speaker_label
-from workbench.store.records import NewSegment
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LIMITS = ZipLimits(max_entries=2_000, max_total_bytes=256 * 1024**2)

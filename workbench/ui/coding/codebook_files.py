@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.coding.codebook import Codebook, normalise_guid
-from workbench.errors import WorkbenchError
 from workbench.exchange.refi_qdc import read_qdc, write_qdc
+from workbench.model.errors import WorkbenchError
 from workbench.store import codebooks
 from workbench.store.codebook_sync import CodebookDiff, apply_codebook_update, preview_codebook_update
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from workbench.store.records import CoderRecord
+from workbench.model.records import CoderRecord
 from workbench.store.visibility import Viewer
 
 

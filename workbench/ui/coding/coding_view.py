@@ -16,9 +16,9 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import coding_lookups, coding_ops, people
-from workbench.store.records import Change
 from workbench.store.retrieval import CodingRecord, open_transcript
 from workbench.store.text_correction import transcript_version
 from workbench.store.transcript_list import TranscriptRecord

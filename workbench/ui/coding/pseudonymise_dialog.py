@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.coding.retrieval import kwic
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.nlp.pseudonymise import ACCEPTED, PseudonymKey, Review
 from workbench.store import pseudonym_keys, transcript_list
 from workbench.ui.coding.pseudonymise_ops import apply_to_transcript, parse_terms, suggestions_task

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import people, retrieval, text_search
 from workbench.store.retrieval import Filters
 from workbench.ui.coding.charts import ChartCanvas

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import commands
 from workbench.store.commands import UndoableChange
 from workbench.ui.excepthook import short_message

@@ -11,9 +11,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from workbench.coding.codebook import Code
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, MediaRecord, ParticipantRecord
 from workbench.store import coding_lookups, transcript_list
-from workbench.store.records import Change, MediaRecord, ParticipantRecord
 from workbench.store.transcript_list import TranscriptRecord
 from workbench.ui.codebook_model import CODE_ROLE
 from workbench.ui.coding.code_index import CodeIndex, CodeInfo

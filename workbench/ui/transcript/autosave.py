@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.coding.transcript_editing import Edit, TranscriptDraft
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import NewSegment
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.ui.excepthook import short_message
 

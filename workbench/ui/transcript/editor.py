@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from workbench.coding.transcript_editing import Edit, TranscriptDraft
 from workbench.exchange.transcripts import export_transcript
+from workbench.model.records import NewSegment
 from workbench.store.engine import Database
-from workbench.store.records import NewSegment
 from workbench.store.text_correction import transcript_version
 from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.transcripts import load_segments

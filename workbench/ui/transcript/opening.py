@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from workbench.errors import WorkbenchError
 from workbench.exchange.transcripts import EXPORT_FORMATS, IMPORT_FORMATS, import_transcript
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, MediaRecord, Provenance
 from workbench.store import participants
-from workbench.store.records import Change, MediaRecord, Provenance
 from workbench.store.transcript_list import TranscriptRecord, list_transcripts, transcript_record
 from workbench.store.transcripts import add_transcript
 from workbench.ui.transcript.editor import TranscriptEditor

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 import transcription
+from workbench.model.records import MediaRecord
 from workbench.services.transcription_queue import JobState, QueueJob, TranscriptionQueue
 from workbench.store import participants
-from workbench.store.records import MediaRecord
 from workbench.ui.participants_model import format_duration
 from workbench.ui.runner import Task, TaskRunner
 

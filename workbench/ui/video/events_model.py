@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 
 from workbench.coding import observation as ob
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.ui.video.session import ObservationSession
 
 COLUMNS = ("Time", "Frame (ms)", "Subject", "Behaviour", "Type", "Modifiers", "Comment")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from workbench.errors import WorkbenchError
 from workbench.media.frames import Frame, FrameReader
+from workbench.model.errors import WorkbenchError
 from workbench.ui.excepthook import short_message
 
 log = logging.getLogger(__name__)

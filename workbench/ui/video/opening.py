@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import MediaRecord
 from workbench.store import assignments, schemes
 from workbench.store.observations import ensure_observation
-from workbench.store.records import MediaRecord
 from workbench.ui.video.coder_view import VideoCoderView
 from workbench.ui.video.queue_panel import QueuePanel
 

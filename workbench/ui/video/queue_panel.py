@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store.assignments import RaterItem
 
 STATUS_TEXT = {"not_started": "not started", "in_progress": "in progress", "done": "done"}

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
 from workbench.store import observations as store
 from workbench.store import ratings as rating_store
 from workbench.store.engine import Database

@@ -17,9 +17,9 @@ from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from workbench.errors import WorkbenchError
 from workbench.media.frames import FrameReader
-from workbench.tasks import Cancelled
+from workbench.model.errors import WorkbenchError
+from workbench.model.tasks import Cancelled
 from workbench.ui.excepthook import short_message
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from workbench.files import atomic_write_text
-from workbench.recent import config_dir
+from workbench.model.files import atomic_write_text
+from workbench.services.recent import config_dir
 
 
 def project_key(url: str) -> str:

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from workbench.files import atomic_write_text
+from workbench.model.files import atomic_write_text
 
 MAX_RECENT = 10
 

@@ -9,12 +9,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench import media_roots, recent
-from workbench.errors import WorkbenchError
+from workbench.model.errors import WorkbenchError
+from workbench.model.records import CoderRecord, MediaRecord
+from workbench.services import media_roots, recent
 from workbench.store import migrate, people, team
 from workbench.store.backup import backup_sqlite
 from workbench.store.engine import Database, check_connection, is_sqlite, sqlite_url
-from workbench.store.records import CoderRecord, MediaRecord
 
 PROJECT_FILE = "project.sqlite"
 SUBFOLDERS = ("media", "exports", "backups")
@@ -83,7 +83,7 @@ class Project:
 
         The coder is the database login (``current_user``); a login that is not a person in the
         project is refused (the administrator, on an empty database, becomes its first lead).
-        ``media_root`` is remembered on this machine for this database (``workbench.media_roots``)."""
+        ``media_root`` is remembered on this machine for this database (``workbench.services.media_roots``)."""
         if is_sqlite(url):
             path = url.split("///", 1)[-1]
             return cls.open(Path(path).parent)
