@@ -71,7 +71,15 @@ def check_connection(engine: Engine) -> None:
 
 
 class Database:
-    """An engine plus a session factory; ``transaction()`` is one unit of work (one user action)."""
+    """An engine plus a session factory. One user action is one unit of work:
+
+    ``with db.transaction() as session`` opens a transaction, or, when this thread already has one
+    open on this database, joins it. Only the outermost block commits, so a service that calls
+    several store commands inside its own ``transaction()`` commits them together or not at all. An
+    error escaping a joined write block dooms the whole unit (it rolls back even if the caller
+    swallows the error), so half an action can never be committed. ``reading()`` joins the open unit
+    too (it sees that unit's uncommitted rows) and otherwise reads in a session of its own.
+    """
 
     def __init__(self, url: str):
         self.url = url
@@ -79,19 +87,47 @@ class Database:
         # who writes the audit log on SQLite (on PostgreSQL a trigger sets the database login)
         login = getpass.getuser() if self.is_sqlite else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"login": login})
+        self._local = threading.local()  # .unit: the open unit of work of this thread, if any
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def in_transaction(self) -> bool:
+        """True while this thread has a unit of work open on this database."""
+        return getattr(self._local, "unit", None) is not None
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on any error."""
+        """The thread's open unit of work, or a new one committed on success and rolled back on error."""
+        unit = getattr(self._local, "unit", None)
+        if unit is not None:
+            try:
+                yield unit
+            except BaseException:
+                unit.info["doomed"] = True
+                raise
+            return
         with self._sessions() as session, session.begin():
-            yield session
+            self._local.unit = session
+            _open_units.count = getattr(_open_units, "count", 0) + 1
+            try:
+                yield session
+                if session.info.pop("doomed", False):
+                    raise WorkbenchError("Part of this action failed, so none of it was saved.")
+            finally:
+                session.info.pop("doomed", None)
+                self._local.unit = None
+                _open_units.count -= 1
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A session for reads: the open unit of work of this thread, or a short one of its own."""
+        unit = getattr(self._local, "unit", None)
+        if unit is not None:
+            yield unit
+            return
         with self._sessions() as session:
             yield session
 
@@ -102,6 +138,7 @@ class Database:
 # --- retrying a whole unit of work ----------------------------------------------------------------
 
 _depth = threading.local()
+_open_units = threading.local()  # .count: units of work open on this thread (any database)
 
 
 def is_conflict(exc: BaseException) -> bool:
@@ -114,13 +151,15 @@ def is_conflict(exc: BaseException) -> bool:
 
 
 def retrying(fn: Callable[..., T]) -> Callable[..., T]:
-    """Run a store command (one ``db.transaction()``) again when the database reports a deadlock or a
-    serialization failure: the transaction was rolled back, so repeating it is safe. Bounded; a
-    command called from inside another retried command is retried only by the outer one."""
+    """Run a unit of work (a store command or a service opening one ``db.transaction()``) again when
+    the database reports a deadlock or a serialization failure: the transaction was rolled back, so
+    repeating it is safe. Bounded. Only the outermost call retries: a command run inside another
+    retried command, or inside an open unit of work, lets the conflict reach the outer level, which
+    repeats the whole action."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if getattr(_depth, "value", 0):
+        if getattr(_depth, "value", 0) or getattr(_open_units, "count", 0):
             return fn(*args, **kwargs)
         _depth.value = 1
         try:
