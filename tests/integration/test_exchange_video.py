@@ -11,6 +11,8 @@ from video_fixtures import SCHEME_NAME, make_team
 from workbench.coding import observation as ob
 from workbench.exchange import boris, coded, elan, tidy
 from workbench.model.errors import WorkbenchError
+from workbench.services import observation_exchange as ox
+from workbench.services import tables
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import ratings, schemes
@@ -92,7 +94,7 @@ def test_boris_toggles_modifiers_and_subjects():
 
 
 def test_boris_import_into_project(team):
-    lines = coded.import_coded(
+    lines = ox.import_coded(
         team.db,
         boris.read_boris(INTEROP / "boris" / "test.boris"),
         team.rater_a,
@@ -103,7 +105,7 @@ def test_boris_import_into_project(team):
     (mine_1, mine_2) = obs.list_observations(team.db, team.rater_a)
     assert len(obs.observation_data(team.db, mine_1.id).events) == 8
     with pytest.raises(WorkbenchError, match="already has an observation"):
-        coded.import_coded(
+        ox.import_coded(
             team.db,
             boris.read_boris(INTEROP / "boris" / "test.boris"),
             team.rater_a,
@@ -157,7 +159,7 @@ def test_boris_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
     oid = coded_observation(team)
     names = {oid: "play1"}
     out = tmp_path / "export.boris"
-    boris.write_boris(coded.coded_from_store(team.db, [oid], names), out)
+    boris.write_boris(ox.coded_from_store(team.db, [oid], names), out)
     back = boris.read_boris(out)
     original = obs.observation_data(team.db, oid).events
     assert strip(back.observations[0].events) == strip(original)
@@ -166,7 +168,7 @@ def test_boris_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
     ]
     assert {s.key for s in back.scheme.subjects} >= {"mother", "infant"}
     assert back.scheme.exclusive_partners("infant_gaze_away") == ["infant_gaze_mother", "infant_gaze_object"]
-    lines = coded.import_coded(team.db, back, team.rater_b, {"play1": team.media[0]})
+    lines = ox.import_coded(team.db, back, team.rater_b, {"play1": team.media[0]})
     imported = obs.list_observations(team.db, team.rater_b)[0]
     assert strip(obs.observation_data(team.db, imported.id).events) == strip(original), lines
 
@@ -194,7 +196,7 @@ def test_eaf_read_matches_the_file():
 def test_eaf_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
     oid = coded_observation(team)
     out = tmp_path / "play1.eaf"
-    notes = elan.write_eaf(coded.coded_from_store(team.db, [oid], {oid: "play1"}), out)
+    notes = elan.write_eaf(ox.coded_from_store(team.db, [oid], {oid: "play1"}), out)
     assert notes == []
     tree = elan.parse_xml_file(out)
     assert {t.get("TIER_ID") for t in tree.iterfind("TIER")} >= {
@@ -239,7 +241,7 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
         opened = session.get(Observation, oid).media_id
     media = next(m for m in participants.list_media(db) if m.id == opened)
     pseudonym = next(p.pseudonym for p in participants.list_participants(db) if p.id == media.participant_id)
-    lead_ratings = tidy.ratings_table(db, team.lead)
+    lead_ratings = tables.ratings_table(db, team.lead)
     row = lead_ratings.iloc[0]
     assert (row.participant, row.timepoint, row.task, row.scale, row.value, row.rater) == (
         pseudonym,
@@ -249,9 +251,9 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
         3,
         "Rater A",
     )
-    assert len(tidy.events_table(db, team.lead)) == 2
+    assert len(tables.events_table(db, team.lead)) == 2
 
-    rater_events = tidy.events_table(db, team.rater_a)
+    rater_events = tables.events_table(db, team.rater_a)
     assert list(rater_events.time_ms) == [1500]  # not rater B's event
     assert set(rater_events.columns).isdisjoint(
         {"participant", "timepoint", "site", "rater", "media", "purpose"}
@@ -259,7 +261,7 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
     assert rater_events.masked_id[0] == asg.rater_queue(db, team.rater_a)[0].masked_id
     for suffix in (".csv", ".xlsx"):
         out = tmp_path / f"ratings{suffix}"
-        tidy.write_table(tidy.ratings_table(db, team.rater_a), out)
+        tidy.write_table(tables.ratings_table(db, team.rater_a), out)
         import pandas as pd
 
         read = pd.read_csv(out) if suffix == ".csv" else pd.read_excel(out)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from tests.integration.reliability_fixtures import build_project
 from workbench.coding.reconcile import RatingDisagreement
-from workbench.exchange import tidy
 from workbench.model.errors import WorkbenchError
 from workbench.services import reliability_run as rr
+from workbench.services import tables
 from workbench.store import consensus, observations
 from workbench.store import reliability_data as rd
 from workbench.store.schema import AuditEntry, Coder, Observation
@@ -134,7 +134,7 @@ def test_agreed_ratings_copied_and_consensus_exported_like_any_rater(proj):
     change = rr.copy_agreements(proj.db, proj.lead, out, agreed)
     assert len(change.created["ratings"]) == 2
     assert rr.copy_agreements(proj.db, proj.lead, out, agreed).created["ratings"] == ()  # nothing new
-    table = tidy.ratings_table(proj.db, proj.lead)
+    table = tables.ratings_table(proj.db, proj.lead)
     mine = table[table["rater"] == rd.CONSENSUS]
     assert sorted(zip(mine["participant"], mine["scale"], mine["value"])) == [
         ("P001", "maternal_intrusiveness", 2),

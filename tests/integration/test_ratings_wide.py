@@ -11,6 +11,7 @@ from video_fixtures import SCHEME_NAME, make_team
 from workbench.cli import main
 from workbench.exchange import tidy
 from workbench.model.errors import WorkbenchError
+from workbench.services import tables
 from workbench.store import assignments as asg
 from workbench.store import observations as obs
 from workbench.store import people, ratings
@@ -42,9 +43,9 @@ def test_wide_rows_put_the_reliability_rating_beside_the_primary(team, tmp_path)
     consensus = people.add_coder(db, "Consensus", "coder").created_id("coders")
     _rate(db, m0, consensus, {"maternal_sensitivity": 4})
 
-    long = tidy.ratings_table(db, team.lead)
+    long = tables.ratings_table(db, team.lead)
     assert len(long) == 6 and set(long.purpose) == {"primary", "reliability"}
-    wide = tidy.ratings_wide_table(db, team.lead)
+    wide = tables.ratings_wide_table(db, team.lead)
     got = {(r.participant, r.timepoint, r.task, r.scale): r for r in wide.itertuples()}
     assert len(wide) == 3 and len(got) == 3
     both = got[("P001", "baseline", "free_play", "maternal_sensitivity")]
@@ -76,8 +77,8 @@ def test_wide_rows_put_the_reliability_rating_beside_the_primary(team, tmp_path)
         assert list(read.reliability_value.dropna()) == [4]
 
     with pytest.raises(WorkbenchError, match="Only a lead"):
-        tidy.ratings_wide_table(db, team.rater_a)
-    masked = tidy.ratings_table(db, team.rater_a)  # a rater's long export stays masked and their own
+        tables.ratings_wide_table(db, team.rater_a)
+    masked = tables.ratings_table(db, team.rater_a)  # a rater's long export stays masked and their own
     assert set(masked.columns).isdisjoint({"participant", "timepoint", "site", "rater", "purpose", "media"})
     assert sorted(masked.value) == [1, 2, 3]
 
@@ -91,8 +92,8 @@ def test_a_rating_that_fits_no_single_row_is_refused_by_name(team):
     with pytest.raises(
         WorkbenchError, match="P001 / Leeds / baseline / free_play / maternal_sensitivity has 2"
     ):
-        tidy.ratings_wide_table(db, team.lead)
-    assert len(tidy.ratings_table(db, team.lead)) == 2  # the long form still has both
+        tables.ratings_wide_table(db, team.lead)
+    assert len(tables.ratings_table(db, team.lead)) == 2  # the long form still has both
 
 
 def test_cli_export_ratings_wide(tmp_path, capsys):

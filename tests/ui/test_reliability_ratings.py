@@ -4,13 +4,13 @@ shown; keep A, keep B or an agreed value goes to the Consensus coder's rating (c
 from __future__ import annotations
 
 from tests.ui.test_reliability_view import make_view, run_and_wait
-from workbench.exchange import tidy
+from workbench.services import tables
 from workbench.store import consensus
 from workbench.store.reliability_data import CONSENSUS
 
 
 def _consensus_values(p) -> dict[tuple[str, str], int]:
-    table = tidy.ratings_table(p.db, p.lead)
+    table = tables.ratings_table(p.db, p.lead)
     mine = table[table["rater"] == CONSENSUS]
     return {(r.participant, r.scale): r.value for r in mine.itertuples()}
 

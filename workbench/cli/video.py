@@ -12,11 +12,9 @@ lead's are identified, anyone else's hold only their own coding under masked IDs
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from workbench.cli.formats import EXPORTS, IMPORTS, Option
-from workbench.model.errors import WorkbenchError
 
 _EPILOG = "MEDIA is a media item's id or its file name as imported."
 
@@ -83,107 +81,42 @@ def _open(args):
 
 
 def _coder_id(db, name: str) -> int:
-    from workbench.store import people
+    from workbench.services.observation_exchange import find_coder
 
-    coder = people.coder_by_name(db, name)
-    if coder is None:
-        raise WorkbenchError(f"No coder called {name!r} in this project.")
-    return coder.id
+    return find_coder(db, name)
 
 
 def _media_id(db, spec: str) -> int:
-    from workbench.exchange.coded import media_by_name
-    from workbench.store import participants
+    from workbench.services.observation_exchange import find_media
 
-    if spec.isdigit() and any(m.id == int(spec) for m in participants.list_media(db)):
-        return int(spec)
-    found = media_by_name(db).get(Path(spec).name)
-    if found is None:
-        raise WorkbenchError(f"No media item {spec!r} in this project (give its id or file name).")
-    return found
+    return find_media(db, spec)
 
 
 def _cmd_import(args) -> int:
-    from workbench.exchange import boris, coded, elan
-    from workbench.store import schemes
+    from workbench.services.observation_exchange import import_file
 
     project = _open(args)
     try:
-        db = project.db
-        coder = _coder_id(db, args.coder) if args.coder else project.coder.id
-        if args.format == "boris":
-            data = boris.read_boris(args.file)
-            media = {}
-            for pair in args.media:
-                name, sep, spec = pair.rpartition("=")
-                if not sep or not name:
-                    raise WorkbenchError(f"--media takes OBSERVATION=MEDIA pairs, not {pair!r}")
-                media[name] = _media_id(db, spec)
-        else:
-            own = _eaf_scheme(args.file, set(schemes.scheme_names(db)))
-            data = elan.read_eaf(args.file, schemes.load_scheme(db, own) if own else None)
-            if len(args.media) > 1:
-                raise WorkbenchError("An ELAN file codes one media item: give one --media")
-            media = {data.observations[0].name: _media_id(db, args.media[0])} if args.media else {}
-        for line in coded.import_coded(db, data, coder, media):
+        coder = _coder_id(project.db, args.coder) if args.coder else project.coder.id
+        for line in import_file(project.db, args.format, args.file, coder, args.media):
             print(line)
     finally:
         project.close()
     return 0
 
 
-def _eaf_scheme(path: Path, known: set[str]):
-    """The scheme name our own EAF export records, when the project has it."""
-    from workbench.exchange.elan import MARK
-    from workbench.exchange.safe_xml import parse_xml_file
-
-    for prop in parse_xml_file(path).getroot().iterfind("HEADER/PROPERTY"):
-        if prop.get("NAME") == MARK and prop.text in known:
-            return prop.text
-    return None
-
-
 def _cmd_export(args) -> int:
-    from workbench.exchange import boris, coded, elan, tidy
-    from workbench.store import datasets
+    from workbench.services import observation_exchange, tables
 
     project = _open(args)
     try:
         db, viewer = project.db, project.coder.id
-        tables = {
-            "events": tidy.events_table,
-            "ratings": tidy.ratings_table,
-            "ratings-wide": tidy.ratings_wide_table,
-        }
-        if args.format in tables:
-            table = tables[args.format](db, viewer)
-            tidy.write_table(table, args.out, sheet=args.format)
-            print(f"Wrote {len(table)} {args.format} rows to {args.out}")
+        if args.format in tables.TABLES:
+            print(tables.export_table(db, args.format, viewer, args.out))
             return 0
-        names = datasets.observation_names(db, viewer)
-        from workbench.store.observations import list_observations
-
-        records = [r for r in list_observations(db) if r.id in names]
-        wanted = args.scheme or (records[0].scheme if records else None)
-        if len({r.scheme for r in records}) > 1 and not args.scheme:
-            raise WorkbenchError("Observations use several schemes; choose one with --scheme.")
-        ids = [r.id for r in records if r.scheme == wanted]
-        if not ids:
-            raise WorkbenchError("There are no observations to export.")
-        data = coded.coded_from_store(db, ids, names, masked=project.coder.role != "lead")
-        if args.format == "boris":
-            boris.write_boris(data, args.out)
-            print(f"Wrote {len(ids)} observation(s) to {args.out}")
-            return 0
-        targets = [args.out] if len(ids) == 1 else []
-        if len(ids) > 1:
-            args.out.mkdir(parents=True, exist_ok=True)
-            targets = [args.out / (re.sub(r"[^\w.-]+", "_", o.name) + ".eaf") for o in data.observations]
-        for observation, target in zip(data.observations, targets):
-            single = coded.CodedProject(data.scheme, [observation])
-            for note in elan.write_eaf(single, target):
-                print(f"{observation.name}: {note}")
-            print(f"Wrote {target}")
+        masked = project.coder.role != "lead"
+        for line in observation_exchange.export_file(db, args.format, args.out, viewer, masked, args.scheme):
+            print(line)
     finally:
         project.close()
     return 0

@@ -16,6 +16,7 @@ from workbench.model.errors import WorkbenchError
 
 EVENT_TYPES = ("point", "start", "stop")
 STATUSES = ("not_started", "in_progress", "done")
+MAX_TIME_MS = 10**12  # about 31 years: a later time is a broken or hostile file, not a recording
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,10 @@ def check_event(scheme: Scheme, event: Event) -> None:
         raise WorkbenchError(f"{behaviour.name} is {what}, not a {event.event_type}.")
     if isinstance(event.time_ms, bool) or not isinstance(event.time_ms, int) or event.time_ms < 0:
         raise WorkbenchError(f"An event time must be a whole number of ms from 0, not {event.time_ms!r}.")
+    if event.time_ms > MAX_TIME_MS:
+        raise WorkbenchError(
+            f"An event time of {event.time_ms} ms is later than any recording ({MAX_TIME_MS} ms)."
+        )
     choose_subject(scheme, event.behaviour, event.subject)
     if not all(isinstance(m, str) for m in event.modifiers):
         raise WorkbenchError("Modifiers must be texts.")

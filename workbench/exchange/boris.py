@@ -12,6 +12,7 @@ Untrusted files are limited in size and nesting depth before ``json`` parses the
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import datetime
 from pathlib import Path
@@ -180,14 +181,7 @@ def _observation(
     for i, row in enumerate(raw.get("events", [])):
         if not isinstance(row, list) or len(row) < 3:
             raise WorkbenchError(f"{where}: event {i + 1} is not a [time, subject, code, ...] row")
-        try:
-            time_ms = int(round((float(row[0]) + float(offset)) * 1000))
-        except (TypeError, ValueError):
-            raise WorkbenchError(
-                f"{where}: event {i + 1} has time {row[0]!r}, not a number of seconds"
-            ) from None
-        if time_ms < 0:
-            raise WorkbenchError(f"{where}: event {i + 1} is at a negative time ({row[0]} s)")
+        time_ms = _time_ms(row[0], offset, f"{where}: event {i + 1}")
         code, subject = str(row[2]), str(row[1] or "")
         if code not in codes:
             raise WorkbenchError(
@@ -211,6 +205,19 @@ def _observation(
         )
     state_codes = {codes[c] for c, k in kinds.items() if k == "state"}
     return CodedObservation(name, media, ob.toggles_to_events(rows, state_codes))
+
+
+def _time_ms(value: Any, offset: Any, where: str) -> int:
+    """Seconds (plus the observation's offset) as whole milliseconds within ``ob.MAX_TIME_MS``."""
+    try:
+        seconds = float(value) + float(offset)
+    except (TypeError, ValueError, OverflowError):
+        raise WorkbenchError(f"{where} has time {value!r}, not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds * 1000 > ob.MAX_TIME_MS:
+        raise WorkbenchError(f"{where} has time {value!r}, later than any recording")
+    if seconds < 0:
+        raise WorkbenchError(f"{where} is at a negative time ({value} s)")
+    return int(round(seconds * 1000))
 
 
 def write_boris(

@@ -128,6 +128,25 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
     return notes
 
 
+def _slot_ms(value: str, where: str) -> int:
+    """A time slot's value: whole milliseconds from 0 to ``ob.MAX_TIME_MS``."""
+    try:
+        ms = int(value)
+    except ValueError:
+        raise WorkbenchError(f"{where} has time {value[:40]!r}, not whole milliseconds") from None
+    if not 0 <= ms <= ob.MAX_TIME_MS:
+        raise WorkbenchError(f"{where} has time {value[:40]!r}, outside 0 to {ob.MAX_TIME_MS} ms")
+    return ms
+
+
+def scheme_mark(path: Path) -> str | None:
+    """The scheme name our own export records in an EAF file's header (None in other files)."""
+    for prop in parse_xml_file(Path(path)).getroot().iterfind("HEADER/PROPERTY"):
+        if prop.get("NAME") == MARK:
+            return prop.text or ""
+    return None
+
+
 def read_eaf(path: Path, scheme=None) -> CodedProject:
     """An EAF file as one observation; ``scheme`` (the project's scheme of our own export) if known."""
     path = Path(path)
@@ -142,13 +161,9 @@ def read_eaf(path: Path, scheme=None) -> CodedProject:
     for ts in root.iterfind("TIME_ORDER/TIME_SLOT"):
         value = ts.get("TIME_VALUE")
         if value is not None:
-            try:
-                times[ts.get("TIME_SLOT_ID")] = int(value)
-            except ValueError:
-                raise WorkbenchError(
-                    f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r} has time {value!r}, "
-                    "not whole milliseconds"
-                ) from None
+            times[ts.get("TIME_SLOT_ID")] = _slot_ms(
+                value, f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r}"
+            )
     properties = {p.get("NAME"): (p.text or "") for p in root.iterfind("HEADER/PROPERTY")}
     media = [
         (d.get("RELATIVE_MEDIA_URL") or d.get("MEDIA_URL") or "").rsplit("/", 1)[-1]

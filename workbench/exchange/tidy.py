@@ -1,4 +1,4 @@
-"""Events and ratings as tidy tables (CSV or XLSX): one row per event; one row per participant x
+"""Events and ratings as tidy tables (CSV or XLSX), from plain rows: one row per event; one row per participant x
 timepoint x task x scale x rater (identified only in a lead's export); and, for the trial
 statistician, one row per participant x timepoint x task x scale with the primary rater's value
 and the reliability rater's (and the Consensus) value beside it (a lead's export only)."""
@@ -12,8 +12,6 @@ import pandas as pd
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
-from workbench.store import datasets
-from workbench.store.reliability_data import CONSENSUS
 
 EVENT_ORDER = (
     "participant",
@@ -65,17 +63,19 @@ def _frame(rows: list[dict], order: tuple[str, ...], sort: list[str]) -> pd.Data
     return frame
 
 
-def events_table(db, viewer_id: int) -> pd.DataFrame:
+def events_table(rows: list[dict]) -> pd.DataFrame:
+    """One row per event (``workbench.services.tables`` reads them from a project)."""
     return _frame(
-        datasets.event_rows(db, viewer_id),
+        rows,
         EVENT_ORDER,
         ["participant", "timepoint", "media", "rater", "masked_id", "time_ms"],
     )
 
 
-def ratings_table(db, viewer_id: int) -> pd.DataFrame:
+def ratings_table(rows: list[dict]) -> pd.DataFrame:
+    """One row per participant x timepoint x task x scale x rater."""
     return _frame(
-        datasets.rating_rows(db, viewer_id),
+        rows,
         RATING_ORDER,
         ["participant", "timepoint", "task", "scale", "purpose", "masked_id"],
     )
@@ -101,18 +101,19 @@ _WIDE_ROLES = {
 }
 
 
-def ratings_wide_table(db, viewer_id: int) -> pd.DataFrame:
+def ratings_wide_table(rows: list[dict], consensus: str) -> pd.DataFrame:
     """One row per participant x timepoint x task x scale: the primary rater's value, and beside it
     the reliability rater's when double-coded and the Consensus value when reconciled (lead only).
 
     A rating that fits no single row (two primary raters, or one rater's two epochs of a task) is
-    refused with the row named: the long form (:func:`ratings_table`) shows them all.
+    refused with the row named: the long form (:func:`ratings_table`) shows them all. ``rows`` are
+    the long form's, identified; ``consensus`` is the rater name the Consensus values carry.
     """
     cells: dict[tuple, dict[str, list[dict]]] = {}
-    for row in datasets.lead_rating_rows(db, viewer_id):
+    for row in rows:
         role = (
             "consensus"
-            if row["rater"] == CONSENSUS
+            if row["rater"] == consensus
             else "reliability"
             if row["purpose"] == "reliability"
             else "primary"
