@@ -35,7 +35,7 @@ def transcribe(
     Raises :class:`AudioError`, :class:`ModelMissingError` or :class:`TranscriptionError`
     (on the first ``next()``).
     """
-    return (yield from transcribe_from(source, options, start_ms=0, progress=progress, cancelled=cancelled))
+    yield from transcribe_from(source, options, start_ms=0, progress=progress, cancelled=cancelled)
 
 
 def transcribe_from(
@@ -207,7 +207,7 @@ def _check_options(options: Options) -> None:
 
 
 def _wants_turns(options: Options) -> bool:
-    return not options.channels and bool(options.speakers) and options.speakers > 1
+    return not options.channels and options.speakers is not None and options.speakers > 1
 
 
 def _mono_turns(mono: np.ndarray, options: Options, offset_ms: int) -> list[spk.Turn] | None:

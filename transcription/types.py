@@ -22,7 +22,8 @@ class Word:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Word:
-        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Segment:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Segment:
-        values = {f.name: data.get(f.name) for f in fields(cls)}
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
         values["words"] = tuple(Word.from_dict(w) for w in (data.get("words") or ()))
         return cls(**values)
 

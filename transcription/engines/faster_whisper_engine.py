@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -108,7 +109,7 @@ class FasterWhisperEngine:
         if audio.size < SAMPLE_RATE // 100:  # under 10 ms: nothing to hear
             return
         opts = self.options
-        kwargs = dict(
+        kwargs: dict[str, Any] = dict(
             language=opts.language,
             beam_size=opts.beam_size,
             vad_filter=opts.vad if vad is None else vad,

@@ -128,12 +128,14 @@ def _match(ka: list[str], kb: list[str], a1: int, a2: int, b1: int, b2: int) -> 
     return out
 
 
-def _anchors(ka, kb, a1, a2, b1, b2, width: int) -> list[tuple[int, int]]:
+def _anchors(
+    ka: list[str], kb: list[str], a1: int, a2: int, b1: int, b2: int, width: int
+) -> list[tuple[int, int]]:
     """Pairs (i, j) where the ``width`` units starting there occur once in each range, longest
     increasing chain (patience sorting)."""
 
-    def grams(keys, lo, hi):
-        seen: dict[tuple, int] = {}
+    def grams(keys: list[str], lo: int, hi: int) -> dict[tuple[str, ...], int]:
+        seen: dict[tuple[str, ...], int] = {}
         for k in range(lo, hi - width + 1):
             gram = tuple(keys[k : k + width])
             seen[gram] = -1 if gram in seen else k

@@ -202,18 +202,24 @@ def key_press(
     except KeyError:
         raise WorkbenchError(f"No behaviour is bound to the key {key!r}.") from None
     subject = choose_subject(scheme, behaviour.code, subject)
-    stamp = dict(time_ms=int(time_ms), frame_pts_ms=frame_pts_ms)
+    at = int(time_ms)
+
+    def stamped(code: str, event_type: str) -> Event:
+        return Event(code, subject, event_type, time_ms=at, frame_pts_ms=frame_pts_ms)
+
     if behaviour.kind == "point":
-        made = Event(behaviour.code, subject, "point", **stamp)
-        return KeyAction((made,), modifier_question(scheme, behaviour.code, "point"))
+        return KeyAction(
+            (stamped(behaviour.code, "point"),), modifier_question(scheme, behaviour.code, "point")
+        )
     running = active_states(events, time_ms)
     if (behaviour.code, subject) in running:
-        made = Event(behaviour.code, subject, "stop", **stamp)
-        return KeyAction((made,), modifier_question(scheme, behaviour.code, "stop"))
-    made = [Event(behaviour.code, subject, "start", **stamp)]
+        return KeyAction(
+            (stamped(behaviour.code, "stop"),), modifier_question(scheme, behaviour.code, "stop")
+        )
+    made = [stamped(behaviour.code, "start")]
     for partner in scheme.exclusive_partners(behaviour.code):
         if (partner, subject) in running:
-            made.append(Event(partner, subject, "stop", **stamp))
+            made.append(stamped(partner, "stop"))
     return KeyAction(tuple(made), modifier_question(scheme, behaviour.code, "start"))
 
 

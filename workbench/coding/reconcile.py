@@ -244,7 +244,7 @@ def rating_disagreements(
         a, b = got.get(rater_a), got.get(rater_b)
         if a is None and b is None:
             continue
-        if a == b:
+        if a is not None and a == b:
             agreed.append((unit, task, scale, a))
         else:
             rng = scales.get(scale) or ScaleRange(

@@ -228,7 +228,7 @@ class TranscriptDraft:
         old = tuple(self.segments[first : last + 1])
         return Edit(first, old, rebuild(old, start - base, end - base, text))
 
-    def split(self, position: int) -> Edit:
+    def split(self, position: int) -> Edit | None:
         """Split the segment at ``position``; spaces around the split are dropped."""
         located = self.doc.locate(position)
         text = self.segments[located.segment].text
@@ -309,7 +309,7 @@ class TranscriptDraft:
 
     def low_confidence(self, threshold: float) -> list[tuple[int, int]]:
         """Document spans of the words whose probability is below ``threshold``."""
-        spans = []
+        spans: list[tuple[int, int]] = []
         for index, segment in enumerate(self.segments):
             base = self.doc.starts[index]
             spans.extend(
@@ -323,7 +323,8 @@ class TranscriptDraft:
         """Document span of the word playing at ``time_ms`` (the last to start by then), or of
         the segment when it has no word timings; None before the first."""
         if self._timeline is None:
-            starts, spans = [], []
+            starts: list[int] = []
+            spans: list[tuple[int, int]] = []
             for index, segment in enumerate(self.segments):
                 base = self.doc.starts[index]
                 places = word_places(segment)

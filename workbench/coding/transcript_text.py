@@ -22,17 +22,29 @@ SEPARATOR = "\n"
 
 
 class WordLike(Protocol):
-    start_ms: int
-    end_ms: int
-    text: str
+    """Read-only view of a word (frozen dataclasses fit)."""
+
+    @property
+    def start_ms(self) -> int: ...
+    @property
+    def end_ms(self) -> int: ...
+    @property
+    def text(self) -> str: ...
 
 
 class SegmentLike(Protocol):
-    start_ms: int
-    end_ms: int
-    text: str
-    speaker: str | None
-    words: Sequence[WordLike]
+    """Read-only view of a segment (frozen dataclasses fit)."""
+
+    @property
+    def start_ms(self) -> int: ...
+    @property
+    def end_ms(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def words(self) -> Sequence[WordLike]: ...
 
 
 @dataclass(frozen=True)

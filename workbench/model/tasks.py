@@ -15,7 +15,6 @@ Tests pass plain lambdas; the Qt runner in ``workbench.ui.runner`` passes thread
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -33,16 +32,12 @@ def _never_cancelled() -> bool:
     return False
 
 
-@dataclass
 class TaskState:
     """Wraps the optional callbacks so task code never checks for None."""
 
-    progress: ProgressFn | None = None
-    cancelled: CancelFn | None = None
-
-    def __post_init__(self) -> None:
-        self.progress = self.progress or _no_progress
-        self.cancelled = self.cancelled or _never_cancelled
+    def __init__(self, progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> None:
+        self.progress: ProgressFn = progress or _no_progress
+        self.cancelled: CancelFn = cancelled or _never_cancelled
 
     def report(self, fraction: float, message: str = "") -> None:
         self.progress(min(1.0, max(0.0, fraction)), message)

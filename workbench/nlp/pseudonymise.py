@@ -66,7 +66,7 @@ class Suggestion:
 
 
 def _term_regex(terms: Mapping[str, Iterable[str]]) -> tuple[re.Pattern | None, dict[str, str]]:
-    categories = {}
+    categories: dict[str, str] = {}
     for category, words in terms.items():
         for word in words:
             if word.strip():

@@ -13,6 +13,7 @@ minimises the summed onset distance. An event left unpaired agrees with
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +85,7 @@ TIE = 1e-9  # cost differences below this go to the Hungarian algorithm, which b
 
 def _small(
     members_a: np.ndarray, members_b: np.ndarray, ta, ka, tb, kb, window: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Clusters of 1 x 2, 2 x 1 or 2 x 2 events at once: (A index, B index, row of the cluster) of the
     strictly cheapest assignment, and which clusters tie (those are left to :func:`_hungarian`)."""
     na, nb = members_a.shape[1], members_b.shape[1]
@@ -363,7 +364,7 @@ def compare_observations(
     tolerance_ms: int = 0,
     window_ms: int = 2000,
     across_behaviours: bool = False,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Everything for timed records: time-unit and event comparisons, durations, side-by-side."""
     with sharing_records():
         tu_all, tu_beh = time_unit_agreement(pairs, names, unit_ms, tolerance_ms)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -226,21 +228,19 @@ def build_report(
     """Compute every table (and the plots) for the material given."""
     state = TaskState(progress, cancelled)
     report = ReliabilityReport(title)
-    steps = [
-        (x, f, n)
-        for x, f, n in (
-            (text, _text, "text codings"),
-            (timed, _timed, "timed events"),
-            (ratings, _ratings, "ratings"),
-        )
-        if x is not None
-    ]
+    steps: list[tuple[str, Callable[[], None]]] = []
+    if text is not None:
+        steps.append(("text codings", partial(_text, report, text, plots)))
+    if timed is not None:
+        steps.append(("timed events", partial(_timed, report, timed, plots)))
+    if ratings is not None:
+        steps.append(("ratings", partial(_ratings, report, ratings, plots)))
     if not steps:
         raise ValueError("nothing to compare: give text codings, timed records or ratings")
-    for i, (inp, fn, name) in enumerate(steps):
+    for i, (name, step) in enumerate(steps):
         state.check()
         state.report(i / len(steps), f"Comparing {name}")
-        fn(report, inp, plots)
+        step()
     state.report(1.0, "Done")
     return report
 
@@ -265,7 +265,7 @@ def _write_column(sheet, col: int, values: list[object]) -> None:
         if v is None:
             continue
         kind = type(v)
-        if kind is int or (kind is float and abs(v) != INF):
+        if kind is int or (kind is float and abs(cast(float, v)) != INF):
             number(row, col, v)
         elif kind is float:
             string(row, col, repr(v))

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -243,7 +244,7 @@ def _per_code(
         for j, tid in enumerate(ids):
             if reasons and j in reasons:
                 per["reason"][i * nt + j] = reasons[j]
-                results.put((code, tid), lambda why=reasons[j]: undefined("Cohen's kappa", why))
+                results.put((code, tid), partial(undefined, "Cohen's kappa", reasons[j]))
             else:
                 results.put((code, tid), kappa_factory(tables[i, j], LABELS, names, interval))
         pooled = pooled_kappa(tables[i], names, "transcripts", "transcript", LABELS)

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -302,14 +303,12 @@ def time_unit_agreement(
     if len(tables):
         pooled = pooled_kappa(tables, names, "observations", "observation", labels)
         results.put(("(pooled)",), pooled)
-        pooled_rows.append(
-            summary_row(
-                pooled,
-                observation="(pooled)",
-                units=int(sum(t.sum() for t in tables)),
-                **{"percent agreement": _pc(sum(tables))},
-            )
-        )
+        pooled_keys: dict[str, Any] = {
+            "observation": "(pooled)",
+            "units": int(sum(t.sum() for t in tables)),
+            "percent agreement": _pc(sum(tables)),
+        }
+        pooled_rows.append(summary_row(pooled, **pooled_keys))
         table = with_pooled(per, pooled_rows, len(ids))
     else:
         table = pd.DataFrame()
