@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from workbench.coding.codebook import Code, Codebook
-from workbench.model.records import Change
+from workbench.ui.tree_model import RECORD_ROLE, Node, TreeModel
 
-CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # the Code (or Codebook) behind a row
+CODE_ROLE = RECORD_ROLE  # the Code (or Codebook) behind a row
 TABLES = ("codebooks", "codes")
 CODE_MIME = "application/x-workbench-code-guid"
 # (mime, target Code or Codebook or None, row among the target's children or -1) -> handled
@@ -46,91 +47,76 @@ def code_tooltip(code: Code) -> str:
     return "<p>" + "<br>".join(parts) + "</p>"
 
 
-def _count_item() -> QStandardItem:
-    item = QStandardItem("")
-    item.setEditable(False)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-    return item
+def _code_node(code: Code) -> Node:
+    node = Node(("c", code.guid), (code.name,), code, code_tooltip(code), code.colour)
+    node.style = "" if code.codable else "italic"
+    node.children = [_code_node(child) for child in code.children]
+    return node
 
 
-def _code_item(code: Code) -> list[QStandardItem]:
-    item = QStandardItem(code.name)
-    item.setEditable(False)
-    item.setIcon(swatch(code.colour))
-    item.setToolTip(code_tooltip(code))
-    item.setData(code, CODE_ROLE)
-    if not code.codable:
-        font = item.font()
-        font.setItalic(True)
-        item.setFont(font)
-    for child in code.children:
-        item.appendRow(_code_item(child))
-    return [item, _count_item()]
-
-
-class CodebookModel(QStandardItemModel):
+class CodebookModel(TreeModel):
     """Adapter over ``list[Codebook]``; ``load`` returns the project's codebooks."""
 
+    COLUMNS = ("Code", "Codings")
+    TABLES = TABLES
+
     def __init__(self, load: Loader | None = None, parent: QObject | None = None):
-        super().__init__(parent)
-        self._load = load
+        super().__init__(load, parent)
         self.codebooks: list[Codebook] = []
         self.counts: dict[str, tuple[str, str]] = {}  # GUID -> (text, tooltip)
         self.drop_handler: DropHandler | None = None
-        self.setHorizontalHeaderLabels(["Code", "Codings"])
-
-    def set_loader(self, load: Loader | None) -> None:
-        self._load = load
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.set_codebooks(self._load() if self._load is not None else [])
-
-    def on_change(self, change: Change) -> bool:
-        """Refresh when ``change`` touches codebooks or codes; True when it did."""
-        if any(change.touches(table) for table in TABLES):
-            self.refresh()
-            return True
-        return False
 
     def set_codebooks(self, codebooks: list[Codebook]) -> None:
-        self.codebooks = list(codebooks)
-        self.removeRows(0, self.rowCount())
-        for book in self.codebooks:
-            head = QStandardItem(book.name)
-            head.setEditable(False)
-            head.setData(book, CODE_ROLE)
-            font = QFont(head.font())
-            font.setBold(True)
-            head.setFont(font)
-            head.setToolTip(f"Codebook {book.name}" + (f" (from {book.origin})" if book.origin else ""))
-            head.setFlags(head.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-            for code in book.codes:
-                head.appendRow(_code_item(code))
-            self.invisibleRootItem().appendRow([head, _count_item()])
-        self._show_counts()
+        self.show(codebooks)
+
+    def keep(self, data: list[Codebook]) -> None:
+        self.codebooks = list(data)
+
+    def build(self, data: list[Codebook]) -> list[Node]:
+        out = []
+        for book in data:
+            tooltip = f"Codebook {book.name}" + (f" (from {book.origin})" if book.origin else "")
+            node = Node(("b", book.name), (book.name,), book, tooltip, style="bold")
+            node.children = [_code_node(code) for code in book.codes]
+            out.append(node)
+        return out
+
+    def make_icon(self, name: str) -> QIcon:
+        return swatch(name)
+
+    def cell(self, node: Node, column: int, role: int) -> Any:
+        if column == 1:  # the counts column: text and tooltip per code GUID
+            count = self.counts.get(node.record.guid) if isinstance(node.record, Code) else None
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                text, tip = count or ("", "")
+                return text if role == Qt.ItemDataRole.DisplayRole else (tip or None)
+            if role != RECORD_ROLE:
+                return None
+        return super().cell(node, column, role)
+
+    def flags(self, index) -> Qt.ItemFlag:
+        """Codes drag (column 0); every row and the empty space below accept drops."""
+        flags = Qt.ItemFlag.ItemIsDropEnabled
+        if not index.isValid():
+            return flags
+        flags |= Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        if index.column() == 0 and isinstance(self.node(index).record, Code):
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
 
     # --- counts ------------------------------------------------------------------------------
 
     def set_counts(self, counts: dict[str, tuple[str, str]]) -> None:
-        """Text and tooltip of the counts column per code GUID."""
-        self.counts = dict(counts)
-        self._show_counts()
-
-    def _show_counts(self) -> None:
-        stack = [self.invisibleRootItem()]
-        while stack:
-            parent = stack.pop()
-            for row in range(parent.rowCount()):
-                item, count = parent.child(row, 0), parent.child(row, 1)
-                data = item.data(CODE_ROLE)
-                if count is not None and isinstance(data, Code):
-                    text, tip = self.counts.get(data.guid, ("", ""))
-                    if count.text() != text:
-                        count.setText(text)
-                        count.setToolTip(tip)
-                stack.append(item)
+        """Text and tooltip of the counts column per code GUID (only changed cells repaint)."""
+        old, self.counts = self.counts, dict(counts)
+        for node in self.nodes():
+            if isinstance(node.record, Code) and old.get(node.record.guid) != self.counts.get(
+                node.record.guid
+            ):
+                index = self.node_index(node, 1)
+                self.dataChanged.emit(index, index)
 
     # --- drag and drop -----------------------------------------------------------------------
 

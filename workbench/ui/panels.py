@@ -46,8 +46,9 @@ class ParticipantsPanel(QWidget):
         layout.addWidget(self.tree)
         self._expanded: set = set()
         self._seen: set = set()
-        model.rowsAboutToBeRemoved.connect(self._remember)
-        model.rowsInserted.connect(self._restore)
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
+        model.rowsInserted.connect(self._opened)
         self.tree.activated.connect(self._activated)
         self.menu_hooks: list[MenuHook] = []
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -76,10 +77,8 @@ class ParticipantsPanel(QWidget):
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(point))
 
-    def _remember(self, parent: QModelIndex, *_args) -> None:
-        """Before the model drops its rows: which rows exist and which are expanded."""
-        if parent.isValid():
-            return
+    def _remember(self) -> None:
+        """Before a reset (the only time the model drops every row): which rows are expanded."""
         self._expanded, self._seen = set(), set()
         stack = [QModelIndex()]
         while stack:
@@ -91,13 +90,17 @@ class ParticipantsPanel(QWidget):
                     self._expanded.add(index.data(KEY_ROLE))
                 stack.append(index)
 
-    def _restore(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            for row in range(first, last + 1):
-                self._expand(self.model.index(row, 0))
+    def _restore(self) -> None:
+        for row in range(self.model.rowCount()):
+            self._expand(self.model.index(row, 0))
+
+    def _opened(self, parent: QModelIndex, first: int, last: int) -> None:
+        """Rows inserted by a refresh open fully; the rows around them keep their state."""
+        for row in range(first, last + 1):
+            self.tree.expandRecursively(self.model.index(row, 0, parent))
 
     def _expand(self, index: QModelIndex) -> None:
-        """New rows open fully; rows seen before keep their expanded state."""
+        """New rows open fully; rows seen before a reset keep their expanded state."""
         key = index.data(KEY_ROLE)
         if key in self._expanded or key not in self._seen:
             self.tree.expand(index)
@@ -134,12 +137,15 @@ class CodebookPanel(TreePanel):
 
     def __init__(self, model: CodebookModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        model.rowsInserted.connect(self._expand_books)
+        model.rowsInserted.connect(self._expand_new)
+        model.modelReset.connect(self.tree.expandAll)
 
-    def _expand_books(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            for row in range(first, last + 1):
-                self.tree.expandRecursively(self.model.index(row, 0))
+    def _expand_new(self, parent: QModelIndex, first: int, last: int) -> None:
+        """New codebooks and codes open fully, and so does the code a new one goes under."""
+        for row in range(first, last + 1):
+            self.tree.expandRecursively(self.model.index(row, 0, parent))
+        if parent.isValid():
+            self.tree.expand(parent)
 
 
 class SchemePanel(TreePanel):

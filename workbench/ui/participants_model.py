@@ -1,18 +1,19 @@
-"""Qt item model over the participants tree: participant → timepoint → media (plain records in)."""
+"""Qt item model over the participants tree: participant → timepoint → media → transcript
+(plain records in; rows are keyed ("p", id), ("t", participant id, name), ("m", id), ("tr", id))."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from workbench.model.records import Change, MediaRecord, ParticipantRecord
+from workbench.model.records import MediaRecord, ParticipantRecord
+from workbench.ui.tree_model import KEY_ROLE, RECORD_ROLE, Node, TreeModel
 
 NO_TIMEPOINT = "(no timepoint)"
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the ParticipantRecord / MediaRecord behind a row
-KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # a stable key for keeping rows expanded across refreshes
+__all__ = ["KEY_ROLE", "RECORD_ROLE", "NO_TIMEPOINT", "ParticipantsModel", "format_duration"]
 COLUMNS = ("Name", "Duration", "Kind")
 TABLES = ("participants", "media", "timepoints", "participant_attributes", "transcripts")
 
@@ -79,46 +80,17 @@ def participant_tooltip(record: ParticipantRecord) -> str:
     return "\n".join(lines)
 
 
-def _icon(kind: str):
-    style = QApplication.style()
-    pixmap = {
-        "video": QStyle.StandardPixmap.SP_MediaPlay,
-        "audio": QStyle.StandardPixmap.SP_MediaVolume,
-        "participant": QStyle.StandardPixmap.SP_DirHomeIcon,
-        "timepoint": QStyle.StandardPixmap.SP_DirIcon,
-        "transcript": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    }.get(kind, QStyle.StandardPixmap.SP_FileIcon)
-    return style.standardIcon(pixmap) if style is not None else None
-
-
-def _row(
-    name: str, duration: str = "", kind: str = "", tooltip: str = "", icon: str = ""
-) -> list[QStandardItem]:
-    items = [QStandardItem(name), QStandardItem(duration), QStandardItem(kind)]
-    for item in items:
-        item.setEditable(False)
-        item.setToolTip(tooltip)
-    if icon:
-        qicon = _icon(icon)
-        if qicon is not None:
-            items[0].setIcon(qicon)
-    return items
-
-
-class ParticipantsModel(QStandardItemModel):
+class ParticipantsModel(TreeModel):
     """Adapter over ``list[ParticipantRecord]``; ``load`` returns the current records."""
 
+    COLUMNS = COLUMNS
+    TABLES = TABLES
+
     def __init__(self, load: Loader | None = None, parent: QObject | None = None):
-        super().__init__(parent)
-        self._load = load
+        super().__init__(load, parent)
         self._load_transcripts: TranscriptsLoader | None = None
         self.transcripts: dict[int, list] = {}
         self.records: list[ParticipantRecord] = []
-        self.setHorizontalHeaderLabels(list(COLUMNS))
-
-    def set_loader(self, load: Loader | None) -> None:
-        self._load = load
-        self.refresh()
 
     def set_transcripts_loader(self, load: TranscriptsLoader | None) -> None:
         """Show each media item's transcripts under it (``load`` maps media id to records)."""
@@ -126,70 +98,60 @@ class ParticipantsModel(QStandardItemModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the records from the loader (empty without one)."""
-        records = self._load() if self._load is not None else []
+        """Reload the records (and transcripts) from the loaders (empty without one)."""
+        records = self.load()
         self.transcripts = (
             self._load_transcripts() if self._load is not None and self._load_transcripts else {}
         )
-        self.set_records(records)
-
-    def on_change(self, change: Change) -> bool:
-        """Refresh when ``change`` touches participants or media; True when it did."""
-        if any(change.touches(table) for table in TABLES):
-            self.refresh()
-            return True
-        return False
+        self.show(records)
 
     def set_records(self, records: list[ParticipantRecord]) -> None:
-        self.records = list(records)
-        self.removeRows(0, self.rowCount())
-        root = self.invisibleRootItem()
-        for record in self.records:
-            count = len(record.media)
-            row = _row(
-                record.pseudonym,
-                "",
-                f"{count} item{'s' if count != 1 else ''}",
-                participant_tooltip(record),
-                "participant",
-            )
-            row[0].setData(record, RECORD_ROLE)
-            row[0].setData(("p", record.id), KEY_ROLE)
-            self._add_timepoints(row[0], record)
-            root.appendRow(row)
+        self.show(records)
 
-    def _add_timepoints(self, parent: QStandardItem, record: ParticipantRecord) -> None:
+    def keep(self, data: list[ParticipantRecord]) -> None:
+        self.records = list(data)
+
+    def build(self, data: list[ParticipantRecord]) -> list[Node]:
+        out = []
+        for record in data:
+            count = len(record.media)
+            texts = (record.pseudonym, "", f"{count} item{'s' if count != 1 else ''}")
+            node = Node(("p", record.id), texts, record, participant_tooltip(record), "participant")
+            node.children = self._timepoints(record)
+            out.append(node)
+        return out
+
+    def _timepoints(self, record: ParticipantRecord) -> list[Node]:
         groups: dict[str, list[MediaRecord]] = {}
         for media in record.media:  # the store orders media by timepoint position
             groups.setdefault(media.timepoint or NO_TIMEPOINT, []).append(media)
+        out = []
         for name, items in groups.items():
-            total = sum(m.duration_ms for m in items)
-            row = _row(name, format_duration(total), "", f"{record.pseudonym}, {name}", "timepoint")
-            row[0].setData(("t", record.id, name), KEY_ROLE)
-            for media in items:
-                label = f"{media.original_name} ({media.task})" if media.task else media.original_name
-                media_row = _row(
-                    label,
-                    format_duration(media.duration_ms),
-                    media_kind_text(media),
-                    media_tooltip(media),
-                    media.kind,
-                )
-                media_row[0].setData(media, RECORD_ROLE)
-                media_row[0].setData(("m", media.id), KEY_ROLE)
-                for transcript in self.transcripts.get(media.id, ()):
-                    tooltip = (
-                        f"Transcript {transcript.name}\nDouble-click to open it in the transcript editor"
-                    )
-                    transcript_row = _row(transcript.name, "", "transcript", tooltip, "transcript")
-                    transcript_row[0].setData(transcript, RECORD_ROLE)
-                    transcript_row[0].setData(("tr", transcript.id), KEY_ROLE)
-                    media_row[0].appendRow(transcript_row)
-                row[0].appendRow(media_row)
-            parent.appendRow(row)
+            total = format_duration(sum(m.duration_ms for m in items))
+            node = Node(("t", record.id, name), (name, total, ""), None, f"{record.pseudonym}, {name}")
+            node.icon = "timepoint"
+            node.children = [self._media(media) for media in items]
+            out.append(node)
+        return out
 
-    def record_at(self, index) -> object:
-        """The record behind a row (any column), or None for a timepoint row."""
-        if not index.isValid():
-            return None
-        return index.siblingAtColumn(0).data(RECORD_ROLE)
+    def _media(self, media: MediaRecord) -> Node:
+        label = f"{media.original_name} ({media.task})" if media.task else media.original_name
+        texts = (label, format_duration(media.duration_ms), media_kind_text(media))
+        node = Node(("m", media.id), texts, media, media_tooltip(media), media.kind)
+        tooltip = "Double-click to open it in the transcript editor"
+        node.children = [
+            Node(("tr", t.id), (t.name, "", "transcript"), t, f"Transcript {t.name}\n{tooltip}", "transcript")
+            for t in self.transcripts.get(media.id, ())
+        ]
+        return node
+
+    def make_icon(self, name: str) -> QIcon | None:
+        style = QApplication.style()
+        pixmap = {
+            "video": QStyle.StandardPixmap.SP_MediaPlay,
+            "audio": QStyle.StandardPixmap.SP_MediaVolume,
+            "participant": QStyle.StandardPixmap.SP_DirHomeIcon,
+            "timepoint": QStyle.StandardPixmap.SP_DirIcon,
+            "transcript": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+        }.get(name, QStyle.StandardPixmap.SP_FileIcon)
+        return style.standardIcon(pixmap) if style is not None else None

@@ -5,30 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QIcon
 
 from workbench.coding.scheme import Behaviour, RatingScale, Scheme
-from workbench.model.records import Change
 from workbench.ui.codebook_model import swatch
+from workbench.ui.tree_model import RECORD_ROLE, Node, TreeModel
 
-SCHEME_ROLE = Qt.ItemDataRole.UserRole + 2  # the Behaviour, RatingScale, Task or Scheme behind a row
+SCHEME_ROLE = RECORD_ROLE  # the Behaviour, RatingScale, Task or Scheme behind a row
 TABLES = ("coding_schemes",)
 
 Loader = Callable[[], list[Scheme]]
-
-
-def _item(text: str, data: object = None, tooltip: str = "", bold: bool = False) -> QStandardItem:
-    item = QStandardItem(text)
-    item.setEditable(False)
-    item.setData(data, SCHEME_ROLE)
-    if tooltip:
-        item.setToolTip(tooltip)
-    if bold:
-        font = QFont(item.font())
-        font.setBold(True)
-        item.setFont(font)
-    return item
 
 
 def behaviour_label(behaviour: Behaviour) -> str:
@@ -58,46 +45,42 @@ def scale_tooltip(scale: RatingScale) -> str:
     )
 
 
-class SchemeModel(QStandardItemModel):
+class SchemeModel(TreeModel):
     """Adapter over ``list[Scheme]``: scheme → Tasks / Behaviours / Rating scales."""
 
+    COLUMNS = ("Coding scheme",)
+    TABLES = TABLES
+
     def __init__(self, load: Loader | None = None, parent: QObject | None = None):
-        super().__init__(parent)
-        self._load = load
+        super().__init__(load, parent)
         self.schemes: list[Scheme] = []
-        self.setHorizontalHeaderLabels(["Coding scheme"])
-
-    def set_loader(self, load: Loader | None) -> None:
-        self._load = load
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.set_schemes(self._load() if self._load is not None else [])
-
-    def on_change(self, change: Change) -> bool:
-        if any(change.touches(table) for table in TABLES):
-            self.refresh()
-            return True
-        return False
 
     def set_schemes(self, schemes: list[Scheme]) -> None:
-        self.schemes = list(schemes)
-        self.removeRows(0, self.rowCount())
-        for scheme in self.schemes:
-            head = _item(scheme.name, scheme, f"Coding scheme {scheme.name}", bold=True)
-            tasks = _item("Tasks")
-            for task in scheme.tasks:
-                tasks.appendRow(_item(task.name, task, escape(task.description)))
-            behaviours = _item("Behaviours")
-            for behaviour in scheme.behaviours:
-                row = _item(behaviour_label(behaviour), behaviour, behaviour_tooltip(behaviour))
-                row.setIcon(swatch(behaviour.colour))
-                behaviours.appendRow(row)
-            scales = _item("Rating scales")
-            for scale in scheme.rating_scales:
-                scales.appendRow(
-                    _item(f"{scale.name} ({scale.minimum}–{scale.maximum})", scale, scale_tooltip(scale))
-                )
-            for group in (tasks, behaviours, scales):
-                head.appendRow(group)
-            self.invisibleRootItem().appendRow(head)
+        self.show(schemes)
+
+    def keep(self, data: list[Scheme]) -> None:
+        self.schemes = list(data)
+
+    def build(self, data: list[Scheme]) -> list[Node]:
+        return [self._scheme(scheme) for scheme in data]
+
+    def make_icon(self, name: str) -> QIcon:
+        return swatch(name)
+
+    @staticmethod
+    def _scheme(scheme: Scheme) -> Node:
+        tasks = Node("tasks", ("Tasks",))
+        tasks.children = [Node(("t", t.name), (t.name,), t, escape(t.description)) for t in scheme.tasks]
+        behaviours = Node("behaviours", ("Behaviours",))
+        behaviours.children = [
+            Node(("b", b.name), (behaviour_label(b),), b, behaviour_tooltip(b), b.colour)
+            for b in scheme.behaviours
+        ]
+        scales = Node("scales", ("Rating scales",))
+        scales.children = [
+            Node(("r", r.name), (f"{r.name} ({r.minimum}–{r.maximum})",), r, scale_tooltip(r))
+            for r in scheme.rating_scales
+        ]
+        head = Node(("s", scheme.name), (scheme.name,), scheme, f"Coding scheme {scheme.name}", style="bold")
+        head.children = [tasks, behaviours, scales]
+        return head
