@@ -16,10 +16,10 @@ from workbench.exchange.refi_qdpx import read_project, read_qdpx, validate_qde, 
 from workbench.exchange.safe_zip import SafeZip
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewMedia, NewSegment
+from workbench.services.qdpx_export import export_project
+from workbench.services.qdpx_import import import_project
 from workbench.store import codebooks, coding_ops, migrate, participants, people, transcripts
 from workbench.store.engine import Database
-from workbench.store.qda_export import export_project
-from workbench.store.qda_import import import_project
 from workbench.store.retrieval import Filters, extracts
 from workbench.store.schema import Memo, Participant, Transcript
 from workbench.store.visibility import Viewer, set_independent_mode

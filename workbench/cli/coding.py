@@ -6,7 +6,7 @@
 The export format comes from the extension of FILE (extracts: .xlsx, .csv or .docx; framework:
 .xlsx). Exports hold what the current coder may see (a lead: everything) and pass through the
 project's pseudonym key. `import qdpx` brings in participants, transcripts, codes, coders, codings
-and memos in one transaction (see workbench/store/qda_import.py; `--codebook-only` for the codebook
+and memos in one transaction (see workbench/services/qdpx_import.py; `--codebook-only` for the codebook
 alone). `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
 """
 
@@ -78,46 +78,20 @@ def _codebook_name(db, requested):
 
 
 def _cmd_import(args) -> int:
-    from workbench.store import codebooks
-
-    if args.format == "qdc":
-        from workbench.exchange.refi_qdc import read_qdc
-
-        book = read_qdc(args.file)
-    else:
-        from workbench.exchange.refi_qdpx import read_project
-
-        qda = read_project(args.file)
-        if not args.codebook_only:
-            return _import_qdpx(args, qda)
-        book = qda.codebook
-        for warning in qda.warnings:
-            print(f"note: {warning}")
-        if not book.codes:
-            raise WorkbenchError(f"{args.file.name} has no codebook to import.")
-    if args.codebook:
-        book.name = args.codebook
-    project = _open(args)
-    try:
-        change = codebooks.add_codebook(project.db, book)
-    finally:
-        project.close()
-    print(change.description)
-    return 0
-
-
-def _import_qdpx(args, qda) -> int:
-    """Participants, transcripts, codes, coders, codings and memos, in one transaction."""
-    from workbench.store.qda_import import import_project
+    from workbench.services import qdpx_import
 
     project = _open(args)
     try:
-        report = import_project(project.db, qda, project.coder.id, codebook_name=args.codebook)
+        if args.format == "qdpx" and not args.codebook_only:
+            report = qdpx_import.import_qdpx(project.db, args.file, project.coder.id, args.codebook)
+            change, notes = report.change, report.notes
+        else:
+            change, notes = qdpx_import.import_codebook(project.db, args.format, args.file, args.codebook)
     finally:
         project.close()
-    for note in report.notes:
+    for note in notes:
         print(f"note: {note}")
-    print(report.change.description)
+    print(change.description)
     return 0
 
 

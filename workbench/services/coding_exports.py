@@ -17,12 +17,10 @@ from workbench.coding.codebook import Code, Codebook
 from workbench.exchange import extracts as out
 from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdpx import write_qdpx
-from workbench.exchange.refi_qdpx_read import read_project
 from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import PseudonymKey, edit_opcodes, pseudonymise_text
+from workbench.services.qdpx_export import export_project
 from workbench.store import pseudonym_keys, retrieval
-from workbench.store.qda_export import export_project
-from workbench.store.qda_import import ImportReport, import_project
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 
@@ -92,18 +90,6 @@ def export_qdpx(
         f"Wrote {len(project.sources) + sum(len(m.transcripts) for m in project.media)} transcript(s), "
         f"{count} coding(s), {project.codebook.count()} code(s) and {len(project.notes)} memo(s) to {path}"
     )
-
-
-def import_qdpx(
-    db, path: Path, coder_id: int, codebook_name: str | None = None, progress=None, cancelled=None
-) -> ImportReport:
-    """Read a REFI-QDA project (.qdpx or .qde) and store it in one transaction (leads only)."""
-    state = TaskState(progress, cancelled)
-    state.report(0.0, f"Reading {Path(path).name}")
-    qda = read_project(path)
-    state.check()
-    state.report(0.5, "Storing transcripts and codings")
-    return import_project(db, qda, coder_id, codebook_name=codebook_name)
 
 
 # --- redaction ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """A project as a REFI-QDA project (``QdaProject``, plain data; ``workbench.exchange.refi_qdpx``
-writes it): what ``viewer`` may see of it.
+writes it): what ``viewer`` may see of it, mapped from the store's rows
+(``workbench.store.text_project``).
 
 - each transcript with a recording is a transcript of an audio/video source, with a sync point at
   the start of every segment; a transcript without one is a text source. The text is the document
@@ -19,10 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
-
 from workbench.coding.codebook import Codebook as CodebookData
-from workbench.coding.transcript_text import TranscriptText
 from workbench.exchange.qdpx_model import (
     Case,
     Coding,
@@ -38,23 +36,10 @@ from workbench.exchange.qdpx_model import (
 )
 from workbench.exchange.refi_qdpx import stable_guid
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import NewSegment
 from workbench.store import codebooks
 from workbench.store.engine import Database
-from workbench.store.schema import (
-    Code,
-    Coder,
-    Media,
-    Memo,
-    Participant,
-    ParticipantAttribute,
-    Segment,
-    Setting,
-    TextCoding,
-    Timepoint,
-)
-from workbench.store.schema import Transcript as TranscriptRow
-from workbench.store.visibility import Viewer, coding_filter
+from workbench.store.text_project import TextProject, text_project
+from workbench.store.visibility import Viewer
 
 PARTICIPANT_NOTE = "Participant {pseudonym}: {title}"
 
@@ -69,91 +54,41 @@ def _codebook(db: Database, name: str | None, project_name: str) -> CodebookData
     return CodebookData(name=project_name, codes=[c for b in books for c in b.codes])
 
 
-def _texts(session, ids: list[int]) -> dict[int, TranscriptText]:
-    parts: dict[int, list[NewSegment]] = defaultdict(list)
-    for row in session.execute(
-        select(Segment.transcript_id, Segment.start_ms, Segment.end_ms, Segment.text, Segment.speaker)
-        .where(Segment.transcript_id.in_(ids))
-        .order_by(Segment.transcript_id, Segment.position)
-    ):
-        parts[row.transcript_id].append(NewSegment(row.start_ms, row.end_ms, row.text, row.speaker))
-    return {tid: TranscriptText(parts.get(tid, [])) for tid in ids}
+def _notes(rows: TextProject, users: dict[int, User], visible: set[int]):
+    """(notes, note GUIDs by (target kind, id), GUIDs of notes on the project): a memo on a coding
+    the viewer cannot see (or one left out) stays behind; a participant's memo is a project note."""
+    pseudonym_of = {p.id: p.pseudonym for p in rows.participants}
+    notes: list[Note] = []
+    by_target: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+    project_notes: list[str] = []
+    for memo in rows.memos:
+        if memo.target_kind == "coding" and memo.target_id not in visible:
+            continue
+        title = memo.title
+        if memo.target_kind == "participant":
+            title = PARTICIPANT_NOTE.format(pseudonym=pseudonym_of.get(memo.target_id, "?"), title=memo.title)
+        note = Note(
+            stable_guid("memo", memo.id), title, memo.text, users[memo.coder_id].guid, memo.created_at
+        )
+        notes.append(note)
+        if memo.target_kind in ("participant", "project") or memo.target_id is None:
+            project_notes.append(note.guid)
+        else:
+            by_target[(memo.target_kind, memo.target_id)].append(note.guid)
+    return notes, by_target, project_notes
 
 
 def export_project(db: Database, viewer: Viewer, codebook_name: str | None = None) -> QdaProject:
     """The project (the codings ``viewer`` may see) as a ``QdaProject``."""
-    with db.reading() as session:
-        name = session.scalar(select(Setting.value).where(Setting.key == "name")) or "workbench project"
+    rows = text_project(db, viewer)
+    name = rows.name
     book = _codebook(db, codebook_name, name)
     guids = {c.guid for c, _ in book.walk()}
-    with db.reading() as session:
-        users = {c.id: User(stable_guid("coder", c.id), c.name) for c in session.scalars(select(Coder))}
-        transcripts = session.execute(
-            select(
-                TranscriptRow.id,
-                TranscriptRow.name,
-                TranscriptRow.participant_id,
-                TranscriptRow.media_id,
-                TranscriptRow.created_at,
-            ).order_by(TranscriptRow.participant_id, TranscriptRow.id)
-        ).all()
-        texts = _texts(session, [t.id for t in transcripts])
-        codings = session.execute(
-            select(
-                TextCoding.id,
-                TextCoding.transcript_id,
-                TextCoding.start_pos,
-                TextCoding.end_pos,
-                TextCoding.coder_id,
-                TextCoding.created_at,
-                Code.guid,
-            )
-            .join(Code, Code.id == TextCoding.code_id)
-            .join(TranscriptRow, TranscriptRow.id == TextCoding.transcript_id)
-            .where(coding_filter(session, viewer))
-            .order_by(TextCoding.transcript_id, TextCoding.start_pos, TextCoding.id)
-        ).all()
-        codings = [c for c in codings if c.guid in guids]
-        memos = session.execute(select(Memo).order_by(Memo.id)).scalars().all()
-        media = {
-            m.id: (m, tp)
-            for m, tp in session.execute(
-                select(Media, Timepoint.name).outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
-            )
-        }
-        people = session.scalars(select(Participant).order_by(Participant.pseudonym)).all()
-        attributes = (
-            session.execute(
-                select(ParticipantAttribute)
-                .where(ParticipantAttribute.masked.is_(False))
-                .order_by(ParticipantAttribute.name)
-            )
-            .scalars()
-            .all()
-        )
-        code_guid_of = dict(session.execute(select(Code.id, Code.guid)).all())
-        pseudonym_of = {p.id: p.pseudonym for p in people}
-
-        notes: list[Note] = []
-        by_target: dict[tuple[str, int | None], list[str]] = defaultdict(list)
-        project_notes: list[str] = []
-        visible = {c.id for c in codings}
-        for memo in memos:
-            if memo.target_kind == "coding" and memo.target_id not in visible:
-                continue  # a memo on a coding this viewer cannot see (or one left out) stays behind
-            title = memo.title
-            if memo.target_kind == "participant":
-                title = PARTICIPANT_NOTE.format(
-                    pseudonym=pseudonym_of.get(memo.target_id, "?"), title=memo.title
-                )
-            note = Note(
-                stable_guid("memo", memo.id), title, memo.text, users[memo.coder_id].guid, memo.created_at
-            )
-            notes.append(note)
-            if memo.target_kind in ("participant", "project") or memo.target_id is None:
-                project_notes.append(note.guid)
-            else:
-                by_target[(memo.target_kind, memo.target_id)].append(note.guid)
+    users = {i: User(stable_guid("coder", i), n) for i, n in rows.coders.items()}
+    transcripts, texts, media = rows.transcripts, rows.texts, rows.media
+    codings = [c for c in rows.codings if c.guid in guids]
+    code_guid_of = rows.code_guids
+    notes, by_target, project_notes = _notes(rows, users, {c.id for c in codings})
 
     selections: dict[int, list[Selection]] = defaultdict(list)
     for c in codings:
@@ -177,7 +112,8 @@ def export_project(db: Database, viewer: Viewer, codebook_name: str | None = Non
         doc = texts[t.id]
         notes_on = by_target[("transcript", t.id)]
         if t.media_id is not None and t.media_id in media:
-            m, timepoint = media[t.media_id]
+            m = media[t.media_id]
+            timepoint = m.timepoint
             source = media_sources.get(m.id)
             if source is None:
                 source = MediaSource(
@@ -212,9 +148,9 @@ def export_project(db: Database, viewer: Viewer, codebook_name: str | None = Non
 
     variables = {"site": Variable(stable_guid("variable", "site"), "site")}
     cases = []
-    for p in people:
+    for p in rows.participants:
         values = {variables["site"].guid: p.site} if p.site else {}
-        for a in (a for a in attributes if a.participant_id == p.id):
+        for a in (a for a in rows.attributes if a.participant_id == p.id):
             variable = variables.setdefault(a.name, Variable(stable_guid("variable", a.name), a.name))
             values[variable.guid] = a.value
         cases.append(Case(stable_guid("participant", p.id), p.pseudonym, values, case_sources.get(p.id, [])))

@@ -1,5 +1,6 @@
-"""A REFI-QDA project (``QdaProject``, read by ``workbench.exchange.refi_qdpx``) into a project, in
-one transaction: on any error nothing is written.
+"""A REFI-QDA project (``QdaProject``, read by ``workbench.exchange.refi_qdpx``) into a project, all or
+nothing: the file is mapped and checked here (:func:`plan_import`), then ``workbench.store.text_import``
+writes it in one transaction, so an error, a bad value or a cancel leaves the project as it was.
 
 - **Participants.** A source belongs to the participant named by the case that holds it; else by
   a source variable called ``participant`` (or ``participant id``, ``case``); else the source's
@@ -23,31 +24,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from pathlib import Path
 
 from workbench.coding.codebook import normalise_guid
 from workbench.exchange.qdpx_model import QdaProject, Selection
+from workbench.exchange.refi_qdc import read_qdc
+from workbench.exchange.refi_qdpx_read import read_project
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
-from workbench.store import audit
-from workbench.store.engine import Database
-from workbench.store.participants import participant_id
-from workbench.store.schema import (
-    Code,
-    Codebook,
-    Coder,
-    Memo,
-    Participant,
-    ParticipantAttribute,
-    Segment,
-    TextCoding,
-    Transcript,
-    utcnow,
-)
-from workbench.store.visibility import is_lead
+from workbench.model.tasks import TaskState
+from workbench.store import codebooks
+from workbench.store.engine import Database, retrying
+from workbench.store.text_import import ImportedCoding, ImportedNote, ImportedText, TextImport, write_import
 
 PARTICIPANT_VARIABLES = ("participant", "participant id", "participant_id", "case")
 _PARTICIPANT_NOTE = re.compile(r"Participant (\S+): ?(.*)", re.DOTALL)
@@ -68,10 +56,6 @@ class _Text:
     selections: list[Selection]
     owner_guids: tuple[str, ...]  # this source (and its media source): for cases and notes
     points: list = field(default_factory=list)
-
-
-def _when(value: datetime | None) -> datetime:
-    return value or utcnow()
 
 
 def _texts(qda: QdaProject, notes: list[str]) -> list[_Text]:
@@ -152,196 +136,152 @@ def _segments(t: _Text) -> list[dict]:
     ]
 
 
-def _codes(session: Session, qda: QdaProject, codebook_name: str | None, notes: list[str]) -> dict[str, int]:
-    """Normalised code GUID -> code id, adding the codes the project lacks."""
-    wanted = list(qda.codebook.walk())
-    existing = {
-        normalise_guid(g): (i, b) for g, i, b in session.execute(select(Code.guid, Code.id, Code.codebook_id))
-    }
-    books = {existing[normalise_guid(c.guid)][1] for c, _ in wanted if normalise_guid(c.guid) in existing}
-    if len(books) > 1:
-        raise WorkbenchError(
-            "The file's codes are spread over several of the project's codebooks; nothing was imported."
-        )
-    ids = {g: i for g, (i, _b) in existing.items()}
-    if books:
-        book_id = books.pop()
-    else:
-        name = (codebook_name or qda.codebook.name or qda.name or "Imported codebook").strip()[:190]
-        taken = set(session.scalars(select(Codebook.name)))
-        base, n = name, 2
-        while name in taken:
-            name, n = f"{base} ({n})", n + 1
-        book = Codebook(name=name, origin=qda.codebook.origin or qda.origin or "")
-        session.add(book)
-        session.flush()
-        book_id = book.id
-        notes.append(f"added codebook {name!r}")
-    added = 0
-    for code, parent in wanted:
-        key = normalise_guid(code.guid)
-        if key in ids:
+def _codings(
+    t: _Text, key: str, notes: list[str], targets: list[tuple[str, str, str]]
+) -> list[ImportedCoding]:
+    """The text's codings, checked against its length; ``targets`` gets (kind, key, note GUID)."""
+    out = []
+    for i, selection in enumerate(t.selections):
+        if not 0 <= selection.start <= selection.end <= len(t.text):
+            raise WorkbenchError(
+                f"A coding in '{t.name}' spans {selection.start}-{selection.end}, outside "
+                f"its text of {len(t.text)} characters; nothing was imported."
+            )
+        if selection.end <= selection.start:
+            notes.append(f"skipped an empty selection in '{t.name}' at {selection.start}")
             continue
-        parent_id = ids[normalise_guid(parent)] if parent else None
-        position = (
-            session.scalar(
-                select(func.count(Code.id)).where(
-                    Code.codebook_id == book_id,
-                    Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+        for k, coding in enumerate(selection.codings):
+            coding_key = f"{key}/{i}/{k}"
+            user = coding.creating_user or selection.creating_user
+            out.append(
+                ImportedCoding(
+                    coding_key,
+                    coding.code_guid,
+                    normalise_guid(user) if user else None,
+                    selection.start,
+                    selection.end,
+                    t.text[selection.start : selection.end],
+                    coding.created,
                 )
             )
-            or 0
-        )
-        row = Code(
-            codebook_id=book_id,
-            guid=code.guid.strip().strip("{}").lower(),
-            parent_id=parent_id,
-            position=position,
-            name=code.name[:300],
-            definition=code.definition,
-            inclusion=code.inclusion,
-            exclusion=code.exclusion,
-            example=code.example,
-            colour=code.colour,
-            codable=code.codable,
-        )
-        session.add(row)
-        session.flush()
-        ids[key] = row.id
-        added += 1
-    if added:
-        notes.append(f"added {added} code(s)")
-    return ids
-
-
-def _coders(session: Session, qda: QdaProject, importer: int, notes: list[str]) -> dict[str, int]:
-    by_name = dict(session.execute(select(Coder.name, Coder.id)).all())
-    out = {}
-    for user in qda.users:
-        name = " ".join(user.name.split())[:200] or f"User {normalise_guid(user.guid)[:8]}"
-        if name not in by_name:
-            row = Coder(name=name, role="coder")
-            session.add(row)
-            session.flush()
-            by_name[name] = row.id
-            audit.record(session, "add coder", "coders", row.id, coder_id=importer, after={"name": name})
-            notes.append(f"added coder {name!r}")
-        out[normalise_guid(user.guid)] = by_name[name]
+            targets += [("coding", coding_key, n) for n in coding.note_guids]
+            if k == 0:
+                targets += [("coding", coding_key, n) for n in selection.note_guids]
     return out
 
 
-def import_project(
-    db: Database, qda: QdaProject, coder_id: int, codebook_name: str | None = None
-) -> ImportReport:
-    """Add the file's participants, transcripts, codes, coders, codings and memos (leads only)."""
-    notes = list(qda.warnings)
+def _notes(qda: QdaProject, targets: list[tuple[str, str, str]]) -> list[ImportedNote]:
+    """A memo per (target, note) found, then the notes on nothing: a note named ``Participant
+    <ID>: <title>`` on that participant (if the project has them), any other on the project."""
+    used, out = set(), []
+    for kind, target, guid in targets:
+        note = qda.note(guid)
+        if note is None:
+            continue
+        used.add(normalise_guid(note.guid))
+        user = normalise_guid(note.creating_user) if note.creating_user else None
+        out.append(ImportedNote(kind, target, note.name or "", note.text, user, note.created))
+    for note in qda.notes:
+        if normalise_guid(note.guid) in used:
+            continue
+        user = normalise_guid(note.creating_user) if note.creating_user else None
+        match = _PARTICIPANT_NOTE.fullmatch(note.name or "")
+        if match:
+            out.append(
+                ImportedNote(
+                    "participant", match.group(1), match.group(2), note.text, user, note.created, note.name
+                )
+            )
+        else:
+            out.append(ImportedNote("project", None, note.name or "", note.text, user, note.created))
+    return out
+
+
+def plan_import(qda: QdaProject, codebook_name: str | None, notes: list[str]) -> TextImport:
+    """What the file adds, checked (nothing is read from or written to the project here)."""
     texts = _texts(qda, notes)
     owners = _participants(qda, texts)
-    with db.transaction() as session:
-        if not is_lead(session, coder_id):
-            raise WorkbenchError("Only a lead can import a project's transcripts and codings.")
-        code_ids = _codes(session, qda, codebook_name, notes)
-        coders = _coders(session, qda, coder_id, notes)
-        who = lambda guid: coders.get(normalise_guid(guid or ""), coder_id)  # noqa: E731
-        transcript_of: dict[str, int] = {}
-        coding_ids: list[int] = []
-        memo_targets: list[tuple[str, int, str]] = []  # (kind, id, note guid)
-        for t in texts:
-            pseudonym, values = owners[t.guid]
-            pseudonym, values = pseudonym[:100], dict(values)
-            is_new = session.scalar(select(Participant.id).where(Participant.pseudonym == pseudonym)) is None
-            pid = participant_id(session, pseudonym, create=True)
-            if is_new and values:
-                person = session.get(Participant, pid)
-                person.site = values.pop("site", None) or values.pop("Site", None)
-                session.add_all(
-                    ParticipantAttribute(participant_id=pid, name=k[:100], value=v) for k, v in values.items()
-                )
-            if _duplicate(session, pid, t):
-                raise WorkbenchError(
-                    f"{pseudonym} already has a transcript '{t.name}' with the same text; "
-                    "this file was imported before. Nothing was imported."
-                )
-            row = Transcript(
-                participant_id=pid, name=t.name[:200], settings={"imported_from": qda.origin or "REFI-QDA"}
+    known_codes = {normalise_guid(c.guid) for c, _ in qda.codebook.walk()}
+    origin = {"imported_from": qda.origin or "REFI-QDA"}
+    imported, targets = [], []
+    for n, t in enumerate(texts):
+        key = str(n)
+        pseudonym, values = owners[t.guid]
+        for guid in t.owner_guids:
+            targets += [("transcript", key, g) for g in _source_notes(qda, guid)]
+        imported.append(
+            ImportedText(
+                key,
+                pseudonym[:100],
+                dict(values),
+                t.name[:200],
+                t.text,
+                _segments(t),
+                _codings(t, key, notes, targets),
+                origin,
             )
-            session.add(row)
-            session.flush()
-            session.execute(
-                Segment.__table__.insert(), [dict(transcript_id=row.id, **s) for s in _segments(t)]
-            )
-            transcript_of[t.guid] = row.id
-            for guid in t.owner_guids:
-                memo_targets += [("transcript", row.id, n) for n in _source_notes(qda, guid)]
-            for selection in t.selections:
-                if not 0 <= selection.start <= selection.end <= len(t.text):
-                    raise WorkbenchError(
-                        f"A coding in '{t.name}' spans {selection.start}-{selection.end}, outside "
-                        f"its text of {len(t.text)} characters; nothing was imported."
-                    )
-                if selection.end <= selection.start:
-                    notes.append(f"skipped an empty selection in '{t.name}' at {selection.start}")
-                    continue
-                for k, coding in enumerate(selection.codings):
-                    c = TextCoding(
-                        transcript_id=row.id,
-                        code_id=code_ids[normalise_guid(coding.code_guid)],
-                        coder_id=who(coding.creating_user or selection.creating_user),
-                        start_pos=selection.start,
-                        end_pos=selection.end,
-                        quote=t.text[selection.start : selection.end],
-                        created_at=_when(coding.created),
-                    )
-                    session.add(c)
-                    session.flush()
-                    coding_ids.append(c.id)
-                    memo_targets += [("coding", c.id, n) for n in coding.note_guids]
-                    if k == 0:
-                        memo_targets += [("coding", c.id, n) for n in selection.note_guids]
-        for code_guid, guids in qda.code_notes.items():
-            if normalise_guid(code_guid) in code_ids:
-                memo_targets += [("code", code_ids[normalise_guid(code_guid)], n) for n in guids]
-        memo_ids = _memos(session, qda, memo_targets, who)
-        audit.record(
-            session,
-            "import project",
-            "transcripts",
-            None,
-            coder_id=coder_id,
-            after={
-                "file": qda.name,
-                "transcripts": len(transcript_of),
-                "codings": len(coding_ids),
-                "memos": len(memo_ids),
-            },
         )
-        text = (
-            f"Imported {len(transcript_of)} transcript(s), {len(coding_ids)} coding(s) and "
-            f"{len(memo_ids)} memo(s) from {qda.name}"
-        )
-        return ImportReport(
-            Change(
-                text,
-                created={
-                    "transcripts": tuple(transcript_of.values()),
-                    "text_codings": tuple(coding_ids),
-                    "memos": tuple(memo_ids),
-                },
-            ),
-            notes,
-        )
+    for code_guid, guids in qda.code_notes.items():
+        if normalise_guid(code_guid) in known_codes:
+            targets += [("code", code_guid, g) for g in guids]
+    users = {}
+    for user in qda.users:
+        name = " ".join(user.name.split())[:200] or f"User {normalise_guid(user.guid)[:8]}"
+        users[normalise_guid(user.guid)] = name
+    return TextImport(
+        name=qda.name,
+        codebook=qda.codebook,
+        new_codebook_name=codebook_name or qda.codebook.name or qda.name or "Imported codebook",
+        codebook_origin=qda.codebook.origin or qda.origin or "",
+        users=users,
+        texts=imported,
+        notes=_notes(qda, targets),
+    )
 
 
-def _duplicate(session: Session, pid: int, t: _Text) -> bool:
-    for tid in session.scalars(
-        select(Transcript.id).where(Transcript.participant_id == pid, Transcript.name == t.name[:200])
-    ):
-        lines = session.scalars(
-            select(Segment.text).where(Segment.transcript_id == tid).order_by(Segment.position)
-        )
-        if "\n".join(lines) == t.text:
-            return True
-    return False
+@retrying
+def import_project(
+    db: Database,
+    qda: QdaProject,
+    coder_id: int,
+    codebook_name: str | None = None,
+    progress=None,
+    cancelled=None,
+) -> ImportReport:
+    """Add the file's participants, transcripts, codes, coders, codings and memos (leads only), all
+    or nothing: checked first, then written in one transaction; a cancel rolls it all back."""
+    notes = list(qda.warnings)
+    plan = plan_import(qda, codebook_name, notes)
+    with db.transaction():
+        change, added = write_import(db, plan, coder_id, TaskState(progress, cancelled))
+    return ImportReport(change, notes + added)
+
+
+def import_qdpx(
+    db: Database, path: Path, coder_id: int, codebook_name: str | None = None, progress=None, cancelled=None
+) -> ImportReport:
+    """Read a REFI-QDA project (.qdpx or .qde) and store it in one transaction (leads only)."""
+    state = TaskState(progress, cancelled)
+    state.report(0.0, f"Reading {Path(path).name}")
+    qda = read_project(path)
+    state.check()
+    return import_project(db, qda, coder_id, codebook_name, state.sub(0.3, 1.0).report, cancelled)
+
+
+def import_codebook(db: Database, fmt: str, path: Path, name: str | None = None) -> tuple[Change, list[str]]:
+    """Only the codebook of a REFI-QDA codebook (``fmt`` 'qdc') or project ('qdpx': .qdpx/.qde), as a
+    new codebook (named ``name`` if given); returns the change and the reader's notes."""
+    path = Path(path)
+    if fmt == "qdc":
+        book, warnings = read_qdc(path), []
+    else:
+        qda = read_project(path)
+        book, warnings = qda.codebook, list(qda.warnings)
+        if not book.codes:
+            raise WorkbenchError(f"{path.name} has no codebook to import.")
+    if name:
+        book.name = name
+    return codebooks.add_codebook(db, book), warnings
 
 
 def _source_notes(qda: QdaProject, guid: str) -> list[str]:
@@ -354,39 +294,3 @@ def _source_notes(qda: QdaProject, guid: str) -> list[str]:
             if normalise_guid(t.guid) == key:
                 return list(t.note_guids)
     return []
-
-
-def _memos(session: Session, qda: QdaProject, targets: list[tuple[str, int, str]], who) -> list[int]:
-    used, ids = set(), []
-    for kind, target_id, guid in targets:
-        note = qda.note(guid)
-        if note is None:
-            continue
-        used.add(normalise_guid(note.guid))
-        ids.append(_memo(session, kind, target_id, note.name, note, who))
-    for note in qda.notes:
-        if normalise_guid(note.guid) in used:
-            continue
-        kind, target_id, title = "project", None, note.name
-        match = _PARTICIPANT_NOTE.fullmatch(note.name or "")
-        if match:
-            found = session.scalar(select(Participant.id).where(Participant.pseudonym == match.group(1)))
-            if found is not None:
-                kind, target_id, title = "participant", found, match.group(2)
-        ids.append(_memo(session, kind, target_id, title, note, who))
-    return ids
-
-
-def _memo(session: Session, kind: str, target_id: int | None, title: str, note, who) -> int:
-    memo = Memo(
-        coder_id=who(note.creating_user),
-        target_kind=kind,
-        target_id=target_id,
-        title=(title or "")[:300],
-        text=note.text,
-        created_at=_when(note.created),
-        updated_at=_when(note.created),
-    )
-    session.add(memo)
-    session.flush()
-    return memo.id

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from workbench.services import coding_exports
+from workbench.services import coding_exports, qdpx_import
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 
@@ -134,7 +134,7 @@ class ExportMenu(QObject):
             return None
         return window.runner.run(
             "Importing REFI-QDA project",
-            coding_exports.import_qdpx,
+            qdpx_import.import_qdpx,
             self.host.db,
             Path(path),
             self.host.coder.id,
