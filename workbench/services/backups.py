@@ -23,6 +23,8 @@ from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
 from workbench.store import backup as sqlite_backup
+from workbench.store import migrate
+from workbench.store.engine import Database, check_connection, sqlite_url
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,19 @@ def auto_backup(folder: Path, min_age_min: float = AUTO_MIN_AGE_MIN) -> Path | N
     return sqlite_backup.backup_sqlite(
         folder / PROJECT_FILE, folder / "backups", AUTO_LABEL, keep=AUTO_KEEP, daily=AUTO_DAILY
     )
+
+
+def migrate_database(db: Database, folder: Path) -> str | None:
+    """Bring a project's SQLite schema up to date, copying an older one into ``backups/`` first;
+    returns the revision it had when it was older, else None."""
+    folder = Path(folder)
+    before = migrate.upgrade(
+        db,
+        backup=lambda rev: sqlite_backup.backup_sqlite(
+            folder / PROJECT_FILE, folder / "backups", f"before-migration-from-{rev}"
+        ),
+    )
+    return before if before != migrate.head_revision() else None
 
 
 def start_auto_backup(folder: Path) -> threading.Thread:
@@ -100,9 +115,6 @@ def restore_project(folder: Path, backup_file: Path) -> tuple[Path, str | None]:
 
     Returns (the safety copy of the database as it was, the backup's revision when it was migrated).
     """
-    from workbench.services.project import Project
-    from workbench.store import migrate
-
     folder, backup_file = Path(folder), Path(backup_file)
     current = folder / PROJECT_FILE
     if not current.is_file():
@@ -117,7 +129,10 @@ def restore_project(folder: Path, backup_file: Path) -> tuple[Path, str | None]:
         )
     safety = sqlite_backup.backup_sqlite(current, folder / "backups", "before-restore")
     sqlite_backup.replace_database(backup_file, current)
-    project = Project.open(folder, auto_backup=False)
-    migrated = project.migrated_from
-    project.close()
+    db = Database(sqlite_url(current))
+    try:
+        check_connection(db.engine)
+        migrated = migrate_database(db, folder)
+    finally:
+        db.dispose()
     return safety, migrated

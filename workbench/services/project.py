@@ -12,11 +12,10 @@ from pathlib import Path
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import CoderRecord, MediaRecord
 from workbench.services import media_roots, recent
+from workbench.services.backups import PROJECT_FILE, migrate_database, start_auto_backup
 from workbench.store import migrate, people, team
-from workbench.store.backup import backup_sqlite
 from workbench.store.engine import Database, check_connection, is_sqlite, sqlite_url
 
-PROJECT_FILE = "project.sqlite"
 SUBFOLDERS = ("media", "exports", "backups")
 
 
@@ -62,18 +61,10 @@ class Project:
             (folder / sub).mkdir(exist_ok=True)
         db = Database(sqlite_url(folder / PROJECT_FILE))
         check_connection(db.engine)
-        before = migrate.upgrade(
-            db,
-            backup=lambda rev: backup_sqlite(
-                folder / PROJECT_FILE, folder / "backups", f"before-migration-from-{rev}"
-            ),
-        )
+        migrated = migrate_database(db, folder)
         project = cls._finish(db, folder.resolve(), folder.resolve())
-        if before != migrate.head_revision():
-            project.migrated_from = before
+        project.migrated_from = migrated
         if auto_backup:
-            from workbench.services.backups import start_auto_backup
-
             project._backup = start_auto_backup(folder)
         return project
 
