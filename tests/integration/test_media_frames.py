@@ -286,3 +286,16 @@ def test_known_variable_timestamps_after_a_start_offset(tmp_path):
             assert abs(float(frame.image.mean()) - 20 * position) < 3, ms
         assert [reader.frame(i).duration_ms for i in range(len(times) - 1)] == [40, 10, 80, 1, 169, 33, 567]
         assert reader.frame(len(times) - 1).duration_ms > 0 and reader.duration_ms > 900
+
+
+def test_a_decoded_frame_without_timestamps_is_passed_over(tmp_path):
+    """A frame with neither pts nor dts has no place in the index: the first one (which primes the
+    decoder on opening) is skipped like any later one, not taken for an unreadable file."""
+    times = [0, 40, 80]
+    path = _make_vfr(tmp_path / "vfr.mkv", times, start_ms=0)
+    with FrameReader(path, cache_bytes=0) as reader:
+        reader._frames = iter([av.VideoFrame(64, 48, "yuv420p")])
+        reader._decoded = None
+        reader._prime()
+        assert reader._decoded is None
+        assert reader.frame(1).pts_ms == 40 and abs(float(reader.frame(1).image.mean()) - 20) < 3

@@ -156,10 +156,12 @@ def video_stream(container, path: Path):
 
 
 def _assemble(
-    path: Path, stream_index: int, time_base: Fraction, origin: Fraction, entries: list
+    path: Path, stream_index: int, time_base: Fraction, origin: Fraction, entries: list[tuple[int, bool, int]]
 ) -> FrameIndex:
     entries.sort(key=lambda e: e[0])
-    pts, keys, durations = [], [], []
+    pts: list[int] = []
+    keys: list[int] = []
+    durations: list[int] = []
     for ticks, key, duration in entries:
         if pts and ticks == pts[-1]:
             log.warning("%s: two video packets at the same time (%s ticks); keeping one", path, ticks)

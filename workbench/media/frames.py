@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
+from av.container import InputContainer
+from av.video.frame import VideoFrame
+from av.video.stream import VideoStream
 
 from workbench.media.frame_cache import ByteLRU
 from workbench.media.frame_index import FrameIndex, frame_index
@@ -61,17 +65,18 @@ class FrameReader:
         if not self.info.has_video:
             raise WorkbenchError(f"{self.path} has no video stream")
         self.index: FrameIndex = frame_index(self.path)
-        self._size = tuple(size) if size is not None else None
+        self._size: tuple[int, int] | None = None if size is None else (size[0], size[1])
         self._cache = ByteLRU(cache_bytes)
-        self._container = None
-        self._stream = None
-        self._frames = None  # generator of decoded frames from the last seek
+        self._container: InputContainer | None = None
+        self._stream: VideoStream | None = None
+        self._frames: Iterator[VideoFrame] | None = None  # generator of decoded frames from the last seek
         self._decoded: int | None = None  # position of the last trusted frame the decoder produced
         self._trusted_from = 0  # frames before the keyframe sought to may be damaged: ignored
         self._thread: int | None = None
         self.position: int | None = None  # the playhead: the frame last returned
         self._open()
-        self._native_size = (self._stream.codec_context.width, self._stream.codec_context.height)
+        ctx = self._opened()[1].codec_context
+        self._native_size = (ctx.width, ctx.height)
 
     # -- what the stream holds -------------------------------------------------------------
     @property
@@ -189,8 +194,7 @@ class FrameReader:
 
     def _decode_to(self, position: int, keep_behind: int):
         """(position, undecoded-to-RGB frame) for ``position``, or the nearest earlier frame that decodes."""
-        if self._container is None:
-            raise WorkbenchError(f"{self.path} is closed")
+        self._opened()  # raises when closed
         key = self.index.keyframe_before(position)
         reopened = False
         try:
@@ -226,20 +230,21 @@ class FrameReader:
             ) from exc
 
     def _decode_forward(self, position: int, keep_behind: int):
-        last = None
+        last: tuple[int, VideoFrame] | None = None
+        assert self._frames is not None  # _decode_to seeks (which sets it) when it is None
         for raw in self._frames:
-            ticks = raw.pts if raw.pts is not None else raw.dts
-            at = self.index.position_of(ticks) if ticks is not None else -1
+            at = self._position_of(raw)
             if at < self._trusted_from:
                 continue  # unknown timestamp, or before the keyframe sought to
-            if at > position and last is None:
-                return _OVERSHOT  # the seek landed past the wanted frame (or it did not decode)
+            if at > position:
+                if last is None:
+                    return _OVERSHOT  # the seek landed past the wanted frame (or it did not decode)
+                self._decoded = at  # the wanted frame did not decode: the one before it stays on screen
+                log.warning("%s: frame %d did not decode; showing frame %d", self.path, position, last[0])
+                return last
             self._decoded = at
             if at == position:
                 return at, raw
-            if at > position:  # the wanted frame did not decode: the one before it stays on screen
-                log.warning("%s: frame %d did not decode; showing frame %d", self.path, position, last[0])
-                return last
             last = (at, raw)
             if at >= position - keep_behind and at not in self._cache:
                 self._cache.put(at, raw, sum(plane.buffer_size for plane in raw.planes))
@@ -249,8 +254,20 @@ class FrameReader:
             return last
         return _OVERSHOT
 
+    def _position_of(self, raw: VideoFrame) -> int:
+        """Position of a decoded frame by its timestamp; -1 when it has none or none in the index."""
+        ticks = raw.pts if raw.pts is not None else raw.dts
+        return self.index.position_of(ticks) if ticks is not None else -1
+
+    def _opened(self) -> tuple[InputContainer, VideoStream]:
+        """The open container and its video stream."""
+        if self._container is None or self._stream is None:
+            raise WorkbenchError(f"{self.path} is closed")
+        return self._container, self._stream
+
     def _seek(self, key: int) -> None:
-        self._container.seek(self.index.pts[key], stream=self._stream, backward=True)  # flushes the decoder
+        container, stream = self._opened()
+        container.seek(self.index.pts[key], stream=stream, backward=True)  # flushes the decoder
         self._start(key)
 
     def _start(self, key: int) -> None:
@@ -269,9 +286,11 @@ class FrameReader:
         if self._container is not None:
             self._container.close()
         try:
-            self._container = av.open(str(self.path), metadata_errors="replace")
-            self._stream = next(s for s in self._container.streams if s.index == self.index.stream_index)
-            self._stream.thread_type = "AUTO"
+            self._container = container = av.open(str(self.path), metadata_errors="replace")
+            self._stream = stream = next(
+                s for s in container.streams.video if s.index == self.index.stream_index
+            )
+            stream.thread_type = "AUTO"
             self._start(0)
             self._prime()
         except Exception as exc:
@@ -285,8 +304,9 @@ class FrameReader:
         and FFmpeg chooses bug workarounds from it; a decoder that starts at a later keyframe without
         it decodes some files (e.g. x264 4:4:4) to garbage. Seeks flush frames, not that knowledge.
         """
+        assert self._frames is not None  # _open() has just started them
         for raw in self._frames:
-            at = self.index.position_of(raw.pts if raw.pts is not None else raw.dts)
+            at = self._position_of(raw)
             if at >= 0:
                 self._decoded = at
                 self._cache.put(at, raw, sum(plane.buffer_size for plane in raw.planes))

@@ -74,7 +74,7 @@ class MediaInfo:
 class _Packets:
     """What a demux pass saw."""
 
-    video_pts: list  # presentation timestamps (stream ticks) of the first video packets read
+    video_pts: list[int]  # presentation timestamps (stream ticks) of the first video packets read
     video_count: int = 0
     end: Fraction | None = None  # latest packet end over all streams, in seconds
     eof: bool = False
@@ -152,7 +152,7 @@ def _describe(path: Path, size: int, container, vfr_sample: int) -> MediaInfo:
     packets = None
     if not trusted:
         packets = _read_packets(container, main_video, keep, stop=False)
-    elif main_video is not None:
+    elif main_video is not None and header_end is not None:  # trusted, so the header has an end
         packets = _read_packets(container, main_video, keep, stop=True)
         if packets.end is not None and packets.end > header_end + Fraction(1, 2):
             container.seek(0)  # the header lies: packets run past its end
@@ -162,6 +162,7 @@ def _describe(path: Path, size: int, container, vfr_sample: int) -> MediaInfo:
 
     frame_rate, vfr, frame_count, width, height = None, False, None, None, None
     if main_video is not None:
+        assert packets is not None  # read above whenever there is a video stream
         ctx = main_video.codec_context
         width, height = ctx.width or None, ctx.height or None
         frame_rate = _fps(main_video.average_rate)
