@@ -5,8 +5,9 @@ Applying goes transcript by transcript through ``update_transcript_text`` with t
 edits as ``substitute`` opcodes, so every coding stays on its words and a coding of exactly a name
 moves onto its pseudonym without a review flag. Word timings are kept: a word inside a replaced
 name takes the pseudonym (the first such word) or is emptied (the rest), so no original survives in
-the words either. The key is stored (``workbench.store.pseudonym_keys``, leads only) before any text
-changes, so a run that stops part-way is finished by running it again with the same review.
+the words either. A run over the project is one unit of work: the key (``workbench.store.pseudonym_keys``,
+leads only) and every transcript's new text are committed together, so a failure or a cancel leaves
+the project as it was, and a conflict with another writer repeats the whole run.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from workbench.nlp.pseudonymise import (
     suggest,
 )
 from workbench.store import pseudonym_keys, transcript_list
+from workbench.store.engine import retrying
 from workbench.store.text_correction import transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
 
@@ -207,6 +209,7 @@ def check_kept(db, kept: Mapping[int, Sequence[tuple[int, int, str]]]) -> dict[i
     return out
 
 
+@retrying
 def apply_to_project(
     db,
     lead_id: int,
@@ -219,29 +222,30 @@ def apply_to_project(
     """Store ``key`` in the project's key (leads only), then replace its originals in every transcript
     (or those named); ``keep`` maps a transcript id to the spans left as they are (rejected
     suggestions). Only ``key``'s entries are applied: an earlier rejection ("May" the month) is not
-    undone by a later run."""
+    undone by a later run. All or nothing: one transaction, cancelled or failed as a whole."""
     state = TaskState(progress, cancelled)
     keep = keep or {}
-    pseudonym_keys.save_key(db, lead_id, key.rows())
-    full = key
-    ids = (
-        list(transcript_ids)
-        if transcript_ids is not None
-        else [t.id for t in transcript_list.list_transcripts(db)]
-    )
-    changed, replacements, notes = [], 0, []
-    for n, tid in enumerate(ids):
-        state.check()
-        state.report(n / max(len(ids), 1), f"Transcript {n + 1} of {len(ids)}")
-        result = pseudonymise_segments(load_segments(db, tid), full, keep.get(tid, ()))
-        if result is None:
-            continue
-        change = update_transcript_text(
-            db, tid, result.segments, transcript_version(db, tid), lead_id, opcodes=result.opcodes()
+    with db.transaction():
+        pseudonym_keys.save_key(db, lead_id, key.rows())
+        ids = (
+            list(transcript_ids)
+            if transcript_ids is not None
+            else [t.id for t in transcript_list.list_transcripts(db)]
         )
-        changed.append(tid)
-        replacements += len(result.edits)
-        notes.append(change.description)
+        changed, replacements, notes = [], 0, []
+        for n, tid in enumerate(ids):
+            state.check()
+            state.report(n / max(len(ids), 1), f"Transcript {n + 1} of {len(ids)}")
+            result = pseudonymise_segments(load_segments(db, tid), key, keep.get(tid, ()))
+            if result is None:
+                continue
+            change = update_transcript_text(
+                db, tid, result.segments, transcript_version(db, tid), lead_id, opcodes=result.opcodes()
+            )
+            changed.append(tid)
+            replacements += len(result.edits)
+            notes.append(change.description)
+        state.check()
     state.report(1.0, "Done")
     return ProjectResult(len(ids), tuple(changed), replacements, tuple(notes))
 

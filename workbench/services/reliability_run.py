@@ -10,9 +10,10 @@ from dataclasses import dataclass, replace
 
 from workbench.coding.reliability.report import ReliabilityReport, build_report
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.model.tasks import TaskState
 from workbench.store import reliability_data as rd
-from workbench.store.engine import Database
+from workbench.store.engine import Database, retrying
 
 MATERIALS = rd.MATERIALS
 
@@ -225,8 +226,10 @@ def resolve(db: Database, lead_id: int, outcome: Outcome, item, choice: str, val
     )
 
 
+@retrying
 def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
-    """What both coders agree on, into the Consensus coder (rater A's version of agreed events)."""
+    """What both coders agree on, into the Consensus coder (rater A's version of agreed events), in
+    one transaction: every observation's agreements or none of them."""
     from workbench.store import consensus
 
     m = outcome.material
@@ -238,10 +241,19 @@ def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
         return consensus.copy_agreed_ratings(
             db, lead_id, [(_rating_target(m, unit), scale, value) for unit, _task, scale, value in agreed]
         )
-    change = None
     by_label: dict[str, list] = {}
     for label, unit in agreed:
         by_label.setdefault(label, []).extend(unit.events)
-    for label, events in by_label.items():
-        change = consensus.copy_agreed_events(db, lead_id, m.media_ids[label], m.scheme[label], events)
-    return change
+    with db.transaction():
+        changes = [
+            consensus.copy_agreed_events(db, lead_id, m.media_ids[label], m.scheme[label], events)
+            for label, events in by_label.items()
+        ]
+    if not changes:
+        return None
+    made = tuple(i for c in changes for i in c.created.get("events", ()))
+    return Change(
+        f"Copied {len(made)} agreed event(s) to {rd.CONSENSUS}",
+        created={"events": made},
+        updated={"observations": tuple(i for c in changes for i in c.updated.get("observations", ()))},
+    )
