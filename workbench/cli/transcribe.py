@@ -20,6 +20,7 @@ import queue
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 THREADS_PER_JOB = 2
@@ -115,11 +116,9 @@ def _cmd_transcribe(args) -> int:
     for f in args.files:
         if not f.is_file():
             raise WorkbenchError(f"No such file: {f}")
-    outs = (
-        output_paths(args.files, args.out)
-        if (args.out or not (args.project or args.db))
-        else [None] * len(args.files)
-    )
+    outs: list[Path | None] = [None] * len(args.files)
+    if args.out or not (args.project or args.db):
+        outs = list(output_paths(args.files, args.out))
     for out in outs:
         if out is not None:
             format_of(out, allowed=EXPORT_FORMATS)
@@ -166,6 +165,7 @@ def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
     jobs = []
     for i, (source, out) in enumerate(zip(args.files, outs)):
         if project is None:
+            assert out is not None  # without a project every file has an output path
             jobs.append(_Job(i, source, out.with_name(f".{out.name}.jsonl"), out))
             continue
         digest = sha256_file(source)
@@ -176,11 +176,9 @@ def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
                 project, [source], args.participant, timepoint=args.timepoint, task="interview"
             )
             media_id = change.created_id("media")
-            media = next(
-                m
-                for m in participants.find_participant(project.db, args.participant).media
-                if m.id == media_id
-            )
+            owner = participants.find_participant(project.db, args.participant)
+            assert owner is not None  # import_media has just made it if it was new
+            media = next(m for m in owner.media if m.id == media_id)
             print(f"Imported {source.name} for {args.participant}")
         jobs.append(_Job(i, project.media_path(media), job_path(project, media, options), out, media.id))
     return jobs
@@ -206,9 +204,7 @@ def _run(jobs: list[_Job], options, project, args) -> int:
 
         for job in jobs:
             try:
-                segments = transcribe_segments(
-                    job.source, options, job.checkpoint, lambda f, m, i=job.index: show(i, f, m)
-                )
+                segments = transcribe_segments(job.source, options, job.checkpoint, partial(show, job.index))
                 _finish(job, segments, options, project, args)
             except Cancelled:
                 raise
@@ -256,6 +252,7 @@ def _finish(job: _Job, segments, options, project, args) -> None:
     from workbench.services.transcribing import provenance_for, save_transcript, to_new_segments
 
     if project is not None:
+        assert job.media_id is not None  # every job of a project run has its media
         change = save_transcript(project, job.media_id, segments, options)
         print(change.description)
     if job.out is not None:
@@ -314,6 +311,7 @@ def _work(job: _Job, options):
     from workbench.services.transcribing import transcribe_segments
 
     def progress(fraction: float, message: str) -> None:
+        assert _messages is not None  # set by _init_worker
         _messages.put((job.index, fraction, message))
 
     return transcribe_segments(job.source, options, job.checkpoint, progress)
