@@ -32,8 +32,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-Opcode = tuple[str, int, int, int, int]
-SUBSTITUTE = "substitute"  # a replacement that keeps the meaning of what it replaces (see above)
+from workbench.model.edits import SUBSTITUTE, Opcode
+
+__all__ = ["SUBSTITUTE", "Anchoring", "Mapped", "Opcode", "edit_script", "reanchor"]
+
 
 _TOKEN = re.compile(r"\S+|\s+")
 _WORD_START = re.compile(r"^\w+")

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from workbench.coding.anchoring import SUBSTITUTE
+from workbench.model.edits import SUBSTITUTE, Opcode
 
 ENTITY_CATEGORIES = {
     "PERSON": "Person",
@@ -306,7 +306,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(parts)
 
 
-def edit_opcodes(edits: Sequence[Edit], old_length: int) -> list[tuple[str, int, int, int, int]]:
+def edit_opcodes(edits: Sequence[Edit], old_length: int) -> list[Opcode]:
     """The edits as difflib-style opcodes over the whole text (for `anchoring.Anchoring`). A
     replacement is a `substitute` opcode: a coding of exactly a replaced name moves onto its
     pseudonym without being flagged for review (the name was renamed, not deleted)."""
