@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from workbench.coding.scheme import ModifierSet, Scheme
 from workbench.model.errors import WorkbenchError
+from workbench.model.timing import MAX_TIME_MS
 
 EVENT_TYPES = ("point", "start", "stop")
 STATUSES = ("not_started", "in_progress", "done")
-MAX_TIME_MS = 10**12  # about 31 years: a later time is a broken or hostile file, not a recording
 
 
 @dataclass(frozen=True)

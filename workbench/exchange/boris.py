@@ -24,6 +24,7 @@ from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, b
 from workbench.exchange.safe_xml import read_limited
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
+from workbench.model.timing import MAX_TIME_MS
 
 MAX_BORIS_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
@@ -208,12 +209,12 @@ def _observation(
 
 
 def _time_ms(value: Any, offset: Any, where: str) -> int:
-    """Seconds (plus the observation's offset) as whole milliseconds within ``ob.MAX_TIME_MS``."""
+    """Seconds (plus the observation's offset) as whole milliseconds within ``MAX_TIME_MS``."""
     try:
         seconds = float(value) + float(offset)
     except (TypeError, ValueError, OverflowError):
         raise WorkbenchError(f"{where} has time {value!r}, not a number of seconds") from None
-    if not math.isfinite(seconds) or seconds * 1000 > ob.MAX_TIME_MS:
+    if not math.isfinite(seconds) or seconds * 1000 > MAX_TIME_MS:
         raise WorkbenchError(f"{where} has time {value!r}, later than any recording")
     if seconds < 0:
         raise WorkbenchError(f"{where} is at a negative time ({value} s)")

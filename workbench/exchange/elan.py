@@ -23,6 +23,7 @@ from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, b
 from workbench.exchange.safe_xml import parse_xml_file
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
+from workbench.model.timing import MAX_TIME_MS
 
 MARK = "workbench:scheme"
 POINT_LENGTH_MS = 1
@@ -129,13 +130,13 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
 
 
 def _slot_ms(value: str, where: str) -> int:
-    """A time slot's value: whole milliseconds from 0 to ``ob.MAX_TIME_MS``."""
+    """A time slot's value: whole milliseconds from 0 to ``MAX_TIME_MS``."""
     try:
         ms = int(value)
     except ValueError:
         raise WorkbenchError(f"{where} has time {value[:40]!r}, not whole milliseconds") from None
-    if not 0 <= ms <= ob.MAX_TIME_MS:
-        raise WorkbenchError(f"{where} has time {value[:40]!r}, outside 0 to {ob.MAX_TIME_MS} ms")
+    if not 0 <= ms <= MAX_TIME_MS:
+        raise WorkbenchError(f"{where} has time {value[:40]!r}, outside 0 to {MAX_TIME_MS} ms")
     return ms
 
 

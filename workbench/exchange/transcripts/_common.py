@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment
+from workbench.model.timing import MAX_TIME_MS, within_bounds
 
 MAX_BYTES = 64 * 1024 * 1024  # a 90-minute transcript is ~100 KB as text, a few MB as JSON with words
 
@@ -106,8 +107,16 @@ def parse_time(text: str) -> int | None:
 
 
 def check_order(segments: list[NewSegment], name: str) -> None:
-    """Refuse a transcript whose segments run backwards or end before they start."""
+    """Refuse a transcript whose segments run backwards, end before they start or lie beyond any
+    recording (``MAX_TIME_MS``)."""
     for number, segment in enumerate(segments, 1):
+        times = [segment.start_ms, segment.end_ms] + [
+            t for w in segment.words for t in (w.start_ms, w.end_ms)
+        ]
+        if not all(within_bounds(t) for t in times):
+            raise WorkbenchError(
+                f"{name}: entry {number} has a time beyond any recording (over {MAX_TIME_MS} ms)"
+            )
         if segment.end_ms < segment.start_ms:
             raise WorkbenchError(f"{name}: entry {number} ends before it starts")
     for number, (before, after) in enumerate(zip(segments, segments[1:]), 2):
