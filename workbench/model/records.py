@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.model import roles
+from workbench.model.roles import Action
+
 
 @dataclass(frozen=True)
 class Change:
@@ -30,6 +33,10 @@ class CoderRecord:
     name: str
     role: str
     login: str | None = None
+
+    def can(self, action: Action) -> bool:
+        """Whether this person's role allows ``action`` (the rules: ``workbench.model.roles``)."""
+        return roles.can(self.role, action)
 
 
 @dataclass(frozen=True)
