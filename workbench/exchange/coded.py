@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme, scheme_from_mapping
@@ -59,13 +60,17 @@ def slug(text: str, taken: set[str], prefix: str = "b") -> str:
     return name
 
 
+def _is_key(key: object) -> TypeGuard[str]:
+    """One printable character that is not a space."""
+    return isinstance(key, str) and len(key) == 1 and key.isprintable() and not key.isspace()
+
+
 def assign_keys(wanted: list[str | None], source: str) -> list[str]:
     """One distinct single-character key per behaviour: the wanted one when free, else the next free."""
     used: set[str] = set()
     keys: list[str | None] = []
     for key in wanted:
-        ok = isinstance(key, str) and len(key) == 1 and key.isprintable() and not key.isspace()
-        if ok and key.casefold() not in used:
+        if _is_key(key) and key.casefold() not in used:
             used.add(key.casefold())
             keys.append(key)
         else:

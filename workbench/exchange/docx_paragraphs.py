@@ -20,15 +20,16 @@ _PRESERVE = ("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 _SPECIAL = re.compile(r"([\t\r\n])")
 
 # Run properties as (element, w:val or None), in the order the schema (CT_RPr) requires.
-BOLD = (("b", None),)
-ITALIC = (("i", None),)
+RunProps = tuple[tuple[str, str | None], ...]
+BOLD: RunProps = (("b", None),)
+ITALIC: RunProps = (("i", None),)
 
 
-def color(rgb_hex: str) -> tuple:
+def color(rgb_hex: str) -> RunProps:
     return (("color", rgb_hex.upper()),)
 
 
-def size(points: float) -> tuple:
+def size(points: float) -> RunProps:
     return (("sz", str(int(round(points * 2)))),)  # half-points
 
 

@@ -88,7 +88,7 @@ def from_record(record, separator: str = " / ") -> Extract:
     return Extract(
         participant=record.participant,
         timepoint=record.timepoint or "",
-        transcript=getattr(record, "transcript_name", None) or getattr(record, "transcript", ""),
+        transcript=getattr(record, "transcript_name", "") or getattr(record, "transcript", ""),
         speaker=record.speaker or "",
         start_ms=record.start_ms,
         end_ms=record.end_ms,
@@ -302,7 +302,7 @@ def write_extracts_docx(
     """A document grouped by code: each extract as a quotation with participant ID and timestamps."""
     from docx import Document
 
-    from workbench.exchange.docx_paragraphs import BOLD, ITALIC, Paragraphs, color, size
+    from workbench.exchange.docx_paragraphs import BOLD, ITALIC, Paragraphs, RunProps, color, size
 
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
     document = Document()
@@ -323,7 +323,7 @@ def write_extracts_docx(
             count = counts[current]
             paragraphs.add(heading_style, (f"{current} ({count} extract{'s' if count != 1 else ''})", ()))
         paragraphs.add(quote_style, (f"“{e.text.strip()}”", ()))
-        source = [(f"({citation(e)})", BOLD)]
+        source: list[tuple[str, RunProps]] = [(f"({citation(e)})", BOLD)]
         if e.speaker:
             source.append((f" {e.speaker}", ()))
         if e.coder:
@@ -400,7 +400,11 @@ def write_extracts(
     cancelled: CancelFn | None = None,
 ) -> None:
     """Write extracts in the format the file extension names (.xlsx, .csv or .docx)."""
-    writers = {".xlsx": write_extracts_xlsx, ".csv": write_extracts_csv, ".docx": write_extracts_docx}
+    writers: dict[str, Callable[..., None]] = {
+        ".xlsx": write_extracts_xlsx,
+        ".csv": write_extracts_csv,
+        ".docx": write_extracts_docx,
+    }
     writer = writers.get(Path(path).suffix.lower())
     if writer is None:
         raise WorkbenchError(f"Cannot tell the format of {Path(path).name}: use .xlsx, .csv or .docx")

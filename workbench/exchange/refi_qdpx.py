@@ -107,17 +107,15 @@ def _anchor(points: list[SyncPoint], position: int) -> str:
     for point in points:
         if point.position == position:
             return point.guid
-    timed = sorted((p for p in points if p.time_ms is not None), key=lambda p: p.position)
-    before = [p for p in timed if p.position < position]
-    after = [p for p in timed if p.position > position]
-    time_ms = None
+    timed = sorted(((p.position, p.time_ms) for p in points if p.time_ms is not None), key=lambda t: t[0])
+    before = [t for t in timed if t[0] < position]
+    after = [t for t in timed if t[0] > position]
+    time_ms: int | None = None
     if before and after:
-        a, b = before[-1], after[0]
-        time_ms = a.time_ms + round(
-            (b.time_ms - a.time_ms) * (position - a.position) / (b.position - a.position)
-        )
+        (pa, ta), (pb, tb) = before[-1], after[0]
+        time_ms = ta + round((tb - ta) * (position - pa) / (pb - pa))
     elif before:
-        time_ms = before[-1].time_ms
+        time_ms = before[-1][1]
     point = SyncPoint(guid=str(uuid.uuid4()), position=position, time_ms=time_ms)
     points.append(point)
     return point.guid

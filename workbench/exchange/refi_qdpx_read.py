@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench.coding.codebook import Codebook, CodeSet, normalise_guid
+from workbench.coding.codebook import Code, Codebook, CodeSet, normalise_guid
 from workbench.exchange.qdpx_model import (
     VARIABLE_TYPES,
     Case,
@@ -64,11 +64,16 @@ def _date(value: str | None) -> datetime | None:
         return None
 
 
-def _int(element, name: str, where: str, required: bool = True) -> int | None:
+def _int(element, name: str, where: str) -> int:
+    value = _optional_int(element, name, where)
+    if value is None:
+        raise WorkbenchError(f"{where}: <{_local(element)}> has no {name}")
+    return value
+
+
+def _optional_int(element, name: str, where: str) -> int | None:
     value = element.get(name)
     if value is None or not value.strip():
-        if required:
-            raise WorkbenchError(f"{where}: <{_local(element)}> has no {name}")
         return None
     try:
         return int(value.strip())
@@ -230,8 +235,8 @@ class _Reader:
         points = [
             SyncPoint(
                 guid=(p.get("guid") or "").strip(),
-                position=_int(p, "position", self.where(p), required=False) or 0,
-                time_ms=_int(p, "timeStamp", self.where(p), required=False),
+                position=_optional_int(p, "position", self.where(p)) or 0,
+                time_ms=_optional_int(p, "timeStamp", self.where(p)),
             )
             for p in _kids(element, "SyncPoint")
         ]
@@ -287,7 +292,8 @@ class _Reader:
             for u in _kids(users, "User")
         ]
         seen: dict[str, int] = {}
-        codes, code_notes = [], {}
+        codes: list[Code] = []
+        code_notes: dict[str, list[str]] = {}
         for book in _kids(root, "CodeBook"):
             for codes_element in _kids(book, "Codes"):
                 codes.extend(code_from_element(c, self.source, seen) for c in _kids(codes_element, "Code"))

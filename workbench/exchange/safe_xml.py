@@ -39,7 +39,7 @@ _BOMS = (
 )
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 

@@ -58,13 +58,15 @@ def _int(item: dict, key: str) -> int:
     return value
 
 
-def _text(item: dict, key: str, optional: bool = False) -> str | None:
+def _text(item: dict, key: str) -> str:
     value = item.get(key)
-    if value is None and optional:
-        return None
     if not isinstance(value, str):
         raise _Bad(f"'{key}' must be text")
     return value
+
+
+def _optional_text(item: dict, key: str) -> str | None:
+    return None if item.get(key) is None else _text(item, key)
 
 
 def _number(item: dict, key: str) -> float | None:
@@ -94,7 +96,7 @@ def _segment(item: Any) -> NewSegment:
         start,
         end,
         _text(item, "text"),
-        _text(item, "speaker", optional=True),
+        _optional_text(item, "speaker"),
         _number(item, "confidence"),
         new_words,
     )
@@ -103,7 +105,7 @@ def _segment(item: Any) -> NewSegment:
 def parse_json(text: str, name: str) -> ImportedTranscript:
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise WorkbenchError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise WorkbenchError(f'{name} is not a workbench transcript (JSON without "format": "{FORMAT}")')
@@ -123,5 +125,7 @@ def parse_json(text: str, name: str) -> ImportedTranscript:
             raise WorkbenchError(f"{name}: segment {number} {exc}") from None
     check_order(segments, name)
     title = data.get("title") if isinstance(data.get("title"), str) else None
-    provenance = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
+    provenance = data.get("provenance")
+    if not isinstance(provenance, dict):
+        provenance = {}
     return ImportedTranscript(tuple(segments), "json", title, (), provenance)
