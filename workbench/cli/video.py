@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.cli.formats import EXPORTS, IMPORTS, Option
+from workbench.model.roles import Action
 
 _EPILOG = "MEDIA is a media item's id or its file name as imported."
 
@@ -114,7 +115,7 @@ def _cmd_export(args) -> int:
         if args.format in tables.TABLES:
             print(tables.export_table(db, args.format, viewer, args.out))
             return 0
-        masked = project.coder.role != "lead"
+        masked = not project.coder.can(Action.EXPORT_UNMASKED)
         for line in observation_exchange.export_file(db, args.format, args.out, viewer, masked, args.scheme):
             print(line)
     finally:

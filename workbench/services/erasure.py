@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.roles import Action
 from workbench.services import recent
 from workbench.store import erasure as store_erasure
 from workbench.store.backup import backups as list_backups
@@ -140,7 +141,7 @@ def _files(folder: Path) -> list[Path]:
 
 def plan_erasure(project, pseudonym: str) -> ErasurePlan:
     """What erasing ``pseudonym`` would delete (nothing is changed); leads only."""
-    if project.coder.role != "lead":
+    if not project.coder.can(Action.ERASE_PARTICIPANT):
         raise WorkbenchError("Only a lead can erase a participant's data.")
     found = store_erasure.participant_footprint(project.db, pseudonym)
     plan = ErasurePlan(pseudonym, found.counts())

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from workbench.coding.codebook import Codebook
 from workbench.coding.scheme import Scheme
 from workbench.model.records import Change, ParticipantRecord
+from workbench.model.roles import Action
 from workbench.model.tasks import CancelFn, ProgressFn
 from workbench.services import media_import
 from workbench.services.project import Project
@@ -46,7 +47,7 @@ def default_location(settings: QSettings) -> Path:
 
 def participants_loader(project: Project) -> Callable[[], list[ParticipantRecord]]:
     """Reads the participants tree; masked attributes (e.g. trial arm) only for the lead."""
-    db, lead = project.db, project.coder.role == "lead"
+    db, lead = project.db, project.coder.can(Action.SEE_MASKED_ATTRIBUTES)
     return lambda: participants.list_participants(db, include_masked=lead)
 
 

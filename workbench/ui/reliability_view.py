@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from workbench.coding.observation import format_ms
 from workbench.coding.reliability.report import write_report
 from workbench.model.errors import WorkbenchError
+from workbench.model.roles import Action
 from workbench.services import reliability_run as rr
 from workbench.store import consensus
 from workbench.store import reliability_data as rd
@@ -512,7 +513,7 @@ class ReliabilityWork:
         project = self.window.project
         if project is None:
             return None
-        lead = project.coder.id if project.coder.role == "lead" else None
+        lead = project.coder.id if project.coder.can(Action.RESOLVE_DISAGREEMENTS) else None
         view = ReliabilityView(project.db, self.window.runner, lead)
         view.error.connect(self.window.show_status)
         view.resolved.connect(self.window.apply_change)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from workbench.exchange.audit_export import HEADER, cells, write_audit
 from workbench.model.records import Change
+from workbench.model.roles import Action
 from workbench.services import media_roots
 from workbench.store import audit
 from workbench.store.changes import ANY, ChangeWatcher
@@ -210,7 +211,7 @@ class TeamWork:
         if self.relay is not None:
             self.relay.close()
             self.relay = None
-        self.audit_action.setEnabled(project is not None and project.coder.role == "lead")
+        self.audit_action.setEnabled(project is not None and project.coder.can(Action.READ_AUDIT_LOG))
         if project is not None and not project.db.is_sqlite:  # one person per SQLite project
             self.relay = self.window.guarded(lambda: ChangeRelay(project.db, self.window))
             if self.relay is not None:

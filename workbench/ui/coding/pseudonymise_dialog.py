@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.coding.retrieval import kwic
 from workbench.model.errors import WorkbenchError
+from workbench.model.roles import Action
 from workbench.nlp.pseudonymise import ACCEPTED, PseudonymKey, Review
 from workbench.store import pseudonym_keys, transcript_list
 from workbench.ui.coding.pseudonymise_ops import apply_to_transcript, parse_terms, suggestions_task
@@ -51,7 +52,9 @@ class PseudonymiseDialog(QDialog):
         self.review = Review([])
         # the stored key (leads only): the same replacements in every transcript, across sessions
         self.key = (
-            pseudonym_keys.load_key(host.db, host.coder.id) if host.coder.role == "lead" else PseudonymKey()
+            pseudonym_keys.load_key(host.db, host.coder.id)
+            if host.coder.can(Action.KEEP_PSEUDONYM_KEY)
+            else PseudonymKey()
         )
         self.applied: list = []
         self.terms = QPlainTextEdit()

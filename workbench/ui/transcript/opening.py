@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 from workbench.exchange.transcripts import EXPORT_FORMATS, IMPORT_FORMATS, import_transcript
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, MediaRecord, Provenance
+from workbench.model.roles import Action
 from workbench.store import participants
 from workbench.store.transcript_list import TranscriptRecord, list_transcripts, transcript_record
 from workbench.store.transcripts import add_transcript
@@ -85,7 +86,7 @@ class TranscriptWork(QObject):
             self.window.workspace.removeTab(self.window.workspace.indexOf(editor))
             editor.deleteLater()
         self._open: list[TranscriptEditor] = []
-        if project is not None and project.coder.role == "rater":
+        if project is not None and not project.coder.can(Action.TRANSCRIBE):
             project = None  # raters neither transcribe nor see participants (the server refuses it too)
         self.queue.set_project(project)
         self.window.participants_model.set_transcripts_loader(
