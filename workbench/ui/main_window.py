@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QM
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
+from workbench.model.roles import Action
 from workbench.services.project import Project
 from workbench.ui import project_ops
 from workbench.ui.actions import Handlers, build_menus
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
         """Show ``project`` (or none); the previous one is not closed here."""
         self.project = project
         db = project.db if project else None
-        blind = project is not None and project.coder.role == "rater"  # raters see masked IDs only
+        blind = project is not None and not project.coder.can(Action.SEE_PARTICIPANTS)  # raters: masked IDs
         self.participants_model.set_loader(
             project_ops.participants_loader(project) if project and not blind else None
         )
@@ -166,7 +167,9 @@ class MainWindow(QMainWindow):
         self.participants_dock.toggleViewAction().setEnabled(not blind)
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
         self.scheme_model.set_loader(project_ops.schemes_loader(db) if db else None)
-        self.menu_actions.set_project_open(project is not None, can_import=not blind)
+        self.menu_actions.set_project_open(
+            project is not None, can_import=project is not None and project.coder.can(Action.IMPORT_MEDIA)
+        )
         self.welcome.show_project(project.name if project else None)
         self.setWindowTitle(project_ops.window_title(project))
         self.project_changed.emit(project)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QInputDialog, QMenu
 
 from workbench.coding.codebook import Code, Codebook
+from workbench.model.roles import Action
 from workbench.store import code_ops, coding_lookups
 from workbench.store.retrieval import code_counts
 from workbench.store.visibility import Viewer
@@ -69,7 +70,7 @@ class CodeTreeEditor(QObject):
 
     def refresh_counts(self) -> None:
         project = self.host.window.project
-        if project is None or project.coder.role == "rater":  # raters have no text codings to count
+        if project is None or not project.coder.can(Action.CODE_TRANSCRIPTS):  # raters: none to count
             self.model.set_counts({})
             return
         counts = self.host.window.guarded(lambda: code_counts(project.db, Viewer(project.coder.id, "all")))

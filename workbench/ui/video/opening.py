@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import MediaRecord
+from workbench.model.roles import Action
 from workbench.store import assignments, schemes
 from workbench.store.observations import ensure_observation
 from workbench.ui.video.coder_view import VideoCoderView
@@ -47,7 +48,7 @@ class VideoCoding(QObject):
     @staticmethod
     def _has_queue(project) -> bool:
         """Raters always see their queue; others only when videos are assigned to them."""
-        if project.coder.role == "rater":
+        if not project.coder.can(Action.SEE_PARTICIPANTS):
             return True
         try:
             return bool(assignments.rater_queue(project.db, project.coder.id))
@@ -75,7 +76,7 @@ class VideoCoding(QObject):
         project = self.window.project
         if project is None or media.kind != "video":
             return None
-        if project.coder.role != "lead":
+        if not project.coder.can(Action.OPEN_ANY_VIDEO):
             raise WorkbenchError("Raters open videos from My queue, where they are masked.")
         name = self.scheme_name()
         key = ("media", media.id, name)
