@@ -88,17 +88,22 @@ def _note_refs(element) -> list[str]:
 
 
 def decode_text(data: bytes, what: str) -> str:
-    """UTF-8 text (a leading byte-order mark dropped); anything else is refused."""
+    """UTF-8 text (a leading byte-order mark dropped); anything else, or text holding a NUL
+    character (no database stores one alike), is refused."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise WorkbenchError(
             f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
             "REFI-QDA texts must be UTF-8"
         ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise WorkbenchError(f"{what} is not a text (it holds a NUL character on line {line})")
+    return text
 
 
 class _Reader:

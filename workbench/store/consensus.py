@@ -33,6 +33,7 @@ from workbench.store.schema import (
     CodingScheme,
     Epoch,
     Event,
+    Media,
     Observation,
     Rating,
     TextCoding,
@@ -166,6 +167,10 @@ def _consensus_observation(session: Session, coder: int, media_id: int, scheme: 
         )
     )
     if row is None:
+        if session.scalar(select(Media.id).where(Media.id == media_id)) is None:
+            raise WorkbenchError(
+                f"Media item {media_id} is no longer in this project; run the comparison again."
+            )
         row = Observation(media_id=media_id, coder_id=coder, scheme_id=scheme_id, status="in_progress")
         session.add(row)
         session.flush()
