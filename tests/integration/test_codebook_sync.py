@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from workbench.coding.codebook import Code as CodeData
 from workbench.model.errors import WorkbenchError
-from workbench.store import codebooks, coding_ops, commands
+from workbench.store import bus, codebooks, coding_ops
 from workbench.store.codebook_sync import apply_codebook_update, preview_codebook_update
 from workbench.store.schema import Code
 
@@ -55,7 +55,7 @@ def test_preview_then_apply_then_undo(study):
     assert after[study.guids["Anxiety"]][0] == "Anxiety and worry"
     assert after[study.guids["Calm"]][1] == study.codes["Group experience"]
     assert preview_codebook_update(study.db, "COS-P", shared).empty
-    commands.run(study.db, change.inverse)
+    bus.run(study.db, change.inverse)
     assert names(study) == before
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment
-from workbench.store import code_ops, coding_ops, commands
+from workbench.store import bus, code_ops, coding_ops
 from workbench.store.retrieval import Filters, code_counts, extracts, open_transcript
 from workbench.store.schema import Code, Memo, TextCoding
 from workbench.store.text_correction import transcript_version, update_transcript_text
@@ -46,29 +46,29 @@ def test_apply_remove_recode_with_undo_redo(study):
     memo = coding_ops.add_memo(study.db, study.ann, "coding", cid, "nerves before the first session")
     recoded = coding_ops.recode(study.db, [cid], study.codes["Calm"], study.ann)
     assert codings(study)[0].code_id == study.codes["Calm"]
-    undo = commands.run(study.db, recoded.inverse)
+    undo = bus.run(study.db, recoded.inverse)
     assert codings(study)[0].code_id == study.codes["Anxiety"]
-    commands.run(study.db, undo.inverse)  # redo
+    bus.run(study.db, undo.inverse)  # redo
     assert codings(study)[0].code_id == study.codes["Calm"]
 
     removed = coding_ops.remove_codings(study.db, [cid], study.ann)
     assert codings(study) == []
     with study.db.reading() as session:
         assert session.scalars(select(Memo)).all() == []
-    back = commands.run(study.db, removed.inverse)
+    back = bus.run(study.db, removed.inverse)
     assert [c.id for c in codings(study)] == [cid]
     with study.db.reading() as session:
         assert session.get(Memo, memo.created_id("memos")).target_id == cid
-    commands.run(study.db, back.inverse)
+    bus.run(study.db, back.inverse)
     assert codings(study) == []
 
 
 def test_apply_code_is_undone_and_redone(study):
     tid = study.transcripts["P002"]
     applied = coding_ops.apply_code(study.db, tid, study.codes["Calm"], study.bob, 0, 10)
-    undo = commands.run(study.db, applied.inverse)
+    undo = bus.run(study.db, applied.inverse)
     assert codings(study) == []
-    commands.run(study.db, undo.inverse)
+    bus.run(study.db, undo.inverse)
     assert [c.id for c in codings(study)] == [applied.created_id("text_codings")]
 
 
@@ -96,7 +96,7 @@ def test_in_vivo_code(study):
     with study.db.reading() as session:
         code = session.get(Code, change.created_id("codes"))
         assert (code.name, code.parent_id, code.position) == ("needed comfort", study.codes["Feelings"], 2)
-    commands.run(study.db, change.inverse)
+    bus.run(study.db, change.inverse)
     with study.db.reading() as session:
         assert session.get(Code, change.created_id("codes")) is None
     assert codings(study) == []
@@ -116,7 +116,7 @@ def test_code_create_rename_move_with_undo(study):
         row = session.get(Code, new_id)
         assert (row.name, row.parent_id, row.position) == ("Support from partner", study.codes["Feelings"], 0)
     for change in (moved, renamed, created):
-        commands.run(study.db, change.inverse)
+        bus.run(study.db, change.inverse)
     with study.db.reading() as session:
         assert session.get(Code, new_id) is None
         top = session.scalars(select(Code.name).where(Code.parent_id.is_(None)).order_by(Code.position)).all()
@@ -141,7 +141,7 @@ def test_merge_and_split_move_codings_and_undo(study):
         counts[study.codes["Anxiety"]].codings == 2
         and counts[study.codes["Feelings"]].participants_with_subcodes == 2
     )
-    commands.run(study.db, merged.inverse)
+    bus.run(study.db, merged.inverse)
     assert {(c.id, c.code_id) for c in codings(study)} == {
         (a, study.codes["Anxiety"]),
         (b, study.codes["Calm"]),
@@ -152,7 +152,7 @@ def test_merge_and_split_move_codings_and_undo(study):
     )
     new = split.created["codes"]
     assert {c.id: c.code_id for c in codings(study)}[a] == new[1]
-    commands.run(study.db, split.inverse)
+    bus.run(study.db, split.inverse)
     assert {c.id: c.code_id for c in codings(study)}[a] == study.codes["Anxiety"]
     with study.db.reading() as session:
         assert session.scalars(select(Code).where(Code.id.in_(new))).all() == []
@@ -183,12 +183,12 @@ def test_text_correction_reanchors_flags_and_undoes(study):
         update_transcript_text(study.db, tid, corrected, view.version)
     extract = extracts(study.db, Viewer(study.lead), Filters(code_guids=(study.guids["Anxiety"],)))[0]
     assert extract.needs_review
-    undo = commands.run(study.db, change.inverse)
+    undo = bus.run(study.db, change.inverse)
     by_id = {c.id: c for c in codings(study)}
     assert by_id[tired.created_id("text_codings")].quote == "so tired"
     assert not by_id[tired.created_id("text_codings")].needs_review
     assert open_transcript(study.db, Viewer(study.ann), tid).text.text == text
-    commands.run(study.db, undo.inverse)
+    bus.run(study.db, undo.inverse)
     assert open_transcript(study.db, Viewer(study.ann), tid).text.segments[0].text.startswith("So, how")
 
 

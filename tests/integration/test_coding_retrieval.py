@@ -8,7 +8,7 @@ from coding_fixtures import build, span
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment
-from workbench.store import coding_ops, commands
+from workbench.store import bus, coding_ops
 from workbench.store.retrieval import (
     Filters,
     code_frequencies,
@@ -101,7 +101,7 @@ def test_framework_matrix_with_summaries(study):
         matrix.cell("P003", study.guids["Practical barriers"]).extracts[0].text == "the bus was always late"
     )
     assert matrix.summaries().loc["P002", "Feelings"].startswith("Calmer")
-    commands.run(study.db, change.inverse)
+    bus.run(study.db, change.inverse)
     assert (
         framework_matrix(study.db, Viewer(study.lead), guids).cell("P002", study.guids["Feelings"]).summary
         == ""

@@ -1,4 +1,5 @@
-"""Observations in the store: events, epochs, ratings and status, each committed and invertible."""
+"""Observations in the store: events, epochs, ratings and status, each committed and invertible
+through the command bus."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from video_fixtures import SCHEME_NAME, make_team
 
 from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import Command
+from workbench.store import bus, ratings
 from workbench.store import observations as obs
-from workbench.store import ratings
 from workbench.store.schemes import load_scheme
 
 
@@ -34,18 +36,18 @@ def test_events_add_edit_delete_and_undo(team):
 
     edit = obs.edit_event(db, stop.created_id("events"), time_ms=2600, comment="late stop")
     assert obs.observation_data(db, oid).events[1].time_ms == 2600
-    redo = obs.undo(db, edit)
+    redo = bus.run(db, edit.inverse)
     assert obs.observation_data(db, oid).events[1].time_ms == 2500
-    obs.undo(db, redo)
+    bus.run(db, redo.inverse)
     assert obs.observation_data(db, oid).events[1].comment == "late stop"
 
     deleted = obs.delete_events(db, (start.created_id("events"),))
     assert len(obs.observation_data(db, oid).events) == 1
-    restored = obs.undo(db, deleted)
+    restored = bus.run(db, deleted.inverse)
     events = obs.observation_data(db, oid).events
     assert [e.id for e in events] == [start.created_id("events"), stop.created_id("events")]
     assert events[0].modifiers == ("playful",)
-    obs.undo(db, restored)
+    bus.run(db, restored.inverse)
     assert len(obs.observation_data(db, oid).events) == 1
 
 
@@ -73,7 +75,7 @@ def test_key_press_with_exclusive_group_is_one_command(team):
     action = ob.key_press(s, obs.observation_data(db, oid).events, "a", 2000)
     change = obs.add_events(db, oid, list(action.events))
     assert len(change.created["events"]) == 2
-    obs.undo(db, change)
+    bus.run(db, change.inverse)
     assert [e.event_type for e in obs.observation_data(db, oid).events] == ["start"]
 
 
@@ -91,9 +93,9 @@ def test_epochs_ratings_rerating_and_done(team):
     again = ratings.rate(db, epoch, "maternal_sensitivity", 4)
     values = [(r.scale, r.value) for r in obs.observation_data(db, oid).ratings]
     assert values == [("maternal_sensitivity", 4)]
-    obs.undo(db, again)
+    bus.run(db, again.inverse)
     assert obs.observation_data(db, oid).ratings[0].value == 2
-    obs.undo(db, first)
+    bus.run(db, first.inverse)
     assert obs.observation_data(db, oid).ratings == ()
     for bad in (
         (epoch, "maternal_sensitivity", 7),
@@ -108,12 +110,12 @@ def test_epochs_ratings_rerating_and_done(team):
     obs.add_event(db, oid, ob.Event("infant_distress", "infant", "stop", 900, modifiers=("crying",)))
     done = ratings.set_status(db, oid, "done")
     assert obs.observation_data(db, oid).record.status == "done"
-    obs.undo(db, done)
+    bus.run(db, done.inverse)
     assert obs.observation_data(db, oid).record.status == "in_progress"
 
     gone = ratings.delete_epoch(db, epoch)
     assert obs.observation_data(db, oid).ratings == ()
-    obs.undo(db, gone)
+    bus.run(db, gone.inverse)
     data = obs.observation_data(db, oid)
     assert data.epochs[0].id == epoch and len(data.ratings) == 6
     with pytest.raises(WorkbenchError, match="end after it starts"):
@@ -136,3 +138,26 @@ def test_a_coder_cannot_touch_another_coders_observation(team):
         with pytest.raises(WorkbenchError, match="No observation"):
             attempt()
     assert len(obs.observation_data(db, mine).events) == 1
+
+
+def test_observation_changes_are_scoped_and_carry_their_rows(team):
+    """Every observation command names its observation and the rows a view applies without a read."""
+    db = team.db
+    oid = obs.ensure_observation(db, team.media[0], team.rater_a, SCHEME_NAME)
+    added = bus.run(
+        db,
+        Command(
+            "add_events",
+            {"observation_id": oid, "events": [ob.Event("infant_distress", "infant", "start", 5)]},
+        ),
+    )
+    assert added.scope == ("observation", oid)
+    (event,) = added.rows["events"]
+    assert event.id == added.created_id("events") and event.time_ms == 5
+    edited = obs.edit_event(db, event.id, time_ms=7)
+    assert edited.scope == ("observation", oid) and edited.rows["events"][0].time_ms == 7
+    assert edited.inverse == Command("edit_event", {"event_id": event.id, "acting_coder": None, "time_ms": 5})
+    status = bus.run(db, Command("set_status", {"observation_id": oid, "status": "in_progress"}))
+    assert status.rows["observations"][0].status == "in_progress"
+    with pytest.raises(WorkbenchError, match="Unknown command"):
+        bus.run(db, Command("drop_everything", {}))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from workbench.coding.codebook import Code, Codebook
 from workbench.model.records import NewSegment, NewWord
 from workbench.store import codebooks, participants, people, transcripts
+from workbench.ui.db_worker import database_worker
 
 TEXTS = {
     "P001": [
@@ -101,3 +102,8 @@ def build(project) -> Study:
 def span(text: str, phrase: str) -> tuple[int, int]:
     start = text.index(phrase)
     return start, start + len(phrase)
+
+
+def settled() -> None:
+    """Until the window's database worker has run everything submitted and the views show it."""
+    assert database_worker().wait_idle(), "the database worker did not finish"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.coding_setup import TEXTS, build, span
+from tests.ui.coding_setup import TEXTS, build, settled, span
 from workbench.store import coding_ops, people, visibility
 
 
@@ -20,6 +20,7 @@ def study(project):
 
 
 def shown(view) -> set[tuple[int, int]]:
+    settled()  # the codings are read on the database worker
     return {(c.coder_id, c.code_id) for c in view.codings}
 
 

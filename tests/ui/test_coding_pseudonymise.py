@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.coding_setup import TEXTS, build, segments, span
+from tests.ui.coding_setup import TEXTS, build, segments, settled, span
 from workbench.coding.transcript_text import TranscriptText
 from workbench.nlp.pseudonymise import ACCEPTED
 from workbench.store import coding_lookups, coding_ops, people, pseudonym_keys, transcripts
@@ -48,6 +48,7 @@ def study(project):
 
 
 def text_of(study, tid) -> str:
+    settled()  # undo runs on the database worker
     return TranscriptText(transcripts.load_segments(study.db, tid)).text
 
 
@@ -118,6 +119,7 @@ def test_review_accept_and_apply_keeps_codings_on_their_words(
     assert "[Partner] was worried too" in exported and "Tom" not in exported and "Patel" not in exported
     words = [w.text for s in transcripts.load_segments(study.db, tid) for w in s.words]
     assert not any("Tom" in w or "Patel" in w for w in words)
+    settled()
     assert view.edit.toPlainText() == text  # the open view reloaded
     window.text_coding.actions.stack.undo()  # one step for the whole pseudonymisation
     assert "Dr Patel" in text_of(study, tid) and quotes(study, tid) == before

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.coding_setup import GUIDS, TEXTS, build, span
+from tests.ui.coding_setup import GUIDS, TEXTS, build, settled, span
 from workbench.coding.codebook import Code, Codebook
 from workbench.exchange.refi_qdc import read_qdc, validate_qdc, write_qdc
 from workbench.store import codebooks, coding_ops
@@ -27,6 +27,7 @@ def window(make_window, study):
 
 
 def stored(study) -> Codebook:
+    settled()  # undo and redo run on the database worker
     return codebooks.load_codebook(study.db, "COS-P")
 
 
@@ -92,6 +93,7 @@ def test_merge_moves_codings_and_counts_update(window, study, qtbot):
     coding_ops.apply_code(study.db, tid, study.codes["Anxiety"], study.ann, *span(text, "less anxious"))
     editor = window.text_coding.tree_editor
     editor.refresh_counts()
+    settled()  # counted on the database worker
     count_of = lambda name: find(window, name).siblingAtColumn(1).data()  # noqa: E731
     assert (count_of("Calm"), count_of("Anxiety"), count_of("Feelings")) == ("1 · 1", "1 · 1", "2 · 1")
     editor.ask_code = lambda title, exclude: study.codes["Anxiety"]

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.coding_setup import TEXTS, build, segments, span
+from tests.ui.coding_setup import TEXTS, build, segments, settled, span
 from workbench.store import coding_lookups, coding_ops, people, transcripts
 from workbench.store.visibility import Viewer
 from workbench.ui.coding.coding_view import CodingView
@@ -32,6 +32,7 @@ def text_of(p: str) -> str:
 
 
 def codings(study, p="P001"):
+    settled()
     return coding_lookups.transcript_codings(study.db, Viewer(study.lead, "all"), study.transcripts[p])
 
 
@@ -101,7 +102,7 @@ def test_apply_by_clicking_a_code_in_the_tree(window, study, qtbot):
     index = code_index(window, "Anxiety")
     tree.scrollTo(index)
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(index).center())
-    (coding,) = codings(study)
+    (coding,) = codings(study)  # the handler returned at once; the coding came through the worker
     assert (coding.code_id, coding.start_pos, coding.end_pos, coding.coder_id) == (
         study.codes["Anxiety"],
         start,
@@ -143,6 +144,7 @@ def test_apply_recent_code_with_ctrl_number(window, study, qtbot):
     view.apply_code(study.codes["Anxiety"])
     view.edit.select_span(*span(text, "so tired"))
     view.apply_code(study.codes["Calm"])  # recent: Calm (1), Anxiety (2)
+    settled()
     view.edit.select_span(*span(text, "cried a lot"))
     window.activateWindow()
     view.edit.setFocus()
@@ -193,6 +195,7 @@ def test_coder_cannot_remove_someone_elses_coding(window, study):
     window.project.coder = next(c for c in people.list_coders(study.db) if c.id == study.ann)
     view = open_view(window, study)
     view.remove([codings(study)[0].id])
+    settled()
     assert window.messages.errors == ["You can change only your own codings."]
     assert len(codings(study)) == 1
 
@@ -212,6 +215,7 @@ def test_stripes_are_painted_in_the_code_colour_with_a_tooltip(window, study, qt
 
     window.exec_dialog = answer
     view.memo("coding", coding.id)
+    settled()
     margin = view.edit.stripes
     image = margin.grab().toImage()
     assert len(margin.painted) == 2
@@ -238,7 +242,9 @@ def test_memos_on_transcript_participant_and_code(window, study):
     view.memo("transcript", study.transcripts["P001"])
     view.memo("participant", view.info.participant_id)
     window.text_coding.code_memo(study.codes["Anxiety"], "Anxiety")
+    settled()  # one memo dialog at a time (it is modal): the next reads what these saved
     view.memo("transcript", study.transcripts["P001"])  # my memo again: edited, not duplicated
+    settled()
     memos = coding_lookups.memos_on(study.db, "transcript", [study.transcripts["P001"]])
     assert [m.text for m in memos[study.transcripts["P001"]]] == ["Edited transcript memo"]
     assert coding_lookups.memos_on(study.db, "participant", [view.info.participant_id])
@@ -253,6 +259,7 @@ def test_in_vivo_code_under_the_selected_code(window, study):
     window.codebook.tree.setCurrentIndex(code_index(window, "Feelings"))
     view.edit.select_span(*span(text_of("P001"), "so tired"))
     view.in_vivo()
+    settled()
     assert "so tired" in window.codebook_model.code_names()
     new = window.text_coding.codes.by_guid[
         next(c.guid for c in window.text_coding.codes.by_id.values() if c.name == "so tired")
@@ -269,6 +276,7 @@ def test_context_menu_offers_remove_recode_memo_play(window, study):
     start, end = span(text_of("P001"), "really anxious")
     view.edit.select_span(start, end)
     view.apply_code(study.codes["Anxiety"])
+    settled()
     window.codebook.tree.setCurrentIndex(code_index(window, "Calm"))
     menu = view.build_context_menu(start + 2)
     sub = next(a.menu() for a in menu.actions() if a.menu() is not None)
@@ -291,6 +299,7 @@ def test_play_starts_at_the_coded_words(window, study, jfk, qtbot):
     start, end = span("And so my fellow Americans ask not", "fellow Americans")
     view.edit.select_span(start, end)
     view.apply_code(study.codes["Calm"])
+    settled()
     (coding,) = coding_lookups.transcript_codings(study.db, Viewer(study.lead), tid)
     assert view.play(coding.id) == 1200  # the word "fellow" starts at 1.2 s (4th word, 400 ms apart)
     assert view.last_played_ms == 1200
@@ -309,6 +318,7 @@ def test_screenshot(window, study, output_dir):
     ):
         view.edit.select_span(*span(text, phrase))
         view.apply_code(study.codes[code])
+    settled()
     window.resize(1280, 800)
     image = window.grab()
     painted = view.edit.stripes.painted

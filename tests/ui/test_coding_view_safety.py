@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import shiboken6
 
-from tests.ui.coding_setup import build, segments, span
+from tests.ui.coding_setup import build, segments, settled, span
 from workbench.store import coding_lookups, transcripts
 from workbench.store.engine import Database
 from workbench.store.text_correction import transcript_version, update_transcript_text
@@ -35,7 +35,8 @@ def test_coding_on_a_stale_version_is_refused_clearly_and_the_transcript_reloads
     corrected = load_segments(other, tid)
     corrected[0] = segments(["Hello, how did you find the group?"])[0]
     update_transcript_text(other, tid, corrected, view.version)
-    assert view.apply_code(study.codes["Calm"]) is None
+    view.apply_code(study.codes["Calm"])
+    settled()  # refused on the worker; the view then reads the new version there and shows it
     assert coding_lookups.transcript_codings(other, Viewer(study.lead, "all"), tid) == ()  # nothing stored
     (error,) = window.messages.errors
     assert "corrected this transcript while you were coding" in error
@@ -43,7 +44,8 @@ def test_coding_on_a_stale_version_is_refused_clearly_and_the_transcript_reloads
     assert view.version == transcript_version(other, tid)
     assert "select the passage again" in window.statusBar().currentMessage()
     view.edit.select_span(*span(view.edit.toPlainText(), "the other mums were kind"))
-    assert view.apply_code(study.codes["Calm"]) is not None  # on the new version it codes
+    view.apply_code(study.codes["Calm"])  # on the new version it codes
+    settled()
     (coding,) = coding_lookups.transcript_codings(other, Viewer(study.lead, "all"), tid)
     assert view.edit.toPlainText()[coding.start_pos : coding.end_pos] == "the other mums were kind"
     other.dispose()

@@ -6,13 +6,23 @@ import pytest
 import yaml
 from PySide6.QtCore import Qt
 
-from tests.ui.video_helpers import FIRE_VFR, PERSON, SCHEME_FILE, add_video, open_view, seek, wait_settled
+from tests.ui.video_helpers import (
+    FIRE_VFR,
+    PERSON,
+    SCHEME_FILE,
+    add_video,
+    open_view,
+    saved,
+    seek,
+    wait_settled,
+)
 from workbench.coding.scheme import scheme_from_mapping
 from workbench.media.frames import FrameReader
 from workbench.store.observations import observation_data
 
 
 def _stored(view):
+    saved(view)
     return observation_data(view.session.db, view.session.observation_id).events
 
 
@@ -26,6 +36,7 @@ def test_keys_code_at_the_frame_on_screen(qtbot, project, shared_media, name, ti
     for ms in times:
         seek(qtbot, view, ms)
         qtbot.keyClick(view, "s")  # point: maternal smile
+        saved(view)
         made = [e for e in view.session.events if e.time_ms == ms and e.behaviour == "maternal_smile"]
         assert len(made) == 1
         event = made[0]
@@ -93,6 +104,7 @@ def test_modifiers_are_asked_at_start_or_stop(qtbot, project, shared_media):
     qtbot.keyClick(view, "d")  # infant distress: asked at stop
     seek(qtbot, view, 4000)
     qtbot.keyClick(view, "d")
+    saved(view)  # the question comes once the event is saved (it names the event's id)
     assert asked == [
         ("touch type", "maternal_touch", "start"),
         ("distress intensity", "infant_distress", "stop"),

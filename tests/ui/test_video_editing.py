@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 
-from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, seek
+from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, saved, seek
 from workbench.coding import observation as ob
 from workbench.media.frames import FrameReader
 from workbench.store.observations import observation_data
@@ -14,6 +14,7 @@ from workbench.ui.video.timeline import ROW_H
 
 
 def _stored(view):
+    saved(view)
     return {e.id: e for e in observation_data(view.session.db, view.session.observation_id).events}
 
 
@@ -36,6 +37,7 @@ def test_table_edits_commit_and_undo_redo(qtbot, project, shared_media):
     model, panel = view.events_model, view.events
     seek(qtbot, view, 300)
     qtbot.keyClick(view, "o")  # object offer (point)
+    saved(view)
     (event,) = view.session.events
     assert panel.selected_ids() == [event.id]  # a new event is selected in the table
 
@@ -48,6 +50,7 @@ def test_table_edits_commit_and_undo_redo(qtbot, project, shared_media):
     assert model.index(model.row_of(event.id), TIME).data() == "00:01.300"
 
     assert model.setData(model.index(model.row_of(event.id), COMMENT), "toy held out twice")
+    saved(view)
     assert model.setData(model.index(model.row_of(event.id), MODIFIERS), "")
     assert _stored(view)[event.id].comment == "toy held out twice"
     assert not model.setData(model.index(model.row_of(event.id), TIME), "later")  # refused, unchanged
@@ -83,12 +86,15 @@ def test_subject_edit_is_checked_against_the_scheme(qtbot, project, shared_media
     view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
     seek(qtbot, view, 5000)
     qtbot.keyClick(view, "s")
+    saved(view)
     model = view.events_model
     from workbench.ui.video.events_model import SUBJECT
 
-    assert not model.setData(model.index(0, SUBJECT), "Infant")  # a mother's smile, by the scheme
+    model.setData(model.index(0, SUBJECT), "Infant")  # a mother's smile, by the scheme: refused
+    saved(view)
     assert "not coded for subject" in view.message_label.text()
     assert model.setData(model.index(0, SUBJECT), "Mother")
+    saved(view)
     assert model.index(0, SUBJECT).data() == "Mother"
 
 
@@ -99,6 +105,7 @@ def test_timeline_drag_edge_click_seek_and_zoom(qtbot, project, shared_media):
     qtbot.keyClick(view, "v")  # maternal vocalising 10 s .. 20 s
     seek(qtbot, view, 20_000)
     qtbot.keyClick(view, "v")
+    saved(view)
     timeline.set_view(0, 40_000)
     row = timeline.tracks.index(("maternal_vocalising", "mother"))
     y = timeline.row_y(row) + ROW_H // 2
@@ -139,6 +146,7 @@ def test_timeline_paints_thousands_of_events(qtbot, project, shared_media):
         ]
     add_events(view.session.db, view.session.observation_id, events)
     view.session.reload()
+    saved(view)
     assert view.events_model.rowCount() == 6000
     data = view.timeline.data()
     row = view.timeline.tracks.index(("maternal_gaze_infant", "mother"))

@@ -3,7 +3,7 @@ track by track (no reset, no rebuild), and both always equal what the store hold
 
 from __future__ import annotations
 
-from tests.ui.video_helpers import PERSON, add_video, open_view, seek
+from tests.ui.video_helpers import PERSON, add_video, open_view, saved, seek
 from workbench.coding import observation as ob
 from workbench.store.observations import add_events, observation_data
 from workbench.ui.video.events_model import TIME
@@ -11,6 +11,7 @@ from workbench.ui.video.track_index import TrackIndex
 
 
 def _agrees_with_store(view) -> None:
+    saved(view)
     stored = list(observation_data(view.session.db, view.session.observation_id).events)
     assert view.session.events == stored
     model = view.events_model
@@ -36,6 +37,7 @@ def test_changes_are_applied_row_by_row_and_stay_exact(qtbot, project, shared_me
     background = [ob.Event("infant_vocalising", "infant", "point", 100 + 37 * i) for i in range(300)]
     add_events(view.session.db, view.session.observation_id, background)
     view.session.reload()
+    saved(view)
     view.timeline.repaint()  # built once, from the reload
     resets, inserted, removed = [], [], []
     view.events_model.modelAboutToBeReset.connect(lambda: resets.append(1))
@@ -50,12 +52,14 @@ def test_changes_are_applied_row_by_row_and_stay_exact(qtbot, project, shared_me
     seek(qtbot, view, 3000)
     qtbot.keyClick(view, "g")  # ... and stops
     qtbot.keyClick(view, "s")  # a smile (point)
+    saved(view)
     assert len(inserted) == 3 and not removed
     view.timeline.repaint()
     _agrees_with_store(view)
 
     stop = next(e for e in view.session.events if e.event_type == "stop")
     assert view.session.edit_event(stop.id, time_ms=4000, frame_pts_ms=view.player.frame_pts_at(4000))
+    saved(view)
     row = view.timeline.tracks.index(("maternal_gaze_infant", "mother"))
     assert view.timeline.data()[row].stops == [4000]
     _agrees_with_store(view)
@@ -75,9 +79,15 @@ def test_changes_are_applied_row_by_row_and_stay_exact(qtbot, project, shared_me
 def test_epochs_and_ratings_do_not_reset_the_events(qtbot, project, shared_media):
     view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
     qtbot.keyClick(view, "o")
-    resets = []
+    saved(view)
+    resets, shown = [], []
     view.events_model.modelAboutToBeReset.connect(lambda: resets.append(1))
-    epoch = view.session.add_epoch("free_play", 0, 5000)
+    view.session.add_epoch("free_play", 0, 5000, shown.append)
+    saved(view)
+    (epoch,) = shown
+    assert view.session.epochs[0].id == epoch  # shown once saved and read again
     assert view.session.rate(epoch, "maternal_sensitivity", 4)
+    saved(view)
+    assert view.session.rating(epoch, "maternal_sensitivity") == 4
     assert not resets
     _agrees_with_store(view)

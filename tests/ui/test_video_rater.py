@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, all_texts, wait_settled
+from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, all_texts, saved, wait_settled
 from workbench.coding import observation as ob
 from workbench.store import assignments as asg
 from workbench.store import participants, people
@@ -73,6 +73,7 @@ def test_rater_queue_and_view_are_masked(qtbot, make_window, team):
     assert view.session.events == []  # rater B's event on the same video is not shown
 
     qtbot.keyClick(view, "s")  # the rater codes into their own observation
+    saved(view)
     (event,) = view.session.events
     own = observation_data(project.db, view.session.observation_id)
     assert own.record.coder_id == rater_a and [e.id for e in own.events] == [event.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QLabel
 
-from tests.ui.video_helpers import PERSON, add_video, open_view, seek
+from tests.ui.video_helpers import PERSON, add_video, open_view, saved, seek
 from workbench.store.observations import observation_data
 
 
@@ -19,6 +19,7 @@ def test_rate_an_epoch_and_mark_done(qtbot, project, shared_media):
     seek(qtbot, view, 70_000)
     qtbot.keyClick(view, "d")  # infant distress starts and is never stopped
     panel.end_button.click()
+    saved(view)
     (epoch,) = session.epochs
     assert (epoch.task, epoch.start_ms, epoch.end_ms) == ("book_sharing", 12_000, 70_000)
     assert panel.status_label.text() == "Status: In progress"
@@ -31,10 +32,12 @@ def test_rate_an_epoch_and_mark_done(qtbot, project, shared_media):
     assert any(text.startswith("Highly characteristic") for text in anchors)
 
     panel.rate_groups["maternal_sensitivity"].button(3).click()  # one click rates
+    saved(view)
     stored = observation_data(session.db, session.observation_id).ratings
     assert [(r.epoch_id, r.scale, r.value) for r in stored] == [(epoch.id, "maternal_sensitivity", 3)]
     assert panel.rate_groups["maternal_sensitivity"].checkedId() == 3  # shown after the refresh
     panel.rate_groups["maternal_sensitivity"].button(4).click()  # re-rating replaces
+    saved(view)
     assert [r.value for r in observation_data(session.db, session.observation_id).ratings] == [4]
 
     assert not panel.mark_done()  # problems are listed, the status stays
@@ -46,18 +49,22 @@ def test_rate_an_epoch_and_mark_done(qtbot, project, shared_media):
     seek(qtbot, view, 80_000)
     view.choose_modifier = lambda modifier_set, event: view.set_modifier(event.id, "crying")
     qtbot.keyClick(view, "d")
+    saved(view)
     assert session.events[-1].modifiers == ("crying",)
     for code in scales:
         panel.rate_groups[code].button(2).click()
+        saved(view)
     assert (
         "rated" in panel.epoch_list.item(0).text()
         and f"({len(scales)}/{len(scales)} rated)" in panel.epoch_list.item(0).text()
     )
     assert panel.mark_done()
+    saved(view)
     assert panel.status_label.text() == "Status: Done" and panel.problems.text() == ""
     assert observation_data(session.db, session.observation_id).record.status == "done"
     assert not panel.done_button.isEnabled() and panel.reopen_button.isEnabled()
     session.undo_stack.undo()  # back to in progress
+    saved(view)
     assert observation_data(session.db, session.observation_id).record.status == "in_progress"
 
 
@@ -70,10 +77,14 @@ def test_epoch_needs_a_start_and_can_be_deleted_and_restored(qtbot, project, sha
     panel.start_button.click()
     seek(qtbot, view, 9000)
     panel.end_button.click()
+    saved(view)
     panel.rate_groups["infant_positive_mood"].button(5).click()
+    saved(view)
     panel.delete_button.click()
+    saved(view)
     assert not session.epochs and not observation_data(session.db, session.observation_id).epochs
     session.undo_stack.undo()  # the epoch comes back with its rating
+    saved(view)
     (epoch,) = session.epochs
     assert session.rating(epoch.id, "infant_positive_mood") == 5
     assert view.timeline.grab().toImage().isNull() is False

@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtCore import QPoint, Qt
 
-from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, seek
+from tests.ui.video_helpers import FIRE_VFR, PERSON, add_video, open_view, saved, seek
 from workbench.media.frames import FrameReader
 from workbench.store.observations import observation_data
 from workbench.ui.video import thumbnails as thumbs_module
@@ -53,12 +53,16 @@ def test_thumbnails_are_decoded_off_the_gui_thread_cached_and_seek_on_click(
 def test_drag_an_epochs_edges_with_undo(qtbot, project, shared_media):
     view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
     timeline = view.timeline
-    epoch_id = view.session.add_epoch("free_play", 2000, 6000)
+    shown = []
+    view.session.add_epoch("free_play", 2000, 6000, shown.append)
+    saved(view)
+    (epoch_id,) = shown
     timeline.set_view(0, 10_000)
     y = AXIS_H + EPOCH_H // 2
     tolerance = 10_000 / timeline._plot_w + 1
 
     def stored():
+        saved(view)
         epoch = next(
             e
             for e in observation_data(view.session.db, view.session.observation_id).epochs
@@ -72,6 +76,7 @@ def test_drag_an_epochs_edges_with_undo(qtbot, project, shared_media):
         qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x0, y))
         qtbot.mouseMove(timeline, QPoint(x1, y))
         qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x1, y))
+        saved(view)
 
     drag(6000, 8000)
     start, end = stored()

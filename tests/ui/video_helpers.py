@@ -61,8 +61,15 @@ def open_view(qtbot, project, media: MediaRecord, sound: bool = False) -> VideoC
 
 
 def wait_settled(qtbot, view: VideoCoderView) -> None:
-    """Until the frame shown is the frame on screen at the player's time."""
+    """Until the frame shown is the frame on screen at the player's time, and the coding submitted
+    so far is saved and shown."""
     qtbot.waitUntil(lambda: view.player.settled, timeout=20_000)
+    saved(view)
+
+
+def saved(view: VideoCoderView) -> None:
+    """Until the database worker has run every command submitted and the view has applied them."""
+    assert view.session.worker.wait_idle(), "the database worker did not finish"
 
 
 def seek(qtbot, view: VideoCoderView, ms: int) -> None:

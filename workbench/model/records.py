@@ -10,13 +10,33 @@ from workbench.model.roles import Action
 
 
 @dataclass(frozen=True)
+class Command:
+    """A named store command with plain-data arguments: what the command bus runs and undo keeps."""
+
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+Scope = tuple[str, int]  # what a change is about: ("transcript", id), ("observation", id), ("codebook", id)
+
+
+@dataclass(frozen=True)
 class Change:
-    """What one command changed: ids per table, and a sentence for the status bar and audit log."""
+    """What one command changed: ids per table, and a sentence for the status bar and audit log.
+
+    ``scope`` names the one thing it touched (a view showing something else can ignore it);
+    ``inverse`` is the command that undoes it (running that returns a change whose inverse redoes);
+    ``rows`` holds plain values of created or updated rows a view applies without reading them
+    again (e.g. ``{"events": (Event, ...)}``).
+    """
 
     description: str
     created: dict[str, tuple[int, ...]] = field(default_factory=dict)
     updated: dict[str, tuple[int, ...]] = field(default_factory=dict)
     deleted: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scope: Scope | None = None
+    inverse: Command | None = None
+    rows: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def touches(self, table: str) -> bool:
         return any(table in part for part in (self.created, self.updated, self.deleted))

@@ -1,6 +1,7 @@
 """Code-tree operations: create, rename/edit, move (re-parent and reorder), merge, split.
 
-Every operation is one transaction returning an :class:`UndoableChange`; its inverse restores
+Every operation is a registered command: one transaction returning a :class:`Change` scoped to
+its codebook; its inverse restores
 the exact rows it touched (codes and codings), so undo/redo works for each of them.
 """
 
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from workbench.coding.codebook import new_guid, normalise_colour
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, Command
 from workbench.store import audit
-from workbench.store.commands import Command, UndoableChange, absent, snapshot
+from workbench.store.commands import absent, command, restore_command, snapshot
 from workbench.store.engine import Database
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
 from workbench.store.visibility import is_lead
@@ -38,10 +40,14 @@ def _siblings(session: Session, codebook_id: int, parent_id: int | None) -> list
     )
 
 
-def _undo(description: str, rows, coder_id: int | None) -> Command:
-    return Command("restore", {"rows": rows, "description": f"Undo: {description}", "coder_id": coder_id})
+def _change(text: str, codebook_id: int, undo_rows, coder_id: int | None, **ids) -> Change:
+    """The change of a code-tree operation in one codebook, undone by restoring ``undo_rows``."""
+    scope = ("codebook", codebook_id)
+    inverse: Command = restore_command(f"Undo: {text}", undo_rows, coder_id, scope)
+    return Change(text, scope=scope, inverse=inverse, **ids)
 
 
+@command("create_code")
 def create_code(
     db: Database,
     codebook_id: int,
@@ -50,7 +56,7 @@ def create_code(
     position: int | None = None,
     coder_id: int | None = None,
     **fields,
-) -> UndoableChange:
+) -> Change:
     """A new code (fresh GUID) at ``position`` among its siblings (default: last)."""
     name = name.strip()
     if not name:
@@ -82,11 +88,8 @@ def create_code(
             after={"name": name, "guid": code.guid},
         )
         text = f"New code {name}"
-        return UndoableChange(
-            text,
-            created={"codes": (code.id,)},
-            inverse=_undo(text, absent("codes", [code.id]) + before, coder_id),
-        )
+        undo = absent("codes", [code.id]) + before
+        return _change(text, codebook_id, undo, coder_id, created={"codes": (code.id,)})
 
 
 def _checked(fields: dict) -> dict:
@@ -103,7 +106,8 @@ def _checked(fields: dict) -> dict:
     return fields
 
 
-def edit_code(db: Database, code_id: int, coder_id: int | None = None, **fields) -> UndoableChange:
+@command("edit_code")
+def edit_code(db: Database, code_id: int, coder_id: int | None = None, **fields) -> Change:
     """Rename a code or change its definition, criteria, example, colour or codable flag."""
     fields = _checked(fields)
     with db.transaction() as session:
@@ -121,10 +125,10 @@ def edit_code(db: Database, code_id: int, coder_id: int | None = None, **fields)
             after=dict(fields),
         )
         text = f"Renamed code to {code.name}" if set(fields) == {"name"} else f"Edited code {code.name}"
-        return UndoableChange(text, updated={"codes": (code_id,)}, inverse=_undo(text, before, coder_id))
+        return _change(text, code.codebook_id, before, coder_id, updated={"codes": (code_id,)})
 
 
-def rename_code(db: Database, code_id: int, name: str, coder_id: int | None = None) -> UndoableChange:
+def rename_code(db: Database, code_id: int, name: str, coder_id: int | None = None) -> Change:
     return edit_code(db, code_id, coder_id, name=name)
 
 
@@ -137,13 +141,14 @@ def _descendants(session: Session, code_id: int) -> set[int]:
     return found
 
 
+@command("move_code")
 def move_code(
     db: Database,
     code_id: int,
     new_parent_id: int | None,
     position: int | None = None,
     coder_id: int | None = None,
-) -> UndoableChange:
+) -> Change:
     """Re-parent and/or reorder a code (drag and drop in the tree); its sub-codes go with it."""
     with db.transaction() as session:
         code = _code(session, code_id)
@@ -172,12 +177,12 @@ def move_code(
             after={"parent": new_parent_id, "position": code.position},
         )
         text = f"Moved {code.name}"
-        return UndoableChange(
-            text, updated={"codes": tuple(c.id for c in old + new)}, inverse=_undo(text, before, coder_id)
-        )
+        moved = {"codes": tuple(c.id for c in old + new)}
+        return _change(text, code.codebook_id, before, coder_id, updated=moved)
 
 
-def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> UndoableChange:
+@command("merge_codes")
+def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> Change:
     """Merge ``source`` into ``target``: its codings and sub-codes move to the target, then it goes."""
     with db.transaction() as session:
         if not is_lead(session, coder_id):
@@ -221,17 +226,20 @@ def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> 
             after={"from": source.guid, "into": target.guid, "codings": len(codings)},
         )
         text = f"Merged {source.name} into {target.name} ({len(codings)} codings)"
-        return UndoableChange(
+        return _change(
             text,
+            target.codebook_id,
+            before,
+            coder_id,
             updated={"codes": (target_id,), "text_codings": tuple(codings)},
             deleted={"codes": (source_id,)},
-            inverse=_undo(text, before, coder_id),
         )
 
 
+@command("split_code")
 def split_code(
     db: Database, code_id: int, new_names: Sequence[str], assignments: dict[int, int], coder_id: int
-) -> UndoableChange:
+) -> Change:
     """Split a code into new sub-codes named ``new_names``; ``assignments`` maps coding id -> index
     of the new sub-code it moves to (codings not named stay on the code)."""
     names = [n.strip() for n in new_names]
@@ -276,9 +284,11 @@ def split_code(
             after={"into": names, "codings": len(assignments)},
         )
         text = f"Split {code.name} into {', '.join(names)}"
-        return UndoableChange(
+        return _change(
             text,
+            code.codebook_id,
+            before + absent("codes", ids),
+            coder_id,
             created={"codes": tuple(ids)},
             updated={"text_codings": tuple(assignments)},
-            inverse=_undo(text, before + absent("codes", ids), coder_id),
         )

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from workbench.coding.codebook import Codebook as CodebookData
 from workbench.coding.codebook import normalise_colour, normalise_guid
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.code_ops import _descendants
-from workbench.store.commands import Command, UndoableChange, absent, snapshot
+from workbench.store.commands import absent, command, restore_command, snapshot
 from workbench.store.engine import Database
 from workbench.store.schema import Code, Codebook, TextCoding
 
@@ -127,13 +128,14 @@ def preview_codebook_update(db: Database, codebook_name: str, shared: CodebookDa
         return _diff(session, _book(session, codebook_name), shared)[0]
 
 
+@command("apply_codebook_update")
 def apply_codebook_update(
     db: Database,
     codebook_name: str,
     shared: CodebookData,
     coder_id: int,
     expected: CodebookDiff | None = None,
-) -> UndoableChange:
+) -> Change:
     """Apply the shared codebook; ``expected`` (the previewed diff) must still hold, else refused."""
     with db.transaction() as session:
         book = _book(session, codebook_name)
@@ -186,17 +188,12 @@ def apply_codebook_update(
         text = f"Updated {codebook_name}: {diff.summary()}"
         if kept:
             text += f"; kept {len(kept)} removed code(s) that still have codings"
-        return UndoableChange(
+        scope = ("codebook", book.id)
+        return Change(
             text,
             created={"codes": tuple(new_ids)},
             updated={"codes": tuple(r.id for r in rows.values() if r not in deleted)},
             deleted={"codes": tuple(r.id for r in deleted)},
-            inverse=Command(
-                "restore",
-                {
-                    "rows": absent("codes", new_ids) + before,
-                    "description": f"Undo: {text}",
-                    "coder_id": coder_id,
-                },
-            ),
+            scope=scope,
+            inverse=restore_command(f"Undo: {text}", absent("codes", new_ids) + before, coder_id, scope),
         )

@@ -1,8 +1,8 @@
 """Coding actions: apply a code to a span, remove, recode, in-vivo code, memos.
 
-Each is one transaction returning an :class:`UndoableChange` whose ``inverse`` undoes it
-(``commands.run(db, change.inverse)``). A coder may remove or recode only their own codings;
-a lead may change anyone's.
+Each is a registered command: one transaction returning a :class:`Change` scoped to its
+transcript, whose ``inverse`` undoes it (``bus.run(db, change.inverse)``). A coder may remove or
+recode only their own codings; a lead may change anyone's.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from workbench.coding.codebook import new_guid
 from workbench.coding.transcript_text import TranscriptText
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import NewSegment
+from workbench.model.records import Change, Command, NewSegment, Scope
 from workbench.store import audit
-from workbench.store.commands import Command, UndoableChange, absent, snapshot
+from workbench.store.commands import absent, command, restore_command, snapshot
 from workbench.store.engine import Database, retrying
 from workbench.store.schema import (
     Code,
@@ -64,10 +64,25 @@ def _codable(session: Session, code_id: int) -> Code:
     return code
 
 
-def _undo(description: str, rows, coder_id: int) -> Command:
-    return Command("restore", {"rows": rows, "description": f"Undo: {description}", "coder_id": coder_id})
+def _undo(description: str, rows, coder_id: int, scope: Scope | None) -> Command:
+    return restore_command(f"Undo: {description}", rows, coder_id, scope)
 
 
+def _scope(rows: Iterable[TextCoding]) -> Scope | None:
+    """("transcript", id) when the codings are all in one transcript."""
+    ids = {r.transcript_id for r in rows}
+    return ("transcript", ids.pop()) if len(ids) == 1 else None
+
+
+def _memo_scope(session: Session, kind: str, target_id: int) -> Scope | None:
+    if kind == "coding":
+        return _scope([session.get(TextCoding, target_id)])
+    if kind == "code":
+        return ("codebook", session.get(Code, target_id).codebook_id)
+    return (kind, target_id)
+
+
+@command("apply_code")
 @retrying
 def apply_code(
     db: Database,
@@ -77,7 +92,7 @@ def apply_code(
     start: int,
     end: int,
     expected_version: int | None = None,
-) -> UndoableChange:
+) -> Change:
     """Code the text [start, end) of a transcript with ``code_id`` for ``coder_id``.
 
     ``expected_version`` is the transcript version the coder selected the text in: if someone has
@@ -105,11 +120,12 @@ def apply_code(
             coder_id=coder_id,
             after={"code": code.guid, "transcript": transcript_id, "start": start, "end": end},
         )
-        text = f"Coded {code.name}"
-        return UndoableChange(
+        text, scope = f"Coded {code.name}", ("transcript", transcript_id)
+        return Change(
             text,
             created={"text_codings": (row.id,)},
-            inverse=_undo(text, absent("text_codings", [row.id]), coder_id),
+            scope=scope,
+            inverse=_undo(text, absent("text_codings", [row.id]), coder_id, scope),
         )
 
 
@@ -145,12 +161,13 @@ def _memo_ids(session: Session, kind: str, ids: Iterable[int]) -> list[int]:
     )
 
 
+@command("remove_codings")
 @retrying
-def remove_codings(db: Database, coding_ids: Iterable[int], coder_id: int) -> UndoableChange:
+def remove_codings(db: Database, coding_ids: Iterable[int], coder_id: int) -> Change:
     """Remove codings (and the memos on them); undo brings both back with their ids."""
     coding_ids = list(coding_ids)
     with db.transaction() as session:
-        _own(session, coding_ids, coder_id)
+        scope = _scope(_own(session, coding_ids, coder_id))
         memos = _memo_ids(session, "coding", coding_ids)
         before = snapshot(session, "memos", memos) + snapshot(session, "text_codings", coding_ids)
         for memo in memos:
@@ -161,15 +178,17 @@ def remove_codings(db: Database, coding_ids: Iterable[int], coder_id: int) -> Un
             session, "remove codings", "text_codings", None, coder_id=coder_id, before={"ids": coding_ids}
         )
         text = f"Removed {len(coding_ids)} coding{'s' if len(coding_ids) != 1 else ''}"
-        return UndoableChange(
+        return Change(
             text,
             deleted={"text_codings": tuple(coding_ids), "memos": tuple(memos)},
-            inverse=_undo(text, before, coder_id),
+            scope=scope,
+            inverse=_undo(text, before, coder_id, scope),
         )
 
 
+@command("recode")
 @retrying
-def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: int) -> UndoableChange:
+def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: int) -> Change:
     """Change the code of codings (same spans)."""
     coding_ids = list(coding_ids)
     with db.transaction() as session:
@@ -186,12 +205,16 @@ def recode(db: Database, coding_ids: Iterable[int], new_code_id: int, coder_id: 
             coder_id=coder_id,
             after={"ids": coding_ids, "code": code.guid},
         )
-        text = f"Recoded {len(rows)} as {code.name}"
-        return UndoableChange(
-            text, updated={"text_codings": tuple(coding_ids)}, inverse=_undo(text, before, coder_id)
+        text, scope = f"Recoded {len(rows)} as {code.name}", _scope(rows)
+        return Change(
+            text,
+            updated={"text_codings": tuple(coding_ids)},
+            scope=scope,
+            inverse=_undo(text, before, coder_id, scope),
         )
 
 
+@command("in_vivo_code")
 @retrying
 def in_vivo_code(
     db: Database,
@@ -202,7 +225,7 @@ def in_vivo_code(
     end: int,
     codebook_id: int | None = None,
     expected_version: int | None = None,
-) -> UndoableChange:
+) -> Change:
     """A new code named from the selected words (under ``parent_id``, or top level of ``codebook_id``)
     and a coding of the selection with it; ``expected_version`` as for :func:`apply_code`."""
     with db.transaction() as session:
@@ -252,21 +275,24 @@ def in_vivo_code(
             coder_id=coder_id,
             after={"name": name, "guid": code.guid, "coding": row.id},
         )
-        text = f"In-vivo code {name}"
-        return UndoableChange(
+        text, scope = f"In-vivo code {name}", ("transcript", transcript_id)
+        undo = absent("text_codings", [row.id]) + absent("codes", [code.id])
+        return Change(
             text,
             created={"codes": (code.id,), "text_codings": (row.id,)},
-            inverse=_undo(text, absent("text_codings", [row.id]) + absent("codes", [code.id]), coder_id),
+            scope=scope,
+            inverse=_undo(text, undo, coder_id, scope),
         )
 
 
 # --- memos --------------------------------------------------------------------------------------
 
 
+@command("add_memo")
 @retrying
 def add_memo(
     db: Database, coder_id: int, target_kind: str, target_id: int, text: str, title: str = ""
-) -> UndoableChange:
+) -> Change:
     """A memo on a coding, code, transcript or participant."""
     model = MEMO_TARGETS.get(target_kind)
     if model is None:
@@ -285,17 +311,18 @@ def add_memo(
             coder_id=coder_id,
             after={"target": f"{target_kind}:{target_id}"},
         )
-        return UndoableChange(
+        scope = _memo_scope(session, target_kind, target_id)
+        return Change(
             f"Memo on {target_kind}",
             created={"memos": (memo.id,)},
-            inverse=_undo("memo", absent("memos", [memo.id]), coder_id),
+            scope=scope,
+            inverse=_undo("memo", absent("memos", [memo.id]), coder_id, scope),
         )
 
 
+@command("edit_memo")
 @retrying
-def edit_memo(
-    db: Database, memo_id: int, coder_id: int, text: str, title: str | None = None
-) -> UndoableChange:
+def edit_memo(db: Database, memo_id: int, coder_id: int, text: str, title: str | None = None) -> Change:
     with db.transaction() as session:
         memo = _memo(session, memo_id, coder_id)
         before = snapshot(session, "memos", [memo_id])
@@ -303,20 +330,28 @@ def edit_memo(
         memo.title = memo.title if title is None else title
         memo.updated_at = utcnow()
         audit.record(session, "edit memo", "memos", memo_id, coder_id=coder_id)
-        return UndoableChange(
-            "Edited memo", updated={"memos": (memo_id,)}, inverse=_undo("edit memo", before, coder_id)
+        scope = _memo_scope(session, memo.target_kind, memo.target_id)
+        return Change(
+            "Edited memo",
+            updated={"memos": (memo_id,)},
+            scope=scope,
+            inverse=_undo("edit memo", before, coder_id, scope),
         )
 
 
 @retrying
-def delete_memo(db: Database, memo_id: int, coder_id: int) -> UndoableChange:
+def delete_memo(db: Database, memo_id: int, coder_id: int) -> Change:
     with db.transaction() as session:
         memo = _memo(session, memo_id, coder_id)
         before = snapshot(session, "memos", [memo_id])
         session.delete(memo)
         audit.record(session, "delete memo", "memos", memo_id, coder_id=coder_id)
-        return UndoableChange(
-            "Deleted memo", deleted={"memos": (memo_id,)}, inverse=_undo("delete memo", before, coder_id)
+        scope = _memo_scope(session, memo.target_kind, memo.target_id)
+        return Change(
+            "Deleted memo",
+            deleted={"memos": (memo_id,)},
+            scope=scope,
+            inverse=_undo("delete memo", before, coder_id, scope),
         )
 
 
@@ -329,10 +364,11 @@ def _memo(session: Session, memo_id: int, coder_id: int) -> Memo:
     return memo
 
 
+@command("set_framework_summary")
 @retrying
 def set_framework_summary(
     db: Database, coder_id: int, participant_id: int, code_id: int, text: str
-) -> UndoableChange:
+) -> Change:
     """Write (or clear, with "") the summary of one framework-matrix cell."""
     with db.transaction() as session:
         if session.get(Participant, participant_id) is None or session.get(Code, code_id) is None:
@@ -353,8 +389,10 @@ def set_framework_summary(
             before = snapshot(session, "framework_summaries", [row.id])
             row.text, row.coder_id, row.updated_at = text, coder_id, utcnow()
         audit.record(session, "framework summary", "framework_summaries", row.id, coder_id=coder_id)
-        return UndoableChange(
+        scope = ("participant", participant_id)
+        return Change(
             "Framework summary",
             updated={"framework_summaries": (row.id,)},
-            inverse=_undo("framework summary", before, coder_id),
+            scope=scope,
+            inverse=_undo("framework summary", before, coder_id, scope),
         )

@@ -1,5 +1,10 @@
-"""Undoable commands: every coding action returns an :class:`UndoableChange` whose ``inverse`` is a
-plain :class:`Command` that undoes it; running the inverse returns a change whose inverse redoes it.
+"""The command registry, and the snapshot-based ``restore`` command most undos use.
+
+Every store command is registered here by name (``@command("name")``) and returns a
+:class:`~workbench.model.records.Change` whose ``inverse`` is a plain
+:class:`~workbench.model.records.Command` that undoes it; running the inverse returns a change
+whose inverse redoes it. :mod:`workbench.store.bus` imports every command module and runs a
+``Command`` by name, so no module here needs to import another to replay its undo.
 
 Most inverses are a ``restore`` of row snapshots: the exact values (or absence) of the rows the
 action touched, in codes, codings, memos and framework summaries. Restoring writes those values back
@@ -9,14 +14,13 @@ action touched, in codes, codings, memos and framework summaries. Restoring writ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change
+from workbench.model.records import Change, Command, Scope
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
@@ -27,42 +31,25 @@ TABLES: dict[str, Table] = {
 }
 Snapshot = tuple[tuple[str, int, dict[str, Any] | None], ...]  # (table, id, values or None)
 
-
-@dataclass(frozen=True)
-class Command:
-    """A named store command with plain-data arguments (kept by the UI's undo stack)."""
-
-    name: str
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class UndoableChange(Change):
-    inverse: Command | None = None
-
-
-_REGISTRY: dict[str, Callable[..., UndoableChange]] = {}
+REGISTRY: dict[str, Callable[..., Change]] = {}
 
 
 def command(name: str):
-    """Register a function ``f(db, **args) -> UndoableChange`` so ``run`` can replay it."""
+    """Register a function ``f(db, **args) -> Change`` under ``name`` (refused twice)."""
 
     def wrap(fn):
-        _REGISTRY[name] = fn
+        if name in REGISTRY:
+            raise ValueError(f"Two commands called {name!r}.")
+        REGISTRY[name] = fn
         return fn
 
     return wrap
 
 
-def run(db: Database, cmd: Command) -> UndoableChange:
-    """Run a command (an undo or a redo)."""
-    from workbench.store import text_correction  # noqa: F401  (registers its commands)
-
-    try:
-        fn = _REGISTRY[cmd.name]
-    except KeyError:
-        raise WorkbenchError(f"Unknown command {cmd.name!r}.") from None
-    return fn(db, **cmd.args)
+def restore_command(description: str, rows: Snapshot, coder_id: int | None, scope: Scope | None) -> Command:
+    """The command that brings ``rows`` back to these values (an undo of a snapshot-based action)."""
+    args = {"rows": rows, "description": description, "coder_id": coder_id, "scope": scope}
+    return Command("restore", args)
 
 
 # --- snapshots ----------------------------------------------------------------------------------
@@ -133,17 +120,20 @@ def _ids(snap: Snapshot, present: bool) -> dict[str, tuple[int, ...]]:
 @command("restore")
 @retrying
 def restore(
-    db: Database, rows: Snapshot, description: str = "Undo", coder_id: int | None = None
-) -> UndoableChange:
+    db: Database,
+    rows: Snapshot,
+    description: str = "Undo",
+    coder_id: int | None = None,
+    scope: Scope | None = None,
+) -> Change:
     """Write row snapshots back in one transaction (undo / redo of any snapshot-based command)."""
     with db.transaction() as session:
         before = restore_rows(session, rows)
         audit.record(session, description, "restore", None, coder_id=coder_id, after={"rows": len(rows)})
-    created = {t: ids for t, ids in _ids(rows, True).items()}
-    deleted = {t: ids for t, ids in _ids(rows, False).items()}
-    return UndoableChange(
+    return Change(
         description,
-        updated=created,
-        deleted=deleted,
-        inverse=Command("restore", {"rows": before, "description": description, "coder_id": coder_id}),
+        updated=_ids(rows, True),
+        deleted=_ids(rows, False),
+        scope=scope,
+        inverse=restore_command(description, before, coder_id, scope),
     )

@@ -1,14 +1,16 @@
 """Observations: one coder's events, task epochs and ratings for one media item with one scheme.
 
-Every command is one transaction, committed at once (nothing is lost if the process dies), and
-returns an ``ObsChange`` whose ``inverse`` is the command that undoes it: ``undo(db, change)``
-runs it and returns a change whose inverse redoes. ``acting_coder`` (when given) must own the
-observation: a rater's session can only change its own coding.
+Every command is registered on the command bus (``workbench.store.bus``): one transaction,
+committed at once (nothing is lost if the process dies), returning a :class:`Change` scoped to
+``("observation", id)`` whose ``inverse`` is the :class:`Command` that undoes it, and whose
+``rows["events"]`` are the events it created or changed (with ids), so a view applies them row
+by row. ``acting_coder`` (when given) must own the observation: a rater's session can only change
+its own coding, and the inverse carries it too.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change
+from workbench.model.records import Change, Command, Scope
 from workbench.store import audit
+from workbench.store.commands import command
 from workbench.store.engine import Database, retrying
 from workbench.store.schema import (
     Behaviour,
@@ -34,13 +37,6 @@ from workbench.store.schema import (
     utcnow,
 )
 from workbench.store.schemes import read_scheme
-
-
-@dataclass(frozen=True)
-class ObsChange(Change):
-    """A change plus the command that undoes it: ``(function name, keyword arguments)``."""
-
-    inverse: tuple[str, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +86,10 @@ class _Ids:
 # --- observations -------------------------------------------------------------------------------
 
 
+def scope(observation_id: int) -> Scope:
+    return ("observation", observation_id)
+
+
 def _record(session: Session, row: Observation) -> ObservationRecord:
     scheme = session.get(CodingScheme, row.scheme_id)
     return ObservationRecord(row.id, row.media_id, row.coder_id, scheme.name, row.status)
@@ -109,8 +109,9 @@ def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) ->
         return _record(session, row) if row else None
 
 
+@command("create_observation")
 @retrying
-def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> ObsChange:
+def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> Change:
     """A new observation (status not started); refused when this coder already has one."""
     with db.transaction() as session:
         scheme_id = session.scalar(select(CodingScheme.id).where(CodingScheme.name == scheme))
@@ -142,7 +143,7 @@ def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) 
             coder_id=coder_id,
             after={"media_id": media_id, "scheme": scheme},
         )
-        return ObsChange("Started an observation", created={"observations": (row.id,)})
+        return Change("Started an observation", created={"observations": (row.id,)}, scope=scope(row.id))
 
 
 def ensure_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> int:
@@ -208,6 +209,7 @@ def _touch(row: Observation) -> None:
 # --- events -------------------------------------------------------------------------------------
 
 
+@command("add_events")
 @retrying
 def add_events(
     db: Database,
@@ -215,7 +217,7 @@ def add_events(
     events: list[ob.Event],
     acting_coder: int | None = None,
     keep_ids: bool = False,
-) -> ObsChange:
+) -> Change:
     """Add events (one key press may make several: a start and the stops of exclusive partners)."""
     if not events:
         raise WorkbenchError("No events to add.")
@@ -253,17 +255,17 @@ def add_events(
             after={"observation": row.id, "events": [_plain(e) for e in events]},
         )
         what = events[0].behaviour + (f" (+{len(events) - 1})" if len(events) > 1 else "")
-        return ObsChange(
+        return Change(
             f"Added {what}",
             created={"events": new_ids},
             updated={"observations": (row.id,)},
-            inverse=("delete_events", {"event_ids": new_ids}),
+            scope=scope(row.id),
+            inverse=Command("delete_events", {"event_ids": new_ids, "acting_coder": acting_coder}),
+            rows={"events": tuple(replace(e, id=i) for e, i in zip(events, new_ids, strict=True))},
         )
 
 
-def add_event(
-    db: Database, observation_id: int, event: ob.Event, acting_coder: int | None = None
-) -> ObsChange:
+def add_event(db: Database, observation_id: int, event: ob.Event, acting_coder: int | None = None) -> Change:
     return add_events(db, observation_id, [event], acting_coder)
 
 
@@ -273,8 +275,9 @@ def _plain(event: ob.Event) -> dict[str, Any]:
     return data
 
 
+@command("delete_events")
 @retrying
-def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: int | None = None) -> ObsChange:
+def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: int | None = None) -> Change:
     with db.transaction() as session:
         rows = [session.get(Event, i) for i in event_ids]
         if not rows or any(r is None for r in rows):
@@ -292,17 +295,20 @@ def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: int | 
         audit.record(
             session, "delete events", "events", event_ids[0], coder_id=row.coder_id, before={"events": kept}
         )
-        return ObsChange(
+        restore = {"observation_id": row.id, "events": kept, "acting_coder": acting_coder}
+        return Change(
             f"Deleted {len(rows)} event(s)",
             deleted={"events": tuple(event_ids)},
             updated={"observations": (row.id,)},
-            inverse=("restore_events", {"observation_id": row.id, "events": kept}),
+            scope=scope(row.id),
+            inverse=Command("restore_events", restore),
         )
 
 
+@command("restore_events")
 def restore_events(
     db: Database, observation_id: int, events: list[dict[str, Any]], acting_coder: int | None = None
-) -> ObsChange:
+) -> Change:
     """Put deleted events back with their ids (the inverse of ``delete_events``)."""
     plain = [ob.Event(**{**e, "modifiers": tuple(e["modifiers"])}) for e in events]
     return add_events(db, observation_id, plain, acting_coder, keep_ids=True)
@@ -311,8 +317,9 @@ def restore_events(
 EDITABLE = ("time_ms", "frame_pts_ms", "subject", "modifiers", "comment")
 
 
+@command("edit_event")
 @retrying
-def edit_event(db: Database, event_id: int, acting_coder: int | None = None, **changes: Any) -> ObsChange:
+def edit_event(db: Database, event_id: int, acting_coder: int | None = None, **changes: Any) -> Change:
     """Change an event's time, frame time, subject, modifiers or comment."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -342,10 +349,12 @@ def edit_event(db: Database, event_id: int, acting_coder: int | None = None, **c
             before=_jsonable(before),
             after=_jsonable(changes),
         )
-        return ObsChange(
+        return Change(
             f"Edited {before_event.behaviour}",
             updated={"events": (event_id,)},
-            inverse=("edit_event", {"event_id": event_id, **before}),
+            scope=scope(obs.id),
+            inverse=Command("edit_event", {"event_id": event_id, "acting_coder": acting_coder, **before}),
+            rows={"events": (after_event,)},
         )
 
 
@@ -360,25 +369,6 @@ def load_scheme_in(session: Session, scheme_id: int):
         name = session.scalar(select(CodingScheme.name).where(CodingScheme.id == scheme_id))
         cache[scheme_id] = read_scheme(session, name)
     return cache[scheme_id]
-
-
-# --- undo ---------------------------------------------------------------------------------------
-
-
-def undo(db: Database, change: ObsChange, acting_coder: int | None = None) -> ObsChange:
-    """Run the inverse of ``change``; the returned change's inverse redoes it."""
-    from workbench.store import ratings as _ratings
-
-    if change.inverse is None:
-        raise WorkbenchError(f"{change.description} cannot be undone.")
-    name, kwargs = change.inverse
-    commands = {
-        "delete_events": delete_events,
-        "restore_events": restore_events,
-        "edit_event": edit_event,
-        **_ratings.COMMANDS,
-    }
-    return commands[name](db, acting_coder=acting_coder, **kwargs)
 
 
 def list_observations(db: Database, coder_id: int | None = None) -> list[ObservationRecord]:

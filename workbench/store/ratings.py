@@ -1,7 +1,8 @@
 """Task epochs, global ratings (one per epoch and scale; re-rating replaces) and observation status.
 
-Each command is one transaction and returns an ``ObsChange`` with its inverse (see
-``workbench.store.observations``); ``acting_coder`` must own the observation when given.
+Each is a registered command: one transaction returning a :class:`Change` scoped to its
+observation, with its inverse (see ``workbench.store.observations``); ``acting_coder`` must own
+the observation when given.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from sqlalchemy import select
 
 from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, Command
 from workbench.store import audit
+from workbench.store.commands import command
 from workbench.store.engine import Database, retrying
 from workbench.store.observations import (
-    ObsChange,
     _Ids,
     _observation,
+    _record,
     _touch,
     load_scheme_in,
     observation_data,
+    scope,
 )
 from workbench.store.schema import Epoch, Rating
 from workbench.store.schemes import read_scheme
@@ -31,6 +35,7 @@ def _check_span(start_ms: int, end_ms: int) -> None:
         raise WorkbenchError(f"An epoch must end after it starts (got {start_ms} to {end_ms} ms).")
 
 
+@command("add_epoch")
 @retrying
 def add_epoch(
     db: Database,
@@ -41,7 +46,7 @@ def add_epoch(
     acting_coder: int | None = None,
     epoch_id: int | None = None,
     ratings: tuple[dict[str, Any], ...] = (),
-) -> ObsChange:
+) -> Change:
     """Mark a task epoch; ``epoch_id`` and ``ratings`` restore a deleted one (undo)."""
     _check_span(start_ms, end_ms)
     with db.transaction() as session:
@@ -73,11 +78,12 @@ def add_epoch(
             coder_id=row.coder_id,
             after={"task": task, "start_ms": start_ms, "end_ms": end_ms},
         )
-        return ObsChange(
+        return Change(
             f"Marked {task} epoch",
             created={"epochs": (epoch.id,)},
             updated={"observations": (row.id,)},
-            inverse=("delete_epoch", {"epoch_id": epoch.id}),
+            scope=scope(row.id),
+            inverse=Command("delete_epoch", {"epoch_id": epoch.id, "acting_coder": acting_coder}),
         )
 
 
@@ -88,10 +94,11 @@ def _epoch(session, epoch_id: int, acting_coder: int | None):
     return epoch, _observation(session, epoch.observation_id, acting_coder)
 
 
+@command("edit_epoch")
 @retrying
 def edit_epoch(
     db: Database, epoch_id: int, start_ms: int, end_ms: int, acting_coder: int | None = None
-) -> ObsChange:
+) -> Change:
     _check_span(start_ms, end_ms)
     with db.transaction() as session:
         epoch, row = _epoch(session, epoch_id, acting_coder)
@@ -107,15 +114,17 @@ def edit_epoch(
             before=before,
             after={"start_ms": start_ms, "end_ms": end_ms},
         )
-        return ObsChange(
+        return Change(
             "Moved an epoch",
             updated={"epochs": (epoch_id,)},
-            inverse=("edit_epoch", {"epoch_id": epoch_id, **before}),
+            scope=scope(row.id),
+            inverse=Command("edit_epoch", {"epoch_id": epoch_id, "acting_coder": acting_coder, **before}),
         )
 
 
+@command("delete_epoch")
 @retrying
-def delete_epoch(db: Database, epoch_id: int, acting_coder: int | None = None) -> ObsChange:
+def delete_epoch(db: Database, epoch_id: int, acting_coder: int | None = None) -> Change:
     """Delete an epoch and its ratings; the inverse puts both back."""
     with db.transaction() as session:
         epoch, row = _epoch(session, epoch_id, acting_coder)
@@ -132,6 +141,7 @@ def delete_epoch(db: Database, epoch_id: int, acting_coder: int | None = None) -
             "end_ms": epoch.end_ms,
             "epoch_id": epoch_id,
             "ratings": kept,
+            "acting_coder": acting_coder,
         }
         session.delete(epoch)
         session.flush()
@@ -142,9 +152,15 @@ def delete_epoch(db: Database, epoch_id: int, acting_coder: int | None = None) -
             "epochs",
             epoch_id,
             coder_id=row.coder_id,
-            before={k: v for k, v in restore.items() if k != "ratings"} | {"ratings": list(kept)},
+            before={k: v for k, v in restore.items() if k not in ("ratings", "acting_coder")}
+            | {"ratings": list(kept)},
         )
-        return ObsChange("Deleted an epoch", deleted={"epochs": (epoch_id,)}, inverse=("add_epoch", restore))
+        return Change(
+            "Deleted an epoch",
+            deleted={"epochs": (epoch_id,)},
+            scope=scope(row.id),
+            inverse=Command("add_epoch", restore),
+        )
 
 
 def check_rating(scheme, task: str, scale: str, value: int | None):
@@ -164,6 +180,7 @@ def check_rating(scheme, task: str, scale: str, value: int | None):
     return spec
 
 
+@command("rate")
 @retrying
 def rate(
     db: Database,
@@ -172,7 +189,7 @@ def rate(
     value: int | None,
     comment: str = "",
     acting_coder: int | None = None,
-) -> ObsChange:
+) -> Change:
     """Rate an epoch on a scale (replacing an earlier rating); ``value=None`` clears it."""
     with db.transaction() as session:
         epoch, row = _epoch(session, epoch_id, acting_coder)
@@ -208,18 +225,18 @@ def rate(
             before={"scale": scale, "value": before[0]},
             after={"scale": scale, "value": value},
         )
-        return ObsChange(
+        undo = {"epoch_id": epoch_id, "scale": scale, "value": before[0], "comment": before[1]}
+        return Change(
             f"Rated {spec.name}: {value}",
             updated={"ratings": (epoch_id,)},
-            inverse=(
-                "rate",
-                {"epoch_id": epoch_id, "scale": scale, "value": before[0], "comment": before[1]},
-            ),
+            scope=scope(row.id),
+            inverse=Command("rate", {**undo, "acting_coder": acting_coder}),
         )
 
 
+@command("set_status")
 @retrying
-def set_status(db: Database, observation_id: int, status: str, acting_coder: int | None = None) -> ObsChange:
+def set_status(db: Database, observation_id: int, status: str, acting_coder: int | None = None) -> Change:
     """Change the status; "done" is refused, with every problem listed, until the coding is complete."""
     if status not in ob.STATUSES:
         raise WorkbenchError(f"Unknown status {status!r}: use {', '.join(ob.STATUSES)}.")
@@ -243,10 +260,13 @@ def set_status(db: Database, observation_id: int, status: str, acting_coder: int
             before={"status": before},
             after={"status": status},
         )
-        return ObsChange(
+        undo = {"observation_id": row.id, "status": before, "acting_coder": acting_coder}
+        return Change(
             f"Marked {status.replace('_', ' ')}",
             updated={"observations": (row.id,)},
-            inverse=("set_status", {"observation_id": row.id, "status": before}),
+            scope=scope(row.id),
+            inverse=Command("set_status", undo),
+            rows={"observations": (_record(session, row),)},
         )
 
 
@@ -257,12 +277,3 @@ class NotDone(WorkbenchError):
         self.problems = problems
         more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
         super().__init__("Not done yet: " + " ".join(problems[:2]) + more)
-
-
-COMMANDS = {
-    "add_epoch": add_epoch,
-    "edit_epoch": edit_epoch,
-    "delete_epoch": delete_epoch,
-    "rate": rate,
-    "set_status": set_status,
-}

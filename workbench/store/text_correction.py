@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from workbench.coding.anchoring import Anchoring, Opcode
 from workbench.coding.transcript_text import TranscriptText
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import NewSegment, NewWord
+from workbench.model.records import Change, Command, NewSegment, NewWord
 from workbench.store import audit
-from workbench.store.commands import Command, UndoableChange, command, restore_rows, snapshot
+from workbench.store.commands import command, restore_rows, snapshot
 from workbench.store.engine import Database, retrying
 from workbench.store.schema import Segment, TextCoding, TextLemma, Transcript, Word, utcnow
 
@@ -137,6 +137,7 @@ def _replace_segments(
     row.updated_at = utcnow()
 
 
+@command("update_transcript_text")
 @retrying
 def update_transcript_text(
     db: Database,
@@ -145,7 +146,7 @@ def update_transcript_text(
     expected_version: int,
     coder_id: int | None = None,
     opcodes: Sequence[Opcode] | None = None,
-) -> UndoableChange:
+) -> Change:
     """Replace a transcript's segments with corrected ones; every coding keeps its words (see
     ``workbench.coding.anchoring``), wholly deleted ones are flagged ``needs_review``. ``opcodes``
     (old document text -> new) replace the computed edit script when the caller knows the edits
@@ -192,9 +193,10 @@ def update_transcript_text(
                 "coder_id": coder_id,
             },
         )
-        return UndoableChange(
+        return Change(
             text,
             updated={"transcripts": (transcript_id,), "text_codings": tuple(c.id for c in codings)},
+            scope=("transcript", transcript_id),
             inverse=inverse,
         )
 
@@ -208,7 +210,7 @@ def restore_transcript_text(
     expected_version: int,
     codings,
     coder_id: int | None = None,
-) -> UndoableChange:
+) -> Change:
     """Undo/redo of a correction: put back the exact segments and coding positions."""
     with db.transaction() as session:
         row = _transcript(session, transcript_id, expected_version)
@@ -238,9 +240,10 @@ def restore_transcript_text(
                 "coder_id": coder_id,
             },
         )
-        return UndoableChange(
+        return Change(
             f"Restored the text of {row.name}",
             updated={"transcripts": (transcript_id,), "text_codings": tuple(i for _t, i, _v in keep)},
+            scope=("transcript", transcript_id),
             inverse=inverse,
         )
 

@@ -23,6 +23,7 @@ from workbench.ui import project_ops
 from workbench.ui.actions import Handlers, build_menus
 from workbench.ui.codebook_model import CodebookModel
 from workbench.ui.coding.wiring import TextCoding
+from workbench.ui.db_worker import database_worker
 from workbench.ui.excepthook import short_message
 from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
 from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
@@ -59,7 +60,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.project: Project | None = None
         self.settings = settings or app_settings()
-        self.runner = runner or TaskRunner(self)
+        self.db_worker = database_worker()  # every write of the window runs on its one thread
+        self.db_worker.error.connect(self.show_error)
+        self.runner = runner or TaskRunner(self, db_worker=self.db_worker)
         self.runner.error.connect(self.show_error)
         self.runner.task_finished.connect(self._task_finished)
 
@@ -209,6 +212,8 @@ class MainWindow(QMainWindow):
             return
         if not self.runner.shutdown():
             log.warning("Tasks still running while closing %s", self.project.name)
+        if not self.db_worker.wait_idle():
+            log.warning("Database work still running while closing %s", self.project.name)
         project = self.project
         self.set_project(None)
         self.guarded(project.close)
@@ -243,15 +248,18 @@ class MainWindow(QMainWindow):
             return None
         label = f"Importing for {request.pseudonym}"
         return self.runner.run(
-            label, project_ops.import_task, self.project, request, on_done=self.apply_change
+            label, project_ops.import_task, self.project, request, on_done=self.apply_change, database=True
         )
 
-    def apply_change(self, change: Change) -> None:
-        """Refresh the views a change touches and say what happened in the status bar."""
+    def apply_change(self, change: Change, announce: bool = True) -> None:
+        """Refresh the views a change touches and (``announce``) say what happened in the status bar.
+        Every change of the window comes here, video coding's included: ``changed`` is the one
+        signal views and models listen to."""
         self.participants_model.on_change(change)
         self.codebook_model.on_change(change)
         self.scheme_model.on_change(change)
-        self.show_status(change.description)
+        if announce:
+            self.show_status(change.description)
         self.changed.emit(change)
 
     def _task_finished(self, task: Task) -> None:

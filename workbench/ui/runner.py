@@ -1,9 +1,11 @@
 """Run plain task functions (``workbench.model.tasks`` protocol) on worker threads, safely for the GUI.
 
 A task function has the signature ``fn(*args, progress=..., cancelled=...)``. The runner calls it
-on a thread of its own pool, relays progress to the GUI thread at most every
-:data:`PROGRESS_INTERVAL_S` seconds, lets the user cancel, and delivers the result to ``on_done``
-on the GUI thread. Failures never escape: a :class:`WorkbenchError` is reported by its message,
+on a thread of its own pool, or (``database=True``: a task that writes the project, or reads much
+of it) on the window's one :class:`~workbench.ui.db_worker.DatabaseWorker` thread, in turn with
+the window's other database work, so no two threads ever write at once. It relays progress to the
+GUI thread at most every :data:`PROGRESS_INTERVAL_S` seconds, lets the user cancel, and delivers
+the result to ``on_done`` on the GUI thread. Failures never escape: a :class:`WorkbenchError` is reported by its message,
 anything else as "Unexpected error: ..." with the traceback written to the log.
 """
 
@@ -21,6 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import Cancelled
+from workbench.ui.db_worker import DatabaseWorker
 from workbench.ui.excepthook import short_message
 
 log = logging.getLogger(__name__)
@@ -103,8 +106,11 @@ class TaskRunner(QObject):
     _progress_signal = Signal(object, float, str)
     _finished_signal = Signal(object, str, object)
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
+    def __init__(
+        self, parent: QObject | None = None, max_threads: int = 2, db_worker: DatabaseWorker | None = None
+    ):
         super().__init__(parent)
+        self.db_worker = db_worker
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._jobs: dict[Task, tuple[_Job, _Callbacks]] = {}
@@ -118,18 +124,23 @@ class TaskRunner(QObject):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        database: bool = False,
         **kwargs: Any,
     ) -> Task:
         """Start ``fn(*args, progress=..., cancelled=..., **kwargs)``; returns its :class:`Task`.
 
         ``on_done(result)`` runs on the GUI thread after success; ``on_error(message)`` (if
-        given) after a failure, in addition to the :attr:`error` signal.
+        given) after a failure, in addition to the :attr:`error` signal. ``database=True`` runs it
+        on the database worker (when the runner has one) instead of the pool.
         """
         task = Task(label)
         job = _Job(self, task, fn, args, kwargs)
         self._jobs[task] = (job, _Callbacks(on_done, on_error))
         self.task_started.emit(task)
-        self._pool.start(job)
+        if database and self.db_worker is not None:
+            self.db_worker.submit(job.run)
+        else:
+            self._pool.start(job)
         return task
 
     def tasks(self) -> list[Task]:
@@ -143,7 +154,8 @@ class TaskRunner(QObject):
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel every task and wait for the workers; True when they all stopped in time."""
         self.cancel_all()
-        return self._pool.waitForDone(timeout_ms)
+        pool_done = self._pool.waitForDone(timeout_ms)
+        return (self.db_worker is None or self.db_worker.wait_idle(timeout_ms)) and pool_done
 
     def _on_progress(self, task: Task, fraction: float, message: str) -> None:
         if task in self._jobs:

@@ -73,9 +73,12 @@ class CodeTreeEditor(QObject):
         if project is None or not project.coder.can(Action.CODE_TRANSCRIPTS):  # raters: none to count
             self.model.set_counts({})
             return
-        counts = self.host.window.guarded(lambda: code_counts(project.db, Viewer(project.coder.id, "all")))
-        if counts is None:
-            return
+        db, viewer = project.db, Viewer(project.coder.id, "all")
+        worker = self.host.window.db_worker
+        worker.submit(lambda: code_counts(db, viewer), self._show_counts, self.host.window.show_error)
+
+    def _show_counts(self, counts) -> None:
+        """Counts read on the database worker, shown in the tree's second column."""
         out = {}
         for code_id, count in counts.items():
             info = self.host.codes.get(code_id)

@@ -2,8 +2,10 @@
 
 Apply a code to the selected text by clicking it in the code tree, dropping the selection on it,
 Ctrl+1..9 for the recent codes, or the quick-code box; remove, recode, memo and play a coding
-from the stripes or the context menu; in-vivo code a selection. Every action goes through
-:class:`~workbench.ui.coding.undo.UndoableActions`, so Edit → Undo reverses it in the store.
+from the stripes or the context menu; in-vivo code a selection. Every action is a command on the
+bus run by the window's one undo adapter (``workbench.ui.undo``) on the database worker: the
+handler submits it and returns at once, and the codings are read again (on the worker too) when
+its change comes back through ``MainWindow.changed``. Edit → Undo reverses it in the store.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change
-from workbench.store import coding_lookups, coding_ops, people
+from workbench.model.records import Change, Command
+from workbench.store import coding_lookups, people
 from workbench.store.retrieval import CodingRecord, open_transcript
 from workbench.store.text_correction import transcript_version
 from workbench.store.transcript_list import TranscriptRecord
@@ -107,18 +109,33 @@ class CodingView(QWidget):
     # --- loading ------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """(Re)load the text and the codings."""
-        view = open_transcript(self.db, self.filter.viewer(), self.info.id)
+        """Load the text and the codings (when the view opens)."""
+        self._show(*_read_transcript(self.db, self.filter.viewer(), self.info.id))
+
+    def reload(self) -> None:
+        """Read the text and the codings again on the database worker (the text changed)."""
+        db, viewer, tid = self.db, self.filter.viewer(), self.info.id
+        self._submit(lambda: _read_transcript(db, viewer, tid), lambda found: self._show(*found))
+
+    def _show(self, view, memos: dict[int, list]) -> None:
         self.version = view.version
         self.edit.set_transcript(self.info.id, view.text)
-        self._set_codings(view.codings)
+        self._set_codings(view.codings, memos)
 
     def reload_codings(self) -> None:
-        self._set_codings(coding_lookups.transcript_codings(self.db, self.filter.viewer(), self.info.id))
+        """Read the codings shown (and their memos) again on the database worker."""
+        db, viewer, tid = self.db, self.filter.viewer(), self.info.id
+        self._submit(lambda: _read_codings(db, viewer, tid), lambda found: self._set_codings(*found))
 
-    def _set_codings(self, codings: tuple[CodingRecord, ...]) -> None:
+    def _submit(self, read, show) -> None:
+        """Read on the database worker; show the result if this view is still open by then."""
+        self.host.actions.worker.submit(
+            read, lambda found: shiboken6.isValid(self) and show(found), self.host.window.show_error
+        )
+
+    def _set_codings(self, codings: tuple[CodingRecord, ...], memos: dict[int, list]) -> None:
         self.codings = codings
-        self.memos = coding_lookups.memos_on(self.db, "coding", [c.id for c in codings]) if codings else {}
+        self.memos = memos
         if self.picked is not None and all(c.id != self.picked for c in codings):
             self.picked = None
         to_qt = self.edit.positions.to_qt
@@ -162,9 +179,14 @@ class CodingView(QWidget):
         return "<br>".join(lines)
 
     def on_change(self, change: Change) -> None:
+        """Refresh what this view shows, only when the change is about it: its transcript (or no
+        one transcript in particular), or the codes its stripes are coloured and named by."""
         if self.info.id in change.updated.get("transcripts", ()):
-            self.load()  # its text changed (a correction or pseudonymisation)
-        elif any(change.touches(t) for t in RELOAD_TABLES):
+            self.reload()  # its text changed (a correction or pseudonymisation)
+        elif change.touches("codes") or (
+            change.scope in (None, ("transcript", self.info.id))
+            and any(change.touches(t) for t in RELOAD_TABLES)
+        ):
             self.reload_codings()
 
     # --- picking codings ---------------------------------------------------------------------
@@ -199,27 +221,42 @@ class CodingView(QWidget):
             return None
         return start, end
 
-    def apply_code(self, code_id: int, span: tuple[int, int] | None = None) -> Change | None:
+    def _run(self, name: str, on_done=None, on_error=None, **args) -> Command:
+        """Submit a coding command (returns at once; its change comes back through the window)."""
+        command = Command(name, args)
+        self.host.actions.run(command, on_done, on_error)
+        return command
+
+    def apply_code(self, code_id: int, span: tuple[int, int] | None = None) -> Command | None:
+        """Code the selection (or ``span``) with ``code_id``: the command submitted, or None."""
         span = span or self._span()
         if span is None:
             return None
-        change = self.host.actions.perform(
-            coding_ops.apply_code, self.info.id, code_id, self.coder.id, *span, expected_version=self.version
+        start, end = span
+        return self._run(
+            "apply_code",
+            on_done=lambda _change: self.host.remember_recent(code_id),
+            on_error=lambda _message: self._check_version(),
+            transcript_id=self.info.id,
+            code_id=code_id,
+            coder_id=self.coder.id,
+            start=start,
+            end=end,
+            expected_version=self.version,
         )
-        if change is not None:
-            self.host.remember_recent(code_id)
-        elif self._stale():  # refused: corrected elsewhere since this text was shown (the error says so)
-            self.load()
-            self.host.window.show_status(
-                f"Reloaded {self.info.name} (version {self.version}): select the passage again and code it."
-            )
-        return change
 
-    def _stale(self) -> bool:
-        try:
-            return transcript_version(self.db, self.info.id) != self.version
-        except WorkbenchError:
-            return False
+    def _check_version(self) -> None:
+        """After a refusal: if the transcript was corrected elsewhere since it was shown, show it again."""
+        db, viewer, tid, shown = self.db, self.filter.viewer(), self.info.id, self.version
+        self._submit(lambda: _read_if_newer(db, viewer, tid, shown), self._reloaded)
+
+    def _reloaded(self, found) -> None:
+        if found is None:
+            return
+        self._show(*found)
+        self.host.window.show_status(
+            f"Reloaded {self.info.name} (version {self.version}): select the passage again and code it."
+        )
 
     def apply_recent(self, n: int) -> Change | None:
         recent = self.host.recent
@@ -228,35 +265,44 @@ class CodingView(QWidget):
             return None
         return self.apply_code(recent[n - 1])
 
-    def remove(self, coding_ids: list[int]) -> Change | None:
-        return self.host.actions.perform(coding_ops.remove_codings, coding_ids, self.coder.id)
+    def remove(self, coding_ids: list[int]) -> Command:
+        return self._run("remove_codings", coding_ids=list(coding_ids), coder_id=self.coder.id)
 
     def remove_picked(self) -> None:
         if self.picked is not None:
             self.remove([self.picked])
 
-    def recode(self, coding_ids: list[int], code_id: int) -> Change | None:
-        return self.host.actions.perform(coding_ops.recode, coding_ids, code_id, self.coder.id)
+    def recode(self, coding_ids: list[int], code_id: int) -> Command:
+        return self._run("recode", coding_ids=list(coding_ids), new_code_id=code_id, coder_id=self.coder.id)
 
-    def in_vivo(self) -> Change | None:
+    def in_vivo(self) -> Command | None:
         span = self._span()
         if span is None:
             return None
         parent = self.host.current_code()
         book = None if parent is not None else self.host.first_codebook_id()
-        return self.host.actions.perform(
-            coding_ops.in_vivo_code,
-            self.info.id,
-            parent.id if parent else None,
-            self.coder.id,
-            *span,
+        start, end = span
+        return self._run(
+            "in_vivo_code",
+            transcript_id=self.info.id,
+            parent_id=parent.id if parent else None,
+            coder_id=self.coder.id,
+            start=start,
+            end=end,
             codebook_id=book,
             expected_version=self.version,
         )
 
-    def memo(self, kind: str, target_id: int, about: str = "") -> Change | None:
-        """Write (or edit my) memo on a coding, code, transcript or participant."""
-        memos = coding_lookups.memos_on(self.db, kind, [target_id]).get(target_id, [])
+    def memo(self, kind: str, target_id: int, about: str = "") -> None:
+        """Write (or edit my) memo on a coding, code, transcript or participant: the memos there are
+        read on the database worker, then the dialog asks, then the memo is saved on the worker."""
+        db = self.db
+        self._submit(
+            lambda: coding_lookups.memos_on(db, kind, [target_id]).get(target_id, []),
+            lambda memos: self._ask_memo(kind, target_id, about, memos),
+        )
+
+    def _ask_memo(self, kind: str, target_id: int, about: str, memos: list) -> Command | None:
         mine = next((m for m in memos if m.coder_id == self.coder.id), None)
         others = "\n".join(f"{m.coder}: {m.text[:200]}" for m in memos if m is not mine)
         dialog = MemoDialog(
@@ -270,8 +316,15 @@ class CodingView(QWidget):
             return None
         title, text = dialog.values()
         if mine is not None:
-            return self.host.actions.perform(coding_ops.edit_memo, mine.id, self.coder.id, text, title)
-        return self.host.actions.perform(coding_ops.add_memo, self.coder.id, kind, target_id, text, title)
+            return self._run("edit_memo", memo_id=mine.id, coder_id=self.coder.id, text=text, title=title)
+        return self._run(
+            "add_memo",
+            coder_id=self.coder.id,
+            target_kind=kind,
+            target_id=target_id,
+            text=text,
+            title=title,
+        )
 
     def _about(self, kind: str) -> str:
         return {"transcript": self.info.name, "participant": self.info.participant}.get(kind, "")
@@ -344,3 +397,28 @@ class CodingView(QWidget):
         action.triggered.connect(self.edit.copy)
         menu.addAction(action)
         return menu
+
+
+# --- reads (on the database worker) ---------------------------------------------------------------
+
+
+def _read_codings(db, viewer, transcript_id: int) -> tuple[tuple[CodingRecord, ...], dict[int, list]]:
+    codings = coding_lookups.transcript_codings(db, viewer, transcript_id)
+    memos = coding_lookups.memos_on(db, "coding", [c.id for c in codings]) if codings else {}
+    return codings, memos
+
+
+def _read_transcript(db, viewer, transcript_id: int):
+    view = open_transcript(db, viewer, transcript_id)
+    memos = coding_lookups.memos_on(db, "coding", [c.id for c in view.codings]) if view.codings else {}
+    return view, memos
+
+
+def _read_if_newer(db, viewer, transcript_id: int, shown: int):
+    """The transcript again if its version is no longer ``shown`` (it was corrected), else None."""
+    try:
+        if transcript_version(db, transcript_id) == shown:
+            return None
+    except WorkbenchError:
+        return None
+    return _read_transcript(db, viewer, transcript_id)

@@ -1,5 +1,6 @@
 """Thematic coding in the main window: opens coding views from the participants tree, applies the
-code clicked in the code tree, owns the undo stack, the recent codes and the Coding menu."""
+code clicked in the code tree, owns the undo stack (the one undo adapter, ``workbench.ui.undo``,
+running every coding command on the database worker), the recent codes and the Coding menu."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from workbench.coding.codebook import Code
-from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, MediaRecord, ParticipantRecord
 from workbench.store import coding_lookups, transcript_list
 from workbench.store.transcript_list import TranscriptRecord
@@ -21,8 +21,8 @@ from workbench.ui.coding.code_tree_editor import CodeTreeEditor
 from workbench.ui.coding.codebook_files import CodebookFiles
 from workbench.ui.coding.coding_view import CodingView
 from workbench.ui.coding.export_menu import ExportMenu
-from workbench.ui.coding.undo import UndoableActions
 from workbench.ui.participants_model import KEY_ROLE
+from workbench.ui.undo import UndoableCommands
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -34,7 +34,9 @@ class TextCoding(QObject):
     def __init__(self, window: MainWindow, sound: bool = True):
         super().__init__(window)
         self.window, self.sound = window, sound
-        self.actions = UndoableActions(window, self)
+        self.actions = UndoableCommands(worker=window.db_worker, parent=self)
+        self.actions.changed.connect(window.apply_change)
+        self.actions.error.connect(window.show_error)
         self.recent: list[int] = []
         self.codes = CodeIndex()
         self._audio: dict[str, object] = {}
@@ -124,15 +126,15 @@ class TextCoding(QObject):
         return view
 
     def open_transcript_id(self, transcript_id: int) -> CodingView | None:
-        found = [t for t in transcript_list.list_transcripts(self.db) if t.id == transcript_id]
-        if not found:
-            raise WorkbenchError(f"No transcript {transcript_id}.")
-        return self.open_transcript(found[0])
+        for view in self.views():
+            if view.info.id == transcript_id:
+                return self.open_transcript(view.info)
+        return self.open_transcript(transcript_list.transcript_record(self.db, transcript_id))
 
     def transcripts_for(self, record, key=None) -> list[TranscriptRecord]:
         """Transcripts of a participant, a media item, or a transcript row (keyed ``("tr", id)``)."""
         if isinstance(key, tuple) and key[:1] == ("tr",):
-            return [t for t in transcript_list.list_transcripts(self.db) if t.id == key[1]]
+            return [transcript_list.transcript_record(self.db, key[1])]
         if isinstance(record, ParticipantRecord):
             return transcript_list.list_transcripts(self.db, participant_id=record.id)
         if isinstance(record, MediaRecord):
@@ -193,7 +195,7 @@ class TextCoding(QObject):
             self.tree_editor.schedule_counts()
 
     def _project_changed(self, project) -> None:
-        self.actions.clear()
+        self.actions.set_db(project.db if project is not None else None)
         self.recent = []
         for media in list(self._audio.values()):
             media.stop()

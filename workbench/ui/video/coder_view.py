@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.coding import observation as ob
 from workbench.coding.scheme import ModifierSet, Scheme
 from workbench.store.engine import Database
+from workbench.ui.db_worker import DatabaseWorker
 from workbench.ui.video.events_model import EventsModel
 from workbench.ui.video.events_panel import EventsPanel
 from workbench.ui.video.player import Player
@@ -50,12 +51,13 @@ class VideoCoderView(QWidget):
         acting_coder: int | None = None,
         sound: bool = True,
         parent: QWidget | None = None,
+        worker: DatabaseWorker | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("VideoCoderView")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.scheme = scheme
-        self.session = ObservationSession(db, observation_id, scheme, acting_coder, self)
+        self.session = ObservationSession(db, observation_id, scheme, acting_coder, self, worker)
         self.session.error.connect(self.show_message)
         self.player = Player(media_path, self, sound=sound)
         self.player.event_times = lambda: [e.time_ms for e in self.session.events]
@@ -141,25 +143,28 @@ class VideoCoderView(QWidget):
         self.subject_box.setCurrentIndex(max(0, self.subject_box.findData(key)))
 
     # --- coding ------------------------------------------------------------------------------
-    def code_key(self, key: str) -> list[ob.Event]:
-        """Code the behaviour bound to ``key`` at the frame on screen; the events committed."""
+    def code_key(self, key: str) -> ob.KeyAction | None:
+        """Code the behaviour bound to ``key`` at the frame on screen: the action, at once (its
+        events are saved on the database worker and appear when their ids come back)."""
         if self.player.index is None:
             self.show_message("The video is still opening.")
-            return []
+            return None
         try:
             behaviour = self.scheme.behaviour_for_key(key)
         except KeyError:
-            return []
+            return None
         subject = self.subject if len(behaviour.subjects) > 1 else None
         time_ms, pts = self.current_stamp()
-        result = self.session.press(key, time_ms, pts, subject)
-        if result is None:
-            return []
-        action, made = result
+        question: list[ModifierSet] = []
+        action = self.session.press(
+            key, time_ms, pts, subject, lambda made: question and self.choose_modifier(question[0], made[0])
+        )
+        if action is None:
+            return None
         self.show_message(f"{action.primary.event_type} {behaviour.name} at {ob.format_ms(time_ms)}")
         if action.ask_modifiers is not None:
-            self.choose_modifier(action.ask_modifiers, made[0])
-        return made
+            question.append(action.ask_modifiers)
+        return action
 
     def choose_modifier(self, modifier_set: ModifierSet, event: ob.Event) -> None:
         """Ask for a modifier without blocking (the event is already saved); tests replace this."""

@@ -110,10 +110,20 @@ class VideoCoding(QObject):
         project = self.window.project
         scheme = schemes.load_scheme(project.db, scheme_name)
         view = VideoCoderView(
-            project.db, observation_id, scheme, path, title, acting_coder=project.coder.id, sound=self.sound
+            project.db,
+            observation_id,
+            scheme,
+            path,
+            title,
+            acting_coder=project.coder.id,
+            sound=self.sound,
+            worker=self.window.db_worker,
         )
         view.open_key = key
         view.message.connect(self.window.show_status)
+        view.session.changed.connect(
+            lambda c: self.window.apply_change(c, announce=False)
+        )  # the view says it
         self.window.add_workspace_tab(view, tab)
         view.setFocus()
         return view

@@ -95,11 +95,12 @@ class RatingsPanel(QWidget):
             self.session.error.emit("Mark the start of the task epoch first.")
             return
         start, end = sorted((self.pending_start, self._now()))
-        epoch_id = self.session.add_epoch(self.task_box.currentData(), start, end)
-        if epoch_id is not None:
-            self.pending_start = None
-            self.start_button.setText("Mark start")
-            self.select_epoch(epoch_id)
+        self.session.add_epoch(self.task_box.currentData(), start, end, self._epoch_marked)
+
+    def _epoch_marked(self, epoch_id: int) -> None:
+        self.pending_start = None
+        self.start_button.setText("Mark start")
+        self.select_epoch(epoch_id)
 
     def delete_epoch(self) -> None:
         epoch_id = self.current_epoch_id()

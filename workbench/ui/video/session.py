@@ -1,11 +1,14 @@
 """One open observation in the coder view: plain data, store commands, and their undo stack.
 
-Every user action is one store command, committed at once; the returned ``ObsChange`` goes on a
-``QUndoStack`` whose commands run the store's inverse (``observations.undo``). Views refresh from
-what changed: added, edited and deleted events (also by undo and redo) are applied to the local
-list row by row (``inserting``/``inserted``, ``removing``/``removed``, then ``events_added`` /
-``events_removed``) without re-reading the observation; epochs and ratings re-read it, and the
-event list is reset only when the store's differs from ours.
+Every user action is one command on the bus (``workbench.store.bus``), run through the database
+worker (:class:`~workbench.ui.undo.UndoableCommands`), so the GUI thread never touches the
+database: a key press computes its events here (``observation.key_press`` is pure), submits them
+and returns; the rows go in when their ids come back. Every :class:`Change` — the action's, an
+undo's, a redo's — is applied the same way (``_apply``): events row by row from the change's
+``deleted`` ids and ``rows`` (``inserting``/``inserted``, ``removing``/``removed``, then
+``events_added`` / ``events_removed``) without re-reading the observation; epochs and ratings are
+re-read (on the worker), and the event list is reset only when the store's differs from ours.
+Each change then goes out through ``changed`` (the window's one change signal).
 """
 
 from __future__ import annotations
@@ -13,40 +16,22 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import Change, Command
 from workbench.store import observations as store
-from workbench.store import ratings as rating_store
 from workbench.store.engine import Database
-from workbench.store.observations import ObsChange
+from workbench.ui.db_worker import DatabaseWorker
+from workbench.ui.undo import UndoableCommands
 from workbench.ui.video.track_index import order_key
 
 log = logging.getLogger(__name__)
 __all__ = ["ObservationSession", "order_key"]
-
-
-class _StoreCommand(QUndoCommand):
-    """A change already made; undo and redo each run the inverse of the last change."""
-
-    def __init__(self, session: ObservationSession, change: ObsChange):
-        super().__init__(change.description)
-        self._session, self.change, self._done = session, change, True
-
-    def redo(self) -> None:
-        if self._done:  # pushed after the store already made the change
-            return
-        self.change = self._session._invert(self.change)
-
-    def undo(self) -> None:
-        self._done = False
-        self.change = self._session._invert(self.change)
 
 
 class ObservationSession(QObject):
@@ -63,6 +48,7 @@ class ObservationSession(QObject):
     epochs_changed = Signal()  # epochs or ratings
     status_changed = Signal(str)
     error = Signal(str)
+    changed = Signal(object)  # every Change applied (actions, undos, redos)
 
     def __init__(
         self,
@@ -71,6 +57,7 @@ class ObservationSession(QObject):
         scheme: Scheme,
         acting_coder: int | None,
         parent: QObject | None = None,
+        worker: DatabaseWorker | None = None,
     ):
         super().__init__(parent)
         self.db, self.observation_id, self.scheme, self.acting_coder = (
@@ -79,18 +66,27 @@ class ObservationSession(QObject):
             scheme,
             acting_coder,
         )
-        self.undo_stack = QUndoStack(self)
+        self.commands = UndoableCommands(db, worker, self)
+        self.worker = self.commands.worker
+        self.undo_stack = self.commands.stack
+        self.commands.changed.connect(self._apply)
+        self.commands.error.connect(self._refused)
         self.events: list[ob.Event] = []
         self._by_id: dict[int, ob.Event] = {}
+        self._pending: list[ob.Event] = []  # pressed, not yet saved: later presses depend on them
+        self._after_reload: list[Callable[[], None]] = []
         self.epochs: tuple[ob.Epoch, ...] = ()
         self.ratings: tuple[ob.Rating, ...] = ()
         self.status = "not_started"
-        self.reload()
+        self._show(store.observation_data(db, observation_id, acting_coder))  # opening reads once
 
     # --- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the observation again; the event list is reset only if the store's differs."""
-        data = store.observation_data(self.db, self.observation_id, self.acting_coder)
+        """Read the observation again (on the worker); the event list is reset only if it differs."""
+        db, oid, coder = self.db, self.observation_id, self.acting_coder
+        self.worker.submit(lambda: store.observation_data(db, oid, coder), self._show, self.error.emit)
+
+    def _show(self, data: store.ObservationData) -> None:
         events = list(data.events)
         if events != self.events:
             self.about_to_reset.emit()
@@ -101,6 +97,9 @@ class ObservationSession(QObject):
         self.status = data.record.status
         self.epochs_changed.emit()
         self.status_changed.emit(self.status)
+        then, self._after_reload = self._after_reload, []
+        for fn in then:
+            fn()
 
     def event_by_id(self, event_id: int) -> ob.Event:
         return self._by_id[event_id]
@@ -121,36 +120,45 @@ class ObservationSession(QObject):
 
     # --- events ------------------------------------------------------------------------------
     def press(
-        self, key: str, time_ms: int, frame_pts_ms: int | None, subject: str | None
-    ) -> tuple[ob.KeyAction, list[ob.Event]] | None:
-        """Code ``key`` at this time: the action and the events committed (with ids), or None."""
+        self,
+        key: str,
+        time_ms: int,
+        frame_pts_ms: int | None,
+        subject: str | None,
+        on_saved: Callable[[list[ob.Event]], None] | None = None,
+    ) -> ob.KeyAction | None:
+        """Code ``key`` at this time: the action (computed here, at once), or None when refused.
+        The events are saved on the worker; ``on_saved`` gets them with their ids once inserted."""
         try:
             action = ob.key_press(self.scheme, self._relevant(key), key, time_ms, subject, frame_pts_ms)
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return None
-        change = self._run(
-            store.add_events,
-            self.db,
-            self.observation_id,
-            list(action.events),
-            acting_coder=self.acting_coder,
-        )
-        if change is None:
-            return None
-        made = [replace(e, id=i) for e, i in zip(action.events, change.created["events"])]
-        self._insert(made)
-        return action, made
+        events = list(action.events)
+        self._pending += events
+
+        def saved(change: Change) -> None:
+            self._forget(events)
+            if on_saved is not None:
+                on_saved(list(change.rows["events"]))
+
+        args = {"observation_id": self.observation_id, "events": events, "acting_coder": self.acting_coder}
+        self.commands.run(Command("add_events", args), saved, lambda _m: self._forget(events))
+        return action
+
+    def _forget(self, events: list[ob.Event]) -> None:
+        self._pending = [e for e in self._pending if all(e is not x for x in events)]
 
     def _relevant(self, key: str) -> list[ob.Event]:
-        """The events a key press depends on: its behaviour's and its exclusive partners' (the rest
-        cannot change what the key does, and skipping them keeps a press fast on long codings)."""
+        """The events a key press depends on: its behaviour's and its exclusive partners', saved or
+        still on their way (the rest cannot change what the key does, and skipping them keeps a press
+        fast on long codings)."""
         try:
             code = self.scheme.behaviour_for_key(key).code
         except KeyError:
             return []
         wanted = {code, *self.scheme.exclusive_partners(code)}
-        return [e for e in self.events if e.behaviour in wanted]
+        return [e for e in (*self.events, *self._pending) if e.behaviour in wanted]
 
     def _insert(self, made: list[ob.Event]) -> None:
         for event in made:
@@ -175,103 +183,73 @@ class ObservationSession(QObject):
         self._touched()
         self.events_removed.emit(gone)
 
-    def _replace(self, event_id: int, changes: dict[str, Any]) -> None:
-        if "modifiers" in changes:
-            changes = {**changes, "modifiers": tuple(changes["modifiers"])}
-        new = replace(self.event_by_id(event_id), **changes)
-        self._remove([event_id])
-        self._insert([new])
-
     def edit_event(self, event_id: int, **changes: Any) -> bool:
-        if self._run(store.edit_event, self.db, event_id, acting_coder=self.acting_coder, **changes) is None:
-            return False
-        self._replace(event_id, changes)
+        """Submit an edit of an event's time, frame, subject, modifiers or comment."""
+        self._run("edit_event", event_id=event_id, **changes)
         return True
 
     def delete_events(self, event_ids: list[int]) -> bool:
         ids = tuple(event_ids)
-        if not ids or self._run(store.delete_events, self.db, ids, acting_coder=self.acting_coder) is None:
+        if not ids:
             return False
-        self._remove(ids)
+        self._run("delete_events", event_ids=ids)
         return True
 
     # --- epochs, ratings, status ---------------------------------------------------------------
-    def add_epoch(self, task: str, start_ms: int, end_ms: int) -> int | None:
-        change = self._run(
-            rating_store.add_epoch,
-            self.db,
-            self.observation_id,
-            task,
-            int(start_ms),
-            int(end_ms),
-            acting_coder=self.acting_coder,
-        )
-        if change is None:
-            return None
-        self.reload()
-        return change.created_id("epochs")
+    def add_epoch(
+        self, task: str, start_ms: int, end_ms: int, on_shown: Callable[[int], None] | None = None
+    ) -> None:
+        """Mark a task epoch; ``on_shown(epoch id)`` once it is saved and the epochs are re-read."""
+
+        def saved(change: Change) -> None:
+            if on_shown is not None:
+                epoch_id = change.created_id("epochs")
+                self._after_reload.append(lambda: on_shown(epoch_id))
+
+        args = {"task": task, "start_ms": int(start_ms), "end_ms": int(end_ms)}
+        self._run("add_epoch", saved, observation_id=self.observation_id, **args)
 
     def edit_epoch(self, epoch_id: int, start_ms: int, end_ms: int) -> bool:
-        return self._reload_after(
-            rating_store.edit_epoch,
-            self.db,
-            epoch_id,
-            int(start_ms),
-            int(end_ms),
-            acting_coder=self.acting_coder,
-        )
-
-    def delete_epoch(self, epoch_id: int) -> bool:
-        return self._reload_after(
-            rating_store.delete_epoch, self.db, epoch_id, acting_coder=self.acting_coder
-        )
-
-    def rate(self, epoch_id: int, scale: str, value: int | None) -> bool:
-        return self._reload_after(
-            rating_store.rate, self.db, epoch_id, scale, value, acting_coder=self.acting_coder
-        )
-
-    def set_status(self, status: str) -> bool:
-        """Change the status; "done" is refused (``error`` lists why) while problems remain."""
-        return self._reload_after(
-            rating_store.set_status, self.db, self.observation_id, status, acting_coder=self.acting_coder
-        )
-
-    # --- plumbing ------------------------------------------------------------------------------
-    def _reload_after(self, fn: Callable, *args: Any, **kwargs: Any) -> bool:
-        if self._run(fn, *args, **kwargs) is None:
-            return False
-        self.reload()
+        self._run("edit_epoch", epoch_id=epoch_id, start_ms=int(start_ms), end_ms=int(end_ms))
         return True
 
-    def _run(self, fn: Callable, *args: Any, **kwargs: Any) -> ObsChange | None:
-        """Run a store command and push it on the undo stack; a refusal is reported, not raised."""
-        try:
-            change = fn(*args, **kwargs)
-        except WorkbenchError as exc:
-            self.error.emit(str(exc))
-            return None
-        self.undo_stack.push(_StoreCommand(self, change))
-        return change
+    def delete_epoch(self, epoch_id: int) -> bool:
+        self._run("delete_epoch", epoch_id=epoch_id)
+        return True
 
-    def _invert(self, change: ObsChange) -> ObsChange:
-        """Run the inverse of ``change``; events follow row by row, anything else is re-read."""
-        try:
-            result = store.undo(self.db, change, acting_coder=self.acting_coder)
-        except WorkbenchError as exc:
-            self.error.emit(str(exc))
-            self.reload()
-            return change
-        name, kwargs = change.inverse
-        if name == "delete_events":
-            self._remove(kwargs["event_ids"])
-        elif name == "restore_events":
-            self._insert([ob.Event(**{**e, "modifiers": tuple(e["modifiers"])}) for e in kwargs["events"]])
-        elif name == "edit_event":
-            self._replace(kwargs["event_id"], {k: v for k, v in kwargs.items() if k != "event_id"})
-        else:
-            self.reload()
-        return result
+    def rate(self, epoch_id: int, scale: str, value: int | None) -> bool:
+        self._run("rate", epoch_id=epoch_id, scale=scale, value=value)
+        return True
+
+    def set_status(self, status: str) -> bool:
+        """Submit a status; "done" is refused (``error`` lists why) while problems remain."""
+        self._run("set_status", observation_id=self.observation_id, status=status)
+        return True
+
+    # --- plumbing ------------------------------------------------------------------------------
+    def _run(self, name: str, on_done: Callable[[Change], None] | None = None, **args: Any) -> None:
+        self.commands.run(Command(name, {**args, "acting_coder": self.acting_coder}), on_done)
+
+    def _apply(self, change: Change) -> None:
+        """Bring the local copy in step with a change of this observation, then announce it."""
+        if change.scope == store.scope(self.observation_id):
+            gone = change.deleted.get("events", ()) + change.updated.get("events", ())
+            if gone:
+                self._remove(gone)
+            made = change.rows.get("events", ())
+            if made:
+                self._insert(list(made))
+            for record in change.rows.get("observations", ()):
+                self.status = record.status
+                self.status_changed.emit(self.status)
+            if change.touches("epochs") or change.touches("ratings"):
+                self.reload()
+        self.changed.emit(change)
+
+    def _refused(self, message: str) -> None:
+        """A refusal or a failed undo/redo: say so, and read the observation again."""
+        self.error.emit(message)
+        self.reload()
 
     def _touched(self) -> None:
         if self.status == "not_started":
