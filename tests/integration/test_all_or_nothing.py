@@ -26,6 +26,7 @@ from workbench.nlp.pseudonymise import PseudonymKey
 from workbench.services import observation_exchange as ox
 from workbench.services import pseudonymising, qdpx_import
 from workbench.services import reliability_run as rr
+from workbench.services.transcript_import import import_transcript_file
 from workbench.store import erasure as store_erasure
 from workbench.store import observations as obs
 from workbench.store import schemes
@@ -36,6 +37,7 @@ INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 BORIS = INTEROP / "boris" / "test.boris"
 EAF = INTEROP / "elan" / "speach_test.eaf"
 QDPX = INTEROP / "refi_qdpx" / "qc1.3.2_demo.qdpx"
+VTT = INTEROP / "other" / "noscribe_interview.vtt"
 
 
 def dump(db: Database) -> dict[str, list[tuple]]:
@@ -166,6 +168,23 @@ def test_eaf_onto_media_already_coded_changes_nothing(team):
     with pytest.raises(WorkbenchError, match="already has an observation"):
         ox.import_file(team.db, "eaf", EAF, team.rater_a, ["play1.mp4"])
     assert dump(team.db) == before
+
+
+# --- transcripts --------------------------------------------------------------------------------
+
+
+def test_transcript_with_a_30_digit_time_changes_nothing(team, tmp_path):
+    cues = VTT.read_text(encoding="utf-8").split("\n\n")
+    last = max(i for i, cue in enumerate(cues) if "-->" in cue)
+    cues[last] = re.sub(r"(^|--> )\d\d:", r"\g<1>" + "9" * 30 + ":", cues[last], flags=re.MULTILINE)
+    hostile = tmp_path / "hostile.vtt"
+    hostile.write_text("\n\n".join(cues), encoding="utf-8")
+    before = dump(team.db)
+    with pytest.raises(WorkbenchError, match="beyond any recording"):
+        import_transcript_file(team.db, team.media[0], hostile)
+    assert dump(team.db) == before
+    change = import_transcript_file(team.db, team.media[0], VTT)
+    assert len(dump(team.db)["segments"]) > 10 and change.created["transcripts"]
 
 
 # --- REFI-QDA -----------------------------------------------------------------------------------

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from workbench.exchange.transcripts import EXPORT_FORMATS, IMPORT_FORMATS, import_transcript
+from workbench.exchange.transcripts import EXPORT_FORMATS, IMPORT_FORMATS
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change, MediaRecord, Provenance
+from workbench.model.records import Change, MediaRecord
 from workbench.model.roles import Action
+from workbench.services.transcript_import import import_transcript_file
 from workbench.store import participants
 from workbench.store.transcript_list import TranscriptRecord, list_transcripts, transcript_record
-from workbench.store.transcripts import add_transcript
 from workbench.ui.transcript.editor import TranscriptEditor
 from workbench.ui.transcript.queue_panel import TranscriptionQueuePanel
 
@@ -225,24 +225,7 @@ class TranscriptWork(QObject):
         path = path or self.ask_open_transcript()
         if path is None:
             return None
-        imported = import_transcript(Path(path))
-        pseudonym = next(
-            p.pseudonym
-            for p in participants.list_participants(self.project.db)
-            if p.id == media.participant_id
-        )
-        provenance = Provenance(
-            engine="import",
-            settings={"file": Path(path).name, "format": imported.format, **imported.provenance},
-        )
-        change = add_transcript(
-            self.project.db,
-            pseudonym,
-            imported.title or f"{Path(path).stem} (imported)",
-            list(imported.segments),
-            media.id,
-            provenance,
-        )
+        change = import_transcript_file(self.project.db, media.id, Path(path))
         self.window.apply_change(change)
         return self.open_transcript(change.created_id("transcripts"))
 
