@@ -141,7 +141,11 @@ def draw_reliability_sample(
         lead = _coder(session, lead_id, ("lead",), "draw a reliability sample")
         rater = _coder(session, second_rater_id, RATER_ROLES, "rate videos")
         rows = session.scalars(select(Assignment).where(Assignment.media_id.is_not(None))).all()
-        primary = {a.media_id for a in rows if a.purpose == "primary" and a.coder_id != rater.id}
+        primary = {
+            a.media_id
+            for a in rows
+            if a.media_id is not None and a.purpose == "primary" and a.coder_id != rater.id
+        }
         taken = {a.media_id for a in rows if a.purpose == "reliability" or a.coder_id == rater.id}
         pool = sorted(primary - taken)
         if not pool:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from workbench.model.errors import WorkbenchError
 from workbench.store.engine import Database
-from workbench.store.schema import AuditEntry, Coder, utcnow
+from workbench.store.schema import AuditEntry, Coder, table_of, utcnow
 
 COLUMNS = ("id", "at", "login", "coder", "action", "table", "row_id", "before", "after")
 
@@ -36,7 +36,7 @@ def record(
     # an inline INSERT (no RETURNING): people who may add to the log but not
     # read it can write their entries
     session.connection().execute(
-        insert(AuditEntry.__table__).inline(),
+        insert(table_of(AuditEntry)).inline(),
         [
             dict(
                 at=utcnow(),

@@ -21,24 +21,28 @@ ANY = "*"
 class ChangeWatcher:
     def __init__(self, db: Database, own: bool = False):
         self._sqlite, self._own = db.is_sqlite, own
-        if self._sqlite:
-            self._conn = db.engine.raw_connection()
+        if self._sqlite:  # a raw SQLite connection, else a psycopg one of its own
+            self._raw = db.engine.raw_connection()
             self._version = self._data_version()
         else:
             url = db.engine.url.set(drivername="postgresql")
-            self._conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
-            self._conn.execute(f"LISTEN {CHANNEL}")
-            self._login = self._conn.execute("SELECT current_user").fetchone()[0]
+            self._pg = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+            self._pg.execute(f"LISTEN {CHANNEL}")
+            row = self._pg.execute("SELECT current_user").fetchone()
+            assert row is not None  # current_user always answers one row
+            self._login = row[0]
 
     def fileno(self) -> int | None:
         """A socket that becomes readable when a notification arrives (PostgreSQL), else None."""
-        return None if self._sqlite else self._conn.fileno()
+        return None if self._sqlite else self._pg.fileno()
 
     def _data_version(self) -> int:
-        cursor = self._conn.cursor()
+        cursor = self._raw.cursor()
         try:
             cursor.execute("PRAGMA data_version")
-            return cursor.fetchone()[0]
+            row = cursor.fetchone()
+            assert row is not None  # the pragma always answers one row
+            return row[0]
         finally:
             cursor.close()
 
@@ -49,11 +53,14 @@ class ChangeWatcher:
             changed, self._version = version != self._version, version
             return {ANY} if changed else set()
         found = set()
-        for note in self._conn.notifies(timeout=0):
+        for note in self._pg.notifies(timeout=0):
             table, _, login = note.payload.partition(" ")
             if self._own or login != self._login:
                 found.add(table or ANY)
         return found
 
     def close(self) -> None:
-        self._conn.close()
+        if self._sqlite:
+            self._raw.close()
+        else:
+            self._pg.close()

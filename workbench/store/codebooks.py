@@ -80,7 +80,7 @@ def load_codebook(db: Database, name: str) -> CodebookData:
             )
             for r in rows
         }
-        roots = []
+        roots: list[CodeData] = []
         for r in rows:
             (nodes[r.parent_id].children if r.parent_id else roots).append(nodes[r.id])
         return CodebookData(name=book.name, codes=roots, origin=book.origin)

@@ -59,8 +59,9 @@ def memos_on(db: Database, target_kind: str, target_ids: Iterable[int]) -> dict[
                 .where(Memo.target_kind == target_kind, Memo.target_id.in_(ids[i : i + 5000]))
                 .order_by(Memo.id)
             )
-            for row in rows:
-                out[row.target_id].append(MemoRecord(*row))
+            for memo_id, coder_id, coder, kind, target, title, text in rows:
+                assert target is not None  # picked by id
+                out[target].append(MemoRecord(memo_id, coder_id, coder, kind, target, title, text))
     return dict(out)
 
 

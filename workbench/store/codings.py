@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from workbench.model.records import Change
 from workbench.store import audit
 from workbench.store.engine import Database
-from workbench.store.schema import TextCoding, utcnow
+from workbench.store.schema import TextCoding, table_of, utcnow
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def add_codings(db: Database, codings: Iterable[NewCoding], chunk: int = 10_000)
     """Insert many codings in one transaction (an import or a bulk action), audited as one entry."""
     now = utcnow()
     rows = [{**c.__dict__, "needs_review": False, "created_at": now} for c in codings]
-    table = TextCoding.__table__
+    table = table_of(TextCoding)
     with db.transaction() as session:
         connection = session.connection()
         for i in range(0, len(rows), chunk):

@@ -71,15 +71,16 @@ def _add_codings(
 ) -> list[int]:
     """Insert codings that the consensus does not hold yet; returns the new ids."""
     doc = document(session, transcript_id)
-    have = set(
-        session.execute(
+    have = {
+        (a, b)
+        for a, b in session.execute(
             select(TextCoding.start_pos, TextCoding.end_pos).where(
                 TextCoding.coder_id == coder,
                 TextCoding.transcript_id == transcript_id,
                 TextCoding.code_id == code_id,
             )
-        ).all()
-    )
+        )
+    }
     made = []
     for start, end in spans:
         if not 0 <= start < end <= len(doc.text):
@@ -188,13 +189,14 @@ def _consensus_observation(session: Session, coder: int, media_id: int, scheme: 
 def _add_events(session: Session, row: Observation, events: Iterable[ob.Event]) -> list[int]:
     scheme = load_scheme_in(session, row.scheme_id)
     ids = _Ids.load(session, row.scheme_id)
-    have = set(
-        session.execute(
+    have = {
+        (b, s, t, ms)
+        for b, s, t, ms in session.execute(
             select(Event.behaviour_id, Event.subject_id, Event.event_type, Event.time_ms).where(
                 Event.observation_id == row.id
             )
-        ).all()
-    )
+        )
+    }
     made = []
     for e in events:
         ob.check_event(scheme, e)
@@ -304,7 +306,7 @@ def _set_rating(
         select(Rating).where(Rating.epoch_id == epoch.id, Rating.scale_id == ids.scales[scale])
     )
     before = rating.value if rating is not None else None
-    if before == value:
+    if rating is not None and before == value:
         return rating.id, ""
     if rating is None:
         rating = Rating(observation_id=row.id, epoch_id=epoch.id, scale_id=ids.scales[scale], value=value)
@@ -334,7 +336,7 @@ def resolve_rating(
         row = _consensus_observation(session, _consensus(session), target.media_id, target.scheme)
         rating_id, how = _set_rating(session, row, target, scale, value)
         _resolved(session, lead_id, key, choice, "ratings", [rating_id], value=value)
-        done = {"ratings": (rating_id,)} if how else {}
+        done: dict[str, tuple[int, ...]] = {"ratings": (rating_id,)} if how else {}
         return Change(
             f"Resolved: {scale} = {value}",
             created=done if how == "created" else {},

@@ -256,7 +256,7 @@ def compact(db: Database) -> bool:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if db.is_sqlite:
                 conn.exec_driver_sql("VACUUM")
-                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar_one()
                 return busy == 0
             if not conn.scalar(
                 text(  # VACUUM skips, with only a warning, tables it does not own

@@ -134,7 +134,7 @@ def text_material(
         cnames = dict(session.execute(select(Code.id, Code.name).where(Code.id.in_(code_ids))).all())
     c_labels = _label(cnames, code_ids, cnames.get)
     t_of, c_of = {v: k for k, v in t_labels.items()}, {v: k for k, v in c_labels.items()}
-    by_coder = {c: [] for c in coders}
+    by_coder: dict[str, list[TextUnit]] = {c: [] for c in coders}
     name_of = {known[c]: c for c in coders}
     lengths = {d.id: d.length for d in docs}
     for r in rows:
@@ -203,6 +203,7 @@ def _default_pair(db: Database, obs, known: dict[str, int]) -> list[str]:
         ).all()
     roles: dict[int, dict[str, int]] = defaultdict(dict)
     for media_id, coder_id, purpose in rows:
+        assert media_id is not None  # picked by is_not(None)
         roles[media_id][purpose] = coder_id
     assigned = Counter(
         (r["primary"], r["reliability"])

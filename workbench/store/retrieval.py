@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.coding.retrieval import (
@@ -131,7 +132,9 @@ def open_transcript(db: Database, viewer: Viewer, transcript_id: int) -> Transcr
                 for s in segments
             ]
         )
-        pseudonym = session.scalar(select(Participant.pseudonym).where(Participant.id == row.participant_id))
+        pseudonym = session.scalars(
+            select(Participant.pseudonym).where(Participant.id == row.participant_id)
+        ).one()
         return TranscriptView(
             row.id, row.name, pseudonym, row.version, text, visible_codings(session, viewer, transcript_id)
         )
@@ -140,7 +143,12 @@ def open_transcript(db: Database, viewer: Viewer, transcript_id: int) -> Transcr
 # --- codes --------------------------------------------------------------------------------------
 
 
-def _code_tree(session: Session) -> tuple[dict[int, tuple], dict[int, tuple[str, ...]], dict[int, list[int]]]:
+_CodeRow: TypeAlias = "Row[int, int | None, str, str, int]"  # id, parent_id, guid, name, position
+
+
+def _code_tree(
+    session: Session,
+) -> tuple[dict[int, _CodeRow], dict[int, tuple[str, ...]], dict[int, list[int]]]:
     rows = session.execute(select(Code.id, Code.parent_id, Code.guid, Code.name, Code.position)).all()
     by_id = {r.id: r for r in rows}
     paths: dict[int, tuple[str, ...]] = {}
@@ -332,6 +340,7 @@ def _memos(session: Session, coding_ids: list[int]) -> dict[int, str]:
             .where(Memo.target_kind == "coding", Memo.target_id.in_(coding_ids[i : i + 5000]))
             .order_by(Memo.id)
         ):
+            assert target is not None  # picked by id
             out[target].append(text)
     return {k: "\n\n".join(v) for k, v in out.items()}
 

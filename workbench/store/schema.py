@@ -8,7 +8,7 @@ The schema changes only through Alembic migrations (``workbench/store/migrations
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -49,6 +50,11 @@ def utcnow() -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class (SQLAlchemy types ``__table__`` as any FROM clause)."""
+    return cast(Table, model.__table__)
 
 
 # --- project and people -------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def require_postgres(db: Database) -> None:
 
 def current_login(db: Database) -> str:
     with db.reading() as session:
-        return session.scalar(select(func.current_user()))
+        return session.execute(select(func.current_user())).scalar_one()
 
 
 def is_administrator(db: Database) -> bool:

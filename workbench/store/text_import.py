@@ -34,6 +34,7 @@ from workbench.store.schema import (
     Segment,
     TextCoding,
     Transcript,
+    table_of,
     utcnow,
 )
 from workbench.store.visibility import is_lead
@@ -167,7 +168,7 @@ def _participant(session: Session, t: ImportedText) -> int:
     pid = participant_id(session, t.participant, create=True)
     if is_new and t.attributes:
         values = dict(t.attributes)
-        person = session.get(Participant, pid)
+        person = session.get_one(Participant, pid)
         person.site = values.pop("site", None) or values.pop("Site", None)
         session.add_all(
             ParticipantAttribute(participant_id=pid, name=k[:100], value=v) for k, v in values.items()
@@ -214,7 +215,7 @@ def write_import(
             row = Transcript(participant_id=pid, name=t.name, settings=t.settings)
             session.add(row)
             session.flush()
-            session.execute(Segment.__table__.insert(), [dict(transcript_id=row.id, **s) for s in t.segments])
+            session.execute(table_of(Segment).insert(), [dict(transcript_id=row.id, **s) for s in t.segments])
             ids[("transcript", t.key)] = row.id
             for c in t.codings:
                 code_id = code_ids.get(normalise_guid(c.code_guid))

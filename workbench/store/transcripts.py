@@ -108,6 +108,7 @@ def rename_speakers(db: Database, transcript_id: int, names: dict[str, str]) -> 
             else []
         )
         for row in rows:
+            assert row.speaker is not None  # picked by name
             row.speaker = renames[row.speaker]
         if rows:
             transcript.updated_at = utcnow()
