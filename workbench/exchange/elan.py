@@ -198,7 +198,8 @@ def read_eaf(path: Path, scheme=None) -> CodedProject:
 
 def _read_foreign(path: Path, name: str, media: list[str], tiers, notes) -> CodedProject:
     subject_of, subjects, taken_subjects = {}, [], {NO_FOCAL}
-    behaviours, taken, events = [], set(), []
+    behaviours, events = [], []
+    taken: set[str] = set()
     for tier, spans in tiers:
         participant = (tier.get("PARTICIPANT") or "").strip()
         if participant and participant not in subject_of:

@@ -97,18 +97,19 @@ def export_qdpx(
 
 def _redact_text(
     text: str | None, selections: list[Selection], key: PseudonymKey
-) -> tuple[str | None, list[Selection]]:
+) -> tuple[str | None, list[Selection], Anchoring | None]:
+    """The redacted text, its selections moved with it, and how positions move (None: unchanged)."""
     if not text:
-        return text, selections
+        return text, selections, None
     result = pseudonymise_text(text, key)
     if not result.edits:
-        return text, selections
+        return text, selections, None
     anchoring = Anchoring(text, result.text, edit_opcodes(result.edits, len(text)))
     moved = []
     for s in selections:
         mapped = anchoring.map_span(s.start, s.end)
         moved.append(replace(s, start=mapped.start, end=mapped.end, name=key.redact(s.name)))
-    return result.text, moved
+    return result.text, moved, anchoring
 
 
 def _redact_code(code: Code, fix) -> Code:
@@ -128,7 +129,7 @@ def redact_project(project: QdaProject, key: PseudonymKey) -> QdaProject:
     fix = key.redact
     sources = []
     for s in project.sources:
-        text, selections = _redact_text(s.text, s.selections, key)
+        text, selections, _ = _redact_text(s.text, s.selections, key)
         sources.append(
             replace(
                 s,
@@ -143,11 +144,8 @@ def redact_project(project: QdaProject, key: PseudonymKey) -> QdaProject:
     for m in project.media:
         transcripts = []
         for t in m.transcripts:
-            text, selections = _redact_text(t.text, t.selections, key)
-            if text is not t.text:  # sync points move with the text
-                anchoring = Anchoring(
-                    t.text, text, edit_opcodes(pseudonymise_text(t.text, key).edits, len(t.text))
-                )
+            text, selections, anchoring = _redact_text(t.text, t.selections, key)
+            if anchoring is not None:  # sync points move with the text
                 points = [replace(p, position=anchoring.map_point(p.position)) for p in t.sync_points]
             else:
                 points = t.sync_points

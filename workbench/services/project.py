@@ -96,7 +96,7 @@ class Project:
     def _finish(
         cls, db: Database, media_root: Path, folder: Path | None, coder: CoderRecord | None = None
     ) -> Project:
-        name = people.get_setting(db, "name") or (folder.name if folder else db.engine.url.database)
+        name = people.get_setting(db, "name") or (folder.name if folder else db.engine.url.database or "")
         coder = coder or _current_coder(db)
         if folder is not None:
             recent.remember(folder)
@@ -140,4 +140,6 @@ def _current_coder(db: Database) -> CoderRecord:
     while name in existing:
         name, suffix = f"{login} ({suffix})", suffix + 1
     people.add_coder(db, name, role, login=login)
-    return people.coder_by_name(db, name)
+    added = people.coder_by_name(db, name)
+    assert added is not None  # added just now
+    return added

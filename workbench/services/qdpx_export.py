@@ -57,7 +57,7 @@ def _codebook(db: Database, name: str | None, project_name: str) -> CodebookData
 def _notes(rows: TextProject, users: dict[int, User], visible: set[int]):
     """(notes, note GUIDs by (target kind, id), GUIDs of notes on the project): a memo on a coding
     the viewer cannot see (or one left out) stays behind; a participant's memo is a project note."""
-    pseudonym_of = {p.id: p.pseudonym for p in rows.participants}
+    pseudonym_of: dict[int | None, str] = {p.id: p.pseudonym for p in rows.participants}
     notes: list[Note] = []
     by_target: dict[tuple[str, int | None], list[str]] = defaultdict(list)
     project_notes: list[str] = []
@@ -107,29 +107,31 @@ def export_project(db: Database, viewer: Viewer, codebook_name: str | None = Non
                 ],
             )
         )
-    sources, media_sources, case_sources = [], {}, defaultdict(list)
+    sources: list[TextSource] = []
+    media_sources: dict[int, MediaSource] = {}
+    case_sources: dict[int, list[str]] = defaultdict(list)
     for t in transcripts:
         doc = texts[t.id]
         notes_on = by_target[("transcript", t.id)]
         if t.media_id is not None and t.media_id in media:
             m = media[t.media_id]
             timepoint = m.timepoint
-            source = media_sources.get(m.id)
-            if source is None:
-                source = MediaSource(
+            media_source = media_sources.get(m.id)
+            if media_source is None:
+                media_source = MediaSource(
                     stable_guid("media", m.id),
                     m.original_name,
                     m.kind,
                     f"relative://{m.path}",
                     values={stable_guid("variable", "Timepoint"): timepoint} if timepoint else {},
                 )
-                media_sources[m.id] = source
-                case_sources[t.participant_id].append(source.guid)
+                media_sources[m.id] = media_source
+                case_sources[t.participant_id].append(media_source.guid)
             points = [
                 SyncPoint(stable_guid("sync", t.id, i), doc.starts[i], s.start_ms)
                 for i, s in enumerate(doc.segments)
             ]
-            source.transcripts.append(
+            media_source.transcripts.append(
                 Transcript(
                     stable_guid("transcript", t.id), t.name, doc.text, points, selections[t.id], notes_on
                 )
@@ -149,7 +151,7 @@ def export_project(db: Database, viewer: Viewer, codebook_name: str | None = Non
     variables = {"site": Variable(stable_guid("variable", "site"), "site")}
     cases = []
     for p in rows.participants:
-        values = {variables["site"].guid: p.site} if p.site else {}
+        values: dict[str, str | bool | int | float] = {variables["site"].guid: p.site} if p.site else {}
         for a in (a for a in rows.attributes if a.participant_id == p.id):
             variable = variables.setdefault(a.name, Variable(stable_guid("variable", a.name), a.name))
             values[variable.guid] = a.value

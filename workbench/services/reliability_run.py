@@ -136,7 +136,7 @@ def disagreements(outcome: Outcome) -> tuple[list, list]:
     m = outcome.material
     if isinstance(m, rd.TextMaterial):
         a, b = m.input.coders[0], m.input.coders[1]
-        spans = {who: {} for who in (a, b)}
+        spans: dict[str, dict[tuple[str, str], list[tuple[int, int]]]] = {who: {} for who in (a, b)}
         for who in (a, b):
             for c in m.input.codings[who]:
                 spans[who].setdefault((c.transcript, c.code), []).append((c.start, c.end))

@@ -40,7 +40,7 @@ def needs_upgrade(db: Database) -> bool:
     return current_revision(db) != head_revision()
 
 
-def upgrade(db: Database, backup: Callable[[str], None] | None = None) -> str | None:
+def upgrade(db: Database, backup: Callable[[str], object] | None = None) -> str | None:
     """Migrate ``db`` to head. For a database that already holds a project, ``backup(revision)`` runs first.
 
     Returns the revision the database had before (None for a new one). A database from a newer
