@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import read_limited
 
 
 def register(commands) -> None:
@@ -39,9 +40,7 @@ def _read_terms(path: Path) -> dict[str, list[str]]:
     from workbench.services.pseudonymising import parse_terms
 
     try:
-        return parse_terms(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+        return parse_terms(read_limited(path, what="list of terms").decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise WorkbenchError(f"{path.name} is not UTF-8 text.") from None
 

@@ -18,8 +18,8 @@ import yaml
 
 from workbench.coding.codebook import normalise_colour
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import MAX_SCHEME_BYTES, read_limited
 
-MAX_SCHEME_BYTES = 1024 * 1024
 FORMAT_VERSION = 1
 KINDS = ("point", "state")
 MODIFIER_WHEN = ("start", "stop")
@@ -417,21 +417,7 @@ def _rating_scales(r: _Reader, top: dict, task_codes: set[str]) -> list[RatingSc
 def load_scheme(path: str | os.PathLike[str], max_bytes: int = MAX_SCHEME_BYTES) -> Scheme:
     """Read, parse (yaml.safe_load) and validate a scheme file; problems raise `WorkbenchError`."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise WorkbenchError(
-                f"{path.name} is too large for a coding scheme ({size} bytes; the limit is {max_bytes})"
-            )
-        raw = path.read_bytes()[: max_bytes + 1]
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise WorkbenchError(f"{path.name} is a folder, not a scheme file") from None
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
-    if len(raw) > max_bytes:
-        raise WorkbenchError(f"{path.name} is too large for a coding scheme (the limit is {max_bytes} bytes)")
+    raw = read_limited(path, max_bytes, "coding scheme")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

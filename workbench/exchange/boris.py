@@ -21,12 +21,10 @@ from typing import Any
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme
 from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, build_scheme, slug
-from workbench.exchange.safe_xml import read_limited
 from workbench.model.errors import WorkbenchError
-from workbench.model.files import atomic_output
+from workbench.model.files import MAX_BORIS_BYTES, atomic_output, read_limited
 from workbench.model.timing import MAX_TIME_MS
 
-MAX_BORIS_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -44,7 +42,7 @@ def _depth(text: str) -> int:
 def load_boris_json(path: Path, max_bytes: int = MAX_BORIS_BYTES) -> dict[str, Any]:
     """The parsed project, or a one-line error for a file too large, too deep or not BORIS JSON."""
     path = Path(path)
-    data = read_limited(path, max_bytes)
+    data = read_limited(path, max_bytes, "BORIS project")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

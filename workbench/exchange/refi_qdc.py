@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from workbench.coding.codebook import (
 )
 from workbench.exchange.safe_xml import load_xsd, parse_xml_bytes, parse_xml_file, schema_errors
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "Codebook.xsd"
@@ -289,62 +289,28 @@ def codebook_to_xml(codebook: Codebook) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_qdc(codebook: Codebook, path: str | os.PathLike[str]) -> None:
     """Write a codebook as a schema-valid `.qdc` file, atomically.
 
-    The document goes to a temporary file in the target folder, is read back and validated
-    against the schema, and only then renamed over `path`. On any failure the temporary file
-    is removed, an existing file at `path` is left as it was, and `WorkbenchError` is raised.
+    The document goes to a part file in the target folder (``model.files.atomic_output``), is read
+    back and validated against the schema, and only then renamed over `path`. On any failure the
+    part file is removed, an existing file at `path` is left as it was, and `WorkbenchError` is raised.
     """
     path = Path(path)
     data = codebook_to_xml(codebook)
     schema = codebook_schema()
     if not path.parent.is_dir():
         raise WorkbenchError(f"Cannot write {path.name}: the folder {path.parent} does not exist")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        errors = schema_errors(schema, parse_xml_bytes(temp.read_bytes(), source=path.name))
+
+    def valid(part: Path) -> None:
+        errors = schema_errors(schema, parse_xml_bytes(part.read_bytes(), source=path.name))
         if errors:
             raise WorkbenchError(
                 f"Not writing {path.name}: it would not be a valid REFI-QDA codebook ({errors[0]})"
             )
-        os.chmod(temp, _file_mode(path))
-        os.replace(temp, path)
+
+    try:
+        with atomic_output(path, check=valid) as handle:
+            handle.write(data)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (POSIX); best effort."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

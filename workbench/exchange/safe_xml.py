@@ -26,8 +26,7 @@ import defusedxml.ElementTree as defused_et
 from lxml import etree
 
 from workbench.model.errors import WorkbenchError
-
-MAX_XML_BYTES = 50 * 1024 * 1024
+from workbench.model.files import MAX_XML_BYTES, megabytes, read_limited
 
 _DECLARATION_RE = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
 _BOMS = (
@@ -41,34 +40,6 @@ _BOMS = (
 
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_XML_BYTES) -> bytes:
-    """The bytes of a file, refusing files over `max_bytes` and files that cannot be read."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise WorkbenchError(
-                f"{path.name} is too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})"
-            )
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except WorkbenchError:
-        raise
-    except IsADirectoryError:
-        raise WorkbenchError(f"{path.name} is a folder, not a file") from None
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path} does not exist") from None
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot read {path.name}: {_one_line(exc.strerror or exc)}") from None
-    if len(data) > max_bytes:  # the file grew while we read it
-        raise WorkbenchError(f"{path.name} is too large (the limit is {_megabytes(max_bytes)})")
-    return data
 
 
 def _check_encoding(data: bytes, source: str) -> None:
@@ -148,7 +119,7 @@ def parse_xml_bytes(
     """
     if len(data) > max_bytes:
         raise WorkbenchError(
-            f"{source} is too large ({_megabytes(len(data))}; the limit is {_megabytes(max_bytes)})"
+            f"{source} is too large ({megabytes(len(data))}; the limit is {megabytes(max_bytes)})"
         )
     if not data.strip():
         raise WorkbenchError(f"{source} is empty")
@@ -171,7 +142,7 @@ def parse_xml_bytes(
 def parse_xml_file(path: str | os.PathLike[str], max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
     """Parse an untrusted XML file (see `parse_xml_bytes`); messages name the file."""
     path = Path(path)
-    return parse_xml_bytes(read_limited(path, max_bytes), source=path.name, max_bytes=max_bytes)
+    return parse_xml_bytes(read_limited(path, max_bytes, "XML file"), source=path.name, max_bytes=max_bytes)
 
 
 def load_xsd(path: str | os.PathLike[str]) -> etree.XMLSchema:

@@ -14,6 +14,7 @@ from pathlib import Path
 from workbench.media.hashing import find_by_hash, sha256_file
 from workbench.media.probe import MediaInfo, probe, verify_decodable
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_output
 from workbench.model.records import Change, NewMedia
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 from workbench.services.project import Project
@@ -125,12 +126,10 @@ def _refuse_repeats(checked: list[tuple[Path, MediaInfo, str]]) -> None:
 
 
 def _copy(source: Path, target: Path) -> None:
-    partial = target.with_name(f".{target.name}.part")
     try:
-        shutil.copyfile(source, partial)
-        partial.replace(target)
+        with atomic_output(target) as handle, source.open("rb") as original:
+            shutil.copyfileobj(original, handle, 1024 * 1024)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise WorkbenchError(f"Cannot copy {source.name} into the project: {exc.strerror}") from exc
 
 

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from workbench.model.files import atomic_write_text
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_write_text, read_limited
 from workbench.services.recent import config_dir
 
 
@@ -24,8 +25,8 @@ def _file() -> Path:
 
 def _load() -> dict[str, str]:
     try:
-        data = json.loads(_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_limited(_file()).decode("utf-8"))
+    except (WorkbenchError, ValueError):
         return {}
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 

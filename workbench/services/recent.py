@@ -6,7 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from workbench.model.files import atomic_write_text
+from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_write_text, read_limited
 
 MAX_RECENT = 10
 
@@ -27,8 +28,8 @@ def _file() -> Path:
 def recent_projects() -> list[Path]:
     """Recent project folders that still exist, most recent first; a damaged list reads as empty."""
     try:
-        entries = json.loads(_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        entries = json.loads(read_limited(_file()).decode("utf-8"))
+    except (WorkbenchError, ValueError):
         return []
     if not isinstance(entries, list):
         return []

@@ -1,7 +1,7 @@
 """Online backups of a SQLite project database, with rotation, and checks of a backup file.
 
 A backup is ``<folder>/project-<label>-<YYYYmmdd-HHMMSS-ffffff>.sqlite``, made with SQLite's online
-backup API (consistent while the project is open elsewhere) into ``<name>.part`` and renamed, so a
+backup API (consistent while the project is open elsewhere) into a part file and renamed, so a
 killed backup never leaves a half file under a backup's name.
 
 Retention (per label): the newest ``keep`` backups, plus the newest of each of the last ``daily``
@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_path
 
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^project-(?P<label>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.sqlite$")
@@ -30,22 +31,18 @@ WORKBENCH_TABLES = frozenset(
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """Consistent copy of the SQLite database ``source`` into the file ``target`` (via ``.part``)."""
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
-    try:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-    except sqlite3.Error as exc:
-        dst.close()
-        partial.unlink(missing_ok=True)
-        raise WorkbenchError(f"Cannot back up {source.name}: {exc}") from exc
-    finally:
-        src.close()
-        dst.close()
-    partial.replace(target)
+    """Consistent copy of the SQLite database ``source`` into the file ``target`` (via a part file)."""
+    with atomic_path(target) as partial:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        except sqlite3.Error as exc:
+            raise WorkbenchError(f"Cannot back up {source.name}: {exc}") from exc
+        finally:
+            src.close()
+            dst.close()
 
 
 def backup_sqlite(source: Path, folder: Path, label: str, keep: int = 10, daily: int = 0) -> Path:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import MAX_READ_BYTES, read_limited
 from workbench.model.records import NewSegment
 from workbench.model.timing import MAX_TIME_MS, within_bounds
 
-MAX_BYTES = 64 * 1024 * 1024  # a 90-minute transcript is ~100 KB as text, a few MB as JSON with words
+MAX_BYTES = MAX_READ_BYTES  # a 90-minute transcript is ~100 KB as text, a few MB as JSON with words
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,7 @@ class ImportedTranscript:
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     """A file's bytes, refused with one line when missing, a folder, empty or over ``limit``."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise WorkbenchError(f"{path.name} is a folder, not a transcript file")
-        if size > limit:
-            raise WorkbenchError(
-                f"{path.name} is too large for a transcript ({size // 1024**2} MB; "
-                f"the limit is {limit // 1024**2} MB)"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbenchError(f"Transcript file not found: {path}") from None
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot read {path.name}: {exc.strerror or exc}") from None
+    data = read_limited(path, limit, "transcript file")
     if not data.strip():
         raise WorkbenchError(f"{path.name} is empty")
     return data
