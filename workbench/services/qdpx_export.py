@@ -78,43 +78,21 @@ def _notes(rows: TextProject, users: dict[int, User], visible: set[int]):
     return notes, by_target, project_notes
 
 
-def export_project(db: Database, viewer: Viewer, codebook_name: str | None = None) -> QdaProject:
-    """The project (the codings ``viewer`` may see) as a ``QdaProject``."""
-    rows = text_project(db, viewer)
-    name = rows.name
-    book = _codebook(db, codebook_name, name)
-    guids = {c.guid for c, _ in book.walk()}
-    users = {i: User(stable_guid("coder", i), n) for i, n in rows.coders.items()}
-    transcripts, texts, media = rows.transcripts, rows.texts, rows.media
-    codings = [c for c in rows.codings if c.guid in guids]
-    code_guid_of = rows.code_guids
-    notes, by_target, project_notes = _notes(rows, users, {c.id for c in codings})
-
-    selections: dict[int, list[Selection]] = defaultdict(list)
-    for c in codings:
-        user = users[c.coder_id].guid
-        selections[c.transcript_id].append(
-            Selection(
-                stable_guid("selection", c.id),
-                c.start_pos,
-                c.end_pos,
-                creating_user=user,
-                created=c.created_at,
-                codings=[
-                    Coding(
-                        stable_guid("coding", c.id), c.guid, user, c.created_at, by_target[("coding", c.id)]
-                    )
-                ],
-            )
-        )
+def _sources(
+    rows: TextProject,
+    selections: dict[int, list[Selection]],
+    by_target: dict[tuple[str, int | None], list[str]],
+) -> tuple[list[TextSource], dict[int, MediaSource], dict[int, list[str]]]:
+    """(text sources, media sources by media id, source GUIDs by participant id): a transcript with
+    a recording is a transcript of its media source, synced at every segment; one without is a text."""
     sources: list[TextSource] = []
     media_sources: dict[int, MediaSource] = {}
     case_sources: dict[int, list[str]] = defaultdict(list)
-    for t in transcripts:
-        doc = texts[t.id]
+    for t in rows.transcripts:
+        doc = rows.texts[t.id]
         notes_on = by_target[("transcript", t.id)]
-        if t.media_id is not None and t.media_id in media:
-            m = media[t.media_id]
+        if t.media_id is not None and t.media_id in rows.media:
+            m = rows.media[t.media_id]
             timepoint = m.timepoint
             media_source = media_sources.get(m.id)
             if media_source is None:
@@ -147,7 +125,11 @@ def export_project(db: Database, viewer: Viewer, codebook_name: str | None = Non
             )
             sources.append(source)
             case_sources[t.participant_id].append(source.guid)
+    return sources, media_sources, case_sources
 
+
+def _cases(rows: TextProject, case_sources: dict[int, list[str]]) -> tuple[dict[str, Variable], list[Case]]:
+    """(variables by name, cases): each participant a case with its site and unmasked attributes."""
     variables = {"site": Variable(stable_guid("variable", "site"), "site")}
     cases = []
     for p in rows.participants:
@@ -156,6 +138,39 @@ def export_project(db: Database, viewer: Viewer, codebook_name: str | None = Non
             variable = variables.setdefault(a.name, Variable(stable_guid("variable", a.name), a.name))
             values[variable.guid] = a.value
         cases.append(Case(stable_guid("participant", p.id), p.pseudonym, values, case_sources.get(p.id, [])))
+    return variables, cases
+
+
+def export_project(db: Database, viewer: Viewer, codebook_name: str | None = None) -> QdaProject:
+    """The project (the codings ``viewer`` may see) as a ``QdaProject``."""
+    rows = text_project(db, viewer)
+    name = rows.name
+    book = _codebook(db, codebook_name, name)
+    guids = {c.guid for c, _ in book.walk()}
+    users = {i: User(stable_guid("coder", i), n) for i, n in rows.coders.items()}
+    codings = [c for c in rows.codings if c.guid in guids]
+    code_guid_of = rows.code_guids
+    notes, by_target, project_notes = _notes(rows, users, {c.id for c in codings})
+
+    selections: dict[int, list[Selection]] = defaultdict(list)
+    for c in codings:
+        user = users[c.coder_id].guid
+        selections[c.transcript_id].append(
+            Selection(
+                stable_guid("selection", c.id),
+                c.start_pos,
+                c.end_pos,
+                creating_user=user,
+                created=c.created_at,
+                codings=[
+                    Coding(
+                        stable_guid("coding", c.id), c.guid, user, c.created_at, by_target[("coding", c.id)]
+                    )
+                ],
+            )
+        )
+    sources, media_sources, case_sources = _sources(rows, selections, by_target)
+    variables, cases = _cases(rows, case_sources)
     if any(m.values for m in media_sources.values()):
         variables["Timepoint"] = Variable(stable_guid("variable", "Timepoint"), "Timepoint")
     code_notes = {
