@@ -17,7 +17,8 @@ class Command:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-Scope = tuple[str, int]  # what a change is about: ("transcript", id), ("observation", id), ("codebook", id)
+# what a change is about: ("transcript", id), ("observation", id), ("codebook", id), ("project", None)
+Scope = tuple[str, int | None]
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,8 @@ def edit_code(db: Database, code_id: int, coder_id: int | None = None, **fields)
     with db.transaction() as session:
         code = _code(session, code_id)
         before = snapshot(session, "codes", [code_id])
+        values_before = before[0][2]
+        assert values_before is not None  # the code exists: _code found it
         for key, value in fields.items():
             setattr(code, key, value.strip() if key == "name" else value)
         audit.record(
@@ -121,7 +123,7 @@ def edit_code(db: Database, code_id: int, coder_id: int | None = None, **fields)
             "codes",
             code_id,
             coder_id=coder_id,
-            before={k: before[0][2][k] for k in fields},
+            before={k: values_before[k] for k in fields},
             after=dict(fields),
         )
         text = f"Renamed code to {code.name}" if set(fields) == {"name"} else f"Edited code {code.name}"

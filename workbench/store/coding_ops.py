@@ -74,11 +74,11 @@ def _scope(rows: Iterable[TextCoding]) -> Scope | None:
     return ("transcript", ids.pop()) if len(ids) == 1 else None
 
 
-def _memo_scope(session: Session, kind: str, target_id: int) -> Scope | None:
+def _memo_scope(session: Session, kind: str, target_id: int | None) -> Scope | None:
     if kind == "coding":
-        return _scope([session.get(TextCoding, target_id)])
+        return _scope([session.get_one(TextCoding, target_id)])
     if kind == "code":
-        return ("codebook", session.get(Code, target_id).codebook_id)
+        return ("codebook", session.get_one(Code, target_id).codebook_id)
     return (kind, target_id)
 
 

@@ -23,12 +23,10 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, Command, Scope
 from workbench.store import audit
 from workbench.store.engine import Database, retrying
-from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
+from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding, table_of
 
 # tables restore may touch, in the order rows are inserted (deleted in reverse)
-TABLES: dict[str, Table] = {
-    t.name: t for t in (Code.__table__, TextCoding.__table__, Memo.__table__, FrameworkSummary.__table__)
-}
+TABLES: dict[str, Table] = {t.name: t for t in map(table_of, (Code, TextCoding, Memo, FrameworkSummary))}
 Snapshot = tuple[tuple[str, int, dict[str, Any] | None], ...]  # (table, id, values or None)
 
 REGISTRY: dict[str, Callable[..., Change]] = {}

@@ -91,7 +91,7 @@ def scope(observation_id: int) -> Scope:
 
 
 def _record(session: Session, row: Observation) -> ObservationRecord:
-    scheme = session.get(CodingScheme, row.scheme_id)
+    scheme = session.get_one(CodingScheme, row.scheme_id)
     return ObservationRecord(row.id, row.media_id, row.coder_id, scheme.name, row.status)
 
 
@@ -164,7 +164,7 @@ def _observation(session: Session, observation_id: int, acting_coder: int | None
 def _event(row: Event, behaviours: dict[int, str], subjects: dict[int, str]) -> ob.Event:
     return ob.Event(
         behaviours[row.behaviour_id],
-        subjects.get(row.subject_id),
+        subjects.get(row.subject_id) if row.subject_id is not None else None,
         row.event_type,
         row.time_ms,
         row.frame_pts_ms,
@@ -279,8 +279,9 @@ def _plain(event: ob.Event) -> dict[str, Any]:
 @retrying
 def delete_events(db: Database, event_ids: tuple[int, ...], acting_coder: int | None = None) -> Change:
     with db.transaction() as session:
-        rows = [session.get(Event, i) for i in event_ids]
-        if not rows or any(r is None for r in rows):
+        found = [session.get(Event, i) for i in event_ids]
+        rows = [r for r in found if r is not None]
+        if not rows or len(rows) != len(found):
             raise WorkbenchError("An event to delete no longer exists.")
         obs_ids = {r.observation_id for r in rows}
         if len(obs_ids) != 1:
@@ -366,7 +367,7 @@ def load_scheme_in(session: Session, scheme_id: int):
     """The observation's scheme (cached per session: a scheme in use does not change)."""
     cache = session.info.setdefault("schemes", {})
     if scheme_id not in cache:
-        name = session.scalar(select(CodingScheme.name).where(CodingScheme.id == scheme_id))
+        name = session.execute(select(CodingScheme.name).where(CodingScheme.id == scheme_id)).scalar_one()
         cache[scheme_id] = read_scheme(session, name)
     return cache[scheme_id]
 

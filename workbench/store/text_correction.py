@@ -38,7 +38,7 @@ def _refuse_hidden_codings(session: Session, transcript_id: int, visible: int) -
     the text: refuse the correction rather than leave their codings pointing at the wrong words."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    if session.scalar(select(func.wb_coding_total(transcript_id))) > visible:
+    if session.execute(select(func.wb_coding_total(transcript_id))).scalar_one() > visible:
         raise WorkbenchError(
             "Other coders' codings on this transcript are hidden from you (independent "
             "coding), so they could not follow your correction; ask the lead to make it, "
