@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from tests.ui.coding_setup import TEXTS, build, span
+from tests.ui.coding_setup import TEXTS, build, settled, span
 from workbench.store import coding_ops, retrieval
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
@@ -138,6 +138,7 @@ def test_framework_summary_edited_in_the_table(tab, study):
     assert matrix.cell("P002", matrix_codes[feelings_col]).summary == "Calmer; still some anxiety."
     assert len(matrix.cell("P002", matrix_codes[feelings_col]).extracts) == 2
     tab.host.actions.stack.undo()
+    settled()  # the undo runs on the database worker
     matrix = retrieval.framework_matrix(study.db, Viewer(study.lead), matrix_codes)
     assert matrix.cell("P002", matrix_codes[feelings_col]).summary == ""
 

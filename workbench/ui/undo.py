@@ -1,11 +1,12 @@
 """The one Qt undo adapter: store commands run through the database worker, kept on a QUndoStack.
 
 :class:`UndoableCommands` runs a :class:`Command` on the bus (``workbench.store.bus``) through
-the :class:`~workbench.ui.db_worker.DatabaseWorker`; when its :class:`Change` comes back it goes on
-the stack as a :class:`StoreCommand` (if it has an inverse) and out through ``changed``. Undo and
-redo each run the inverse of the last outcome, on the worker thread, so a quick undo-redo-undo
-runs in order whatever the GUI thread does meanwhile; each outcome goes out through ``changed``
-too. The coding views and the video coder both use it.
+the :class:`~workbench.ui.db_worker.DatabaseWorker` and goes on the stack at once as a
+:class:`StoreCommand`; when its :class:`Change` comes back it goes out through ``changed`` (and
+off the stack again if it failed or cannot be undone). Undo and redo each run the inverse of the
+last outcome, on the worker thread, so a quick key press, undo, redo, undo runs in order whatever
+the GUI thread does meanwhile; each outcome goes out through ``changed`` too. The coding views and
+the video coder both use it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -24,14 +26,19 @@ from workbench.ui.db_worker import DatabaseWorker, database_worker
 
 
 class StoreCommand(QUndoCommand):
-    """A change already made; undo and redo run its inverse (then that one's inverse, ...)."""
+    """One user action on the stack: pushed when it is submitted (so an undo pressed before it is
+    saved undoes it, not the one before); undo and redo run its inverse, then that one's, ...
 
-    def __init__(self, owner: UndoableCommands, db: Database, change: Change):
-        super().__init__(change.description)
+    Its inverse is read and replaced on the worker thread only, in job order: the action's own job
+    sets it before any undo job can run. An action that fails (or cannot be undone) drops out."""
+
+    def __init__(self, owner: UndoableCommands, db: Database, text: str):
+        super().__init__(text)
         self._owner, self._db = owner, db
-        self._inverse = change.inverse  # read and replaced on the worker thread only, in job order
-        self._broken = False
-        self._done = True  # the action itself already ran: the push's redo() does nothing
+        self._inverse: Command | None = None
+        self._dropped = False  # the action failed or has no inverse: nothing to replay
+        self._broken = False  # an undo or redo failed: it cannot be replayed any more
+        self._done = True  # push() calls redo(): the action runs as its own job instead
 
     def redo(self) -> None:
         if self._done:
@@ -43,14 +50,20 @@ class StoreCommand(QUndoCommand):
         self._swap()
 
     def _swap(self) -> None:
-        if self._broken:
-            return  # obsolete: the stack drops it
-        self._owner.worker.submit(self._run_inverse, self._owner._emit, self._failed)
+        if not (self._broken or self._dropped):
+            self._owner.worker.submit(self._run_inverse, self._replayed, self._failed)
 
-    def _run_inverse(self) -> Change:
+    def _ran(self, change: Change | None) -> None:
+        """On the worker thread, in the action's own job: keep what undoes it."""
+        self._inverse = change.inverse if change is not None else None
+        self._dropped = self._inverse is None
+
+    def _run_inverse(self) -> Change | None:
         """On the worker thread: run the inverse and keep the inverse of its outcome."""
+        if self._dropped:
+            return None
         if self._broken or self._inverse is None:
-            raise WorkbenchError("It can no longer be replayed.")
+            raise WorkbenchError("it can no longer be replayed.")
         try:
             change = bus.run(self._db, self._inverse)
         except Exception:
@@ -59,9 +72,21 @@ class StoreCommand(QUndoCommand):
         self._inverse = change.inverse
         return change
 
+    def _replayed(self, change: Change | None) -> None:
+        if change is not None:
+            self._owner._emit(change)
+
     def _failed(self, message: str) -> None:
-        self.setObsolete(True)
+        if shiboken6.isValid(self):  # the stack may have dropped it meanwhile
+            self.setObsolete(True)
         self._owner.error.emit(f"Cannot undo/redo {self.text()}: {message}")
+
+    def drop(self, stack: QUndoStack) -> None:
+        """(GUI thread) the action failed or cannot be undone: take it off the stack."""
+        self._dropped = True
+        self.setObsolete(True)
+        if stack.index() > 0 and stack.command(stack.index() - 1) is self:
+            stack.undo()  # an obsolete command is deleted by the undo that finds it on top
 
 
 class UndoableCommands(QObject):
@@ -85,13 +110,14 @@ class UndoableCommands(QObject):
     ) -> None:
         """Submit ``command``; its change goes on the stack and out through ``changed``, then to
         ``on_done``; a refusal goes to ``error``, then to ``on_error``."""
-        self.run_fn(lambda db: bus.run(db, command), on_done, on_error)
+        self.run_fn(lambda db: bus.run(db, command), on_done, on_error, _text(command))
 
     def run_fn(
         self,
         fn: Callable[[Database], Change | None],
         on_done: Callable[[Change | None], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        text: str = "Change",
     ) -> None:
         """Like :meth:`run` for a service function ``fn(db) -> Change`` (one unit of work that is not
         a single bus command, e.g. pseudonymising a transcript); a None result (nothing to do) goes
@@ -99,21 +125,38 @@ class UndoableCommands(QObject):
         db = self.db
         if db is None:
             raise WorkbenchError("No project is open.")
+        command = StoreCommand(self, db, text)
+        self.stack.push(command)
+
+        def job() -> Change | None:
+            try:
+                change = fn(db)
+            except BaseException:
+                command._ran(None)
+                raise
+            command._ran(change)
+            return change
 
         def done(change: Change | None) -> None:
+            if not shiboken6.isValid(command):  # a new action cleared it from the redo end meanwhile
+                pass
+            elif change is None or change.inverse is None:
+                command.drop(self.stack)
+            else:
+                command.setText(change.description)
             if change is not None:
-                if change.inverse is not None:
-                    self.stack.push(StoreCommand(self, db, change))
                 self._emit(change)
             if on_done is not None:
                 on_done(change)
 
         def failed(message: str) -> None:
+            if shiboken6.isValid(command):
+                command.drop(self.stack)
             self.error.emit(message)
             if on_error is not None:
                 on_error(message)
 
-        self.worker.submit(lambda: fn(db), done, failed)
+        self.worker.submit(job, done, failed)
 
     def perform(self, fn: Callable[..., Change | None], *args: Any, **kwargs: Any) -> Change | None:
         """Run ``fn(db, *args, **kwargs)`` on the worker and wait for its change (None when refused
@@ -138,3 +181,8 @@ class UndoableCommands(QObject):
         """Work on another project (or none): the old undo history goes."""
         self.db = db
         self.stack.clear()
+
+
+def _text(command: Command) -> str:
+    """What the undo action says until the change's own description comes back."""
+    return command.name.replace("_", " ").capitalize()
