@@ -35,7 +35,12 @@ def _setup_logging() -> None:
 
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), named for QSettings."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(argv if argv is not None else sys.argv[:1])
+    )
     app.setOrganizationName(organisation())
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -27,6 +28,13 @@ from PySide6.QtWidgets import (
 
 TASKS = ("free play", "book sharing", "clothing change", "interview")
 NO_TASK = "(none)"
+
+
+def _line_edit(combo: QComboBox) -> QLineEdit:
+    """The line edit of an editable combo box."""
+    edit = combo.lineEdit()
+    assert edit is not None  # the combo box is editable
+    return edit
 
 
 @dataclass(frozen=True)
@@ -69,14 +77,14 @@ class ImportMediaDialog(QDialog):
         self.participant.setEditable(True)
         self.participant.addItems(list(pseudonyms))
         self.participant.setCurrentIndex(-1)
-        self.participant.lineEdit().setPlaceholderText("Pseudonymous ID, e.g. P001 (new IDs are added)")
+        _line_edit(self.participant).setPlaceholderText("Pseudonymous ID, e.g. P001 (new IDs are added)")
         self.participant.currentTextChanged.connect(self._validate)
 
         self.timepoint = QComboBox()
         self.timepoint.setEditable(True)
         self.timepoint.addItems(list(timepoints))
         self.timepoint.setCurrentIndex(-1)
-        self.timepoint.lineEdit().setPlaceholderText("e.g. baseline (optional)")
+        _line_edit(self.timepoint).setPlaceholderText("e.g. baseline (optional)")
 
         self.task = QComboBox()
         self.task.addItems([NO_TASK, *TASKS])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -40,6 +41,7 @@ from workbench.ui.video.opening import VideoCoding
 from workbench.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 STATUS_MS = 10_000
 
 
@@ -145,7 +147,7 @@ class MainWindow(QMainWindow):
     def _last_folder(self) -> str:
         return str(self.settings.value("last_folder", str(Path.home())))
 
-    def guarded(self, fn: Callable[[], object]) -> object:
+    def guarded(self, fn: Callable[[], T]) -> T | None:
         """Run ``fn`` on the GUI thread; a failure becomes a message, never a crash."""
         try:
             return fn()

@@ -37,7 +37,7 @@ def read_span_mime(mime: QMimeData) -> tuple[int, int, int] | None:
     if not mime.hasFormat(SPAN_MIME):
         return None
     try:
-        data = json.loads(bytes(mime.data(SPAN_MIME)).decode())
+        data = json.loads(bytes(mime.data(SPAN_MIME).data()).decode())
         return int(data["transcript"]), int(data["start"]), int(data["end"])
     except (ValueError, KeyError, TypeError):
         return None

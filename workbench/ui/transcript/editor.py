@@ -9,6 +9,8 @@ Ctrl+Shift+Z undo / redo; Ctrl+S saves now (it also saves by itself after a paus
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -42,7 +44,9 @@ from workbench.ui.transcript.text_view import TranscriptTextView
 
 
 def _button(text: str, tip: str, slot) -> QToolButton:
-    button = QToolButton(text=text, toolTip=tip)
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.clicked.connect(lambda _checked=False: slot())
     return button
@@ -72,7 +76,7 @@ class TranscriptEditor(QWidget):
         self.stack = QUndoStack(self)
         self.playback = Playback(media_path, duration_ms or self.draft.segments[-1].end_ms, sound, self)
         self.view = TranscriptTextView(
-            self.draft, self.stack, float(self.settings.value("transcript/low_confidence", 0.5))
+            self.draft, self.stack, float(str(self.settings.value("transcript/low_confidence", 0.5)))
         )
         self.db = db
         self.saver = AutoSaver(db, record.id, version, self.draft, coder_id, runner=runner, parent=self)
@@ -100,7 +104,8 @@ class TranscriptEditor(QWidget):
         self.forward_button = _button("⟳", "Forward (Alt+Right)", lambda: self.playback.skip(self.rewind_ms))
         self.position_label = QLabel()
         self.position_label.setObjectName("PositionLabel")
-        self.rate_box = QComboBox(toolTip="Speed (Alt+Down / Alt+Up)")
+        self.rate_box = QComboBox()
+        self.rate_box.setToolTip("Speed (Alt+Down / Alt+Up)")
         self.rate_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for rate in RATES:
             self.rate_box.addItem(f"{rate:g}×", rate)
@@ -112,10 +117,11 @@ class TranscriptEditor(QWidget):
             maximum=30.0,
             singleStep=0.5,
             decimals=1,
-            toolTip="How far back and forward go",
         )
-        self.rewind_box.setValue(float(self.settings.value("transcript/rewind_s", 3.0)))
-        self.speaker_box = QComboBox(toolTip="Speaker of this segment (Ctrl+1, Ctrl+2, …)")
+        self.rewind_box.setToolTip("How far back and forward go")
+        self.rewind_box.setValue(float(str(self.settings.value("transcript/rewind_s", 3.0))))
+        self.speaker_box = QComboBox()
+        self.speaker_box.setToolTip("Speaker of this segment (Ctrl+1, Ctrl+2, …)")
         self.speaker_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         rename = _button(
             "Rename speakers…", "Rename speakers everywhere in this transcript", self.ask_rename_speakers
@@ -176,7 +182,7 @@ class TranscriptEditor(QWidget):
         self.find_bar.closed.connect(self._find_closed)
 
     def _bind_keys(self) -> None:
-        keys = {
+        keys: dict[str, Callable[[], object]] = {
             "Ctrl+Space": self.playback.toggle,
             "F4": self.playback.toggle,
             "Alt+Left": lambda: self.playback.skip(-self.rewind_ms),
@@ -190,8 +196,11 @@ class TranscriptEditor(QWidget):
             "Ctrl+S": self.save_now,
         }
         for n in range(1, 10):
-            keys[f"Ctrl+{n}"] = lambda n=n: self.set_speaker_number(n)
-        self.view.shortcuts = {QKeySequence(k)[0].toCombined(): fn for k, fn in keys.items()}
+            keys[f"Ctrl+{n}"] = partial(self.set_speaker_number, n)
+        self.view.shortcuts = {
+            QKeySequence(k)[0].toCombined(): fn  # type: ignore[index]  # PySide6 stubs lack __getitem__
+            for k, fn in keys.items()
+        }
 
     # --- playback -------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ Transcripts menu, transcripts under their recordings in the participants tree, e
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,7 @@ class TranscriptWork(QObject):
             project = None  # raters neither transcribe nor see participants (the server refuses it too)
         self.queue.set_project(project)
         self.window.participants_model.set_transcripts_loader(
-            None if project is None else (lambda db=project.db: _grouped(db))
+            None if project is None else partial(_grouped, project.db)
         )
         self.menu.setEnabled(project is not None)
 
@@ -100,7 +101,7 @@ class TranscriptWork(QObject):
 
     def editors(self) -> list[TranscriptEditor]:
         tabs = self.window.workspace
-        return [tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), TranscriptEditor)]
+        return [w for w in map(tabs.widget, range(tabs.count())) if isinstance(w, TranscriptEditor)]
 
     def _closed_tabs(self) -> None:
         """A closed tab's editor (removed, deleted later) saves before it goes."""

@@ -74,7 +74,7 @@ class Playback(QObject):
 
     @property
     def position_ms(self) -> int:
-        if self._playing and self._player_playing():
+        if self._playing and self.player is not None and self._player_playing():
             return int(self.player.position())  # the sound is the clock
         if self._playing:
             return self._clamp(self._base_ms + int(self._elapsed.elapsed() * self.rate))
@@ -90,7 +90,7 @@ class Playback(QObject):
     def _loaded(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status == QMediaPlayer.MediaStatus.LoadedMedia and not self._playing:
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and not self._playing and self.player is not None:
             self.player.setPosition(self._base_ms)  # a seek made before the file was open
 
     def _clamp(self, ms: int) -> int:

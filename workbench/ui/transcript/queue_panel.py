@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 import transcription
+from workbench.model.errors import WorkbenchError
 from workbench.model.records import MediaRecord
 from workbench.services.transcription_queue import JobState, QueueJob, TranscriptionQueue
 from workbench.store import participants
@@ -183,9 +185,14 @@ class TranscriptionQueuePanel(QWidget):
     def add(self, media_id: int, options: transcription.Options | None = None) -> QueueJob:
         """Queue ``media_id`` (raises WorkbenchError when it is queued already) and start the queue."""
         media = next(m for m in self._media if m.id == media_id)
-        job = self.queue.add(media_id, self.label(media), options or self.options())
+        job = self._open_queue().add(media_id, self.label(media), options or self.options())
         self._pump()
         return job
+
+    def _open_queue(self) -> TranscriptionQueue:
+        if self.queue is None:
+            raise WorkbenchError("Open a project first.")
+        return self.queue
 
     def selected_job(self) -> QueueJob | None:
         item = self.jobs.currentItem()
@@ -198,18 +205,18 @@ class TranscriptionQueuePanel(QWidget):
     def cancel_selected(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.queue.cancel(job.id)
+            self._open_queue().cancel(job.id)
 
     def retry_selected(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.queue.retry(job.id)
+            self._open_queue().retry(job.id)
             self._pump()
 
     def remove_selected(self) -> None:
         job = self.selected_job()
         if job is not None:
-            self.queue.remove(job.id)
+            self._open_queue().remove(job.id)
             self.jobs.takeTopLevelItem(self.jobs.indexOfTopLevelItem(self._items.pop(job.id)))
 
     def open_selected(self) -> None:
@@ -250,7 +257,7 @@ class TranscriptionQueuePanel(QWidget):
         if job.state is JobState.RUNNING:
             if cancelled is not None and cancelled() and job.id not in self._forwarded:
                 self._forwarded.add(job.id)  # cancelling notifies again: forward it once
-                self.queue.cancel(job.id)
+                self._open_queue().cancel(job.id)
             if progress is not None:
                 progress(job.fraction, f"{job.label}: {job.message}")
         self._relay.job.emit(job)
@@ -282,10 +289,10 @@ class TranscriptionQueuePanel(QWidget):
         self._show_eta(job, item)
 
     def progress_bar(self, job_id: int) -> QProgressBar:
-        return self.jobs.itemWidget(self._items[job_id], 3)
+        return cast(QProgressBar, self.jobs.itemWidget(self._items[job_id], 3))
 
     def _show_eta(self, job: QueueJob, item: QTreeWidgetItem) -> None:
-        eta = self.queue.eta_seconds(job.id) if job.state is JobState.RUNNING else None
+        eta = self._open_queue().eta_seconds(job.id) if job.state is JobState.RUNNING else None
         item.setText(4, "" if eta is None else format_duration(round(eta * 1000)))
 
     def _refresh_etas(self) -> None:

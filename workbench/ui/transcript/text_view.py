@@ -64,11 +64,11 @@ class LowConfidence(QSyntaxHighlighter):
     def __init__(self, view: TranscriptTextView):
         super().__init__(view.document())
         self.view = view
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self.format.setUnderlineColor(LOW_CONFIDENCE)
-        self.format.setForeground(LOW_CONFIDENCE)
-        self.format.setToolTip("Low confidence: check this word")
+        self.low_format = QTextCharFormat()
+        self.low_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.low_format.setUnderlineColor(LOW_CONFIDENCE)
+        self.low_format.setForeground(LOW_CONFIDENCE)
+        self.low_format.setToolTip("Low confidence: check this word")
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
         index, draft = self.currentBlock().blockNumber(), self.view.draft
@@ -77,7 +77,7 @@ class LowConfidence(QSyntaxHighlighter):
         for a, b, word in word_places(draft.segments[index]):
             if word.probability is not None and word.probability < self.view.threshold:
                 start = to_u16(text, a)
-                self.setFormat(start, to_u16(text, b) - start, self.format)
+                self.setFormat(start, to_u16(text, b) - start, self.low_format)
 
 
 class Gutter(QWidget):
@@ -110,7 +110,7 @@ class TranscriptTextView(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("TranscriptText")
         self.draft, self.stack, self.threshold = draft, stack, threshold
-        self.shortcuts: dict[int, Callable[[], None]] = {}
+        self.shortcuts: dict[int, Callable[[], object]] = {}
         self.playing_span: tuple[int, int] | None = None
         self.found: list[tuple[int, int]] = []
         self._applying = False
