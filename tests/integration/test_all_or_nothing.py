@@ -27,9 +27,9 @@ from workbench.services import observation_exchange as ox
 from workbench.services import pseudonymising, qdpx_import
 from workbench.services import reliability_run as rr
 from workbench.services.transcript_import import import_transcript_file
+from workbench.store import bus, schemes
 from workbench.store import erasure as store_erasure
 from workbench.store import observations as obs
-from workbench.store import schemes
 from workbench.store.engine import Database
 from workbench.store.transcripts import load_segments
 
@@ -259,10 +259,18 @@ def test_cancelled_pseudonymisation_changes_nothing(study):
     with pytest.raises(Cancelled):
         pseudonymising.apply_to_project(study.db, study.lead, _key(), cancelled=cancelled)
     assert dump(study.db) == before  # neither the key nor the first transcript's new text
+
+    def texts() -> list[str]:
+        return [s.text for tid in study.transcripts.values() for s in load_segments(study.db, tid)]
+
+    originals = texts()
     result = pseudonymising.apply_to_project(study.db, study.lead, _key())
     assert len(result.changed) == 3
-    texts = [s.text for tid in study.transcripts.values() for s in load_segments(study.db, tid)]
-    assert not any("baby" in t or "anxious" in t for t in texts)
+    assert not any("baby" in t or "anxious" in t for t in texts())
+    undone = bus.run(study.db, result.change.inverse)  # one undo step for every transcript
+    assert texts() == originals and set(undone.updated["transcripts"]) == set(result.changed)
+    bus.run(study.db, undone.inverse)
+    assert not any("baby" in t or "anxious" in t for t in texts())
 
 
 def test_pseudonymisation_refused_changes_nothing(study):

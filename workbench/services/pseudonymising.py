@@ -22,13 +22,12 @@ from workbench.coding.retrieval import kwic
 from workbench.coding.transcript_text import TranscriptText
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
-from workbench.model.records import NewSegment
+from workbench.model.records import Change, NewSegment
 from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import (
     TERM_LABEL,
     Edit,
     PseudonymKey,
-    Review,
     Suggestion,
     edit_opcodes,
     pseudonymise_text,
@@ -36,7 +35,7 @@ from workbench.nlp.pseudonymise import (
 )
 from workbench.store import pseudonym_keys, transcript_list
 from workbench.store.engine import retrying
-from workbench.store.text_correction import transcript_version, update_transcript_text
+from workbench.store.text_correction import several_texts, transcript_version, update_transcript_text
 from workbench.store.transcripts import load_segments
 
 REVIEW_COLUMNS = (
@@ -147,38 +146,13 @@ def pseudonymised_segments(
     return None if result is None else result.segments
 
 
-def apply_to_transcript(
-    db,
-    transcript_id: int,
-    key: PseudonymKey,
-    review: Review | None,
-    coder_id: int,
-    keep: Sequence[tuple[int, int]] | None = None,
-):
-    """Replace the key's originals in one transcript; an UndoableChange, or None if nothing to do.
-    Rejected spans come from ``review`` (or ``keep``) and stay as they are."""
-    segments = load_segments(db, transcript_id)
-    if keep is None:
-        keep = review.rejected_spans(str(transcript_id)) if review is not None else []
-    result = pseudonymise_segments(segments, key, keep)
-    if result is None:
-        return None
-    return update_transcript_text(
-        db,
-        transcript_id,
-        result.segments,
-        transcript_version(db, transcript_id),
-        coder_id,
-        opcodes=result.opcodes(),
-    )
-
-
 @dataclass(frozen=True)
 class ProjectResult:
     transcripts: int
     changed: tuple[int, ...]
     replacements: int
     notes: tuple[str, ...] = ()  # the store's sentence for each changed transcript
+    change: Change | None = None  # the key's rows and every changed transcript; undone as one
 
     @property
     def description(self) -> str:
@@ -226,13 +200,13 @@ def apply_to_project(
     state = TaskState(progress, cancelled)
     keep = keep or {}
     with db.transaction():
-        pseudonym_keys.save_key(db, lead_id, key.rows())
+        key_change = pseudonym_keys.save_key(db, lead_id, key.rows())
         ids = (
             list(transcript_ids)
             if transcript_ids is not None
             else [t.id for t in transcript_list.list_transcripts(db)]
         )
-        changed, replacements, notes = [], 0, []
+        changed, replacements, notes, changes = [], 0, [], []
         for n, tid in enumerate(ids):
             state.check()
             state.report(n / max(len(ids), 1), f"Transcript {n + 1} of {len(ids)}")
@@ -245,9 +219,11 @@ def apply_to_project(
             changed.append(tid)
             replacements += len(result.edits)
             notes.append(change.description)
+            changes.append(change)
         state.check()
     state.report(1.0, "Done")
-    return ProjectResult(len(ids), tuple(changed), replacements, tuple(notes))
+    done = ProjectResult(len(ids), tuple(changed), replacements, tuple(notes))
+    return replace(done, change=several_texts(done.description, changes, [key_change]))
 
 
 # --- the review file ----------------------------------------------------------------------------

@@ -248,6 +248,36 @@ def restore_transcript_text(
         )
 
 
+def several_texts(description: str, changes: Sequence[Change], before: Sequence[Change] = ()) -> Change:
+    """One change for text changes of several transcripts made in one unit of work (``before``:
+    other changes of that unit, such as the pseudonym key, named but not undone); undoing it
+    restores every transcript at once (:func:`restore_transcript_texts`)."""
+    merged: dict[str, dict[str, tuple[int, ...]]] = {"created": {}, "updated": {}}
+    for change in [*before, *changes]:
+        for part, ids in (("created", change.created), ("updated", change.updated)):
+            for table, row_ids in ids.items():
+                merged[part][table] = merged[part].get(table, ()) + tuple(row_ids)
+    inverses = [c.inverse.args for c in reversed(changes) if c.inverse is not None]
+    inverse = Command("restore_transcript_texts", {"items": tuple(inverses), "description": description})
+    return Change(
+        description,
+        created=merged["created"],
+        updated=merged["updated"],
+        inverse=inverse if inverses else None,
+    )
+
+
+@command("restore_transcript_texts")
+@retrying
+def restore_transcript_texts(
+    db: Database, items: Sequence[dict], description: str = "Restore transcripts"
+) -> Change:
+    """Undo/redo of :func:`several_texts`: each transcript's ``restore_transcript_text``, in one transaction."""
+    with db.transaction():
+        changes = [restore_transcript_text(db, **item) for item in items]
+    return several_texts(description, changes)
+
+
 def transcript_version(db: Database, transcript_id: int) -> int:
     with db.reading() as session:
         version = session.scalar(select(Transcript.version).where(Transcript.id == transcript_id))

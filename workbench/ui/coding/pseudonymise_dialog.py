@@ -27,7 +27,7 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.roles import Action
 from workbench.nlp.pseudonymise import ACCEPTED, PseudonymKey, Review
 from workbench.store import pseudonym_keys, transcript_list
-from workbench.ui.coding.pseudonymise_ops import apply_to_transcript, parse_terms, suggestions_task
+from workbench.ui.coding.pseudonymise_ops import apply_to_project, parse_terms, suggestions_task
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
@@ -56,7 +56,6 @@ class PseudonymiseDialog(QDialog):
             if host.coder.can(Action.KEEP_PSEUDONYM_KEY)
             else PseudonymKey()
         )
-        self.applied: list = []
         self.terms = QPlainTextEdit()
         self.terms.setPlaceholderText(
             "Custom terms, one category a line:\nStaff: Dr Patel, Jo Smith\n"
@@ -200,24 +199,14 @@ class PseudonymiseDialog(QDialog):
     # --- applying ----------------------------------------------------------------------------
 
     def apply(self) -> int:
-        """Replace every accepted original in every transcript; returns how many transcripts changed."""
+        """Store the key and replace every accepted original in every transcript: one action (one
+        transaction on the database worker, one undo step); returns how many transcripts changed."""
         if not any(status == ACCEPTED for status in self.review.status) and not self.key.entries:
             raise WorkbenchError("Accept some suggestions first.")
-        key_change = pseudonym_keys.save_key(self.host.db, self.host.coder.id, self.key.rows())  # leads only
-        self.host.window.apply_change(key_change)
-        stack = self.host.actions.stack
-        stack.beginMacro("Pseudonymise transcripts")
-        changed = 0
-        try:
-            for tid in self.transcripts:
-                change = self.host.actions.perform(
-                    apply_to_transcript, tid, self.key, self.review, self.host.coder.id
-                )
-                if change is not None:
-                    changed += 1
-                    self.applied.append(change)
-        finally:
-            stack.endMacro()
+        keep = {tid: self.review.rejected_spans(str(tid)) for tid in self.transcripts}
+        lead, key, ids = self.host.coder.id, self.key, list(self.transcripts)
+        change = self.host.actions.perform(lambda db: apply_to_project(db, lead, key, keep, ids).change)
+        changed = len(change.updated.get("transcripts", ())) if change is not None else 0
         self.status.setText(f"Pseudonymised {changed} transcript(s); codings re-anchored.")
         self.host.window.show_status(self.status.text())
         return changed

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from workbench.services.pseudonymising import (  # noqa: F401
-    apply_to_transcript,
+    apply_to_project,
     document_texts,
     parse_terms,
     pseudonymised_segments,
