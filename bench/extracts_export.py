@@ -20,10 +20,9 @@ from pathlib import Path
 import extracts_export_baseline as before
 import pandas as pd
 
+from workbench.coding.retrieval import Extract, FrameworkMatrix
 from workbench.exchange.extracts import (
     COLUMNS,
-    Extract,
-    FrameworkMatrix,
     _row,
     write_extracts_csv,
     write_extracts_docx,
@@ -66,18 +65,24 @@ def extracts(n: int, seed: int = 1) -> list[Extract]:
     for i in range(n):
         start = rng.randrange(0, 5_400_000)
         text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(10, 80)))
+        code = rng.choice(codes)
         out.append(
             Extract(
-                f"P{rng.randrange(200):03d}",
-                rng.choice(("baseline", "3 months", "12 months")),
-                f"Interview {i % 200}",
-                "Participant",
-                start,
-                start + rng.randrange(2000, 40000),
-                rng.choice(codes),
-                rng.choice(("Alice", "Ben")),
-                text,
-                "memo" if i % 10 == 0 else "",
+                coding_id=i,
+                participant=f"P{rng.randrange(200):03d}",
+                timepoint=rng.choice(("baseline", "3 months", "12 months")),
+                transcript_id=i % 200,
+                transcript_name=f"Interview {i % 200}",
+                speaker="Participant",
+                start_ms=start,
+                end_ms=start + rng.randrange(2000, 40000),
+                code_guid=code,
+                code_path=tuple(code.split(" / ")),
+                coder=rng.choice(("Alice", "Ben")),
+                text=text,
+                memo="memo" if i % 10 == 0 else "",
+                start_pos=0,
+                end_pos=len(text),
             )
         )
     return out

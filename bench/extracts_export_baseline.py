@@ -7,17 +7,17 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.coding.retrieval import Extract, FrameworkMatrix
 from workbench.exchange.extracts import (
     CELL_LIMIT,
     COLUMNS,
-    Extract,
-    FrameworkMatrix,
     _cell_text,
     _clean,
     _prepare,
     _rows_with_progress,
     _target,
     citation,
+    code_label,
 )
 from workbench.model.files import atomic_output
 from workbench.model.tasks import TaskState
@@ -73,13 +73,15 @@ def write_framework_xlsx(matrix: FrameworkMatrix, path) -> None:
     for sheet in (framework, summaries):
         sheet.column_dimensions["A"].width = 14
         sheet.freeze_panes = "B2"
-        header = [_cell(sheet, "Participant")] + [_cell(sheet, _clean(code)) for code in matrix.codes]
+        header = [_cell(sheet, "Participant")] + [
+            _cell(sheet, _clean(code_label(p))) for _, p in matrix.codes
+        ]
         for cell in header:
             cell.font = Font(bold=True)
         sheet.append(header)
     for participant in matrix.participants:
-        cells = [_prepare(matrix.extracts.get((participant, code), []), None) for code in matrix.codes]
-        notes = [_clean(matrix.summaries.get((participant, code), "")) for code in matrix.codes]
+        cells = [_prepare(matrix.cell(participant, guid).extracts, None) for guid, _ in matrix.codes]
+        notes = [_clean(matrix.cell(participant, guid).summary) for guid, _ in matrix.codes]
         framework.append(
             [_cell(framework, _clean(participant))]
             + [_cell(framework, _cell_text(n, c), wrap=True) for n, c in zip(notes, cells)]
@@ -87,7 +89,7 @@ def write_framework_xlsx(matrix: FrameworkMatrix, path) -> None:
         summaries.append(
             [_cell(summaries, _clean(participant))] + [_cell(summaries, n, wrap=True) for n in notes]
         )
-    everything = [e for cell in matrix.extracts.values() for e in cell]
+    everything = [e for cell in matrix.cells.values() for e in cell.extracts]
     _extracts_sheet(book, _prepare(everything, None), TaskState(None, None))
     _save(book, _target(path))
 
@@ -103,12 +105,13 @@ def write_extracts_docx(
     document.add_heading(_clean(title), level=0)
     counts = Counter(e.code_path for e in rows)
     quote_style = document.styles["Quote"].style_id
-    current: str | None = None
+    current: tuple[str, ...] | None = None
     for e in rows:
         if e.code_path != current:
             current = e.code_path
             count = counts[current]
-            document.add_heading(f"{current} ({count} extract{'s' if count != 1 else ''})", level=1)
+            label = code_label(current)
+            document.add_heading(f"{label} ({count} extract{'s' if count != 1 else ''})", level=1)
         quote = document.add_paragraph()
         quote._p.style = quote_style
         quote.add_run(f"“{e.text.strip()}”")

@@ -165,9 +165,11 @@ def test_sigkill_mid_transcription_resumes_without_duplicates(tmp_path, shared_m
 
 EXPORTER = """
 import sys
-from workbench.exchange.extracts import Extract, write_extracts
-rows = [Extract(f"P{i % 300:03d}", "baseline", "interview", "Participant", i * 1000, i * 1000 + 900,
-                "Feelings / Anxiety", "Ann", "I felt really anxious at first, but the other mums were kind. " * 4)
+from workbench.coding.retrieval import Extract
+from workbench.exchange.extracts import write_extracts
+text = "I felt really anxious at first, but the other mums were kind. " * 4
+rows = [Extract(i, f"P{i % 300:03d}", "baseline", 1, "interview", "Participant", i * 1000, i * 1000 + 900,
+                "g-anxiety", ("Feelings", "Anxiety"), "Ann", text, "", 0, len(text))
         for i in range(int(sys.argv[2]))]
 print("writing", flush=True)
 write_extracts(rows, sys.argv[1])

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from video_fixtures import SCHEME_FILE, SCHEME_NAME
 
+from tests.extract_rows import extract
 from workbench.cli import main
 from workbench.coding import observation as ob
 from workbench.coding.codebook import Code, Codebook
 from workbench.coding.scheme import load_scheme
-from workbench.exchange.extracts import Extract, write_extracts_csv, write_extracts_xlsx
+from workbench.exchange.extracts import write_extracts_csv, write_extracts_xlsx
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment, NewWord
 from workbench.services import recent
@@ -103,15 +104,15 @@ def _everything(folder: Path, media: Path) -> dict:
     )
     exports = folder / "exports"
     write_extracts_csv(
-        [Extract(WHO, "baseline", "interview", "Participant", 5000, 9000, "Support", "lead", PHRASE)],
+        [extract(WHO, "baseline", "interview", "Participant", 5000, 9000, "Support", "lead", PHRASE)],
         exports / "extracts all.csv",
     )
     write_extracts_xlsx(
-        [Extract("M-0001", "", "interview", "", None, None, "Support", "lead", PHRASE)],
+        [extract("M-0001", "", "interview", "", None, None, "Support", "lead", PHRASE)],
         exports / "masked extracts.xlsx",
     )  # no ID, but their words
     write_extracts_csv(
-        [Extract(OTHER, "baseline", "interview", "", 0, 1, "Support", "lead", OTHER_PHRASE)],
+        [extract(OTHER, "baseline", "interview", "", 0, 1, "Support", "lead", OTHER_PHRASE)],
         exports / f"{OTHER} only.csv",
     )
     config = recent.config_dir()

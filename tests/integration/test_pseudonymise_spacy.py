@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from docx import Document
 
+from tests.extract_rows import extract
 from workbench.coding.anchoring import Anchoring
-from workbench.exchange.extracts import Extract, write_extracts
+from workbench.exchange.extracts import write_extracts
 from workbench.nlp.pipeline import MODEL, has_entities, load_pipeline, pipeline_warning
 from workbench.nlp.pseudonymise import PseudonymKey, Review, edit_opcodes, pseudonymise_text, suggest
 
@@ -102,7 +103,7 @@ def test_pseudonymised_extracts_export_contains_no_original_name(reviewed, tmp_p
             line_end = len(text) if line_end < 0 else line_end
             mapped = anchoring.map_span(line_start, line_end)
             extracts.append(
-                Extract(
+                extract(
                     text_id[:4],
                     text_id[5:],
                     f"Interview {text_id}",

@@ -9,10 +9,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from tests.extract_rows import extract
+from workbench.coding.retrieval import FrameworkMatrix
 from workbench.exchange.extracts import (
     COLUMNS,
-    Extract,
-    FrameworkMatrix,
     format_time,
     write_extracts,
     write_extracts_csv,
@@ -24,7 +24,7 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import Cancelled
 
 EXTRACTS = [
-    Extract(
+    extract(
         "P002",
         "3 months",
         "P002 3m interview",
@@ -36,7 +36,7 @@ EXTRACTS = [
         "I thought they'd take her off me.",
         "Key quote for theme 1",
     ),
-    Extract(
+    extract(
         "P001",
         "baseline",
         "P001 baseline interview",
@@ -47,7 +47,7 @@ EXTRACTS = [
         "Alice",
         "Honestly I was terrified — café, naïve, 😊.",
     ),
-    Extract(
+    extract(
         "P001",
         "baseline",
         "P001 baseline interview",
@@ -58,7 +58,7 @@ EXTRACTS = [
         "Alice",
         "=SUM(A1:A9) is what my husband would say",
     ),
-    Extract(
+    extract(
         "P003",
         "baseline",
         "P003 baseline interview",
@@ -134,7 +134,7 @@ def test_docx_grouped_by_code_ready_to_quote(tmp_path):
 
 
 def test_redact_applies_to_every_field(tmp_path):
-    extract = Extract(
+    row = extract(
         "P001",
         "baseline",
         "Interview with Sarah",
@@ -152,7 +152,7 @@ def test_redact_applies_to_every_field(tmp_path):
 
     for suffix in ("xlsx", "csv", "docx"):
         path = tmp_path / f"x.{suffix}"
-        write_extracts([extract], path, redact=redact)
+        write_extracts([row], path, redact=redact)
         if suffix == "docx":
             content = "\n".join(p.text for p in Document(path).paragraphs)
         elif suffix == "xlsx":
@@ -166,7 +166,7 @@ def test_framework_matrix(tmp_path):
     matrix = FrameworkMatrix.from_extracts(
         EXTRACTS, summaries={("P001", "Feelings / Fear"): "Fear early on."}
     )
-    assert matrix.participants == ["P001", "P002", "P003"]
+    assert matrix.participants == ("P001", "P002", "P003")
     path = tmp_path / "framework.xlsx"
     write_framework_xlsx(matrix, path)
     frame = pd.read_excel(path, sheet_name="Framework", dtype=str, index_col=0).fillna("")
@@ -214,28 +214,6 @@ def test_unknown_extension_and_missing_folder(tmp_path):
         write_extracts(EXTRACTS, tmp_path / "nope" / "x.csv")
 
 
-def test_from_record_adapts_retrieval_records():
-    from types import SimpleNamespace
-
-    from workbench.exchange.extracts import from_record
-
-    record = SimpleNamespace(
-        participant="P001",
-        timepoint=None,
-        transcript_name="P001 baseline",
-        speaker=None,
-        start_ms=1000,
-        end_ms=2000,
-        code_path=("Support", "Group"),
-        coder="Alice",
-        text="It helped.",
-        memo="",
-    )
-    assert from_record(record) == Extract(
-        "P001", "", "P001 baseline", "", 1000, 2000, "Support / Group", "Alice", "It helped.", ""
-    )
-
-
 @pytest.mark.parametrize("writer", ["extracts", "framework"])
 def test_formula_looking_text_stays_text(tmp_path, writer):
     import zipfile
@@ -248,7 +226,7 @@ def test_formula_looking_text_stays_text(tmp_path, writer):
         "=1+1",
     ]
     rows = [
-        Extract("P001", "baseline", "t", "", i * 1000, i * 1000 + 500, "Code", "Alice", text, memo=text)
+        extract("P001", "baseline", "t", "", i * 1000, i * 1000 + 500, "Code", "Alice", text, memo=text)
         for i, text in enumerate(texts)
     ]
     path = tmp_path / "x.xlsx"

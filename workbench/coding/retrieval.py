@@ -85,6 +85,33 @@ class FrameworkMatrix:
     def cell(self, participant: str, code_guid: str) -> FrameworkCell:
         return self.cells.get((participant, code_guid), FrameworkCell())
 
+    @classmethod
+    def from_extracts(
+        cls,
+        extracts: Iterable[Extract],
+        summaries: dict[tuple[str, str], str] | None = None,
+        codes: Sequence[tuple[str, tuple[str, ...]]] | None = None,
+    ) -> FrameworkMatrix:
+        """Each extract in its own code's column (``codes``: (guid, path) in order; by default
+        every code of the extracts, by path); ``summaries`` by (participant, code GUID)."""
+        extracts, summaries = list(extracts), dict(summaries or {})
+        if codes is None:
+            codes = sorted({(e.code_guid, e.code_path) for e in extracts}, key=lambda c: (c[1], c[0]))
+        chosen = {guid for guid, _ in codes}
+        cells: dict[tuple[str, str], list[Extract]] = defaultdict(list)
+        for e in extracts:
+            if e.code_guid in chosen:
+                cells[(e.participant, e.code_guid)].append(e)
+        participants = sorted({e.participant for e in extracts} | {p for p, _ in summaries})
+        return cls(
+            tuple(participants),
+            tuple(codes),
+            {
+                k: FrameworkCell(tuple(cells.get(k, ())), summaries.get(k, ""))
+                for k in set(cells) | set(summaries)
+            },
+        )
+
     def summaries(self) -> pd.DataFrame:
         """The summaries as a table (rows participants, columns code paths)."""
         return pd.DataFrame(

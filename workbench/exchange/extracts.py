@@ -1,6 +1,7 @@
 """Coded extracts for writing up: XLSX and CSV tables, a DOCX ready to quote, the framework matrix.
 
-Plain functions over plain data (`Extract`, `FrameworkMatrix`); every file is written through
+Plain functions over the retrieval results (`workbench.coding.retrieval.Extract` and
+`FrameworkMatrix`, the one shape of each); every file is written through
 `workbench.model.files.atomic_output`, so a failed or cancelled export leaves no partial file under
 the final name. `redact` (e.g. `PseudonymKey.redact`) is applied to every text written, as a
 last guard that no original name leaves the project. Spreadsheet cells are always text (an
@@ -17,9 +18,10 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
+from workbench.coding.retrieval import Extract, FrameworkMatrix
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
@@ -42,61 +44,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Redact = Callable[[str], str]
 
 
-@dataclass(frozen=True)
-class Extract:
-    """One coded passage. `code_path` is the code's path in the tree ('Support / Health visitor')."""
-
-    participant: str
-    timepoint: str
-    transcript: str
-    speaker: str
-    start_ms: int | None
-    end_ms: int | None
-    code_path: str
-    coder: str
-    text: str
-    memo: str = ""
-
-
-@dataclass
-class FrameworkMatrix:
-    """Participants × codes; each cell holds its extracts and the summary the researcher wrote."""
-
-    participants: list[str]
-    codes: list[str]
-    extracts: dict[tuple[str, str], list[Extract]] = field(default_factory=dict)
-    summaries: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    @classmethod
-    def from_extracts(
-        cls, extracts: Sequence[Extract], summaries: dict | None = None, codes: list[str] | None = None
-    ) -> FrameworkMatrix:
-        participants = sorted({e.participant for e in extracts} | {p for p, _ in (summaries or {})})
-        codes = codes or sorted({e.code_path for e in extracts})
-        cells: dict[tuple[str, str], list[Extract]] = {}
-        for extract in extracts:
-            if extract.code_path in codes:
-                cells.setdefault((extract.participant, extract.code_path), []).append(extract)
-        return cls(participants, codes, cells, dict(summaries or {}))
-
-
-def from_record(record, separator: str = " / ") -> Extract:
-    """An `Extract` from a retrieval record (duck-typed: `workbench.coding.retrieval.Extract` has
-    participant, timepoint, transcript_name, speaker, start_ms, end_ms, code_path as a tuple of
-    names, coder, text and memo)."""
-    path = record.code_path
-    return Extract(
-        participant=record.participant,
-        timepoint=record.timepoint or "",
-        transcript=getattr(record, "transcript_name", "") or getattr(record, "transcript", ""),
-        speaker=record.speaker or "",
-        start_ms=record.start_ms,
-        end_ms=record.end_ms,
-        code_path=separator.join(path) if isinstance(path, tuple) else path,
-        coder=record.coder,
-        text=record.text,
-        memo=record.memo or "",
-    )
+def code_label(path: Sequence[str]) -> str:
+    """A code's path in the tree as one label ('Support / Health visitor')."""
+    return " / ".join(path)
 
 
 def format_time(ms: int | None) -> str:
@@ -112,29 +62,29 @@ def _clean(text: str) -> str:
 
 
 def _prepare(extracts: Sequence[Extract], redact: Redact | None) -> list[Extract]:
+    """The extracts in export order, every text field redacted and cleaned of control characters."""
     fix = (lambda s: _clean(redact(s))) if redact else _clean
     ordered = sorted(
         extracts,
         key=lambda e: (
             e.code_path,
             e.participant,
-            e.timepoint,
-            e.transcript,
+            e.timepoint or "",
+            e.transcript_name,
             e.start_ms if e.start_ms is not None else -1,
         ),
     )
     return [
-        Extract(
-            fix(e.participant),
-            fix(e.timepoint),
-            fix(e.transcript),
-            fix(e.speaker),
-            e.start_ms,
-            e.end_ms,
-            fix(e.code_path),
-            fix(e.coder),
-            fix(e.text),
-            fix(e.memo),
+        replace(
+            e,
+            participant=fix(e.participant),
+            timepoint=fix(e.timepoint or ""),
+            transcript_name=fix(e.transcript_name),
+            speaker=fix(e.speaker or ""),
+            code_path=tuple(fix(name) for name in e.code_path),
+            coder=fix(e.coder),
+            text=fix(e.text),
+            memo=fix(e.memo or ""),
         )
         for e in ordered
     ]
@@ -143,12 +93,12 @@ def _prepare(extracts: Sequence[Extract], redact: Redact | None) -> list[Extract
 def _row(e: Extract) -> list[str]:
     return [
         e.participant,
-        e.timepoint,
-        e.transcript,
-        e.speaker,
+        e.timepoint or "",
+        e.transcript_name,
+        e.speaker or "",
         format_time(e.start_ms),
         format_time(e.end_ms),
-        e.code_path,
+        code_label(e.code_path),
         e.coder,
         e.text,
         e.memo,
@@ -313,7 +263,7 @@ def write_extracts_docx(
     paragraphs, grey, memo_style = Paragraphs(document), color("666666"), ITALIC + size(9)
     paragraphs.add(title_style, (_clean(redact(title) if redact else title), ()))
     counts = Counter(e.code_path for e in rows)
-    current = None
+    current: tuple[str, ...] | None = None
     for i, e in enumerate(rows):
         if i % 500 == 0:
             state.check()
@@ -321,7 +271,8 @@ def write_extracts_docx(
         if e.code_path != current:
             current = e.code_path
             count = counts[current]
-            paragraphs.add(heading_style, (f"{current} ({count} extract{'s' if count != 1 else ''})", ()))
+            label = code_label(current)
+            paragraphs.add(heading_style, (f"{label} ({count} extract{'s' if count != 1 else ''})", ()))
         paragraphs.add(quote_style, (f"“{e.text.strip()}”", ()))
         source: list[tuple[str, RunProps]] = [(f"({citation(e)})", BOLD)]
         if e.speaker:
@@ -342,7 +293,7 @@ def write_extracts_docx(
 # --- framework matrix ---------------------------------------------------------------------------
 
 
-def _cell_text(summary: str, extracts: list[Extract]) -> str:
+def _cell_text(summary: str, extracts: Sequence[Extract]) -> str:
     parts = [summary.strip()] if summary.strip() else []
     parts += [f"“{e.text.strip()}” ({citation(e)})" for e in extracts]
     return "\n\n".join(parts)
@@ -365,10 +316,12 @@ def write_framework_xlsx(
         for sheet in sheets:
             sheet.set_column(0, 0, 14)
             sheet.freeze_panes(1, 1)
-            for column, name in enumerate(["Participant"] + [fix(code) for code in matrix.codes]):
+            for column, name in enumerate(
+                ["Participant"] + [fix(code_label(path)) for _, path in matrix.codes]
+            ):
                 sheet.write_string(0, column, _fit(name), bold)
         _framework_rows(matrix, *sheets, wrapped, fix, redact, state)
-        everything = [e for cell in matrix.extracts.values() for e in cell]
+        everything = [e for cell in matrix.cells.values() for e in cell.extracts]
         _extracts_sheet(book, _prepare(everything, redact), state.sub(0.5, 0.9))
         state.check()
     state.report(1.0, f"Wrote the framework matrix ({len(matrix.participants)} × {len(matrix.codes)})")
@@ -382,8 +335,8 @@ def _framework_rows(
         state.report(
             0.5 * i / max(len(matrix.participants), 1), f"Participant {i + 1} of {len(matrix.participants)}"
         )
-        cells = [_prepare(matrix.extracts.get((participant, code), []), redact) for code in matrix.codes]
-        notes = [fix(matrix.summaries.get((participant, code), "")) for code in matrix.codes]
+        cells = [_prepare(matrix.cell(participant, guid).extracts, redact) for guid, _ in matrix.codes]
+        notes = [fix(matrix.cell(participant, guid).summary) for guid, _ in matrix.codes]
         for sheet in (framework, summaries):
             sheet.write_string(i + 1, 0, _fit(fix(participant)))
         for column, (note, extracts) in enumerate(zip(notes, cells), 1):

@@ -29,7 +29,7 @@ def export_extracts(db, viewer: Viewer, filters: Filters, path: Path, progress=N
     """Coded extracts in the format the extension names; returns a sentence for the user."""
     state = TaskState(progress, cancelled)
     state.report(0.0, "Retrieving extracts")
-    rows = [out.from_record(e) for e in retrieval.extracts(db, viewer, filters)]
+    rows = retrieval.extracts(db, viewer, filters)
     state.check()
     out.write_extracts(
         rows,
@@ -41,23 +41,6 @@ def export_extracts(db, viewer: Viewer, filters: Filters, path: Path, progress=N
     return f"Wrote {len(rows)} extracts to {path}"
 
 
-def framework_data(
-    db, viewer: Viewer, code_guids: Sequence[str], filters: Filters = Filters()
-) -> out.FrameworkMatrix:
-    """The store's framework matrix in the form the XLSX writer takes (codes by path)."""
-    matrix = retrieval.framework_matrix(db, viewer, code_guids, filters)
-    labels = {g: " / ".join(p) for g, p in matrix.codes}
-    return out.FrameworkMatrix(
-        participants=list(matrix.participants),
-        codes=[labels[g] for g, _ in matrix.codes],
-        extracts={
-            (p, labels[g]): [out.from_record(e) for e in cell.extracts]
-            for (p, g), cell in matrix.cells.items()
-        },
-        summaries={(p, labels[g]): cell.summary for (p, g), cell in matrix.cells.items() if cell.summary},
-    )
-
-
 def export_framework(
     db,
     viewer: Viewer,
@@ -67,7 +50,7 @@ def export_framework(
     progress=None,
     cancelled=None,
 ) -> str:
-    data = framework_data(db, viewer, code_guids, filters)
+    data = retrieval.framework_matrix(db, viewer, code_guids, filters)
     out.write_framework_xlsx(
         data, path, redact=pseudonym_keys.export_redactor(db), progress=progress, cancelled=cancelled
     )
