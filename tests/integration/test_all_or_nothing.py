@@ -19,6 +19,8 @@ from video_fixtures import make_team
 
 from tests.integration import coding_fixtures
 from tests.integration.reliability_fixtures import build_project
+from workbench.exchange.qdpx_model import MediaSource, SyncPoint, Transcript
+from workbench.exchange.refi_qdpx import stable_guid, write_qdpx
 from workbench.exchange.refi_qdpx_read import read_project
 from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import Cancelled
@@ -207,6 +209,27 @@ def test_qdpx_with_a_bad_member_late_in_the_file_changes_nothing(study, tmp_path
     before = dump(study.db)
     with pytest.raises(WorkbenchError, match="NUL character on line"):
         qdpx_import.import_qdpx(study.db, _hostile_qdpx(tmp_path), study.lead)
+    assert dump(study.db) == before
+
+
+def test_qdpx_with_a_30_digit_sync_time_changes_nothing(study, tmp_path):
+    qda = read_project(QDPX)
+    first, *rest = qda.sources
+    points = [
+        SyncPoint(stable_guid("p", 0), 0, 0),
+        SyncPoint(stable_guid("p", 1), len(first.text) // 2, 10**30),
+    ]
+    recording = MediaSource(
+        stable_guid("m"),
+        "interview.mp4",
+        "video",
+        transcripts=[Transcript(stable_guid("t"), first.name, first.text, points)],
+    )
+    hostile = tmp_path / "hostile.qdpx"
+    write_qdpx(replace(qda, sources=rest, media=[recording]), hostile)
+    before = dump(study.db)
+    with pytest.raises(WorkbenchError, match="not a time in a recording"):
+        qdpx_import.import_qdpx(study.db, hostile, study.lead)
     assert dump(study.db) == before
 
 

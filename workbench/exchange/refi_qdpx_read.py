@@ -38,6 +38,7 @@ from workbench.exchange.refi_qdc import code_from_element
 from workbench.exchange.safe_xml import parse_xml_bytes, parse_xml_file
 from workbench.exchange.safe_zip import SafeZip, ZipLimits
 from workbench.model.errors import WorkbenchError
+from workbench.model.timing import MAX_TIME_MS, within_bounds
 
 TextLoader = Callable[[str, str], str | None]  # (path attribute, what) -> text or None
 
@@ -79,6 +80,16 @@ def _optional_int(element, name: str, where: str) -> int | None:
         return int(value.strip())
     except ValueError:
         raise WorkbenchError(f"{where}: {name}={value!r} is not a whole number") from None
+
+
+def _time_ms(element, where: str) -> int | None:
+    """A sync point's ``timeStamp`` (ms), refused when it is no time in a recording."""
+    value = _optional_int(element, "timeStamp", where)
+    if value is not None and not within_bounds(value):
+        raise WorkbenchError(
+            f"{where}: timeStamp={str(value)[:40]} is not a time in a recording (0 to {MAX_TIME_MS} ms)"
+        )
+    return value
 
 
 def _note_refs(element) -> list[str]:
@@ -241,7 +252,7 @@ class _Reader:
             SyncPoint(
                 guid=(p.get("guid") or "").strip(),
                 position=_optional_int(p, "position", self.where(p)) or 0,
-                time_ms=_optional_int(p, "timeStamp", self.where(p)),
+                time_ms=_time_ms(p, self.where(p)),
             )
             for p in _kids(element, "SyncPoint")
         ]
