@@ -142,7 +142,7 @@ def read_boris(path: Path) -> CodedProject:
         if excluded:
             groups.append([code] + excluded)
     sets = [{"name": n, "values": v} for n, v in set_names.items()]
-    exclusive = []
+    exclusive: list[dict[str, Any]] = []
     for members in groups:
         members = [codes[c] for c in dict.fromkeys(members) if c in codes and kinds[c] == "state"]
         if len(members) >= 2 and sorted(members) not in [sorted(g["behaviours"]) for g in exclusive]:

@@ -3,9 +3,10 @@ the dock shows and the store's GUID -> id map)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.coding.codebook import Codebook
+from workbench.coding.codebook import Code, Codebook
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,13 @@ class CodeInfo:
 
 
 class CodeIndex:
-    def __init__(self, codebooks: list[Codebook] = (), ids: dict[str, int] | None = None):
+    def __init__(self, codebooks: Sequence[Codebook] = (), ids: dict[str, int] | None = None):
         self.by_id: dict[int, CodeInfo] = {}
         self.by_guid: dict[str, CodeInfo] = {}
         ids = ids or {}
         for book in codebooks:
             for top in book.codes:
-                stack = [(top, ())]
+                stack: list[tuple[Code, tuple[str, ...]]] = [(top, ())]
                 while stack:
                     code, parents = stack.pop()
                     path = parents + (code.name,)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QInputDialog, QMenu
 
 from workbench.coding.codebook import Code, Codebook
+from workbench.model.errors import WorkbenchError
 from workbench.model.roles import Action
 from workbench.store import code_ops, coding_lookups
 from workbench.store.retrieval import code_counts
@@ -109,8 +110,10 @@ class CodeTreeEditor(QObject):
         """A new code under ``parent`` (or at the top of ``book``)."""
         if parent is not None:
             book_name = self.host.codes.by_guid[parent.guid].codebook
-        else:
+        elif book is not None:
             book_name = book.name
+        else:
+            raise WorkbenchError("A new code goes under a code or at the top of a codebook.")
         book_id = coding_lookups.codebook_ids(self.host.db)[book_name]
         return self.host.actions.perform(
             code_ops.create_code,

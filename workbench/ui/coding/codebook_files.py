@@ -79,11 +79,12 @@ class CodebookDiffDialog(QDialog):
 
     def rows(self) -> list[tuple[str, list[str]]]:
         """(group, [names]) as shown, for tests."""
-        out = []
-        for i in range(self.tree.topLevelItemCount()):
-            head = self.tree.topLevelItem(i)
-            out.append((head.text(0), [head.child(j).text(0) for j in range(head.childCount())]))
-        return out
+        heads = map(self.tree.topLevelItem, range(self.tree.topLevelItemCount()))
+        return [
+            (head.text(0), [c.text(0) for c in map(head.child, range(head.childCount())) if c is not None])
+            for head in heads
+            if head is not None
+        ]
 
 
 class CodebookFiles(QObject):

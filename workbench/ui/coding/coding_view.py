@@ -10,6 +10,7 @@ its change comes back through ``MainWindow.changed``. Edit → Undo reverses it 
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from workbench.ui.participants_model import format_duration
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
+    from workbench.ui.video.audio import AudioTrack
 
 RELOAD_TABLES = ("text_codings", "codes", "memos")
 
@@ -59,7 +61,7 @@ class CodingView(QWidget):
         self.stop_timer = QTimer(self)  # pauses the sound at the end of a played passage; dies with the view
         self.stop_timer.setSingleShot(True)
         self.stop_timer.timeout.connect(self._stop_sound)
-        self._sounding: tuple[object, int] | None = None  # (AudioTrack, end ms) while a passage plays
+        self._sounding: tuple[AudioTrack, int] | None = None  # (track, end ms) while a passage plays
         self._build_layout()
         self._shortcuts()
         self.load()
@@ -129,9 +131,12 @@ class CodingView(QWidget):
 
     def _submit(self, read, show) -> None:
         """Read on the database worker; show the result if this view is still open by then."""
-        self.host.actions.worker.submit(
-            read, lambda found: shiboken6.isValid(self) and show(found), self.host.window.show_error
-        )
+
+        def show_if_open(found) -> None:
+            if shiboken6.isValid(self):
+                show(found)
+
+        self.host.actions.worker.submit(read, show_if_open, self.host.window.show_error)
 
     def _set_codings(self, codings: tuple[CodingRecord, ...], memos: dict[int, list]) -> None:
         self.codings = codings
@@ -258,7 +263,7 @@ class CodingView(QWidget):
             f"Reloaded {self.info.name} (version {self.version}): select the passage again and code it."
         )
 
-    def apply_recent(self, n: int) -> Change | None:
+    def apply_recent(self, n: int) -> Command | None:
         recent = self.host.recent
         if n > len(recent):
             self.host.window.show_status(f"No recent code {n} yet.")
@@ -382,14 +387,13 @@ class CodingView(QWidget):
         for coding in self.codings_at(position):
             code = self.host.codes.get(coding.code_id)
             sub = menu.addMenu(f"{code.name if code else coding.code_id} ({coding.coder})")
-            sub.addAction("Remove", lambda c=coding.id: self.remove([c]))
+            sub.addAction("Remove", partial(self.remove, [coding.id]))
             if current is not None and current.codable and current.id != coding.code_id:
-                sub.addAction(f"Recode as {current.name}", lambda c=coding.id: self.recode([c], current.id))
+                sub.addAction(f"Recode as {current.name}", partial(self.recode, [coding.id], current.id))
             sub.addAction(
-                "Memo…",
-                lambda c=coding.id, n=(code.name if code else ""): self.memo("coding", c, f"coding {n}"),
+                "Memo…", partial(self.memo, "coding", coding.id, f"coding {code.name if code else ''}")
             )
-            sub.addAction("Play", lambda c=coding.id: self.play(c))
+            sub.addAction("Play", partial(self.play, coding.id))
         menu.addSeparator()
         menu.addAction("Memo on transcript…", lambda: self.memo("transcript", self.info.id))
         menu.addAction("Memo on participant…", lambda: self.memo("participant", self.info.participant_id))

@@ -56,8 +56,9 @@ class ExportMenu(QObject):
 
     def _file_menu(self) -> QMenu | None:
         for action in self.host.window.menuBar().actions():
-            if action.menu() is not None and action.text().replace("&", "") == "File":
-                return action.menu()
+            menu = action.menu()
+            if isinstance(menu, QMenu) and action.text().replace("&", "") == "File":
+                return menu
         return None
 
     def _viewer(self) -> Viewer:

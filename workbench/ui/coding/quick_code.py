@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QWidget
 
 from workbench.ui.coding.fuzzy import rank
 
@@ -41,14 +41,20 @@ class QuickCodeBox(QLineEdit):
             self._done(found)
 
     def _enter(self) -> None:
-        if self.completer().popup().isVisible() and self.completer().popup().currentIndex().isValid():
+        popup = self._popup()
+        if popup.isVisible() and popup.currentIndex().isValid():
             return  # the completer's activated signal handles it
         self._update(self.text())
         if self._matches:
             self._done(self._matches[0][1])
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer().popup()
+        assert popup is not None  # a completer always has its popup
+        return popup
+
     def _done(self, code_id: int) -> None:
-        self.completer().popup().hide()
+        self._popup().hide()
         self.clear()
         self._matches = []
         self.code_chosen.emit(code_id)

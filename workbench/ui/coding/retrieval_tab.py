@@ -164,7 +164,7 @@ class RetrievalTab(QWidget):
 
     def filters(self) -> Filters:
         code = self.host.codes.get(self.code.currentData()) if self.code.currentData() else None
-        attributes = ()
+        attributes: tuple[tuple[str, str], ...] = ()
         if self.attribute.text().strip():
             name, sep, value = self.attribute.text().partition("=")
             if not sep or not name.strip():

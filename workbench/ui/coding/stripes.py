@@ -4,9 +4,10 @@ codings sit side by side; hovering a stripe tells code, coder and memo, clicking
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
 STRIPE_W, GAP, MAX_LANES = 6, 2, 12
@@ -43,7 +44,7 @@ class StripeMargin(QWidget):
 
     coding_clicked = Signal(int)
 
-    def __init__(self, edit):
+    def __init__(self, edit) -> None:
         super().__init__(edit)
         self.edit = edit
         self.stripes: list[Stripe] = []
@@ -91,9 +92,10 @@ class StripeMargin(QWidget):
 
     def event(self, event: QEvent) -> bool:  # noqa: D401 - Qt override
         if event.type() == QEvent.Type.ToolTip:
-            stripe = self.stripe_at(event.pos().x(), event.pos().y())
+            help_event = cast(QHelpEvent, event)
+            stripe = self.stripe_at(help_event.pos().x(), help_event.pos().y())
             if stripe is not None:
-                QToolTip.showText(event.globalPos(), stripe.tooltip, self)
+                QToolTip.showText(help_event.globalPos(), stripe.tooltip, self)
             else:
                 QToolTip.hideText()
                 event.ignore()

@@ -4,6 +4,7 @@ running every coding command on the database worker), the recent codes and the C
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from workbench.ui.undo import UndoableCommands
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
+    from workbench.ui.video.audio import AudioTrack
 
 RECENT = 9
 
@@ -39,7 +41,7 @@ class TextCoding(QObject):
         self.actions.error.connect(window.show_error)
         self.recent: list[int] = []
         self.codes = CodeIndex()
-        self._audio: dict[str, object] = {}
+        self._audio: dict[str, AudioTrack] = {}
         self.tree_editor = CodeTreeEditor(self)
         self.files = CodebookFiles(self)
         self.exports = ExportMenu(self)
@@ -77,14 +79,16 @@ class TextCoding(QObject):
     def remember_recent(self, code_id: int) -> None:
         self.recent = ([code_id] + [c for c in self.recent if c != code_id])[:RECENT]
 
-    def audio_for(self, info: TranscriptRecord):
-        """The sound of a transcript's recording (an AudioTrack), or None without one."""
+    def audio_for(self, info: TranscriptRecord) -> AudioTrack | None:
+        """The sound of a transcript's recording, or None without one."""
         if not info.media_path:
             return None
         if info.media_path not in self._audio:
             from workbench.ui.video.audio import AudioTrack
 
-            path = (self.window.project.media_root / info.media_path).resolve()
+            project = self.window.project
+            assert project is not None  # a transcript is open
+            path = (project.media_root / info.media_path).resolve()
             self._audio[info.media_path] = AudioTrack(
                 Path(path), enabled=self.sound and path.is_file(), parent=self
             )
@@ -92,7 +96,7 @@ class TextCoding(QObject):
 
     def views(self) -> list[CodingView]:
         tabs = self.window.workspace
-        return [tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), CodingView)]
+        return [w for w in map(tabs.widget, range(tabs.count())) if isinstance(w, CodingView)]
 
     def current_view(self) -> CodingView | None:
         widget = self.window.workspace.currentWidget()
@@ -125,7 +129,7 @@ class TextCoding(QObject):
         self.window.add_workspace_tab(view, f"{info.participant} · {info.name}")
         return view
 
-    def open_transcript_id(self, transcript_id: int) -> CodingView | None:
+    def open_transcript_id(self, transcript_id: int) -> CodingView:
         for view in self.views():
             if view.info.id == transcript_id:
                 return self.open_transcript(view.info)
@@ -153,7 +157,7 @@ class TextCoding(QObject):
         for info in found:
             menu.addAction(
                 f"Code transcript {info.name}",
-                lambda i=info: self.window.guarded(lambda: self.open_transcript(i)),
+                partial(self.window.guarded, partial(self.open_transcript, info)),
             )
 
     # --- applying codes from the tree ---------------------------------------------------------
@@ -178,7 +182,7 @@ class TextCoding(QObject):
         view.apply_code(code_id, (start, end))
 
     def code_memo(self, code_id: int, name: str) -> None:
-        view = self.current_view() or (self.views() or [None])[0]
+        view = self.current_view() or next(iter(self.views()), None)
         if view is None:
             self.window.show_status("Open a transcript to write memos.")
             return
