@@ -82,6 +82,7 @@ def main() -> None:
 
         def open_view():
             view = coding.open_transcript(infos[rng.choice(tids)])
+            window.db_worker.wait_idle()
             painted(view)
             index = window.workspace.indexOf(view)
             window.workspace.removeTab(index)
@@ -104,13 +105,15 @@ def main() -> None:
         )
 
         view = coding.open_transcript(infos[tids[0]])
+        window.db_worker.wait_idle()
         painted(view)
         leaf = code_ids[1]
 
         def apply_ui():
             s = rng.randrange(0, 1000)
             view.edit.select_span(s, s + 30, scroll=False)
-            view.apply_code(leaf)
+            view.apply_code(leaf)  # returns at once: saved on the database worker, then read back
+            window.db_worker.wait_idle()
             painted(view.edit.stripes)
 
         def apply_store():

@@ -1,5 +1,8 @@
 """Video coder view speed: key press -> event committed and visible; timeline redraw with 10,000 events.
 
+The key press submits its events to the database worker and returns; the time runs until the
+worker has saved them and the new row and the timeline are painted.
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/video_ui.py
 
 Baselines measured in the same run: the bare store insert (one transaction, no UI) beside the
@@ -88,7 +91,8 @@ def key_to_visible(app, view: VideoCoderView) -> list[float]:
         wait(app, lambda: view.player.settled)
         rows = view.events_model.rowCount()
         start = time.perf_counter()
-        QTest.keyClick(view, "s")
+        QTest.keyClick(view, "s")  # returns at once: the events are saved on the database worker
+        view.session.worker.wait_idle()  # ... and inserted when their ids come back
         assert view.events_model.rowCount() == rows + 1
         view.events.table.viewport().repaint()
         view.timeline.repaint()
@@ -115,10 +119,12 @@ def main() -> None:
             )
             store_only.append(time.perf_counter() - start)
         view.session.reload()
+        view.session.worker.wait_idle()
         empty = key_to_visible(app, view)
 
         add_events(project.db, view.session.observation_id, many_events(10_000, duration))
         view.session.reload()
+        view.session.worker.wait_idle()
         loaded = key_to_visible(app, view)
         n = len(view.session.events)
 

@@ -48,6 +48,7 @@ class DatabaseWorker(QObject):
         super().__init__(parent)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._pending = 0  # submitted and not yet delivered (GUI thread only)
+        self._posted = threading.Event()  # set after each outcome is posted to the GUI thread
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._loop, name="database-worker", daemon=True)
         self._thread.start()
@@ -74,14 +75,13 @@ class DatabaseWorker(QObject):
         deadline = time.monotonic() + timeout_ms / 1000
         app = QCoreApplication.instance()
         while self._pending:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 return False
-            if app is None:
-                time.sleep(0.005)
-                continue
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            if self._pending:
-                time.sleep(0.002)
+            self._posted.wait(min(left, 0.05))  # woken as soon as an outcome is posted
+            self._posted.clear()
+            if app is not None:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
         return True
 
     # --- from other threads --------------------------------------------------------------------
@@ -119,6 +119,7 @@ class DatabaseWorker(QObject):
                 self._finished.emit(job, ok, payload)
             except RuntimeError:  # the worker object is gone (the application is closing)
                 return
+            self._posted.set()
 
     def _deliver(self, job: _Job, ok: bool, payload: Any) -> None:
         self._pending -= 1
