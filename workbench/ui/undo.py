@@ -110,7 +110,12 @@ class UndoableCommands(QObject):
     ) -> None:
         """Submit ``command``; its change goes on the stack and out through ``changed``, then to
         ``on_done``; a refusal goes to ``error``, then to ``on_error``."""
-        self.run_fn(lambda db: bus.run(db, command), on_done, on_error, _text(command))
+
+        def done(change: Change | None) -> None:
+            if on_done is not None and change is not None:  # a bus command always returns a change
+                on_done(change)
+
+        self.run_fn(lambda db: bus.run(db, command), done, on_error, _text(command))
 
     def run_fn(
         self,

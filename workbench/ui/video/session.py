@@ -91,7 +91,7 @@ class ObservationSession(QObject):
         if events != self.events:
             self.about_to_reset.emit()
             self.events = events
-            self._by_id = {e.id: e for e in events}
+            self._by_id = {e.id: e for e in events if e.id is not None}
             self.reset.emit()
         self.epochs, self.ratings = data.epochs, data.ratings
         self.status = data.record.status
@@ -165,7 +165,8 @@ class ObservationSession(QObject):
             row = bisect.bisect_right(self.events, order_key(event), key=order_key)
             self.inserting.emit(row)
             self.events.insert(row, event)
-            self._by_id[event.id] = event
+            if event.id is not None:  # always: these are saved events
+                self._by_id[event.id] = event
             self.inserted.emit(row)
         self._touched()
         self.events_added.emit(made)
