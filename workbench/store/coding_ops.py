@@ -339,22 +339,6 @@ def edit_memo(db: Database, memo_id: int, coder_id: int, text: str, title: str |
         )
 
 
-@retrying
-def delete_memo(db: Database, memo_id: int, coder_id: int) -> Change:
-    with db.transaction() as session:
-        memo = _memo(session, memo_id, coder_id)
-        before = snapshot(session, "memos", [memo_id])
-        session.delete(memo)
-        audit.record(session, "delete memo", "memos", memo_id, coder_id=coder_id)
-        scope = _memo_scope(session, memo.target_kind, memo.target_id)
-        return Change(
-            "Deleted memo",
-            deleted={"memos": (memo_id,)},
-            scope=scope,
-            inverse=_undo("delete memo", before, coder_id, scope),
-        )
-
-
 def _memo(session: Session, memo_id: int, coder_id: int) -> Memo:
     memo = session.get(Memo, memo_id)
     if memo is None:

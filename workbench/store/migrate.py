@@ -82,9 +82,3 @@ def downgrade(db: Database, revision: str) -> None:
     """Step back to ``revision`` (used by tests of the migration path)."""
     with db.engine.begin() as connection:
         command.downgrade(_config(connection), revision)
-
-
-def new_revision(db: Database, message: str) -> None:
-    """Developer helper: autogenerate a migration from the schema against ``db`` (at head)."""
-    with db.engine.begin() as connection:
-        command.revision(_config(connection), message=message, autogenerate=True)

@@ -148,8 +148,3 @@ def _set_flag(db: Database, lead_id: int, key: str, on: bool, what: str, descrip
             after={key: "1" if on else "0"},
         )
         return Change(description, updated={"settings": ()})
-
-
-def independent_mode(db: Database) -> bool:
-    with db.reading() as session:
-        return _setting(session, INDEPENDENT)

@@ -38,13 +38,6 @@ def kappa_tables(cells: np.ndarray) -> np.ndarray:
     return np.where(np.isclose(pe, 1.0) | (n == 0), NAN, out)
 
 
-def binary_kappa(
-    table: np.ndarray, names: tuple[str, str], labels: tuple[str, str] = ("present", "absent")
-) -> ReliabilityResult:
-    """Cohen's kappa of one 2x2 table, with the table labelled for display."""
-    return cohen_kappa_from_table(table, list(labels), names=names)
-
-
 def percent(table: np.ndarray) -> float:
     n = table.sum()
     return float(np.trace(table) / n) if n > 0 else NAN

@@ -185,8 +185,3 @@ def weight_matrix(scores: np.ndarray, weights: str | None) -> tuple[np.ndarray, 
     diff = np.abs(scores[:, None] - scores[None, :]) / span
     w = 1.0 - diff if name == "linear" else 1.0 - diff**2
     return w, name
-
-
-def category_labels(categories: Sequence[Any]) -> list[Any]:
-    """Labels for table axes."""
-    return list(categories)
