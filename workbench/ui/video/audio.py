@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QMediaPlayer
 
 log = logging.getLogger(__name__)
 DRIFT_MS = 120  # re-align the sound when it strays this far from the picture clock
@@ -42,17 +46,22 @@ class AudioTrack(QObject):
 
     @property
     def available(self) -> bool:
-        return self._player is not None and self.problem is None
+        return self._working() is not None
+
+    def _working(self) -> QMediaPlayer | None:
+        """The player while it can play, else None."""
+        return self._player if self.problem is None else None
 
     def _error(self, _error, message: str) -> None:
         log.warning("Sound playback: %s", message)
         self.problem = message or "sound playback failed"
 
     def play(self, at_ms: int, rate: float) -> None:
-        if self.available:
-            self._player.setPlaybackRate(rate)
-            self._player.setPosition(int(at_ms))
-            self._player.play()
+        player = self._working()
+        if player is not None:
+            player.setPlaybackRate(rate)
+            player.setPosition(int(at_ms))
+            player.play()
 
     def pause(self, at_ms: int) -> None:
         if self._player is not None:
@@ -65,8 +74,9 @@ class AudioTrack(QObject):
 
     def follow(self, at_ms: int) -> None:
         """While playing: move the sound to the picture clock if it has drifted."""
-        if self.available and abs(self._player.position() - at_ms) > DRIFT_MS:
-            self._player.setPosition(int(at_ms))
+        player = self._working()
+        if player is not None and abs(player.position() - at_ms) > DRIFT_MS:
+            player.setPosition(int(at_ms))
 
     def set_muted(self, muted: bool) -> None:
         if self._output is not None:

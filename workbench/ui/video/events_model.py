@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
+from workbench.ui.tree_model import Index
 from workbench.ui.video.session import ObservationSession
 
 COLUMNS = ("Time", "Frame (ms)", "Subject", "Behaviour", "Type", "Modifiers", "Comment")
@@ -78,10 +79,10 @@ class EventsModel(QAbstractTableModel):
     def events(self) -> list[ob.Event]:
         return self.session.events
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self.events)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -89,7 +90,7 @@ class EventsModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         # computed once per column: the table asks for every visible cell on every paint
         return _COLUMN_FLAGS[index.column()] if index.isValid() else Qt.ItemFlag.NoItemFlags
 
@@ -99,7 +100,7 @@ class EventsModel(QAbstractTableModel):
     def row_of(self, event_id: int) -> int:
         return self.session.row_of(event_id)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         event, column = self.session.events[index.row()], index.column()
@@ -109,7 +110,7 @@ class EventsModel(QAbstractTableModel):
             if column == MODIFIERS:
                 return ", ".join(event.modifiers)
             if column == SUBJECT:
-                return self._subjects.get(event.subject, event.subject or "")
+                return self._subject_name(event.subject)
             return self._display(event, column)
         if role == _DECORATION and column == BEHAVIOUR:
             return self._colours.get(event.behaviour)
@@ -119,13 +120,16 @@ class EventsModel(QAbstractTableModel):
             return _RIGHT
         return None
 
+    def _subject_name(self, subject: str | None) -> str:
+        return "" if subject is None else self._subjects.get(subject, subject)
+
     def _display(self, event: ob.Event, column: int) -> str:
         if column == TIME:
             return ob.format_ms(event.time_ms)
         if column == FRAME:
             return "" if event.frame_pts_ms is None else str(event.frame_pts_ms)
         if column == SUBJECT:
-            return self._subjects.get(event.subject, event.subject or "")
+            return self._subject_name(event.subject)
         if column == BEHAVIOUR:
             return self._names.get(event.behaviour, event.behaviour)
         if column == TYPE:
@@ -134,10 +138,11 @@ class EventsModel(QAbstractTableModel):
             return ", ".join(event.modifiers)
         return event.comment
 
-    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() not in EDITABLE:
             return False
         event = self.events[index.row()]
+        assert event.id is not None  # the table shows stored events
         try:
             changes = self._changes(index.column(), str(value))
         except WorkbenchError as exc:
