@@ -21,7 +21,7 @@ from pathlib import Path
 from workbench.coding.retrieval import kwic
 from workbench.coding.transcript_text import TranscriptText
 from workbench.model.errors import WorkbenchError
-from workbench.model.files import atomic_output
+from workbench.model.files import atomic_output, read_limited
 from workbench.model.records import Change, NewSegment
 from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import (
@@ -274,10 +274,7 @@ class ReviewDecisions:
 
 def read_review(path: Path) -> ReviewDecisions:
     """The accepted rows as a key (each original with its replacement) and the rejected spans."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot read {Path(path).name}: {exc.strerror or exc}") from None
+    raw = read_limited(path, what="review file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
