@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 
 from workbench.model.errors import WorkbenchError
 from workbench.ui.excepthook import short_message
@@ -63,6 +63,28 @@ class DatabaseWorker(QObject):
         """Run ``fn()`` on the database thread after every job submitted before it."""
         self._pending += 1
         self._jobs.put(_Job(fn, on_done, on_error))
+
+    def wait_for(self, fn: Callable[[], Any], timeout_ms: int = 60_000) -> Any:
+        """Run ``fn()`` on the database thread, in turn, and return its result (or raise its error
+        as a :class:`WorkbenchError`) while the GUI keeps handling events: for one-off steps a
+        dialog or an opening view needs before it goes on (never for coding on the fly)."""
+        outcome: list[tuple[bool, Any]] = []
+        loop = QEventLoop()
+
+        def finish(ok: bool, payload: Any) -> None:
+            outcome.append((ok, payload))
+            loop.quit()
+
+        self.submit(fn, lambda result: finish(True, result), lambda message: finish(False, message))
+        if not outcome:
+            QTimer.singleShot(timeout_ms, loop.quit)
+            loop.exec()
+        if not outcome:
+            raise WorkbenchError("The database is still busy; try again in a moment.")
+        ok, payload = outcome[0]
+        if not ok:
+            raise WorkbenchError(payload)
+        return payload
 
     @property
     def busy(self) -> bool:

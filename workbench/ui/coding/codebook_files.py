@@ -121,7 +121,10 @@ class CodebookFiles(QObject):
         path = path or self.host.ask_open_file("Import codebook", QDC_FILTER)
         if path is None:
             return
-        change = self.host.window.guarded(lambda: codebooks.add_codebook(self.host.db, read_qdc(path)))
+        db, worker = self.host.db, self.host.window.db_worker
+        change = self.host.window.guarded(
+            lambda: worker.wait_for(lambda: codebooks.add_codebook(db, read_qdc(path)))
+        )
         if change is not None:
             self.host.window.apply_change(change)
 

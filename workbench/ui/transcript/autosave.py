@@ -145,7 +145,15 @@ class AutoSaver(QObject):
             return True
         if self.conflicted:
             return False
-        return self._settle(_write(self._snapshot(), self.db, self.transcript_id, self.coder_id))
+        return self._settle(self._write_now(self._snapshot()))
+
+    def _write_now(self, save: _Save) -> _Save:
+        """Write on the database worker when there is one (the GUI keeps handling events meanwhile)."""
+        worker = getattr(self.runner, "db_worker", None)
+        db, transcript_id, coder_id = self.db, self.transcript_id, self.coder_id
+        if worker is None:
+            return _write(save, db, transcript_id, coder_id)
+        return worker.wait_for(lambda: _write(save, db, transcript_id, coder_id))
 
     def _settle(self, save: _Save) -> bool:
         """Take in a finished save; True when it was written."""

@@ -83,7 +83,8 @@ class VideoCoding(QObject):
         found = self._existing(key)
         if found is not None:
             return found
-        observation_id = ensure_observation(project.db, media.id, project.coder.id, name)
+        db, coder = project.db, project.coder.id
+        observation_id = self.window.db_worker.wait_for(lambda: ensure_observation(db, media.id, coder, name))
         title = " · ".join(p for p in (media.timepoint, media.task, media.original_name) if p)
         return self._add(key, observation_id, name, project.media_path(media), title, media.original_name)
 
@@ -97,7 +98,10 @@ class VideoCoding(QObject):
         found = self._existing(key)
         if found is not None:
             return found
-        opened = assignments.rater_open(project.db, project.coder.id, item.masked_id, name)
+        db, coder = project.db, project.coder.id
+        opened = self.window.db_worker.wait_for(
+            lambda: assignments.rater_open(db, coder, item.masked_id, name)
+        )
         path = (project.media_root / opened.item.media_path).resolve()
         view = self._add(key, opened.observation_id, name, path, f"Video {item.masked_id}", item.masked_id)
         view.session.status_changed.connect(lambda _status: self.queue.refresh())
