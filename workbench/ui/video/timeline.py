@@ -64,7 +64,8 @@ class Timeline(QWidget):
             t.code: QColor(TASK_COLOURS[i % len(TASK_COLOURS)]) for i, t in enumerate(scheme.tasks)
         }
         self.duration_ms = 60_000
-        self.view_start, self.view_span = 0, 60_000
+        self.view_start: float = 0
+        self.view_span: float = 60_000
         self.playhead_ms = 0
         self.index = TrackIndex(self.tracks)
         self._built = False
@@ -72,7 +73,7 @@ class Timeline(QWidget):
         self._layer_key: tuple | None = None
         self._stale_rows: set[int] = set()  # rows to paint again in the layer
         self._press: QPointF | None = None
-        self._pan_from: tuple[float, int] | None = None
+        self._pan_from: tuple[float, float] | None = None
         self._edge: tuple[int, int, int, int] | None = None  # event id, low, high, current ms
         self._epoch_edge: tuple[int, str, int, int, int] | None = None  # id, "start"/"end", low, high, ms
         self.setMouseTracking(True)
@@ -154,8 +155,12 @@ class Timeline(QWidget):
         self._paint_axis(painter, lo, hi)
         self._paint_epochs(painter, lo, hi)
         painter.drawPixmap(0, self.row_y(0), self._tracks_layer())
-        if self._edge is not None or self._epoch_edge is not None:
-            ms = self._edge[3] if self._edge is not None else self._epoch_edge[4]
+        ms: int | None = None  # where an edge being dragged is now
+        if self._edge is not None:
+            ms = self._edge[3]
+        elif self._epoch_edge is not None:
+            ms = self._epoch_edge[4]
+        if ms is not None:
             painter.setPen(QPen(QColor("#000000"), 1, Qt.PenStyle.DashLine))
             x = self.x_of(ms)
             painter.drawLine(QPointF(x, AXIS_H), QPointF(x, self.height()))
@@ -170,7 +175,7 @@ class Timeline(QWidget):
         data = self.data()
         ratio = self.devicePixelRatioF()
         key = (self.view_start, self.view_span, self.width(), self.height(), ratio)
-        if self._layer_key != key:
+        if self._layer_key != key or self._layer is None:
             height = max(1, min(self.height() - self.row_y(0), ROW_H * len(self.tracks)))
             self._layer = QPixmap(int(self.width() * ratio), int(height * ratio))
             self._layer.setDevicePixelRatio(ratio)
@@ -261,12 +266,12 @@ class Timeline(QWidget):
         near = [
             (abs(e.start_ms - ms), e.id, "start", 0, e.end_ms - 1)
             for e in self.session.epochs
-            if abs(e.start_ms - ms) <= slack
+            if abs(e.start_ms - ms) <= slack and e.id is not None
         ]
         near += [
             (abs(e.end_ms - ms), e.id, "end", e.start_ms + 1, self.duration_ms)
             for e in self.session.epochs
-            if abs(e.end_ms - ms) <= slack
+            if abs(e.end_ms - ms) <= slack and e.id is not None
         ]
         return min(near)[1:] if near else None
 
@@ -294,7 +299,7 @@ class Timeline(QWidget):
             epoch_id, side, low, high, _ = self._epoch_edge
             self._epoch_edge = (epoch_id, side, low, high, min(max(self.ms_at(pos.x()), low), high))
             self.update()
-        elif self._pan_from is not None and abs(pos.x() - self._press.x()) > 3:
+        elif self._pan_from is not None and self._press is not None and abs(pos.x() - self._press.x()) > 3:
             x0, start0 = self._pan_from
             self.set_view(start0 - (pos.x() - x0) * self.view_span / self._plot_w, self.view_span)
         else:
@@ -304,7 +309,7 @@ class Timeline(QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position()
         pressed = self._press is not None
-        moved = pressed and abs(pos.x() - self._press.x()) > 3
+        moved = self._press is not None and abs(pos.x() - self._press.x()) > 3
         edge, epoch_edge = self._edge, self._epoch_edge
         self._edge, self._epoch_edge, self._press, self._pan_from = None, None, None, None
         if edge is not None and moved:

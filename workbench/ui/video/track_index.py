@@ -11,7 +11,7 @@ touch the same pixels, so painting costs the same for 100 or 10,000 events in vi
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +47,7 @@ class Track:
                     open_starts.append(open_.time_ms)
                 open_ = event
             elif open_ is not None:
+                assert open_.id is not None and event.id is not None  # the session holds saved events
                 starts.append(open_.time_ms)
                 stops.append(event.time_ms)
                 ids.append((open_.id, event.id))
@@ -59,7 +60,7 @@ class Track:
 class TrackIndex:
     """Tracks for ``keys`` (behaviour code, subject key); events of other keys are ignored."""
 
-    def __init__(self, keys: list[tuple[str, str | None]]):
+    def __init__(self, keys: Sequence[tuple[str, str | None]]):
         self.keys = keys
         self._row = {k: i for i, k in enumerate(keys)}
         self.tracks = [Track() for _ in keys]
