@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
+from workbench.model.roles import Action, roles_that_can
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.observations import ensure_observation, observation_data
@@ -30,7 +31,8 @@ from workbench.store.schema import Assignment, Coder, Media, Observation, Partic
 
 MASK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed safely
 MASK_LENGTH = 8
-RATER_ROLES = ("rater", "coder", "lead")
+RATER_ROLES = roles_that_can(Action.RATE_VIDEOS)
+LEAD_ROLES = roles_that_can(Action.ASSIGN_VIDEOS)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def assign_media(
     if purpose not in ("primary", "reliability"):
         raise WorkbenchError(f"Unknown purpose {purpose!r}: use primary or reliability.")
     with db.transaction() as session:
-        lead = _coder(session, lead_id, ("lead",), "assign videos")
+        lead = _coder(session, lead_id, LEAD_ROLES, "assign videos")
         rater = _coder(session, rater_id, RATER_ROLES, "rate videos")
         ids = tuple(_add(session, lead, rater, m, purpose) for m in dict.fromkeys(media_ids))
         return Change(f"Assigned {len(ids)} video(s) to {rater.name}", created={"assignments": ids})
@@ -138,7 +140,7 @@ def draw_reliability_sample(
     if not 0 < fraction <= 1:
         raise WorkbenchError(f"The reliability fraction must be above 0 and at most 1, not {fraction}.")
     with db.transaction() as session:
-        lead = _coder(session, lead_id, ("lead",), "draw a reliability sample")
+        lead = _coder(session, lead_id, LEAD_ROLES, "draw a reliability sample")
         rater = _coder(session, second_rater_id, RATER_ROLES, "rate videos")
         rows = session.scalars(select(Assignment).where(Assignment.media_id.is_not(None))).all()
         primary = {
@@ -162,7 +164,7 @@ def draw_reliability_sample(
 def list_assignments(db: Database, lead_id: int) -> list[AssignmentRecord]:
     """Every assignment, identified (the lead only)."""
     with db.reading() as session:
-        _coder(session, lead_id, ("lead",), "see who rates which participant")
+        _coder(session, lead_id, LEAD_ROLES, "see who rates which participant")
         rows = session.execute(
             select(
                 Assignment.masked_id,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.roles import Action, can
 from workbench.store.engine import Database
 from workbench.store.schema import AuditEntry, Coder, table_of, utcnow
 
@@ -89,7 +90,7 @@ def entries(
     """The audit log (the lead only; on PostgreSQL the database refuses anyone else too)."""
     with db.reading() as session:
         role = session.scalar(select(Coder.role).where(Coder.id == lead_id))
-        if role != "lead":
+        if not can(role or "", Action.READ_AUDIT_LOG):
             raise WorkbenchError("Only a lead can read the audit log.")
         query = select(AuditEntry, Coder.name).outerjoin(Coder, Coder.id == AuditEntry.coder_id)
         if since is not None:

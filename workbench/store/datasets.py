@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.roles import Action, can
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data
 from workbench.store.schema import Assignment, Coder, Media, Participant, Timepoint
@@ -22,7 +23,7 @@ def _context(db: Database, viewer_id: int) -> tuple[bool, dict[int, dict[str, An
         viewer = session.get(Coder, viewer_id)
         if viewer is None:
             raise WorkbenchError(f"No coder {viewer_id} in this project.")
-        lead = viewer.role == "lead"
+        lead = can(viewer.role, Action.EXPORT_UNMASKED)
         masks = {
             (a.coder_id, a.media_id): (a.masked_id, a.purpose)
             for a in session.scalars(select(Assignment).where(Assignment.media_id.is_not(None)))

@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from workbench.model.roles import ROLES
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -37,7 +39,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("lead", "coder", "rater")
 MEDIA_KINDS = ("audio", "video")
 EVENT_TYPES = ("point", "start", "stop")
 OBSERVATION_STATUSES = ("not_started", "in_progress", "done")
