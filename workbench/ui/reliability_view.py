@@ -328,6 +328,7 @@ class ReliabilityView(QWidget):
 
     def select_row(self, sheet: str, row: int) -> None:
         """Show a sheet and select one of its rows (as a click would)."""
+        assert self.outcome is not None  # a report is shown
         self.sheets.setCurrentRow(list(self.outcome.report.sheets).index(sheet))
         self.table.selectRow(row)
 
@@ -438,7 +439,8 @@ class ReliabilityView(QWidget):
         if self.outcome is None or self.lead_id is None:
             return None
         try:
-            change = rr.resolve(self.db, self.lead_id, self.outcome, self.items[row], choice, value)
+            db, lead, outcome, item = self.db, self.lead_id, self.outcome, self.items[row]
+            change = self._write(lambda: rr.resolve(db, lead, outcome, item, choice, value))
         except WorkbenchError as exc:
             self._fail(str(exc))
             return None
@@ -451,11 +453,17 @@ class ReliabilityView(QWidget):
         self.resolved.emit(change)
         return change
 
+    def _write(self, fn):
+        """Run a write on the window's database worker (the GUI keeps handling events meanwhile)."""
+        worker = getattr(self.runner, "db_worker", None)
+        return worker.wait_for(fn) if worker is not None else fn()
+
     def copy_agreements(self):
         if self.outcome is None or self.lead_id is None or not self.agreed:
             return None
         try:
-            change = rr.copy_agreements(self.db, self.lead_id, self.outcome, self.agreed)
+            db, lead, outcome, agreed = self.db, self.lead_id, self.outcome, self.agreed
+            change = self._write(lambda: rr.copy_agreements(db, lead, outcome, agreed))
         except WorkbenchError as exc:
             self._fail(str(exc))
             return None
@@ -532,6 +540,7 @@ class ReliabilityWork:
             return view
         from workbench.store.participants import list_media
 
+        assert target.time_ms is not None  # a timed disagreement has its time
         media = next((m for m in list_media(window.project.db) if m.id == target.media_id), None)
         if media is None:
             raise WorkbenchError(f"The recording of {target.label} is no longer in this project.")

@@ -140,6 +140,7 @@ class ExportMenu(QObject):
             Path(path),
             self.host.coder.id,
             on_done=self._imported,
+            database=True,  # its one transaction runs on the database worker, in turn
         )
 
     def _imported(self, report) -> None:
