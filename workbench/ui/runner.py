@@ -79,6 +79,7 @@ class _Job(QRunnable):
             self._runner._progress_signal.emit(self._task, float(fraction), str(message))
 
     def run(self) -> None:
+        outcome: tuple[str, object]
         try:
             result = self._fn(
                 *self._args, progress=self._progress, cancelled=self._task._cancel.is_set, **self._kwargs

@@ -8,6 +8,7 @@ Ctrl ±5 s; PgUp/PgDown jump to the previous/next event; Ctrl+Z / Ctrl+Shift+Z u
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCursor, QKeyEvent, QKeySequence
@@ -35,7 +36,7 @@ from workbench.ui.video.thumbnails import ThumbnailStrip
 from workbench.ui.video.timeline import LABEL_W, Timeline
 
 log = logging.getLogger(__name__)
-_ARROWS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+_ARROWS: dict[int, int] = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
 
 
 class VideoCoderView(QWidget):
@@ -156,9 +157,12 @@ class VideoCoderView(QWidget):
         subject = self.subject if len(behaviour.subjects) > 1 else None
         time_ms, pts = self.current_stamp()
         question: list[ModifierSet] = []
-        action = self.session.press(
-            key, time_ms, pts, subject, lambda made: question and self.choose_modifier(question[0], made[0])
-        )
+
+        def ask(made: list[ob.Event]) -> None:
+            if question:
+                self.choose_modifier(question[0], made[0])
+
+        action = self.session.press(key, time_ms, pts, subject, ask)
         if action is None:
             return None
         self.show_message(f"{action.primary.event_type} {behaviour.name} at {ob.format_ms(time_ms)}")
@@ -171,9 +175,11 @@ class VideoCoderView(QWidget):
         menu = QMenu(self)
         menu.setTitle(modifier_set.name)
         menu.addSection(modifier_set.name)
+        event_id = event.id
+        assert event_id is not None  # saved already
         for n, value in enumerate(modifier_set.values, start=1):
             action = menu.addAction(f"&{n} {value}")
-            action.triggered.connect(lambda _checked=False, v=value: self.set_modifier(event.id, v))
+            action.triggered.connect(lambda _checked=False, v=value: self.set_modifier(event_id, v))
         menu.aboutToHide.connect(menu.deleteLater)
         menu.popup(QCursor.pos())
 
@@ -228,7 +234,7 @@ class VideoCoderView(QWidget):
             super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.KeyPress and self.handle_key(event):
+        if event.type() == QEvent.Type.KeyPress and self.handle_key(cast(QKeyEvent, event)):
             return True
         return super().eventFilter(watched, event)
 

@@ -70,7 +70,8 @@ class EventsPanel(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.event_at(r).id for r in rows]
+        ids = [self.model.event_at(r).id for r in rows]
+        return [i for i in ids if i is not None]  # (all are: the table shows saved events)
 
     def select_event(self, event_id: int) -> None:
         row = self.model.row_of(event_id)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from workbench.coding.observation import format_ms
+from workbench.media.frame_index import FrameIndex
 from workbench.media.frames import Frame
 from workbench.ui.video.audio import AudioTrack
 from workbench.ui.video.frame_view import FrameView
@@ -35,7 +36,7 @@ class Player(QWidget):
     def __init__(self, path, parent: QWidget | None = None, sound: bool = True):
         super().__init__(parent)
         self.path = Path(path)
-        self.index = None
+        self.index: FrameIndex | None = None  # set once the file is open
         self.info = None
         self.time_ms = 0
         self.rate = 1.0
@@ -101,9 +102,6 @@ class Player(QWidget):
     @property
     def playing(self) -> bool:
         return self._timer.isActive()
-
-    def frame_position_at(self, ms: int) -> int:
-        return self.index.at(int(ms))
 
     def frame_pts_at(self, ms: int) -> int | None:
         """Presentation time of the frame on screen at ``ms`` (None before the file is open)."""

@@ -121,6 +121,7 @@ class RatingsPanel(QWidget):
         self.epoch_list.blockSignals(True)
         self.epoch_list.clear()
         for epoch in self.session.epochs:
+            assert epoch.id is not None  # the session holds saved epochs
             scales = self.session.scheme.scales_for_task(epoch.task)
             rated = sum(self.session.rating(epoch.id, s.code) is not None for s in scales)
             item = QListWidgetItem(
@@ -143,12 +144,13 @@ class RatingsPanel(QWidget):
     def _show_scales(self) -> None:
         while self.scales_layout.count():
             item = self.scales_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rate_groups = {}
         epoch_id = self.current_epoch_id()
         epoch = next((e for e in self.session.epochs if e.id == epoch_id), None)
-        if epoch is None:
+        if epoch is None or epoch.id is None:
             self.scales_layout.addWidget(QLabel("Mark a task epoch to rate it."))
             return
         for scale in self.session.scheme.scales_for_task(epoch.task):
