@@ -143,7 +143,9 @@ class CodebookFiles(QObject):
             write_qdc(codebooks.load_codebook(db, name), path)
             return f"Wrote codebook {name} to {path}"
 
-        return self.host.window.runner.run(f"Exporting {name}", export, on_done=self.host.window.show_status)
+        return self.host.window.runner.run(
+            f"Exporting {name}", export, on_done=self.host.window.show_status, database=True
+        )
 
     def update_from_shared(self, path: Path | None = None) -> None:
         """Preview the shared codebook's changes, then apply them if the user agrees."""

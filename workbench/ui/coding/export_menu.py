@@ -85,6 +85,7 @@ class ExportMenu(QObject):
             filters,
             Path(path),
             on_done=self.host.window.show_status,
+            database=True,  # a long read: on the database worker, after the coding before it
         )
 
     def export_framework(self, path: Path | None = None, code_guids: Sequence[str] | None = None):
@@ -105,6 +106,7 @@ class ExportMenu(QObject):
             guids,
             Path(path),
             on_done=self.host.window.show_status,
+            database=True,  # a long read: on the database worker, after the coding before it
         )
 
     def export_qdpx(self, path: Path | None = None):
@@ -121,6 +123,7 @@ class ExportMenu(QObject):
             self._viewer(),
             Path(path),
             on_done=self.host.window.show_status,
+            database=True,  # a long read: on the database worker, after the coding before it
         )
 
     def import_qdpx(self, path: Path | None = None):
