@@ -289,7 +289,8 @@ def read_review(path: Path) -> ReviewDecisions:
         raise WorkbenchError(
             f"{Path(path).name} is not a pseudonymisation review (no column {missing[0]!r})."
         )
-    key, keep = PseudonymKey(), {}
+    key = PseudonymKey()
+    keep: dict[int, list[tuple[int, int, str]]] = {}
     counts = {"accepted": 0, "rejected": 0, "pending": 0}
     for number, row in enumerate(reader, start=2):
         decision = (row.get("decision") or "").strip().lower()

@@ -14,13 +14,15 @@ from workbench.services import recent
 
 @dataclass
 class Handlers:
-    new_project: Callable[[], None]
-    open_project: Callable[[], None]
-    open_folder: Callable[[Path], None]
-    import_media: Callable[[], None]
-    import_folder: Callable[[], None]
-    close_project: Callable[[], None]
-    quit: Callable[[], None]
+    """What the menu entries call (their results are not used)."""
+
+    new_project: Callable[[], object]
+    open_project: Callable[[], object]
+    open_folder: Callable[[Path], object]
+    import_media: Callable[[], object]
+    import_folder: Callable[[], object]
+    close_project: Callable[[], object]
+    quit: Callable[[], object]
 
 
 @dataclass
@@ -42,7 +44,7 @@ class WindowActions:
 
 
 def _action(
-    window: QMainWindow, text: str, handler: Callable[[], None], shortcut=None, tip: str = ""
+    window: QMainWindow, text: str, handler: Callable[[], object], shortcut=None, tip: str = ""
 ) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
@@ -98,7 +100,7 @@ def build_menus(window: QMainWindow, handlers: Handlers) -> WindowActions:
     return actions
 
 
-def _fill_recent(menu: QMenu, open_folder: Callable[[Path], None]) -> None:
+def _fill_recent(menu: QMenu, open_folder: Callable[[Path], object]) -> None:
     menu.clear()
     folders = recent.recent_projects()
     if not folders:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
             if not paths:
                 return None
         self.settings.setValue("last_folder", str(Path(paths[0]).parent))
-        choices = self.guarded(lambda: project_ops.import_choices(self.project.db))
+        choices = self.guarded(partial(project_ops.import_choices, self.project.db))
         if choices is None:
             return None
         dialog = ImportMediaDialog(choices[0], choices[1], paths, self)
@@ -278,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def _close_tab(self, index: int) -> None:
         widget = self.workspace.widget(index)
-        if widget is not self.welcome:
+        if widget is not None and widget is not self.welcome:
             self.workspace.removeTab(index)
             widget.deleteLater()
 

@@ -181,7 +181,7 @@ class ChangeRelay(QObject):
 class TeamWork:
     """Adds the team actions to the main window's File menu and relays others' changes to its views."""
 
-    def __init__(self, window):
+    def __init__(self, window) -> None:
         self.window = window
         self.relay: ChangeRelay | None = None
         file_menu = window.menuBar().actions()[0].menu()

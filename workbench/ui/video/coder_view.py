@@ -41,6 +41,7 @@ _ARROWS: dict[int, int] = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
 
 class VideoCoderView(QWidget):
     message = Signal(str)  # refusals and notes for the status bar
+    open_key: tuple | None = None  # what the tab shows, set by whoever opens it
 
     def __init__(
         self,

@@ -57,7 +57,10 @@ class VideoCoding(QObject):
 
     def scheme_name(self) -> str:
         """The project's coding scheme (the first by name when there are several)."""
-        names = schemes.scheme_names(self.window.project.db)
+        project = self.window.project
+        if project is None:
+            raise WorkbenchError("Open a project first.")
+        names = schemes.scheme_names(project.db)
         if not names:
             raise WorkbenchError("This project has no video coding scheme; add one first.")
         return names[0]
@@ -66,7 +69,7 @@ class VideoCoding(QObject):
         tabs = self.window.workspace
         for i in range(tabs.count()):
             widget = tabs.widget(i)
-            if isinstance(widget, VideoCoderView) and getattr(widget, "open_key", None) == key:
+            if isinstance(widget, VideoCoderView) and widget.open_key == key:
                 tabs.setCurrentIndex(i)
                 return widget
         return None
@@ -112,6 +115,7 @@ class VideoCoding(QObject):
         self, key: tuple, observation_id: int, scheme_name: str, path, title: str, tab: str
     ) -> VideoCoderView:
         project = self.window.project
+        assert project is not None  # the callers checked
         scheme = schemes.load_scheme(project.db, scheme_name)
         view = VideoCoderView(
             project.db,
