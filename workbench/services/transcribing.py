@@ -6,6 +6,8 @@ so a cancelled, crashed or killed job resumes from where it stopped the next tim
 is transcribed with the same options. Only when the whole recording is done is the transcript
 saved, with its provenance, in one transaction; then the checkpoint is deleted. A failure
 (corrupt media, missing model) raises :class:`WorkbenchError` with one line and stores nothing.
+The long part runs wherever it is called; its two database steps (finding the media, saving the
+transcript) go through ``database(step)`` when given (the window's one database thread).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import transcription
 from workbench.model.errors import WorkbenchError
@@ -140,10 +143,13 @@ def transcribe_media(
     name: str | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    database: Callable[[Callable[[], Any]], Any] | None = None,
 ) -> Change:
-    """Transcribe a media item of ``project`` and store the transcript (see the module text)."""
+    """Transcribe a media item of ``project`` and store the transcript (see the module text);
+    ``database(step)`` runs the database steps (default: here)."""
     state = TaskState(progress, cancelled)
-    media, pseudonym = find_media(project, media_id)
+    run = database or _here
+    media, pseudonym = run(lambda: find_media(project, media_id))
     source = project.media_path(media)
     if not source.is_file():
         raise WorkbenchError(
@@ -155,9 +161,13 @@ def transcribe_media(
     )
     state.check()
     state.report(0.98, "Saving the transcript")
-    change = save_transcript(project, media_id, segments, options, name)
+    change = run(lambda: save_transcript(project, media_id, segments, options, name))
     state.report(1.0, change.description)
     return change
+
+
+def _here(step: Callable[[], Any]) -> Any:
+    return step()
 
 
 def save_transcript(

@@ -81,13 +81,16 @@ class TranscriptionQueue:
         self._next_id = 1
 
     @classmethod
-    def for_project(cls, project, listener: Listener | None = None) -> TranscriptionQueue:
-        """A queue that transcribes into ``project`` (see :func:`workbench.services.transcribing.transcribe_media`)."""
+    def for_project(
+        cls, project, listener: Listener | None = None, database: Callable | None = None
+    ) -> TranscriptionQueue:
+        """A queue that transcribes into ``project`` (see :func:`workbench.services.transcribing.transcribe_media`);
+        ``database(step)`` runs its database steps (the window passes its database worker's)."""
         from workbench.services.transcribing import transcribe_media
 
         def run(job: QueueJob, progress: ProgressFn, cancelled: CancelFn) -> Change:
             return transcribe_media(
-                project, job.media_id, job.options, progress=progress, cancelled=cancelled
+                project, job.media_id, job.options, progress=progress, cancelled=cancelled, database=database
             )
 
         return cls(run, listener)

@@ -123,7 +123,12 @@ class TranscriptionQueuePanel(QWidget):
 
     def set_project(self, project) -> None:
         self.project = project
-        self.queue = None if project is None else TranscriptionQueue.for_project(project, self._listen)
+        worker = self.runner.db_worker  # transcribing runs on the pool, its database steps on the worker
+        self.queue = (
+            None
+            if project is None
+            else TranscriptionQueue.for_project(project, self._listen, worker.call if worker else None)
+        )
         self.jobs.clear()
         self._items.clear()
         self.refresh_media()
