@@ -22,6 +22,11 @@ TABLE = {  # action: (lead, coder, rater)
     A.KEEP_PSEUDONYM_KEY: (True, False, False),
     A.ERASE_PARTICIPANT: (True, False, False),
     A.ASSIGN_VIDEOS: (True, False, False),
+    A.CHANGE_OTHERS_CODINGS: (True, False, False),
+    A.RESHAPE_CODEBOOK: (True, False, False),
+    A.SEE_ALL_CODINGS: (True, False, False),
+    A.SET_CODING_MODE: (True, False, False),
+    A.IMPORT_PROJECT: (True, False, False),
 }
 
 

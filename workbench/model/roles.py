@@ -29,6 +29,11 @@ class Action(Enum):
     KEEP_PSEUDONYM_KEY = "keep a pseudonymisation key"
     ERASE_PARTICIPANT = "erase a participant's data"
     ASSIGN_VIDEOS = "assign videos to raters"
+    CHANGE_OTHERS_CODINGS = "change other people's codings and memos"
+    RESHAPE_CODEBOOK = "merge and split codes (it changes everyone's codings)"
+    SEE_ALL_CODINGS = "see everyone's codings while coding independently"
+    SET_CODING_MODE = "switch independent coding on and off, and release codings"
+    IMPORT_PROJECT = "import a project's transcripts and codings"
 
 
 _CODER = frozenset(

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from workbench.coding.codebook import new_guid, normalise_colour
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, Command
+from workbench.model.roles import Action
 from workbench.store import audit
 from workbench.store.commands import absent, command, restore_command, snapshot
 from workbench.store.engine import Database
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding
-from workbench.store.visibility import is_lead
+from workbench.store.visibility import may
 
 EDITABLE = ("name", "definition", "inclusion", "exclusion", "example", "colour", "codable")
 
@@ -187,7 +188,7 @@ def move_code(
 def merge_codes(db: Database, source_id: int, target_id: int, coder_id: int) -> Change:
     """Merge ``source`` into ``target``: its codings and sub-codes move to the target, then it goes."""
     with db.transaction() as session:
-        if not is_lead(session, coder_id):
+        if not may(session, coder_id, Action.RESHAPE_CODEBOOK):
             raise WorkbenchError("Only a lead can merge codes (it changes everyone's codings).")
         source, target = _code(session, source_id), _code(session, target_id)
         if source_id == target_id or target_id in _descendants(session, source_id):
@@ -249,7 +250,7 @@ def split_code(
         raise WorkbenchError("Name each new code of the split.")
     with db.transaction() as session:
         code = _code(session, code_id)
-        if not is_lead(session, coder_id):
+        if not may(session, coder_id, Action.RESHAPE_CODEBOOK):
             raise WorkbenchError("Only a lead can split codes (it changes everyone's codings).")
         rows = {
             r.id: r for r in session.scalars(select(TextCoding).where(TextCoding.id.in_(list(assignments))))

@@ -17,6 +17,7 @@ from workbench.coding.codebook import new_guid
 from workbench.coding.transcript_text import TranscriptText
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, Command, NewSegment, Scope
+from workbench.model.roles import Action
 from workbench.store import audit
 from workbench.store.commands import absent, command, restore_command, snapshot
 from workbench.store.engine import Database, retrying
@@ -30,7 +31,7 @@ from workbench.store.schema import (
     Transcript,
     utcnow,
 )
-from workbench.store.visibility import is_lead
+from workbench.store.visibility import may
 
 MEMO_TARGETS = {"coding": TextCoding, "code": Code, "transcript": Transcript, "participant": Participant}
 
@@ -150,7 +151,7 @@ def _own(session: Session, coding_ids: list[int], coder_id: int) -> list[TextCod
     rows = session.scalars(select(TextCoding).where(TextCoding.id.in_(coding_ids))).all()
     if len(rows) != len(set(coding_ids)):
         raise WorkbenchError("Some of these codings no longer exist.")
-    if not is_lead(session, coder_id) and any(r.coder_id != coder_id for r in rows):
+    if not may(session, coder_id, Action.CHANGE_OTHERS_CODINGS) and any(r.coder_id != coder_id for r in rows):
         raise WorkbenchError("You can change only your own codings.")
     return list(rows)
 
@@ -343,7 +344,7 @@ def _memo(session: Session, memo_id: int, coder_id: int) -> Memo:
     memo = session.get(Memo, memo_id)
     if memo is None:
         raise WorkbenchError(f"No memo {memo_id}.")
-    if memo.coder_id != coder_id and not is_lead(session, coder_id):
+    if memo.coder_id != coder_id and not may(session, coder_id, Action.CHANGE_OTHERS_CODINGS):
         raise WorkbenchError("You can change only your own memos.")
     return memo
 

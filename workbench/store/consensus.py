@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
+from workbench.model.roles import Action
 from workbench.store import audit
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
@@ -39,13 +40,13 @@ from workbench.store.schema import (
     TextCoding,
     utcnow,
 )
-from workbench.store.visibility import is_lead
+from workbench.store.visibility import may
 
 RESOLVE = "resolve disagreement"
 
 
 def _lead(session: Session, lead_id: int) -> None:
-    if not is_lead(session, lead_id):
+    if not may(session, lead_id, Action.RESOLVE_DISAGREEMENTS):
         raise WorkbenchError("Only a lead can reconcile disagreements.")
 
 

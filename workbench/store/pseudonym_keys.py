@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
+from workbench.model.roles import Action
 from workbench.nlp.pseudonymise import PseudonymKey, normalise
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.schema import Coder, PseudonymEntry, utcnow
-from workbench.store.visibility import is_lead
+from workbench.store.visibility import may
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class KeyRow:
 
 
 def _require_lead(session: Session, coder_id: int, what: str) -> None:
-    if not is_lead(session, coder_id):
+    if not may(session, coder_id, Action.KEEP_PSEUDONYM_KEY):
         raise WorkbenchError(f"Only a lead can {what} (the pseudonym key holds the original names).")
 
 

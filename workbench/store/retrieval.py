@@ -29,6 +29,7 @@ from workbench.coding.retrieval import (
 from workbench.coding.transcript_text import SegmentIndex, TranscriptText
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment, NewWord
+from workbench.model.roles import Action
 from workbench.store.engine import Database
 from workbench.store.schema import (
     Code,
@@ -43,7 +44,7 @@ from workbench.store.schema import (
     Timepoint,
     Transcript,
 )
-from workbench.store.visibility import Viewer, coding_filter, is_lead
+from workbench.store.visibility import Viewer, coding_filter, may
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def _apply_filters(session: Session, viewer: Viewer, query, filters: Filters, ch
             .limit(1)
         )
         if masked is not None:
-            lead = is_lead(session, viewer.coder_id) if lead is None else lead
+            lead = may(session, viewer.coder_id, Action.SEE_MASKED_ATTRIBUTES) if lead is None else lead
             if not lead:
                 raise WorkbenchError(f"Only a lead can select by {name} (it is masked).")
         query = query.where(

@@ -20,6 +20,7 @@ from workbench.coding.codebook import Codebook as CodebookData
 from workbench.coding.codebook import normalise_guid
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
+from workbench.model.roles import Action
 from workbench.model.tasks import TaskState
 from workbench.store import audit
 from workbench.store.engine import Database
@@ -37,7 +38,7 @@ from workbench.store.schema import (
     table_of,
     utcnow,
 )
-from workbench.store.visibility import is_lead
+from workbench.store.visibility import may
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def write_import(
     state = state or TaskState()
     notes: list[str] = []
     with db.transaction() as session:
-        if not is_lead(session, coder_id):
+        if not may(session, coder_id, Action.IMPORT_PROJECT):
             raise WorkbenchError("Only a lead can import a project's transcripts and codings.")
         code_ids = _codes(session, plan, notes)
         coders = _coders(session, plan, coder_id, notes)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
+from workbench.model.roles import Action, can
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.schema import Coder, Setting, TextCoding, Transcript
@@ -52,8 +53,9 @@ def role(session: Session, coder_id: int) -> str:
     return found
 
 
-def is_lead(session: Session, coder_id: int) -> bool:
-    return role(session, coder_id) == "lead"
+def may(session: Session, coder_id: int, action: Action) -> bool:
+    """Whether this coder's role allows ``action`` (the rules: ``workbench.model.roles``)."""
+    return can(role(session, coder_id), action)
 
 
 def coding_filter(session: Session, viewer: Viewer):
@@ -64,7 +66,7 @@ def coding_filter(session: Session, viewer: Viewer):
         chosen = TextCoding.coder_id == viewer.other_id
     else:
         chosen = true()
-    if is_lead(session, viewer.coder_id) or not _setting(session, INDEPENDENT):
+    if may(session, viewer.coder_id, Action.SEE_ALL_CODINGS) or not _setting(session, INDEPENDENT):
         return chosen
     if _setting(session, RELEASED):
         return chosen
@@ -78,7 +80,7 @@ def coding_filter(session: Session, viewer: Viewer):
 
 
 def _require_lead(session: Session, coder_id: int, what: str) -> None:
-    if not is_lead(session, coder_id):
+    if not may(session, coder_id, Action.SET_CODING_MODE):
         raise WorkbenchError(f"Only a lead can {what}.")
 
 
