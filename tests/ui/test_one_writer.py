@@ -18,6 +18,7 @@ from workbench.store import coding_lookups, participants
 from workbench.store.observations import observation_data
 from workbench.store.visibility import Viewer
 from workbench.ui.db_worker import database_worker
+from workbench.ui.import_dialog import ImportRequest
 from workbench.ui.video.coder_view import VideoCoderView
 
 
@@ -184,7 +185,7 @@ def test_a_long_import_does_not_block_a_coding_key_press(make_window, study, qtb
             started,
             release,
             on_done=window.apply_change,
-            database=True,
+            db_thread=True,
         )
         assert started.wait(10)  # the import holds the write lock now
         view.edit.select_span(*span(text, "I feel calmer now"))
@@ -206,3 +207,20 @@ def test_a_long_import_does_not_block_a_coding_key_press(make_window, study, qtb
     # the import committed first, the coding after it (one writer, in order)
     assert _writes(seen, "participants")[0] < _writes(seen, "text_codings")[0]
     assert "P900" in [p.pseudonym for p in participants.list_participants(study.db)]
+
+
+def test_a_media_import_copies_on_the_pool_and_writes_on_the_worker(make_window, project, jfk, qtbot):
+    window = make_window(project)
+    request = ImportRequest((jfk,), "P001", "baseline", "interview", link=False)
+    gui, worker = threading.get_ident(), _worker_thread_id()
+    with statements(project.db) as seen:
+        task = window.start_import(request)
+        qtbot.waitUntil(lambda: task.state != "running", timeout=30_000)
+        settled()
+    assert task.state == "done" and not window.messages.errors
+    writes = [seen[i][0] for table in ("participants", "media") for i in _writes(seen, table)]
+    assert writes and set(writes) == {worker}
+    # nothing on the pool thread that copied (the participants tree then re-reads on the GUI thread)
+    assert {t for t, _sql in seen} <= {worker, gui}
+    (media,) = participants.find_participant(project.db, "P001").media
+    assert project.media_path(media).is_file()  # copied (on the pool thread) before it was stored

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.media.hashing import find_by_hash, sha256_file
@@ -75,12 +75,14 @@ def import_media(
     link: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    database: Callable[[Callable[[], Change]], Change] | None = None,
 ) -> Change:
     """Import ``files`` (or media inside folders) for participant ``pseudonym``.
 
     ``link`` keeps files where they are (path stored relative to the project; their names may reveal
     who or when, so copy for blind rating); otherwise they are copied into ``media/`` under a name
-    made from their SHA-256.
+    made from their SHA-256. Probing, hashing and copying run wherever this is called; the one
+    transaction that stores the media goes through ``database(step)`` when given.
     """
     state = TaskState(progress, cancelled)
     sources = collect_files(files)
@@ -108,7 +110,8 @@ def import_media(
                     _copy(source, stored)
                     copied.append(stored)
             items.append(_new_media(project, stored, source.name, info, digest, link))
-        change = participants.add_media(project.db, pseudonym, items, timepoint, task)
+        add = lambda: participants.add_media(project.db, pseudonym, items, timepoint, task)  # noqa: E731
+        change = database(add) if database is not None else add()  # the window's one database thread
     except BaseException:
         for path in copied:
             path.unlink(missing_ok=True)

@@ -251,7 +251,12 @@ class MainWindow(QMainWindow):
             return None
         label = f"Importing for {request.pseudonym}"
         return self.runner.run(
-            label, project_ops.import_task, self.project, request, on_done=self.apply_change, database=True
+            label,
+            project_ops.import_task,
+            self.project,
+            request,
+            on_done=self.apply_change,
+            database=self.db_worker.call,  # copying on the pool, the one transaction on the worker
         )
 
     def apply_change(self, change: Change, announce: bool = True) -> None:

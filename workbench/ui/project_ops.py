@@ -70,8 +70,10 @@ def import_task(
     request: ImportRequest,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    database=None,
 ) -> Change:
-    """The import as a task function for the runner (runs on a worker thread)."""
+    """The import as a task function for the runner (files on a pool thread, the database step
+    through ``database``: the window's database worker)."""
     return media_import.import_media(
         project,
         list(request.files),
@@ -81,4 +83,5 @@ def import_task(
         link=request.link,
         progress=progress,
         cancelled=cancelled,
+        database=database,
     )

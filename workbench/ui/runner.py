@@ -1,7 +1,7 @@
 """Run plain task functions (``workbench.model.tasks`` protocol) on worker threads, safely for the GUI.
 
 A task function has the signature ``fn(*args, progress=..., cancelled=...)``. The runner calls it
-on a thread of its own pool, or (``database=True``: a task that writes the project, or reads much
+on a thread of its own pool, or (``db_thread=True``: a task that writes the project, or reads much
 of it) on the window's one :class:`~workbench.ui.db_worker.DatabaseWorker` thread, in turn with
 the window's other database work, so no two threads ever write at once. It relays progress to the
 GUI thread at most every :data:`PROGRESS_INTERVAL_S` seconds, lets the user cancel, and delivers
@@ -125,20 +125,20 @@ class TaskRunner(QObject):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
-        database: bool = False,
+        db_thread: bool = False,
         **kwargs: Any,
     ) -> Task:
         """Start ``fn(*args, progress=..., cancelled=..., **kwargs)``; returns its :class:`Task`.
 
         ``on_done(result)`` runs on the GUI thread after success; ``on_error(message)`` (if
-        given) after a failure, in addition to the :attr:`error` signal. ``database=True`` runs it
+        given) after a failure, in addition to the :attr:`error` signal. ``db_thread=True`` runs it
         on the database worker (when the runner has one) instead of the pool.
         """
         task = Task(label)
         job = _Job(self, task, fn, args, kwargs)
         self._jobs[task] = (job, _Callbacks(on_done, on_error))
         self.task_started.emit(task)
-        if database and self.db_worker is not None:
+        if db_thread and self.db_worker is not None:
             self.db_worker.submit(job.run)
         else:
             self._pool.start(job)

@@ -144,7 +144,7 @@ class CodebookFiles(QObject):
             return f"Wrote codebook {name} to {path}"
 
         return self.host.window.runner.run(
-            f"Exporting {name}", export, on_done=self.host.window.show_status, database=True
+            f"Exporting {name}", export, on_done=self.host.window.show_status, db_thread=True
         )
 
     def update_from_shared(self, path: Path | None = None) -> None:

@@ -85,7 +85,7 @@ class ExportMenu(QObject):
             filters,
             Path(path),
             on_done=self.host.window.show_status,
-            database=True,  # a long read: on the database worker, after the coding before it
+            db_thread=True,  # a long read: on the database worker, after the coding before it
         )
 
     def export_framework(self, path: Path | None = None, code_guids: Sequence[str] | None = None):
@@ -106,7 +106,7 @@ class ExportMenu(QObject):
             guids,
             Path(path),
             on_done=self.host.window.show_status,
-            database=True,  # a long read: on the database worker, after the coding before it
+            db_thread=True,  # a long read: on the database worker, after the coding before it
         )
 
     def export_qdpx(self, path: Path | None = None):
@@ -123,7 +123,7 @@ class ExportMenu(QObject):
             self._viewer(),
             Path(path),
             on_done=self.host.window.show_status,
-            database=True,  # a long read: on the database worker, after the coding before it
+            db_thread=True,  # a long read: on the database worker, after the coding before it
         )
 
     def import_qdpx(self, path: Path | None = None):
@@ -143,7 +143,7 @@ class ExportMenu(QObject):
             Path(path),
             self.host.coder.id,
             on_done=self._imported,
-            database=True,  # its one transaction runs on the database worker, in turn
+            db_thread=True,  # its one transaction runs on the database worker, in turn
         )
 
     def _imported(self, report) -> None:

@@ -121,7 +121,7 @@ class AutoSaver(QObject):
             self.transcript_id,
             self.coder_id,
             on_done=lambda _result, s=save: self._landed(s),
-            database=True,
+            db_thread=True,
         )
 
     def _landed(self, save: _Save) -> None:
