@@ -171,8 +171,8 @@ def test_property_many_edits_and_codings(old, raw_spans, raw_edits):
     spans = [(min(s, e), max(s, e)) for s, e in spans]
     # apply edits right to left on disjoint regions
     edits, taken = [], set()
-    for at, length, ins in sorted(raw_edits, reverse=True):
-        a = at % (len(old) + 1)
+    wrapped = [(at % (len(old) + 1), length, ins) for at, length, ins in raw_edits]
+    for a, length, ins in sorted(wrapped, reverse=True):  # by the position in the text, right to left
         b = min(len(old), a + length)
         region = set(range(a - 1, b + 1))
         if region & taken:
