@@ -55,6 +55,9 @@ def test_participants_media_round_trip(db):
 
     (blind,) = participants.list_participants(db, include_masked=False)
     assert blind.attribute("arm") is None and blind.attribute("age band") == "25-34"
+    assert participants.get_media(db, media.id) == media  # one row by id, as listed
+    with pytest.raises(WorkbenchError, match=f"No media item {media.id + 1}"):
+        participants.get_media(db, media.id + 1)
 
 
 def test_duplicate_media_refused_and_nothing_written(db):

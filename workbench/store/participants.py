@@ -187,6 +187,15 @@ def list_media(db: Database) -> list[MediaRecord]:
         return [media_record(m) for m in rows]
 
 
+def get_media(db: Database, media_id: int) -> MediaRecord:
+    """One media item by id (a view needing one row does not list them all)."""
+    with db.reading() as session:
+        row = session.get(Media, media_id, options=[selectinload(Media.timepoint)])
+        if row is None:
+            raise WorkbenchError(f"No media item {media_id} in this project.")
+        return media_record(row)
+
+
 def relink_media(db: Database, new_paths: dict[int, str]) -> Change:
     """Store new paths for media items found elsewhere (media id -> path relative to the media root)."""
     with db.transaction() as session:

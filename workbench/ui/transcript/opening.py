@@ -139,10 +139,7 @@ class TranscriptWork(QObject):
         return record
 
     def media(self, media_id: int) -> MediaRecord:
-        found = [m for m in participants.list_media(self.project.db) if m.id == media_id]
-        if not found:
-            raise WorkbenchError(f"No media item {media_id} in this project.")
-        return found[0]
+        return participants.get_media(self.project.db, media_id)
 
     # --- actions ----------------------------------------------------------------------------------
 
