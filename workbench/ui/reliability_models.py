@@ -43,7 +43,7 @@ class FrameModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        value = self.frame.iat[index.row(), index.column()]
+        value: Any = self.frame.iat[index.row(), index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(value)
         if role == Qt.ItemDataRole.ToolTipRole:

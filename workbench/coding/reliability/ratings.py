@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,7 @@ def within(matrix: np.ndarray, distance: float, table: pd.DataFrame | None = Non
         if v.size >= 2:
             shares.append(np.mean([abs(x - y) <= distance + 1e-9 for x, y in combinations(v, 2)]))
     name = "Exact agreement" if distance == 0 else f"Agreement within {distance:g}"
-    kept = {} if table is None else {"table": table}
+    kept: dict[str, Any] = {} if table is None else {"table": table}
     if not shares:
         return undefined(name, "no unit was rated by two or more raters", n_raters=matrix.shape[1], **kept)
     return ReliabilityResult(
@@ -115,7 +116,7 @@ def rating_agreement(
     for (task, scale), g in df.groupby(["task", "scale"], sort=True):
         wide = g.pivot(index="unit", columns="rater", values="value").reindex(columns=order)
         data[(task, scale)] = wide
-        pts = None if scale_points is None else scale_points.get(scale)
+        pts = None if scale_points is None else scale_points.get(str(scale))
         if pts is not None:
             bad = sorted(set(g["value"].dropna()) - set(pts))
             if bad:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
 import pandas as pd
 
@@ -283,7 +283,10 @@ def write_xlsx(report: ReliabilityReport, path: Path) -> None:
     try:
         import xlsxwriter
     except ImportError:  # the slower writer pandas brings along
-        with atomic_output(Path(path)) as handle, pd.ExcelWriter(handle, engine="openpyxl") as xl:
+        with (
+            atomic_output(Path(path)) as handle,
+            pd.ExcelWriter(cast(BinaryIO, handle), engine="openpyxl") as xl,
+        ):
             for name, table in [("About", _about(report)), *report.sheets.items()]:
                 table.to_excel(xl, sheet_name=name, index=False)
         return
