@@ -107,6 +107,8 @@ def parse_json(text: str, name: str) -> ImportedTranscript:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise WorkbenchError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError as exc:  # e.g. a number of thousands of digits
+        raise WorkbenchError(f"{name} is not valid JSON ({str(exc).split(':')[0]})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise WorkbenchError(f'{name} is not a workbench transcript (JSON without "format": "{FORMAT}")')
     if data.get("version") != VERSION:
