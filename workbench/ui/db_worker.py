@@ -36,6 +36,7 @@ class _Job:
     fn: Callable[[], Any]
     on_done: Callable[[Any], None] | None
     on_error: Callable[[str], None] | None
+    deliver: bool = True  # False for call(): the waiting pool thread takes the outcome itself
 
 
 class DatabaseWorker(QObject):
@@ -116,7 +117,7 @@ class DatabaseWorker(QObject):
         if app is not None and QThread.currentThread() is app.thread():
             raise RuntimeError("The GUI thread must submit database work, not wait for it.")
         future: Future = Future()
-        self._jobs.put(_Job(lambda: _into(future, fn), None, None))
+        self._jobs.put(_Job(lambda: _into(future, fn), None, None, deliver=False))
         return future.result()
 
     def in_worker(self) -> bool:
@@ -135,8 +136,8 @@ class DatabaseWorker(QObject):
             except Exception as exc:  # noqa: BLE001 - the worker must survive any job
                 log.exception("Database job failed")
                 ok, payload = False, short_message(exc)
-            if job.on_done is None and job.on_error is None and isinstance(payload, _Called):
-                continue  # a call() from a pool thread: its waiter has the outcome
+            if not job.deliver:
+                continue
             try:
                 self._finished.emit(job, ok, payload)
             except RuntimeError:  # the worker object is gone (the application is closing)
@@ -157,16 +158,12 @@ class DatabaseWorker(QObject):
             self.error.emit(short_message(exc))
 
 
-class _Called:
-    """Marks the result of a :meth:`DatabaseWorker.call` job (delivered through its future)."""
-
-
-def _into(future: Future, fn: Callable[[], Any]) -> _Called:
+def _into(future: Future, fn: Callable[[], Any]) -> None:
+    """Run ``fn`` for a waiting pool thread: its result or its error goes into ``future``."""
     try:
         future.set_result(fn())
     except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
         future.set_exception(exc)
-    return _Called()
 
 
 _shared: DatabaseWorker | None = None
