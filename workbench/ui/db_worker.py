@@ -47,7 +47,7 @@ class DatabaseWorker(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._pending = 0  # submitted and not yet delivered (GUI thread only)
         self._posted = threading.Event()  # set after each outcome is posted to the GUI thread
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
@@ -120,15 +120,10 @@ class DatabaseWorker(QObject):
         self._jobs.put(_Job(lambda: _into(future, fn), None, None, deliver=False))
         return future.result()
 
-    def in_worker(self) -> bool:
-        return threading.current_thread() is self._thread
-
     # --- the thread ------------------------------------------------------------------------------
     def _loop(self) -> None:
         while True:
             job = self._jobs.get()
-            if job is None:
-                return
             try:
                 ok, payload = True, job.fn()
             except WorkbenchError as exc:
