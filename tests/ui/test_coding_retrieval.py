@@ -35,7 +35,9 @@ def study(project):
 @pytest.fixture
 def tab(make_window, study):
     window = make_window(study.project)
-    return window.text_coding.open_retrieval()
+    tab = window.text_coding.open_retrieval()
+    settled()  # the pages are read on the database worker
+    return tab
 
 
 def column(table, c: int) -> list[str]:
@@ -47,12 +49,14 @@ def test_extracts_for_a_code_with_subcodes(tab, study):
     assert len(column(tab.extracts_table, 7)) == 5
     tab.choose_code(study.codes["Anxiety"])
     tab.refresh()
+    settled()  # read on the database worker
     assert column(tab.extracts_table, 7) == ["really anxious", "less anxious"]
     assert column(tab.extracts_table, 0) == ["P001", "P002"]
     feelings = tab.host.codes.get(study.codes["Feelings"])
     tab.code.addItem("Feelings", feelings.id)  # a heading is selectable for retrieval
     tab.choose_code(feelings.id)
     tab.refresh()
+    settled()  # read on the database worker
     assert sorted(column(tab.extracts_table, 7)) == [
         "I feel calmer now, I am less anxious",
         "less anxious",
@@ -63,20 +67,24 @@ def test_extracts_for_a_code_with_subcodes(tab, study):
 def test_extracts_by_participant_site_and_coder(tab, study):
     tab.participant.setCurrentIndex(tab.participant.findData("P002"))
     tab.refresh()
+    settled()  # read on the database worker
     assert set(column(tab.extracts_table, 0)) == {"P002"} and len(column(tab.extracts_table, 0)) == 2
     tab.participant.setCurrentIndex(0)
     tab.site.setCurrentIndex(tab.site.findData("Bristol"))
     tab.refresh()
+    settled()  # read on the database worker
     assert column(tab.extracts_table, 7) == ["the bus was always late"]
     tab.site.setCurrentIndex(0)
     tab.coder.setCurrentIndex(tab.coder.findData(study.ann))
     tab.refresh()
+    settled()  # read on the database worker
     assert column(tab.extracts_table, 7) == ["less anxious", "the bus was always late"]
 
 
 def test_opening_an_extract_selects_it_in_the_coding_view(tab, study):
     tab.choose_code(study.codes["Group experience"])
     tab.refresh()
+    settled()  # read on the database worker
     tab._open_extract(0)
     view = tab.host.current_view()
     assert view.edit.textCursor().selectedText() == "the other mums were kind"

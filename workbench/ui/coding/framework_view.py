@@ -43,7 +43,11 @@ class FrameworkView(QWidget):
         self._loading = False
 
     def load(self, viewer: Viewer, code_guids: Sequence[str], filters=retrieval.Filters()) -> None:
-        self.matrix = retrieval.framework_matrix(self.host.db, viewer, code_guids, filters)
+        self.show_matrix(retrieval.framework_matrix(self.host.db, viewer, code_guids, filters))
+
+    def show_matrix(self, matrix: FrameworkMatrix) -> None:
+        """Show a matrix read (on the database worker) by the retrieval tab."""
+        self.matrix = matrix
         self._loading = True
         try:
             self.model.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -182,8 +183,32 @@ class RetrievalTab(QWidget):
     # --- loading ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        db, viewer, filters = self.host.db, self.viewer.viewer(), self.filters()
-        self.extract_rows = retrieval.extracts(db, viewer, filters)
+        """Read what the pages show on the database worker (in turn, after any coding submitted
+        before), then show it."""
+        db, viewer, filters, unit = (
+            self.host.db,
+            self.viewer.viewer(),
+            self.filters(),
+            self.unit.currentData(),
+        )
+        codes = self.host.exports.framework_codes()
+
+        def read():
+            return (
+                retrieval.extracts(db, viewer, filters),
+                retrieval.code_frequencies(db, viewer, filters),
+                retrieval.cooccurrence(db, viewer, unit, filters),
+                retrieval.framework_matrix(db, viewer, codes, filters),
+            )
+
+        def show(found) -> None:
+            if shiboken6.isValid(self):  # the tab may be closed by then
+                self._show(*found)
+
+        self.host.window.db_worker.submit(read, show, self.host.window.show_error)
+
+    def _show(self, extracts, freq, co, matrix) -> None:
+        self.extract_rows = extracts
         rows = [
             (
                 e.participant,
@@ -200,13 +225,11 @@ class RetrievalTab(QWidget):
         ]
         self.extracts_table.setModel(rows_model(EXTRACT_COLUMNS, rows, self.extract_rows, self))
         self.extracts_table.resizeColumnsToContents()
-        freq = retrieval.code_frequencies(db, viewer, filters)
         self.freq_table.setModel(frame_model(freq, self))
         self.freq_chart.show_frequencies(freq)
-        co = retrieval.cooccurrence(db, viewer, self.unit.currentData(), filters)
         self.co_table.setModel(frame_model(co, self))
         self.co_chart.show_cooccurrence(co)
-        self.framework.load(viewer, self.host.exports.framework_codes(), filters)
+        self.framework.show_matrix(matrix)
         self.summary.setText(f"{len(self.extract_rows)} extracts")
 
     def _changed(self, change) -> None:
