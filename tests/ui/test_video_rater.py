@@ -59,6 +59,7 @@ def test_rater_queue_and_view_are_masked(qtbot, make_window, team):
     project, rater_a, media = team
     window = make_window(project)
     queue = window.video_coding.queue
+    window.db_worker.wait_idle()  # the queue is read on the database worker
     items = queue.items()
     assert [i.masked_id for i in items] == [i.masked_id for i in asg.rater_queue(project.db, rater_a)]
     assert [queue.list.item(i).text() for i in range(2)] == [

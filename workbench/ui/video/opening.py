@@ -26,7 +26,7 @@ class VideoCoding(QObject):
     def __init__(self, window: MainWindow, sound: bool = True):
         super().__init__(window)
         self.window, self.sound = window, sound
-        self.queue = QueuePanel()
+        self.queue = QueuePanel(worker=window.db_worker)
         self.queue.item_activated.connect(lambda item: window.guarded(lambda: self.open_queue_item(item)))
         self.dock = QDockWidget("My queue", window)
         self.dock.setObjectName("MyQueueDock")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from workbench.model.errors import WorkbenchError
 from workbench.store.assignments import RaterItem
+from workbench.ui.db_worker import DatabaseWorker
 
 STATUS_TEXT = {"not_started": "not started", "in_progress": "in progress", "done": "done"}
 
@@ -23,9 +25,10 @@ class QueuePanel(QWidget):
 
     item_activated = Signal(object)  # RaterItem
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, worker: DatabaseWorker | None = None):
         super().__init__(parent)
         self._load: Callable[[], list[RaterItem]] | None = None
+        self._worker = worker  # when given, the queue is read on the database worker
         self.list = QListWidget()
         self.list.setObjectName("QueueList")
         self.list.itemActivated.connect(
@@ -46,15 +49,28 @@ class QueuePanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.list.clear()
         if self._load is None:
+            self.list.clear()
             self.note.setText("No project open.")
             return
-        try:
-            items = self._load()
-        except WorkbenchError as exc:
-            self.note.setText(str(exc))
+        if self._worker is not None:
+            self._worker.submit(self._load, self._show, self._failed)
             return
+        try:
+            self._show(self._load())
+        except WorkbenchError as exc:
+            self._failed(str(exc))
+
+    def _failed(self, message: str) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.list.clear()
+        self.note.setText(message)
+
+    def _show(self, items: list[RaterItem]) -> None:
+        if not shiboken6.isValid(self):
+            return  # the window closed meanwhile
+        self.list.clear()
         for item in items:
             row = QListWidgetItem(item_text(item))
             row.setData(Qt.ItemDataRole.UserRole, item)
