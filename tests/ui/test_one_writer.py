@@ -8,7 +8,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import event
 
@@ -224,3 +224,19 @@ def test_a_media_import_copies_on_the_pool_and_writes_on_the_worker(make_window,
     assert {t for t, _sql in seen} <= {worker, gui}
     (media,) = participants.find_participant(project.db, "P001").media
     assert project.media_path(media).is_file()  # copied (on the pool thread) before it was stored
+
+
+def test_a_view_closed_before_its_change_arrives_is_no_error(make_window, project, shared_media, qtbot):
+    media = add_video(project, shared_media / "video" / PERSON)
+    window = make_window(project)
+    window.participants.media_activated.emit(media)
+    view = window.workspace.currentWidget()
+    wait_settled(qtbot, view)
+    observation_id = view.session.observation_id
+    qtbot.keyClick(view, "s")  # saved on the worker; its outcome is still on its way back
+    view.close_media()
+    window.workspace.tabCloseRequested.emit(window.workspace.indexOf(view))
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the view is gone now
+    settled()
+    assert not window.messages.errors
+    assert [e.behaviour for e in observation_data(project.db, observation_id).events] == ["maternal_smile"]

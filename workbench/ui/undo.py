@@ -73,10 +73,12 @@ class StoreCommand(QUndoCommand):
         return change
 
     def _replayed(self, change: Change | None) -> None:
-        if change is not None:
+        if change is not None and shiboken6.isValid(self._owner):
             self._owner._emit(change)
 
     def _failed(self, message: str) -> None:
+        if not shiboken6.isValid(self._owner):
+            return
         if shiboken6.isValid(self):  # the stack may have dropped it meanwhile
             self.setObsolete(True)
         self._owner.error.emit(f"Cannot undo/redo {self.text()}: {message}")
@@ -143,6 +145,8 @@ class UndoableCommands(QObject):
             return change
 
         def done(change: Change | None) -> None:
+            if not shiboken6.isValid(self):
+                return  # the view that asked is closed: its change is saved, nothing to show
             if not shiboken6.isValid(command):  # a new action cleared it from the redo end meanwhile
                 pass
             elif change is None or change.inverse is None:
@@ -155,6 +159,8 @@ class UndoableCommands(QObject):
                 on_done(change)
 
         def failed(message: str) -> None:
+            if not shiboken6.isValid(self):
+                return
             if shiboken6.isValid(command):
                 command.drop(self.stack)
             self.error.emit(message)

@@ -252,6 +252,8 @@ class CodingView(QWidget):
 
     def _check_version(self) -> None:
         """After a refusal: if the transcript was corrected elsewhere since it was shown, show it again."""
+        if not shiboken6.isValid(self):
+            return  # closed meanwhile
         db, viewer, tid, shown = self.db, self.filter.viewer(), self.info.id, self.version
         self._submit(lambda: _read_if_newer(db, viewer, tid, shown), self._reloaded)
 
