@@ -77,7 +77,9 @@ def test_coding_runs_no_statement_on_the_gui_thread(make_window, study, qtbot):
         settled()
         view.edit.select_span(*span(text, "so tired"))
         window.text_coding.remember_recent(study.codes["Anxiety"])
+        window.activateWindow()
         view.edit.setFocus()
+        qtbot.waitUntil(view.edit.hasFocus)
         qtbot.keyClick(view.edit, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # a key press codes
         settled()
         view.remove([coding.id])  # remove
@@ -189,13 +191,16 @@ def test_a_long_import_does_not_block_a_coding_key_press(make_window, study, qtb
         )
         assert started.wait(10)  # the import holds the write lock now
         view.edit.select_span(*span(text, "I feel calmer now"))
+        window.activateWindow()
         view.edit.setFocus()
+        qtbot.waitUntil(view.edit.hasFocus)
         qtbot.keyClick(view.edit, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
         # the key press returned while the import still runs, and codes nothing yet
         assert task.running and not release.is_set() and view.codings == ()
         during = list(seen)  # what ran while the import held the database
         release.set()
         settled()
+        qtbot.waitUntil(lambda: task.state != "running")  # the runner hears of it by its own signal
     assert task.state == "done" and not window.messages.errors
     assert [(c.code_id, c.start_pos) for c in view.codings] == [
         (study.codes["Calm"], text.index("I feel calmer now"))

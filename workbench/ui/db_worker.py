@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 
 from workbench.model.errors import WorkbenchError
 from workbench.ui.excepthook import short_message
@@ -94,17 +94,16 @@ class DatabaseWorker(QObject):
 
     def wait_idle(self, timeout_ms: int = 30_000) -> bool:
         """Deliver outcomes until no job is left, including jobs the callbacks submit (tests, and
-        closing a project). True when idle in time."""
+        closing a project); other events wait for the event loop. True when idle in time."""
         deadline = time.monotonic() + timeout_ms / 1000
-        app = QCoreApplication.instance()
         while self._pending:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
             self._posted.wait(min(left, 0.05))  # woken as soon as an outcome is posted
             self._posted.clear()
-            if app is not None:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+            # only the outcomes: paints and timers wait for the event loop, as they would anyway
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         return True
 
     # --- from other threads --------------------------------------------------------------------
