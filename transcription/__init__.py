@@ -5,10 +5,16 @@ Independent of the ``workbench`` package (no Qt, no database). Main entry points
 through a checkpoint file). Times are integer milliseconds.
 
 Importing the package registers the offline mono diarizer (:func:`transcription.diarize.diarize`),
-so ``Options(speakers=2)`` on a one-microphone file labels speaker turns.
+so ``Options(speakers=2)`` on a one-microphone file labels speaker turns. Before importing anything
+that could load onnxruntime or huggingface_hub it turns their telemetry off (:mod:`.quiet`).
 """
 
-from . import diarize as _diarize  # noqa: E402  (the module stays transcription.diarize)
+# ruff: noqa: E402  (the imports below must come after silence())
+from .quiet import silence
+
+silence()  # first: each library reads its switch once, when it loads
+
+from . import diarize as _diarize  # (the module stays transcription.diarize)
 from .api import transcribe, transcribe_array, transcribe_from
 from .audio import channel_count, decode_audio
 from .errors import AudioError, ModelMissingError, TranscriptionError
