@@ -23,10 +23,10 @@ from workbench.coding.reliability.report import (
     TextInput,
     TimedInput,
     build_report,
-    write_report,
 )
 from workbench.coding.reliability.text import POOLED, TextCoding, Transcript, character_agreement
 from workbench.coding.reliability.timed import Event, Observation, ObservationPair, State, unit_matrix
+from workbench.exchange.reliability_report import write_report
 
 rng = np.random.default_rng(2024)
 BEHAVIOURS = [f"b{i}" for i in range(6)]

@@ -36,7 +36,7 @@ def register(commands) -> None:
 def _cmd_reliability(args) -> int:
     from workbench.cli import open_project
     from workbench.cli.console import ProgressLine
-    from workbench.coding.reliability.report import write_report
+    from workbench.exchange.reliability_report import write_report
     from workbench.services.reliability_run import Settings, run_reliability
 
     suffix = args.out.suffix.lower()

@@ -1,16 +1,14 @@
-"""The audit log as a CSV or XLSX file (written to a temporary file and renamed into place)."""
+"""The audit log as a CSV or XLSX file (through :mod:`workbench.exchange.cells`, written atomically)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from workbench.exchange.cells import write_rows
 from workbench.model.errors import WorkbenchError
-from workbench.model.files import atomic_output
 
 HEADER = ("id", "at (UTC)", "login", "coder", "action", "table", "row id", "before", "after")
 
@@ -37,34 +35,4 @@ def write_audit(rows: Iterable[Sequence[Any]], path: Path) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise WorkbenchError(f"Write the audit log to a .csv or .xlsx file, not {path.name}.")
-    table = [cells(r) for r in rows]
-    if suffix == ".csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(HEADER)
-        writer.writerows(table)
-        data = buffer.getvalue().encode("utf-8-sig")  # Excel reads the BOM as UTF-8
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Audit log")
-        sheet.append(list(HEADER))
-        for row in table:
-            sheet.append([_safe_cell(v) for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        data = out.getvalue()
-    try:
-        with atomic_output(path) as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise WorkbenchError(f"Cannot write {path}: {exc.strerror}") from exc
-    return len(table)
-
-
-def _safe_cell(value: Any) -> Any:
-    # text that starts like a formula is stored as text, not run by a spreadsheet
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return write_rows(path, HEADER, (cells(r) for r in rows), sheet="Audit log", csv_encoding="utf-8-sig")

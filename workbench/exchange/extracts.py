@@ -14,14 +14,13 @@ import csv
 import io
 import os
 import re
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from workbench.coding.retrieval import Extract, FrameworkMatrix
+from workbench.exchange.cells import CELL_LIMIT, csv_text, fit, xlsx_book
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
@@ -38,9 +37,7 @@ COLUMNS = (
     "Text",
     "Memo",
 )
-CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Redact = Callable[[str], str]
 
 
@@ -123,10 +120,6 @@ def _rows_with_progress(extracts: list[Extract], state: TaskState):
 # --- CSV and XLSX -------------------------------------------------------------------------------
 
 
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def write_extracts_csv(
     extracts: Sequence[Extract],
     path,
@@ -142,56 +135,12 @@ def write_extracts_csv(
             writer = csv.writer(text)
             writer.writerow(COLUMNS)
             for row in _rows_with_progress(rows, state):
-                writer.writerow([_csv_safe(v) for v in row])
+                writer.writerow([csv_text(v) for v in row])
             text.flush()
             text.detach()
     except OSError as exc:
         raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
     state.report(1.0, f"Wrote {len(rows)} extracts")
-
-
-def _fit(value: str) -> str:
-    if len(value) > CELL_LIMIT:
-        return value[:CELL_LIMIT] + " … [cut: longer than a spreadsheet cell holds]"
-    return value
-
-
-@contextmanager
-def _xlsx_book(path: Path) -> Iterator:
-    """An XlsxWriter workbook streamed row by row (constant-memory mode: each sheet's rows go to a
-    scratch file) into `atomic_output(path)`; `path` appears only if the block finishes. The
-    workbook never turns text into formulas, links or numbers; cells are written with
-    `write_string` anyway, so '=SUM(…)' stays text."""
-    import xlsxwriter
-    from xlsxwriter.exceptions import FileCreateError
-
-    with tempfile.TemporaryDirectory(prefix="workbench-xlsx-", ignore_cleanup_errors=True) as scratch:
-        try:
-            with atomic_output(path) as handle:
-                book = xlsxwriter.Workbook(
-                    handle,
-                    {
-                        "constant_memory": True,
-                        "tmpdir": scratch,
-                        "strings_to_formulas": False,
-                        "strings_to_urls": False,
-                        "strings_to_numbers": False,
-                    },
-                )
-                try:
-                    yield book
-                except BaseException:
-                    for sheet in book.worksheets():  # release the scratch files (Windows keeps open ones)
-                        getattr(sheet, "_opt_close", lambda: None)()
-                    raise
-                book.close()
-        except FileCreateError as exc:
-            reason = exc.args[0] if exc.args else exc
-            raise WorkbenchError(
-                f"Cannot write {path.name}: {getattr(reason, 'strerror', None) or reason}"
-            ) from None
-        except OSError as exc:
-            raise WorkbenchError(f"Cannot write {path.name}: {exc.strerror or exc}") from None
 
 
 def _styles(book) -> tuple:
@@ -212,7 +161,7 @@ def _extracts_sheet(book, rows: list[Extract], state: TaskState) -> None:
     for r, row in enumerate(_rows_with_progress(rows, state), 1):
         for column, value in enumerate(row):
             if value:  # an empty cell is left out (as Excel itself does) rather than written as ""
-                write(r, column, value if len(value) <= CELL_LIMIT else _fit(value), formats[column])
+                write(r, column, value if len(value) <= CELL_LIMIT else fit(value), formats[column])
 
 
 def write_extracts_xlsx(
@@ -224,7 +173,7 @@ def write_extracts_xlsx(
 ) -> None:
     """One row per extract on a sheet 'Extracts'."""
     state, path, rows = TaskState(progress, cancelled), _target(path), _prepare(extracts, redact)
-    with _xlsx_book(path) as book:
+    with xlsx_book(path) as book:
         _extracts_sheet(book, rows, state.sub(0, 0.8))
         state.check()
         state.report(0.8, "Saving")
@@ -310,7 +259,7 @@ def write_framework_xlsx(
     the extracts; sheet 'Summaries' the summaries alone; sheet 'Extracts' every extract."""
     state, path = TaskState(progress, cancelled), _target(path)
     fix = (lambda s: _clean(redact(s))) if redact else _clean
-    with _xlsx_book(path) as book:
+    with xlsx_book(path) as book:
         bold, wrapped = _styles(book)
         sheets = book.add_worksheet("Framework"), book.add_worksheet("Summaries")
         for sheet in sheets:
@@ -319,7 +268,7 @@ def write_framework_xlsx(
             for column, name in enumerate(
                 ["Participant"] + [fix(code_label(path)) for _, path in matrix.codes]
             ):
-                sheet.write_string(0, column, _fit(name), bold)
+                sheet.write_string(0, column, fit(name), bold)
         _framework_rows(matrix, *sheets, wrapped, fix, redact, state)
         everything = [e for cell in matrix.cells.values() for e in cell.extracts]
         _extracts_sheet(book, _prepare(everything, redact), state.sub(0.5, 0.9))
@@ -338,11 +287,11 @@ def _framework_rows(
         cells = [_prepare(matrix.cell(participant, guid).extracts, redact) for guid, _ in matrix.codes]
         notes = [fix(matrix.cell(participant, guid).summary) for guid, _ in matrix.codes]
         for sheet in (framework, summaries):
-            sheet.write_string(i + 1, 0, _fit(fix(participant)))
+            sheet.write_string(i + 1, 0, fit(fix(participant)))
         for column, (note, extracts) in enumerate(zip(notes, cells), 1):
             for sheet, text in ((framework, _cell_text(note, extracts)), (summaries, note)):
                 if text:  # empty cells are left out
-                    sheet.write_string(i + 1, column, _fit(text), wrapped)
+                    sheet.write_string(i + 1, column, fit(text), wrapped)
 
 
 def write_extracts(

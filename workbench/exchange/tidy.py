@@ -5,13 +5,12 @@ and the reliability rater's (and the Consensus) value beside it (a lead's export
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
+from workbench.exchange import cells
 from workbench.model.errors import WorkbenchError
-from workbench.model.files import atomic_output
 
 EVENT_ORDER = (
     "participant",
@@ -142,18 +141,7 @@ def ratings_wide_table(rows: list[dict], consensus: str) -> pd.DataFrame:
 
 
 def write_table(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
-    """CSV (UTF-8) or XLSX by the file's suffix, written atomically."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise WorkbenchError(
-            f"Write tables as .csv or .xlsx, not {path.suffix or 'a file without a suffix'}."
-        )
-    buffer = io.BytesIO()
-    if suffix == ".csv":
-        buffer.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    else:
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-    with atomic_output(path) as handle:
-        handle.write(buffer.getvalue())
+    """CSV (UTF-8) or XLSX by the file's suffix, written atomically through
+    :mod:`workbench.exchange.cells` (text never becomes a formula; numbers stay numbers)."""
+    rows = frame.astype(object).itertuples(index=False, name=None)
+    cells.write_rows(path, [str(c) for c in frame.columns], rows, sheet=sheet)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.coding.observation import format_ms
-from workbench.coding.reliability.report import write_report
+from workbench.exchange.reliability_report import write_report
 from workbench.model.errors import WorkbenchError
 from workbench.model.roles import Action
 from workbench.services import reliability_run as rr

@@ -214,28 +214,11 @@ def test_fast_alignment_equals_hungarian_on_whole_groups():
             assert fast == []
 
 
-def test_xlsx_from_xlsxwriter_reads_back_as_from_openpyxl(tmp_path, monkeypatch):
-    import sys
-
-    import pandas as pd
-
-    from workbench.coding.reliability.report import TextInput, build_report, write_report
-
-    ts, codings = random_text(np.random.default_rng(9), n_t=4)
-    report = build_report(text=TextInput(codings, ts, ["A", "B"]), plots=False)
-    write_report(report, tmp_path / "fast.xlsx")
-    monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # as if not installed
-    write_report(report, tmp_path / "slow.xlsx")
-    fast, slow = (pd.read_excel(tmp_path / f, sheet_name=None) for f in ("fast.xlsx", "slow.xlsx"))
-    assert list(fast) == list(slow) == ["About", *report.sheets]
-    for name in fast:
-        pd.testing.assert_frame_equal(fast[name], slow[name])
-
-
 def test_xlsx_cells_of_every_kind(tmp_path):
     import pandas as pd
 
-    from workbench.coding.reliability.report import ReliabilityReport, write_report
+    from workbench.coding.reliability.report import ReliabilityReport
+    from workbench.exchange.reliability_report import write_report
 
     report = ReliabilityReport("kinds")
     frame = pd.DataFrame(

@@ -11,10 +11,10 @@ from workbench.coding.reliability.report import (
     TextInput,
     TimedInput,
     build_report,
-    write_report,
 )
 from workbench.coding.reliability.text import TextCoding, Transcript
 from workbench.coding.reliability.timed import Event, Observation, ObservationPair, State
+from workbench.exchange.reliability_report import write_report
 
 PAIRS = [(1, 1), (2, 3), (3, 3), (4, 5), (5, 5), (2, 2)]
 

@@ -1,25 +1,21 @@
-"""The reliability report: every table, what was compared, plots; written as XLSX or HTML.
+"""The reliability report: every table, what was compared, plots (written as XLSX or HTML by
+:mod:`workbench.exchange.reliability_report`).
 
 Adapter seam: the store glue (later) turns project data into :class:`TextInput`,
 :class:`TimedInput` and :class:`RatingsInput` (plain dataclasses of the input
 types in ``text``, ``timed`` and ``ratings``) and calls :func:`build_report`,
-then :func:`write_report`. The CLI and the reliability view do the same.
+then ``write_report``. The CLI and the reliability view do the same.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import BinaryIO, cast
 
 import pandas as pd
 
-from workbench.model.files import atomic_output
 from workbench.model.tasks import TaskState
 
 from ._binary import Comparison
@@ -35,9 +31,6 @@ from .text import (
     text_alpha,
 )
 from .timed import ObservationPair, normalise_pair, sharing_records
-
-HTML_ROWS = 500
-INF = float("inf")  # written as text "inf": a spreadsheet has no infinite number
 
 
 @dataclass(frozen=True)
@@ -243,110 +236,3 @@ def build_report(
         step()
     state.report(1.0, "Done")
     return report
-
-
-def _about(report: ReliabilityReport) -> pd.DataFrame:
-    return pd.DataFrame(report.about, columns=["sheet", "what was compared"])
-
-
-def _cells(table: pd.DataFrame) -> list[list[object]]:
-    """Columns as plain Python values, missing (NaN/None) as None: an empty cell, as pandas writes it."""
-    out = []
-    for _, col in table.items():
-        values = col.astype(object).where(col.notna(), None).tolist()
-        out.append([v.item() if hasattr(v, "item") else v for v in values] if col.dtype == object else values)
-    return out
-
-
-def _write_column(sheet, col: int, values: list[object]) -> None:
-    """One column from row 1 on: numbers and texts by their own writers (no per-cell type guessing)."""
-    number, string, other = sheet.write_number, sheet.write_string, sheet.write
-    for row, v in enumerate(values, start=1):
-        if v is None:
-            continue
-        kind = type(v)
-        if kind is int or (kind is float and abs(cast(float, v)) != INF):
-            number(row, col, v)
-        elif kind is float:
-            string(row, col, repr(v))
-        elif kind is str:
-            string(row, col, v)
-        else:
-            other(row, col, v)
-
-
-def write_xlsx(report: ReliabilityReport, path: Path) -> None:
-    """One sheet per table (header row, then the rows), the About sheet first; written by xlsxwriter
-    (several times faster than openpyxl), or openpyxl where xlsxwriter is not installed."""
-    import io
-
-    try:
-        import xlsxwriter
-    except ImportError:  # the slower writer pandas brings along
-        with (
-            atomic_output(Path(path)) as handle,
-            pd.ExcelWriter(cast(BinaryIO, handle), engine="openpyxl") as xl,
-        ):
-            for name, table in [("About", _about(report)), *report.sheets.items()]:
-                table.to_excel(xl, sheet_name=name, index=False)
-        return
-
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buf,
-        {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    bold = book.add_format({"bold": True})
-    for name, table in [("About", _about(report)), *report.sheets.items()]:
-        sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, [str(c) for c in table.columns], bold)
-        for c, values in enumerate(_cells(table)):
-            _write_column(sheet, c, values)
-    book.close()
-    with atomic_output(Path(path)) as handle:
-        handle.write(buf.getvalue())
-
-
-def write_html(report: ReliabilityReport, path: Path) -> None:
-    esc = html.escape
-    parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(report.title)}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}"
-        "td,th{border:1px solid #ccc;padding:2px 6px}h2{margin-top:2em}</style></head><body>",
-        f"<h1>{esc(report.title)}</h1><h2>What was compared</h2>",
-        _about(report).to_html(index=False),
-    ]
-    for caption, png in report.figures.items():
-        data = base64.b64encode(png).decode("ascii")
-        parts.append(
-            f"<figure><img alt='{esc(caption)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{esc(caption)}</figcaption></figure>"
-        )
-    explanations = dict(report.about)
-    for name, table in report.sheets.items():
-        parts.append(f"<h2>{esc(name)}</h2><p>{esc(explanations.get(name, ''))}</p>")
-        shown = table.head(HTML_ROWS)
-        parts.append(shown.to_html(index=False, na_rep="", float_format=lambda x: f"{x:.3f}"))
-        if len(table) > HTML_ROWS:
-            parts.append(f"<p>First {HTML_ROWS} of {len(table)} rows; the XLSX report has them all.</p>")
-    parts.append("</body></html>")
-    with atomic_output(Path(path)) as handle:
-        handle.write("".join(parts).encode("utf-8"))
-
-
-def write_report(report: ReliabilityReport, path: Path) -> Path:
-    """Write ``.xlsx`` or ``.html`` by the file's suffix, atomically."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        write_xlsx(report, path)
-    elif suffix in (".html", ".htm"):
-        write_html(report, path)
-    else:
-        raise ValueError(f"unknown report type {path.suffix!r}; use .xlsx or .html")
-    return path
