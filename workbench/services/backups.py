@@ -7,8 +7,10 @@
   (``workbench.store.backup``). Leftover ``*.part`` files older than an hour (a backup or export
   killed midway) are removed from ``backups/`` and ``exports/`` at the same time.
 - **By command** (:func:`backup_project`): ``backups/project-manual-<time>.sqlite`` or a named file.
-- **Restore** (:func:`restore_project`): the backup is checked first (a workbench database,
-  ``PRAGMA integrity_check`` ok, a schema this workbench knows); the current database is copied to
+- **Restore** (:func:`restore_project`): the backup is checked first
+  (``workbench.store.backup_check``: a workbench database of a known revision, ``integrity_check``
+  and ``foreign_key_check`` ok, exactly the schema the migrations create for its revision, no
+  extra trigger, view, table or index); only then is the current database copied to
   ``backups/project-before-restore-<time>.sqlite``; the backup's contents replace it in one
   transaction; opening migrates it when it is older.
 
@@ -24,6 +26,7 @@ from pathlib import Path
 from workbench.model.errors import WorkbenchError
 from workbench.store import backup as sqlite_backup
 from workbench.store import migrate
+from workbench.store.backup_check import verify_backup
 from workbench.store.engine import Database, check_connection, sqlite_url
 
 log = logging.getLogger(__name__)
@@ -121,12 +124,7 @@ def restore_project(folder: Path, backup_file: Path) -> tuple[Path, str | None]:
         raise WorkbenchError(f"{folder} is not a workbench project (no {PROJECT_FILE}).")
     if backup_file.resolve() == current.resolve():
         raise WorkbenchError("That is the project's own database, not a backup.")
-    revision = sqlite_backup.check_backup_file(backup_file)
-    if revision != migrate.head_revision() and not migrate.is_known(revision):
-        raise WorkbenchError(
-            f"{backup_file.name} was written by a newer workbench (schema {revision}); "
-            "update the workbench to restore it."
-        )
+    verify_backup(backup_file)  # before anything of the project is touched
     safety = sqlite_backup.backup_sqlite(current, folder / "backups", "before-restore")
     sqlite_backup.replace_database(backup_file, current)
     db = Database(sqlite_url(current))

@@ -66,6 +66,12 @@ def upgrade(db: Database, backup: Callable[[str], object] | None = None) -> str 
     return before
 
 
+def upgrade_to(db: Database, revision: str) -> None:
+    """Migrate ``db`` (a new database) to ``revision``: the schema that revision creates."""
+    with db.engine.begin() as connection:
+        command.upgrade(_config(connection), revision)
+
+
 def is_known(revision: str) -> bool:
     """Whether ``revision`` is one of this workbench's schema revisions."""
     return _known(revision)
