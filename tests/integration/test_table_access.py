@@ -15,6 +15,7 @@ from coding_fixtures import build, span
 from psycopg import errors
 from team_fixtures import team_server  # noqa: F401  (fixture)
 
+from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment
 from workbench.nlp.pseudonymise import PseudonymKey
 from workbench.services import coding_exports
@@ -32,7 +33,12 @@ RW, R, NONE = "SELECT INSERT UPDATE DELETE", "SELECT", ""
 ACCESS = {
     "alembic_version": (R, R, R, False),
     "assignments": (RW, R, NONE, True),  # raters read their queue through wb_rater_queue
-    "audit_log": ("SELECT INSERT", "INSERT", "INSERT", False),  # append-only; leads read it
+    "audit_log": (
+        "SELECT",
+        NONE,
+        NONE,
+        False,
+    ),  # written by the server only (wb_audit, triggers); leads read it
     "behaviours": (RW, R, R, False),
     "codebooks": (RW, RW, R, False),
     "coders": (R, R, R, False),  # people are added by the administrator (team add-person)
@@ -79,10 +85,15 @@ COLUMNS = {  # (table, role, privilege) -> columns granted one by one
     },  # not codings_released: the lead's
 }
 FUNCTIONS = {  # SECURITY DEFINER functions -> roles that may execute them
-    "wb_coding_total(integer)": {"wb_lead", "wb_coder", "wb_rater"},
-    "wb_redact(text)": {"wb_lead", "wb_coder"},
-    "wb_redact_matches(text)": {"wb_lead", "wb_coder"},
+    "wb_coding_total(integer)": {"wb_lead", "wb_coder"},  # raters get no counts of transcript material
+    "wb_redact(text)": {"wb_lead"},  # a coder's call would answer guesses of names (migration 0006)
+    "wb_redact_matches(text)": {"wb_lead"},
     "wb_erase_audit(text,jsonb)": {"wb_lead"},
+    "wb_audit(text,text,integer,json,json,integer)": {"wb_lead", "wb_coder", "wb_rater"},
+    "wb_key_size()": {"wb_lead", "wb_coder", "wb_rater"},
+    "wb_audit_login()": set(),  # trigger functions
+    "wb_audit_row()": set(),
+    "wb_guard_delete()": set(),
 }
 HOW_TO = (
     "grant (or deliberately leave out) wb_lead, wb_coder and wb_rater in the migration that creates "
@@ -257,7 +268,7 @@ def test_coders_and_raters_cannot_read_or_write_the_key(keyed, who, sql):
             conn.execute(sql)
 
 
-def test_leads_read_and_write_the_key_and_raters_cannot_redact(keyed):
+def test_leads_read_and_write_the_key_and_nobody_else_can_redact(keyed):
     with _raw(keyed, "lead") as conn:
         assert {r[0] for r in conn.execute("SELECT original FROM pseudonym_key")} == {k[0] for k in KEY}
         conn.execute(
@@ -270,11 +281,14 @@ def test_leads_read_and_write_the_key_and_raters_cannot_redact(keyed):
         assert pseudonym_keys.load_key(lead.db, lead.coder.id).replacement("daniel") == "[Partner]"
     finally:
         lead.close()
-    with _raw(keyed, "rater") as conn:
-        with pytest.raises(errors.InsufficientPrivilege):
-            conn.execute("SELECT wb_redact('Daniel')")
-        with pytest.raises(errors.InsufficientPrivilege):
-            conn.execute("SELECT wb_erase_audit('P001', '{}')")
+    for who in ("rater", "ann"):  # a coder's redaction would answer her guesses of names
+        with _raw(keyed, who) as conn:
+            for call in ("SELECT wb_redact('Daniel')", "SELECT * FROM wb_redact_matches('Daniel')"):
+                with pytest.raises(errors.InsufficientPrivilege):
+                    conn.execute(call)
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute("SELECT wb_erase_audit('P001', '{}')")
+            assert conn.execute("SELECT wb_key_size()").fetchone()[0] == len(KEY)
 
 
 def test_the_server_matches_names_as_the_key_does(keyed):
@@ -287,7 +301,7 @@ def test_the_server_matches_names_as_the_key_does(keyed):
         "ZOË, zoë and Zoe",
         "Daniel" * 3 + " Daniel",
     ]
-    with _raw(keyed, "ann") as conn:
+    with _raw(keyed, "lead") as conn:
         for text in texts:
             found = conn.execute(
                 "SELECT start_pos, end_pos, replacement FROM wb_redact_matches(%s) ORDER BY start_pos",
@@ -297,9 +311,10 @@ def test_the_server_matches_names_as_the_key_does(keyed):
             assert conn.execute("SELECT wb_redact(%s)", (text,)).fetchone()[0] == key.redact(text)
 
 
-def test_a_coders_exports_hold_no_original_name(keyed, tmp_path):
+def test_only_a_lead_writes_redacted_exports_and_they_hold_no_original_name(keyed, tmp_path):
     s = keyed
     ann = Project.connect(s.logins["ann"])
+    extracts, qdpx = tmp_path / "extracts.csv", tmp_path / "project.qdpx"
     try:
         assert ann.coder.role == "coder"
         text = "\n".join(NAMED)
@@ -307,14 +322,19 @@ def test_a_coders_exports_hold_no_original_name(keyed, tmp_path):
             coding_ops.apply_code(
                 ann.db, s.transcripts["named"], s.codes["Group experience"], ann.coder.id, *span(text, phrase)
             )
-        key = pseudonym_keys.export_key(ann.db)
-        assert isinstance(key, pseudonym_keys.ServerKey) and key.entries == {}  # no original in this process
-        extracts = tmp_path / "extracts.csv"
-        coding_exports.export_extracts(ann.db, Viewer(ann.coder.id), Filters(), extracts)
-        qdpx = tmp_path / "project.qdpx"
-        coding_exports.export_qdpx(ann.db, Viewer(ann.coder.id), qdpx)
+        with pytest.raises(WorkbenchError, match="only a lead may apply it"):
+            coding_exports.export_extracts(ann.db, Viewer(ann.coder.id), Filters(), extracts)
+        with pytest.raises(WorkbenchError, match="only a lead may apply it"):
+            coding_exports.export_qdpx(ann.db, Viewer(ann.coder.id), qdpx)
+        assert not extracts.exists() and not qdpx.exists()
     finally:
         ann.close()
+    lead = Project.connect(s.logins["lead"])
+    try:
+        coding_exports.export_extracts(lead.db, Viewer(lead.coder.id), Filters(), extracts)
+        coding_exports.export_qdpx(lead.db, Viewer(lead.coder.id), qdpx)
+    finally:
+        lead.close()
     rows = list(csv.reader(extracts.open(encoding="utf-8-sig")))
     written = extracts.read_text(encoding="utf-8-sig")
     assert (

@@ -273,18 +273,20 @@ def test_only_leads_read_the_audit_log_and_nobody_rewrites_it(study):
     s = study
     for who in ("ann", "a"):
         _denied(s, who, "SELECT * FROM audit_log")
-    with s.server.raw(_login(s, "ann")) as conn:  # a forged entry is signed with the real login
-        conn.execute(
-            "INSERT INTO audit_log (at, login, action, table_name) VALUES "
-            "('2000-01-01', 'someone_else', 'forged', 'x')"
-        )
+    with s.server.raw(_login(s, "ann")) as conn:  # nobody inserts; the server signs what the app writes
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO audit_log (at, login, action, table_name) VALUES "
+                "('2000-01-01', 'someone_else', 'forged', 'x')"
+            )
+        conn.execute("SELECT wb_audit('forged', 'x', NULL, NULL, NULL, %s)", (s.lead,))
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("DELETE FROM audit_log")
     with s.server.raw(_login(s, "lead")) as conn:
-        login, year = conn.execute(
-            "SELECT login, extract(year FROM at) FROM audit_log WHERE action = 'forged'"
+        login, coder, year = conn.execute(
+            "SELECT login, coder_id, extract(year FROM at) FROM audit_log WHERE action = 'forged'"
         ).fetchone()
-        assert login == _login(s, "ann") and year > 2000
+        assert login == _login(s, "ann") and coder == s.ann and year > 2000
         for sql in ("DELETE FROM audit_log", "UPDATE audit_log SET login = 'x'"):
             with pytest.raises(errors.InsufficientPrivilege):
                 conn.execute(sql)

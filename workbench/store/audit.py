@@ -2,7 +2,8 @@
 
 ``record`` writes the store's own entry (what the user did). On PostgreSQL, triggers also write
 one ``row insert|update|delete`` entry per changed row with the whole row before and after, and
-set ``login`` (the database login) and ``at`` (the server clock) on every entry, so raw SQL cannot
+set ``login`` (the session login), its coder and ``at`` (the server clock) on every entry; no login may
+insert into the log, the store's entries go through ``wb_audit`` (migration 0006), so raw SQL cannot
 bypass the log or sign as someone else; only leads may read it (grants). ``entries`` reads it.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, bindparam, cast, func, insert, select
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -34,8 +35,22 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    # an inline INSERT (no RETURNING): people who may add to the log but not
-    # read it can write their entries
+    if session.get_bind().dialect.name == "postgresql":
+        # nobody may insert into the log: the server writes the entry and signs it (migration 0006)
+        payload = AuditEntry.__table__.c.before.type
+        session.execute(
+            select(
+                func.wb_audit(
+                    action,
+                    table,
+                    row_id,
+                    cast(bindparam("before", before, type_=payload), JSON),
+                    cast(bindparam("after", after, type_=payload), JSON),
+                    coder_id,
+                )
+            )
+        )
+        return
     session.connection().execute(
         insert(table_of(AuditEntry)).inline(),
         [

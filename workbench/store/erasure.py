@@ -191,8 +191,9 @@ def _redact_audit(session: Session, rows: dict[str, tuple[int, ...]], pseudonym:
 
 def _redact_audit_on_server(session: Session, rows: dict[str, tuple[int, ...]], pseudonym: str) -> int:
     """PostgreSQL: the audit log is append-only for every login, and the row triggers have just
-    logged each deleted row whole; ``wb_erase_audit`` (migration 0005, leads only) redacts the
-    entries about rows that are gone and those naming the participant, deleted in this transaction."""
+    logged each deleted row whole; ``wb_erase_audit`` (migrations 0005, 0006; leads only) redacts
+    the entries about the participant deleted in this transaction and about ``rows`` deleted or
+    changed in it (by id: the server matches no text)."""
     session.flush()
     erased = json.dumps({table: list(ids) for table, ids in rows.items() if ids})
     return (
@@ -226,6 +227,7 @@ def _erase(db: Database, pseudonym: str, coder_id: int) -> tuple[Footprint, int]
                 session.execute(delete(model).where(_in(model.id, ids[i : i + _CHUNK])))
         for row_id in found.rows["pseudonym_key"]:
             session.execute(text("DELETE FROM pseudonym_key WHERE id = :id"), {"id": row_id})
+        renamed: list[int] = []
         for memo in session.scalars(
             select(Memo).where(
                 Memo.text.contains(pseudonym, autoescape=True)
@@ -234,10 +236,12 @@ def _erase(db: Database, pseudonym: str, coder_id: int) -> tuple[Footprint, int]
         ):
             memo.text = memo.text.replace(pseudonym, ERASED_NAME)
             memo.title = memo.title.replace(pseudonym, ERASED_NAME)
+            renamed.append(memo.id)
+        changed = {**found.rows, "memos": found.rows["memos"] + tuple(renamed)}
         redacted = (
-            _redact_audit(session, found.rows, pseudonym)
+            _redact_audit(session, changed, pseudonym)
             if db.is_sqlite
-            else _redact_audit_on_server(session, found.rows, pseudonym)
+            else _redact_audit_on_server(session, changed, pseudonym)
         )
         audit.record(
             session,

@@ -1,8 +1,8 @@
 """The project's pseudonym key (table ``pseudonym_key``): original name → replacement, kept apart
 from the texts. Leads only may read it (checked here; on PostgreSQL grants and row-level security
 restrict the table as well, migration 0005). Exports never read it directly: they get a redactor
-from :func:`export_redactor`, which applies the key without handing the originals out (for a
-PostgreSQL coder the server applies it: :class:`ServerKey`).
+from :func:`export_redactor`, which applies the key without handing the originals out; on
+PostgreSQL a login that may not read the key may not export with it either (no oracle).
 """
 
 from __future__ import annotations
@@ -136,61 +136,29 @@ def key_size(db: Database) -> int:
         return session.scalar(select(func.count(PseudonymEntry.id))) or 0
 
 
-class ServerKey(PseudonymKey):
-    """The key as applied by the server, for a login that may not read it (PostgreSQL coders): the
-    same matches as :class:`PseudonymKey` (``wb_redact_matches``, a SECURITY DEFINER function of
-    migration 0005), while the originals never reach this process. ``redact`` and
-    ``pseudonymise_text`` work on it unchanged; ``entries`` stays empty."""
-
-    CACHE = 10_000  # texts whose matches are remembered for the life of one export
-
-    def __init__(self, db: Database):
-        super().__init__()
-        self._db = db
-        self._cache: dict[str, list[tuple[int, int, str]]] = {}
-
-    def matches(self, text: str) -> list[tuple[int, int, str]]:
-        if not text:
-            return []
-        found = self._cache.get(text)
-        if found is None:
-            with self._db.reading() as session:
-                found = [
-                    (int(s), int(e), r)
-                    for s, e, r in session.execute(
-                        sql(
-                            "SELECT start_pos, end_pos, replacement FROM wb_redact_matches(:t) ORDER BY start_pos"
-                        ),
-                        {"t": text},
-                    )
-                ]
-            if len(self._cache) < self.CACHE:
-                self._cache[text] = found
-        return list(found)
-
-
-def _server_redacts(session: Session) -> bool | None:
-    """On PostgreSQL: None when this login may read the key, else whether it may use the server's
-    redaction functions instead (coders yes, raters no)."""
-    return session.scalar(
-        sql(
-            "SELECT CASE WHEN has_table_privilege('pseudonym_key', 'SELECT') THEN NULL "
-            "WHEN to_regprocedure('wb_redact_matches(text)') IS NULL THEN false "
-            "ELSE has_function_privilege('wb_redact_matches(text)', 'EXECUTE') END"
-        )
-    )
+def _server_key_size(session: Session) -> int | None:
+    """On PostgreSQL: None when this login may read the key, else how many entries it has
+    (``wb_key_size``, migration 0006; anyone may know that there is a key)."""
+    if session.scalar(sql("SELECT has_table_privilege('pseudonym_key', 'SELECT')")):
+        return None
+    return int(session.scalar(sql("SELECT wb_key_size()")) or 0)
 
 
 def export_key(db: Database) -> PseudonymKey | None:
-    """The key for redacting an export (any exporter; None without a key). Exports use it only to
-    replace originals, never to show them. On PostgreSQL a login that may not read the table (a
-    coder) gets a :class:`ServerKey` that the server applies; a login that may use neither (a
-    rater) gets None."""
+    """The key for redacting an export (None without a key). Exports use it only to replace
+    originals, never to show them. On PostgreSQL a login that may not read the key (a coder or a
+    rater) cannot redact with it either (the server would answer their guesses of names): with a
+    key, their export is refused."""
     with db.reading() as session:
         if not db.is_sqlite:
-            server = _server_redacts(session)
-            if server is not None:
-                return ServerKey(db) if server else None
+            size = _server_key_size(session)
+            if size == 0:
+                return None
+            if size is not None:
+                raise WorkbenchError(
+                    "This project has a pseudonym key, and only a lead may apply it: "
+                    "ask a lead to write this export."
+                )
         try:
             rows = [
                 (e.original, e.replacement, e.category, e.case_sensitive)
