@@ -79,10 +79,17 @@ def _ask(question: str) -> bool:
 
 def _cmd_erase(args) -> int:
     from workbench.cli import open_project
-    from workbench.services.erasure import erase_participant, plan_erasure
+    from workbench.services.erasure import erase_participant, finish_erasure, plan_erasure
 
     project = open_project(args, args.project)
     try:
+        finished = finish_erasure(project)  # one killed midway is completed first, unasked: it was confirmed
+        if finished is not None:
+            print(f"Finished the interrupted erasure of participant {finished.plan.pseudonym}:")
+            for line in finished.lines():
+                print(line)
+            if finished.plan.pseudonym == args.participant:
+                return 0
         plan = plan_erasure(project, args.participant)
         for line in plan.summary():
             print(line)

@@ -1,6 +1,9 @@
 """Right to erasure: delete one participant's data from a project completely (leads only).
 
-:func:`plan_erasure` lists what would go; :func:`erase_participant` does it:
+:func:`plan_erasure` lists what would go; :func:`erase_participant` does it, after recording in
+``erasure-pending.json`` (project folder, written atomically) the participant and every file to
+delete, so that an erasure killed at any step is finished by :func:`finish_erasure` (a re-run of
+``workbench erase-participant``); the record is removed last:
 
 1. the database rows (``workbench.store.erasure``: participant, attributes, media, transcripts,
    segments, words, codings, memos, observations, events, epochs, ratings, assignments; audit
@@ -17,12 +20,14 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import atomic_write_text
 from workbench.model.roles import Action
 from workbench.services import recent
 from workbench.store import erasure as store_erasure
@@ -166,8 +171,6 @@ def _redact_log(pseudonym: str) -> int:
     log = recent.config_dir() / LOG_FILE
     if not log.is_file():
         return 0
-    from workbench.model.files import atomic_write_text
-
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
     hits = sum(1 for line in lines if pseudonym in line)
     if hits:
@@ -175,19 +178,116 @@ def _redact_log(pseudonym: str) -> int:
     return hits
 
 
+INTENT_FILE = "erasure-pending.json"
+_KINDS = ("media_files", "jobs", "exports", "backups")
+
+
+def checkpoint(point: str) -> None:
+    """Called at each step of an erasure (``intent``, ``rows``, ``compacted``, ``file``, ``log``);
+    does nothing: a test replaces it to kill the process there."""
+
+
+def _intent_path(project) -> Path:
+    return _root(project) / INTENT_FILE
+
+
+def _write_intent(project, plan: ErasurePlan, delete_exports: bool, prune_backups: bool) -> None:
+    """Record durably (written atomically) what this erasure will delete, before anything goes."""
+    root = _root(project)
+
+    def stored(path: Path) -> str:
+        return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+    intent = {
+        "participant": plan.pseudonym,
+        "delete_exports": delete_exports,
+        "prune_backups": prune_backups,
+        **{kind: [stored(p) for p in getattr(plan, kind)] for kind in _KINDS},
+    }
+    atomic_write_text(_intent_path(project), json.dumps(intent, ensure_ascii=False, indent=1))
+
+
+def _read_intent(project) -> dict | None:
+    path = _intent_path(project)
+    try:
+        intent = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise WorkbenchError(f"Cannot read the record of an unfinished erasure, {path}: {exc}") from None
+    root = _root(project)
+    for kind in _KINDS:
+        intent[kind] = [root / p for p in intent.get(kind, [])]  # an absolute path stays as it is
+    return intent
+
+
+def _merge(plan: ErasurePlan, intent: dict) -> None:
+    """Add the files an interrupted erasure of the same participant had listed to ``plan``."""
+    for kind in _KINDS:
+        listed = getattr(plan, kind)
+        listed += [p for p in intent[kind] if p not in listed]
+
+
 def erase_participant(
     project, pseudonym: str, delete_exports: bool = True, prune_backups: bool = False
 ) -> ErasureReport:
-    """Erase everything about ``pseudonym`` (see the module text); leads only."""
+    """Erase everything about ``pseudonym`` (see the module text); leads only.
+
+    What will go is recorded first (``erasure-pending.json`` in the project folder), then the rows,
+    then the files; the record is removed last. An erasure interrupted at any point is finished
+    by :func:`finish_erasure` (which this runs first)."""
+    finish_erasure(project, unless=pseudonym)
     plan = plan_erasure(project, pseudonym)
     project.wait_for_backup()  # a routine backup still being written would escape the pruning
     plan.backups = [p for _, p in list_backups(_root(project) / "backups")] if project.folder else []
+    previous = _read_intent(project)
+    if previous is not None:  # the same participant, interrupted before its rows went
+        _merge(plan, previous)
+        delete_exports = delete_exports or previous["delete_exports"]
+        prune_backups = prune_backups or previous["prune_backups"]
+    if not delete_exports:
+        plan_exports, plan.exports = plan.exports, []
+    if not prune_backups:
+        plan_backups, plan.backups = plan.backups, []
+    _write_intent(project, plan, delete_exports, prune_backups)
+    checkpoint("intent")
     _found, redacted = store_erasure.erase_participant(project.db, pseudonym, project.coder.id)
+    checkpoint("rows")
+    report = _delete_files(project, plan, redacted)
+    if not delete_exports:
+        report.plan.exports = plan_exports  # listed as kept
+    if not prune_backups:
+        report.plan.backups = plan_backups
+    return report
+
+
+def _delete_files(project, plan: ErasurePlan, redacted: int) -> ErasureReport:
+    """After the rows: compact the database, delete the planned files, redact the log, then
+    remove the record of the erasure (every step can be run again)."""
     compacted = store_erasure.compact(project.db)
-    for path in plan.media_files + plan.jobs:
+    checkpoint("compacted")
+    for path in plan.media_files + plan.jobs + plan.exports + plan.backups:
         path.unlink(missing_ok=True)
-    exports = list(plan.exports) if delete_exports else []
-    backups = list(plan.backups) if prune_backups else []
-    for path in exports + backups:
-        path.unlink(missing_ok=True)
-    return ErasureReport(plan, redacted, compacted, exports, backups, _redact_log(pseudonym))
+        checkpoint("file")
+    log_lines = _redact_log(plan.pseudonym)
+    checkpoint("log")
+    _intent_path(project).unlink(missing_ok=True)
+    return ErasureReport(plan, redacted, compacted, list(plan.exports), list(plan.backups), log_lines)
+
+
+def finish_erasure(project, unless: str | None = None) -> ErasureReport | None:
+    """Finish an erasure that was interrupted (killed, power lost): its rows, if they are still
+    there, then its files; None when there is none. ``unless``: leave it when it is of that
+    participant whose rows are still there (the caller is about to erase them anyway)."""
+    intent = _read_intent(project)
+    if intent is None:
+        return None
+    pseudonym = intent["participant"]
+    try:
+        store_erasure.participant_footprint(project.db, pseudonym)
+    except WorkbenchError:  # the rows are gone: only the files are left to delete
+        plan = ErasurePlan(pseudonym, {}, **{kind: intent[kind] for kind in _KINDS})
+        return _delete_files(project, plan, 0)
+    if pseudonym == unless:
+        return None
+    return erase_participant(project, pseudonym, intent["delete_exports"], intent["prune_backups"])
