@@ -33,6 +33,11 @@ def csv_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def csv_read(value: str) -> str:
+    """A text cell of a CSV file the workbench wrote, as it was before :func:`csv_text`."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
 def plain(value: Any) -> Any:
     """A cell value as a plain Python value: numpy scalars unwrapped, missing values None."""
     if value is None or isinstance(value, str):

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from workbench.coding.retrieval import kwic
 from workbench.coding.transcript_text import TranscriptText
+from workbench.exchange import cells
 from workbench.model.errors import WorkbenchError
-from workbench.model.files import atomic_output, read_limited
+from workbench.model.files import read_limited
 from workbench.model.records import Change, NewSegment
 from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import (
@@ -239,13 +240,11 @@ def write_review(
     """A CSV of suggestions for review: one row each, ``decision`` empty (write accept or reject),
     ``replacement`` proposed (from the stored key, or '[Category N]'; edit to choose)."""
     proposed = PseudonymKey.from_rows(key.rows()) if key is not None else PseudonymKey()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REVIEW_COLUMNS)
+    rows = []
     for s in suggestions:
         left, match, right = kwic(texts[s.text_id], s.start, s.end, 30)
         replacement = proposed.add(s.original, s.category, case_sensitive=s.case_sensitive)
-        writer.writerow(
+        rows.append(
             [
                 "",
                 s.original,
@@ -259,8 +258,7 @@ def write_review(
                 f"{left}[{match}]{right}",
             ]
         )
-    with atomic_output(path) as handle:
-        handle.write(buffer.getvalue().encode("utf-8-sig"))
+    cells.write_rows(path, REVIEW_COLUMNS, rows, csv_encoding="utf-8-sig")  # text never a formula
 
 
 @dataclass
@@ -279,11 +277,12 @@ def read_review(path: Path) -> ReviewDecisions:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise WorkbenchError(f"{Path(path).name} is not UTF-8 text; save the review as UTF-8 CSV.") from None
-    reader = csv.DictReader(io.StringIO(text))
+    rows = csv.DictReader(io.StringIO(text))
+    reader = ({k: cells.csv_read(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows)
     missing = [
         c
         for c in ("decision", "original", "category", "replacement", "transcript_id", "start", "end")
-        if c not in (reader.fieldnames or [])
+        if c not in (rows.fieldnames or [])
     ]
     if missing:
         raise WorkbenchError(
