@@ -61,9 +61,13 @@ def is_model_dir(path: Path) -> bool:
 
 
 def default_cache_dir() -> Path:
-    """Where joined models are kept: ``$WORKBENCH_MODEL_CACHE`` or ``~/.cache/workbench/models``."""
+    """Where joined models are kept: ``$WORKBENCH_MODEL_CACHE``, else ``models`` in the workbench's
+    cache folder (``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``; the same rule as
+    ``workbench.model.caches``, which this package may not import)."""
     env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "workbench" / "models"
+    if env:
+        return Path(env).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench" / "models"
 
 
 def resolve_model(
