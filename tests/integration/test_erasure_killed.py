@@ -1,5 +1,6 @@
-"""An erasure killed (SIGKILL) at any step is finished by running the command again: everything of
-the participant is gone, as after an uninterrupted erasure, and the other participant is whole."""
+"""An erasure killed (SIGKILL) at any step is finished by running the command again, or by the next
+open of the project: everything of the participant is gone, as after an uninterrupted erasure, and
+the other participant is whole."""
 
 from __future__ import annotations
 
@@ -32,8 +33,12 @@ main(["erase-participant", sys.argv[2], "--participant", sys.argv[3], "--yes", "
 """
 
 
-@pytest.mark.parametrize("point", ["intent", "rows", "compacted", "file", "log"])
-def test_an_erasure_killed_midway_is_finished_by_a_rerun(tmp_path, shared_media, capsys, point):
+@pytest.mark.parametrize(
+    ("point", "finish"),
+    [(p, "rerun") for p in ("intent", "rows", "compacted", "file", "log")]
+    + [("intent", "open"), ("file", "open")],
+)
+def test_an_erasure_killed_midway_is_finished_later(tmp_path, shared_media, capsys, point, finish):
     folder = tmp_path / "trial"
     made = _everything(folder, shared_media)
     killed = subprocess.run(
@@ -45,9 +50,13 @@ def test_an_erasure_killed_midway_is_finished_by_a_rerun(tmp_path, shared_media,
     assert _found_in_folder(folder, needles)  # something of theirs is still there
 
     capsys.readouterr()
-    assert main(["erase-participant", str(folder), "--participant", WHO, "--yes", "--prune-backups"]) == 0
-    out = capsys.readouterr().out
-    assert "Erased participant" in out or "Finished the interrupted erasure" in out
+    if finish == "open":  # the next open finishes it
+        project = Project.open(folder)
+        assert project.finished_erasure is not None and project.finished_erasure.plan.pseudonym == WHO
+        project.close()
+    else:
+        assert main(["erase-participant", str(folder), "--participant", WHO, "--yes", "--prune-backups"]) == 0
+        assert "Finished the interrupted erasure" in capsys.readouterr().out
 
     assert not (folder / INTENT_FILE).exists()
     assert _found_in_folder(folder, needles) == []  # database, media, jobs, exports, backups

@@ -83,7 +83,8 @@ def _cmd_erase(args) -> int:
 
     project = open_project(args, args.project)
     try:
-        finished = finish_erasure(project)  # one killed midway is completed first, unasked: it was confirmed
+        # one killed midway is completed (on open, else here) unasked: it was confirmed
+        finished = project.finished_erasure or finish_erasure(project)
         if finished is not None:
             print(f"Finished the interrupted erasure of participant {finished.plan.pseudonym}:")
             for line in finished.lines():

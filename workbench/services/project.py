@@ -4,6 +4,7 @@ or a PostgreSQL database by URL with a media folder configured on this machine."
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -13,9 +14,11 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.records import CoderRecord, MediaRecord
 from workbench.services import media_roots, recent
 from workbench.services.backups import PROJECT_FILE, migrate_database, start_auto_backup
+from workbench.services.erasure import ErasureReport, finish_erasure
 from workbench.store import migrate, people, team
 from workbench.store.engine import Database, check_connection, is_sqlite, sqlite_url
 
+log = logging.getLogger(__name__)
 SUBFOLDERS = ("media", "exports", "backups")
 
 
@@ -27,6 +30,8 @@ class Project:
     coder: CoderRecord
     folder: Path | None = None
     migrated_from: str | None = field(default=None)
+    # an erasure that had been killed midway, finished on open
+    finished_erasure: ErasureReport | None = field(default=None, repr=False)
     _backup: threading.Thread | None = field(default=None, repr=False)
 
     # --- opening --------------------------------------------------------------------------------
@@ -64,6 +69,7 @@ class Project:
         migrated = migrate_database(db, folder)
         project = cls._finish(db, folder.resolve(), folder.resolve())
         project.migrated_from = migrated
+        project.finished_erasure = _finish_erasure(project)  # before a routine backup copies the database
         if auto_backup:
             project._backup = start_auto_backup(folder)
         return project
@@ -143,3 +149,13 @@ def _current_coder(db: Database) -> CoderRecord:
     added = people.coder_by_name(db, name)
     assert added is not None  # added just now
     return added
+
+
+def _finish_erasure(project: Project) -> ErasureReport | None:
+    """Finish an erasure that was killed midway (``workbench.services.erasure``); one that cannot
+    be finished now (e.g. its rows are left and this is not a lead) waits, logged, for a lead."""
+    try:
+        return finish_erasure(project)
+    except (WorkbenchError, OSError) as exc:
+        log.warning("an interrupted erasure in %s is not finished yet: %s", project.folder, exc)
+        return None
