@@ -21,6 +21,7 @@ from workbench.model.tasks import TaskState
 from workbench.nlp.pseudonymise import PseudonymKey, edit_opcodes, pseudonymise_text
 from workbench.services.qdpx_export import export_project
 from workbench.store import pseudonym_keys, retrieval
+from workbench.store.engine import server_refusals
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 
@@ -29,7 +30,8 @@ def export_extracts(db, viewer: Viewer, filters: Filters, path: Path, progress=N
     """Coded extracts in the format the extension names; returns a sentence for the user."""
     state = TaskState(progress, cancelled)
     state.report(0.0, "Retrieving extracts")
-    rows = retrieval.extracts(db, viewer, filters)
+    with server_refusals("Cannot export the coded extracts"):
+        rows = retrieval.extracts(db, viewer, filters)
     state.check()
     out.write_extracts(
         rows,
@@ -50,7 +52,8 @@ def export_framework(
     progress=None,
     cancelled=None,
 ) -> str:
-    data = retrieval.framework_matrix(db, viewer, code_guids, filters)
+    with server_refusals("Cannot export the framework matrix"):
+        data = retrieval.framework_matrix(db, viewer, code_guids, filters)
     out.write_framework_xlsx(
         data, path, redact=pseudonym_keys.export_redactor(db), progress=progress, cancelled=cancelled
     )
@@ -62,7 +65,8 @@ def export_qdpx(
 ) -> str:
     state = TaskState(progress, cancelled)
     state.report(0.0, "Reading the project")
-    project = export_project(db, viewer, codebook_name)
+    with server_refusals("Cannot export the project"):
+        project = export_project(db, viewer, codebook_name)
     state.check()
     key = pseudonym_keys.export_key(db)
     if key is not None:

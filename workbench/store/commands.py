@@ -13,6 +13,7 @@ action touched, in codes, codings, memos and framework summaries. Restoring writ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, Command, Scope
 from workbench.store import audit
-from workbench.store.engine import Database, retrying
+from workbench.store.engine import Database, retrying, server_refusals
 from workbench.store.schema import Code, FrameworkSummary, Memo, TextCoding, table_of
 
 # tables restore may touch, in the order rows are inserted (deleted in reverse)
@@ -33,13 +34,20 @@ REGISTRY: dict[str, Callable[..., Change]] = {}
 
 
 def command(name: str):
-    """Register a function ``f(db, **args) -> Change`` under ``name`` (refused twice)."""
+    """Register a function ``f(db, **args) -> Change`` under ``name`` (refused twice). A refusal by
+    the server (e.g. a coder's delete that would remove another coder's codings) becomes one line."""
 
     def wrap(fn):
         if name in REGISTRY:
             raise ValueError(f"Two commands called {name!r}.")
-        REGISTRY[name] = fn
-        return fn
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with server_refusals("Not done"):
+                return fn(*args, **kwargs)
+
+        REGISTRY[name] = run
+        return run
 
     return wrap
 

@@ -141,6 +141,21 @@ _depth = threading.local()
 _open_units = threading.local()  # .count: units of work open on this thread (any database)
 
 
+REFUSED_SQLSTATE = "42501"  # insufficient_privilege: a grant, a policy or a guard trigger said no
+
+
+@contextmanager
+def server_refusals(action: str) -> Iterator[None]:
+    """Turn the server's refusal of this login into one clear line (never a SQL dump)."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != REFUSED_SQLSTATE:
+            raise
+        first = (str(exc.orig).strip().splitlines() or ["permission denied"])[0]
+        raise WorkbenchError(f"{action}: the database refused it for your login ({first}).") from exc
+
+
 def is_conflict(exc: BaseException) -> bool:
     """A deadlock or serialization failure (PostgreSQL), or a locked SQLite file: safe to run again."""
     if not isinstance(exc, DBAPIError):
