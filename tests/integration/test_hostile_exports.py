@@ -98,6 +98,11 @@ def test_tabular_exports_write_no_formula(folder, tmp_path, args, expect, suffix
     where = ["--project", str(folder)] if args[0] == "export" else [str(folder)]
     assert main([*args, *where, "--out", str(out)]) == 0
     (_assert_csv_safe if suffix == ".csv" else _assert_xlsx_safe)(out, expect)
+    if args[-1] == "ratings" and suffix == ".xlsx":  # numbers stay numbers
+        sheet = openpyxl.load_workbook(out).active
+        header = [c.value for c in sheet[1]]
+        values = [row[header.index("value")] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in values] == [(3, "n"), (3, "n")]
 
 
 def test_framework_and_reliability_workbooks_write_no_formula(folder, tmp_path):

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
 
@@ -42,8 +44,8 @@ def plain(value: Any) -> Any:
     """A cell value as a plain Python value: numpy scalars unwrapped, missing values None."""
     if value is None or isinstance(value, str):
         return value
-    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
-        value = value.item()
+    if isinstance(value, np.generic):  # numbers unwrapped; a numpy date as its text
+        value = value.item() if isinstance(value, (np.number, np.bool_)) else str(value)
     try:
         if value != value:  # NaN, pandas' NA raises below
             return None
