@@ -37,6 +37,7 @@ COMMANDS = [
     ("transcribe into a project", ["transcribe", TWO_SPEAKERS, "--speakers", "2", "--project", "demo", "--participant", "P001"]),
     ("transcribe in two worker processes", ["transcribe", JFK, TWO_SPEAKERS, "--speakers", "2", "--jobs", "2", "--out", "t.txt"]),
     ("import qdpx", ["import", "qdpx", QDPX, "--project", "study"]),
+    ("pseudonymise (spaCy)", ["pseudonymise", "--project", "study", "--suggest", "--out", "review.csv"]),
     *[
         (f"import boris as {rater}", ["import", "boris", BORIS, "--project", "demo", "--coder", rater, "--media", "observation #1=intel_one-by-one-person-detection.mp4"])
         for rater in ("Rater A", "Rater B")
@@ -61,6 +62,7 @@ def session(tmp_path_factory):
         "events.xlsx",
         "extracts.docx",
         "reliability.html",
+        "review.csv",
         "t-fasterwhisper_stereo_diarization.txt",
         "t-whisper_jfk.txt",
     ]
