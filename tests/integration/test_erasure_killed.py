@@ -14,6 +14,7 @@ import pytest
 from test_erasure import OTHER, OTHER_PHRASE, PHRASE, WHO, _everything, _found_in_folder
 
 from workbench.cli import main
+from workbench.model.errors import WorkbenchError
 from workbench.services import recent
 from workbench.services.erasure import INTENT_FILE
 from workbench.services.project import PROJECT_FILE, Project
@@ -23,6 +24,7 @@ KILLER = """
 import os, signal, sys
 from workbench.services import erasure
 from workbench.cli import main
+from workbench.model.errors import WorkbenchError
 
 def checkpoint(point):
     if point == sys.argv[1]:
@@ -89,3 +91,39 @@ def test_an_erasure_killed_midway_is_finished_later(tmp_path, shared_media, caps
     capsys.readouterr()  # a third run has nothing left to finish
     assert main(["erase-participant", str(folder), "--participant", WHO, "--yes"]) == 1
     assert f"No participant {WHO}" in capsys.readouterr().err
+
+
+class Stop(BaseException):
+    """Stands for the process dying at a checkpoint."""
+
+
+def test_only_a_lead_finishes_an_interrupted_erasure(tmp_path, monkeypatch):
+    from workbench.services import erasure
+    from workbench.store import people
+
+    folder = tmp_path / "p"
+    project = Project.create(folder)
+    participants.add_participant(project.db, WHO)
+    export = folder / "exports" / "notes.csv"
+    export.write_text(f"{WHO},said something\n")
+
+    def stop(point):
+        if point == "intent":
+            raise Stop
+
+    monkeypatch.setattr(erasure, "checkpoint", stop)
+    with pytest.raises(Stop):
+        erasure.erase_participant(project, WHO)
+    monkeypatch.undo()
+    lead = project.coder
+    people.add_coder(project.db, "C", "coder")
+    project.coder = people.coder_by_name(project.db, "C")
+    with pytest.raises(WorkbenchError, match="a lead must open it"):
+        erasure.finish_erasure(project)
+    assert export.exists() and (folder / INTENT_FILE).exists()
+    assert participants.find_participant(project.db, WHO) is not None
+    project.coder = lead
+    assert erasure.finish_erasure(project) is not None
+    assert not export.exists() and not (folder / INTENT_FILE).exists()
+    assert participants.find_participant(project.db, WHO) is None
+    project.close()

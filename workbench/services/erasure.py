@@ -283,6 +283,10 @@ def finish_erasure(project, unless: str | None = None) -> ErasureReport | None:
     if intent is None:
         return None
     pseudonym = intent["participant"]
+    if not project.coder.can(Action.ERASE_PARTICIPANT):  # what a lead confirmed, a lead finishes
+        raise WorkbenchError(
+            "An erasure was stopped midway in this project; a lead must open it to finish it."
+        )
     try:
         store_erasure.participant_footprint(project.db, pseudonym)
     except WorkbenchError:  # the rows are gone: only the files are left to delete
