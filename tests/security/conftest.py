@@ -149,6 +149,16 @@ def _study(server: TeamServer, media_root: Path) -> Hostile:
                     project.db, s.transcripts[p], s.codes[code], coder, *span(text, phrase)
                 )
                 codings.setdefault(who, []).extend(change.created["text_codings"])
+            if who == "bob":  # a code only Bob used: hidden from Ann while coding independently
+                text = open_transcript(project.db, Viewer(coder), s.transcripts["P003"]).text.text
+                change = coding_ops.apply_code(
+                    project.db,
+                    s.transcripts["P003"],
+                    s.codes["Practical barriers"],
+                    coder,
+                    *span(text, "hard"),
+                )
+                codings[who].extend(change.created["text_codings"])
             coding_ops.add_memo(project.db, coder, "coding", codings[who][0], f"{who}'s private thought")
     visibility.set_independent_mode(db, s.lead, True)
     logins = {who: url.split("://", 1)[1].split(":", 1)[0] for who, url in urls.items()}
