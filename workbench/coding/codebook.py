@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 DEFAULT_COLOUR = "#808080"
 _COLOUR_RE = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The fixed namespace foreign identifiers are mapped in (never change it: the mapping must stay stable).
+FOREIGN_GUIDS = uuid.UUID("5d0c7a4e-2f43-5b8e-9a1c-6e2f0b7d4c31")
 
 
 def new_guid() -> str:
@@ -27,6 +30,21 @@ def normalise_guid(guid: str) -> str:
     find the same code.
     """
     return guid.strip().strip("{}").lower()
+
+
+def uuid_guid(guid: str) -> str:
+    """A GUID the REFI-QDA schemas accept for an identifier another tool wrote: a UUID (braces or
+    not) is kept as written; anything else (``c001``) becomes the UUID derived from it (uuid5 over
+    :data:`FOREIGN_GUIDS` and its normalised form), so the same input always gives the same UUID and
+    every reference to it still matches. An empty value stays empty (readers refuse it)."""
+    guid = guid.strip()
+    if not guid or is_uuid_guid(guid):
+        return guid
+    return str(uuid.uuid5(FOREIGN_GUIDS, normalise_guid(guid)))
+
+
+def is_uuid_guid(guid: str) -> bool:
+    return bool(_UUID_RE.fullmatch(normalise_guid(guid)))
 
 
 def normalise_colour(colour: str) -> str | None:

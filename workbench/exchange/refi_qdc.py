@@ -19,6 +19,9 @@ itself starts with a label (e.g. a definition line "Example: ...") is written wi
 leading backslash (``\\Example: ...``) and read back without it, so every text round-trips
 exactly. A description from another tool that does not follow the layout (a label used twice)
 becomes the definition unchanged.
+
+Identifiers that are not UUIDs (``c001``, which some tools write) are read as stable UUIDs
+(``codebook.uuid_guid``), so a codebook read here can always be written back schema-valid.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from workbench.coding.codebook import (
     CodeSet,
     normalise_colour,
     normalise_guid,
+    uuid_guid,
 )
 from workbench.exchange.safe_xml import load_xsd, parse_xml_bytes, parse_xml_file, schema_errors
 from workbench.model.errors import WorkbenchError
@@ -138,7 +142,7 @@ def _read_code(element: etree._Element, source: str, seen: dict[str, int]) -> Co
         raise WorkbenchError(f"{where}: a code has no guid")
     if name is None:
         raise WorkbenchError(f"{where}: code {guid} has no name")
-    key = normalise_guid(guid)
+    key = normalise_guid(uuid_guid(guid))
     if key in seen:
         raise WorkbenchError(f"{where}: code GUID {guid} is used twice (also on line {seen[key]})")
     seen[key] = element.sourceline or 0
@@ -151,7 +155,7 @@ def _read_code(element: etree._Element, source: str, seen: dict[str, int]) -> Co
     for nested in _children(element, "Codes"):  # a wrapper some tools add around children
         children.extend(_read_code(child, source, seen) for child in _children(nested, "Code"))
     return Code(
-        guid=guid,
+        guid=uuid_guid(guid),
         name=name,
         definition=definition,
         inclusion=inclusion,
@@ -170,10 +174,10 @@ def _read_set(element: etree._Element, source: str) -> CodeSet:
     descriptions = _children(element, "Description")
     members = [(m.get("guid") or "").strip() for m in _children(element, "MemberCode")]
     return CodeSet(
-        guid=guid,
+        guid=uuid_guid(guid),
         name=element.get("name") or "",
         description=_text(descriptions[0]) if descriptions else "",
-        member_guids=[m for m in members if m],
+        member_guids=[uuid_guid(m) for m in members if m],
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench.coding.codebook import Code, Codebook, CodeSet, normalise_guid
+from workbench.coding.codebook import Code, Codebook, CodeSet, normalise_guid, uuid_guid
 from workbench.exchange.qdpx_model import (
     VARIABLE_TYPES,
     Case,
@@ -92,10 +92,18 @@ def _time_ms(element, where: str) -> int | None:
     return value
 
 
+def _guid(element, name: str = "guid") -> str:
+    """An identifier attribute, as a UUID the REFI-QDA schemas accept (``codebook.uuid_guid``)."""
+    return uuid_guid(element.get(name) or "")
+
+
+def _user(element, name: str = "creatingUser") -> str | None:
+    value = element.get(name)
+    return uuid_guid(value) if value is not None else None
+
+
 def _note_refs(element) -> list[str]:
-    return [
-        (ref.get("targetGUID") or "").strip() for ref in _kids(element, "NoteRef") if ref.get("targetGUID")
-    ]
+    return [_guid(ref, "targetGUID") for ref in _kids(element, "NoteRef") if ref.get("targetGUID")]
 
 
 def decode_text(data: bytes, what: str) -> str:
@@ -149,7 +157,7 @@ class _Reader:
         result = []
         for coding in _kids(element, "Coding"):
             refs = _kids(coding, "CodeRef")
-            target = (refs[0].get("targetGUID") or "").strip() if refs else ""
+            target = _guid(refs[0], "targetGUID") if refs else ""
             if normalise_guid(target) not in code_guids:
                 raise WorkbenchError(
                     f"{self.where(coding)}: a coding refers to code {target or '(none)'}, "
@@ -157,9 +165,9 @@ class _Reader:
                 )
             result.append(
                 Coding(
-                    guid=(coding.get("guid") or "").strip(),
+                    guid=_guid(coding, "guid"),
                     code_guid=target,
-                    creating_user=coding.get("creatingUser"),
+                    creating_user=_user(coding),
                     created=_date(coding.get("creationDateTime")),
                     note_guids=_note_refs(coding),
                 )
@@ -178,11 +186,11 @@ class _Reader:
                 f"outside its text of {limit} characters"
             )
         return Selection(
-            guid=(element.get("guid") or "").strip(),
+            guid=_guid(element, "guid"),
             start=start,
             end=end,
             name=element.get("name") or "",
-            creating_user=element.get("creatingUser"),
+            creating_user=_user(element),
             created=_date(element.get("creationDateTime")),
             codings=self.codings(element, code_guids),
             note_guids=_note_refs(element),
@@ -192,7 +200,7 @@ class _Reader:
         result: dict[str, VariableValue] = {}
         for value in _kids(element, "VariableValue"):
             refs = _kids(value, "VariableRef")
-            guid = (refs[0].get("targetGUID") or "").strip() if refs else ""
+            guid = _guid(refs[0], "targetGUID") if refs else ""
             variable = variables.get(normalise_guid(guid))
             for child in value:
                 kind = _local(child)
@@ -214,7 +222,7 @@ class _Reader:
         return result
 
     def text_source(self, element, code_guids, variables) -> TextSource:
-        guid = (element.get("guid") or "").strip()
+        guid = _guid(element, "guid")
         name = element.get("name") or guid
         what = f"text source '{name}'"
         text = self.text_of(element, what)
@@ -237,20 +245,20 @@ class _Reader:
             text=text,
             selections=selections,
             description=_first_text(element, "Description") or "",
-            creating_user=element.get("creatingUser"),
+            creating_user=_user(element),
             created=_date(element.get("creationDateTime")),
             note_guids=_note_refs(element),
             values=self.values(element, variables),
         )
 
     def transcript(self, element, code_guids) -> Transcript:
-        guid = (element.get("guid") or "").strip()
+        guid = _guid(element, "guid")
         name = element.get("name") or guid
         what = f"transcript '{name}'"
         text = self.text_of(element, what)
         points = [
             SyncPoint(
-                guid=(p.get("guid") or "").strip(),
+                guid=_guid(p, "guid"),
                 position=_optional_int(p, "position", self.where(p)) or 0,
                 time_ms=_time_ms(p, self.where(p)),
             )
@@ -260,7 +268,7 @@ class _Reader:
         selections = []
         for sel in _kids(element, "TranscriptSelection"):
             ends = [
-                by_guid.get(normalise_guid(sel.get(attr) or "")) for attr in ("fromSyncPoint", "toSyncPoint")
+                by_guid.get(normalise_guid(_guid(sel, attr))) for attr in ("fromSyncPoint", "toSyncPoint")
             ]
             if ends[0] is None or ends[1] is None:
                 raise WorkbenchError(
@@ -282,13 +290,13 @@ class _Reader:
             if _kids(element, selection_kind):
                 self.skip("codings of time spans in media", len(_kids(element, selection_kind)))
         return MediaSource(
-            guid=(element.get("guid") or "").strip(),
+            guid=_guid(element, "guid"),
             name=element.get("name") or "",
             kind=kind,
             path=element.get("path") or "",
             transcripts=[self.transcript(t, code_guids) for t in _kids(element, "Transcript")],
             description=_first_text(element, "Description") or "",
-            creating_user=element.get("creatingUser"),
+            creating_user=_user(element),
             created=_date(element.get("creationDateTime")),
             note_guids=_note_refs(element),
             values=self.values(element, variables),
@@ -303,7 +311,7 @@ class _Reader:
                 f"{self.source} is not a REFI-QDA project (its root element is <{_local(root)}>)"
             )
         users = [
-            User(guid=(u.get("guid") or "").strip(), name=u.get("name") or "")
+            User(guid=_guid(u, "guid"), name=u.get("name") or "")
             for users in _kids(root, "Users")
             for u in _kids(users, "User")
         ]
@@ -315,14 +323,14 @@ class _Reader:
                 codes.extend(code_from_element(c, self.source, seen) for c in _kids(codes_element, "Code"))
                 for element in codes_element.iter("{*}Code"):
                     if _note_refs(element):
-                        code_notes[(element.get("guid") or "").strip()] = _note_refs(element)
+                        code_notes[_guid(element, "guid")] = _note_refs(element)
         code_guids = set(seen)
         variables = {}
         for group in _kids(root, "Variables"):
             for v in _kids(group, "Variable"):
                 kind = v.get("typeOfVariable") or "Text"
                 variable = Variable(
-                    guid=(v.get("guid") or "").strip(),
+                    guid=_guid(v, "guid"),
                     name=v.get("name") or "",
                     type=kind if kind in VARIABLE_TYPES else "Text",
                     description=_first_text(v, "Description") or "",
@@ -344,19 +352,19 @@ class _Reader:
                 title = n.get("name") or ""
                 notes.append(
                     Note(
-                        guid=(n.get("guid") or "").strip(),
+                        guid=_guid(n, "guid"),
                         name=title,
                         text=self.text_of(n, f"note '{title}'") or "",
-                        creating_user=n.get("creatingUser"),
+                        creating_user=_user(n),
                         created=_date(n.get("creationDateTime")),
                     )
                 )
         cases = [
             Case(
-                guid=(c.get("guid") or "").strip(),
+                guid=_guid(c, "guid"),
                 name=c.get("name") or "",
                 values=self.values(c, variables),
-                source_guids=[(r.get("targetGUID") or "").strip() for r in _kids(c, "SourceRef")],
+                source_guids=[_guid(r, "targetGUID") for r in _kids(c, "SourceRef")],
                 description=_first_text(c, "Description") or "",
             )
             for group in _kids(root, "Cases")
@@ -365,11 +373,11 @@ class _Reader:
         sets = []
         for group in _kids(root, "Sets"):
             for s in _kids(group, "Set"):
-                members = [(m.get("targetGUID") or "").strip() for m in _kids(s, "MemberCode")]
+                members = [_guid(m, "targetGUID") for m in _kids(s, "MemberCode")]
                 if members:
                     sets.append(
                         CodeSet(
-                            guid=(s.get("guid") or "").strip(),
+                            guid=_guid(s, "guid"),
                             name=s.get("name") or "",
                             description=_first_text(s, "Description") or "",
                             member_guids=members,
@@ -396,7 +404,7 @@ class _Reader:
             code_notes=code_notes,
             note_guids=_note_refs(root),
             description=_first_text(root, "Description") or "",
-            creating_user=root.get("creatingUserGUID"),
+            creating_user=_user(root, "creatingUserGUID"),
             created=_date(root.get("creationDateTime")),
             warnings=self.warnings,
         )
