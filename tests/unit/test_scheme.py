@@ -386,3 +386,26 @@ def test_size_limit_and_missing_file(tmp_path):
         load_scheme(tmp_path / "none.yaml")
     with pytest.raises(WorkbenchError, match="folder"):
         load_scheme(tmp_path)
+
+
+def test_keys_are_optional_and_keyless_behaviours_are_not_typed():
+    data = edit("behaviours.maternal_touch.key", DELETE)(raw())
+    data = append("behaviours", point(code="unkeyed", key=None))(data)
+    scheme = scheme_from_mapping(data)
+    assert scheme.behaviour("maternal_touch").key is None
+    assert scheme.behaviour("unkeyed").key is None
+    with pytest.raises(KeyError):
+        scheme.behaviour_for_key("t")
+
+
+def test_import_assigns_keys_to_the_first_behaviours_and_names_the_rest():
+    from workbench.exchange.coded import KEY_POOL, build_scheme, keyless_note
+
+    behaviours = [
+        {"code": f"b{i}", "name": f"tier {i}", "kind": "state", "subjects": ["s"]} for i in range(40)
+    ]
+    scheme = build_scheme("many", [{"key": "s", "name": "S"}], behaviours, [], [], "many.eaf")
+    keys = [b.key for b in scheme.behaviours]
+    assert keys[: len(KEY_POOL)] == list(KEY_POOL) and keys[len(KEY_POOL) :] == [None] * 4
+    (note,) = keyless_note(scheme)
+    assert note.startswith("4 behaviour(s) have no keyboard key") and "'tier 39'" in note

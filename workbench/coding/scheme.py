@@ -44,12 +44,13 @@ class ModifierSet:
 
 @dataclass
 class Behaviour:
-    """One ethogram entry: a point event or a start/stop state, typed with one keyboard key."""
+    """One ethogram entry: a point event or a start/stop state, typed with one keyboard key or,
+    when ``key`` is None, picked from the coder view's list of behaviours."""
 
     code: str
     name: str
     kind: str
-    key: str
+    key: str | None
     colour: str
     category: str = ""
     subjects: list[str] = field(default_factory=list)
@@ -108,7 +109,7 @@ class Scheme:
     def behaviour_for_key(self, key: str) -> Behaviour:
         """The behaviour typed with this keyboard key (keys are matched case-insensitively)."""
         for behaviour in self.behaviours:
-            if behaviour.key.casefold() == key.casefold():
+            if behaviour.key is not None and behaviour.key.casefold() == key.casefold():
                 return behaviour
         raise KeyError(key)
 
@@ -331,18 +332,22 @@ def _behaviours(r: _Reader, top: dict, subject_keys: set[str], modifier_names: s
     )
     for i, raw in enumerate(r.items(top.get("behaviours"), "behaviours", allow_empty=False)):
         where = _label("behaviours", i, raw, "code")
-        entry = r.mapping(raw, where, fields, ("code", "name", "kind", "key", "colour", "subjects"))
+        entry = r.mapping(raw, where, fields, ("code", "name", "kind", "colour", "subjects"))
         code = r.identifier(entry, "code", where)
         _unique(r, codes, code, where, "behaviour code")
         kind = entry["kind"]
         if kind not in KINDS:
             raise r.fail(where, f"'kind' must be point or state, found {_kind(kind)}")
-        key = entry["key"]
-        if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
+        key = entry.get("key")
+        if key is not None and (
+            not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace()
+        ):
             raise r.fail(
-                where, f"'key' must be one printable keyboard character in quotes, found {_kind(key)}"
+                where,
+                f"'key' must be one printable keyboard character in quotes (or left out), found {_kind(key)}",
             )
-        _unique(r, keys, key.casefold(), where, "keyboard key")
+        if key is not None:
+            _unique(r, keys, key.casefold(), where, "keyboard key")
         colour = normalise_colour(entry["colour"]) if isinstance(entry["colour"], str) else None
         if colour is None:
             raise r.fail(

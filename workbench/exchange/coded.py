@@ -2,7 +2,8 @@
 (``workbench.services.observation_exchange`` brings them into a project and takes them out).
 
 Identifiers from other tools ("chicken - healthy", subject "1") become scheme codes by
-``slug``; keys are reassigned when missing or taken; an event with no subject belongs to the
+``slug``; keys are reassigned when missing or taken (behaviours past the last free key have
+none); an event with no subject belongs to the
 pseudo-subject ``no_focal_subject`` (BORIS's empty subject).
 """
 
@@ -14,7 +15,6 @@ from typing import TypeGuard
 
 from workbench.coding import observation as ob
 from workbench.coding.scheme import Scheme, scheme_from_mapping
-from workbench.model.errors import WorkbenchError
 
 NO_FOCAL = "no_focal_subject"
 KEY_POOL = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -65,8 +65,9 @@ def _is_key(key: object) -> TypeGuard[str]:
     return isinstance(key, str) and len(key) == 1 and key.isprintable() and not key.isspace()
 
 
-def assign_keys(wanted: list[str | None], source: str) -> list[str]:
-    """One distinct single-character key per behaviour: the wanted one when free, else the next free."""
+def assign_keys(wanted: list[str | None]) -> list[str | None]:
+    """One distinct single-character key per behaviour: the wanted one when free, else the next free;
+    None (picked from the coder view's list) once the keys run out."""
     used: set[str] = set()
     keys: list[str | None] = []
     for key in wanted:
@@ -76,13 +77,18 @@ def assign_keys(wanted: list[str | None], source: str) -> list[str]:
         else:
             keys.append(None)
     free = iter(k for k in KEY_POOL if k not in used)
-    try:
-        return [k if k is not None else next(free) for k in keys]
-    except StopIteration:
-        raise WorkbenchError(
-            f"{source} has more behaviours than there are keyboard keys "
-            f"({len(wanted)}; at most {len(KEY_POOL)})"
-        ) from None
+    return [k if k is not None else next(free, None) for k in keys]
+
+
+def keyless_note(scheme: Scheme) -> list[str]:
+    """The line an import reports when some behaviours have no keyboard key."""
+    keyless = [b.name for b in scheme.behaviours if b.key is None]
+    if not keyless:
+        return []
+    shown = ", ".join(repr(n) for n in keyless[:10]) + (
+        f" and {len(keyless) - 10} more" if len(keyless) > 10 else ""
+    )
+    return [f"{len(keyless)} behaviour(s) have no keyboard key (code them from the list): {shown}"]
 
 
 def build_scheme(
@@ -94,7 +100,7 @@ def build_scheme(
     source: str,
 ) -> Scheme:
     """A validated scheme from parts read from another tool's file."""
-    keys = assign_keys([b.get("key") for b in behaviours], source)
+    keys = assign_keys([b.get("key") for b in behaviours])
     for i, (behaviour, key) in enumerate(zip(behaviours, keys)):
         behaviour["key"] = key
         behaviour.setdefault("colour", PALETTE[i % len(PALETTE)])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from workbench.coding import observation as ob
 from workbench.exchange import boris, elan
-from workbench.exchange.coded import CodedObservation, CodedProject
+from workbench.exchange.coded import CodedObservation, CodedProject, keyless_note
 from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import TaskState
 from workbench.store import datasets, participants, people, schemes
@@ -113,6 +113,7 @@ def import_coded(
             lines.append(
                 f"added coding scheme {coded.scheme.name!r} ({len(coded.scheme.behaviours)} behaviours)"
             )
+            lines += keyless_note(coded.scheme)
         for n, (observation, media_id) in enumerate(plan):
             state.check()
             state.report(n / max(len(plan), 1), f"Observation {n + 1} of {len(plan)}")

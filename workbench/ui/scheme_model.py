@@ -19,12 +19,14 @@ Loader = Callable[[], list[Scheme]]
 
 
 def behaviour_label(behaviour: Behaviour) -> str:
-    return f"[{behaviour.key}] {behaviour.name} — {behaviour.kind}"
+    key = f"[{behaviour.key}] " if behaviour.key else ""
+    return f"{key}{behaviour.name} — {behaviour.kind}"
 
 
 def behaviour_tooltip(behaviour: Behaviour) -> str:
     lines = [
-        f"<b>{escape(behaviour.name)}</b> ({behaviour.kind} event, key <b>{escape(behaviour.key)}</b>)",
+        f"<b>{escape(behaviour.name)}</b> ({behaviour.kind} event, "
+        + (f"key <b>{escape(behaviour.key)}</b>)" if behaviour.key else "no key: pick it from the list)"),
         f"Subjects: {escape(', '.join(behaviour.subjects) or 'any')}",
     ]
     if behaviour.category:
