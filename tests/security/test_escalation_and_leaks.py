@@ -100,6 +100,30 @@ def test_a_members_own_role_and_groups_stay_as_given(hostile, who):
         assert conn.execute("SELECT wb_is_lead()").fetchone()[0] is False
 
 
+@pytest.mark.parametrize("who", MEMBERS)
+def test_acting_as_ones_own_group_role_gains_nothing(hostile, who):
+    """``SET ROLE wb_coder`` (a member may) leaves no coder row behind the session: nothing more seen,
+    nothing written in anyone's name."""
+    group = "wb_coder" if who in ("ann", "bob") else "wb_rater"
+    other = {"ann": "bob", "bob": "ann", "a": "b", "b": "a"}[who]
+    before = hostile.state()
+    with hostile.raw(who) as conn:
+        conn.execute(f"SET ROLE {group}")
+        assert conn.execute("SELECT wb_me()").fetchone()[0] is None
+        table = "text_codings" if group == "wb_coder" else "observations"
+        assert (
+            conn.execute(
+                f"SELECT count(*) FROM {table} WHERE coder_id = %s", (hostile.ids[other],)
+            ).fetchone()[0]
+            == 0
+        )
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO audit_log (action, table_name) VALUES ('forged', 'x')")
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("SET ROLE wb_lead")
+    assert hostile.state() == before
+
+
 # --- reading what a role must not see -----------------------------------------------------------
 
 RATER_DENIED = [
