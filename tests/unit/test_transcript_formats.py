@@ -171,7 +171,11 @@ def test_windows_1252_text_refused_utf16_and_bom_read(tmp_path):
             "segment 1",
         ),
         ("g.json", "[1, 2", "not valid JSON"),
-        ("g2.json", '{"format": "workbench-transcript", "version": ' + "9" * 5000 + "}", "not valid JSON"),
+        (
+            "g2.json",
+            '{"format": "workbench-transcript", "version": ' + "9" * 5000 + "}",
+            "a number of 5000 digits",
+        ),
         ("h.json", '{"segments": []}', "not a workbench transcript"),
         ("i.html", "<html><p>nothing timed</p></html>", "not a noScribe transcript"),
         ("j.docx", "plain text pretending", "not a Word document"),

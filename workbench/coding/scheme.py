@@ -19,6 +19,7 @@ import yaml
 from workbench.coding.codebook import normalise_colour
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import MAX_SCHEME_BYTES, read_limited
+from workbench.model.untrusted import refuse_long_numbers, refuse_nul
 
 FORMAT_VERSION = 1
 KINDS = ("point", "state")
@@ -432,8 +433,13 @@ def load_scheme(path: str | os.PathLike[str], max_bytes: int = MAX_SCHEME_BYTES)
         ) from None
     if not text.strip():
         raise WorkbenchError(f"{path.name} is empty")
+    refuse_long_numbers(text, path.name)
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise WorkbenchError(f"{path.name} is nested too deeply to be a coding scheme; refused") from None
+    except ValueError as exc:  # a number YAML cannot convert
+        raise WorkbenchError(f"{path.name} is not valid YAML ({' '.join(str(exc).split())[:120]})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f" on line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -441,4 +447,5 @@ def load_scheme(path: str | os.PathLike[str], max_bytes: int = MAX_SCHEME_BYTES)
         raise WorkbenchError(
             f"{path.name} is not valid YAML{place}: {' '.join(str(problem).split())}"
         ) from None
+    refuse_nul(data, path.name)
     return scheme_from_mapping(data, source=path.name)

@@ -11,6 +11,7 @@ from paths on this machine that a file names.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -79,7 +80,12 @@ def _optional_int(element, name: str, where: str) -> int | None:
     try:
         return int(value.strip())
     except ValueError:
-        raise WorkbenchError(f"{where}: {name}={value!r} is not a whole number") from None
+        raise WorkbenchError(f"{where}: {name}={_shown(value)} is not a whole number") from None
+
+
+def _shown(value: str) -> str:
+    """A value for a message: quoted, and cut short when long (a hostile number has thousands of digits)."""
+    return repr(value) if len(value) <= 40 else f"{value[:20]!r}... ({len(value)} characters)"
 
 
 def _time_ms(element, where: str) -> int | None:
@@ -217,8 +223,12 @@ class _Reader:
                         if kind == "FloatValue"
                         else raw
                     )
+                    if isinstance(result[variable.guid], float) and not math.isfinite(result[variable.guid]):
+                        raise ValueError(raw)
                 except ValueError:
-                    raise WorkbenchError(f"{self.where(child)}: {raw!r} is not a valid {kind}") from None
+                    raise WorkbenchError(
+                        f"{self.where(child)}: {_shown(raw)} is not a valid {kind}"
+                    ) from None
         return result
 
     def text_source(self, element, code_guids, variables) -> TextSource:

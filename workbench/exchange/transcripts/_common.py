@@ -88,6 +88,8 @@ def parse_time(text: str) -> int | None:
     if match is None:
         return None
     hours, minutes, seconds, fraction = match.groups()
+    if hours is not None and len(hours) > 9:  # beyond any recording: check_order refuses it
+        return MAX_TIME_MS + 1
     if int(minutes) > 59 and hours is not None or int(seconds) > 59:
         return None
     ms = int(fraction.ljust(3, "0")) if fraction else 0

@@ -16,9 +16,11 @@ from typing import Any
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment, NewWord
+from workbench.model.untrusted import load_json
 
 FORMAT = "workbench-transcript"
 VERSION = 1
+MAX_SCORE = 1e6  # confidences and probabilities are small numbers; a larger one is a broken file
 
 
 def write_json(
@@ -73,8 +75,13 @@ def _number(item: dict, key: str) -> float | None:
     value = item.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _Bad(f"'{key}' must be a number")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or abs(value) > MAX_SCORE
+    ):
+        raise _Bad(f"'{key}' must be a number from -{MAX_SCORE:g} to {MAX_SCORE:g}")
     return float(value)
 
 
@@ -103,12 +110,7 @@ def _segment(item: Any) -> NewSegment:
 
 
 def parse_json(text: str, name: str) -> ImportedTranscript:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise WorkbenchError(f"{name} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    except ValueError as exc:  # e.g. a number of thousands of digits
-        raise WorkbenchError(f"{name} is not valid JSON ({str(exc).split(':')[0]})") from None
+    data = load_json(text, name)  # depth, numbers and NUL characters checked
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise WorkbenchError(f'{name} is not a workbench transcript (JSON without "format": "{FORMAT}")')
     if data.get("version") != VERSION:
