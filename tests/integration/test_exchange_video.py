@@ -94,22 +94,28 @@ def test_boris_toggles_modifiers_and_subjects():
 
 
 def test_boris_import_into_project(team):
-    lines = ox.import_coded(
+    report = ox.import_coded(
         team.db,
         boris.read_boris(INTEROP / "boris" / "test.boris"),
         team.rater_a,
         {"observation #1": team.media[0], "modifiers": team.media[1]},
+        accept_losses=True,
     )
-    assert "added coding scheme 'BORIS: test' (5 behaviours)" in lines
-    assert sum(line.startswith("skipped observation") for line in lines) == 10
-    (mine_1, mine_2) = obs.list_observations(team.db, team.rater_a)
-    assert len(obs.observation_data(team.db, mine_1.id).events) == 8
+    assert "added coding scheme 'BORIS: test' (5 behaviours)" in report.notes
+    assert report.held == report.imported == {"observations": 12, "events": 133, "variables": 36}
+    mine = {o.name: o for o in obs.list_observations(team.db, team.rater_a)}
+    assert len(mine) == 12
+    assert mine["observation #1"].media_id == team.media[0]
+    assert mine["observation #1"].variables == {"a": "12", "b": "text value for b", "c": "111"}
+    assert mine["observation #2"].description == "Description of observation #2"
+    assert len(obs.observation_data(team.db, mine["observation #1"].id).events) == 8
     with pytest.raises(WorkbenchError, match="already has an observation"):
         ox.import_coded(
             team.db,
             boris.read_boris(INTEROP / "boris" / "test.boris"),
             team.rater_a,
             {"observation #1": team.media[0]},
+            accept_losses=True,
         )
 
 
@@ -190,7 +196,10 @@ def test_eaf_read_matches_the_file():
     assert (marker.start_ms, marker.stop_ms, marker.subject) == (830, 5200, coded.NO_FOCAL)
     person = next(i for i in intervals if i.behaviour == "person1_utterance")
     assert (person.start_ms, person.stop_ms, person.subject) == (1040, 2330, "p001")
-    assert any("no times" in n for n in project.notes)
+    assert person.start.modifiers == ("How do you read this?", "@Person1 (Language)=en")
+    assert project.scheme.behaviour("person1_utterance").category == "ELAN tier: Person1 (Utterance)"
+    assert [(m.name, m.values) for m in project.scheme.modifier_sets] == [("Languages", ["en", "jp"])]
+    assert any("kept as @tier modifiers" in n for n in project.notes)
 
 
 def test_eaf_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):

@@ -1,14 +1,20 @@
 """ELAN annotation files (``.eaf``): one tier per behaviour and subject, times in milliseconds.
 
-Written: EAF 3.0 with a tier ``<behaviour>@<subject>`` (PARTICIPANT = subject) per behaviour and
-subject used; a state is one annotation from its start to its stop, a point event an annotation
-of 1 ms (ELAN needs a positive length); the annotation value is the event's modifiers joined by
-``|``. Behaviours with a modifier set use a linguistic type holding a controlled vocabulary of the
-set's values. Comments and frame times are not carried (EAF has no place for them).
+Written: EAF 3.0. A behaviour read from an ELAN tier (category ``ELAN tier: <name>``) goes back
+to a tier of that name with its participant; any other behaviour to a tier ``<behaviour>@<subject>``
+(PARTICIPANT = subject). A state is one annotation from its start to its stop, a point event an
+annotation of 1 ms (ELAN needs a positive length); the annotation value is the event's modifiers
+joined by ``|``, and its ``@tier=value`` modifiers become dependent tiers (``elan_refs``). Behaviours
+with a modifier set use a linguistic type holding a controlled vocabulary of the set's values.
+Comments and frame times are not carried (EAF has no place for them).
 
 Read: our own files back exactly; any other EAF as one state behaviour per time-aligned tier
-(subject = the tier's participant), each aligned annotation an interval, its text the comment.
-Annotations on unaligned time slots and symbolic (reference) tiers are skipped and reported.
+(subject = the tier's participant), each aligned annotation an interval whose value is its first
+modifier; annotations of one tier that overlap go to further behaviours of that tier ("lanes",
+``<tier> (2)``) so that each stays its own interval. Annotations on slots without a time get
+ELAN's interpolated time; a zero-length one lasts 1 ms. Referring (symbolic) tiers become
+modifiers of the annotation they hang from. A tier's controlled vocabulary becomes its modifier
+set when every value on the tier is one of its entries.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbench.coding import observation as ob
+from workbench.exchange import elan_refs
 from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, build_scheme, slug
 from workbench.exchange.safe_xml import parse_xml_file
 from workbench.model.errors import WorkbenchError
@@ -27,11 +34,21 @@ from workbench.model.timing import MAX_TIME_MS
 
 MARK = "workbench:scheme"
 POINT_LENGTH_MS = 1
+TIER_CATEGORY = "ELAN tier: "
 
 
 def _type_id(kind: str, when: str, modifier_set: str | None) -> str:
     base = "state-stop" if kind == "state" and when == "stop" and modifier_set else kind
     return f"{base}|{modifier_set}" if modifier_set else base
+
+
+def _tier_of(scheme, code: str, subject: str) -> tuple[str, str]:
+    """(TIER_ID, PARTICIPANT) a behaviour and subject are written to."""
+    behaviour = scheme.behaviour(code)
+    if behaviour.category.startswith(TIER_CATEGORY):
+        names = {s.key: s.name for s in scheme.subjects}
+        return behaviour.category[len(TIER_CATEGORY) :], "" if subject == NO_FOCAL else names.get(subject, "")
+    return f"{code}@{subject}", subject
 
 
 def write_eaf(coded: CodedProject, path: Path) -> list[str]:
@@ -78,39 +95,54 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
         when = scheme.behaviour(i.behaviour).modifier_when
         modifiers = i.stop.modifiers if when == "stop" else i.start.modifiers
         spans.setdefault((i.behaviour, i.subject or NO_FOCAL), []).append((i.start_ms, i.stop_ms, modifiers))
-    slot = annotation = 0
-    used_types = {}
+    tiers: dict[str, tuple[str, str, list]] = {}
+    used_types: dict[str, str | None] = {}
     for b in scheme.behaviours:
         for subject in [s.key for s in scheme.subjects]:
-            items = sorted(spans.get((b.code, subject), []))
+            items = spans.get((b.code, subject), [])
             if not items:
                 continue
             type_id = _type_id(b.kind, b.modifier_when, b.modifier_set)
             used_types[type_id] = b.modifier_set
-            tier = etree.SubElement(
-                root, "TIER", TIER_ID=f"{b.code}@{subject}", PARTICIPANT=subject, LINGUISTIC_TYPE_REF=type_id
+            tier_id, participant = _tier_of(scheme, b.code, subject)
+            tiers.setdefault(tier_id, (participant, type_id, []))[2].extend(items)
+    refs = elan_refs.RefWriter(root)
+    slot = annotation = 0
+    for tier_id, (participant, type_id, items) in tiers.items():
+        tier = etree.SubElement(
+            root, "TIER", TIER_ID=tier_id, PARTICIPANT=participant, LINGUISTIC_TYPE_REF=type_id
+        )
+        for start, stop, modifiers in sorted(items):
+            plain, dependents = elan_refs.split_modifiers(modifiers)
+            ids = []
+            for t in (start, stop):
+                slot += 1
+                etree.SubElement(order, "TIME_SLOT", TIME_SLOT_ID=f"ts{slot}", TIME_VALUE=str(t))
+                ids.append(f"ts{slot}")
+            annotation += 1
+            aligned = etree.SubElement(
+                etree.SubElement(tier, "ANNOTATION"),
+                "ALIGNABLE_ANNOTATION",
+                ANNOTATION_ID=f"a{annotation}",
+                TIME_SLOT_REF1=ids[0],
+                TIME_SLOT_REF2=ids[1],
             )
-            for start, stop, modifiers in items:
-                refs = []
-                for t in (start, stop):
-                    slot += 1
-                    etree.SubElement(order, "TIME_SLOT", TIME_SLOT_ID=f"ts{slot}", TIME_VALUE=str(t))
-                    refs.append(f"ts{slot}")
-                annotation += 1
-                wrapper = etree.SubElement(tier, "ANNOTATION")
-                aligned = etree.SubElement(
-                    wrapper,
-                    "ALIGNABLE_ANNOTATION",
-                    ANNOTATION_ID=f"a{annotation}",
-                    TIME_SLOT_REF1=refs[0],
-                    TIME_SLOT_REF2=refs[1],
-                )
-                etree.SubElement(aligned, "ANNOTATION_VALUE").text = "|".join(modifiers)
+            etree.SubElement(aligned, "ANNOTATION_VALUE").text = "|".join(plain)
+            refs.add(tier_id, f"a{annotation}", participant, dependents)
     for type_id, modifier_set in used_types.items():
         attrs = {"GRAPHIC_REFERENCES": "false", "LINGUISTIC_TYPE_ID": type_id, "TIME_ALIGNABLE": "true"}
         if modifier_set:
             attrs["CONTROLLED_VOCABULARY_REF"] = modifier_set
         etree.SubElement(root, "LINGUISTIC_TYPE", **attrs)
+    for type_id, constraint in refs.types().items():
+        etree.SubElement(
+            root,
+            "LINGUISTIC_TYPE",
+            CONSTRAINTS=constraint,
+            GRAPHIC_REFERENCES="false",
+            LINGUISTIC_TYPE_ID=type_id,
+            TIME_ALIGNABLE="false",
+        )
     etree.SubElement(
         root,
         "LANGUAGE",
@@ -118,11 +150,13 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
         LANG_ID="und",
         LANG_LABEL="undetermined (und)",
     )
-    for modifier_set in sorted({m for m in used_types.values() if m}):
-        cv = etree.SubElement(root, "CONTROLLED_VOCABULARY", CV_ID=modifier_set)
+    for constraint in sorted(set(refs.types().values())):
+        etree.SubElement(root, "CONSTRAINT", DESCRIPTION=constraint.replace("_", " "), STEREOTYPE=constraint)
+    for modifier_set in scheme.modifier_sets:
+        cv = etree.SubElement(root, "CONTROLLED_VOCABULARY", CV_ID=modifier_set.name)
         etree.SubElement(cv, "DESCRIPTION", LANG_REF="und")
-        for n, value in enumerate(scheme.modifier_set(modifier_set).values, start=1):
-            entry = etree.SubElement(cv, "CV_ENTRY_ML", CVE_ID=f"cve_{slug(modifier_set, set())}_{n}")
+        for n, value in enumerate(modifier_set.values, start=1):
+            entry = etree.SubElement(cv, "CV_ENTRY_ML", CVE_ID=f"cve_{slug(modifier_set.name, set())}_{n}")
             etree.SubElement(entry, "CVE_VALUE", LANG_REF="und").text = value
     with atomic_output(Path(path)) as handle:
         handle.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
@@ -138,6 +172,82 @@ def _slot_ms(value: str, where: str) -> int:
     if not 0 <= ms <= MAX_TIME_MS:
         raise WorkbenchError(f"{where} has time {value[:40]!r}, outside 0 to {MAX_TIME_MS} ms")
     return ms
+
+
+def _slot_times(root, path: Path) -> tuple[dict[str, int], set[str]]:
+    """Every time slot's time, and the ids of those without one (given ELAN's interpolation: evenly
+    between the nearest slots with a time before and after, in TIME_ORDER order)."""
+    slots = []
+    for ts in root.iterfind("TIME_ORDER/TIME_SLOT"):
+        value = ts.get("TIME_VALUE")
+        where = f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r}"
+        slots.append((ts.get("TIME_SLOT_ID"), None if value is None else _slot_ms(value, where)))
+    known = [i for i, (_, ms) in enumerate(slots) if ms is not None]
+    times: dict[str, int] = {}
+    missing: set[str] = set()
+    before = None
+    after = iter(known)
+    upcoming = next(after, None)
+    for i, (slot_id, ms) in enumerate(slots):
+        if ms is not None:
+            times[slot_id], before = ms, i
+            upcoming = next(after, None)
+            continue
+        if before is None and upcoming is None:
+            continue
+        missing.add(slot_id)
+        low = slots[before][1] if before is not None else slots[upcoming][1]
+        high = slots[upcoming][1] if upcoming is not None else low
+        if before is not None and upcoming is not None:
+            times[slot_id] = round(low + (high - low) * (i - before) / (upcoming - before))
+        else:
+            times[slot_id] = low
+    return times, missing
+
+
+def _chain_times(aligned, times: dict[str, int], untimed: set[str]) -> dict[str, int]:
+    """Times for a tier's slots without one, as ELAN shows them: along each chain of annotations
+    that share slots (one's end the next one's start), evenly between the chain's timed slots."""
+    found: dict[str, int] = {}
+    chain: list[str] = []
+    for a in list(aligned) + [None]:
+        first, second = (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")) if a is not None else (None, None)
+        if chain and first == chain[-1]:
+            chain.append(second)
+            continue
+        timed = [i for i, slot in enumerate(chain) if slot not in untimed and slot in times]
+        for low, high in zip(timed, timed[1:]):
+            t0, t1 = times[chain[low]], times[chain[high]]
+            for k in range(low + 1, high):
+                found[chain[k]] = round(t0 + (t1 - t0) * (k - low) / (high - low))
+        chain = [first, second] if a is not None else []
+    return found
+
+
+def _vocabularies(root) -> dict[str, list[str]]:
+    """Controlled vocabularies by id: their entries' values (the first language of a multilingual one)."""
+    found: dict[str, list[str]] = {}
+    for cv in root.iterfind("CONTROLLED_VOCABULARY"):
+        values = [e.text or "" for e in cv.iterfind("CV_ENTRY")]
+        values += [e.findtext("CVE_VALUE") or "" for e in cv.iterfind("CV_ENTRY_ML")]
+        found[cv.get("CV_ID") or ""] = list(dict.fromkeys(v for v in values if v.strip()))
+    return found
+
+
+def lanes(spans: list) -> list[int]:
+    """For spans (start, stop, ...), the 0-based lane of each: the first lane free at its start
+    (a lane whose last span stops at or before it), so that no two spans of a lane overlap."""
+    ends: list[int] = []
+    out = [0] * len(spans)
+    for n in sorted(range(len(spans)), key=lambda k: (spans[k][0], spans[k][1], k)):
+        start, stop = spans[n][0], spans[n][1]
+        lane = next((k for k, end in enumerate(ends) if end <= start), len(ends))
+        if lane == len(ends):
+            ends.append(stop)
+        else:
+            ends[lane] = stop
+        out[n] = lane
+    return out
 
 
 def scheme_mark(path: Path) -> str | None:
@@ -158,76 +268,150 @@ def read_eaf(path: Path, scheme=None) -> CodedProject:
     units = header.get("TIME_UNITS", "milliseconds") if header is not None else "milliseconds"
     if units != "milliseconds":
         raise WorkbenchError(f"{path.name} uses time units {units!r}; only milliseconds are supported")
-    times = {}
-    for ts in root.iterfind("TIME_ORDER/TIME_SLOT"):
-        value = ts.get("TIME_VALUE")
-        if value is not None:
-            times[ts.get("TIME_SLOT_ID")] = _slot_ms(
-                value, f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r}"
-            )
+    times, untimed = _slot_times(root, path)
     properties = {p.get("NAME"): (p.text or "") for p in root.iterfind("HEADER/PROPERTY")}
     media = [
         (d.get("RELATIVE_MEDIA_URL") or d.get("MEDIA_URL") or "").rsplit("/", 1)[-1]
         for d in root.iterfind("HEADER/MEDIA_DESCRIPTOR")
     ]
-    ours = MARK in properties
-    notes, tiers = [], []
+    types = {t.get("LINGUISTIC_TYPE_ID"): t for t in root.iterfind("LINGUISTIC_TYPE")}
+    symbolic = {
+        type_id: t.get("CONSTRAINTS") == "Symbolic_Subdivision"
+        for type_id, t in types.items()
+        if t.get("CONSTRAINTS") in ("Symbolic_Subdivision", "Symbolic_Association")
+    }
+    notes: list[str] = []
+    tiers, aligned_ids = [], set()
+    interpolated = stretched = 0
     for tier in root.iterfind("TIER"):
+        tier_id = tier.get("TIER_ID") or ""
         aligned = tier.findall("ANNOTATION/ALIGNABLE_ANNOTATION")
         if not aligned:
-            if len(tier):
-                notes.append(f"tier {tier.get('TIER_ID')!r} refers to other annotations (no times); skipped")
+            if not len(tier):
+                notes.append(f"tier {tier_id!r} has no annotations; not kept")
             continue
         spans, unaligned = [], 0
+        here = {**times, **_chain_times(aligned, times, untimed)} if untimed else times
         for a in aligned:
-            start, stop = times.get(a.get("TIME_SLOT_REF1")), times.get(a.get("TIME_SLOT_REF2"))
+            refs = a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")
+            start, stop = here.get(refs[0]), here.get(refs[1])
             if start is None or stop is None or stop < start:
                 unaligned += 1
                 continue
-            spans.append((start, stop, a.findtext("ANNOTATION_VALUE") or ""))
+            interpolated += any(r in untimed for r in refs)
+            if stop == start:
+                stop, stretched = start + 1, stretched + 1
+            spans.append((start, stop, a.findtext("ANNOTATION_VALUE") or "", a.get("ANNOTATION_ID") or ""))
+            aligned_ids.add(a.get("ANNOTATION_ID") or "")
         if unaligned:
-            notes.append(f"tier {tier.get('TIER_ID')!r}: {unaligned} annotation(s) without times skipped")
+            notes.append(f"tier {tier_id!r}: {unaligned} annotation(s) without usable times left out")
+        parent = tier.get("PARENT_REF")
+        if parent:
+            constraint = types.get(tier.get("LINGUISTIC_TYPE_REF"), tier).get("CONSTRAINTS") or "a dependency"
+            notes.append(
+                f"tier {tier_id!r} ({constraint} of {parent!r}) is kept as its own time-aligned tier; "
+                "the link to its parent tier is not"
+            )
         tiers.append((tier, spans))
     if not tiers:
         raise WorkbenchError(f"{path.name} has no time-aligned annotations to import")
+    if interpolated:
+        notes.append(
+            f"{interpolated} annotation(s) on time slots without a time got ELAN's interpolated times"
+        )
+    if stretched:
+        notes.append(f"{stretched} annotation(s) of zero length were given 1 ms")
+    dependents = elan_refs.dependent_entries(root, symbolic, aligned_ids, notes)
+    kept = sum(len(v) for v in dependents.values())
+    if kept:
+        notes.append(
+            f"{kept} annotation(s) of referring tiers kept as @tier modifiers of their parent annotation"
+        )
     name = properties.get("workbench:observation") or path.stem
-    if ours:
-        return _read_ours(path, properties[MARK], name, media, tiers, scheme, notes)
-    return _read_foreign(path, name, media, tiers, notes)
+    if MARK in properties:
+        return _read_ours(path, properties[MARK], name, media, tiers, dependents, scheme, notes)
+    return _read_foreign(path, name, media, tiers, dependents, _vocabularies(root), types, notes)
 
 
-def _read_foreign(path: Path, name: str, media: list[str], tiers, notes) -> CodedProject:
+def _modifiers(value: str, ann_id: str, dependents: dict[str, list[str]]) -> tuple[str, ...]:
+    return ((value,) if value else ()) + tuple(dependents.get(ann_id, ()))
+
+
+def _read_foreign(
+    path: Path, name: str, media, tiers, dependents, vocabularies, types, notes
+) -> CodedProject:
     subject_of, subjects, taken_subjects = {}, [], {NO_FOCAL}
     behaviours, events = [], []
+    sets = {cv: {"name": cv, "values": values} for cv, values in vocabularies.items() if len(values) >= 2}
+    for cv in sorted(set(vocabularies) - set(sets)):
+        notes.append(f"vocabulary {cv!r} not kept: it lists fewer than two entries (or is external)")
     taken: set[str] = set()
     for tier, spans in tiers:
+        tier_id = tier.get("TIER_ID") or "tier"
         participant = (tier.get("PARTICIPANT") or "").strip()
         if participant and participant not in subject_of:
             subject_of[participant] = slug(participant, taken_subjects, "subject")
             subjects.append({"key": subject_of[participant], "name": participant})
         subject = subject_of.get(participant, NO_FOCAL)
-        code = slug(tier.get("TIER_ID") or "tier", taken)
-        behaviours.append(
-            {
-                "code": code,
-                "name": tier.get("TIER_ID") or code,
-                "kind": "state",
-                "key": None,
-                "category": tier.get("LINGUISTIC_TYPE_REF") or "",
-                "subjects": [subject],
-            }
-        )
-        for start, stop, text in spans:
+        cv_id = types.get(tier.get("LINGUISTIC_TYPE_REF"), tier).get("CONTROLLED_VOCABULARY_REF")
+        entries = vocabularies.get(cv_id or "", [])
+        modifier_set = None
+        if cv_id in sets and all(not s[2] or s[2] in entries for s in spans):
+            modifier_set = cv_id
+        elif cv_id in sets:
+            notes.append(f"tier {tier_id!r} is not tied to its vocabulary {cv_id!r} (it holds other values)")
+        placed = lanes(spans)
+        codes = []
+        for lane in range(max(placed) + 1 if placed else 1):
+            label = tier_id if lane == 0 else f"{tier_id} ({lane + 1})"
+            codes.append(slug(label, taken))
+            behaviours.append(
+                {
+                    "code": codes[-1],
+                    "name": label,
+                    "kind": "state",
+                    "key": None,
+                    "category": TIER_CATEGORY + tier_id,
+                    "subjects": [subject],
+                    **({"modifier_set": modifier_set} if modifier_set else {}),
+                }
+            )
+        if len(codes) > 1:
+            notes.append(f"tier {tier_id!r} has overlapping annotations: kept as {len(codes)} lanes")
+        for (start, stop, value, ann_id), lane in zip(spans, placed):
             events += [
-                ob.Event(code, subject, "start", start, comment=text),
-                ob.Event(code, subject, "stop", stop),
+                ob.Event(
+                    codes[lane], subject, "start", start, modifiers=_modifiers(value, ann_id, dependents)
+                ),
+                ob.Event(codes[lane], subject, "stop", stop),
             ]
     subjects.append({"key": NO_FOCAL, "name": "No focal subject"})
-    scheme = build_scheme(f"ELAN: {path.stem}", subjects, behaviours, [], [], path.name)
-    return CodedProject(scheme, [CodedObservation(name, media, events)], notes)
+    scheme = build_scheme(f"ELAN: {path.stem}", subjects, behaviours, list(sets.values()), [], path.name)
+    return CodedProject(scheme, [CodedObservation(name, media, ob.time_order(events))], notes)
 
 
-def _read_ours(path: Path, scheme_name: str, name: str, media, tiers, scheme, notes) -> CodedProject:
+def _tier_behaviours(path: Path, scheme, tier_id: str, scheme_name: str) -> list[tuple[str, str]]:
+    """(behaviour code, subject) of each lane of one of our own tiers."""
+    lanes_ = [
+        (b.code, b.subjects[0])
+        for b in scheme.behaviours
+        if b.category == TIER_CATEGORY + tier_id and b.subjects
+    ]
+    if lanes_:
+        return lanes_
+    code, _, subject = tier_id.partition("@")
+    try:
+        scheme.behaviour(code)
+    except KeyError:
+        raise WorkbenchError(
+            f"{path.name}: tier {tier_id!r} names behaviour {code!r}, which the scheme {scheme_name!r} lacks"
+        ) from None
+    return [(code, subject)]
+
+
+def _read_ours(
+    path: Path, scheme_name: str, name: str, media, tiers, dependents, scheme, notes
+) -> CodedProject:
     if scheme is None or scheme.name != scheme_name:
         raise WorkbenchError(
             f"{path.name} was coded with the scheme {scheme_name!r}, which this project lacks; "
@@ -236,16 +420,18 @@ def _read_ours(path: Path, scheme_name: str, name: str, media, tiers, scheme, no
     events = []
     for tier, spans in tiers:
         tier_id = tier.get("TIER_ID") or ""
-        code, _, subject = tier_id.partition("@")
-        try:
-            behaviour = scheme.behaviour(code)
-        except KeyError:
+        targets = _tier_behaviours(path, scheme, tier_id, scheme_name)
+        placed = lanes(spans)
+        if placed and max(placed) >= len(targets):
             raise WorkbenchError(
-                f"{path.name}: tier {tier_id!r} names behaviour {code!r}, "
-                f"which the scheme {scheme_name!r} lacks"
-            ) from None
-        for start, stop, text in spans:
-            modifiers = tuple(text.split("|")) if text else ()
+                f"{path.name}: tier {tier_id!r} has annotations overlapping {max(placed) + 1} deep; "
+                f"the scheme {scheme_name!r} has {len(targets)} lane(s) for it"
+            )
+        for (start, stop, text, ann_id), lane in zip(spans, placed):
+            code, subject = targets[lane]
+            behaviour = scheme.behaviour(code)
+            plain = tuple(text.split("|")) if text else ()
+            modifiers = plain + tuple(dependents.get(ann_id, ()))
             if behaviour.kind == "point":
                 events.append(ob.Event(code, subject, "point", start, modifiers=modifiers))
                 continue
