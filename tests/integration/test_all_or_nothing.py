@@ -92,26 +92,28 @@ def study(db_url):
 def test_dump_sees_every_change(team):
     before = dump(team.db)
     assert before["coders"] and before["media"]  # not vacuous
-    ox.import_file(team.db, "boris", BORIS, team.rater_a, ["observation #1=play1.mp4"])
+    ox.import_file(team.db, "boris", BORIS, team.rater_a, ["observation #1=play1.mp4"], accept_losses=True)
     after = dump(team.db)
     assert after != before
-    assert len(after["observations"]) == len(before["observations"]) + 1
+    assert len(after["observations"]) == len(before["observations"]) + 12
 
 
 # --- BORIS --------------------------------------------------------------------------------------
 
 
-def test_boris_two_observations_onto_one_media_change_nothing(team):
+def test_boris_import_that_would_lose_something_changes_nothing_unless_accepted(team):
     before = dump(team.db)
     media = ["observation #1=play1.mp4", "modifiers=play1.mp4"]
-    with pytest.raises(WorkbenchError, match="both be this coder's observation"):
+    with pytest.raises(ox.ImportLosses, match="--accept-losses") as refused:
         ox.import_file(team.db, "boris", BORIS, team.rater_a, media)
+    assert refused.value.report.losses and refused.value.report.imported["events"] == 133
     assert dump(team.db) == before
-    lines = ox.import_file(
-        team.db, "boris", BORIS, team.rater_a, ["observation #1=play1.mp4", "modifiers=play2.mp4"]
-    )
-    mine = obs.list_observations(team.db, team.rater_a)
-    assert len(mine) == 2 and len(obs.observation_data(team.db, mine[0].id).events) == 8, lines
+    report = ox.import_file(team.db, "boris", BORIS, team.rater_a, media, accept_losses=True)
+    mine = {o.name: o for o in obs.list_observations(team.db, team.rater_a)}
+    assert len(mine) == 12, report.render()
+    # two sessions of one video by one coder: both kept, told apart by their names
+    assert mine["observation #1"].media_id == mine["modifiers"].media_id
+    assert len(obs.observation_data(team.db, mine["observation #1"].id).events) == 8
     assert "BORIS: test" in schemes.scheme_names(team.db)
 
 
@@ -126,6 +128,7 @@ def test_boris_cancelled_after_the_first_observation_changes_nothing(team):
             team.rater_a,
             ["observation #1=play1.mp4", "modifiers=play2.mp4"],
             cancelled=cancelled,
+            accept_losses=True,
         )
     assert len(cancelled.calls) == 2  # the first observation was written before the cancel
     assert dump(team.db) == before

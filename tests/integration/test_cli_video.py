@@ -83,16 +83,21 @@ def test_assign_sample_import_export(tmp_path, capsys):
     )
     project.close()
 
-    assert (
-        main(["import", "boris", str(BORIS), "--project", str(folder), "--media", "observation #1=v4.mp4"])
-        == 0
-    )
+    command = ["import", "boris", str(BORIS), "--project", str(folder), "--media", "observation #1=v4.mp4"]
+    assert main(command) == 3  # the report lists things BORIS holds that the project cannot: refused
+    refused = capsys.readouterr()
+    assert "left out (8):" in refused.err and "Nothing was imported" in refused.err
+    assert main(["export", "events", "--project", str(folder), "--out", str(tmp_path / "none.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "none.csv")) == 2  # only the two events coded above
+    assert main([*command, "--accept-losses"]) == 0
     out = capsys.readouterr().out
-    assert "imported observation 'observation #1': 8 events into media item 5" in out
+    assert "BORIS import report: test.boris" in out and "events            133       133" in out
 
     assert main(["export", "events", "--project", str(folder), "--out", str(tmp_path / "events.xlsx")]) == 0
     events = pd.read_excel(tmp_path / "events.xlsx")
-    assert len(events) == 10 and set(events.participant) == {"P000", "P004"}
+    assert len(events) == 2 + 133 and set(events.participant) == {"P000", "P004", "media not linked"}
+    mine = events[events.observation == "observation #1"]
+    assert len(mine) == 8 and set(mine.participant) == {"P004"} and set(mine["variable: a"]) == {12}
     assert main(["export", "ratings", "--project", str(folder), "--out", str(tmp_path / "ratings.csv")]) == 0
     assert (
         main(

@@ -1,12 +1,18 @@
 """Video coding commands: import/export BORIS and ELAN files, tidy tables, masked assignment.
 
-    workbench import boris FILE --project P [--media OBSERVATION=MEDIA ...] [--coder NAME]
-    workbench import eaf FILE --project P [--media MEDIA] [--coder NAME]
+    workbench import boris FILE --project P [--media OBSERVATION=MEDIA|@PAIRS ...] [--coder NAME]
+                                            [--accept-losses]
+    workbench import eaf FILE --project P [--media MEDIA] [--coder NAME] [--accept-losses]
+    workbench link-media --project P --media-folder DIR [--link]
     workbench export boris|eaf|events|ratings|ratings-wide --project P --out FILE [--scheme NAME]
     workbench assign --project P --rater NAME --media MEDIA [MEDIA ...] [--reliability]
     workbench reliability-sample --project P --fraction 0.2 --second-rater NAME --seed N
 
-MEDIA is a media item's id or file name. Exports show what the person running them may see: a
+MEDIA is a media item's id or file name; @PAIRS is a file of OBSERVATION=MEDIA lines. An observation
+whose video is not in the project is kept against a "media not linked" placeholder (a live one with no
+video at all); link-media later gives placeholders their files, matched by file name. An import prints
+what the file holds beside what it imported; when something would be left out it writes nothing and
+exits non-zero unless --accept-losses. Exports show what the person running them may see: a
 lead's are identified, anyone else's hold only their own coding under masked IDs.
 """
 
@@ -27,19 +33,28 @@ def register(commands) -> None:
             "nargs": "+",
             "default": [],
             "metavar": "MAP",
-            "help": "boris: OBSERVATION=MEDIA pairs; eaf: the MEDIA it codes "
+            "help": "boris: OBSERVATION=MEDIA pairs, or @FILE of such lines; eaf: the MEDIA it codes "
             "(default: matched by the media file names in the file)",
         },
+    )
+    accept = Option(
+        ("--accept-losses",),
+        {"action": "store_true", "help": "import even though the report lists things left out"},
     )
     coder = Option(("--coder",), {"metavar": "NAME", "help": "whose coding this is (default: you)"})
     scheme = Option(
         ("--scheme",), {"metavar": "NAME", "help": "the coding scheme to export (when there are several)"}
     )
     IMPORTS.add(
-        "boris", "a BORIS project (.boris): ethogram, observations, events", _cmd_import, media, coder
+        "boris", "a BORIS project (.boris): ethogram, observations, events", _cmd_import, media, coder, accept
     )
     IMPORTS.add(
-        "eaf", "an ELAN file (.eaf): one state behaviour per time-aligned tier", _cmd_import, media, coder
+        "eaf",
+        "an ELAN file (.eaf): one state behaviour per time-aligned tier",
+        _cmd_import,
+        media,
+        coder,
+        accept,
     )
     EXPORTS.add("boris", "observations as a BORIS project (.boris)", _cmd_export, scheme)
     EXPORTS.add("eaf", "observations as ELAN files (.eaf; a folder for several)", _cmd_export, scheme)
@@ -62,6 +77,17 @@ def register(commands) -> None:
     assign.add_argument("--media", nargs="+", required=True, metavar="MEDIA")
     assign.add_argument("--reliability", action="store_true", help="as the second (reliability) rater")
     assign.set_defaults(handler=_cmd_assign)
+
+    link = commands.add_parser(
+        "link-media",
+        help="give 'media not linked' placeholders (from BORIS/ELAN imports) their video files",
+    )
+    link.add_argument("--project", type=Path, help="project folder (omit with --db)")
+    link.add_argument(
+        "--media-folder", type=Path, required=True, metavar="DIR", help="where to look, by file name"
+    )
+    link.add_argument("--link", action="store_true", help="keep the files where they are (default: copy)")
+    link.set_defaults(handler=_cmd_link_media)
 
     sample = commands.add_parser(
         "reliability-sample", help="(lead) draw a random share of assigned videos for a second rater"
@@ -94,13 +120,32 @@ def _media_id(db, spec: str) -> int:
 
 
 def _cmd_import(args) -> int:
-    from workbench.services.observation_exchange import import_file
+    import sys
+
+    from workbench.services.observation_exchange import ImportLosses, import_file
 
     project = _open(args)
     try:
         coder = _coder_id(project.db, args.coder) if args.coder else project.coder.id
-        for line in import_file(project.db, args.format, args.file, coder, args.media):
-            print(line)
+        try:
+            report = import_file(
+                project.db, args.format, args.file, coder, args.media, accept_losses=args.accept_losses
+            )
+        except ImportLosses as exc:
+            print(exc, file=sys.stderr)
+            return 3
+        print(report.render())
+    finally:
+        project.close()
+    return 0
+
+
+def _cmd_link_media(args) -> int:
+    from workbench.services.media_import import link_placeholders
+
+    project = _open(args)
+    try:
+        print(link_placeholders(project, args.media_folder, link=args.link).description)
     finally:
         project.close()
     return 0

@@ -100,7 +100,8 @@ def read_boris(path: Path) -> CodedProject:
     kinds: dict[str, str] = {}
     taken: set[str] = set()
     behaviours, sets, set_names, groups = [], [], {}, []
-    notes = []
+    notes: list[str] = []
+    losses: list[tuple[str, str]] = []
     for i, entry in enumerate(_entries(project["behaviors_conf"], "behaviors_conf", source)):
         code = str(entry.get("code", "")).strip()
         if not code:
@@ -124,8 +125,8 @@ def read_boris(path: Path) -> CodedProject:
         for m_index, m in enumerate(modifier_sets):
             values = list(dict.fromkeys(v for v in (_modifier_value(x) for x in m.get("values") or []) if v))
             if len(values) < 2:
-                notes.append(
-                    f"behaviour {code!r}: modifier set {m.get('name')!r} has fewer than two values; left out"
+                losses.append(
+                    (f"behaviour {code!r}: modifier set {m.get('name')!r}", "has fewer than two values")
                 )
                 continue
             set_name = f"{code}: {str(m.get('name') or m_index).strip()}"
@@ -156,10 +157,22 @@ def read_boris(path: Path) -> CodedProject:
         raise WorkbenchError(f"{source}: 'observations' must be a mapping of observation names")
     for obs_name, raw in raw_observations.items():
         observations.append(_observation(source, str(obs_name), raw, codes, kinds, subject_key))
+    for entry in _entries(project.get("independent_variables"), "independent_variables", source):
+        label = str(entry.get("label") or "").strip()
+        extra = [k for k in ("description", "default value", "possible values") if entry.get(k)]
+        if str(entry.get("type") or "text") != "text":
+            extra.append(f"type {entry.get('type')!r}")
+        if label and extra:
+            losses.append(
+                (
+                    f"independent variable {label!r}: {', '.join(extra)}",
+                    "only each observation's value is kept",
+                )
+            )
     unpaired = sum(len(ob.pair_states(o.events).unpaired) for o in observations)
     if unpaired:
         notes.append(f"{unpaired} state event(s) are unpaired (an odd number of toggles)")
-    return CodedProject(scheme, observations, notes)
+    return CodedProject(scheme, observations, notes, losses)
 
 
 def _observation(
@@ -203,7 +216,41 @@ def _observation(
             ob.Event(codes[code], subject_key[subject], "toggle", time_ms, modifiers=values, comment=comment)
         )
     state_codes = {codes[c] for c, k in kinds.items() if k == "state"}
-    return CodedObservation(name, media, ob.toggles_to_events(rows, state_codes))
+    variables = raw.get("independent_variables") or {}
+    return CodedObservation(
+        name,
+        media,
+        ob.toggles_to_events(rows, state_codes),
+        description=str(raw.get("description") or ""),
+        variables={str(k): "" if v is None else str(v) for k, v in variables.items()}
+        if isinstance(variables, dict)
+        else {},
+        media_info=_media_info(raw, media, offset),
+    )
+
+
+def _media_info(raw: dict, media: list[str], offset: Any) -> dict[str, dict[str, float]]:
+    """Per media file: its duration and frame rate as BORIS recorded them, and the time offset."""
+    info = raw.get("media_info") if isinstance(raw.get("media_info"), dict) else {}
+    found: dict[str, dict[str, float]] = {}
+    for name in media:
+        entry = {"offset_ms": _number(offset) * 1000}
+        for key, field_name, scale in (("length", "duration_ms", 1000), ("fps", "frame_rate", 1)):
+            table = info.get(key) if isinstance(info.get(key), dict) else {}
+            value = _number(table.get(name))
+            if value > 0:
+                entry[field_name] = value * scale
+        found[name] = entry
+    return found
+
+
+def _number(value: Any) -> float:
+    """A finite number within any recording's length, else 0 (these are descriptive, never event times)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+    return number if math.isfinite(number) and 0 <= number * 1000 <= MAX_TIME_MS else 0.0
 
 
 def _time_ms(value: Any, offset: Any, where: str) -> int:
@@ -219,10 +266,10 @@ def _time_ms(value: Any, offset: Any, where: str) -> int:
     return int(round(seconds * 1000))
 
 
-def write_boris(
-    coded: CodedProject, path: Path, media_info: dict[str, dict[str, float]] | None = None
-) -> None:
-    """Write a BORIS 7 project: the scheme as ethogram and each observation's events as rows."""
+def write_boris(coded: CodedProject, path: Path) -> None:
+    """Write a BORIS 7 project: the scheme as ethogram, each observation's events as rows, its
+    description and independent variables; one with no media file is a LIVE observation. BORIS has no
+    place for the coder (a lead's export names them in the file's description)."""
     scheme: Scheme = coded.scheme
     subject_name = {s.key: (s.name if slug(s.name, set()) == s.key else s.key) for s in scheme.subjects}
     subject_name[NO_FOCAL] = ""
@@ -260,35 +307,47 @@ def write_boris(
             ]
             for e in ob.time_order(o.events)
         ]
-        info = (media_info or {}).get(o.name, {})
+        info = {f: o.media_info.get(f, {}) for f in o.media_files}
         observations[o.name] = {
             "file": {"1": list(o.media_files), "2": []},
-            "type": "MEDIA",
+            "type": "MEDIA" if o.media_files else "LIVE",
             "date": datetime.now().isoformat(timespec="seconds"),
-            "description": f"coded by {o.coder}" if o.coder else "",
+            "description": o.description,
             "time offset": 0.0,
             "events": rows,
-            "independent_variables": {},
+            "independent_variables": dict(o.variables),
             "visualize_spectrogram": False,
             "close_behaviors_between_videos": False,
             "media_info": {
-                "length": {f: info.get("length", 0.0) for f in o.media_files},
-                "fps": {f: info.get("fps", 0.0) for f in o.media_files},
+                "length": {f: i.get("duration_ms", 0.0) / 1000 for f, i in info.items()},
+                "fps": {f: i.get("frame_rate", 0.0) for f, i in info.items()},
                 "hasVideo": {f: True for f in o.media_files},
                 "offset": {"1": 0.0},
             },
         }
+    labels = list(dict.fromkeys(k for o in coded.observations for k in o.variables))
+    coders = sorted({o.coder for o in coded.observations if o.coder})
     project = {
         "time_format": "hh:mm:ss",
         "project_name": scheme.name.removeprefix("BORIS: "),
         "project_date": datetime.now().isoformat(timespec="seconds"),
-        "project_description": "Exported by workbench",
+        "project_description": "Exported by workbench"
+        + (f"; coded by {', '.join(coders)}" if coders else ""),
         "project_format_version": "7.0",
         "subjects_conf": subjects,
         "behaviors_conf": ethogram,
         "observations": observations,
         "behavioral_categories": sorted({b.category for b in scheme.behaviours if b.category}),
-        "independent_variables": {},
+        "independent_variables": {
+            str(i): {
+                "label": k,
+                "description": "",
+                "type": "text",
+                "default value": "",
+                "possible values": "",
+            }
+            for i, k in enumerate(labels)
+        },
         "coding_map": {},
         "behaviors_coding_map": [],
         "converters": {},

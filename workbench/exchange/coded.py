@@ -34,17 +34,27 @@ PALETTE = (
 
 @dataclass
 class CodedObservation:
+    """One observation as another tool holds it: ``variables`` are BORIS independent variables (name ->
+    text); ``media_info`` is per media file name its ``duration_ms``, ``frame_rate`` and ``offset_ms``."""
+
     name: str
     media_files: list[str]
     events: list[ob.Event]
     coder: str = ""
+    description: str = ""
+    variables: dict[str, str] = field(default_factory=dict)
+    media_info: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
 class CodedProject:
+    """A scheme and observations; ``notes`` lose nothing, ``losses`` are ``(thing, reason)`` the reader
+    could not carry (an import reports them and asks before going on without them)."""
+
     scheme: Scheme
     observations: list[CodedObservation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    losses: list[tuple[str, str]] = field(default_factory=list)
 
 
 def slug(text: str, taken: set[str], prefix: str = "b") -> str:

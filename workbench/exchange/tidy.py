@@ -11,6 +11,7 @@ import pandas as pd
 
 from workbench.exchange import cells
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import VARIABLE_COLUMN
 
 EVENT_ORDER = (
     "participant",
@@ -18,6 +19,8 @@ EVENT_ORDER = (
     "timepoint",
     "media",
     "media_task",
+    "observation",
+    "description",
     "rater",
     "purpose",
     "masked_id",
@@ -53,6 +56,7 @@ RATING_ORDER = (
 
 def _frame(rows: list[dict], order: tuple[str, ...], sort: list[str]) -> pd.DataFrame:
     columns = [c for c in order if not rows or c in rows[0]]
+    columns += list(dict.fromkeys(k for row in rows for k in row if k.startswith(VARIABLE_COLUMN)))
     frame = pd.DataFrame(rows, columns=columns)
     keys = [c for c in sort if c in frame.columns]
     if keys and len(frame):

@@ -96,6 +96,24 @@ class MediaRecord:
     height: int | None
     linked: bool
 
+    @property
+    def not_linked(self) -> bool:
+        """A placeholder for a video another tool coded that is not (yet) in the project."""
+        return self.sha256.startswith(UNLINKED)
+
+    @property
+    def live(self) -> bool:
+        """A placeholder for an observation coded live, with no recording at all."""
+        return self.sha256.startswith(LIVE)
+
+
+# the sha256 of a placeholder media item: one of these prefixes, then a digest of what it stands for
+UNLINKED = "unlinked:"
+LIVE = "live:"
+
+# the prefix of a tidy-table column holding one independent variable another tool recorded
+VARIABLE_COLUMN = "variable: "
+
 
 @dataclass(frozen=True)
 class ParticipantRecord:

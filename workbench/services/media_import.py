@@ -190,3 +190,61 @@ def relink_media(
     change = participants.relink_media(project.db, found)
     state.report(1.0, change.description)
     return Change(f"{change.description}; {len(missing) - len(found)} still missing", updated=change.updated)
+
+
+def link_placeholders(
+    project: Project,
+    folder: Path,
+    link: bool = False,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Change:
+    """Give each "media not linked" placeholder (from a BORIS or ELAN import) the file of its name under
+    ``folder``, checked as an import is (a file whose duration differs from the one the other tool
+    recorded by more than a second is not taken); copied in (or, with ``link``, kept in place) and
+    stored in one transaction. The observations coded against a placeholder keep it, now with its file.
+    """
+    state = TaskState(progress, cancelled)
+    waiting = [m for m in participants.list_media(project.db) if m.not_linked]
+    if not waiting:
+        raise WorkbenchError(
+            "No media items are waiting for their files (no 'media not linked' placeholders)."
+        )
+    files = {f.name: f for f in reversed(collect_files([folder]))}
+    found: dict[int, NewMedia] = {}
+    skipped: list[str] = []
+    copied: list[Path] = []
+    try:
+        for i, media in enumerate(waiting):
+            source = files.get(media.original_name)
+            if source is None:
+                skipped.append(f"{media.original_name} (not found)")
+                continue
+            step = state.sub(i / len(waiting), (i + 1) / len(waiting))
+            step.report(0, f"Checking {source.name}")
+            info = probe(source)
+            if media.duration_ms and abs(info.duration_ms - media.duration_ms) > 1000:
+                skipped.append(
+                    f"{media.original_name} (lasts {info.duration_ms / 1000:.1f} s, the coding tool "
+                    f"recorded {media.duration_ms / 1000:.1f} s)"
+                )
+                continue
+            verify_decodable(source)
+            digest = sha256_file(source, step.progress, state.cancelled)
+            stored = source if link else project.media_root / "media" / _stored_name(digest, source.suffix)
+            if not link and not stored.exists():
+                stored.parent.mkdir(parents=True, exist_ok=True)
+                _copy(source, stored)
+                copied.append(stored)
+            found[media.id] = _new_media(project, stored, source.name, info, digest, link)
+        with project.db.transaction():
+            for media_id, new in found.items():
+                participants.link_placeholder(project.db, media_id, new)
+    except BaseException:
+        for path in copied:
+            path.unlink(missing_ok=True)
+        raise
+    names = ", ".join(n.original_name for n in found.values()) or "none"
+    rest = f"; not linked: {', '.join(skipped)}" if skipped else ""
+    state.report(1.0, f"Linked {len(found)} media file(s)")
+    return Change(f"Linked {len(found)} media file(s): {names}{rest}", updated={"media": tuple(found)})

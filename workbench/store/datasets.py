@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workbench.model.errors import WorkbenchError
+from workbench.model.records import VARIABLE_COLUMN
 from workbench.model.roles import Action, can
 from workbench.store.engine import Database
 from workbench.store.observations import list_observations, observation_data
@@ -57,6 +58,8 @@ def _context(db: Database, viewer_id: int) -> tuple[bool, dict[int, dict[str, An
                 "timepoint": when.get(record.media_id) or "",
                 "media": media[record.media_id].original_name,
                 "media_task": media[record.media_id].task or "",
+                "observation": record.name,
+                "description": record.description,
                 "rater": coders[record.coder_id],
                 "purpose": purpose,
                 "masked_id": masked,
@@ -70,14 +73,18 @@ def _context(db: Database, viewer_id: int) -> tuple[bool, dict[int, dict[str, An
 
 
 def event_rows(db: Database, viewer_id: int) -> list[dict[str, Any]]:
-    """One row per event: who/when (lead) or masked ID, behaviour, subject, type, times, modifiers."""
-    _lead, context = _context(db, viewer_id)
+    """One row per event: who/when, the observation's name, description and independent variables
+    (lead) or masked ID, behaviour, subject, type, times, modifiers."""
+    lead, context = _context(db, viewer_id)
     rows = []
     for observation_id, head in context.items():
-        for e in observation_data(db, observation_id).events:
+        data = observation_data(db, observation_id)
+        variables = {f"{VARIABLE_COLUMN}{k}": v for k, v in data.record.variables.items()} if lead else {}
+        for e in data.events:
             rows.append(
                 {
                     **head,
+                    **variables,
                     "behaviour": e.behaviour,
                     "subject": e.subject or "",
                     "event_type": e.event_type,
@@ -129,7 +136,7 @@ def observation_names(db: Database, viewer_id: int, ids: list[int] | None = None
     """A name per observation for exports: media and rater (lead) or the masked ID."""
     lead, context = _context(db, viewer_id)
     return {
-        i: (f"{c['media']} - {c['rater']}" if lead else c["masked_id"])
+        i: ((c["observation"] or f"{c['media']} - {c['rater']}") if lead else c["masked_id"])
         for i, c in context.items()
         if ids is None or i in ids
     }

@@ -41,11 +41,17 @@ from workbench.store.schemes import read_scheme
 
 @dataclass(frozen=True)
 class ObservationRecord:
+    """``name`` tells sessions of one media by one coder apart ("" for the workbench's own);
+    ``description`` and ``variables`` (independent variables, name -> text) come from other tools."""
+
     id: int
     media_id: int
     coder_id: int
     scheme: str
     status: str
+    name: str = ""
+    description: str = ""
+    variables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,10 +98,22 @@ def scope(observation_id: int) -> Scope:
 
 def _record(session: Session, row: Observation) -> ObservationRecord:
     scheme = session.get_one(CodingScheme, row.scheme_id)
-    return ObservationRecord(row.id, row.media_id, row.coder_id, scheme.name, row.status)
+    return ObservationRecord(
+        row.id,
+        row.media_id,
+        row.coder_id,
+        scheme.name,
+        row.status,
+        row.name,
+        row.description,
+        dict(row.variables or {}),
+    )
 
 
-def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> ObservationRecord | None:
+def find_observation(
+    db: Database, media_id: int, coder_id: int, scheme: str, name: str = ""
+) -> ObservationRecord | None:
+    """This coder's observation (session ``name``) of the media with the scheme, if any."""
     with db.reading() as session:
         row = session.scalar(
             select(Observation)
@@ -104,6 +122,7 @@ def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) ->
                 Observation.media_id == media_id,
                 Observation.coder_id == coder_id,
                 CodingScheme.name == scheme,
+                Observation.name == name,
             )
         )
         return _record(session, row) if row else None
@@ -111,8 +130,16 @@ def find_observation(db: Database, media_id: int, coder_id: int, scheme: str) ->
 
 @command("create_observation")
 @retrying
-def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) -> Change:
-    """A new observation (status not started); refused when this coder already has one."""
+def create_observation(
+    db: Database,
+    media_id: int,
+    coder_id: int,
+    scheme: str,
+    name: str = "",
+    description: str = "",
+    variables: dict[str, str] | None = None,
+) -> Change:
+    """A new observation (status not started); refused when this coder already has one of that name."""
     with db.transaction() as session:
         scheme_id = session.scalar(select(CodingScheme.id).where(CodingScheme.name == scheme))
         if scheme_id is None:
@@ -127,12 +154,21 @@ def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) 
                     Observation.media_id == media_id,
                     Observation.coder_id == coder_id,
                     Observation.scheme_id == scheme_id,
+                    Observation.name == name,
                 )
             )
             is not None
         ):
             raise WorkbenchError("This coder already has an observation of this media with this scheme.")
-        row = Observation(media_id=media_id, coder_id=coder_id, scheme_id=scheme_id, status="not_started")
+        row = Observation(
+            media_id=media_id,
+            coder_id=coder_id,
+            scheme_id=scheme_id,
+            name=name,
+            description=description,
+            variables=dict(variables or {}),
+            status="not_started",
+        )
         session.add(row)
         session.flush()
         audit.record(
@@ -141,7 +177,7 @@ def create_observation(db: Database, media_id: int, coder_id: int, scheme: str) 
             "observations",
             row.id,
             coder_id=coder_id,
-            after={"media_id": media_id, "scheme": scheme},
+            after={"media_id": media_id, "scheme": scheme, "name": name},
         )
         return Change("Started an observation", created={"observations": (row.id,)}, scope=scope(row.id))
 

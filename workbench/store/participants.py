@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import AttributeRecord, Change, MediaRecord, NewMedia, ParticipantRecord
+from workbench.model.records import (
+    LIVE,
+    UNLINKED,
+    AttributeRecord,
+    Change,
+    MediaRecord,
+    NewMedia,
+    ParticipantRecord,
+)
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.people import timepoint_id
@@ -179,6 +188,79 @@ def add_media(
             created={"media": tuple(ids)},
             updated={"participants": (pid,)},
         )
+
+
+def placeholder_media(
+    db: Database,
+    pseudonym: str,
+    original_name: str,
+    duration_ms: int = 0,
+    frame_rate: float | None = None,
+    live_name: str | None = None,
+) -> int:
+    """The id of the "media not linked" placeholder for ``original_name`` (or, with ``live_name``, of
+    that live observation with no recording) under participant ``pseudonym``, created if missing.
+
+    A placeholder has no file (empty path) and a ``sha256`` of :data:`UNLINKED` or :data:`LIVE` plus a
+    digest of its name, so one video coded in several observations has one placeholder.
+    """
+    prefix, key = (LIVE, live_name) if live_name is not None else (UNLINKED, original_name)
+    digest = prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[: 64 - len(prefix)]
+    with db.transaction() as session:
+        pid = participant_id(session, pseudonym, create=True)
+        found = session.scalar(select(Media.id).where(Media.participant_id == pid, Media.sha256 == digest))
+        if found is not None:
+            return found
+        row = Media(
+            participant_id=pid,
+            path="",
+            original_name=original_name,
+            sha256=digest,
+            size_bytes=0,
+            duration_ms=duration_ms,
+            kind="video",
+            frame_rate=frame_rate,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            "add media placeholder",
+            "media",
+            row.id,
+            after={"original_name": original_name, "participant": pseudonym, "live": live_name is not None},
+        )
+        return row.id
+
+
+def link_placeholder(db: Database, media_id: int, new: NewMedia) -> Change:
+    """Give a "media not linked" placeholder its file: the observations coded against it keep their id."""
+    with db.transaction() as session:
+        row = session.get(Media, media_id)
+        if row is None or not row.sha256.startswith(UNLINKED):
+            raise WorkbenchError(f"Media item {media_id} is not a placeholder for media not linked.")
+        taken = session.scalar(
+            select(Media.original_name).where(
+                Media.participant_id == row.participant_id, Media.sha256 == new.sha256
+            )
+        )
+        if taken is not None:
+            raise WorkbenchError(
+                f"{new.original_name} is already imported for this participant (as {taken}); "
+                f"it cannot also stand for {row.original_name}."
+            )
+        before = {"original_name": row.original_name, "duration_ms": row.duration_ms}
+        for name, value in dataclasses.asdict(new).items():
+            setattr(row, name, value)
+        audit.record(
+            session,
+            "link media",
+            "media",
+            media_id,
+            before=before,
+            after={"path": new.path, "sha256": new.sha256, "original_name": new.original_name},
+        )
+        return Change(f"Linked {new.original_name}", updated={"media": (media_id,)})
 
 
 def list_media(db: Database) -> list[MediaRecord]:

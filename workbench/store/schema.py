@@ -390,17 +390,22 @@ class RatingScale(Base):
 
 
 class Observation(Base):
-    """One rater's coding of one media item with one scheme."""
+    """One rater's coding of one media item with one scheme; ``name`` tells several sessions of one
+    media by one coder apart (empty for the workbench's own); ``variables`` are independent variables
+    another tool recorded (name -> text)."""
 
     __tablename__ = "observations"
     __table_args__ = (
-        UniqueConstraint("media_id", "coder_id", "scheme_id"),
+        UniqueConstraint("media_id", "coder_id", "scheme_id", "name", name="uq_observations_session"),
         CheckConstraint(f"status IN {OBSERVATION_STATUSES}", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     media_id: Mapped[int] = mapped_column(ForeignKey("media.id", ondelete="RESTRICT"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
     scheme_id: Mapped[int] = mapped_column(ForeignKey("coding_schemes.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

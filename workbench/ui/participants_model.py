@@ -39,6 +39,10 @@ def format_size(size: int) -> str:
 
 
 def media_kind_text(media: MediaRecord) -> str:
+    if media.live:
+        return "live observation, no video"
+    if media.not_linked:
+        return "media not linked"
     return f"{media.kind} · VFR" if media.variable_frame_rate else media.kind
 
 
@@ -136,6 +140,8 @@ class ParticipantsModel(TreeModel):
 
     def _media(self, media: MediaRecord) -> Node:
         label = f"{media.original_name} ({media.task})" if media.task else media.original_name
+        if media.not_linked or media.live:
+            label = f"{label or 'live observation'} [{media_kind_text(media)}]"
         texts = (label, format_duration(media.duration_ms), media_kind_text(media))
         node = Node(("m", media.id), texts, media, media_tooltip(media), media.kind)
         tooltip = "Double-click to open it in the transcript editor"
