@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))  # the shared fixtures
 
@@ -56,10 +57,11 @@ class Hostile:
 
     def raw(self, who: str, **kwargs) -> psycopg.Connection:
         """A plain psycopg session as ``who`` with password authentication over TCP (autocommit)."""
+        url = make_url(self.server.admin_url)
         return psycopg.connect(
-            host="localhost",
-            port=int(self.server.admin_url.rsplit(":", 1)[1].split("/", 1)[0]),
-            dbname=self.server.admin_url.rsplit("/", 1)[1],
+            host=url.host or "localhost",
+            port=url.port or 5432,
+            dbname=url.database,
             user=self.logins[who],
             password="team-test-pw",
             autocommit=kwargs.pop("autocommit", True),
