@@ -170,3 +170,24 @@ def test_playback_with_sound_and_speed_shows_exact_frames(qtbot, project, shared
     assert "at 1880 ms" in view.player.position_label.text()
     view.grab().save(str(output_dir / "video_coder.png"))
     assert (output_dir / "video_coder.png").stat().st_size > 10_000
+
+
+def test_behaviours_without_a_key_are_coded_from_the_filtered_list(qtbot, project, shared_media):
+    data = yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8"))
+    data["behaviours"].append(
+        {"code": "yawn", "name": "Yawns", "kind": "point", "colour": "#123456", "subjects": ["mother"]}
+    )
+    scheme = scheme_from_mapping(data)
+    view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON, scheme=scheme))
+    panel = view.behaviours
+    assert panel.isVisible()  # shown first: some behaviours can only be coded from it
+    assert panel.list.count() == len(scheme.behaviours)
+    seek(qtbot, view, 1000)
+    qtbot.keyClicks(panel.filter, "yaw")  # 'a' is a behaviour's key: typed into the filter, not coded
+    assert panel.shown() == ["yawn"]
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Return)
+    assert [(e.behaviour, e.event_type, e.time_ms) for e in _stored(view)] == [("yawn", "point", 1000)]
+    panel.filter.clear()
+    item = panel.list.item(panel.shown().index("maternal_smile"))
+    panel.list.itemActivated.emit(item)
+    assert sorted(e.behaviour for e in _stored(view)) == ["maternal_smile", "yawn"]

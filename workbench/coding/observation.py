@@ -201,6 +201,23 @@ def key_press(
         behaviour = scheme.behaviour_for_key(key)
     except KeyError:
         raise WorkbenchError(f"No behaviour is bound to the key {key!r}.") from None
+    return code_behaviour(scheme, events, behaviour.code, time_ms, subject, frame_pts_ms)
+
+
+def code_behaviour(
+    scheme: Scheme,
+    events: Iterable[Event],
+    code: str,
+    time_ms: int,
+    subject: str | None = None,
+    frame_pts_ms: int | None = None,
+) -> KeyAction:
+    """What coding the behaviour ``code`` at ``time_ms`` does (by its key or from the list; see
+    ``key_press``)."""
+    try:
+        behaviour = scheme.behaviour(code)
+    except KeyError:
+        raise WorkbenchError(f"The scheme {scheme.name!r} has no behaviour {code!r}.") from None
     subject = choose_subject(scheme, behaviour.code, subject)
     at = int(time_ms)
 

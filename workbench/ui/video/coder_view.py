@@ -1,6 +1,7 @@
 """The video coder view: player, timeline, events table and ratings around one observation.
 
-Keys (when no text is being edited): a behaviour's key codes it at the frame on screen; 1, 2, …
+Keys (when no text is being edited): a behaviour's key codes it at the frame on screen (behaviours
+without a key, and any other, from the filterable Behaviours list); 1, 2, …
 choose the subject (0: automatic); Space plays/pauses; ←/→ step one frame, Shift ±1 s,
 Ctrl ±5 s; PgUp/PgDown jump to the previous/next event; Ctrl+Z / Ctrl+Shift+Z undo/redo.
 """
@@ -27,6 +28,7 @@ from workbench.coding import observation as ob
 from workbench.coding.scheme import ModifierSet, Scheme
 from workbench.store.engine import Database
 from workbench.ui.db_worker import DatabaseWorker
+from workbench.ui.video.behaviour_list import BehaviourList
 from workbench.ui.video.events_model import EventsModel
 from workbench.ui.video.events_panel import EventsPanel
 from workbench.ui.video.player import Player
@@ -69,6 +71,8 @@ class VideoCoderView(QWidget):
         self.events_model = EventsModel(self.session, self._pts_at, self)
         self.events = EventsPanel(self.events_model, self.current_stamp)
         self.ratings = RatingsPanel(self.session, lambda: self.player.time_ms)
+        self.behaviours = BehaviourList(scheme)
+        self.behaviours.chosen.connect(self.code_behaviour)
 
         self.title_label = QLabel(title)
         self.title_label.setObjectName("CoderTitle")
@@ -89,6 +93,9 @@ class VideoCoderView(QWidget):
         side = QTabWidget()
         side.addTab(self.events, "Events")
         side.addTab(self.ratings, "Epochs and ratings")
+        side.addTab(self.behaviours, "Behaviours")
+        if any(b.key is None for b in scheme.behaviours):
+            side.setCurrentWidget(self.behaviours)  # some can only be coded from the list
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.player)
         under = QWidget()
@@ -148,13 +155,19 @@ class VideoCoderView(QWidget):
     def code_key(self, key: str) -> ob.KeyAction | None:
         """Code the behaviour bound to ``key`` at the frame on screen: the action, at once (its
         events are saved on the database worker and appear when their ids come back)."""
+        try:
+            code = self.scheme.behaviour_for_key(key).code
+        except KeyError:
+            return None
+        return self.code_behaviour(code)
+
+    def code_behaviour(self, code: str) -> ob.KeyAction | None:
+        """Code the behaviour ``code`` (its key pressed, or picked from the list) at the frame on
+        screen, as ``code_key`` does."""
         if self.player.index is None:
             self.show_message("The video is still opening.")
             return None
-        try:
-            behaviour = self.scheme.behaviour_for_key(key)
-        except KeyError:
-            return None
+        behaviour = self.scheme.behaviour(code)
         subject = self.subject if len(behaviour.subjects) > 1 else None
         time_ms, pts = self.current_stamp()
         question: list[ModifierSet] = []
@@ -163,7 +176,7 @@ class VideoCoderView(QWidget):
             if question:
                 self.choose_modifier(question[0], made[0])
 
-        action = self.session.press(key, time_ms, pts, subject, ask)
+        action = self.session.code_behaviour(code, time_ms, pts, subject, ask)
         if action is None:
             return None
         self.show_message(f"{action.primary.event_type} {behaviour.name} at {ob.format_ms(time_ms)}")

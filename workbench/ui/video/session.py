@@ -130,7 +130,25 @@ class ObservationSession(QObject):
         """Code ``key`` at this time: the action (computed here, at once), or None when refused.
         The events are saved on the worker; ``on_saved`` gets them with their ids once inserted."""
         try:
-            action = ob.key_press(self.scheme, self._relevant(key), key, time_ms, subject, frame_pts_ms)
+            code = self.scheme.behaviour_for_key(key).code
+        except KeyError:
+            self.error.emit(f"No behaviour is bound to the key {key!r}.")
+            return None
+        return self.code_behaviour(code, time_ms, frame_pts_ms, subject, on_saved)
+
+    def code_behaviour(
+        self,
+        code: str,
+        time_ms: int,
+        frame_pts_ms: int | None,
+        subject: str | None,
+        on_saved: Callable[[list[ob.Event]], None] | None = None,
+    ) -> ob.KeyAction | None:
+        """Code the behaviour ``code`` (keyed or picked from the list) as ``press`` does."""
+        try:
+            action = ob.code_behaviour(
+                self.scheme, self._relevant(code), code, time_ms, subject, frame_pts_ms
+            )
         except WorkbenchError as exc:
             self.error.emit(str(exc))
             return None
@@ -149,14 +167,10 @@ class ObservationSession(QObject):
     def _forget(self, events: list[ob.Event]) -> None:
         self._pending = [e for e in self._pending if all(e is not x for x in events)]
 
-    def _relevant(self, key: str) -> list[ob.Event]:
-        """The events a key press depends on: its behaviour's and its exclusive partners', saved or
-        still on their way (the rest cannot change what the key does, and skipping them keeps a press
-        fast on long codings)."""
-        try:
-            code = self.scheme.behaviour_for_key(key).code
-        except KeyError:
-            return []
+    def _relevant(self, code: str) -> list[ob.Event]:
+        """The events coding a behaviour depends on: its and its exclusive partners', saved or
+        still on their way (the rest cannot change what coding it does, and skipping them keeps a
+        press fast on long codings)."""
         wanted = {code, *self.scheme.exclusive_partners(code)}
         return [e for e in (*self.events, *self._pending) if e.behaviour in wanted]
 

@@ -1,0 +1,157 @@
+"""Every shared ELAN file through a project and back, twice (SQLite and PostgreSQL): import, export,
+re-import (another coder), export again. Counts are equal at every step; tier names, participants,
+every annotation's tier, value and (where the file gives them) times survive; both exports are
+equal annotation for annotation, referring annotations under the same parents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from video_fixtures import make_team
+
+from workbench.coding import observation as ob
+from workbench.exchange import elan, elan_refs
+from workbench.services import observation_exchange as ox
+from workbench.store import observations as obs
+from workbench.store import schemes
+
+INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
+EAF_FILES = sorted((INTEROP / "elan").glob("*.eaf"))
+
+
+class Eaf:
+    """An EAF file's annotations as comparable values."""
+
+    def __init__(self, path: Path):
+        root = etree.parse(str(path)).getroot()
+        times = {t.get("TIME_SLOT_ID"): t.get("TIME_VALUE") for t in root.iter("TIME_SLOT")}
+        self.participants = {
+            t.get("TIER_ID"): t.get("PARTICIPANT") or "" for t in root.iter("TIER") if len(t)
+        }
+        tier_of, self.aligned, self.refs = {}, [], []
+        key: dict[str, tuple] = {}
+        for tier in root.iter("TIER"):
+            name = tier.get("TIER_ID")
+            for a in tier.iterfind("ANNOTATION/ALIGNABLE_ANNOTATION"):
+                start, stop = (times.get(a.get(r)) for r in ("TIME_SLOT_REF1", "TIME_SLOT_REF2"))
+                value = a.findtext("ANNOTATION_VALUE") or ""
+                self.aligned.append((name, start and int(start), stop and int(stop), value))
+                key[a.get("ANNOTATION_ID")] = (name, start, stop, value)
+                tier_of[a.get("ANNOTATION_ID")] = name
+        pending = {}
+        for tier in root.iter("TIER"):
+            for r in tier.iterfind("ANNOTATION/REF_ANNOTATION"):
+                pending[r.get("ANNOTATION_ID")] = (tier.get("TIER_ID"), r.get("ANNOTATION_REF"), r)
+                tier_of[r.get("ANNOTATION_ID")] = tier.get("TIER_ID")
+        for name, parent, r in pending.values():
+            chain, current = [], parent
+            while current in pending:
+                chain.append(pending[current][0])
+                current = pending[current][1]
+            anchor = key.get(current, ("?",))
+            self.refs.append(
+                (name, tier_of.get(parent), r.findtext("ANNOTATION_VALUE") or "", tuple(chain), anchor)
+            )
+
+    @property
+    def count(self) -> int:
+        return len(self.aligned) + len(self.refs)
+
+    def timed(self) -> Counter:
+        return Counter(a for a in self.aligned if a[1] is not None and a[2] is not None)
+
+    def shape(self) -> Counter:
+        """Every annotation without times: aligned (tier, value), referring (tier, parent tier, value)."""
+        return Counter([a[0::3] for a in self.aligned] + [r[:3] for r in self.refs])
+
+
+def _store_count(db, oid) -> tuple[int, int]:
+    """(intervals, dependent annotations) of an observation in the store."""
+    events = obs.observation_data(db, oid).events
+    dependents = sum(len(elan_refs.split_modifiers(tuple(e.modifiers))[1]) for e in events)
+    return len(ob.pair_states(events).intervals), dependents
+
+
+def _import(db, data, coder_id: int, media_id: int) -> int:
+    """The file's scheme (unless the project has it) and its observation, stored as the import does."""
+    if data.scheme.name not in schemes.scheme_names(db):
+        schemes.add_scheme(db, data.scheme, origin="imported")
+    oid = obs.ensure_observation(db, media_id, coder_id, data.scheme.name)
+    obs.add_events(db, oid, data.observations[0].events)
+    return oid
+
+
+def _strip(events):
+    return sorted((e.behaviour, e.subject, e.event_type, e.time_ms, tuple(e.modifiers)) for e in events)
+
+
+@pytest.mark.parametrize("path", EAF_FILES, ids=lambda p: p.name)
+def test_shared_eaf_file_round_trips_through_a_project(path, db_url, tmp_path):
+    team = make_team(db_url, videos=1)
+    try:
+        db, original = team.db, Eaf(path)
+        data = elan.read_eaf(path)
+        name = data.observations[0].name
+        first = _import(db, data, team.rater_a, team.media[0])
+        intervals, dependents = _store_count(db, first)
+        assert intervals + dependents == original.count
+        assert not ob.pair_states(obs.observation_data(db, first).events).unpaired
+
+        out1, out2 = tmp_path / "first.eaf", tmp_path / "second.eaf"
+        assert elan.write_eaf(ox.coded_from_store(db, [first], {first: name}), out1) == []
+        scheme = schemes.load_scheme(db, data.scheme.name)
+        second = _import(db, elan.read_eaf(out1, scheme), team.rater_b, team.media[0])
+        assert _strip(obs.observation_data(db, second).events) == _strip(
+            obs.observation_data(db, first).events
+        )
+        elan.write_eaf(ox.coded_from_store(db, [second], {second: name}), out2)
+
+        exported, again = Eaf(out1), Eaf(out2)
+        assert original.count == exported.count == again.count
+        assert exported.participants == {t: p for t, p in original.participants.items()}
+        assert exported.shape() == original.shape()
+        assert original.timed() <= Counter(exported.aligned)
+        assert Counter(exported.aligned) == Counter(again.aligned)
+        assert Counter(exported.refs) == Counter(again.refs)
+    finally:
+        team.db.dispose()
+
+
+def test_overlapping_annotations_of_one_tier_stay_distinct(tmp_path):
+    path = tmp_path / "overlap.eaf"
+    path.write_text(
+        '<ANNOTATION_DOCUMENT><HEADER TIME_UNITS="milliseconds"/><TIME_ORDER>'
+        + "".join(
+            f'<TIME_SLOT TIME_SLOT_ID="t{n}" TIME_VALUE="{ms}"/>'
+            for n, ms in enumerate((0, 100, 50, 150, 60, 70))
+        )
+        + '</TIME_ORDER><TIER TIER_ID="words" PARTICIPANT="Ann">'
+        + "".join(
+            f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{n}" TIME_SLOT_REF1="t{2 * n}" '
+            f'TIME_SLOT_REF2="t{2 * n + 1}"><ANNOTATION_VALUE>w{n}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>'
+            for n in range(3)
+        )
+        + "</TIER></ANNOTATION_DOCUMENT>",
+        encoding="utf-8",
+    )
+    data = elan.read_eaf(path)
+    spans = sorted(
+        (i.start_ms, i.stop_ms, i.start.modifiers)
+        for i in ob.pair_states(data.observations[0].events).intervals
+    )
+    assert spans == [(0, 100, ("w0",)), (50, 150, ("w1",)), (60, 70, ("w2",))]
+    assert [b.name for b in data.scheme.behaviours] == ["words", "words (2)", "words (3)"]
+    out = tmp_path / "out.eaf"
+    elan.write_eaf(data, out)
+    assert Eaf(out).aligned == [("words", 0, 100, "w0"), ("words", 50, 150, "w1"), ("words", 60, 70, "w2")]
+    assert Eaf(out).participants == {"words": "Ann"}
+
+
+def test_dependent_paths_survive_awkward_tier_names():
+    path = (elan_refs.Step("a/b#c=d\\", 2), elan_refs.Step("gloss"))
+    text = elan_refs.entry(path, "x=y|z")
+    assert elan_refs.parse_entry(text) == (path, "x=y|z")
+    assert elan_refs.parse_entry("@no value") is None and elan_refs.parse_entry("plain") is None
