@@ -134,8 +134,9 @@ def test_erase_audit_needs_a_participant_deleted_in_this_transaction(hostile, wh
 
 
 def test_erase_audit_redacts_by_id_only_the_erased_rows_and_is_itself_audited(hostile):
-    """A lead erases a participant named like a JSON key, listing other people's rows too: only the
-    entries about the participant's row are redacted, and the redaction is logged."""
+    """A lead erases a participant named like a JSON key, deleting and listing other people's rows in
+    the same transaction: only the entries about the participant's own row are redacted (and those
+    of memos renamed in it), and the redaction is logged."""
     before = hostile.state()
     listed = {
         "text_codings": hostile.codings["ann"] + hostile.codings["bob"],
@@ -149,12 +150,21 @@ def test_erase_audit_redacts_by_id_only_the_erased_rows_and_is_itself_audited(ho
             "VALUES ('coder_id', 'x', now()) RETURNING id"
         ).fetchone()[0]
         conn.execute("DELETE FROM participants WHERE id = %s", (pid,))
+        # rows of other people deleted in the same transaction are not the participant's own
+        conn.execute("DELETE FROM text_codings WHERE id = %s", (hostile.codings["bob"][0],))
+        conn.execute("UPDATE memos SET text = 'renamed' WHERE coder_id = %s", (hostile.ids["ann"],))
+        listed["memos"] = [r[0] for r in conn.execute("SELECT id FROM memos")]
         payloads = "SELECT id, before::text, after::text FROM audit_log ORDER BY id"
         untouched = {r[0]: r for r in conn.execute(payloads)}
         done = conn.execute("SELECT wb_erase_audit('coder_id', %s::jsonb)", (json.dumps(listed),)).fetchone()[
             0
         ]
-        assert done == 2  # the participant's insert and delete
+        renamed = conn.execute(
+            "SELECT count(*) FROM audit_log WHERE table_name = 'memos' AND row_id IN "
+            "(SELECT id FROM memos WHERE coder_id = %s)",
+            (hostile.ids["ann"],),
+        ).fetchone()[0]
+        assert done == 2 + renamed  # the participant's insert and delete, and the renamed memo's entries
         now = {r[0]: r for r in conn.execute(payloads)}
         changed = sorted(i for i in untouched if untouched[i] != now[i])
         about = conn.execute(
@@ -162,10 +172,16 @@ def test_erase_audit_redacts_by_id_only_the_erased_rows_and_is_itself_audited(ho
             "ORDER BY id",
             (pid,),
         ).fetchall()
-        assert changed == [r[0] for r in about] and len(changed) == 2
+        memo_entries = conn.execute(
+            "SELECT id FROM audit_log WHERE table_name = 'memos' AND row_id IN "
+            "(SELECT id FROM memos WHERE coder_id = %s) ORDER BY id",
+            (hostile.ids["ann"],),
+        ).fetchall()
+        assert changed == sorted(r[0] for r in about + memo_entries if r[0] in untouched)
+        assert len(about) == 2 and renamed >= 2
         logged = conn.execute(
             "SELECT coder_id, login, row_id, after::text FROM audit_log WHERE action = 'redact audit'"
         ).fetchall()
-        assert logged == [(hostile.ids["lead"], hostile.logins["lead"], pid, '{"entries" : 2}')]
+        assert logged == [(hostile.ids["lead"], hostile.logins["lead"], pid, f'{{"entries" : {done}}}')]
         conn.rollback()
     assert hostile.state() == before

@@ -15,9 +15,10 @@ PostgreSQL only (SQLite has no logins; nothing changes there).
   ``wb_audit(...)`` for the application's own entries. Its ``BEFORE INSERT`` trigger signs
   every entry with the session login, its coder and the server clock; only the project's owner
   (who could write the table anyway) keeps the coder it names. No role may INSERT into it.
-* ``wb_erase_audit`` redacts the entries about the erased participant's row and about the rows
-  it names that were deleted or changed in this transaction (by table and id, never by matching
-  text), and logs that it did.
+* ``wb_erase_audit`` redacts the entries about the erased participant's own rows: those deleted in
+  this transaction that hang from the participant by their foreign keys (memos by their target),
+  and the memos the erasure renamed (listed by id) — by table and id, never by matching text —
+  and logs that it did.
 * Redacting with the key is the leads' (``wb_redact``/``wb_redact_matches`` answered a coder's
   guesses); ``wb_key_size()`` tells anyone whether there is a key. Raters get no coding counts.
 * A deletion by anyone but a lead (or the owner) that would remove another coder's coding,
@@ -105,31 +106,60 @@ CREATE OR REPLACE FUNCTION wb_erase_audit(pseudonym text, erased jsonb) RETURNS 
 DECLARE
   person integer;
   targets integer[];
-  item record;
   done integer;
 BEGIN
   IF coalesce(pseudonym, '') <> ''
      AND NOT EXISTS (SELECT 1 FROM public.participants p WHERE p.pseudonym = wb_erase_audit.pseudonym) THEN
     SELECT (a.before ->> 'id')::integer INTO person FROM public.audit_log a
     WHERE a.table_name = 'participants' AND a.action = 'row delete' AND a.at = now()
-      AND a.before ->> 'pseudonym' = wb_erase_audit.pseudonym
+      AND a.login = session_user AND a.before ->> 'pseudonym' = wb_erase_audit.pseudonym
     ORDER BY a.id DESC LIMIT 1;
   END IF;
   IF person IS NULL THEN
     RAISE EXCEPTION 'audit entries are redacted only for a participant deleted in this transaction'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
-  targets := ARRAY(SELECT a.id FROM public.audit_log a WHERE a.table_name = 'participants' AND a.row_id = person);
-  FOR item IN SELECT e.key AS tbl, ARRAY(SELECT v::integer FROM jsonb_array_elements_text(e.value) v) AS ids
-              FROM jsonb_each(coalesce(erased, '{{}}')) e LOOP
-    -- only rows deleted or changed in this same transaction (logged with this clock)
-    targets := targets || ARRAY(
-      SELECT a.id FROM public.audit_log a
-      WHERE a.table_name = item.tbl AND a.row_id = ANY(ARRAY(
-        SELECT d.row_id FROM public.audit_log d
-        WHERE d.table_name = item.tbl AND d.action IN ('row delete', 'row update') AND d.at = now()
-          AND d.login = session_user AND d.row_id = ANY(item.ids))));
-  END LOOP;
+  -- the participant's own rows: deleted in this transaction and hanging from the participant by
+  -- their foreign keys (a memo by its target); and memos the erasure renamed in it (listed)
+  targets := ARRAY(
+    WITH RECURSIVE gone AS (
+      SELECT d.table_name::text AS tbl, d.row_id, d.before::jsonb AS row FROM public.audit_log d
+      WHERE d.action = 'row delete' AND d.at = now() AND d.login = session_user
+    ), links (child, col, kind, parent) AS (VALUES
+      ('participant_attributes', 'participant_id', NULL, 'participants'),
+      ('framework_summaries', 'participant_id', NULL, 'participants'),
+      ('media', 'participant_id', NULL, 'participants'),
+      ('transcripts', 'participant_id', NULL, 'participants'),
+      ('segments', 'transcript_id', NULL, 'transcripts'),
+      ('words', 'segment_id', NULL, 'segments'),
+      ('text_lemmas', 'transcript_id', NULL, 'transcripts'),
+      ('text_codings', 'transcript_id', NULL, 'transcripts'),
+      ('observations', 'media_id', NULL, 'media'),
+      ('events', 'observation_id', NULL, 'observations'),
+      ('epochs', 'observation_id', NULL, 'observations'),
+      ('ratings', 'observation_id', NULL, 'observations'),
+      ('assignments', 'media_id', NULL, 'media'),
+      ('assignments', 'transcript_id', NULL, 'transcripts'),
+      ('memos', 'target_id', 'participant', 'participants'),
+      ('memos', 'target_id', 'transcript', 'transcripts'),
+      ('memos', 'target_id', 'coding', 'text_codings'),
+      ('memos', 'target_id', 'media', 'media'),
+      ('memos', 'target_id', 'observation', 'observations')
+    ), owned (tbl, id) AS (
+      SELECT 'participants'::text, person
+      UNION
+      SELECT g.tbl, g.row_id FROM owned o
+      JOIN links l ON l.parent = o.tbl
+      JOIN gone g ON g.tbl = l.child AND (g.row ->> l.col)::integer = o.id
+                 AND (l.kind IS NULL OR g.row ->> 'target_kind' = l.kind)
+    ), renamed AS (
+      SELECT DISTINCT u.row_id FROM public.audit_log u
+      WHERE u.table_name = 'memos' AND u.action = 'row update' AND u.at = now() AND u.login = session_user
+        AND u.row_id IN (SELECT v::integer FROM jsonb_array_elements_text(coalesce(erased -> 'memos', '[]')) v)
+    )
+    SELECT a.id FROM public.audit_log a
+    WHERE (a.table_name, a.row_id) IN (SELECT tbl, id FROM owned)
+       OR (a.table_name = 'memos' AND a.row_id IN (SELECT row_id FROM renamed)));
   UPDATE public.audit_log a SET
     before = CASE WHEN a.before IS NULL THEN NULL ELSE 'REDACTED'::json END,
     after = CASE WHEN a.after IS NULL THEN NULL ELSE 'REDACTED'::json END
@@ -198,7 +228,7 @@ def downgrade() -> None:
     op.execute(_earlier("0005_key_access").FUNCTIONS)
     for fn in ("wb_session_coder()", "wb_session_owns()"):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
-    op.execute(f"""DO $$ DECLARE f record; BEGIN
+    op.execute("""DO $$ DECLARE f record; BEGIN
   FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_proc p
            WHERE p.pronamespace = 'public'::regnamespace AND p.prokind = 'f'
              AND p.proname IN ('wb_me', 'wb_is_lead', 'wb_flag', 'wb_audit_login', 'wb_audit_row',
