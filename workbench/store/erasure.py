@@ -192,8 +192,9 @@ def _redact_audit(session: Session, rows: dict[str, tuple[int, ...]], pseudonym:
 def _redact_audit_on_server(session: Session, rows: dict[str, tuple[int, ...]], pseudonym: str) -> int:
     """PostgreSQL: the audit log is append-only for every login, and the row triggers have just
     logged each deleted row whole; ``wb_erase_audit`` (migrations 0005, 0006; leads only) redacts
-    the entries about the participant deleted in this transaction and about ``rows`` deleted or
-    changed in it (by id: the server matches no text)."""
+    the entries about the participant deleted in this transaction and the rows deleted with it
+    that hang from them (found by the server, by id: it matches no text), and about the memos of
+    ``rows`` renamed in it."""
     session.flush()
     erased = json.dumps({table: list(ids) for table, ids in rows.items() if ids})
     return (
