@@ -155,3 +155,47 @@ def test_dependent_paths_survive_awkward_tier_names():
     text = elan_refs.entry(path, "x=y|z")
     assert elan_refs.parse_entry(text) == (path, "x=y|z")
     assert elan_refs.parse_entry("@no value") is None and elan_refs.parse_entry("plain") is None
+
+
+def test_boris_to_workbench_to_elan_to_workbench_to_boris(db_url, tmp_path):
+    from workbench.exchange import boris
+
+    source = boris.read_boris(INTEROP / "boris" / "test.boris")
+    observations = [o for o in source.observations if o.events]
+    team = make_team(db_url, videos=len(observations))
+    try:
+        db, firsts, seconds = team.db, {}, {}
+        scheme = source.scheme
+        for observation, media_id in zip(observations, team.media):
+            single = type(source)(scheme, [observation])
+            firsts[_import(db, single, team.rater_a, media_id)] = observation
+        for oid, observation in firsts.items():
+            out = tmp_path / "via.eaf"
+            elan.write_eaf(ox.coded_from_store(db, [oid], {oid: observation.name}), out)
+            back = elan.read_eaf(out, schemes.load_scheme(db, scheme.name))
+            media_id = obs.observation_data(db, oid).record.media_id
+            seconds[_import(db, back, team.rater_b, media_id)] = observation
+        for first, second in zip(firsts, seconds):
+            paired = _paired(obs.observation_data(db, first).events)
+            assert _full(obs.observation_data(db, second).events) == _full(paired)
+        boris_out = tmp_path / "back.boris"
+        boris.write_boris(
+            ox.coded_from_store(db, list(seconds), {o: v.name for o, v in seconds.items()}), boris_out
+        )
+        again = {o.name: o for o in boris.read_boris(boris_out).observations}
+        for observation in observations:
+            assert _full(again[observation.name].events) == _full(_paired(observation.events))
+    finally:
+        team.db.dispose()
+
+
+def _paired(events):
+    """The events ELAN can hold: point events and states with both a start and a stop."""
+    unpaired = ob.pair_states(events).unpaired
+    return [e for e in events if all(e is not u for u in unpaired)]
+
+
+def _full(events):
+    return sorted(
+        (e.behaviour, e.subject, e.event_type, e.time_ms, tuple(e.modifiers), e.comment) for e in events
+    )

@@ -215,6 +215,11 @@ def test_eaf_round_trip_keeps_events_times_subjects_modifiers(team, tmp_path):
     assert tree.find("CONTROLLED_VOCABULARY[@CV_ID='touch type']") is not None
     back = elan.read_eaf(out, schemes.load_scheme(team.db, SCHEME_NAME))
     assert strip(back.observations[0].events) == strip(obs.observation_data(team.db, oid).events)
+    assert sorted((e.time_ms, e.comment) for e in back.observations[0].events if e.comment) == [
+        (1001, "soft"),
+        (1777, "big smile"),
+    ]
+    assert tree.find("TIER[@TIER_ID='maternal_touch@mother (start comment)']") is not None
     with pytest.raises(WorkbenchError, match="lacks; add that scheme first"):
         elan.read_eaf(out)
 

@@ -6,7 +6,8 @@ to a tier of that name with its participant; any other behaviour to a tier ``<be
 annotation of 1 ms (ELAN needs a positive length); the annotation value is the event's modifiers
 joined by ``|``, and its ``@tier=value`` modifiers become dependent tiers (``elan_refs``). Behaviours
 with a modifier set use a linguistic type holding a controlled vocabulary of the set's values.
-Comments and frame times are not carried (EAF has no place for them).
+Comments, and the modifiers of a state's other event, go to dependent tiers ``<tier> (start
+comment)``, ``(stop comment)``, ``(start modifiers)``/``(stop modifiers)``; frame times are not carried.
 
 Read: our own files back exactly; any other EAF as one state behaviour per time-aligned tier
 (subject = the tier's participant), each aligned annotation an interval whose value is its first
@@ -19,6 +20,7 @@ set when every value on the tier is one of its entries.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,16 +87,18 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
         notes.append(
             f"{len(pairing.unpaired)} unpaired state event(s) left out (ELAN needs a start and a stop)"
         )
-    spans: dict[tuple[str, str], list[tuple[int, int, tuple[str, ...]]]] = {}
+    spans: dict[tuple[str, str], list[tuple[int, int, tuple[str, ...], tuple]]] = {}
     for e in observation.events:
         if e.event_type == "point":
             spans.setdefault((e.behaviour, e.subject or NO_FOCAL), []).append(
-                (e.time_ms, e.time_ms + POINT_LENGTH_MS, e.modifiers)
+                (e.time_ms, e.time_ms + POINT_LENGTH_MS, e.modifiers, _extras(e, None, False))
             )
     for i in pairing.intervals:
-        when = scheme.behaviour(i.behaviour).modifier_when
-        modifiers = i.stop.modifiers if when == "stop" else i.start.modifiers
-        spans.setdefault((i.behaviour, i.subject or NO_FOCAL), []).append((i.start_ms, i.stop_ms, modifiers))
+        on_stop = _value_on_stop(scheme.behaviour(i.behaviour))
+        modifiers = i.stop.modifiers if on_stop else i.start.modifiers
+        spans.setdefault((i.behaviour, i.subject or NO_FOCAL), []).append(
+            (i.start_ms, i.stop_ms, modifiers, _extras(i.start, i.stop, on_stop))
+        )
     tiers: dict[str, tuple[str, str, list]] = {}
     used_types: dict[str, str | None] = {}
     for b in scheme.behaviours:
@@ -112,8 +116,9 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
         tier = etree.SubElement(
             root, "TIER", TIER_ID=tier_id, PARTICIPANT=participant, LINGUISTIC_TYPE_REF=type_id
         )
-        for start, stop, modifiers in sorted(items):
+        for start, stop, modifiers, extras in sorted(items):
             plain, dependents = elan_refs.split_modifiers(modifiers)
+            dependents += [((elan_refs.Step(f"{tier_id} ({what})"),), value) for what, value in extras]
             ids = []
             for t in (start, stop):
                 slot += 1
@@ -409,6 +414,41 @@ def _tier_behaviours(path: Path, scheme, tier_id: str, scheme_name: str) -> list
     return [(code, subject)]
 
 
+EXTRA_FIELDS = ("start comment", "stop comment", "start modifiers", "stop modifiers")
+
+
+def _value_on_stop(behaviour) -> bool:
+    """Whether a state's annotation value comes from its stop event (modifiers asked at the stop)."""
+    return (
+        behaviour.kind == "state" and behaviour.modifier_when == "stop" and behaviour.modifier_set is not None
+    )
+
+
+def _extras(start: ob.Event, stop: ob.Event | None, on_stop: bool) -> tuple[tuple[str, str], ...]:
+    """What an annotation value cannot hold, as (field, text) for the tiers ``<tier> (<field>)``:
+    comments, and the modifiers of the event that does not give the value."""
+    other = start if on_stop else stop
+    fields = {
+        "start comment": start.comment,
+        "stop comment": stop.comment if stop is not None else "",
+        ("start modifiers" if on_stop else "stop modifiers"): "|".join(other.modifiers) if other else "",
+    }
+    return tuple((what, value) for what, value in fields.items() if value)
+
+
+def _own_extras(tier_id: str, dependents) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(the other dependent modifiers, {field: text}) of one of our own annotations."""
+    kept, extras = [], {}
+    wanted = {f"{tier_id} ({what})": what for what in EXTRA_FIELDS}
+    for text in dependents:
+        parsed = elan_refs.parse_entry(text)
+        if parsed and len(parsed[0]) == 1 and parsed[0][0].place is None and parsed[0][0].tier in wanted:
+            extras[wanted[parsed[0][0].tier]] = parsed[1]
+        else:
+            kept.append(text)
+    return tuple(kept), extras
+
+
 def _read_ours(
     path: Path, scheme_name: str, name: str, media, tiers, dependents, scheme, notes
 ) -> CodedProject:
@@ -430,14 +470,15 @@ def _read_ours(
         for (start, stop, text, ann_id), lane in zip(spans, placed):
             code, subject = targets[lane]
             behaviour = scheme.behaviour(code)
-            plain = tuple(text.split("|")) if text else ()
-            modifiers = plain + tuple(dependents.get(ann_id, ()))
-            if behaviour.kind == "point":
-                events.append(ob.Event(code, subject, "point", start, modifiers=modifiers))
-                continue
-            at_stop = behaviour.modifier_when == "stop" and behaviour.modifier_set is not None
-            events += [
-                ob.Event(code, subject, "start", start, modifiers=() if at_stop else modifiers),
-                ob.Event(code, subject, "stop", stop, modifiers=modifiers if at_stop else ()),
-            ]
+            kept, extras = _own_extras(tier_id, dependents.get(ann_id, ()))
+            modifiers = (tuple(text.split("|")) if text else ()) + kept
+            first, second = ("start", "stop") if behaviour.kind == "state" else ("point", "")
+            made = {first: ob.Event(code, subject, first, start, comment=extras.get("start comment", ""))}
+            if second:
+                made[second] = ob.Event(code, subject, second, stop, comment=extras.get("stop comment", ""))
+            carrier, other = ("stop", "start") if _value_on_stop(behaviour) else (first, second)
+            made[carrier] = replace(made[carrier], modifiers=modifiers)
+            if other and extras.get(f"{other} modifiers"):
+                made[other] = replace(made[other], modifiers=tuple(extras[f"{other} modifiers"].split("|")))
+            events += made.values()
     return CodedProject(scheme, [CodedObservation(name, media, ob.time_order(events))], notes)
