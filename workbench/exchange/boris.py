@@ -229,14 +229,19 @@ def _observation(
     )
 
 
+def _mapping(value: Any) -> dict:
+    """``value`` when it is a mapping (a JSON object), else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _media_info(raw: dict, media: list[str], offset: Any) -> dict[str, dict[str, float]]:
     """Per media file: its duration and frame rate as BORIS recorded them, and the time offset."""
-    info = raw.get("media_info") if isinstance(raw.get("media_info"), dict) else {}
+    info = _mapping(raw.get("media_info"))
     found: dict[str, dict[str, float]] = {}
     for name in media:
         entry = {"offset_ms": _number(offset) * 1000}
         for key, field_name, scale in (("length", "duration_ms", 1000), ("fps", "frame_rate", 1)):
-            table = info.get(key) if isinstance(info.get(key), dict) else {}
+            table = _mapping(info.get(key))
             value = _number(table.get(name))
             if value > 0:
                 entry[field_name] = value * scale
