@@ -175,6 +175,19 @@ def test_eaf_onto_media_already_coded_changes_nothing(team):
     assert dump(team.db) == before
 
 
+def test_eaf_that_would_lose_something_changes_nothing_unless_accepted(team):
+    lossy = INTEROP / "elan" / "poio_example_2.3.eaf"  # names two media files; an observation codes one
+    before = dump(team.db)
+    with pytest.raises(ox.ImportLosses, match="elan-example1.wav") as refused:
+        ox.import_file(team.db, "eaf", lossy, team.rater_a, [])
+    assert refused.value.report.imported["events"] > 0
+    assert dump(team.db) == before
+    report = ox.import_file(team.db, "eaf", lossy, team.rater_a, [], accept_losses=True)
+    (mine,) = obs.list_observations(team.db, team.rater_a)
+    assert len(obs.observation_data(team.db, mine.id).events) == report.imported["events"]
+    assert mine.name == "poio_example_2.3"
+
+
 # --- transcripts --------------------------------------------------------------------------------
 
 

@@ -143,10 +143,10 @@ def _plan(db: Database, coded: CodedProject, coder_id: int, media_for: dict[str,
                 f"observation {observation.name!r}: media file {extra}",
                 "an observation codes one media item (its first file is kept)",
             )
-        variables = len(observation.variables)
         report.count("observations", 1, 1)
         report.count("events", len(observation.events), len(observation.events))
-        report.count("variables", variables, variables)
+        if observation.variables:
+            report.count("variables", len(observation.variables), len(observation.variables))
         plan.append(_Planned(observation, media_id))
     return scheme, plan, report
 
@@ -246,6 +246,9 @@ def read_boris(db: Database, path: Path, media_specs: list[str]) -> tuple[CodedP
     return boris.read_boris(path), media_pairs(db, media_specs)
 
 
+_ELAN_LOSS_WORDS = ("left out", "not kept", "skipped")
+
+
 def read_eaf(db: Database, path: Path, media: list[str]) -> tuple[CodedProject, dict[str, int]]:
     """An ELAN file (with the project's scheme when it is our own export) and the media it codes."""
     if len(media) > 1:
@@ -253,9 +256,10 @@ def read_eaf(db: Database, path: Path, media: list[str]) -> tuple[CodedProject, 
     mark = elan.scheme_mark(path)
     scheme = schemes.load_scheme(db, mark) if mark and mark in schemes.scheme_names(db) else None
     data = elan.read_eaf(path, scheme)
-    for note in [n for n in data.notes if n.endswith("skipped")]:  # until the ELAN reader lists losses
-        data.notes.remove(note)
-        data.losses.append((note.rsplit(";", 1)[0].rsplit(" skipped", 1)[0], "not imported"))
+    for note in [n for n in data.notes if any(w in n for w in _ELAN_LOSS_WORDS)]:
+        data.notes.remove(note)  # until the ELAN reader lists its losses itself (CodedProject.losses)
+        thing, _sep, reason = note.partition(": ") if ": " in note else note.partition("; ")
+        data.losses.append((thing, reason or "not imported"))
     return data, ({data.observations[0].name: find_media(db, media[0])} if media else {})
 
 
