@@ -85,4 +85,7 @@ def test_test_boris_counts_and_sessions(team, tmp_path):
     assert media[mine["observation #1"].media_id].original_name == "video_test_25fps_360s.mp4"
     assert media[mine["observation #1"].media_id].duration_ms == 359_960
     assert mine["offset positif"].media_id == mine["observation #1"].media_id  # two sessions, one video
+    # the coder view opens the first session of that video by name, not a new empty observation
+    video = mine["observation #1"].media_id
+    assert obs.ensure_observation(team.db, video, team.rater_a, "BORIS: test") == mine["observation #1"].id
     assert media[mine["live"].media_id].id != media[mine["live not paired"].media_id].id

@@ -162,11 +162,13 @@ def _consensus_observation(session: Session, coder: int, media_id: int, scheme: 
     if scheme_id is None:
         raise WorkbenchError(f"No coding scheme called {scheme!r} in this project.")
     row = session.scalar(
-        select(Observation).where(
+        select(Observation)
+        .where(
             Observation.media_id == media_id,
             Observation.coder_id == coder,
             Observation.scheme_id == scheme_id,
         )
+        .order_by(Observation.name, Observation.id)  # of several named sessions, the one the coder view opens
     )
     if row is None:
         if session.scalar(select(Media.id).where(Media.id == media_id)) is None:

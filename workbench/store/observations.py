@@ -111,20 +111,24 @@ def _record(session: Session, row: Observation) -> ObservationRecord:
 
 
 def find_observation(
-    db: Database, media_id: int, coder_id: int, scheme: str, name: str = ""
+    db: Database, media_id: int, coder_id: int, scheme: str, name: str | None = None
 ) -> ObservationRecord | None:
-    """This coder's observation (session ``name``) of the media with the scheme, if any."""
-    with db.reading() as session:
-        row = session.scalar(
-            select(Observation)
-            .join(CodingScheme)
-            .where(
-                Observation.media_id == media_id,
-                Observation.coder_id == coder_id,
-                CodingScheme.name == scheme,
-                Observation.name == name,
-            )
+    """This coder's observation (session ``name``) of the media with the scheme, if any; with no
+    ``name``, the one the coder view opens: the unnamed one, else the first session by name."""
+    query = (
+        select(Observation)
+        .join(CodingScheme)
+        .where(
+            Observation.media_id == media_id,
+            Observation.coder_id == coder_id,
+            CodingScheme.name == scheme,
         )
+        .order_by(Observation.name, Observation.id)
+    )
+    if name is not None:
+        query = query.where(Observation.name == name)
+    with db.reading() as session:
+        row = session.scalar(query)
         return _record(session, row) if row else None
 
 
