@@ -14,6 +14,7 @@ from video_fixtures import make_team
 
 from workbench.coding import observation as ob
 from workbench.exchange import elan, elan_refs
+from workbench.model.errors import WorkbenchError
 from workbench.services import observation_exchange as ox
 from workbench.store import observations as obs
 from workbench.store import schemes
@@ -199,3 +200,64 @@ def _full(events):
     return sorted(
         (e.behaviour, e.subject, e.event_type, e.time_ms, tuple(e.modifiers), e.comment) for e in events
     )
+
+
+def _eaf(tmp_path, slots, tiers: str, name="made.eaf") -> Path:
+    path = tmp_path / name
+    order = "".join(
+        f'<TIME_SLOT TIME_SLOT_ID="{s}"' + (f' TIME_VALUE="{ms}"/>' if ms is not None else "/>")
+        for s, ms in slots
+    )
+    path.write_text(
+        f'<ANNOTATION_DOCUMENT><HEADER TIME_UNITS="milliseconds"/><TIME_ORDER>{order}</TIME_ORDER>{tiers}'
+        "</ANNOTATION_DOCUMENT>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _aligned(ann: str, first: str, second: str, value: str) -> str:
+    return (
+        f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="{ann}" TIME_SLOT_REF1="{first}" '
+        f'TIME_SLOT_REF2="{second}"><ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>'
+    )
+
+
+def test_slots_without_a_time_get_elans_interpolated_times(tmp_path):
+    # words subdivide 0-900 through two untimed slots listed after the timed ones: the chain gives
+    # 300 and 600 (an interpolation by position in TIME_ORDER would not)
+    slots = [("t0", 0), ("t3", 900), ("t9", 2000), ("t1", None), ("t2", None)]
+    tiers = (
+        '<TIER TIER_ID="words">'
+        + _aligned("a1", "t0", "t1", "one")
+        + _aligned("a2", "t1", "t2", "two")
+        + _aligned("a3", "t2", "t3", "three")
+        + '</TIER><TIER TIER_ID="tail">'
+        + _aligned("a4", "t3", "t9", "end")
+        + "</TIER>"
+    )
+    data = elan.read_eaf(_eaf(tmp_path, slots, tiers))
+    spans = sorted(
+        (i.start_ms, i.stop_ms, i.start.modifiers)
+        for i in ob.pair_states(data.observations[0].events).intervals
+    )
+    assert spans == [(0, 300, ("one",)), (300, 600, ("two",)), (600, 900, ("three",)), (900, 2000, ("end",))]
+    assert any("3 annotation(s) on time slots without a time" in n for n in data.notes)
+
+
+def test_our_tier_overlapping_deeper_than_its_lanes_is_refused(tmp_path):
+    source = _eaf(
+        tmp_path,
+        [("t0", 0), ("t1", 100)],
+        '<TIER TIER_ID="words">' + _aligned("a1", "t0", "t1", "x") + "</TIER>",
+    )
+    data = elan.read_eaf(source)
+    out = tmp_path / "ours.eaf"
+    elan.write_eaf(data, out)
+    text = out.read_text(encoding="utf-8")
+    extra = _aligned("a9", "ts1", "ts2", "y").replace("<ANNOTATION>", "", 1).rsplit("</ANNOTATION>", 1)[0]
+    out.write_text(
+        text.replace("</ALIGNABLE_ANNOTATION>", "</ALIGNABLE_ANNOTATION></ANNOTATION><ANNOTATION>" + extra, 1)
+    )
+    with pytest.raises(WorkbenchError, match="overlapping 2 deep; the scheme .* has 1 lane"):
+        elan.read_eaf(out, data.scheme)

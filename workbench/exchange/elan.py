@@ -157,11 +157,11 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
     )
     for constraint in sorted(set(refs.types().values())):
         etree.SubElement(root, "CONSTRAINT", DESCRIPTION=constraint.replace("_", " "), STEREOTYPE=constraint)
-    for modifier_set in scheme.modifier_sets:
-        cv = etree.SubElement(root, "CONTROLLED_VOCABULARY", CV_ID=modifier_set.name)
+    for vocabulary in scheme.modifier_sets:
+        cv = etree.SubElement(root, "CONTROLLED_VOCABULARY", CV_ID=vocabulary.name)
         etree.SubElement(cv, "DESCRIPTION", LANG_REF="und")
-        for n, value in enumerate(modifier_set.values, start=1):
-            entry = etree.SubElement(cv, "CV_ENTRY_ML", CVE_ID=f"cve_{slug(modifier_set.name, set())}_{n}")
+        for n, value in enumerate(vocabulary.values, start=1):
+            entry = etree.SubElement(cv, "CV_ENTRY_ML", CVE_ID=f"cve_{slug(vocabulary.name, set())}_{n}")
             etree.SubElement(entry, "CVE_VALUE", LANG_REF="und").text = value
     with atomic_output(Path(path)) as handle:
         handle.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
@@ -182,31 +182,25 @@ def _slot_ms(value: str, where: str) -> int:
 def _slot_times(root, path: Path) -> tuple[dict[str, int], set[str]]:
     """Every time slot's time, and the ids of those without one (given ELAN's interpolation: evenly
     between the nearest slots with a time before and after, in TIME_ORDER order)."""
-    slots = []
+    ids: list[str] = []
+    given: dict[int, int] = {}
     for ts in root.iterfind("TIME_ORDER/TIME_SLOT"):
-        value = ts.get("TIME_VALUE")
-        where = f"{path.name}: time slot {ts.get('TIME_SLOT_ID')!r}"
-        slots.append((ts.get("TIME_SLOT_ID"), None if value is None else _slot_ms(value, where)))
-    known = [i for i, (_, ms) in enumerate(slots) if ms is not None]
-    times: dict[str, int] = {}
-    missing: set[str] = set()
-    before = None
-    after = iter(known)
-    upcoming = next(after, None)
-    for i, (slot_id, ms) in enumerate(slots):
-        if ms is not None:
-            times[slot_id], before = ms, i
-            upcoming = next(after, None)
-            continue
-        if before is None and upcoming is None:
-            continue
-        missing.add(slot_id)
-        low = slots[before][1] if before is not None else slots[upcoming][1]
-        high = slots[upcoming][1] if upcoming is not None else low
-        if before is not None and upcoming is not None:
-            times[slot_id] = round(low + (high - low) * (i - before) / (upcoming - before))
-        else:
-            times[slot_id] = low
+        slot_id, value = ts.get("TIME_SLOT_ID") or "", ts.get("TIME_VALUE")
+        if value is not None:
+            given[len(ids)] = _slot_ms(value, f"{path.name}: time slot {slot_id!r}")
+        ids.append(slot_id)
+    times = {ids[i]: ms for i, ms in given.items()}
+    missing = {slot_id for i, slot_id in enumerate(ids) if i not in given}
+    known = sorted(given)
+    if not known:
+        return times, missing
+    for gap_from, gap_to in zip([-1, *known], [*known, len(ids)]):
+        for i in range(gap_from + 1, gap_to):
+            if gap_from < 0 or gap_to >= len(ids):
+                times[ids[i]] = given[gap_to if gap_from < 0 else gap_from]
+            else:
+                low, high = given[gap_from], given[gap_to]
+                times[ids[i]] = round(low + (high - low) * (i - gap_from) / (gap_to - gap_from))
     return times, missing
 
 
@@ -215,9 +209,11 @@ def _chain_times(aligned, times: dict[str, int], untimed: set[str]) -> dict[str,
     that share slots (one's end the next one's start), evenly between the chain's timed slots."""
     found: dict[str, int] = {}
     chain: list[str] = []
-    for a in list(aligned) + [None]:
-        first, second = (a.get("TIME_SLOT_REF1"), a.get("TIME_SLOT_REF2")) if a is not None else (None, None)
-        if chain and first == chain[-1]:
+    for a in [*aligned, None]:
+        first, second = (
+            (a.get("TIME_SLOT_REF1") or "", a.get("TIME_SLOT_REF2") or "") if a is not None else ("", "")
+        )
+        if chain and a is not None and first == chain[-1]:
             chain.append(second)
             continue
         timed = [i for i, slot in enumerate(chain) if slot not in untimed and slot in times]
@@ -457,7 +453,7 @@ def _read_ours(
             f"{path.name} was coded with the scheme {scheme_name!r}, which this project lacks; "
             "add that scheme first"
         )
-    events = []
+    events: list[ob.Event] = []
     for tier, spans in tiers:
         tier_id = tier.get("TIER_ID") or ""
         targets = _tier_behaviours(path, scheme, tier_id, scheme_name)
