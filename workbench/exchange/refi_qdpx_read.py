@@ -6,7 +6,9 @@ sources, links, graphs, sets of sources, whole-source codings) are listed in
 with a warning. Anything malformed or unsafe (hostile zip, XML entities, a text that is not
 UTF-8, a selection outside its text, a coding of an unknown code) raises a one-line
 `WorkbenchError` and nothing is returned. Texts are read only from inside the archive, never
-from paths on this machine that a file names.
+from paths on this machine that a file names. Sizes are bounded (``model.files``): at most
+``MAX_SOURCES`` texts and ``MAX_TEXT_TOTAL_BYTES`` of text per project, besides the archive limits
+of ``safe_zip``; identifiers that are not UUIDs are read as stable UUIDs (``codebook.uuid_guid``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from workbench.exchange.refi_qdc import code_from_element
 from workbench.exchange.safe_xml import parse_xml_bytes, parse_xml_file
 from workbench.exchange.safe_zip import SafeZip, ZipLimits
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import MAX_SOURCES, MAX_TEXT_TOTAL_BYTES, megabytes
 from workbench.model.timing import MAX_TIME_MS, within_bounds
 
 TextLoader = Callable[[str, str], str | None]  # (path attribute, what) -> text or None
@@ -346,6 +349,18 @@ class _Reader:
                     description=_first_text(v, "Description") or "",
                 )
                 variables[normalise_guid(variable.guid)] = variable
+        texts = sum(
+            len(_kids(e, "Transcript"))
+            if _local(e) in ("AudioSource", "VideoSource")
+            else _local(e) == "TextSource"
+            for group in _kids(root, "Sources")
+            for e in group
+        )
+        if texts > MAX_SOURCES:
+            raise WorkbenchError(
+                f"{self.source} holds {texts:,} texts (sources and transcripts), more than the "
+                f"{MAX_SOURCES:,} one import may bring in; refused"
+            )
         sources, media = [], []
         for group in _kids(root, "Sources"):
             for element in group:
@@ -452,8 +467,16 @@ def read_qdpx(path: str | os.PathLike[str], limits: ZipLimits = ZipLimits()) -> 
             if entry is None:
                 reader.warnings.append(f"{what}: sources/{name} is missing from {path.name}")
                 return None
-            return decode_text(archive.read(entry), f"{path.name}/{entry}")
+            data = archive.read(entry)
+            read[0] += len(data)
+            if read[0] > MAX_TEXT_TOTAL_BYTES:
+                raise WorkbenchError(
+                    f"{path.name}: the texts come to more than {megabytes(MAX_TEXT_TOTAL_BYTES)} "
+                    f"(at {entry}), the limit for one import; refused"
+                )
+            return decode_text(data, f"{path.name}/{entry}")
 
+        read = [0]  # bytes of text read so far
         reader = _Reader(f"{path.name}/project.qde", load)
         return reader.project(tree, path.stem)
 

@@ -26,6 +26,10 @@ MAX_READ_BYTES = 64 * 1024 * 1024  # the default: a 90-minute transcript with wo
 MAX_XML_BYTES = 50 * 1024 * 1024  # a REFI-QDA codebook or project, an ELAN file (parsed into a tree)
 MAX_BORIS_BYTES = 20 * 1024 * 1024  # a BORIS project (JSON, whole in memory as dicts)
 MAX_SCHEME_BYTES = 1024 * 1024  # a coding scheme (YAML); hundreds of behaviours are a few KB
+# How much one import may bring in besides bytes: beyond these a file is broken or hostile.
+MAX_SEGMENTS = 100_000  # segments (cues, lines) of one transcript: a day of speech, one cue a second
+MAX_SOURCES = 1_000  # texts (sources and transcripts) in one REFI-QDA project
+MAX_TEXT_TOTAL_BYTES = 256 * 1024 * 1024  # all the texts of one REFI-QDA project, uncompressed
 PART_SUFFIX = ".part"
 
 

@@ -31,6 +31,7 @@ from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdc import read_qdc
 from workbench.exchange.refi_qdpx_read import read_project
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import MAX_SEGMENTS
 from workbench.model.records import Change
 from workbench.model.tasks import TaskState
 from workbench.store import codebooks
@@ -117,6 +118,11 @@ def _participants(qda: QdaProject, texts: list[_Text]) -> dict[str, tuple[str, d
 
 def _segments(t: _Text) -> list[dict]:
     lines = t.text.split("\n")
+    if len(lines) > MAX_SEGMENTS:
+        raise WorkbenchError(
+            f"'{t.name}' has {len(lines):,} lines, more than the {MAX_SEGMENTS:,} one transcript may hold; "
+            "nothing was imported."
+        )
     timed = sorted((p.position, p.time_ms) for p in t.points if p.time_ms is not None)
     positions = [p for p, _ in timed]
     starts, at = [], 0

@@ -9,7 +9,7 @@ from workbench.model.records import Change, NewSegment, NewWord, Provenance
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.participants import participant_id
-from workbench.store.schema import Segment, Transcript, Word, utcnow
+from workbench.store.schema import Segment, Transcript, Word, table_of, utcnow
 
 
 def add_transcript(
@@ -32,29 +32,9 @@ def add_transcript(
             engine_version=provenance.engine_version,
             settings=dict(provenance.settings),
         )
-        row.segments = [
-            Segment(
-                position=i,
-                start_ms=s.start_ms,
-                end_ms=s.end_ms,
-                speaker=s.speaker,
-                text=s.text,
-                confidence=s.confidence,
-                words=[
-                    Word(
-                        position=j,
-                        start_ms=w.start_ms,
-                        end_ms=w.end_ms,
-                        text=w.text,
-                        probability=w.probability,
-                    )
-                    for j, w in enumerate(s.words)
-                ],
-            )
-            for i, s in enumerate(segments)
-        ]
         session.add(row)
         session.flush()
+        write_segments(session, row.id, segments)
         audit.record(
             session,
             "add transcript",
@@ -63,6 +43,55 @@ def add_transcript(
             after={"name": name, "segments": len(segments), "model": provenance.model},
         )
         return Change(f"Added transcript {name}", created={"transcripts": (row.id,)})
+
+
+BATCH = 5_000  # segments written per statement: memory stays flat however long the transcript
+
+
+def write_segments(session, transcript_id: int, segments: list[NewSegment], first: int = 0) -> None:
+    """Insert ``segments`` (positions from ``first``) and their words with Core statements in
+    batches, so no ORM object per segment or word is ever held (400,000 cues stay within memory)."""
+    for at in range(0, len(segments), BATCH):
+        batch = segments[at : at + BATCH]
+        low = first + at
+        session.execute(
+            table_of(Segment).insert(),
+            [
+                dict(
+                    transcript_id=transcript_id,
+                    position=low + i,
+                    start_ms=s.start_ms,
+                    end_ms=s.end_ms,
+                    speaker=s.speaker,
+                    text=s.text,
+                    confidence=s.confidence,
+                )
+                for i, s in enumerate(batch)
+            ],
+        )
+        if not any(s.words for s in batch):
+            continue
+        ids = dict(
+            session.execute(
+                select(Segment.position, Segment.id).where(
+                    Segment.transcript_id == transcript_id,
+                    Segment.position.between(low, low + len(batch) - 1),
+                )
+            ).all()
+        )
+        words = [
+            dict(
+                segment_id=ids[low + i],
+                position=j,
+                start_ms=w.start_ms,
+                end_ms=w.end_ms,
+                text=w.text,
+                probability=w.probability,
+            )
+            for i, s in enumerate(batch)
+            for j, w in enumerate(s.words)
+        ]
+        session.execute(table_of(Word).insert(), words)
 
 
 def load_segments(db: Database, transcript_id: int) -> list[NewSegment]:

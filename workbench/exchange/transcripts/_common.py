@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
-from workbench.model.files import MAX_READ_BYTES, read_limited
+from workbench.model.files import MAX_READ_BYTES, MAX_SEGMENTS, read_limited
 from workbench.model.records import NewSegment
 from workbench.model.timing import MAX_TIME_MS, within_bounds
 
@@ -98,7 +98,12 @@ def parse_time(text: str) -> int | None:
 
 def check_order(segments: list[NewSegment], name: str) -> None:
     """Refuse a transcript whose segments run backwards, end before they start or lie beyond any
-    recording (``MAX_TIME_MS``)."""
+    recording (``MAX_TIME_MS``), or that has more than ``MAX_SEGMENTS`` segments."""
+    if len(segments) > MAX_SEGMENTS:
+        raise WorkbenchError(
+            f"{name} has {len(segments):,} entries, more than the {MAX_SEGMENTS:,} one transcript may hold; "
+            "split it and import the parts"
+        )
     for number, segment in enumerate(segments, 1):
         times = [segment.start_ms, segment.end_ms] + [
             t for w in segment.words for t in (w.start_ms, w.end_ms)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order, clock_ms, parse_time
 from workbench.exchange.transcripts.plain_text import speaker_label
 from workbench.model.errors import WorkbenchError
+from workbench.model.files import MAX_SEGMENTS
 from workbench.model.records import NewSegment
 
 _TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
@@ -23,6 +25,7 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>")
 _SRT_TAG = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>", re.I)  # the only markup SubRip players know
 _PREFIX = re.compile(r"^([^\s:][^:\n]{0,62}?)\s*:\s+(.*)$", re.S)
 _SENTENCE = re.compile(r"[.,;!?\"]")
+_GAP = re.compile(r"\n\s*\n")
 
 
 def _one_line(text: str) -> str:
@@ -73,13 +76,30 @@ def _cue_text(lines: list[str], srt: bool) -> tuple[str | None, str]:
     return speaker or None, text
 
 
-def _blocks(text: str) -> list[list[str]]:
-    return [block.split("\n") for block in re.split(r"\n\s*\n", text.strip("\n")) if block.strip()]
+def _blocks(text: str) -> Iterator[list[str]]:
+    """The blank-line separated blocks of a file, one at a time (a file of 400,000 cues is never
+    held as a list of blocks)."""
+    text = text.strip("\n")
+    start = 0
+    for gap in _GAP.finditer(text):
+        if text[start : gap.start()].strip():
+            yield text[start : gap.start()].split("\n")
+        start = gap.end()
+    if text[start:].strip():
+        yield text[start:].split("\n")
+
+
+def _count(number: int, name: str) -> None:
+    if number > MAX_SEGMENTS:
+        raise WorkbenchError(
+            f"{name} has more than {MAX_SEGMENTS:,} cues, the limit for one transcript; split it and import the parts"
+        )
 
 
 def parse_srt(text: str, name: str) -> ImportedTranscript:
     segments = []
     for number, block in enumerate(_blocks(text), 1):
+        _count(number, name)
         lines = [line for line in block if line.strip()]
         if lines and lines[0].strip().isdigit():
             lines = lines[1:]
@@ -101,13 +121,15 @@ def parse_srt(text: str, name: str) -> ImportedTranscript:
 def parse_vtt_cues(text: str, name: str) -> tuple[str | None, list[str], list[NewSegment]]:
     """(title, notes, cues) of a WebVTT file."""
     blocks = _blocks(text)
-    first = blocks[0][0].strip() if blocks else ""
+    header = next(blocks, [""])
+    first = header[0].strip()
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
         raise WorkbenchError(f"{name} is not a WebVTT file (it must start with WEBVTT)")
     title = first[6:].strip() or None
     notes: list[str] = []
     segments: list[NewSegment] = []
-    for block in blocks[1:] if len(blocks[0]) == 1 else [blocks[0][1:]] + blocks[1:]:
+    for block in blocks if len(header) == 1 else chain([header[1:]], blocks):
+        _count(len(segments) + 1, name)
         head = block[0].strip()
         if head.startswith("NOTE"):
             notes.append(_one_line(" ".join([head[4:]] + block[1:])))
