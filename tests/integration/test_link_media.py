@@ -87,3 +87,22 @@ def test_a_file_of_another_length_is_not_linked(tmp_path, shared_media, capsys):
         assert placeholder.not_linked
     finally:
         project.close()
+
+
+def test_import_with_a_media_folder_links_what_it_finds(tmp_path, shared_media, capsys):
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    clip = shared_media / "video" / CLIP
+    shutil.copy(clip, folder / "clip.mp4")
+    Project.create(tmp_path / "study").close()
+    path = boris_file(tmp_path / "a.boris", probe(clip).duration_ms / 1000)
+    command = ["import", "boris", str(path), "--project", str(tmp_path / "study")]
+    assert main([*command, "--media-folder", str(folder)]) == 0
+    assert "Linked 1 media file(s): clip.mp4" in capsys.readouterr().out
+    project = Project.open(tmp_path / "study")
+    try:
+        (linked,) = participants.list_media(project.db)
+        assert not linked.not_linked and project.media_path(linked).is_file()
+        assert {o.media_id for o in obs.list_observations(project.db)} == {linked.id}
+    finally:
+        project.close()

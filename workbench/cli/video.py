@@ -1,8 +1,9 @@
 """Video coding commands: import/export BORIS and ELAN files, tidy tables, masked assignment.
 
     workbench import boris FILE --project P [--media OBSERVATION=MEDIA|@PAIRS ...] [--coder NAME]
-                                            [--accept-losses]
-    workbench import eaf FILE --project P [--media MEDIA] [--coder NAME] [--accept-losses]
+                                            [--media-folder DIR] [--accept-losses]
+    workbench import eaf FILE --project P [--media MEDIA] [--coder NAME] [--media-folder DIR]
+                                          [--accept-losses]
     workbench link-media --project P --media-folder DIR [--link]
     workbench export boris|eaf|events|ratings|ratings-wide --project P --out FILE [--scheme NAME]
     workbench assign --project P --rater NAME --media MEDIA [MEDIA ...] [--reliability]
@@ -37,6 +38,15 @@ def register(commands) -> None:
             "(default: matched by the media file names in the file)",
         },
     )
+    folder = Option(
+        ("--media-folder",),
+        {
+            "type": Path,
+            "metavar": "DIR",
+            "help": "after the import, link 'media not linked' placeholders to the videos of their "
+            "names in DIR (copied in; see link-media)",
+        },
+    )
     accept = Option(
         ("--accept-losses",),
         {"action": "store_true", "help": "import even though the report lists things left out"},
@@ -46,7 +56,13 @@ def register(commands) -> None:
         ("--scheme",), {"metavar": "NAME", "help": "the coding scheme to export (when there are several)"}
     )
     IMPORTS.add(
-        "boris", "a BORIS project (.boris): ethogram, observations, events", _cmd_import, media, coder, accept
+        "boris",
+        "a BORIS project (.boris): ethogram, observations, events",
+        _cmd_import,
+        media,
+        coder,
+        accept,
+        folder,
     )
     IMPORTS.add(
         "eaf",
@@ -55,6 +71,7 @@ def register(commands) -> None:
         media,
         coder,
         accept,
+        folder,
     )
     EXPORTS.add("boris", "observations as a BORIS project (.boris)", _cmd_export, scheme)
     EXPORTS.add("eaf", "observations as ELAN files (.eaf; a folder for several)", _cmd_export, scheme)
@@ -135,6 +152,10 @@ def _cmd_import(args) -> int:
             print(exc, file=sys.stderr)
             return 3
         print(report.render())
+        if args.media_folder is not None:
+            from workbench.services.media_import import link_placeholders
+
+            print(link_placeholders(project, args.media_folder).description)
     finally:
         project.close()
     return 0
