@@ -188,8 +188,14 @@ def test_every_shared_eaf_file_reads(path):
     assert all(i.stop_ms >= i.start_ms for i in pairing.intervals)
 
 
-def test_eaf_read_matches_the_file():
+def test_eaf_read_matches_the_file(tmp_path):
     project = elan.read_eaf(INTEROP / "elan" / "speach_test.eaf")
+    elan.write_eaf(project, tmp_path / "out.eaf")
+    (descriptor,) = elan.parse_xml_file(tmp_path / "out.eaf").iterfind("HEADER/MEDIA_DESCRIPTOR")
+    assert (descriptor.get("RELATIVE_MEDIA_URL"), descriptor.get("MIME_TYPE")) == (
+        "./test.wav",
+        "audio/x-wav",
+    )
     assert project.observations[0].media_files == ["test.wav"]
     intervals = ob.pair_states(project.observations[0].events).intervals
     marker = next(i for i in intervals if i.behaviour == "marker")

@@ -20,6 +20,7 @@ set when every value on the tier is one of its entries.
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,7 +77,7 @@ def write_eaf(coded: CodedProject, path: Path) -> list[str]:
             header,
             "MEDIA_DESCRIPTOR",
             MEDIA_URL=f"file:///{name}",
-            MIME_TYPE="video/mp4",
+            MIME_TYPE=mimetypes.guess_type(name)[0] or "video/mp4",
             RELATIVE_MEDIA_URL=f"./{name}",
         )
     etree.SubElement(header, "PROPERTY", NAME=MARK).text = scheme.name
