@@ -288,3 +288,45 @@ def test_tidy_tables_identified_for_the_lead_masked_for_a_rater(team, tmp_path):
         assert list(read.value) == [3] and "participant" not in read.columns
     with pytest.raises(WorkbenchError, match=".csv or .xlsx"):
         tidy.write_table(rater_events, tmp_path / "x.json")
+
+
+def test_schemes_larger_than_the_keyboard_import(team, tmp_path):
+    """A BORIS ethogram with more behaviours than keys and an ELAN file of 37 time-aligned tiers."""
+    raw = json.loads((INTEROP / "boris" / "test.boris").read_text())
+    for n in range(40):
+        raw["behaviors_conf"][str(100 + n)] = {
+            "type": "Point event",
+            "key": "p",  # taken: reassigned, then none left
+            "code": f"extra {n}",
+            "description": "",
+            "category": "",
+            "modifiers": {},
+            "excluded": "",
+            "coding map": "",
+        }
+    path = tmp_path / "big.boris"
+    path.write_text(json.dumps(raw))
+    big = boris.read_boris(path).scheme
+    assert len(big.behaviours) == 45 and sum(b.key is None for b in big.behaviours) == 45 - 36
+    assert "9 behaviour(s) have no keyboard key" in coded.keyless_note(big)[0]
+
+    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="t{n}" TIME_VALUE="{n * 10}"/>' for n in range(38))
+    tiers = "".join(
+        f'<TIER TIER_ID="tier {n}"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{n}" '
+        f'TIME_SLOT_REF1="t{n}" TIME_SLOT_REF2="t{n + 1}"><ANNOTATION_VALUE>v{n}</ANNOTATION_VALUE>'
+        "</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>"
+        for n in range(37)
+    )
+    eaf = tmp_path / "tiers37.eaf"
+    eaf.write_text(
+        f'<ANNOTATION_DOCUMENT><HEADER TIME_UNITS="milliseconds"/><TIME_ORDER>{slots}</TIME_ORDER>{tiers}'
+        "</ANNOTATION_DOCUMENT>"
+    )
+    data = elan.read_eaf(eaf)
+    assert [b.key for b in data.scheme.behaviours][-1] is None
+    schemes.add_scheme(team.db, data.scheme)
+    oid = obs.ensure_observation(team.db, team.media[0], team.rater_a, data.scheme.name)
+    obs.add_events(team.db, oid, data.observations[0].events)
+    stored = schemes.load_scheme(team.db, data.scheme.name)
+    assert [b.key for b in stored.behaviours] == [b.key for b in data.scheme.behaviours]
+    assert len(obs.observation_data(team.db, oid).events) == 74
