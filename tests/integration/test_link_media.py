@@ -78,13 +78,16 @@ def test_a_file_of_another_length_is_not_linked(tmp_path, shared_media, capsys):
     path = boris_file(tmp_path / "a.boris", 3600.0)
     assert main(["import", "boris", str(path), "--project", str(tmp_path / "study")]) == 0
     assert "nothing left out" in capsys.readouterr().out
-    assert main(["link-media", "--project", str(tmp_path / "study"), "--media-folder", str(folder)]) == 0
+    link = ["link-media", "--project", str(tmp_path / "study"), "--media-folder", str(folder)]
+    assert main(link) == 0
     out = capsys.readouterr().out
     assert "Linked 0 media file(s)" in out and "the coding tool recorded 3600.0 s" in out
     project = Project.open(tmp_path / "study")
     try:
         (placeholder,) = participants.list_media(project.db)
         assert placeholder.not_linked
+        observations = obs.list_observations(project.db)
+        assert len(observations) == 2
     finally:
         project.close()
 
@@ -104,5 +107,25 @@ def test_import_with_a_media_folder_links_what_it_finds(tmp_path, shared_media, 
         (linked,) = participants.list_media(project.db)
         assert not linked.not_linked and project.media_path(linked).is_file()
         assert {o.media_id for o in obs.list_observations(project.db)} == {linked.id}
+    finally:
+        project.close()
+
+
+def test_link_media_can_give_the_video_its_participant(tmp_path, shared_media, capsys):
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    clip = shared_media / "video" / CLIP
+    shutil.copy(clip, folder / "clip.mp4")
+    Project.create(tmp_path / "study").close()
+    path = boris_file(tmp_path / "a.boris", probe(clip).duration_ms / 1000)
+    assert main(["import", "boris", str(path), "--project", str(tmp_path / "study")]) == 0
+    link = ["link-media", "--project", str(tmp_path / "study"), "--media-folder", str(folder)]
+    assert main([*link, "--participant", "P007"]) == 0
+    assert "Linked 1 media file(s): clip.mp4" in capsys.readouterr().out
+    project = Project.open(tmp_path / "study")
+    try:
+        (linked,) = participants.list_media(project.db)
+        assert linked.participant_id == participants.find_participant(project.db, "P007").id
+        assert len(obs.list_observations(project.db)) == 2
     finally:
         project.close()

@@ -4,7 +4,7 @@
                                             [--media-folder DIR] [--accept-losses]
     workbench import eaf FILE --project P [--media MEDIA] [--coder NAME] [--media-folder DIR]
                                           [--accept-losses]
-    workbench link-media --project P --media-folder DIR [--link]
+    workbench link-media --project P --media-folder DIR [--participant ID] [--link]
     workbench export boris|eaf|events|ratings|ratings-wide --project P --out FILE [--scheme NAME]
     workbench assign --project P --rater NAME --media MEDIA [MEDIA ...] [--reliability]
     workbench reliability-sample --project P --fraction 0.2 --second-rater NAME --seed N
@@ -104,6 +104,11 @@ def register(commands) -> None:
         "--media-folder", type=Path, required=True, metavar="DIR", help="where to look, by file name"
     )
     link.add_argument("--link", action="store_true", help="keep the files where they are (default: copy)")
+    link.add_argument(
+        "--participant",
+        metavar="ID",
+        help="whose recordings these are (default: left under 'media not linked')",
+    )
     link.set_defaults(handler=_cmd_link_media)
 
     sample = commands.add_parser(
@@ -166,7 +171,8 @@ def _cmd_link_media(args) -> int:
 
     project = _open(args)
     try:
-        print(link_placeholders(project, args.media_folder, link=args.link).description)
+        change = link_placeholders(project, args.media_folder, link=args.link, pseudonym=args.participant)
+        print(change.description)
     finally:
         project.close()
     return 0

@@ -198,11 +198,13 @@ def link_placeholders(
     link: bool = False,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    pseudonym: str | None = None,
 ) -> Change:
     """Give each "media not linked" placeholder (from a BORIS or ELAN import) the file of its name under
     ``folder``, checked as an import is (a file whose duration differs from the one the other tool
     recorded by more than a second is not taken); copied in (or, with ``link``, kept in place) and
-    stored in one transaction. The observations coded against a placeholder keep it, now with its file.
+    stored in one transaction, under participant ``pseudonym`` when given. The observations coded
+    against a placeholder keep it, now with its file.
     """
     state = TaskState(progress, cancelled)
     waiting = [m for m in participants.list_media(project.db) if m.not_linked]
@@ -239,7 +241,7 @@ def link_placeholders(
             found[media.id] = _new_media(project, stored, source.name, info, digest, link)
         with project.db.transaction():
             for media_id, new in found.items():
-                participants.link_placeholder(project.db, media_id, new)
+                participants.link_placeholder(project.db, media_id, new, pseudonym)
     except BaseException:
         for path in copied:
             path.unlink(missing_ok=True)

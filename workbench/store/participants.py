@@ -233,15 +233,18 @@ def placeholder_media(
         return row.id
 
 
-def link_placeholder(db: Database, media_id: int, new: NewMedia) -> Change:
-    """Give a "media not linked" placeholder its file: the observations coded against it keep their id."""
+def link_placeholder(db: Database, media_id: int, new: NewMedia, pseudonym: str | None = None) -> Change:
+    """Give a "media not linked" placeholder its file (and, with ``pseudonym``, its participant, created
+    if missing): the observations coded against it keep their media id."""
     with db.transaction() as session:
         row = session.get(Media, media_id)
         if row is None or not row.sha256.startswith(UNLINKED):
             raise WorkbenchError(f"Media item {media_id} is not a placeholder for media not linked.")
+        if pseudonym is not None:
+            row.participant_id = participant_id(session, pseudonym, create=True)
         taken = session.scalar(
             select(Media.original_name).where(
-                Media.participant_id == row.participant_id, Media.sha256 == new.sha256
+                Media.participant_id == row.participant_id, Media.sha256 == new.sha256, Media.id != media_id
             )
         )
         if taken is not None:
@@ -258,7 +261,12 @@ def link_placeholder(db: Database, media_id: int, new: NewMedia) -> Change:
             "media",
             media_id,
             before=before,
-            after={"path": new.path, "sha256": new.sha256, "original_name": new.original_name},
+            after={
+                "path": new.path,
+                "sha256": new.sha256,
+                "original_name": new.original_name,
+                "participant": pseudonym,
+            },
         )
         return Change(f"Linked {new.original_name}", updated={"media": (media_id,)})
 
