@@ -134,14 +134,22 @@ def test_boris_cancelled_after_the_first_observation_changes_nothing(team):
     assert dump(team.db) == before
 
 
-@pytest.mark.parametrize("time", [1e300, float("inf"), float("nan"), "1" * 30])
-def test_boris_hostile_time_changes_nothing(team, tmp_path, time):
+@pytest.mark.parametrize(
+    "time", [1e300, float("inf"), float("nan"), "1" * 30, "huge", "NUL in a comment", "deep"]
+)
+def test_boris_hostile_values_change_nothing(team, tmp_path, time):
     project = json.loads(BORIS.read_text(encoding="utf-8"))
-    project["observations"]["modifiers"]["events"][-1][0] = time  # the second observation imported
+    event = project["observations"]["modifiers"]["events"][-1]  # in the second observation imported
+    if time == "NUL in a comment":
+        event[-1] = "a\x00b"
+    elif time == "deep":
+        event[-1] = json.loads("[" * 40 + "]" * 40)
+    else:
+        event[0] = 1234567 if time == "huge" else time
     hostile = tmp_path / "hostile.boris"
-    hostile.write_text(json.dumps(project), encoding="utf-8")
+    hostile.write_text(json.dumps(project).replace("1234567", "1" * 5001), encoding="utf-8")
     before = dump(team.db)
-    with pytest.raises(WorkbenchError, match="time"):
+    with pytest.raises(WorkbenchError, match=r"hostile\.boris.*(time|not a number|5001 digits|NUL|nested)"):
         ox.import_file(
             team.db, "boris", hostile, team.rater_a, ["observation #1=play1.mp4", "modifiers=play2.mp4"]
         )

@@ -24,19 +24,9 @@ from workbench.exchange.coded import NO_FOCAL, CodedObservation, CodedProject, b
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import MAX_BORIS_BYTES, atomic_output, read_limited
 from workbench.model.timing import MAX_TIME_MS
+from workbench.model.untrusted import load_json
 
-MAX_DEPTH = 32
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKET = re.compile(r"[\[\]{}]")
 _SHORTCUT = re.compile(r"\s\(.\)$")
-
-
-def _depth(text: str) -> int:
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub('""', text)):
-        depth += 1 if match.group() in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def load_boris_json(path: Path, max_bytes: int = MAX_BORIS_BYTES) -> dict[str, Any]:
@@ -51,13 +41,7 @@ def load_boris_json(path: Path, max_bytes: int = MAX_BORIS_BYTES) -> dict[str, A
         ) from None
     if not text.strip():
         raise WorkbenchError(f"{path.name} is empty")
-    if _depth(text) > MAX_DEPTH:
-        raise WorkbenchError(f"{path.name} is nested more than {MAX_DEPTH} levels deep; not a BORIS project")
-    try:
-        project = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise WorkbenchError(f"{path.name} is not valid JSON{where}: {getattr(exc, 'msg', exc)}") from None
+    project = load_json(text, path.name)  # depth, bad numbers and NUL characters refused, with the place
     if not isinstance(project, dict) or not isinstance(project.get("behaviors_conf"), dict):
         raise WorkbenchError(f"{path.name} is not a BORIS project (no 'behaviors_conf' ethogram)")
     return project
