@@ -18,7 +18,7 @@ from workbench.exchange import boris
 from workbench.exchange.coded import CodedProject
 from workbench.services import observation_exchange as ox
 from workbench.store import observations as obs
-from workbench.store import schemes
+from workbench.store import reliability_data, schemes
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 BORIS_FILES = sorted((INTEROP / "boris").glob("*.boris"))
@@ -89,3 +89,15 @@ def test_test_boris_counts_and_sessions(team, tmp_path):
     video = mine["observation #1"].media_id
     assert obs.ensure_observation(team.db, video, team.rater_a, "BORIS: test") == mine["observation #1"].id
     assert media[mine["live"].media_id].id != media[mine["live not paired"].media_id].id
+
+
+def test_reliability_compares_the_session_the_coder_view_opens(team):
+    # two sessions on play1.mp4 each: 'live' and the later 'observation #2 (copy)'
+    media = ["live=play1.mp4", "observation #2 (copy)=play1.mp4"]
+    for rater in (team.rater_a, team.rater_b):
+        ox.import_file(team.db, "boris", BORIS_FILES[1], rater, media, accept_losses=True)
+    _names, pairs = reliability_data._pairs_by_media(team.db, ["Rater A", "Rater B"])
+    first, second = pairs[(team.media[0], "BORIS: test")]
+    assert first.name == second.name == "live"
+    opened = obs.ensure_observation(team.db, team.media[0], team.rater_a, "BORIS: test")
+    assert opened == first.id

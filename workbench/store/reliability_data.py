@@ -180,8 +180,11 @@ def _pairs_by_media(db: Database, coders: Sequence[str] | None):
     if len(coders) != 2:
         raise WorkbenchError("Timed events are compared between exactly two raters.")
     a, b = known[coders[0]], known[coders[1]]
-    mine = {(r.media_id, r.scheme): r for r in obs if r.coder_id == a}
-    theirs = {(r.media_id, r.scheme): r for r in obs if r.coder_id == b}
+    # of several sessions of one video by one rater, the one the coder view opens (unnamed, else the
+    # first by name) is compared: later entries win, so the order is reversed
+    ordered = sorted(obs, key=lambda r: (r.name, r.id), reverse=True)
+    mine = {(r.media_id, r.scheme): r for r in ordered if r.coder_id == a}
+    theirs = {(r.media_id, r.scheme): r for r in ordered if r.coder_id == b}
     both = {k: (mine[k], theirs[k]) for k in sorted(set(mine) & set(theirs))}
     if not both:
         raise WorkbenchError(f"No recording was rated by both {coders[0]} and {coders[1]}.")
