@@ -132,7 +132,7 @@ def test_overlapping_annotations_of_one_tier_stay_distinct(tmp_path):
         + '</TIME_ORDER><TIER TIER_ID="words" PARTICIPANT="Ann">'
         + "".join(
             f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{n}" TIME_SLOT_REF1="t{2 * n}" '
-            f'TIME_SLOT_REF2="t{2 * n + 1}"><ANNOTATION_VALUE>w{n}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>'
+            f'TIME_SLOT_REF2="t{2 * n + 1}"><ANNOTATION_VALUE>w{"|" * (n == 1)}{n}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>'
             for n in range(3)
         )
         + "</TIER></ANNOTATION_DOCUMENT>",
@@ -143,11 +143,13 @@ def test_overlapping_annotations_of_one_tier_stay_distinct(tmp_path):
         (i.start_ms, i.stop_ms, i.start.modifiers)
         for i in ob.pair_states(data.observations[0].events).intervals
     )
-    assert spans == [(0, 100, ("w0",)), (50, 150, ("w1",)), (60, 70, ("w2",))]
+    assert spans == [(0, 100, ("w0",)), (50, 150, ("w|1",)), (60, 70, ("w2",))]
     assert [b.name for b in data.scheme.behaviours] == ["words", "words (2)", "words (3)"]
     out = tmp_path / "out.eaf"
     elan.write_eaf(data, out)
-    assert Eaf(out).aligned == [("words", 0, 100, "w0"), ("words", 50, 150, "w1"), ("words", 60, 70, "w2")]
+    assert Eaf(out).aligned == [("words", 0, 100, "w0"), ("words", 50, 150, "w|1"), ("words", 60, 70, "w2")]
+    back = elan.read_eaf(out, data.scheme)  # our own file: a value with | stays one modifier
+    assert _full(back.observations[0].events) == _full(data.observations[0].events)
     assert Eaf(out).participants == {"words": "Ann"}
 
 

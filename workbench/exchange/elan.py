@@ -468,7 +468,8 @@ def _read_ours(
             code, subject = targets[lane]
             behaviour = scheme.behaviour(code)
             kept, extras = _own_extras(tier_id, dependents.get(ann_id, ()))
-            modifiers = (tuple(text.split("|")) if text else ()) + kept
+            whole = behaviour.category.startswith(TIER_CATEGORY)  # an ELAN value is one modifier
+            modifiers = (((text,) if whole else tuple(text.split("|"))) if text else ()) + kept
             first, second = ("start", "stop") if behaviour.kind == "state" else ("point", "")
             made = {first: ob.Event(code, subject, first, start, comment=extras.get("start comment", ""))}
             if second:
