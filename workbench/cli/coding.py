@@ -1,13 +1,14 @@
 """Thematic coding commands: REFI-QDA codebooks and projects in, extracts and projects out.
 
-    workbench import qdc|qdpx FILE --project P [--codebook NAME] [--codebook-only]
+    workbench import qdc|qdpx FILE --project P [--codebook NAME] [--codebook-only] [--accept-losses]
     workbench export extracts|framework|qdpx|qdc --project P [--code PATH ...] [--codebook NAME] --out FILE
 
 The export format comes from the extension of FILE (extracts: .xlsx, .csv or .docx; framework:
 .xlsx). Exports hold what the current coder may see (a lead: everything) and pass through the
 project's pseudonym key. `import qdpx` brings in participants, transcripts, codes, coders, codings
 and memos in one transaction (see workbench/services/qdpx_import.py; `--codebook-only` for the codebook
-alone). `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
+alone), printing what the file held beside what came in; when anything would be left out it writes
+nothing and exits 3 unless `--accept-losses`. `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ def register(commands) -> None:
             "help": "extracts/framework: only these codes (with sub-codes), e.g. 'Support/Group'",
         },
     )
-    IMPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_import, codebook)
-    IMPORTS.add("qdpx", "a REFI-QDA project (.qdpx/.qde)", _cmd_import, codebook, only)
+    accept = Option(
+        ("--accept-losses",),
+        {"action": "store_true", "help": "import even though the report lists things left out"},
+    )
+    IMPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_import, codebook, accept)
+    IMPORTS.add("qdpx", "a REFI-QDA project (.qdpx/.qde)", _cmd_import, codebook, only, accept)
     EXPORTS.add("extracts", "coded extracts (.xlsx, .csv or .docx)", _cmd_export, code)
     EXPORTS.add("framework", "the framework matrix (.xlsx)", _cmd_export, code)
     EXPORTS.add("qdpx", "a REFI-QDA project (.qdpx)", _cmd_export, codebook)
@@ -78,15 +83,28 @@ def _codebook_name(db, requested):
 
 
 def _cmd_import(args) -> int:
+    """A .qdpx prints its import report; when it would leave anything out it writes nothing and
+    exits 3 (the report on stderr) unless --accept-losses."""
+    import sys
+
     from workbench.services import qdpx_import
+    from workbench.services.observation_exchange import ImportLosses
 
     project = _open(args)
     try:
         if args.format == "qdpx" and not args.codebook_only:
-            report = qdpx_import.import_qdpx(project.db, args.file, project.coder.id, args.codebook)
-            change, notes = report.change, report.notes
-        else:
-            change, notes = qdpx_import.import_codebook(project.db, args.format, args.file, args.codebook)
+            try:
+                result = qdpx_import.import_qdpx(
+                    project.db, args.file, project.coder.id, args.codebook, accept_losses=args.accept_losses
+                )
+            except ImportLosses as exc:
+                print(exc, file=sys.stderr)
+                return 3
+            assert result.report is not None
+            print(result.report.render())
+            print(result.change.description)
+            return 0
+        change, notes = qdpx_import.import_codebook(project.db, args.format, args.file, args.codebook)
     finally:
         project.close()
     for note in notes:

@@ -32,8 +32,10 @@ from workbench.exchange.refi_qdc import read_qdc
 from workbench.exchange.refi_qdpx_read import read_project
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import MAX_SEGMENTS
+from workbench.model.import_report import ImportReport
 from workbench.model.records import Change
 from workbench.model.tasks import TaskState
+from workbench.services.observation_exchange import ImportLosses
 from workbench.store import codebooks
 from workbench.store.engine import Database, retrying
 from workbench.store.text_import import ImportedCoding, ImportedNote, ImportedText, TextImport, write_import
@@ -44,9 +46,10 @@ _EXTENSION = re.compile(r"\.(txt|docx?|rtf|pdf|odt|md)$", re.IGNORECASE)
 
 
 @dataclass
-class ImportReport:
+class ImportResult:
     change: Change
     notes: list[str] = field(default_factory=list)
+    report: ImportReport | None = None  # what the file held beside what came in, and what was left out
 
 
 @dataclass
@@ -245,6 +248,46 @@ def plan_import(qda: QdaProject, codebook_name: str | None, notes: list[str]) ->
     )
 
 
+def report_of(qda: QdaProject, plan: TextImport, notes: list[str], file: str = "") -> ImportReport:
+    """What the file holds beside what :func:`plan_import` brings in; each reader warning and each
+    skipped source or selection (``notes``) is a thing left out, with its reason."""
+    report = ImportReport("REFI-QDA", file or qda.name)
+    texts = len(qda.sources) + sum(len(m.transcripts) for m in qda.media)
+    report.count("texts", texts, len(plan.texts))
+    report.count("codes", qda.codebook.count(), qda.codebook.count())
+    held_codings = sum(1 for _ in qda.codings())
+    report.count("codings", held_codings, sum(len(t.codings) for t in plan.texts))
+    report.count(
+        "notes", len(qda.notes), len(qda.notes)
+    )  # each becomes a memo (on the project if its target is not)
+    report.count("memos", 0, len(plan.notes))
+    report.count("users", len(qda.users), len(plan.users))
+    owners = {t.participant for t in plan.texts}
+    report.count("cases", len(qda.cases), sum(1 for c in qda.cases if c.name.strip() in owners))
+    report.count("variables", len(qda.variables), len(qda.variables))
+    if qda.codebook.sets:
+        report.count("code sets", len(qda.codebook.sets), 0)
+        report.leave_out(f"{len(qda.codebook.sets)} code set(s)", "a project keeps no code sets")
+    source_values = sum(len(s.values) for s in qda.sources) + sum(len(m.values) for m in qda.media)
+    if source_values:
+        report.leave_out(
+            f"{source_values} variable value(s) on sources",
+            "only values on cases become participant attributes (a 'participant' value names the participant)",
+        )
+    for case in qda.cases:
+        if case.name.strip() not in owners:
+            report.leave_out(f"case '{case.name}'", "none of its sources has a text that was imported")
+    for line in notes:
+        report.leave_out(line, "not imported")
+    participants = sorted({t.participant for t in plan.texts})
+    if participants:
+        shown = ", ".join(participants[:10]) + (
+            f" and {len(participants) - 10} more" if len(participants) > 10 else ""
+        )
+        report.notes.append(f"participants: {shown}")
+    return report
+
+
 @retrying
 def import_project(
     db: Database,
@@ -253,25 +296,48 @@ def import_project(
     codebook_name: str | None = None,
     progress=None,
     cancelled=None,
-) -> ImportReport:
+    accept_losses: bool = True,
+    file: str = "",
+) -> ImportResult:
     """Add the file's participants, transcripts, codes, coders, codings and memos (leads only), all
-    or nothing: checked first, then written in one transaction; a cancel rolls it all back."""
+    or nothing: checked first, then written in one transaction; a cancel rolls it all back. Refused
+    with ``ImportLosses`` (nothing written) when the report lists things left out, unless
+    ``accept_losses``."""
     notes = list(qda.warnings)
     plan = plan_import(qda, codebook_name, notes)
+    report = report_of(qda, plan, notes, file)
+    if report.losses and not accept_losses:
+        raise ImportLosses(report)
     with db.transaction():
         change, added = write_import(db, plan, coder_id, TaskState(progress, cancelled))
-    return ImportReport(change, notes + added)
+    report.notes.extend(added)
+    return ImportResult(change, notes + added, report)
 
 
 def import_qdpx(
-    db: Database, path: Path, coder_id: int, codebook_name: str | None = None, progress=None, cancelled=None
-) -> ImportReport:
+    db: Database,
+    path: Path,
+    coder_id: int,
+    codebook_name: str | None = None,
+    progress=None,
+    cancelled=None,
+    accept_losses: bool = True,
+) -> ImportResult:
     """Read a REFI-QDA project (.qdpx or .qde) and store it in one transaction (leads only)."""
     state = TaskState(progress, cancelled)
     state.report(0.0, f"Reading {Path(path).name}")
     qda = read_project(path)
     state.check()
-    return import_project(db, qda, coder_id, codebook_name, state.sub(0.3, 1.0).report, cancelled)
+    return import_project(
+        db,
+        qda,
+        coder_id,
+        codebook_name,
+        state.sub(0.3, 1.0).report,
+        cancelled,
+        accept_losses,
+        Path(path).name,
+    )
 
 
 def import_codebook(db: Database, fmt: str, path: Path, name: str | None = None) -> tuple[Change, list[str]]:
@@ -287,6 +353,8 @@ def import_codebook(db: Database, fmt: str, path: Path, name: str | None = None)
             raise WorkbenchError(f"{path.name} has no codebook to import.")
     if name:
         book.name = name
+    if book.sets:
+        warnings.append(f"{len(book.sets)} code set(s) not imported: a project keeps no code sets")
     return codebooks.add_codebook(db, book), warnings
 
 

@@ -146,10 +146,10 @@ class ExportMenu(QObject):
             db_thread=True,  # its one transaction runs on the database worker, in turn
         )
 
-    def _imported(self, report) -> None:
-        self.host.window.apply_change(report.change)
-        if report.notes:
-            self.host.window.show_info(report.change.description + "\n\n" + "\n".join(report.notes))
+    def _imported(self, result) -> None:
+        """Show what the file held beside what came in (the import report), and each thing left out."""
+        self.host.window.apply_change(result.change)
+        self.host.window.show_info(result.change.description + "\n\n" + result.report.render())
 
     def framework_codes(self) -> list[str]:
         """Columns of the framework: the selected code's children (or itself), else the top level."""
