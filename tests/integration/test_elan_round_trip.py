@@ -263,3 +263,12 @@ def test_our_tier_overlapping_deeper_than_its_lanes_is_refused(tmp_path):
     )
     with pytest.raises(WorkbenchError, match="overlapping 2 deep; the scheme .* has 1 lane"):
         elan.read_eaf(out, data.scheme)
+
+
+@pytest.mark.parametrize("attribute", ["TIER_ID", "PARTICIPANT"])
+def test_names_longer_than_a_project_keeps_are_refused(tmp_path, attribute):
+    long = "x" * 101
+    tier = f'<TIER TIER_ID="words" PARTICIPANT="Ann">{_aligned("a1", "t0", "t1", "v")}</TIER>'
+    tier = tier.replace(f'{attribute}="', f'{attribute}="{long}', 1)
+    with pytest.raises(WorkbenchError, match="characters long; a project keeps at most"):
+        elan.read_eaf(_eaf(tmp_path, [("t0", 0), ("t1", 5)], tier))

@@ -339,6 +339,16 @@ def _modifiers(value: str, ann_id: str, dependents: dict[str, list[str]]) -> tup
     return ((value,) if value else ()) + tuple(dependents.get(ann_id, ()))
 
 
+def _fits(path: Path, what: str, text: str, limit: int) -> str:
+    """``text`` when a project can hold it (names are stored in columns of ``limit`` characters)."""
+    if len(text) > limit:
+        raise WorkbenchError(
+            f"{path.name}: {what} name {text[:40]!r}... is {len(text)} characters long; "
+            f"a project keeps at most {limit}. Nothing was imported."
+        )
+    return text
+
+
 def _read_foreign(
     path: Path, name: str, media, tiers, dependents, vocabularies, types, notes
 ) -> CodedProject:
@@ -348,9 +358,11 @@ def _read_foreign(
     for cv in sorted(set(vocabularies) - set(sets)):
         notes.append(f"vocabulary {cv!r} not kept: it lists fewer than two entries (or is external)")
     taken: set[str] = set()
+    for cv in sets:
+        _fits(path, "vocabulary", cv, 100)
     for tier, spans in tiers:
-        tier_id = tier.get("TIER_ID") or "tier"
-        participant = (tier.get("PARTICIPANT") or "").strip()
+        tier_id = _fits(path, "tier", tier.get("TIER_ID") or "tier", 100 - len(TIER_CATEGORY))
+        participant = _fits(path, "participant", (tier.get("PARTICIPANT") or "").strip(), 100)
         if participant and participant not in subject_of:
             subject_of[participant] = slug(participant, taken_subjects, "subject")
             subjects.append({"key": subject_of[participant], "name": participant})
