@@ -217,7 +217,7 @@ class _Reader:
                     continue
                 raw = "".join(child.itertext()).strip()
                 try:
-                    result[variable.guid] = (
+                    parsed = (
                         raw.lower() in ("true", "1")
                         if kind == "BooleanValue"
                         else int(raw)
@@ -226,8 +226,9 @@ class _Reader:
                         if kind == "FloatValue"
                         else raw
                     )
-                    if isinstance(result[variable.guid], float) and not math.isfinite(result[variable.guid]):
+                    if isinstance(parsed, float) and not math.isfinite(parsed):
                         raise ValueError(raw)
+                    result[variable.guid] = parsed
                 except ValueError:
                     raise WorkbenchError(
                         f"{self.where(child)}: {_shown(raw)} is not a valid {kind}"
