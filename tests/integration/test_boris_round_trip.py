@@ -101,3 +101,14 @@ def test_reliability_compares_the_session_the_coder_view_opens(team):
     assert first.name == second.name == "live"
     opened = obs.ensure_observation(team.db, team.media[0], team.rater_a, "BORIS: test")
     assert opened == first.id
+
+
+def test_a_reader_that_kept_less_than_the_file_held_is_refused(team):
+    coded = boris.read_boris(BORIS_FILES[2])  # nothing left out by itself
+    coded.counts["tiers"] = (3, 2)
+    with pytest.raises(ox.ImportLosses, match=r"tiers\s+3\s+2"):
+        ox.import_coded(team.db, coded, team.rater_a, {})
+    assert obs.list_observations(team.db, team.rater_a) == []
+    coded.counts["tiers"] = (3, 3)
+    report = ox.import_coded(team.db, coded, team.rater_a, {})
+    assert report.held["tiers"] == report.imported["tiers"] == 3 and not report.losses

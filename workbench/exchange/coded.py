@@ -49,12 +49,15 @@ class CodedObservation:
 @dataclass
 class CodedProject:
     """A scheme and observations; ``notes`` lose nothing, ``losses`` are ``(thing, reason)`` the reader
-    could not carry (an import reports them and asks before going on without them)."""
+    could not carry (an import reports them and asks before going on without them); ``counts`` are
+    what the file holds and what the reader kept of things other than observations and events (e.g.
+    ``{"tiers": (12, 11), "annotations": (300, 296)}``), shown in the import report."""
 
     scheme: Scheme
     observations: list[CodedObservation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     losses: list[tuple[str, str]] = field(default_factory=list)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def slug(text: str, taken: set[str], prefix: str = "b") -> str:

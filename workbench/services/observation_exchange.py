@@ -96,6 +96,8 @@ def _plan(db: Database, coded: CodedProject, coder_id: int, media_for: dict[str,
     report.notes.extend(coded.notes)
     for thing, reason in coded.losses:
         report.leave_out(thing, reason)
+    for what, (held, kept) in coded.counts.items():
+        report.count(what, held, kept)
     plan: list[_Planned] = []
     seen: dict[tuple[object, str], str] = {}
     for observation in coded.observations:
