@@ -330,3 +330,13 @@ def test_schemes_larger_than_the_keyboard_import(team, tmp_path):
     stored = schemes.load_scheme(team.db, data.scheme.name)
     assert [b.key for b in stored.behaviours] == [b.key for b in data.scheme.behaviours]
     assert len(obs.observation_data(team.db, oid).events) == 74
+
+
+def test_behaviours_without_a_key_go_to_boris_with_an_empty_key(tmp_path):
+    data = elan.read_eaf(INTEROP / "elan" / "speach_test.eaf")
+    data.scheme.behaviours[0].key = None
+    out = tmp_path / "keyless.boris"
+    boris.write_boris(data, out)
+    keys = {b["code"]: b["key"] for b in json.loads(out.read_text())["behaviors_conf"].values()}
+    assert keys[data.scheme.behaviours[0].code] == ""
+    assert len(boris.read_boris(out).scheme.behaviours) == len(data.scheme.behaviours)

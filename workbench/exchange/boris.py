@@ -272,7 +272,7 @@ def write_boris(coded: CodedProject, path: Path) -> None:
             }
         ethogram[str(i)] = {
             "type": "State event" if b.kind == "state" else "Point event",
-            "key": b.key,
+            "key": b.key or "",  # BORIS writes no key as an empty text
             "code": b.code,
             "description": b.name,
             "category": b.category,
