@@ -62,17 +62,24 @@ def test_import_qdpx_codebook(tmp_path, capsys):
 def test_import_qdpx_project(tmp_path, capsys):
     folder = _project(tmp_path)
     qc = INTEROP / "refi_qdpx" / "qc1.3.2_demo.qdpx"
-    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 0
-    assert "Imported 2 transcript(s), 205 coding(s)" in capsys.readouterr().out
+    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 1  # no case places its texts
+    err = capsys.readouterr().err
+    assert "2 text(s) match no participant" in err and "--participant ID" in err and _codes(folder) == 0
+    assert main(["import", "qdpx", str(qc), "--project", str(folder), "--participant", "P001"]) == 0
+    out = capsys.readouterr().out
+    assert "Imported 2 transcript(s), 205 coding(s)" in out and "participants: P001" in out
     assert _codes(folder) == 262
-    assert main(["import", "qdpx", str(qc), "--project", str(folder)]) == 1  # again: refused, nothing changed
+    again = ["import", "qdpx", str(qc), "--project", str(folder), "--participant-from-names"]
+    assert main(again) == 0  # the same texts under participants named after them: new transcripts
+    assert "participants: 33663939" in capsys.readouterr().out
+    assert main(again) == 1  # again: refused, nothing changed
     assert "imported before" in capsys.readouterr().err and _codes(folder) == 262
     out = tmp_path / "again.qdpx"
     assert main(["export", "qdpx", "--project", str(folder), "--out", str(out)]) == 0
-    assert sum(1 for _ in read_qdpx(out).codings()) == 205
+    assert sum(1 for _ in read_qdpx(out).codings()) == 410
     table = tmp_path / "extracts.csv"
     assert main(["export", "extracts", "--project", str(folder), "--out", str(table)]) == 0
-    assert "Wrote 205 extracts" in capsys.readouterr().out
+    assert "Wrote 410 extracts" in capsys.readouterr().out
 
 
 def test_hostile_qdpx_changes_nothing(tmp_path, capsys):

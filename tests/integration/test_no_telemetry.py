@@ -36,7 +36,7 @@ COMMANDS = [
     ("demo", ["demo", "demo"]),
     ("transcribe into a project", ["transcribe", TWO_SPEAKERS, "--speakers", "2", "--project", "demo", "--participant", "P001"]),
     ("transcribe in two worker processes", ["transcribe", JFK, TWO_SPEAKERS, "--speakers", "2", "--jobs", "2", "--out", "t.txt"]),
-    ("import qdpx", ["import", "qdpx", QDPX, "--project", "study"]),
+    ("import qdpx", ["import", "qdpx", QDPX, "--project", "study", "--participant", "P001"]),
     ("pseudonymise (spaCy)", ["pseudonymise", "--project", "study", "--suggest", "--out", "review.csv"]),
     *[
         (f"import boris as {rater}", ["import", "boris", BORIS, "--project", "demo", "--coder", rater, "--media", "observation #1=intel_one-by-one-person-detection.mp4"])

@@ -111,14 +111,15 @@ def test_the_cli_writes_nothing_when_something_would_be_left_out(tmp_path, capsy
     before = dump(project.db)
     project.close()
     capsys.readouterr()
-    assert main(["import", "qdpx", str(lossy), "--project", str(folder)]) == 3
+    command = ["import", "qdpx", str(lossy), "--project", str(folder), "--participant", "P001"]
+    assert main(command) == 3
     err = capsys.readouterr().err
     assert "REFI-QDA import report: lossy.qdpx" in err and "--accept-losses" in err
     assert "1 PDF sources not imported" in err and "1 code set(s)" in err
     project = Project.open(folder)
     assert dump(project.db) == before
     project.close()
-    assert main(["import", "qdpx", str(lossy), "--project", str(folder), "--accept-losses"]) == 0
+    assert main([*command, "--accept-losses"]) == 0
     out = capsys.readouterr().out
     assert "codings" in out and "left out (2)" in out
     project = Project.open(folder)

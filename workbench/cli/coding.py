@@ -1,6 +1,7 @@
 """Thematic coding commands: REFI-QDA codebooks and projects in, extracts and projects out.
 
     workbench import qdc|qdpx FILE --project P [--codebook NAME] [--codebook-only] [--accept-losses]
+                                [--participant ID | --participant-from-names]
     workbench export extracts|framework|qdpx|qdc --project P [--code PATH ...] [--codebook NAME] --out FILE
 
 The export format comes from the extension of FILE (extracts: .xlsx, .csv or .docx; framework:
@@ -8,7 +9,9 @@ The export format comes from the extension of FILE (extracts: .xlsx, .csv or .do
 project's pseudonym key. `import qdpx` brings in participants, transcripts, codes, coders, codings
 and memos in one transaction (see workbench/services/qdpx_import.py; `--codebook-only` for the codebook
 alone), printing what the file held beside what came in; when anything would be left out it writes
-nothing and exits 3 unless `--accept-losses`. `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
+nothing and exits 3 unless `--accept-losses`. Texts that no case or 'participant' variable places go
+to `--participant ID`; without it their names must be participants of the project already, unless
+`--participant-from-names` adds one per text. `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
 """
 
 from __future__ import annotations
@@ -47,7 +50,27 @@ def register(commands) -> None:
         {"action": "store_true", "help": "import even though the report lists things left out"},
     )
     IMPORTS.add("qdc", "a REFI-QDA codebook (.qdc)", _cmd_import, codebook, accept)
-    IMPORTS.add("qdpx", "a REFI-QDA project (.qdpx/.qde)", _cmd_import, codebook, only, accept)
+    participant = Option(
+        ("--participant",),
+        {
+            "metavar": "ID",
+            "help": "qdpx: the participant of texts that no case or 'participant' variable places",
+        },
+    )
+    from_names = Option(
+        ("--participant-from-names",),
+        {"action": "store_true", "help": "qdpx: a participant per unplaced text, named after it"},
+    )
+    IMPORTS.add(
+        "qdpx",
+        "a REFI-QDA project (.qdpx/.qde)",
+        _cmd_import,
+        codebook,
+        only,
+        accept,
+        participant,
+        from_names,
+    )
     EXPORTS.add("extracts", "coded extracts (.xlsx, .csv or .docx)", _cmd_export, code)
     EXPORTS.add("framework", "the framework matrix (.xlsx)", _cmd_export, code)
     EXPORTS.add("qdpx", "a REFI-QDA project (.qdpx)", _cmd_export, codebook)
@@ -95,7 +118,13 @@ def _cmd_import(args) -> int:
         if args.format == "qdpx" and not args.codebook_only:
             try:
                 result = qdpx_import.import_qdpx(
-                    project.db, args.file, project.coder.id, args.codebook, accept_losses=args.accept_losses
+                    project.db,
+                    args.file,
+                    project.coder.id,
+                    args.codebook,
+                    accept_losses=args.accept_losses,
+                    participant=args.participant,
+                    participants_from_names=args.participant_from_names,
                 )
             except ImportLosses as exc:
                 print(exc, file=sys.stderr)

@@ -4,7 +4,8 @@ writes it in one transaction, so an error, a bad value or a cancel leaves the pr
 
 - **Participants.** A source belongs to the participant named by the case that holds it; else by
   a source variable called ``participant`` (or ``participant id``, ``case``); else the source's
-  name (without a file extension) is the participant ID. New participants take the case's
+  name (without a file extension) is the participant ID, or ``participant`` for all such texts (the
+  CLI refuses names that are no participant yet unless told). New participants take the case's
   variables as attributes (``site`` as their site).
 - **Transcripts.** Each text source and each transcript of an audio/video source becomes a
   transcript, one segment per line, so positions stay those of the file; sync points give the
@@ -36,7 +37,7 @@ from workbench.model.import_report import ImportReport
 from workbench.model.records import Change
 from workbench.model.tasks import TaskState
 from workbench.services.observation_exchange import ImportLosses
-from workbench.store import codebooks
+from workbench.store import codebooks, participants
 from workbench.store.engine import Database, retrying
 from workbench.store.text_import import ImportedCoding, ImportedNote, ImportedText, TextImport, write_import
 
@@ -92,8 +93,12 @@ def _texts(qda: QdaProject, notes: list[str]) -> list[_Text]:
     return out
 
 
-def _participants(qda: QdaProject, texts: list[_Text]) -> dict[str, tuple[str, dict[str, str]]]:
-    """Source GUID -> (participant ID, attributes from the case)."""
+def _participants(
+    qda: QdaProject, texts: list[_Text], participant: str | None = None, unmatched: list[str] | None = None
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Source GUID -> (participant ID, attributes from the case). A text no case or participant
+    variable places goes to ``participant`` when given, else to the ID its name gives (and its
+    name is added to ``unmatched``)."""
     variables = {normalise_guid(v.guid): v.name for v in qda.variables}
     by_source: dict[str, tuple[str, dict[str, str]]] = {}
     for case in qda.cases:
@@ -114,6 +119,10 @@ def _participants(qda: QdaProject, texts: list[_Text]) -> dict[str, tuple[str, d
                 for g, v in source_values.get(normalise_guid(g0), {}).items()
             }
             value = next((named[k].strip() for k in PARTICIPANT_VARIABLES if named.get(k, "").strip()), None)
+            if value is None and participant:
+                value = participant
+            elif value is None and unmatched is not None:
+                unmatched.append(t.name)
             found = (value or _EXTENSION.sub("", t.name).strip() or t.guid, {})
         out[t.guid] = found
     return out
@@ -206,10 +215,17 @@ def _notes(qda: QdaProject, targets: list[tuple[str, str, str]]) -> list[Importe
     return out
 
 
-def plan_import(qda: QdaProject, codebook_name: str | None, notes: list[str]) -> TextImport:
-    """What the file adds, checked (nothing is read from or written to the project here)."""
+def plan_import(
+    qda: QdaProject,
+    codebook_name: str | None,
+    notes: list[str],
+    participant: str | None = None,
+    unmatched: list[str] | None = None,
+) -> TextImport:
+    """What the file adds, checked (nothing is read from or written to the project here); texts no
+    case or participant variable places go to ``participant`` (else named in ``unmatched``)."""
     texts = _texts(qda, notes)
-    owners = _participants(qda, texts)
+    owners = _participants(qda, texts, participant, unmatched)
     known_codes = {normalise_guid(c.guid) for c, _ in qda.codebook.walk()}
     origin = {"imported_from": qda.origin or "REFI-QDA"}
     imported, targets = [], []
@@ -279,11 +295,9 @@ def report_of(qda: QdaProject, plan: TextImport, notes: list[str], file: str = "
             report.leave_out(f"case '{case.name}'", "none of its sources has a text that was imported")
     for line in notes:
         report.leave_out(line, "not imported")
-    participants = sorted({t.participant for t in plan.texts})
-    if participants:
-        shown = ", ".join(participants[:10]) + (
-            f" and {len(participants) - 10} more" if len(participants) > 10 else ""
-        )
+    people = sorted({t.participant for t in plan.texts})
+    if people:
+        shown = ", ".join(people[:10]) + (f" and {len(people) - 10} more" if len(people) > 10 else "")
         report.notes.append(f"participants: {shown}")
     return report
 
@@ -298,13 +312,20 @@ def import_project(
     cancelled=None,
     accept_losses: bool = True,
     file: str = "",
+    participant: str | None = None,
+    participants_from_names: bool = True,
 ) -> ImportResult:
     """Add the file's participants, transcripts, codes, coders, codings and memos (leads only), all
     or nothing: checked first, then written in one transaction; a cancel rolls it all back. Refused
     with ``ImportLosses`` (nothing written) when the report lists things left out, unless
-    ``accept_losses``."""
+    ``accept_losses``. Texts no case or participant variable places go to ``participant``; without
+    one, each makes a participant from its name unless ``participants_from_names`` is false (then
+    a name that is no participant of the project is refused)."""
     notes = list(qda.warnings)
-    plan = plan_import(qda, codebook_name, notes)
+    unmatched: list[str] = []
+    plan = plan_import(qda, codebook_name, notes, participant, unmatched)
+    if unmatched and not participants_from_names:
+        _refuse_unmatched(db, plan, unmatched, file or qda.name)
     report = report_of(qda, plan, notes, file)
     if report.losses and not accept_losses:
         raise ImportLosses(report)
@@ -312,6 +333,22 @@ def import_project(
         change, added = write_import(db, plan, coder_id, TaskState(progress, cancelled))
     report.notes.extend(added)
     return ImportResult(change, notes + added, report)
+
+
+def _refuse_unmatched(db: Database, plan: TextImport, unmatched: list[str], file: str) -> None:
+    """Refuse texts that no case, participant variable or existing participant places (instead of
+    making one participant per text from its name)."""
+    known = {p.pseudonym for p in participants.list_participants(db)}
+    names = {n[:200] for n in unmatched}
+    new = sorted({t.participant for t in plan.texts if t.name in names} - known)
+    if new:
+        shown = ", ".join(repr(n) for n in new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
+        raise WorkbenchError(
+            f"{file}: {len(new)} text(s) match no participant (no case holds them, no 'participant' "
+            f"variable names one, and the project has no participant {shown}); give --participant ID to "
+            "import them under one participant, or --participant-from-names to add one per text. "
+            "Nothing was imported."
+        )
 
 
 def import_qdpx(
@@ -322,6 +359,8 @@ def import_qdpx(
     progress=None,
     cancelled=None,
     accept_losses: bool = True,
+    participant: str | None = None,
+    participants_from_names: bool = True,
 ) -> ImportResult:
     """Read a REFI-QDA project (.qdpx or .qde) and store it in one transaction (leads only)."""
     state = TaskState(progress, cancelled)
@@ -337,6 +376,8 @@ def import_qdpx(
         cancelled,
         accept_losses,
         Path(path).name,
+        participant,
+        participants_from_names,
     )
 
 
