@@ -25,7 +25,7 @@ from workbench.model.import_report import ImportReport
 from workbench.model.tasks import TaskState
 from workbench.store import datasets, participants, people, schemes
 from workbench.store import observations as obs_store
-from workbench.store.engine import Database, retrying
+from workbench.store.engine import Database, retrying, server_refusals
 
 
 def media_by_name(db: Database) -> dict[str, int]:
@@ -278,11 +278,12 @@ def import_file(
     """Import a BORIS (``fmt`` 'boris') or ELAN ('eaf') file, all or nothing; the report says what the
     file held and what came in (refused with :class:`ImportLosses` on losses unless ``accept_losses``)."""
     reader = {"boris": read_boris, "eaf": read_eaf}[fmt]
-    data, media_for = reader(db, Path(path), media)
     kind = {"boris": "BORIS", "eaf": "ELAN"}[fmt]
-    return import_coded(
-        db, data, coder_id, media_for, progress, cancelled, accept_losses, kind, Path(path).name
-    )
+    with server_refusals(f"Cannot import {Path(path).name}"):  # e.g. a rater, who sees only media ids
+        data, media_for = reader(db, Path(path), media)
+        return import_coded(
+            db, data, coder_id, media_for, progress, cancelled, accept_losses, kind, Path(path).name
+        )
 
 
 # --- out of a project ---------------------------------------------------------------------------
