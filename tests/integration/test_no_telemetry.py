@@ -39,7 +39,7 @@ COMMANDS = [
     ("import qdpx", ["import", "qdpx", QDPX, "--project", "study", "--participant", "P001"]),
     ("pseudonymise (spaCy)", ["pseudonymise", "--project", "study", "--suggest", "--out", "review.csv"]),
     *[
-        (f"import boris as {rater}", ["import", "boris", BORIS, "--project", "demo", "--coder", rater, "--media", "observation #1=intel_one-by-one-person-detection.mp4"])
+        (f"import boris as {rater}", ["import", "boris", BORIS, "--project", "demo", "--coder", rater, "--media", "observation #1=intel_one-by-one-person-detection.mp4", "--accept-losses"])
         for rater in ("Rater A", "Rater B")
     ],
     ("export events", ["export", "events", "--project", "demo", "--out", "events.xlsx"]),
