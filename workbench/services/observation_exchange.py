@@ -265,6 +265,16 @@ def read_eaf(db: Database, path: Path, media: list[str]) -> tuple[CodedProject, 
     return data, ({data.observations[0].name: find_media(db, media[0])} if media else {})
 
 
+def check_file(db: Database, fmt: str, path: Path, coder_id: int, media: list[str]) -> ImportReport:
+    """The report :func:`import_file` would give, with nothing written (the window shows it and asks
+    before importing a file that would leave anything out)."""
+    reader = {"boris": read_boris, "eaf": read_eaf}[fmt]
+    kind = {"boris": "BORIS", "eaf": "ELAN"}[fmt]
+    with server_refusals(f"Cannot read {Path(path).name}"), db.reading():
+        data, media_for = reader(db, Path(path), media)
+        return _plan(db, data, coder_id, media_for, kind, Path(path).name)[2]
+
+
 def import_file(
     db: Database,
     fmt: str,

@@ -35,12 +35,14 @@ class WindowActions:
     close_project: QAction
     quit: QAction
     view_menu: QMenu
+    import_menu: QMenu  # File → Import: other tools' files (filled by the window's parts)
 
     def set_project_open(self, is_open: bool, can_import: bool = True) -> None:
         """Enable what needs an open project (importing media also needs a role that sees participants)."""
         self.close_project.setEnabled(is_open)
         for action in (self.import_media, self.import_folder):
             action.setEnabled(is_open and can_import)
+        self.import_menu.setEnabled(is_open)
 
 
 def _action(
@@ -90,12 +92,15 @@ def build_menus(window: QMainWindow, handlers: Handlers) -> WindowActions:
     file_menu.addMenu(recent_menu)
     file_menu.addSeparator()
     file_menu.addActions([import_media, import_folder])
+    import_menu = file_menu.addMenu("Im&port")
     file_menu.addSeparator()
     file_menu.addAction(close)
     file_menu.addSeparator()
     file_menu.addAction(quit_)
     view_menu = window.menuBar().addMenu("&View")
-    actions = WindowActions(new, open_, recent_menu, import_media, import_folder, close, quit_, view_menu)
+    actions = WindowActions(
+        new, open_, recent_menu, import_media, import_folder, close, quit_, view_menu, import_menu
+    )
     actions.set_project_open(False)
     return actions
 

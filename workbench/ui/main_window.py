@@ -28,6 +28,7 @@ from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.db_worker import database_worker
 from workbench.ui.excepthook import short_message
 from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
+from workbench.ui.observation_import import ObservationImport
 from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
 from workbench.ui.participants_model import ParticipantsModel
 from workbench.ui.project_dialog import NewProjectDialog
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.reliability = ReliabilityWork(self)  # Analysis → Reliability… tabs
         self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
         self.team = TeamWork(self)  # Connect to team project, audit log, others' changes
+        self.observation_import = ObservationImport(self)  # File → Import → BORIS / ELAN, asking first
         self.resize(1280, 800)
         self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)
         self._restore_layout()
