@@ -4,6 +4,7 @@ the window's runner, through the functions of ``workbench.services.coding_export
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from tests.ui.coding_setup import GUIDS, TEXTS, build, span
 from workbench.exchange.refi_qdpx_read import read_project
@@ -50,9 +51,14 @@ def test_qdpx_export_and_import_through_the_menus(make_window, study, qtbot, tmp
     other = Project.create(tmp_path / "other", name="other")
     second = make_window(other)
     second.text_coding.ask_open_file = lambda *_a: target
+    shown: list[QDialog] = []  # the import report, asked before and shown after the import
+    second.exec_dialog = lambda dialog: shown.append(dialog) or QDialog.DialogCode.Accepted
     _action(_menu(second, "&File"), "Import REFI-QDA project (.qdpx)…").trigger()
     qtbot.waitUntil(lambda: bool(list_transcripts(other.db)) and not second.runner.tasks(), timeout=30_000)
     assert second.messages.errors == []
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    assert [d.button_texts() for d in shown] == [["Import", "Cancel"], ["Close"]]
+    assert ("texts", 3, 3) in shown[1].rows()
     assert sorted(t.name for t in list_transcripts(other.db)) == [
         "P001 interview",
         "P002 interview",

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 
 from workbench.services import observation_exchange as ox
 from workbench.store import observations as obs_store
-from workbench.ui.observation_import import ImportReportDialog
+from workbench.ui.import_report import ImportReportDialog
 
 EAF = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "elan" / "pympi_sample_3.0.eaf"
 TWO_VIDEOS = "an observation codes one media item (its first file is kept)"

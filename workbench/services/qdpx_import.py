@@ -335,12 +335,32 @@ def import_project(
     return ImportResult(change, notes + added, report)
 
 
+def _new_from_names(db: Database, plan: TextImport, unmatched: list[str]) -> list[str]:
+    """The participants the ``unmatched`` texts' names would make (no participant of the project yet)."""
+    known = {p.pseudonym for p in participants.list_participants(db)}
+    names = {n[:200] for n in unmatched}
+    return sorted({t.participant for t in plan.texts if t.name in names} - known)
+
+
+def unplaced_texts(db: Database, qda: QdaProject) -> list[str]:
+    """The names of the texts nothing places (no case, no participant variable, no participant of that
+    name): the window asks where they go instead of making one participant each."""
+    unmatched: list[str] = []
+    plan = plan_import(qda, None, list(qda.warnings), None, unmatched)
+    return _new_from_names(db, plan, unmatched)
+
+
+def preview(qda: QdaProject, participant: str | None = None, file: str = "") -> ImportReport:
+    """The report :func:`import_project` would give (texts nothing places under ``participant``, else
+    one participant each), with nothing written."""
+    notes = list(qda.warnings)
+    return report_of(qda, plan_import(qda, None, notes, participant), notes, file)
+
+
 def _refuse_unmatched(db: Database, plan: TextImport, unmatched: list[str], file: str) -> None:
     """Refuse texts that no case, participant variable or existing participant places (instead of
     making one participant per text from its name)."""
-    known = {p.pseudonym for p in participants.list_participants(db)}
-    names = {n[:200] for n in unmatched}
-    new = sorted({t.participant for t in plan.texts if t.name in names} - known)
+    new = _new_from_names(db, plan, unmatched)
     if new:
         shown = ", ".join(repr(n) for n in new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
         raise WorkbenchError(

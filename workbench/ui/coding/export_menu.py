@@ -2,7 +2,8 @@
 .qdc) and the whole coded project (REFI-QDA .qdpx), each written by :mod:`workbench.services.coding_exports`
 on a worker thread through the window's runner (atomically), every text passed through the
 project's pseudonym key (no original name leaves in an export); and File → Import REFI-QDA
-project (.qdpx), read and stored on the runner in one transaction."""
+project (.qdpx), read on the runner, shown as an import report, and stored in one transaction once the
+user agrees (:mod:`workbench.ui.coding.qdpx_asking`)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from workbench.services import coding_exports, qdpx_import
+from workbench.services import coding_exports
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
+from workbench.ui.coding.qdpx_asking import QdpxImport
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
@@ -29,6 +31,7 @@ class ExportMenu(QObject):
     def __init__(self, host: TextCoding):
         super().__init__(host)
         self.host = host
+        self.qdpx = QdpxImport(host)
 
     def install(self, coding_menu: QMenu) -> None:
         """An Export submenu in the File menu (before Close) and in the Coding menu."""
@@ -127,29 +130,16 @@ class ExportMenu(QObject):
         )
 
     def import_qdpx(self, path: Path | None = None):
-        """Participants, transcripts, codes, coders, codings and memos of a .qdpx, in one transaction."""
-        window = self.host.window
-        if window.project is None:
+        """Participants, transcripts, codes, coders, codings and memos of a .qdpx, in one transaction,
+        after the user has seen the import report (:class:`QdpxImport`)."""
+        if self.host.window.project is None:
             return None
         path = path or self.host.ask_open_file(
             "Import REFI-QDA project", f"{QDPX_FILTER};;REFI-QDA exchange (*.qde)"
         )
         if path is None:
             return None
-        return window.runner.run(
-            "Importing REFI-QDA project",
-            qdpx_import.import_qdpx,
-            self.host.db,
-            Path(path),
-            self.host.coder.id,
-            on_done=self._imported,
-            db_thread=True,  # its one transaction runs on the database worker, in turn
-        )
-
-    def _imported(self, result) -> None:
-        """Show what the file held beside what came in (the import report), and each thing left out."""
-        self.host.window.apply_change(result.change)
-        self.host.window.show_info(result.change.description + "\n\n" + result.report.render())
+        return self.qdpx.start(Path(path))
 
     def framework_codes(self) -> list[str]:
         """Columns of the framework: the selected code's children (or itself), else the top level."""
