@@ -15,7 +15,7 @@ from workbench.media.hashing import find_by_hash, sha256_file
 from workbench.media.probe import MediaInfo, probe, verify_decodable
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
-from workbench.model.records import Change, NewMedia
+from workbench.model.records import Change, MediaRecord, NewMedia
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 from workbench.services.project import Project
 from workbench.store import participants
@@ -192,6 +192,66 @@ def relink_media(
     return Change(f"{change.description}; {len(missing) - len(found)} still missing", updated=change.updated)
 
 
+def duration_gap(media: MediaRecord, duration_ms: int) -> str | None:
+    """Why a file of ``duration_ms`` is not the recording a placeholder stands for (its length differs
+    from the one the coding tool recorded by more than a second), or None when it may be."""
+    if media.duration_ms and abs(duration_ms - media.duration_ms) > 1000:
+        return f"lasts {duration_ms / 1000:.1f} s, the coding tool recorded {media.duration_ms / 1000:.1f} s"
+    return None
+
+
+def _placeholder_file(
+    project: Project, source: Path, info: MediaInfo, link: bool, state: TaskState, copied: list[Path]
+) -> NewMedia:
+    """``source`` checked, hashed and (unless ``link``) copied in (noted in ``copied``), as a file for a
+    placeholder."""
+    verify_decodable(source)
+    digest = sha256_file(source, state.progress, state.cancelled)
+    stored = source if link else project.media_root / "media" / _stored_name(digest, source.suffix)
+    if not link and not stored.exists():
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        _copy(source, stored)
+        copied.append(stored)
+    return _new_media(project, stored, source.name, info, digest, link)
+
+
+def link_placeholder_file(
+    project: Project,
+    media_id: int,
+    source: Path,
+    link: bool = False,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    database: Callable[[Callable[[], Change]], Change] | None = None,
+) -> Change:
+    """Give one "media not linked" placeholder the file ``source`` the user picked (any name), checked as
+    :func:`link_placeholders` checks (refused when its duration differs by more than a second), copied
+    in (or, with ``link``, kept in place); the store step goes through ``database`` when given."""
+    state = TaskState(progress, cancelled)
+    media = participants.get_media(project.db, media_id)
+    if not media.not_linked:
+        raise WorkbenchError(f"{media.original_name} is not waiting for its file (it is no placeholder).")
+    info = probe(source)
+    gap = duration_gap(media, info.duration_ms)
+    if gap:
+        raise WorkbenchError(
+            f"{source.name} is not the recording of {media.original_name}: it {gap}. Nothing was linked."
+        )
+    copied: list[Path] = []
+    try:
+        new = _placeholder_file(project, source, info, link, state, copied)
+        state.check()
+
+        def store() -> Change:
+            return participants.link_placeholder(project.db, media_id, new)
+
+        return database(store) if database is not None else store()
+    except BaseException:
+        for path in copied:
+            path.unlink(missing_ok=True)
+        raise
+
+
 def link_placeholders(
     project: Project,
     folder: Path,
@@ -225,20 +285,11 @@ def link_placeholders(
             step = state.sub(i / len(waiting), (i + 1) / len(waiting))
             step.report(0, f"Checking {source.name}")
             info = probe(source)
-            if media.duration_ms and abs(info.duration_ms - media.duration_ms) > 1000:
-                skipped.append(
-                    f"{media.original_name} (lasts {info.duration_ms / 1000:.1f} s, the coding tool "
-                    f"recorded {media.duration_ms / 1000:.1f} s)"
-                )
+            gap = duration_gap(media, info.duration_ms)
+            if gap:
+                skipped.append(f"{media.original_name} ({gap})")
                 continue
-            verify_decodable(source)
-            digest = sha256_file(source, step.progress, state.cancelled)
-            stored = source if link else project.media_root / "media" / _stored_name(digest, source.suffix)
-            if not link and not stored.exists():
-                stored.parent.mkdir(parents=True, exist_ok=True)
-                _copy(source, stored)
-                copied.append(stored)
-            found[media.id] = _new_media(project, stored, source.name, info, digest, link)
+            found[media.id] = _placeholder_file(project, source, info, link, step, copied)
         with project.db.transaction():
             for media_id, new in found.items():
                 participants.link_placeholder(project.db, media_id, new, pseudonym)

@@ -31,6 +31,7 @@ from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
 from workbench.ui.observation_import import ObservationImport
 from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
 from workbench.ui.participants_model import ParticipantsModel
+from workbench.ui.placeholder_linking import PlaceholderLinking
 from workbench.ui.project_dialog import NewProjectDialog
 from workbench.ui.reliability_view import ReliabilityWork
 from workbench.ui.runner import Task, TaskRunner
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
         self.team = TeamWork(self)  # Connect to team project, audit log, others' changes
         self.observation_import = ObservationImport(self)  # File → Import → BORIS / ELAN, asking first
+        self.placeholder_linking = PlaceholderLinking(self)  # "Link recording…" on placeholders
         self.resize(1280, 800)
         self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)
         self._restore_layout()
