@@ -134,3 +134,36 @@ def test_a_file_of_another_length_is_not_offered(make_window, project, tmp_path,
     (link,) = [b for b in dialog.buttons.buttons() if b.text() == "Link"]
     assert not link.isEnabled()
     assert dump(project.db) == before
+
+
+def test_observation_names_descriptions_and_variables_in_the_tree(make_window, project, tmp_path):
+    observation = {
+        "file": {"1": ["D:/clips/visit.mp4"]},
+        "description": "first home visit",
+        "independent_variables": {"day": "3", "room": "kitchen"},
+        "events": [[1.0, "", "look", "", ""]],
+    }
+    boris = {
+        "project_name": "names",
+        "behaviors_conf": {"0": {"type": "Point event", "key": "l", "code": "look"}},
+        "observations": {"visit": observation},
+    }
+    path = tmp_path / "names.boris"
+    path.write_text(json.dumps(boris), encoding="utf-8")
+    ox.import_file(project.db, "boris", path, project.coder.id, [])
+    (placeholder,) = participants.list_media(project.db)
+    (scheme,) = {o.scheme for o in obs_store.list_observations(project.db)}
+    window = make_window(project)
+    model = window.participants_model
+    stack, rows = [QModelIndex()], {}
+    while stack:
+        parent = stack.pop()
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            rows[index.data(Qt.ItemDataRole.DisplayRole)] = index
+            stack.append(index)
+    row = rows[f"visit · {scheme}"]
+    assert model.record_at(row.parent()).id == placeholder.id
+    tooltip = row.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Observation 'visit'" in tooltip and "Description: first home visit" in tooltip
+    assert "day: 3" in tooltip and "room: kitchen" in tooltip

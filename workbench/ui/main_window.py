@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         self.participants_model.set_loader(
             project_ops.participants_loader(project) if project and not blind else None
         )
+        self.participants_model.set_observations_loader(
+            project_ops.observations_loader(project) if project and not blind else None
+        )
         self.participants_dock.setVisible(not blind)
         self.participants_dock.toggleViewAction().setEnabled(not blind)
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)

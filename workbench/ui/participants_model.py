@@ -1,5 +1,6 @@
-"""Qt item model over the participants tree: participant → timepoint → media → transcript
-(plain records in; rows are keyed ("p", id), ("t", participant id, name), ("m", id), ("tr", id))."""
+"""Qt item model over the participants tree: participant → timepoint → media → observations and
+transcripts (plain records in; rows are keyed ("p", id), ("t", participant id, name), ("m", id),
+("ob", id), ("tr", id))."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ TABLES = ("participants", "media", "timepoints", "participant_attributes", "tran
 
 Loader = Callable[[], list[ParticipantRecord]]
 TranscriptsLoader = Callable[[], dict[int, list]]  # media id -> transcript records (with .id and .name)
+ObservationsLoader = Callable[[], dict[int, list]]  # media id -> ObservationRecord (store.observations)
 
 
 def format_duration(ms: int) -> str:
@@ -72,6 +74,24 @@ def media_tooltip(media: MediaRecord) -> str:
     return "\n".join(lines)
 
 
+def observation_label(observation) -> str:
+    """An observation's row: its name (sessions another tool named), else "observation", and scheme."""
+    return f"{observation.name or 'observation'} · {observation.scheme}"
+
+
+def observation_tooltip(observation) -> str:
+    """An observation's name, scheme, status, description and independent variables, one a line."""
+    lines = [
+        f"Observation {observation.name!r}" if observation.name else "Observation",
+        f"Scheme: {observation.scheme}",
+        f"Status: {observation.status}",
+    ]
+    if observation.description:
+        lines.append(f"Description: {observation.description}")
+    lines.extend(f"{name}: {value}" for name, value in sorted(observation.variables.items()))
+    return "\n".join(lines)
+
+
 def participant_tooltip(record: ParticipantRecord) -> str:
     lines = [f"Participant {record.pseudonym}"]
     if record.site:
@@ -94,6 +114,8 @@ class ParticipantsModel(TreeModel):
         super().__init__(load, parent)
         self._load_transcripts: TranscriptsLoader | None = None
         self.transcripts: dict[int, list] = {}
+        self._load_observations: ObservationsLoader | None = None
+        self.observations: dict[int, list] = {}
         self.records: list[ParticipantRecord] = []
 
     def set_transcripts_loader(self, load: TranscriptsLoader | None) -> None:
@@ -101,11 +123,20 @@ class ParticipantsModel(TreeModel):
         self._load_transcripts = load
         self.refresh()
 
+    def set_observations_loader(self, load: ObservationsLoader | None) -> None:
+        """Show each media item's observations under it (name, scheme; description and variables in
+        the tooltip)."""
+        self._load_observations = load
+        self.refresh()
+
     def refresh(self) -> None:
-        """Reload the records (and transcripts) from the loaders (empty without one)."""
+        """Reload the records (and transcripts, observations) from the loaders (empty without one)."""
         records = self.load()
         self.transcripts = (
             self._load_transcripts() if self._load is not None and self._load_transcripts else {}
+        )
+        self.observations = (
+            self._load_observations() if self._load is not None and self._load_observations else {}
         )
         self.show(records)
 
@@ -146,6 +177,15 @@ class ParticipantsModel(TreeModel):
         node = Node(("m", media.id), texts, media, media_tooltip(media), media.kind)
         tooltip = "Double-click to open it in the transcript editor"
         node.children = [
+            Node(
+                ("ob", o.id),
+                (observation_label(o), "", "observation"),
+                o,
+                observation_tooltip(o),
+                "observation",
+            )
+            for o in self.observations.get(media.id, ())
+        ] + [
             Node(("tr", t.id), (t.name, "", "transcript"), t, f"Transcript {t.name}\n{tooltip}", "transcript")
             for t in self.transcripts.get(media.id, ())
         ]

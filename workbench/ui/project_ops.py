@@ -14,8 +14,9 @@ from workbench.model.roles import Action
 from workbench.model.tasks import CancelFn, ProgressFn
 from workbench.services import media_import
 from workbench.services.project import Project
-from workbench.store import codebooks, participants, people, schemes
+from workbench.store import codebooks, observations, participants, people, schemes
 from workbench.store.engine import Database
+from workbench.store.observations import ObservationRecord
 from workbench.ui.import_dialog import ImportRequest
 
 APP_TITLE = "workbench"
@@ -49,6 +50,18 @@ def participants_loader(project: Project) -> Callable[[], list[ParticipantRecord
     """Reads the participants tree; masked attributes (e.g. trial arm) only for the lead."""
     db, lead = project.db, project.coder.can(Action.SEE_MASKED_ATTRIBUTES)
     return lambda: participants.list_participants(db, include_masked=lead)
+
+
+def observations_loader(project: Project) -> Callable[[], dict[int, list[ObservationRecord]]]:
+    """Reads every observation for the participants tree (the lead's), grouped by media id."""
+
+    def load() -> dict[int, list[ObservationRecord]]:
+        grouped: dict[int, list[ObservationRecord]] = {}
+        for record in observations.list_observations(project.db):
+            grouped.setdefault(record.media_id, []).append(record)
+        return grouped
+
+    return load
 
 
 def codebooks_loader(db: Database) -> Callable[[], list[Codebook]]:
