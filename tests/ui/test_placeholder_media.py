@@ -167,3 +167,21 @@ def test_observation_names_descriptions_and_variables_in_the_tree(make_window, p
     tooltip = row.data(Qt.ItemDataRole.ToolTipRole)
     assert "Observation 'visit'" in tooltip and "Description: first home visit" in tooltip
     assert "day: 3" in tooltip and "room: kitchen" in tooltip
+
+
+def test_a_new_observation_appears_under_its_media(make_window, project, tmp_path):
+    _coded_clip(project, tmp_path, 2.0)
+    (placeholder,) = participants.list_media(project.db)
+    window = make_window(project)
+    model = window.participants_model
+    (scheme,) = {o.scheme for o in obs_store.list_observations(project.db)}
+    coder = project.coder.id
+    window.apply_change(obs_store.create_observation(project.db, placeholder.id, coder, scheme, "second"))
+    labels = []
+    stack = [QModelIndex()]
+    while stack:
+        parent = stack.pop()
+        for r in range(model.rowCount(parent)):
+            labels.append(model.index(r, 0, parent).data())
+            stack.append(model.index(r, 0, parent))
+    assert f"second · {scheme}" in labels and f"visit · {scheme}" in labels

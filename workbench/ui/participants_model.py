@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from workbench.model.records import MediaRecord, ParticipantRecord
+from workbench.model.records import Change, MediaRecord, ParticipantRecord
 from workbench.ui.tree_model import KEY_ROLE, RECORD_ROLE, Node, TreeModel
 
 NO_TIMEPOINT = "(no timepoint)"
@@ -80,11 +80,10 @@ def observation_label(observation) -> str:
 
 
 def observation_tooltip(observation) -> str:
-    """An observation's name, scheme, status, description and independent variables, one a line."""
+    """An observation's name, scheme, description and independent variables, one a line."""
     lines = [
         f"Observation {observation.name!r}" if observation.name else "Observation",
         f"Scheme: {observation.scheme}",
-        f"Status: {observation.status}",
     ]
     if observation.description:
         lines.append(f"Description: {observation.description}")
@@ -122,6 +121,13 @@ class ParticipantsModel(TreeModel):
         """Show each media item's transcripts under it (``load`` maps media id to records)."""
         self._load_transcripts = load
         self.refresh()
+
+    def on_change(self, change: Change) -> bool:
+        """Refresh also when observations are added or removed (not on every coding save)."""
+        if "observations" in change.created or "observations" in change.deleted:
+            self.refresh()
+            return True
+        return super().on_change(change)
 
     def set_observations_loader(self, load: ObservationsLoader | None) -> None:
         """Show each media item's observations under it (name, scheme; description and variables in
