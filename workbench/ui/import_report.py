@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -52,8 +53,10 @@ class ImportReportDialog(QDialog):
                     item.setBackground(SHORTFALL)
                     item.setToolTip(f"{held - got} {what} in the file would not be imported")
                 self.counts.setItem(row, col, item)
-        self.counts.resizeColumnsToContents()
-        self.counts.horizontalHeader().setStretchLastSection(True)
+        header = self.counts.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the numbers stay side by side
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         rows_height = sum(self.counts.rowHeight(r) for r in range(len(kinds)))
         self.counts.setMaximumHeight(self.counts.horizontalHeader().sizeHint().height() + rows_height + 4)
 

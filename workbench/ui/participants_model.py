@@ -75,8 +75,9 @@ def media_tooltip(media: MediaRecord) -> str:
 
 
 def observation_label(observation) -> str:
-    """An observation's row: its name (sessions another tool named), else "observation", and scheme."""
-    return f"{observation.name or 'observation'} · {observation.scheme}"
+    """An observation's row: its name (sessions another tool named), else "observation" (the scheme
+    is in its tooltip)."""
+    return observation.name or "observation"
 
 
 def observation_tooltip(observation) -> str:
