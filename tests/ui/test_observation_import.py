@@ -70,7 +70,11 @@ def test_a_lossy_boris_file_is_shown_first_and_cancel_writes_nothing(
     monkeypatch.setattr(window, "exec_dialog", answering([QDialog.DialogCode.Rejected], seen))
     before = dump(project.db)
 
-    window.observation_import.boris_action.trigger()
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    imports = next(a.menu() for a in file_menu.actions() if a.text() == "Im&port")
+    assert imports.isEnabled()
+    boris = next(a for a in imports.actions() if a.text() == "&BORIS project…")
+    boris.trigger()
 
     (dialog,) = seen
     assert isinstance(dialog, ImportReportDialog)
@@ -151,3 +155,9 @@ def test_elan_file_report_and_screenshot(make_window, project, monkeypatch, outp
     painter.drawPixmap(QPoint((1280 - 760) // 2, (800 - 520) // 2), dialog.grab())
     painter.end()
     assert shot.save(str(output_dir / "observation_import_report.png"))
+
+
+def test_the_import_menu_waits_for_a_project(make_window):
+    window = make_window()
+    assert not window.menu_actions.import_menu.isEnabled()
+    assert window.observation_import.import_file("boris", Path("any.boris")) is None
