@@ -58,7 +58,8 @@ class ImportReportDialog(QDialog):
         for col in (1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         rows_height = sum(self.counts.rowHeight(r) for r in range(len(kinds)))
-        self.counts.setMaximumHeight(self.counts.horizontalHeader().sizeHint().height() + rows_height + 4)
+        # every count in view: the layout gives the spare height to the lists below
+        self.counts.setFixedHeight(self.counts.horizontalHeader().sizeHint().height() + rows_height + 4)
 
         self.left_out = _rows(["Left out", "Why"], [list(pair) for pair in report.left_out])
         self.left_out.setColumnWidth(0, 300)
