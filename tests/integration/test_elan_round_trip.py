@@ -5,6 +5,7 @@ equal annotation for annotation, referring annotations under the same parents.""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -95,6 +96,8 @@ def test_shared_eaf_file_round_trips_through_a_project(path, db_url, tmp_path):
     try:
         db, original = team.db, Eaf(path)
         data = elan.read_eaf(path)
+        tiers = len(etree.parse(str(path)).getroot().findall("TIER"))
+        assert data.counts == {"tiers": (tiers, tiers), "annotations": (original.count, original.count)}
         name = data.observations[0].name
         first = _import(db, data, team.rater_a, team.media[0])
         intervals, dependents = _store_count(db, first)
@@ -104,7 +107,11 @@ def test_shared_eaf_file_round_trips_through_a_project(path, db_url, tmp_path):
         out1, out2 = tmp_path / "first.eaf", tmp_path / "second.eaf"
         assert elan.write_eaf(ox.coded_from_store(db, [first], {first: name}), out1) == []
         scheme = schemes.load_scheme(db, data.scheme.name)
-        second = _import(db, elan.read_eaf(out1, scheme), team.rater_b, team.media[0])
+        ours = elan.read_eaf(out1, scheme)
+        assert ours.counts["annotations"] == (Eaf(out1).count, Eaf(out1).count)
+        held, kept = ours.counts["tiers"]
+        assert held == kept
+        second = _import(db, ours, team.rater_b, team.media[0])
         assert _strip(obs.observation_data(db, second).events) == _strip(
             obs.observation_data(db, first).events
         )
@@ -245,6 +252,40 @@ def test_slots_without_a_time_get_elans_interpolated_times(tmp_path):
     )
     assert spans == [(0, 300, ("one",)), (300, 600, ("two",)), (600, 900, ("three",)), (900, 2000, ("end",))]
     assert any("3 annotation(s) on time slots without a time" in n for n in data.notes)
+
+
+def _ref(ann: str, parent: str, value: str) -> str:
+    return (
+        f'<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="{ann}" ANNOTATION_REF="{parent}">'
+        f"<ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>"
+    )
+
+
+def test_counts_show_what_a_hostile_file_loses(tmp_path, db_url):
+    # 4 tiers, 6 annotations: "bad" ends before it starts, its gloss hangs from it, "empty" holds none
+    tiers = (
+        '<TIER TIER_ID="words">'
+        + _aligned("a1", "t0", "t1", "one")
+        + _aligned("a2", "t1", "t2", "two")
+        + _aligned("bad", "t2", "t1", "back")
+        + '</TIER><TIER TIER_ID="gloss" PARENT_REF="words" LINGUISTIC_TYPE_REF="sym">'
+        + _ref("r1", "a1", "g1")
+        + _ref("r2", "bad", "g2")
+        + '</TIER><TIER TIER_ID="lost" PARENT_REF="words" LINGUISTIC_TYPE_REF="sym">'
+        + _ref("r3", "bad", "g3")
+        + '</TIER><TIER TIER_ID="empty"/>'
+        + '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="sym" CONSTRAINTS="Symbolic_Association" TIME_ALIGNABLE="false"/>'
+    )
+    path = _eaf(tmp_path, [("t0", 0), ("t1", 100), ("t2", 200)], tiers)
+    assert elan.read_eaf(path).counts == {"tiers": (4, 2), "annotations": (6, 3)}
+    team = make_team(db_url, videos=1)
+    try:
+        report = ox.check_file(team.db, "eaf", path, team.rater_a, [])
+        assert report.losses
+        assert (report.held["annotations"], report.imported["annotations"]) == (6, 3)
+        assert re.search(r"^  annotations +6 +3$", report.render(), re.M)
+    finally:
+        team.db.dispose()
 
 
 def test_our_tier_overlapping_deeper_than_its_lanes_is_refused(tmp_path):

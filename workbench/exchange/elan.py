@@ -15,7 +15,8 @@ modifier; annotations of one tier that overlap go to further behaviours of that 
 ``<tier> (2)``) so that each stays its own interval. Annotations on slots without a time get
 ELAN's interpolated time; a zero-length one lasts 1 ms. Referring (symbolic) tiers become
 modifiers of the annotation they hang from. A tier's controlled vocabulary becomes its modifier
-set when every value on the tier is one of its entries.
+set when every value on the tier is one of its entries. ``counts`` give the tiers and annotations
+the file holds and those kept.
 """
 
 from __future__ import annotations
@@ -323,7 +324,8 @@ def read_eaf(path: Path, scheme=None) -> CodedProject:
         )
     if stretched:
         notes.append(f"{stretched} annotation(s) of zero length were given 1 ms")
-    dependents = elan_refs.dependent_entries(root, symbolic, aligned_ids, notes)
+    referring: set[str] = set()
+    dependents = elan_refs.dependent_entries(root, symbolic, aligned_ids, notes, referring)
     kept = sum(len(v) for v in dependents.values())
     if kept:
         notes.append(
@@ -331,8 +333,15 @@ def read_eaf(path: Path, scheme=None) -> CodedProject:
         )
     name = properties.get("workbench:observation") or path.stem
     if MARK in properties:
-        return _read_ours(path, properties[MARK], name, media, tiers, dependents, scheme, notes)
-    return _read_foreign(path, name, media, tiers, dependents, _vocabularies(root), types, notes)
+        coded = _read_ours(path, properties[MARK], name, media, tiers, dependents, scheme, notes)
+    else:
+        coded = _read_foreign(path, name, media, tiers, dependents, _vocabularies(root), types, notes)
+    timed = {tier.get("TIER_ID") or "" for tier, spans in tiers if spans}
+    coded.counts = {  # held in the file, kept (referring ones as modifiers of a kept annotation)
+        "tiers": (len(root.findall("TIER")), sum(1 for _t, s in tiers if s) + len(referring - timed)),
+        "annotations": (len(root.findall("TIER/ANNOTATION")), sum(len(s) for _t, s in tiers) + kept),
+    }
+    return coded
 
 
 def _modifiers(value: str, ann_id: str, dependents: dict[str, list[str]]) -> tuple[str, ...]:

@@ -78,10 +78,17 @@ def split_modifiers(modifiers: tuple[str, ...]) -> tuple[tuple[str, ...], list[t
 # --- reading ------------------------------------------------------------------------------------
 
 
-def dependent_entries(root, symbolic_types: dict[str, bool], aligned_ids: set[str], notes: list[str]):
+def dependent_entries(
+    root,
+    symbolic_types: dict[str, bool],
+    aligned_ids: set[str],
+    notes: list[str],
+    kept_tiers: set[str] | None = None,
+):
     """Modifier texts per time-aligned annotation id, from every REF_ANNOTATION of the document.
 
-    ``symbolic_types``: linguistic type id -> True when it subdivides (numbered steps).
+    ``symbolic_types``: linguistic type id -> True when it subdivides (numbered steps); ``kept_tiers``,
+    when given, gets the id of each referring tier with an annotation kept.
     """
     refs: dict[str, tuple[str, str, str | None, str, bool]] = {}
     order: list[str] = []
@@ -113,6 +120,8 @@ def dependent_entries(root, symbolic_types: dict[str, bool], aligned_ids: set[st
             orphans += 1
             continue
         found.setdefault(current, []).append((tuple(reversed(path)), refs[ann_id][3]))
+        if kept_tiers is not None:
+            kept_tiers.add(refs[ann_id][0])
     if orphans:
         notes.append(f"{orphans} referring annotation(s) point at no time-aligned annotation; left out")
     return {ann_id: [entry(*d) for d in sorted(items, key=_order)] for ann_id, items in found.items()}
