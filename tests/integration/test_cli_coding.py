@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
+from tests.integration.test_all_or_nothing import dump
 from workbench.cli import main
 from workbench.exchange.refi_qdc import read_qdc, validate_qdc
 from workbench.exchange.refi_qdpx import read_qdpx
@@ -37,6 +39,48 @@ def test_import_and_export_qdc(tmp_path, capsys):
     assert validate_qdc(out) == []
     assert [c.name for c, _ in read_qdc(out).walk()] == [c.name for c, _ in read_qdc(source).walk()]
     assert "Wrote codebook Shared" in capsys.readouterr().out
+
+
+def test_import_qdc_that_would_drop_a_code_set_writes_nothing_unless_accepted(tmp_path, capsys):
+    folder = _project(tmp_path)
+    source = INTEROP / "refi_qdc" / "extracted_not_byte_exact" / "atlasti23.4win_requal_test_valid.qdc"
+    project = Project.open(folder)
+    before = dump(project.db)
+    project.close()
+    capsys.readouterr()
+    command = ["import", "qdc", str(source), "--project", str(folder)]
+    assert main(command) == 3
+    err = capsys.readouterr().err
+    assert "REFI-QDA codebook import report: atlasti23.4win_requal_test_valid.qdc" in err
+    assert re.search(r"^  codes +1 +1$", err, re.M) and re.search(r"^  code sets +1 +0$", err, re.M)
+    assert "code set 'code group 1': a project keeps no code sets" in err and "--accept-losses" in err
+    project = Project.open(folder)
+    assert dump(project.db) == before
+    project.close()
+    assert main([*command, "--accept-losses"]) == 0
+    out = capsys.readouterr().out
+    assert "left out (1)" in out and re.search(r"^  codes +1 +1$", out, re.M)
+    assert _codes(folder) == 1
+
+
+def test_import_qdc_without_losses_reports_and_imports(tmp_path, capsys):
+    folder = _project(tmp_path)
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "import",
+                "qdc",
+                str(INTEROP / "refi_qdc" / "taguette1.4.1_uto_tag_codebook.qdc"),
+                "--project",
+                str(folder),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert re.search(r"^  codes +3 +3$", out, re.M) and "nothing left out" in out
+    assert _codes(folder) == 3
 
 
 def test_import_qdpx_codebook(tmp_path, capsys):

@@ -172,6 +172,9 @@ def test_qdc_export_and_import(window, study, qtbot, tmp_path, shared_media):
     for c, _p in other.walk():
         c.guid = c.guid.replace("a0000000", "c0000000")
     write_qdc(other, tmp_path / "copy.qdc")
+    asked: list[QDialog] = []
+    window.exec_dialog = lambda dialog: asked.append(dialog) or QDialog.DialogCode.Accepted
     window.text_coding.files.import_qdc(tmp_path / "copy.qdc")
+    assert [type(d).__name__ for d in asked] == ["ImportReportDialog"]  # the report, asked first
     assert codebooks.codebook_names(study.db) == ["COS-P", "copy"]  # named after the file
     assert window.codebook_model.rowCount() == 2

@@ -8,8 +8,8 @@ The export format comes from the extension of FILE (extracts: .xlsx, .csv or .do
 .xlsx). Exports hold what the current coder may see (a lead: everything) and pass through the
 project's pseudonym key. `import qdpx` brings in participants, transcripts, codes, coders, codings
 and memos in one transaction (see workbench/services/qdpx_import.py; `--codebook-only` for the codebook
-alone), printing what the file held beside what came in; when anything would be left out it writes
-nothing and exits 3 unless `--accept-losses`. Texts that no case or 'participant' variable places go
+alone), printing what the file held beside what came in; so does `import qdc` (codes; code sets are
+not kept). When anything would be left out an import writes nothing and exits 3 unless `--accept-losses`. Texts that no case or 'participant' variable places go
 to `--participant ID`; without it their names must be participants of the project already, unless
 `--participant-from-names` adds one per text. `import` and `export` are shared with other command modules (see workbench/cli/formats.py).
 """
@@ -106,8 +106,8 @@ def _codebook_name(db, requested):
 
 
 def _cmd_import(args) -> int:
-    """A .qdpx prints its import report; when it would leave anything out it writes nothing and
-    exits 3 (the report on stderr) unless --accept-losses."""
+    """A .qdpx, or a codebook (.qdc, --codebook-only), prints its import report; when it would leave
+    anything out it writes nothing and exits 3 (the report on stderr) unless --accept-losses."""
     import sys
 
     from workbench.services import qdpx_import
@@ -133,12 +133,18 @@ def _cmd_import(args) -> int:
             print(result.report.render())
             print(result.change.description)
             return 0
-        change, notes = qdpx_import.import_codebook(project.db, args.format, args.file, args.codebook)
+        try:
+            result = qdpx_import.import_codebook(
+                project.db, args.format, args.file, args.codebook, accept_losses=args.accept_losses
+            )
+        except ImportLosses as exc:
+            print(exc, file=sys.stderr)
+            return 3
     finally:
         project.close()
-    for note in notes:
-        print(f"note: {note}")
-    print(change.description)
+    assert result.report is not None
+    print(result.report.render())
+    print(result.change.description)
     return 0
 
 

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.coding.codebook import normalise_guid
+from workbench.coding.codebook import Codebook, normalise_guid
 from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdc import read_qdc
 from workbench.exchange.refi_qdpx_read import read_project
@@ -401,10 +401,9 @@ def import_qdpx(
     )
 
 
-def import_codebook(db: Database, fmt: str, path: Path, name: str | None = None) -> tuple[Change, list[str]]:
-    """Only the codebook of a REFI-QDA codebook (``fmt`` 'qdc') or project ('qdpx': .qdpx/.qde), as a
-    new codebook (named ``name`` if given); returns the change and the reader's notes."""
-    path = Path(path)
+def _read_codebook(fmt: str, path: Path, name: str | None) -> tuple[Codebook, list[str]]:
+    """The codebook of a ``.qdc`` (``fmt`` 'qdc') or REFI-QDA project ('qdpx'), named ``name`` if given,
+    and the reader's notes."""
     if fmt == "qdc":
         book, warnings = read_qdc(path), []
     else:
@@ -414,9 +413,40 @@ def import_codebook(db: Database, fmt: str, path: Path, name: str | None = None)
             raise WorkbenchError(f"{path.name} has no codebook to import.")
     if name:
         book.name = name
+    return book, warnings
+
+
+def codebook_report(book: Codebook, notes: list[str], file: str) -> ImportReport:
+    """Codes and code sets the file holds beside those a codebook import keeps; each set is left out."""
+    report = ImportReport("REFI-QDA codebook", file)
+    report.count("codes", book.count(), book.count())
     if book.sets:
-        warnings.append(f"{len(book.sets)} code set(s) not imported: a project keeps no code sets")
-    return codebooks.add_codebook(db, book), warnings
+        report.count("code sets", len(book.sets), 0)
+    for code_set in book.sets:
+        report.leave_out(f"code set {code_set.name!r}", "a project keeps no code sets")
+    report.notes.extend(notes)
+    return report
+
+
+def preview_codebook(fmt: str, path: Path, name: str | None = None) -> ImportReport:
+    """The report :func:`import_codebook` would give, with nothing written."""
+    path = Path(path)
+    book, notes = _read_codebook(fmt, path, name)
+    return codebook_report(book, notes, path.name)
+
+
+def import_codebook(
+    db: Database, fmt: str, path: Path, name: str | None = None, accept_losses: bool = False
+) -> ImportResult:
+    """Only the codebook of a REFI-QDA codebook (``fmt`` 'qdc') or project ('qdpx': .qdpx/.qde), as a
+    new codebook (named ``name`` if given), with its report; refused with ``ImportLosses`` (nothing
+    written) when the file holds what a project cannot keep (code sets), unless ``accept_losses``."""
+    path = Path(path)
+    book, notes = _read_codebook(fmt, path, name)
+    report = codebook_report(book, notes, path.name)
+    if report.losses and not accept_losses:
+        raise ImportLosses(report)
+    return ImportResult(codebooks.add_codebook(db, book), notes, report)
 
 
 def _source_notes(qda: QdaProject, guid: str) -> list[str]:

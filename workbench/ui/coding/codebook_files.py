@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 from workbench.coding.codebook import Codebook, normalise_guid
 from workbench.exchange.refi_qdc import read_qdc, write_qdc
 from workbench.model.errors import WorkbenchError
+from workbench.services import qdpx_import
 from workbench.store import codebooks
 from workbench.store.codebook_sync import CodebookDiff, apply_codebook_update, preview_codebook_update
+from workbench.ui.import_report import ImportReportDialog
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
@@ -91,7 +93,7 @@ class CodebookFiles(QObject):
     def __init__(self, host: TextCoding):
         super().__init__(host)
         self.host = host
-        self.last_dialog: CodebookDiffDialog | None = None
+        self.last_dialog: QDialog | None = None  # the last dialog shown (tests read it)
 
     def actions(self):
         return [
@@ -116,17 +118,30 @@ class CodebookFiles(QObject):
         )
 
     def import_qdc(self, path: Path | None = None) -> None:
-        if self.host.window.project is None:
+        """Show the import report of a ``.qdc`` file and, if the user agrees ("Import anyway" when it
+        would leave code sets out), add its codebook; Cancel writes nothing."""
+        window = self.host.window
+        if window.project is None:
             return
         path = path or self.host.ask_open_file("Import codebook", QDC_FILTER)
         if path is None:
             return
-        db, worker = self.host.db, self.host.window.db_worker
-        change = self.host.window.guarded(
-            lambda: worker.wait_for(lambda: codebooks.add_codebook(db, read_qdc(path)))
+        report = window.guarded(lambda: qdpx_import.preview_codebook("qdc", path))
+        if report is None:
+            return
+        self.last_dialog = dialog = ImportReportDialog(report, asking=True, parent=window)
+        if window.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            window.show_status(f"Import of {path.name} cancelled: nothing was written")
+            return
+        db, worker = self.host.db, window.db_worker
+        result = window.guarded(  # only the losses the user saw: a file changed since is refused anew
+            lambda: worker.wait_for(
+                lambda: qdpx_import.import_codebook(db, "qdc", path, accept_losses=report.losses)
+            )
         )
-        if change is not None:
-            self.host.window.apply_change(change)
+        if result is not None:
+            window.apply_change(result.change)
+            window.show_status(result.change.description)
 
     def export_qdc(self, path: Path | None = None, name: str | None = None):
         if self.host.window.project is None:
