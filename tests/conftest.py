@@ -6,11 +6,20 @@ Without a reachable server they skip on a laptop; with ``WORKBENCH_REQUIRE_PG=1`
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from pathlib import Path
 
 import pytest
+
+# Qt objects that earlier tests left in reference cycles crash the process when the cyclic collector
+# frees them later (a segmentation fault inside "Garbage-collecting", on whichever thread allocated;
+# seen twice in test_video_editing after the whole suite before it). Until that teardown problem is
+# found, the suite runs without automatic cyclic collection; reference counting still frees the rest.
+# (A threshold of 0 keeps it off even when a library calls gc.enable(), as srsly does for spaCy.)
+gc.disable()
+gc.set_threshold(0)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MEDIA = ROOT.parent / "shared" / "media"
