@@ -72,6 +72,9 @@ class Sandbox:
             folder.mkdir(parents=True)
         self.runtime.mkdir(mode=0o700)
         self.told = [self.work, self.home / ".config" / "workbench", self.home / ".cache" / "workbench"]
+        # the sound system's per-session socket folder (PulseAudio's client makes it where libpulse is
+        # installed, for QtMultimedia): the session's own runtime state, gone at logout, not user data
+        self.told.append(self.runtime / "pulse")
         self.env = {k: v for k, v in os.environ.items() if k not in CLEARED and not k.startswith("XDG_")}
         self.env |= {
             "HOME": str(self.home),
