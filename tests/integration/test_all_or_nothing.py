@@ -14,9 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
 from video_fixtures import make_team
 
+from tests.db_dump import dump
 from tests.integration import coding_fixtures
 from tests.integration.reliability_fixtures import build_project
 from workbench.exchange.qdpx_model import MediaSource, SyncPoint, Transcript
@@ -32,7 +32,6 @@ from workbench.services.transcript_import import import_transcript_file
 from workbench.store import bus, schemes
 from workbench.store import erasure as store_erasure
 from workbench.store import observations as obs
-from workbench.store.engine import Database
 from workbench.store.transcripts import load_segments
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
@@ -40,27 +39,6 @@ BORIS = INTEROP / "boris" / "test.boris"
 EAF = INTEROP / "elan" / "speach_test.eaf"
 QDPX = INTEROP / "refi_qdpx" / "qc1.3.2_demo.qdpx"
 VTT = INTEROP / "other" / "noscribe_interview.vtt"
-
-
-def dump(db: Database) -> dict[str, list[tuple]]:
-    """Every table's rows: on SQLite every table in the file (``sqlite_sequence`` too, when there is
-    one) in id order; on PostgreSQL every table of the public schema, rows sorted. PostgreSQL
-    sequences are left out: they may advance in a transaction that rolls back, which is not data."""
-    with db.engine.connect() as conn:
-        if db.is_sqlite:
-            query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        else:
-            query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        tables = [row[0] for row in conn.execute(text(query))]
-        columns = {t: [c["name"] for c in inspect(conn).get_columns(t)] for t in tables}
-        out = {}
-        for table in tables:
-            order = ' ORDER BY "id"' if "id" in columns[table] else ""
-            rows = [
-                tuple(repr(v) for v in row) for row in conn.execute(text(f'SELECT * FROM "{table}"{order}'))
-            ]
-            out[table] = rows if order else sorted(rows)
-    return out
 
 
 def cancel_on_call(n: int):

@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from tests.integration.test_all_or_nothing import dump
+from tests.db_dump import dump
 from workbench.cli import main
 from workbench.exchange.refi_qdc import read_qdc, validate_qdc
 from workbench.exchange.refi_qdpx import read_qdpx

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_all_or_nothing import dump, team  # noqa: F401 (fixture)
+from tests.db_dump import dump
+from tests.integration.test_all_or_nothing import team  # noqa: F401 (fixture)
 from workbench.coding.scheme import load_scheme
 from workbench.exchange.refi_qdc import read_qdc
 from workbench.exchange.refi_qdpx_read import read_project

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from tests.integration.test_all_or_nothing import dump, team  # noqa: F401 (fixture)
+from tests.db_dump import dump
+from tests.integration.test_all_or_nothing import team  # noqa: F401 (fixture)
 from workbench.exchange import refi_qdpx_read
 from workbench.exchange.refi_qdpx_read import read_project
 from workbench.exchange.transcripts import import_transcript

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_all_or_nothing import dump
+from tests.db_dump import dump
 from workbench.cli import main
 from workbench.exchange.qdpx_model import QdaProject
 from workbench.exchange.refi_qdc import read_qdc, validate_qdc, write_qdc

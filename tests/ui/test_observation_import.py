@@ -9,23 +9,14 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog
-from sqlalchemy import inspect, text
 
+from tests.db_dump import dump
 from workbench.services import observation_exchange as ox
 from workbench.store import observations as obs_store
 from workbench.ui.import_report import ImportReportDialog
 
 EAF = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "elan" / "pympi_sample_3.0.eaf"
 TWO_VIDEOS = "an observation codes one media item (its first file is kept)"
-
-
-def dump(db) -> dict[str, list[tuple]]:
-    """Every table's rows (sorted), to show that nothing was written."""
-    with db.engine.connect() as conn:
-        tables = inspect(conn).get_table_names()
-        return {
-            t: sorted(tuple(map(repr, r)) for r in conn.execute(text(f'SELECT * FROM "{t}"'))) for t in tables
-        }
 
 
 def boris_file(tmp_path, lossy: bool):

@@ -9,7 +9,7 @@ import shutil
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.test_observation_import import dump
+from tests.db_dump import dump
 from workbench.media.probe import probe
 from workbench.model.records import MediaRecord
 from workbench.services import observation_exchange as ox

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.test_observation_import import dump
+from tests.db_dump import dump
 from tests.ui.test_qdpx_asking import accept, answering, cancel
 from workbench.exchange.refi_qdc import read_qdc
 from workbench.store import codebooks

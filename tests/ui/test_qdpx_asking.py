@@ -7,7 +7,7 @@ import zipfile
 
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.test_observation_import import dump
+from tests.db_dump import dump
 from workbench.store import participants
 from workbench.store.transcript_list import list_transcripts
 from workbench.ui.coding.qdpx_asking import PlaceTextsDialog
