@@ -44,6 +44,17 @@ CLEARED = (
     "DO_NOT_TRACK",
     "DBUS_SESSION_BUS_ADDRESS",
     "PYTHONPATH",
+    # build-server markers: onnxruntime sends no telemetry where one is set, and a user's desktop has none
+    "CI",
+    "TF_BUILD",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "CIRCLECI",
+    "TRAVIS",
+    "JENKINS_URL",
+    "CODEBUILD_BUILD_ID",
+    "BUILDKITE",
+    "TEAMCITY_VERSION",
 )
 _CREATING = re.compile(
     r"^(open|openat|creat|mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat)\("
