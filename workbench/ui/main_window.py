@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
@@ -42,10 +42,12 @@ from workbench.ui.team import TeamWork
 from workbench.ui.transcript.opening import TranscriptWork
 from workbench.ui.video.opening import VideoCoding
 from workbench.ui.welcome import WelcomePage
+from workbench.ui.workspace import INTERVIEW, MIN_PANEL_WIDTH, PANEL_WIDTH, VIDEO, Layouts, WorkspaceTabs
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 STATUS_MS = 10_000
+LAYOUT_VERSION = 2  # saveState()'s version: 2 = per-job layouts (codebook and scheme apart)
 
 
 class MainWindow(QMainWindow):
@@ -84,16 +86,13 @@ class MainWindow(QMainWindow):
             ),
         )
 
-        self.workspace = QTabWidget()
-        self.workspace.setObjectName("Workspace")
-        self.workspace.setTabsClosable(True)
-        self.workspace.setDocumentMode(True)
+        self.workspace = WorkspaceTabs()
         self.workspace.tabCloseRequested.connect(self._close_tab)
         self.welcome = WelcomePage(
             [self.menu_actions.new_project, self.menu_actions.open_project],
             [self.menu_actions.import_media, self.menu_actions.import_folder],
         )
-        self.workspace.addTab(self.welcome, "Welcome")
+        self.workspace.add(self.welcome, "Welcome")
         self.workspace.tabBar().setTabButton(0, self.workspace.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.workspace)
 
@@ -108,8 +107,7 @@ class MainWindow(QMainWindow):
         self.scheme_model = SchemeModel(parent=self)
         self.scheme = SchemePanel(self.scheme_model)
         self.scheme_dock = self._dock("Coding scheme", self.scheme, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.codebook_dock, self.scheme_dock)
-        self.codebook_dock.raise_()
+        self.scheme_dock.hide()  # the video layout's panel (see Layouts)
 
         self.tasks = TaskPanel(self.runner)
         self.statusBar().addPermanentWidget(self.tasks)
@@ -120,8 +118,16 @@ class MainWindow(QMainWindow):
         self.team = TeamWork(self)  # Connect to team project, audit log, others' changes
         self.observation_import = ObservationImport(self)  # File → Import → BORIS / ELAN, asking first
         self.placeholder_linking = PlaceholderLinking(self)  # "Link recording…" on placeholders
+        self.layouts = Layouts(
+            self,
+            self.settings,
+            {INTERVIEW: [self.codebook_dock, self.transcripts.dock], VIDEO: [self.scheme_dock]},
+        )
+        self.workspace.layout_wanted.connect(self.layouts.show)
         self.resize(1280, 800)
-        self.resizeDocks([self.participants_dock, self.codebook_dock], [360, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.participants_dock, self.codebook_dock], [PANEL_WIDTH] * 2, Qt.Orientation.Horizontal
+        )
         self._restore_layout()
         self.set_project(project)
 
@@ -178,6 +184,8 @@ class MainWindow(QMainWindow):
         )
         self.participants_dock.setVisible(not blind)
         self.participants_dock.toggleViewAction().setEnabled(not blind)
+        if blind:
+            self.layouts.show(VIDEO)  # a rater's work is the video layout
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
         self.scheme_model.set_loader(project_ops.schemes_loader(db) if db else None)
         self.menu_actions.set_project_open(
@@ -283,11 +291,12 @@ class MainWindow(QMainWindow):
 
     # --- workspace -------------------------------------------------------------------------
 
-    def add_workspace_tab(self, widget: QWidget, title: str) -> int:
-        """Add ``widget`` as a closable workspace tab and show it; returns its index."""
-        index = self.workspace.addTab(widget, title)
-        self.workspace.setCurrentIndex(index)
-        return index
+    def add_workspace_tab(
+        self, widget: QWidget, title: str, kind: str | None = None, tooltip: str = ""
+    ) -> int:
+        """Add ``widget`` as a closable workspace tab and show it (``kind``: the layout it wants,
+        INTERVIEW or VIDEO; None keeps the current one); returns its index."""
+        return self.workspace.add(widget, title, kind, tooltip)
 
     def _close_tab(self, index: int) -> None:
         widget = self.workspace.widget(index)
@@ -300,6 +309,7 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title}Dock")  # saveState() finds docks by object name
+        widget.setMinimumWidth(MIN_PANEL_WIDTH)  # names stay readable: the centre gives way first
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.menu_actions.view_menu.addAction(dock.toggleViewAction())
@@ -310,11 +320,13 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)  # a state saved by an older layout is ignored
+        self.layouts.fit()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.layouts.remember()
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, 
 
 from workbench.model.records import MediaRecord
 from workbench.ui.codebook_model import CodebookModel
+from workbench.ui.fit import WrappingDelegate
 from workbench.ui.participants_model import KEY_ROLE, ParticipantsModel
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,9 @@ class ParticipantsPanel(QWidget):
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)  # names get the room, not kinds
-        header.resizeSection(2, 110)
         header.setStretchLastSection(False)
+        header.setSectionHidden(2, True)  # the kind shows as the icon and in the tooltip; names get the room
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)  # "task · file…": the task stays readable
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
@@ -128,6 +129,11 @@ class TreePanel(QWidget):
         self.tree = _tree()
         self.tree.setModel(model)
         self.tree.setHeaderHidden(True)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))  # names wrap rather than being cut short
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # counts: as wide as they are
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names: all the room left
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)

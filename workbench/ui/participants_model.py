@@ -177,7 +177,7 @@ class ParticipantsModel(TreeModel):
         return out
 
     def _media(self, media: MediaRecord) -> Node:
-        label = f"{media.original_name} ({media.task})" if media.task else media.original_name
+        label = f"{media.task} · {media.original_name}" if media.task else media.original_name
         if media.not_linked or media.live:
             label = f"{label or 'live observation'} [{media_kind_text(media)}]"
         texts = (label, format_duration(media.duration_ms), media_kind_text(media))

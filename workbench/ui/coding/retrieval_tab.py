@@ -29,6 +29,7 @@ from workbench.ui.coding.charts import ChartCanvas
 from workbench.ui.coding.coder_filter import CoderFilter
 from workbench.ui.coding.framework_view import FrameworkView
 from workbench.ui.coding.tables import ROW_ROLE, frame_model, rows_model
+from workbench.ui.fit import compact, labelled_grid
 from workbench.ui.participants_model import format_duration
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def _combo(items, tip: str) -> QComboBox:
     combo.addItem(ANY, None)
     for text, data in items:
         combo.addItem(text, data)
-    return combo
+    return compact(combo)
 
 
 class RetrievalTab(QWidget):
@@ -76,20 +77,20 @@ class RetrievalTab(QWidget):
         self.coder = _combo([(c.name, c.id) for c in people.list_coders(db)], "Coder")
         show = QPushButton("Show")
         show.clicked.connect(lambda: self.host.window.guarded(self.refresh))
-        filters = QHBoxLayout()
-        for label, widget in (
-            ("Show", self.viewer),
-            ("Code", self.code),
-            ("Participant", self.participant),
-            ("Site", self.site),
-            ("Timepoint", self.timepoint),
-            ("", self.attribute),
-            ("Coder", self.coder),
-        ):
-            if label:
-                filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
-        filters.addWidget(show)
+        compact(self.viewer)
+        filters = labelled_grid(
+            [
+                ("Show", self.viewer),
+                ("Code", self.code),
+                ("Participant", self.participant),
+                ("Coder", self.coder),
+                ("Site", self.site),
+                ("Timepoint", self.timepoint),
+                ("Attribute", self.attribute),
+                ("", show),
+            ],
+            columns=3,
+        )
         self.pages = QTabWidget()
         self.extracts_table = self._table(self._open_extract)
         self.pages.addTab(self.extracts_table, "Extracts")

@@ -24,6 +24,7 @@ from workbench.ui.coding.coding_view import CodingView
 from workbench.ui.coding.export_menu import ExportMenu
 from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.undo import UndoableCommands
+from workbench.ui.workspace import INTERVIEW
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -126,7 +127,7 @@ class TextCoding(QObject):
                 self.window.workspace.setCurrentWidget(view)
                 return view
         view = CodingView(self, info)
-        self.window.add_workspace_tab(view, f"{info.participant} · {info.name}")
+        self.window.add_workspace_tab(view, f"Coding: {info.participant} · {info.name}", INTERVIEW)
         return view
 
     def open_transcript_id(self, transcript_id: int) -> CodingView:
@@ -237,7 +238,7 @@ class TextCoding(QObject):
         if self.window.project is None:
             return None
         tab = RetrievalTab(self)
-        self.window.add_workspace_tab(tab, "Retrieval")
+        self.window.add_workspace_tab(tab, "Retrieval", INTERVIEW)
         return tab
 
     def open_pseudonymise(self):

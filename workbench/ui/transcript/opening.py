@@ -20,6 +20,7 @@ from workbench.store import participants
 from workbench.store.transcript_list import TranscriptRecord, list_transcripts, transcript_record
 from workbench.ui.transcript.editor import TranscriptEditor
 from workbench.ui.transcript.queue_panel import TranscriptionQueuePanel
+from workbench.ui.workspace import INTERVIEW
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -43,9 +44,7 @@ class TranscriptWork(QObject):
         self.dock = QDockWidget("Transcription", window)
         self.dock.setObjectName("TranscriptionDock")
         self.dock.setWidget(self.queue)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.codebook_dock, self.dock)
-        window.codebook_dock.raise_()
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)  # wide: every column shows
         self.dock.hide()  # shown when there is something to transcribe (Transcripts menu, a recording)
         self._build_menu()
         window.participants.media_activated.connect(lambda m: window.guarded(lambda: self.media_activated(m)))
@@ -199,7 +198,7 @@ class TranscriptWork(QObject):
         editor.message.connect(self.window.show_status)
         editor.saver.saved.connect(self.window.changed.emit)  # e.g. coding views of this transcript reload
         self._open.append(editor)
-        self.window.add_workspace_tab(editor, f"{record.participant} · {record.name}")
+        self.window.add_workspace_tab(editor, f"Transcript: {record.participant} · {record.name}", INTERVIEW)
         editor.view.setFocus()
         return editor
 

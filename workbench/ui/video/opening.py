@@ -15,6 +15,7 @@ from workbench.store import assignments, schemes
 from workbench.store.observations import ensure_observation
 from workbench.ui.video.coder_view import VideoCoderView
 from workbench.ui.video.queue_panel import QueuePanel
+from workbench.ui.workspace import VIDEO
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
@@ -132,6 +133,6 @@ class VideoCoding(QObject):
         view.session.changed.connect(
             lambda c: self.window.apply_change(c, announce=False)
         )  # the view says it
-        self.window.add_workspace_tab(view, tab)
+        self.window.add_workspace_tab(view, tab, VIDEO)
         view.setFocus()
         return view
