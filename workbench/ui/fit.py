@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -67,7 +67,7 @@ class WrappingDelegate(QStyledItemDelegate):
         if column == 0:
             self.view.scheduleDelayedItemsLayout()
 
-    def _text_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
+    def _text_width(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> int:
         """The width the text gets: the column less the indentation, the decoration and margins."""
         depth, parent = 0, index.parent()
         while parent.isValid():
@@ -78,7 +78,7 @@ class WrappingDelegate(QStyledItemDelegate):
             room -= option.decorationSize.width() + 4
         return max(40, room)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 - Qt
         hint = super().sizeHint(option, index)
         text = index.data(Qt.ItemDataRole.DisplayRole)
         if index.column() != 0 or not isinstance(text, str) or not text:

@@ -53,20 +53,21 @@ class WorkspaceTabs(QTabWidget):
         self.setCurrentIndex(index)
         return index
 
-    def widget(self, index: int) -> QWidget:  # type: ignore[override]
+    def widget(self, index: int) -> QWidget | None:
         page = super().widget(index)
         return page.view if isinstance(page, _Page) else page
 
-    def currentWidget(self) -> QWidget:  # type: ignore[override]  # noqa: N802 - Qt name
-        return self.widget(self.currentIndex())
+    def currentWidget(self) -> QWidget:  # noqa: N802 - Qt name
+        page = super().currentWidget()
+        return page.view if isinstance(page, _Page) else page
 
-    def indexOf(self, view: QWidget) -> int:  # type: ignore[override]  # noqa: N802 - Qt name
+    def indexOf(self, view: QWidget) -> int:  # noqa: N802 - Qt name
         for index in range(self.count()):
             if self.widget(index) is view:
                 return index
         return -1
 
-    def setCurrentWidget(self, view: QWidget) -> None:  # type: ignore[override]  # noqa: N802
+    def setCurrentWidget(self, view: QWidget) -> None:  # noqa: N802
         index = self.indexOf(view)
         if index >= 0:
             self.setCurrentIndex(index)
@@ -90,8 +91,8 @@ class Layouts:
         self.current = INTERVIEW
 
     def panel_width(self, kind: str) -> int:
-        value = self.settings.value(f"layout/{kind}/panel_width", PANEL_WIDTH)
-        return max(MIN_PANEL_WIDTH, int(value)) if str(value).isdigit() else PANEL_WIDTH
+        value = str(self.settings.value(f"layout/{kind}/panel_width", PANEL_WIDTH))
+        return max(MIN_PANEL_WIDTH, int(value)) if value.isdigit() else PANEL_WIDTH
 
     def _shown(self, kind: str) -> list[QDockWidget]:
         """The layout's panels shown at the window's sides (not floating, not along the bottom)."""
