@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROJECT ?= projects/demo
 
-.PHONY: run test venv demo lint lint-imports bench clean
+.PHONY: run test venv demo lint lint-imports bench clean screenshots
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# the screenshot gallery: researcher, rater and lead journeys at 1280×800 -> test-output/screens/
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui/test_gallery.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -6,20 +6,18 @@ Without a reachable server they skip on a laptop; with ``WORKBENCH_REQUIRE_PG=1`
 
 from __future__ import annotations
 
-import gc
 import os
 import uuid
 from pathlib import Path
 
 import pytest
 
-# Qt objects that earlier tests left in reference cycles crash the process when the cyclic collector
-# frees them later (a segmentation fault inside "Garbage-collecting", on whichever thread allocated;
-# seen twice in test_video_editing after the whole suite before it). Until that teardown problem is
-# found, the suite runs without automatic cyclic collection; reference counting still frees the rest.
-# (A threshold of 0 keeps it off even when a library calls gc.enable(), as srsly does for spaCy.)
-gc.disable()
-gc.set_threshold(0)
+from tests.qt_garbage import collect_checked
+from workbench.ui.collector import stop_automatic_collection
+
+# As in the application (workbench.ui.collector): no automatic cycle collection on whatever thread
+# allocates; cycles are collected on the main (GUI) thread between tests (see pytest_runtest_teardown).
+stop_automatic_collection()
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MEDIA = ROOT.parent / "shared" / "media"
@@ -93,3 +91,15 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("WORKBENCH_REQUIRE_PG") == "1" and session.testscollected and _postgres_passed == 0:
         print("\nWORKBENCH_REQUIRE_PG=1 but no PostgreSQL test passed")
         session.exitstatus = 1
+
+
+_OTHER_TESTS_PER_COLLECTION = 25  # window tests collect after each test (tests/ui/conftest.py)
+_finished_tests = 0
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Every so many tests outside tests/ui, collect cycles on this (the main) thread."""
+    global _finished_tests
+    _finished_tests += 1
+    if "tests/ui/" not in item.nodeid and _finished_tests % _OTHER_TESTS_PER_COLLECTION == 0:
+        collect_checked()

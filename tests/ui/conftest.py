@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from tests.qt_garbage import collect_checked  # noqa: E402
 from workbench.services.project import Project  # noqa: E402
 
 
@@ -68,3 +69,13 @@ def make_window(qtbot, monkeypatch):
     yield make
     for window in windows:
         window.runner.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def cycles_freed_safely():
+    """After each window test (its windows closed), collect cycles on the GUI thread, as the
+    application does; a live Qt object with children left in a cycle fails the test (see
+    tests/qt_garbage.py): freeing it that way is what crashed the process."""
+    yield
+    dangerous = collect_checked()
+    assert not dangerous, f"Qt objects with children left in reference cycles: {dangerous}"

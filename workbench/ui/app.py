@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import shiboken6
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from workbench.services import recent
+from workbench.ui.collector import collect_on_gui_thread
 from workbench.ui.excepthook import install_excepthook
 from workbench.ui.main_window import MainWindow
 from workbench.ui.settings import APP_NAME, organisation
@@ -44,6 +46,8 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(organisation())
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    if app.findChild(QTimer, "CycleCollector") is None:
+        collect_on_gui_thread(app)  # cycles are freed on the GUI thread, between events
     return app
 
 

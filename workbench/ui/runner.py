@@ -15,6 +15,7 @@ import itertools
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,14 +70,19 @@ class _Job(QRunnable):
     def __init__(self, runner: TaskRunner, task: Task, fn: Callable, args: tuple, kwargs: dict):
         super().__init__()
         self.setAutoDelete(False)  # the runner drops its reference once the outcome is delivered
-        self._runner, self._task, self._fn, self._args, self._kwargs = runner, task, fn, args, kwargs
+        # the runner weakly: it holds this job until the outcome arrives, and a cycle between them
+        # would leave the runner's C++ side to Python's cycle collector, which crashes deleting it
+        self._runner = weakref.ref(runner)
+        self._task, self._fn, self._args, self._kwargs = task, fn, args, kwargs
         self._last_emit = 0.0
 
     def _progress(self, fraction: float, message: str = "") -> None:
         now = time.monotonic()
         if now - self._last_emit >= PROGRESS_INTERVAL_S:
             self._last_emit = now
-            self._runner._progress_signal.emit(self._task, float(fraction), str(message))
+            runner = self._runner()
+            if runner is not None:
+                runner._progress_signal.emit(self._task, float(fraction), str(message))
 
     def run(self) -> None:
         outcome: tuple[str, object]
@@ -93,7 +99,9 @@ class _Job(QRunnable):
             outcome = ("failed", short_message(exc))
         else:
             outcome = ("done", result)
-        self._runner._finished_signal.emit(self._task, outcome[0], outcome[1])
+        runner = self._runner()
+        if runner is not None:
+            runner._finished_signal.emit(self._task, outcome[0], outcome[1])
 
 
 class TaskRunner(QObject):

@@ -11,6 +11,7 @@ the video coder both use it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +35,11 @@ class StoreCommand(QUndoCommand):
 
     def __init__(self, owner: UndoableCommands, db: Database, text: str):
         super().__init__(text)
-        self._owner, self._db = owner, db
+        # weakly: the owner's stack holds this command, so a strong reference back would make a
+        # cycle, and Python's cycle collector deleting the owner's C++ side (and with it this
+        # command's) while tearing the cycle down crashes the process
+        self._owner_ref, self._db = weakref.ref(owner), db
+        self._worker = owner.worker
         self._inverse: Command | None = None
         self._dropped = False  # the action failed or has no inverse: nothing to replay
         self._broken = False  # an undo or redo failed: it cannot be replayed any more
@@ -51,7 +56,7 @@ class StoreCommand(QUndoCommand):
 
     def _swap(self) -> None:
         if not (self._broken or self._dropped):
-            self._owner.worker.submit(self._run_inverse, self._replayed, self._failed)
+            self._worker.submit(self._run_inverse, self._replayed, self._failed)
 
     def _ran(self, change: Change | None) -> None:
         """On the worker thread, in the action's own job: keep what undoes it."""
@@ -72,16 +77,23 @@ class StoreCommand(QUndoCommand):
         self._inverse = change.inverse
         return change
 
+    def _owner(self) -> UndoableCommands | None:
+        """The adapter whose stack holds this command, while it is alive."""
+        owner = self._owner_ref()
+        return owner if owner is not None and shiboken6.isValid(owner) else None
+
     def _replayed(self, change: Change | None) -> None:
-        if change is not None and shiboken6.isValid(self._owner):
-            self._owner._emit(change)
+        owner = self._owner()
+        if change is not None and owner is not None:
+            owner._emit(change)
 
     def _failed(self, message: str) -> None:
-        if not shiboken6.isValid(self._owner):
+        owner = self._owner()
+        if owner is None:
             return
         if shiboken6.isValid(self):  # the stack may have dropped it meanwhile
             self.setObsolete(True)
-        self._owner.error.emit(f"Cannot undo/redo {self.text()}: {message}")
+        owner.error.emit(f"Cannot undo/redo {self.text()}: {message}")
 
     def drop(self, stack: QUndoStack) -> None:
         """(GUI thread) the action failed or cannot be undone: take it off the stack."""

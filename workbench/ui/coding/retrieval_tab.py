@@ -248,6 +248,7 @@ class RetrievalTab(QWidget):
             mode,
             self.case.isChecked(),
             on_done=self.show_hits,
+            on_error=lambda message: self.summary.setText(f"Search failed: {message}"),
         )
 
     def show_hits(self, hits) -> None:

@@ -4,7 +4,7 @@ Keys (in the text): Ctrl+Space or F4 play/pause; Alt+Left / Alt+Right back / for
 rewind step (3 s unless set); Alt+Down / Alt+Up slower / faster (0.5×–2×); Enter splits a
 segment, Backspace at its start / Delete at its end merges; Ctrl+1…9 sets the segment's speaker;
 Ctrl+F find, Ctrl+H replace; F8 next low-confidence word, Shift+F8 mark it reviewed; Ctrl+Z /
-Ctrl+Shift+Z undo / redo; Ctrl+S saves now (it also saves by itself after a pause and on close).
+Ctrl+Y (the platform's keys) undo / redo; Ctrl+S saves now (it also saves by itself after a pause and on close).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.transcripts import load_segments
 from workbench.ui.participants_model import format_duration
 from workbench.ui.settings import app_settings
+from workbench.ui.shortcuts import with_key
 from workbench.ui.transcript.autosave import AutoSaver
 from workbench.ui.transcript.conflict_bar import ConflictBar
 from workbench.ui.transcript.find_bar import FindBar
@@ -131,8 +132,8 @@ class TranscriptEditor(QWidget):
             "Next low-confidence word (F8); Shift+F8 marks it checked",
             self.next_low_confidence,
         )
-        undo = _button("↶", "Undo (Ctrl+Z)", self.stack.undo)
-        redo = _button("↷", "Redo (Ctrl+Shift+Z)", self.stack.redo)
+        undo = _button("↶", with_key("Undo", QKeySequence.StandardKey.Undo), self.stack.undo)
+        redo = _button("↷", with_key("Redo", QKeySequence.StandardKey.Redo), self.stack.redo)
         self.save_label = QLabel("Saved")
         self.save_label.setObjectName("SaveState")
         self.controls = QHBoxLayout()

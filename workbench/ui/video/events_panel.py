@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.ui.shortcuts import with_key
 from workbench.ui.video.events_model import EventsModel
 
 
@@ -48,11 +50,11 @@ class EventsPanel(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button = QPushButton("Undo")
-        self.undo_button.setToolTip("Undo the last change (Ctrl+Z)")
+        self.undo_button.setToolTip(with_key("Undo the last change", QKeySequence.StandardKey.Undo))
         self.undo_button.clicked.connect(session.undo_stack.undo)
         session.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.redo_button = QPushButton("Redo")
-        self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
+        self.redo_button.setToolTip(with_key("Redo", QKeySequence.StandardKey.Redo))
         self.redo_button.clicked.connect(session.undo_stack.redo)
         session.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(False)
