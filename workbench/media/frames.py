@@ -349,9 +349,7 @@ class FrameReader:
 def orientation_of(raw: VideoFrame, stream: VideoStream) -> Orientation:
     """How ``raw`` (a decoded frame of ``stream``) is shown: its display matrix and the sample
     aspect ratio (the container's where it gives one, else the codec's)."""
-    matrix = None
-    for data in raw.side_data:
-        if data.type == SideDataType.DISPLAYMATRIX:
-            matrix = struct.unpack("=9i", bytes(data))
+    data = raw.side_data.get(SideDataType.DISPLAYMATRIX)  # type: ignore[call-overload]  # the stubs key by name
+    matrix = struct.unpack("=9i", bytes(data)) if data is not None else None
     sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
     return Orientation.from_matrix(matrix, Fraction(sar) if sar else None)
