@@ -56,6 +56,7 @@ class VideoCoderView(QWidget):
         sound: bool = True,
         parent: QWidget | None = None,
         worker: DatabaseWorker | None = None,
+        media_task: str | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("VideoCoderView")
@@ -70,7 +71,7 @@ class VideoCoderView(QWidget):
         self.thumbnails = ThumbnailStrip(media_path, left=self.timeline.label_w, right=self.timeline.scroll_w)
         self.events_model = EventsModel(self.session, self._pts_at, self)
         self.events = EventsPanel(self.events_model, self.current_stamp)
-        self.ratings = RatingsPanel(self.session, lambda: self.player.time_ms)
+        self.ratings = RatingsPanel(self.session, lambda: self.player.time_ms, media_task=media_task)
         self.behaviours = BehaviourList(scheme)
         self.behaviours.chosen.connect(self.code_behaviour)
 

@@ -34,9 +34,16 @@ def _button(text: str, slot) -> QPushButton:
 
 
 class RatingsPanel(QWidget):
-    """``now()`` is the player's time: epochs are marked at the frame on screen."""
+    """``now()`` is the player's time: epochs are marked at the frame on screen. ``media_task`` is
+    the media item's task label: new epochs default to the scheme's task it names (else the first)."""
 
-    def __init__(self, session: ObservationSession, now: Callable[[], int], parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: ObservationSession,
+        now: Callable[[], int],
+        parent: QWidget | None = None,
+        media_task: str | None = None,
+    ):
         super().__init__(parent)
         self.session, self._now = session, now
         self.pending_start: int | None = None
@@ -44,6 +51,9 @@ class RatingsPanel(QWidget):
         self.task_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for task in session.scheme.tasks:
             self.task_box.addItem(task.name, task.code)
+        default = session.scheme.task_for_label(media_task)
+        if default is not None:
+            self.task_box.setCurrentIndex(self.task_box.findData(default.code))
         self.start_button = _button("Mark start", self.mark_start)
         self.end_button = _button("Mark end", self.mark_end)
         self.delete_button = _button("Delete epoch", self.delete_epoch)
