@@ -67,6 +67,7 @@ class VideoCoderView(QWidget):
         self.player = Player(media_path, self, sound=sound)
         self.player.event_times = lambda: [e.time_ms for e in self.session.events]
         self.player.failed.connect(self.show_message)
+        self.player.notice.connect(self.show_message)
         self.timeline = Timeline(self.session)
         self.thumbnails = ThumbnailStrip(media_path, left=self.timeline.label_w, right=self.timeline.scroll_w)
         self.events_model = EventsModel(self.session, self._pts_at, self)
