@@ -108,3 +108,18 @@ def test_silent_reason_words():
     assert sound.silent_reason("PulseAudioService: pa_context_connect() failed") == sound.NO_DEVICE
     assert sound.silent_reason(None) == sound.NO_DEVICE
     assert sound.silent_reason("Could not open codec") == sound.NOT_PLAYABLE
+
+
+def test_the_events_table_shows_names_whole(qtbot, project, shared_media):
+    from tests.ui.gallery.layout_checks import cut_texts
+
+    view = open_view(qtbot, project, add_video(project, shared_media / "video" / PERSON))
+    view.resize(1280, 800)
+    for ms, key in ((1000, "s"), (2000, "l"), (3000, "f")):  # the longest names, both subjects
+        seek(qtbot, view, ms)
+        qtbot.keyClick(view, key)
+    saved(view)
+    table = view.events.table
+    qtbot.waitUntil(lambda: table.isVisible())
+    assert view.events_model.rowCount() == 3
+    assert cut_texts(table) == []  # the table scrolls sideways rather than cut a name
