@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import av
 import cv2
 import numpy as np
 import pytest
 
+from tests.oriented_media import marked_video, rotated_copy, shown
 from workbench.cli import main
 
 VFR_WEBM = "video/moviepy_no_duration.webm"
 
 
 def _sequential(path):
-    """(pts_ms, RGB image) of every frame, decoded in order; all shared files start at 0."""
+    """(pts_ms, RGB image as shown) of every frame, decoded in order; all shared files start at 0."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert not container.start_time
         return [
-            (int(round(f.pts * stream.time_base * 1000)), f.to_ndarray(format="rgb24"))
+            (int(round(f.pts * stream.time_base * 1000)), shown(f.to_ndarray(format="rgb24"), f.rotation))
             for f in container.decode(stream)
         ]
 
@@ -78,6 +80,39 @@ def test_frame_scaled_to_a_height(shared_media, tmp_path):
         == 0
     )
     assert cv2.imread(str(out)).shape == (90, 160, 3)
+
+
+def test_a_rotated_phone_clip_is_probed_and_written_as_shown(shared_media, tmp_path, capsys):
+    assert main(["media", "probe", str(shared_media / "video/moviepy_fire2.mp4")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["rotation_degrees"], data["mirrored"], data["sample_aspect_ratio"]) == (180, False, "1")
+    assert (data["display_width"], data["display_height"]) == (1280, 720)
+    turned = rotated_copy(shared_media / "video/imageio_cockatoo.mp4", tmp_path / "portrait.mp4", -90)
+    assert main(["media", "probe", str(turned)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["width"], data["height"]) == (1280, 720)  # as stored
+    assert (data["display_width"], data["display_height"], data["rotation_degrees"]) == (720, 1280, 270)
+    out = tmp_path / "portrait.png"
+    assert main(["media", "frame", str(turned), "--at-ms", "0", "--out", str(out), "--height", "160"]) == 0
+    assert "90x160" in capsys.readouterr().out
+    written = cv2.cvtColor(cv2.imread(str(out), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    with av.open(str(turned)) as container:
+        first = next(container.decode(video=0))
+        expected = shown(first.to_ndarray(format="rgb24"), first.rotation)
+    assert written.shape == (160, 90, 3)
+    assert (
+        np.abs(written.astype(int) - cv2.resize(expected, (90, 160), interpolation=cv2.INTER_AREA)).mean() < 2
+    )
+
+
+def test_non_square_pixels_are_written_stretched(tmp_path, capsys):
+    clip = marked_video(tmp_path / "wide.mp4", sample_aspect=Fraction(2))
+    assert main(["media", "probe", str(clip)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["sample_aspect_ratio"], data["display_width"], data["display_height"]) == ("2", 128, 48)
+    out = tmp_path / "wide.png"
+    assert main(["media", "frame", str(clip), "--at-ms", "0", "--out", str(out)]) == 0
+    assert cv2.imread(str(out)).shape == (48, 128, 3)
 
 
 def test_errors_are_one_line_and_leave_nothing(shared_media, tmp_path, capsys):

@@ -14,6 +14,7 @@ import av
 import numpy as np
 import pytest
 
+from tests.oriented_media import shown
 from workbench.media.frame_index import frame_index
 from workbench.media.frames import FrameReader
 from workbench.media.images import scaled
@@ -26,12 +27,16 @@ VFR = {"pyfeat_face_noface.mov", "moviepy_fire2.mp4", "moviepy_no_duration.webm"
 
 @functools.cache
 def sequential(name: str):
-    """Decode every frame in order: (pts_ms on the container-start clock, blake2b of the RGB pixels)."""
+    """Decode every frame in order: (pts_ms on the container-start clock, blake2b of the RGB pixels
+    as shown, turned by the rotation PyAV reads for the frame)."""
     with av.open(str(VIDEOS / name)) as container:
         start = Fraction(container.start_time or 0, 1_000_000)
         stream = container.streams.video[0]
         frames = [
-            (int(round((f.pts * stream.time_base - start) * 1000)), _digest(f.to_ndarray(format="rgb24")))
+            (
+                int(round((f.pts * stream.time_base - start) * 1000)),
+                _digest(shown(f.to_ndarray(format="rgb24"), f.rotation)),
+            )
             for f in container.decode(stream)
         ]
     assert [t for t, _ in frames] == sorted(t for t, _ in frames)

@@ -88,3 +88,28 @@ def test_epoch_needs_a_start_and_can_be_deleted_and_restored(qtbot, project, sha
     (epoch,) = session.epochs
     assert session.rating(epoch.id, "infant_positive_mood") == 5
     assert view.timeline.grab().toImage().isNull() is False
+
+
+def test_the_epoch_task_defaults_to_the_media_task(qtbot, make_window, project, shared_media):
+    from workbench.ui.video.coder_view import VideoCoderView
+
+    book = add_video(project, shared_media / "video" / PERSON, task="book sharing")
+    window = make_window(project)
+    window.participants.media_activated.emit(book)  # a lead opens it from the participants tree
+    view = window.workspace.currentWidget()
+    assert isinstance(view, VideoCoderView)
+    saved(view)
+    assert view.ratings.task_box.currentData() == "book_sharing"
+    seek(qtbot, view, 1000)
+    view.ratings.mark_start()
+    seek(qtbot, view, 3000)
+    view.ratings.mark_end()
+    saved(view)
+    assert [e.task for e in view.session.epochs] == ["book_sharing"]
+    view.close_media()
+
+
+def test_an_unknown_media_task_leaves_the_first_task(qtbot, project, shared_media):
+    media = add_video(project, shared_media / "video" / PERSON, task="tidy-up game")
+    view = open_view(qtbot, project, media)
+    assert view.ratings.task_box.currentData() == view.scheme.tasks[0].code

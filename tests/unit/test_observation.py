@@ -122,6 +122,49 @@ def test_same_time_stop_then_start_pairs_back_to_back():
     assert [(i.start_ms, i.stop_ms) for i in pairing.intervals] == [(0, 500), (500, 900)]
 
 
+def test_a_state_started_and_stopped_on_one_frame_is_a_start_then_a_stop():
+    events, _ = press([], "v", 1000)
+    events, action = press(events, "v", 1000)  # pressed again without moving: it stops there
+    assert action.primary.event_type == "stop"
+    assert [e.event_type for e in ob.time_order(reversed(events))] == ["start", "stop"]
+    pairing = ob.pair_states(events)
+    assert [(i.start_ms, i.stop_ms) for i in pairing.intervals] == [(1000, 1000)]
+    assert pairing.unpaired == []
+    assert ob.done_problems(SCHEME, events, [], []) == []
+    assert ob.active_states(events, 1000) == {}
+    _, again = press(events, "v", 1000)  # a third press starts it once more
+    assert again.primary.event_type == "start"
+
+
+def test_same_time_ties_follow_the_state_not_the_ids():
+    touch = ("maternal_touch", "mother")
+    events = [  # the later state coded first: the stop at 500 has the higher id
+        ob.Event(*touch, "start", 500, id=1),
+        ob.Event(*touch, "stop", 900, id=2),
+        ob.Event(*touch, "start", 0, id=3),
+        ob.Event(*touch, "stop", 500, id=4),
+        ob.Event("maternal_smile", "mother", "point", 500, id=5),
+        ob.Event("infant_reach", "infant", "point", 900, id=6),
+        ob.Event(*touch, "start", 900, id=7),  # ... and one on the frame where the second ends
+        ob.Event(*touch, "stop", 900, id=8),
+    ]
+    ordered = ob.time_order(events)
+    assert [e.id for e in ordered] == [3, 4, 5, 1, 2, 7, 6, 8]  # the state keeps its places at 900
+    pairing = ob.pair_states(events)
+    assert [(i.start.id, i.stop.id) for i in pairing.intervals] == [(3, 4), (1, 2), (7, 8)]
+    assert pairing.unpaired == []
+    assert ob.settle_ties(ordered) is ordered  # already settled: nothing moves
+
+
+def test_settle_ties_starts_from_the_states_running_before():
+    touch = ("maternal_touch", "mother")
+    tie = sorted(
+        [ob.Event(*touch, "start", 700, id=9), ob.Event(*touch, "stop", 700, id=10)], key=ob.sort_key
+    )
+    assert [e.event_type for e in ob.settle_ties(tie)] == ["start", "stop"]
+    assert [e.event_type for e in ob.settle_ties(tie, running=[touch])] == ["stop", "start"]
+
+
 def test_toggles_become_starts_and_stops():
     rows = [ob.Event("s", "a", "toggle", t) for t in (100, 200, 300)] + [ob.Event("p", "a", "toggle", 150)]
     events = ob.toggles_to_events(rows, {"s"})

@@ -409,3 +409,17 @@ def test_import_assigns_keys_to_the_first_behaviours_and_names_the_rest():
     assert keys[: len(KEY_POOL)] == list(KEY_POOL) and keys[len(KEY_POOL) :] == [None] * 4
     (note,) = keyless_note(scheme)
     assert note.startswith("4 behaviour(s) have no keyboard key") and "'tier 39'" in note
+
+
+def test_a_media_task_label_names_a_scheme_task():
+    scheme = load_scheme(Path(__file__).resolve().parents[2] / "codebooks" / "play_task_scheme.yaml")
+    for label, code in (
+        ("free play", "free_play"),
+        ("Book sharing", "book_sharing"),
+        ("  clothing-change ", "clothing_change"),
+        ("FREE_PLAY", "free_play"),
+    ):
+        found = scheme.task_for_label(label)
+        assert found is not None and found.code == code, label
+    for label in ("interview", "", None, "play"):
+        assert scheme.task_for_label(label) is None

@@ -1,10 +1,13 @@
 """Media commands: what a file holds, and the exact frame on screen at a time.
 
-    workbench media probe FILE                       JSON: duration, frame count and rate, VFR, streams
-    workbench media frame FILE --at-ms T --out F.png the frame on screen at T ms, as PNG
+    workbench media probe FILE                       JSON: duration, frame count and rate, VFR, streams,
+                                                     how the picture is shown (rotation, pixel shape)
+    workbench media frame FILE --at-ms T --out F.png the frame on screen at T ms, as PNG, as shown
 
 Frame counts and video duration come from the stream itself (every packet's timestamp), not the
-header, which some files leave empty or get wrong. Times are ms from the file's start.
+header, which some files leave empty or get wrong. Times are ms from the file's start. Frames are
+written as a player shows them: turned by the file's rotation flag (a phone's display matrix) and
+stretched to square pixels.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def register(commands) -> None:
 def describe(path: Path) -> dict:
     """Probe result as plain JSON-able data, with the video's frames counted from the stream."""
     from workbench.media.frame_index import frame_index
+    from workbench.media.frames import FrameReader
     from workbench.media.probe import probe
 
     info = probe(path)
@@ -65,6 +69,15 @@ def describe(path: Path) -> dict:
             frame_count=index.frame_count,
             video_duration_ms=index.duration_ms,
             keyframe_count=len(index.keyframes),
+        )
+        with FrameReader(path) as reader:
+            turn, (width, height) = reader.orientation, reader.size
+        out.update(
+            rotation_degrees=turn.degrees,
+            mirrored=turn.mirrored,
+            sample_aspect_ratio=str(turn.sample_aspect),
+            display_width=width,
+            display_height=height,
         )
     return out
 

@@ -100,13 +100,70 @@ def format_ms(ms: int) -> str:
     return f"{sign}{head}:{seconds:02d}.{millis:03d}"
 
 
+_RANK = {"stop": 0, "point": 1, "start": 2}
+_LAST = 1 << 62  # an unsaved event's id: after every saved one
+StateKey = tuple[str, str | None]  # (behaviour, subject)
+
+
+def sort_key(event: Event) -> tuple:
+    """Time, then stops before points before starts, then id: the order before ``settle_ties``."""
+    return (event.time_ms, _RANK.get(event.event_type, 1), event.id if event.id is not None else _LAST)
+
+
 def time_order(events: Iterable[Event]) -> list[Event]:
-    """Events by time; at equal times stops before starts (a state ends before the next begins),
-    then by id so that the order is stable."""
-    rank = {"stop": 0, "point": 1, "start": 2}
-    return sorted(
-        events, key=lambda e: (e.time_ms, rank.get(e.event_type, 1), e.id if e.id is not None else 1 << 62)
-    )
+    """Events by time, then as they happened at one time (``settle_ties``), then by id."""
+    return settle_ties(sorted(events, key=sort_key))
+
+
+def settle_ties(events: list[Event], running: Iterable[StateKey] = ()) -> list[Event]:
+    """``events`` (sorted by ``sort_key``) with each state's starts and stops at one time in the
+    order they happened: a stop first while the state is running (it ends and begins again), else
+    a start first (a state started and stopped on the same frame), alternating.
+
+    ``running``: the states running before the first event. Returns ``events`` itself when
+    nothing moves (the usual case).
+    """
+    open_ = set(running)
+    out: list[Event] | None = None
+    i, n = 0, len(events)
+    while i < n:
+        j, t = i + 1, events[i].time_ms
+        while j < n and events[j].time_ms == t:
+            j += 1
+        group = events[i:j]
+        settled = _settle_group(group, open_) if j - i > 1 else group
+        if settled is not group:
+            out = list(events) if out is None else out
+            out[i:j] = settled
+        for event in settled:
+            if event.event_type == "start":
+                open_.add((event.behaviour, event.subject))
+            elif event.event_type == "stop":
+                open_.discard((event.behaviour, event.subject))
+        i = j
+    return events if out is None else out
+
+
+def _settle_group(group: list[Event], open_: set[StateKey]) -> list[Event]:
+    """One time's events: each state with both starts and stops here, alternated in its own
+    places (stop first if it was running); ``group`` itself when no state has both."""
+    states: dict[StateKey, list[int]] = {}
+    for place, event in enumerate(group):
+        if event.event_type != "point":
+            states.setdefault((event.behaviour, event.subject), []).append(place)
+    out = None
+    for key, places in states.items():
+        starts = [group[p] for p in places if group[p].event_type == "start"]
+        stops = [group[p] for p in places if group[p].event_type == "stop"]
+        if not starts or not stops:
+            continue
+        out = list(group) if out is None else out
+        take_stop = key in open_
+        for place in places:
+            take_stop = take_stop if (starts and stops) else bool(stops)
+            out[place] = (stops if take_stop else starts).pop(0)
+            take_stop = not take_stop
+    return group if out is None or out == group else out
 
 
 def pair_states(events: Iterable[Event]) -> Pairing:
@@ -127,7 +184,7 @@ def pair_states(events: Iterable[Event]) -> Pairing:
             else:
                 result.intervals.append(Interval(event.behaviour, event.subject, start, event))
     result.unpaired += open_.values()
-    result.unpaired = time_order(result.unpaired)
+    result.unpaired.sort(key=sort_key)
     result.intervals.sort(key=lambda i: (i.start_ms, i.behaviour, i.subject or ""))
     return result
 

@@ -120,6 +120,14 @@ class Scheme:
     def task(self, code: str) -> Task:
         return _pick(self.tasks, "code", code)
 
+    def task_for_label(self, label: str | None) -> Task | None:
+        """The task a media item's task label names ("free play", "Free play", "free_play"), by
+        code or name whatever the case, spaces, hyphens or underscores; None when none matches."""
+        wanted = _folded(label or "")
+        if not wanted:
+            return None
+        return next((t for t in self.tasks if wanted in (_folded(t.code), _folded(t.name))), None)
+
     def rating_scale(self, code: str) -> RatingScale:
         return _pick(self.rating_scales, "code", code)
 
@@ -134,6 +142,10 @@ class Scheme:
             if behaviour_code in group.behaviours:
                 partners += [b for b in group.behaviours if b != behaviour_code and b not in partners]
         return partners
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
 
 
 def _pick(items: list[Any], attribute: str, value: str) -> Any:

@@ -6,6 +6,10 @@ after the end). Frames are found through the file's :class:`~workbench.media.fra
 (every frame's timestamp, demuxed once per file), never from ``index / fps``: a seek goes to the
 keyframe at or before the wanted frame and decodes forward to its exact timestamp.
 
+Pictures: frames come as they are shown, not as stored: turned by the display matrix (phones'
+rotation flags) and stretched to square pixels (:mod:`workbench.media.orientation`);
+``FrameReader(path, oriented=False)`` gives the stored pixels.
+
 Clock: ``Frame.pts_ms`` is integer ms relative to the container's start (``MediaInfo.start_ms``),
 the clock a player shows; ``frame_at(frame.pts_ms)`` is that frame again.
 
@@ -17,20 +21,24 @@ reader per thread. Frame indexes are shared between readers (cached per file, th
 from __future__ import annotations
 
 import logging
+import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 from av.container import InputContainer
+from av.sidedata.sidedata import Type as SideDataType
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
 from workbench.media.frame_cache import ByteLRU
 from workbench.media.frame_index import FrameIndex, frame_index
 from workbench.media.images import scaled
+from workbench.media.orientation import Orientation
 from workbench.media.probe import MediaInfo, _short, probe
 from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
@@ -47,7 +55,8 @@ _OVERSHOT = object()
 class Frame:
     """One decoded video frame: its position in the stream, when it shows and for how long, its pixels.
 
-    ``image`` is a read-only HxWx3 uint8 RGB array (scaled when the reader was given a size).
+    ``image`` is a read-only HxWx3 uint8 RGB array as shown (turned, square pixels; scaled when
+    the reader was given a size).
     """
 
     index: int
@@ -59,7 +68,14 @@ class Frame:
 class FrameReader:
     """Frame-exact access to the first video stream of a file; see the module docstring."""
 
-    def __init__(self, path, *, size: tuple[int, int] | None = None, cache_bytes: int = DEFAULT_CACHE_BYTES):
+    def __init__(
+        self,
+        path,
+        *,
+        size: tuple[int, int] | None = None,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        oriented: bool = True,
+    ):
         self.path = Path(path)
         self.info: MediaInfo = probe(self.path)
         if not self.info.has_video:
@@ -74,9 +90,11 @@ class FrameReader:
         self._trusted_from = 0  # frames before the keyframe sought to may be damaged: ignored
         self._thread: int | None = None
         self.position: int | None = None  # the playhead: the frame last returned
+        self._oriented = oriented
+        self.orientation = Orientation()  # read from the first frame by _open
         self._open()
         ctx = self._opened()[1].codec_context
-        self._native_size = (ctx.width, ctx.height)
+        self._native_size = self.orientation.display_size(ctx.width, ctx.height)
 
     # -- what the stream holds -------------------------------------------------------------
     @property
@@ -147,7 +165,7 @@ class FrameReader:
                 raw = None if cached is None or isinstance(cached, Frame) else cached
                 if raw is None:
                     position, raw = self._decode_to(position, keep_behind=0)
-                image = raw.to_ndarray(format="rgb24")
+                image = self._picture(raw)
             out.append((self.index.pts_ms[position], scaled(image, height=height)))
             state.report((k + 1) / n, f"Thumbnail {k + 1} of {n}")
         return out
@@ -180,8 +198,12 @@ class FrameReader:
         self._cache.put(position, found, found.image.nbytes)
         return found
 
+    def _picture(self, raw: VideoFrame) -> np.ndarray:
+        """The RGB pixels of a decoded frame as shown."""
+        return self.orientation.apply(raw.to_ndarray(format="rgb24"))
+
     def _convert(self, position: int, raw) -> Frame:
-        image = raw.to_ndarray(format="rgb24")
+        image = self._picture(raw)
         if self._size is not None:
             image = scaled(image, *self._size)
         image.setflags(write=False)
@@ -310,6 +332,8 @@ class FrameReader:
             if at >= 0:
                 self._decoded = at
                 self._cache.put(at, raw, sum(plane.buffer_size for plane in raw.planes))
+            if self._oriented:
+                self.orientation = orientation_of(raw, self._opened()[1])
             return
 
     def _check_thread(self) -> None:
@@ -320,3 +344,12 @@ class FrameReader:
             raise RuntimeError(
                 "a FrameReader is confined to the thread that first used it; open one per thread"
             )
+
+
+def orientation_of(raw: VideoFrame, stream: VideoStream) -> Orientation:
+    """How ``raw`` (a decoded frame of ``stream``) is shown: its display matrix and the sample
+    aspect ratio (the container's where it gives one, else the codec's)."""
+    data = raw.side_data.get(SideDataType.DISPLAYMATRIX)  # type: ignore[call-overload]  # the stubs key by name
+    matrix = struct.unpack("=9i", bytes(data)) if data is not None else None
+    sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
+    return Orientation.from_matrix(matrix, Fraction(sar) if sar else None)

@@ -2,7 +2,8 @@
 
 Pictures come from our frame-exact decoder; QtMultimedia only plays the sound. Without an audio
 stream, without an audio device (headless tests, a server) or when the backend fails, the track
-stays silent and says why in ``problem``; it never raises.
+stays silent and says why in ``problem`` (one clear line from ``workbench.ui.sound``; ``silenced``
+when that happens after opening); it never raises.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QUrl, Signal
+
+from workbench.ui import sound
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer
@@ -21,13 +24,19 @@ DRIFT_MS = 120  # re-align the sound when it strays this far from the picture cl
 
 
 class AudioTrack(QObject):
+    silenced = Signal(str)  # the sound failed after opening: why, in one line
+
     def __init__(self, path: Path, enabled: bool = True, parent: QObject | None = None):
         super().__init__(parent)
         self.problem: str | None = None
+        self.has_sound = enabled  # the file has sound to play (and it was wanted)
         self._player = None
         self._output = None
         if not enabled:
             self.problem = "the file has no sound"
+            return
+        if not sound.output_available():
+            self.problem = sound.NO_DEVICE
             return
         try:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
@@ -41,7 +50,7 @@ class AudioTrack(QObject):
             self._player.setSource(QUrl.fromLocalFile(str(path)))
         except Exception as exc:  # noqa: BLE001 - sound is optional; coding goes on without it
             log.warning("No sound for %s: %s", path, exc)
-            self.problem = str(exc)
+            self.problem = sound.silent_reason(str(exc))
             self._player = None
 
     @property
@@ -54,7 +63,10 @@ class AudioTrack(QObject):
 
     def _error(self, _error, message: str) -> None:
         log.warning("Sound playback: %s", message)
-        self.problem = message or "sound playback failed"
+        first = self.problem is None
+        self.problem = sound.silent_reason(message)
+        if first:
+            self.silenced.emit(self.problem)
 
     def play(self, at_ms: int, rate: float) -> None:
         player = self._working()

@@ -35,7 +35,7 @@ from workbench.ui.video.player import Player
 from workbench.ui.video.ratings_panel import RatingsPanel
 from workbench.ui.video.session import ObservationSession
 from workbench.ui.video.thumbnails import ThumbnailStrip
-from workbench.ui.video.timeline import LABEL_W, Timeline
+from workbench.ui.video.timeline import Timeline
 
 log = logging.getLogger(__name__)
 _ARROWS: dict[int, int] = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
@@ -56,6 +56,7 @@ class VideoCoderView(QWidget):
         sound: bool = True,
         parent: QWidget | None = None,
         worker: DatabaseWorker | None = None,
+        media_task: str | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("VideoCoderView")
@@ -66,11 +67,12 @@ class VideoCoderView(QWidget):
         self.player = Player(media_path, self, sound=sound)
         self.player.event_times = lambda: [e.time_ms for e in self.session.events]
         self.player.failed.connect(self.show_message)
+        self.player.notice.connect(self.show_message)
         self.timeline = Timeline(self.session)
-        self.thumbnails = ThumbnailStrip(media_path, left=LABEL_W)
+        self.thumbnails = ThumbnailStrip(media_path, left=self.timeline.label_w, right=self.timeline.scroll_w)
         self.events_model = EventsModel(self.session, self._pts_at, self)
         self.events = EventsPanel(self.events_model, self.current_stamp)
-        self.ratings = RatingsPanel(self.session, lambda: self.player.time_ms)
+        self.ratings = RatingsPanel(self.session, lambda: self.player.time_ms, media_task=media_task)
         self.behaviours = BehaviourList(scheme)
         self.behaviours.chosen.connect(self.code_behaviour)
 
@@ -121,9 +123,14 @@ class VideoCoderView(QWidget):
         self.timeline.seek_requested.connect(self.player.seek)
         self.player.time_changed.connect(self.thumbnails.set_playhead)
         self.thumbnails.seek_requested.connect(self.player.seek)
+        self.timeline.plot_moved.connect(self.thumbnails.align)
         self.timeline.edge_moved.connect(self._edge_moved)
         self.timeline.epoch_moved.connect(self.session.edit_epoch)
         self.events.seek_requested.connect(self.player.seek)
+        self.events.table.selectionModel().currentRowChanged.connect(self._event_selected)
+        for name, direction in (("prev_event", -1), ("next_event", 1)):
+            self.player.buttons[name].clicked.disconnect()
+            self.player.buttons[name].clicked.connect(lambda _c=False, d=direction: self.jump_to_event(d))
         for label, keys, slot in (
             ("Undo", QKeySequence.StandardKey.Undo, self.session.undo_stack.undo),
             ("Redo", QKeySequence.StandardKey.Redo, self.session.undo_stack.redo),
@@ -203,6 +210,19 @@ class VideoCoderView(QWidget):
     def _edge_moved(self, event_id: int, ms: int) -> None:
         self.session.edit_event(event_id, time_ms=ms, frame_pts_ms=self._pts_at(ms))
 
+    def _event_selected(self, current, _previous) -> None:
+        """The selected event's lane is marked and kept in view on the timeline."""
+        if current.isValid():
+            self.timeline.reveal_event(self.events_model.event_at(current.row()), select=True)
+
+    def jump_to_event(self, direction: int) -> None:
+        """Go to the previous (-1) or next (+1) event time and select the event there."""
+        self.player.jump_event(direction)
+        found = next((e for e in self.session.events if e.time_ms == self.player.time_ms), None)
+        if found is not None and found.id is not None:
+            self.events.select_event(found.id)
+            self.timeline.reveal_event(found, select=True)  # also when it was selected already
+
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
         self.message.emit(text)
@@ -228,7 +248,7 @@ class VideoCoderView(QWidget):
             self.player.toggle_play()
             return True
         if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
-            self.player.jump_event(-1 if key == Qt.Key.Key_PageUp else 1)
+            self.jump_to_event(-1 if key == Qt.Key.Key_PageUp else 1)
             return True
         text = event.text()
         if len(text) != 1 or not text.isprintable():

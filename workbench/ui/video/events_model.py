@@ -82,6 +82,10 @@ class EventsModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self.events)
 
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802 - Qt override
+        """Only the root has rows (public: PySide6 keeps QAbstractTableModel's private)."""
+        return not parent.isValid() and bool(self.events)
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
@@ -93,6 +97,17 @@ class EventsModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         # computed once per column: the table asks for every visible cell on every paint
         return _COLUMN_FLAGS[index.column()] if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def sample_texts(self) -> dict[int, list[str]]:
+        """The widest texts each fixed column can show (the comment column stretches instead)."""
+        return {
+            TIME: [ob.format_ms(9 * 3_600_000 + 59 * 60_000 + 59_999)],
+            FRAME: ["00000000"],
+            SUBJECT: list(self._subjects.values()),
+            BEHAVIOUR: list(self._names.values()),
+            TYPE: list(ob.EVENT_TYPES),
+            MODIFIERS: [m for s in self.session.scheme.modifier_sets for m in s.values],
+        }
 
     def event_at(self, row: int) -> ob.Event:
         return self.events[row]

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.ui.shortcuts import with_key
-from workbench.ui.video.events_model import EventsModel
+from workbench.ui.video.events_model import BEHAVIOUR, EventsModel
+
+CELL_PADDING = 8  # either side of a cell's text
 
 
 class EventsPanel(QWidget):
@@ -42,6 +44,7 @@ class EventsPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns()
         self.table.activated.connect(self._activated)
         session = model.session
         self.set_current_button = QPushButton("Set to current frame")
@@ -69,6 +72,18 @@ class EventsPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         session.events_added.connect(lambda made: self.select_event(made[0].id))
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its widest possible text (behaviour and subject names from the
+        scheme, times, event types) and its title: names are never cut; the table scrolls sideways."""
+        cells, titles = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        for column, texts in self.model.sample_texts().items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            widest = max([cells.horizontalAdvance(t) for t in texts] + [0])
+            if column == BEHAVIOUR:
+                widest += self.table.iconSize().width() if self.table.iconSize().width() > 0 else 16
+                widest += 4  # the colour swatch before the name
+            self.table.setColumnWidth(column, max(widest, titles.horizontalAdvance(title)) + 2 * CELL_PADDING)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

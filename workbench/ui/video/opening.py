@@ -90,7 +90,8 @@ class VideoCoding(QObject):
         db, coder = project.db, project.coder.id
         observation_id = self.window.db_worker.wait_for(lambda: ensure_observation(db, media.id, coder, name))
         title = " · ".join(p for p in (media.timepoint, media.task, media.original_name) if p)
-        return self._add(key, observation_id, name, project.media_path(media), title, media.original_name)
+        path = project.media_path(media)
+        return self._add(key, observation_id, name, path, title, media.original_name, media.task)
 
     def open_queue_item(self, item: assignments.RaterItem) -> VideoCoderView | None:
         """Open a video from the rater's queue: masked ID only, the rater's own coding only."""
@@ -113,8 +114,16 @@ class VideoCoding(QObject):
         return view
 
     def _add(
-        self, key: tuple, observation_id: int, scheme_name: str, path, title: str, tab: str
+        self,
+        key: tuple,
+        observation_id: int,
+        scheme_name: str,
+        path,
+        title: str,
+        tab: str,
+        media_task: str | None = None,
     ) -> VideoCoderView:
+        """A coder tab; ``media_task`` (never for a masked rater) defaults the epoch task."""
         project = self.window.project
         assert project is not None  # the callers checked
         scheme = schemes.load_scheme(project.db, scheme_name)
@@ -127,6 +136,7 @@ class VideoCoding(QObject):
             acting_coder=project.coder.id,
             sound=self.sound,
             worker=self.window.db_worker,
+            media_task=media_task,
         )
         view.open_key = key
         view.message.connect(self.window.show_status)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from workbench.coding.observation import format_ms
 from workbench.media.frame_index import FrameIndex
@@ -32,6 +32,7 @@ class Player(QWidget):
     frame_shown = Signal(object)  # Frame
     playing_changed = Signal(bool)
     failed = Signal(str)
+    notice = Signal(str)  # said once: e.g. the video plays without sound (no sound device)
 
     def __init__(self, path, parent: QWidget | None = None, sound: bool = True):
         super().__init__(parent)
@@ -44,6 +45,7 @@ class Player(QWidget):
         self.event_times: Callable[[], Sequence[int]] = lambda: ()
         self._sound_wanted = sound
         self.audio: AudioTrack | None = None
+        self._told_silent = False
         self._clock = QElapsedTimer()
         self._clock_base = 0
         self._timer = QTimer(self)
@@ -81,6 +83,7 @@ class Player(QWidget):
             button.clicked.connect(slot)
             self.buttons[name] = button
             bar.addWidget(button)
+        self._show_playing(False)
         bar.addWidget(self.rate_box)
         bar.addStretch(1)
         bar.addWidget(self.position_label)
@@ -165,7 +168,9 @@ class Player(QWidget):
         self._timer.start()
         if self.audio is not None:
             self.audio.play(self.time_ms, self.rate)
-        self.buttons["play"].setText("⏸")
+            if self.audio.has_sound and self.audio.problem is not None:
+                self._tell_silent(self.audio.problem)
+        self._show_playing(True)
         self.playing_changed.emit(True)
 
     def pause(self) -> None:
@@ -174,7 +179,7 @@ class Player(QWidget):
         self._timer.stop()
         if self.audio is not None:
             self.audio.pause(self.time_ms)
-        self.buttons["play"].setText("▶")
+        self._show_playing(False)
         self.playing_changed.emit(False)
 
     def toggle_play(self) -> None:
@@ -198,6 +203,17 @@ class Player(QWidget):
         self.source.close()
 
     # --- internals ---------------------------------------------------------------------------
+    def _show_playing(self, playing: bool) -> None:
+        """The play button shows what a click does, as the style's own drawn icon (a pause
+        character is missing from many fonts and showed as an empty box)."""
+        button = self.buttons["play"]
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        button.setIcon(self.style().standardIcon(icon))
+        button.setText("Pause" if playing else "Play")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        button.setAccessibleName(button.text())
+        button.setToolTip(f"{button.text()} (Space)")
+
     def _tick(self) -> None:
         ms = self._clock_base + int(self._clock.elapsed() * self.rate)
         if ms >= self.duration_ms - 1:
@@ -217,6 +233,7 @@ class Player(QWidget):
     def _opened(self, index, info) -> None:
         self.index, self.info = index, info
         self.audio = AudioTrack(self.path, enabled=self._sound_wanted and info.has_audio, parent=self)
+        self.audio.silenced.connect(self._tell_silent)
         self._set_time(0)
         self.ready.emit(index)
 
@@ -225,6 +242,12 @@ class Player(QWidget):
         self.view.set_image(frame.image)
         self._update_label()
         self.frame_shown.emit(frame)
+
+    def _tell_silent(self, message: str) -> None:
+        """Say once per video that it plays without sound, and why."""
+        if not self._told_silent:
+            self._told_silent = True
+            self.notice.emit(message)
 
     def _failed(self, message: str) -> None:
         self.position_label.setText(message)

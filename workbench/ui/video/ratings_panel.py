@@ -24,6 +24,12 @@ from workbench.coding.observation import format_ms
 from workbench.ui.video.session import ObservationSession
 
 STATUS_TEXT = {"not_started": "Not started", "in_progress": "In progress", "done": "Done"}
+# the chosen point of a scale is unmistakable: a filled, bold button and its anchor highlighted
+CHOSEN_STYLE = """
+QPushButton:checked { background-color: #1F5FBF; color: white; font-weight: bold;
+                      border: 2px solid #0B3A7A; border-radius: 3px; }
+QLabel[chosen="true"] { background-color: #DCE8FA; font-weight: bold; border-radius: 3px; }
+"""
 
 
 def _button(text: str, slot) -> QPushButton:
@@ -34,9 +40,16 @@ def _button(text: str, slot) -> QPushButton:
 
 
 class RatingsPanel(QWidget):
-    """``now()`` is the player's time: epochs are marked at the frame on screen."""
+    """``now()`` is the player's time: epochs are marked at the frame on screen. ``media_task`` is
+    the media item's task label: new epochs default to the scheme's task it names (else the first)."""
 
-    def __init__(self, session: ObservationSession, now: Callable[[], int], parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: ObservationSession,
+        now: Callable[[], int],
+        parent: QWidget | None = None,
+        media_task: str | None = None,
+    ):
         super().__init__(parent)
         self.session, self._now = session, now
         self.pending_start: int | None = None
@@ -44,6 +57,9 @@ class RatingsPanel(QWidget):
         self.task_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for task in session.scheme.tasks:
             self.task_box.addItem(task.name, task.code)
+        default = session.scheme.task_for_label(media_task)
+        if default is not None:
+            self.task_box.setCurrentIndex(self.task_box.findData(default.code))
         self.start_button = _button("Mark start", self.mark_start)
         self.end_button = _button("Mark end", self.mark_end)
         self.delete_button = _button("Delete epoch", self.delete_epoch)
@@ -161,22 +177,24 @@ class RatingsPanel(QWidget):
         box = QGroupBox(scale.name)
         box.setObjectName(f"scale_{scale.code}")
         box.setToolTip(scale.description)
+        box.setStyleSheet(CHOSEN_STYLE)
         grid = QGridLayout(box)
         group = QButtonGroup(box)
         group.setExclusive(True)
-        current = self.session.rating(epoch_id, scale.code)
+        anchors: dict[int, QLabel] = {}
         for row, value in enumerate(range(scale.minimum, scale.maximum + 1)):
             button = QPushButton(str(value))
             button.setCheckable(True)
-            button.setChecked(value == current)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setFixedWidth(36)
             group.addButton(button, value)
-            anchor = QLabel(scale.anchors.get(value, ""))
-            anchor.setWordWrap(True)
+            anchors[value] = QLabel(scale.anchors.get(value, ""))
+            anchors[value].setWordWrap(True)
             grid.addWidget(button, row, 0)
-            grid.addWidget(anchor, row, 1)
+            grid.addWidget(anchors[value], row, 1)
         grid.setColumnStretch(1, 1)
+        _mark_chosen(group, anchors, self.session.rating(epoch_id, scale.code))
+        group.idClicked.connect(lambda value: _mark_chosen(group, anchors, value))
         group.idClicked.connect(lambda value, code=scale.code: self.session.rate(epoch_id, code, value))
         self.rate_groups[scale.code] = group
         return box
@@ -196,3 +214,15 @@ class RatingsPanel(QWidget):
         self.reopen_button.setEnabled(status == "done")
         if status == "done":
             self.problems.clear()
+
+
+def _mark_chosen(group: QButtonGroup, anchors: dict[int, QLabel], value: int | None) -> None:
+    """Check the chosen point's button and highlight its anchor (the others plain)."""
+    for point, anchor in anchors.items():
+        button = group.button(point)
+        button.setChecked(point == value)
+        button.setAccessibleName(f"{point} (chosen)" if point == value else str(point))
+        if bool(anchor.property("chosen")) != (point == value):
+            anchor.setProperty("chosen", point == value)
+            anchor.style().unpolish(anchor)
+            anchor.style().polish(anchor)

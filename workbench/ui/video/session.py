@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 __all__ = ["ObservationSession", "order_key"]
 
 
+def _time(event: ob.Event) -> int:
+    return event.time_ms
+
+
 class ObservationSession(QObject):
     """Events, epochs, ratings and status of one observation, kept in step with the store."""
 
@@ -109,8 +113,12 @@ class ObservationSession(QObject):
         event = self._by_id.get(event_id)
         if event is None:
             return -1
-        row = bisect.bisect_left(self.events, order_key(event), key=order_key)
-        return row if row < len(self.events) and self.events[row].id == event_id else -1
+        row = bisect.bisect_left(self.events, event.time_ms, key=_time)
+        while row < len(self.events) and self.events[row].time_ms == event.time_ms:
+            if self.events[row].id == event_id:
+                return row
+            row += 1
+        return -1
 
     def rating(self, epoch_id: int, scale: str) -> int | None:
         return next((r.value for r in self.ratings if r.epoch_id == epoch_id and r.scale == scale), None)
@@ -176,14 +184,40 @@ class ObservationSession(QObject):
 
     def _insert(self, made: list[ob.Event]) -> None:
         for event in made:
-            row = bisect.bisect_right(self.events, order_key(event), key=order_key)
-            self.inserting.emit(row)
-            self.events.insert(row, event)
+            row = self._insert_row(event)
+            if row is None:  # rows at its time move too (rare): show the list afresh
+                self.about_to_reset.emit()
+                self.events = ob.time_order([*self.events, event])
+            else:
+                self.inserting.emit(row)
+                self.events.insert(row, event)
             if event.id is not None:  # always: these are saved events
                 self._by_id[event.id] = event
-            self.inserted.emit(row)
+            if row is None:
+                self.reset.emit()
+            else:
+                self.inserted.emit(row)
         self._touched()
         self.events_added.emit(made)
+
+    def _insert_row(self, event: ob.Event) -> int | None:
+        """Where ``event`` goes in ``events`` (``observation.time_order``); None when events
+        already at its time would have to move."""
+        low = bisect.bisect_left(self.events, event.time_ms, key=_time)
+        high = bisect.bisect_right(self.events, event.time_ms, key=_time)
+        if low == high:
+            return low  # nothing else at its time: the usual case
+        group = self.events[low:high]
+        kinds: dict[tuple, set[str]] = {}
+        for e in (*group, event):
+            kinds.setdefault((e.behaviour, e.subject), set()).add(e.event_type)
+        tied = {key for key, seen in kinds.items() if {"start", "stop"} <= seen}
+        before = [e for e in self.events[:low] if (e.behaviour, e.subject) in tied] if tied else []
+        running = ob.active_states(before, event.time_ms)
+        settled = ob.settle_ties(sorted([*group, event], key=order_key), running)
+        if [e for e in settled if e is not event] != group:
+            return None
+        return low + next(i for i, e in enumerate(settled) if e is event)
 
     def _remove(self, event_ids) -> None:
         gone = []

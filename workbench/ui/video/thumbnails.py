@@ -93,16 +93,29 @@ def _qimage(image: np.ndarray) -> QImage:
 
 
 class ThumbnailStrip(QWidget):
-    """``count`` thumbnails side by side from x = ``left``; a click asks to seek to that frame."""
+    """``count`` thumbnails side by side from x = ``left`` to ``right`` px before the right edge
+    (under the timeline's plot); a click asks to seek to that frame."""
 
     seek_requested = Signal(int)
 
     def __init__(
-        self, path, left: int = 0, count: int = COUNT, height: int = HEIGHT, parent: QWidget | None = None
+        self,
+        path,
+        left: int = 0,
+        count: int = COUNT,
+        height: int = HEIGHT,
+        parent: QWidget | None = None,
+        right: int = 0,
     ):
         super().__init__(parent)
         self.setObjectName("ThumbnailStrip")
-        self.path, self.left, self.count, self.thumb_height = Path(path), left, count, height
+        self.path, self.left, self.right, self.count, self.thumb_height = (
+            Path(path),
+            left,
+            right,
+            count,
+            height,
+        )
         self.thumbs: list[tuple[int, QImage]] = []
         self.playhead_ms = 0
         self.setFixedHeight(height + 4)
@@ -128,6 +141,11 @@ class ThumbnailStrip(QWidget):
         if self._thread is not None:
             _stop(self._thread)
 
+    def align(self, left: int, right: int) -> None:
+        """Span from ``left`` to ``right`` px before the right edge (under the timeline's plot)."""
+        self.left, self.right = left, right
+        self.update()
+
     def set_playhead(self, ms: int) -> None:
         old, self.playhead_ms = self.playhead_ms, int(ms)
         if self.thumbs and self._slot_of(old) != self._slot_of(self.playhead_ms):
@@ -138,7 +156,7 @@ class ThumbnailStrip(QWidget):
         self.update()
 
     def _slot_w(self) -> float:
-        return max(1.0, (self.width() - self.left) / max(len(self.thumbs), 1))
+        return max(1.0, (self.width() - self.left - self.right) / max(len(self.thumbs), 1))
 
     def slot_at(self, x: float) -> int | None:
         if not self.thumbs or x < self.left:

@@ -18,12 +18,7 @@ import numpy as np
 
 from workbench.coding import observation as ob
 
-_RANK = {"stop": 0, "point": 1, "start": 2}
-
-
-def order_key(event: ob.Event) -> tuple:
-    """The sort key of ``observation.time_order``: time, stops before points before starts, id."""
-    return (event.time_ms, _RANK.get(event.event_type, 1), event.id if event.id is not None else 1 << 62)
+order_key = ob.sort_key  # the order lists are kept in; ``observation.settle_ties`` settles ties
 
 
 @dataclass
@@ -38,10 +33,11 @@ class Track:
     states: list[ob.Event] = field(default_factory=list)  # starts and stops in time order
 
     def pair(self) -> None:
-        """Pair the state events again, as ``observation.pair_states`` does for one track."""
+        """Pair the state events again, as ``observation.pair_states`` does for one track (a state
+        started and stopped on one frame is a start, then a stop)."""
         starts, stops, ids, open_starts = [], [], [], []
         open_: ob.Event | None = None
-        for event in self.states:
+        for event in ob.settle_ties(self.states):
             if event.event_type == "start":
                 if open_ is not None:
                     open_starts.append(open_.time_ms)
