@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import re
 
+from PySide6.QtWidgets import QAbstractButton, QStyle
+
 log = logging.getLogger(__name__)
 
 NO_DEVICE = "No sound device was found: the recording plays without sound."
@@ -43,3 +45,12 @@ def silent_reason(message: str | None) -> str:
     if not text or _NO_DEVICE.search(text):
         return NO_DEVICE
     return NOT_PLAYABLE
+
+
+def show_playing(button: QAbstractButton, playing: bool) -> None:
+    """A play/pause button shows what a click does, as the style's own drawn icon (a pause
+    character is missing from many fonts and shows as an empty box), its name read aloud."""
+    icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+    button.setIcon(button.style().standardIcon(icon))
+    button.setText("")
+    button.setAccessibleName("Pause" if playing else "Play")

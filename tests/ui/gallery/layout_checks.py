@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTabBar,
+    QTreeView,
     QWidget,
 )
 
@@ -63,7 +64,7 @@ def _visible_indexes(view: QAbstractItemView):
                 if rect.isValid() and rect.intersects(viewport):
                     yield index, rect
             first = model.index(row, 0, parent)
-            if model.hasChildren(first) and getattr(view, "isExpanded", lambda _i: False)(first):
+            if isinstance(view, QTreeView) and view.isExpanded(first) and model.rowCount(first) > 0:
                 stack.append(first)
 
 

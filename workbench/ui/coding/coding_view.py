@@ -31,6 +31,7 @@ from workbench.ui.coding.quick_code import QuickCodeBox
 from workbench.ui.coding.stripes import Stripe, assign_lanes
 from workbench.ui.coding.transcript_edit import TranscriptEdit
 from workbench.ui.participants_model import format_duration
+from workbench.ui.sound import silent_reason
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
@@ -350,7 +351,7 @@ class CodingView(QWidget):
             return start_ms
         if not audio.available:
             self.host.window.show_status(
-                f"No sound ({audio.problem}); the passage starts at {format_duration(start_ms)}."
+                f"{silent_reason(audio.problem)} The passage starts at {format_duration(start_ms)}."
             )
             return start_ms
         audio.play(start_ms, 1.0)

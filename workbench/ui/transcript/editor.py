@@ -36,6 +36,7 @@ from workbench.store.transcripts import load_segments
 from workbench.ui.participants_model import format_duration
 from workbench.ui.settings import app_settings
 from workbench.ui.shortcuts import with_key
+from workbench.ui.sound import show_playing
 from workbench.ui.transcript.autosave import AutoSaver
 from workbench.ui.transcript.conflict_bar import ConflictBar
 from workbench.ui.transcript.find_bar import FindBar
@@ -100,7 +101,8 @@ class TranscriptEditor(QWidget):
     # --- building -------------------------------------------------------------------------------
 
     def _build_controls(self) -> None:
-        self.play_button = _button("▶", "Play / pause (Ctrl+Space, F4)", self.playback.toggle)
+        self.play_button = _button("Play", "Play / pause (Ctrl+Space, F4)", self.playback.toggle)
+        show_playing(self.play_button, False)
         self.back_button = _button("⟲", "Back (Alt+Left)", lambda: self.playback.skip(-self.rewind_ms))
         self.forward_button = _button("⟳", "Forward (Alt+Right)", lambda: self.playback.skip(self.rewind_ms))
         self.position_label = QLabel()
@@ -157,9 +159,7 @@ class TranscriptEditor(QWidget):
 
     def _connect(self) -> None:
         self.playback.position_changed.connect(self._show_position)
-        self.playback.playing_changed.connect(
-            lambda playing: self.play_button.setText("⏸" if playing else "▶")
-        )
+        self.playback.playing_changed.connect(lambda playing: show_playing(self.play_button, playing))
         self.playback.rate_changed.connect(
             lambda rate: self.rate_box.setCurrentIndex(
                 min(range(len(RATES)), key=lambda i: abs(RATES[i] - rate))

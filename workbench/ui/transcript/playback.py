@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, QUrl, Signal
 
+from workbench.ui.sound import silent_reason
+
 log = logging.getLogger(__name__)
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 TICK_MS = 40
@@ -60,7 +62,7 @@ class Playback(QObject):
     def _error(self, _error, message: str) -> None:
         log.warning("Playback: %s", message)
         self.player = None  # fall back to the silent clock from where it was
-        self.problem.emit(f"No sound: {message or 'the recording cannot be played'}")
+        self.problem.emit(silent_reason(message))
 
     def _duration(self, ms: int) -> None:
         if ms > 0:
