@@ -77,7 +77,7 @@ def _add_interview_transcript(project) -> int:
         "Ask what you can do for your country.",
     ]
     change = transcripts.add_transcript(
-        project.db, media.participant, "jfk", segments(texts), media_id=media.id
+        project.db, "P001", "jfk", segments(texts), media_id=media.id
     )
     return change.created_id("transcripts")
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import QObject
 from tests.qt_garbage import collect_checked
 from tests.ui.coding_setup import build, settled
 from workbench.model.records import Command
-from workbench.ui.runner import TaskRunner
-from workbench.ui.undo import UndoableCommands
+from workbench.ui.runner import TaskRunner, _Job
+from workbench.ui.undo import StoreCommand, UndoableCommands
 
 
 def _left_in_cycles(kinds: tuple[type, ...]) -> list[str]:
@@ -40,6 +40,7 @@ def test_the_check_finds_a_qt_object_with_children_in_a_cycle(qapp):
 
 
 def test_undo_adapter_and_its_commands_are_freed_without_the_collector(qapp, project):
+    collect_checked()  # what earlier tests left
     study = build(project)
     commands = UndoableCommands(study.db)
     errors: list[str] = []
@@ -55,10 +56,11 @@ def test_undo_adapter_and_its_commands_are_freed_without_the_collector(qapp, pro
     qapp.processEvents()
     assert len(errors) == 1
     del commands
-    assert _left_in_cycles((UndoableCommands, QObject)) == []
+    assert _left_in_cycles((UndoableCommands, StoreCommand)) == []
 
 
 def test_task_runner_and_its_jobs_are_freed_without_the_collector(qapp, qtbot):
+    collect_checked()  # what earlier tests left
     runner = TaskRunner()
     done = []
     task = runner.run("adding", lambda progress, cancelled: 1 + 1, on_done=done.append)
@@ -66,4 +68,4 @@ def test_task_runner_and_its_jobs_are_freed_without_the_collector(qapp, qtbot):
     assert task.state == "done"
     runner.shutdown()
     del runner, task
-    assert _left_in_cycles((TaskRunner, QObject)) == []
+    assert _left_in_cycles((TaskRunner, _Job)) == []

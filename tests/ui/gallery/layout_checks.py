@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabBar,
     QTreeView,
     QWidget,
@@ -38,7 +41,17 @@ def _where(widget: QWidget) -> str:
 
 
 def _item_room(view: QAbstractItemView, index: QModelIndex, rect: QRect) -> int:
-    """The width left for an item's text: its cell, less the check box, icon and padding drawn before it."""
+    """The width left for an item's text: its cell, less the check box, icon and padding drawn
+    before it (as the style lays the item out, where the delegate lets us ask)."""
+    delegate = view.itemDelegateForIndex(index)
+    if isinstance(delegate, QStyledItemDelegate):
+        option = QStyleOptionViewItem()
+        option.rect = rect
+        option.font = view.font()
+        option.fontMetrics = view.fontMetrics()
+        option.decorationSize = view.iconSize() if view.iconSize().isValid() else QSize(16, 16)
+        delegate.initStyleOption(option, index)
+        return view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view).width()
     room = rect.width() - ITEM_PADDING
     if index.data(Qt.ItemDataRole.DecorationRole) is not None:
         icon = view.iconSize()
@@ -57,8 +70,12 @@ def _visible_indexes(view: QAbstractItemView):
     stack = [QModelIndex()]
     while stack:
         parent = stack.pop()
+        try:
+            columns = model.columnCount(parent)
+        except TypeError:  # a list model keeps columnCount private: one column
+            columns = 1
         for row in range(model.rowCount(parent)):
-            for column in range(model.columnCount(parent)):
+            for column in range(columns):
                 index = model.index(row, column, parent)
                 rect = view.visualRect(index)
                 if rect.isValid() and rect.intersects(viewport):
@@ -77,11 +94,12 @@ def _item_cuts(view: QAbstractItemView) -> list[str]:
         if not isinstance(text, str) or not text.strip():
             continue
         needed = max(metrics.horizontalAdvance(line) for line in text.splitlines())
+        room = _item_room(view, index, rect)
         if wraps and " " in text:
-            lines = len(text.splitlines()) or 1
-            if rect.height() >= 2 * metrics.height() * lines:  # wrapped onto more lines: whole
+            wrapped = metrics.boundingRect(QRect(0, 0, max(1, room), 100_000), Qt.TextFlag.TextWordWrap, text)
+            if wrapped.height() <= rect.height() + SLACK:  # wrapped onto as many lines as it needs
                 continue
-        if needed > _item_room(view, index, rect) + SLACK:
+        if needed > room + SLACK:
             found.append(f"{_where(view)}: item {text!r} ({needed} px in {rect.width()} px)")
     return found
 
