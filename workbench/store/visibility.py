@@ -21,7 +21,7 @@ from workbench.model.records import Change
 from workbench.model.roles import Action, can, refusal
 from workbench.store import audit
 from workbench.store.commands import command
-from workbench.store.engine import Database
+from workbench.store.engine import Database, server_refusals
 from workbench.store.schema import Coder, Memo, Setting, TextCoding, Transcript
 
 INDEPENDENT = "independent_coding"
@@ -130,8 +130,8 @@ class CodingMode:
 
 
 def coding_mode(db: Database) -> CodingMode:
-    """The project's coding mode (anyone may read it)."""
-    with db.reading() as session:
+    """The project's coding mode (anyone who may read transcripts may read it)."""
+    with db.reading() as session, server_refusals("Reading the coding mode"):
         released = session.scalar(
             select(func.count()).select_from(Transcript).where(Transcript.codings_released)
         )

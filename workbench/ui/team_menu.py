@@ -97,7 +97,7 @@ class TeamMenu(QObject):
     def refresh(self) -> None:
         """Read the coding mode again (on the database worker)."""
         project = self.window.project
-        if project is not None:
+        if project is not None and project.coder.can(Action.CODE_TRANSCRIPTS):  # raters: no transcripts
             db = project.db
             self.window.db_worker.submit(lambda: visibility.coding_mode(db), self._show)
 

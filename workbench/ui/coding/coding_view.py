@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
     from workbench.ui.video.audio import AudioTrack
 
-RELOAD_TABLES = ("text_codings", "codes", "memos")
+RELOAD_TABLES = ("text_codings", "codes", "memos", "settings")  # settings: the coding mode
 
 
 class CodingView(QWidget):
