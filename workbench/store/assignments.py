@@ -94,13 +94,15 @@ def person_in_role(session: Session, coder_id: int, roles: tuple[str, ...], what
 
 
 def _add(session: Session, lead: Coder, rater: Coder, media_id: int, purpose: str) -> int:
-    if session.get(Media, media_id) is None:
+    media = session.get(Media, media_id)
+    if media is None:
         raise WorkbenchError(f"No media item {media_id}.")
     existing = session.scalars(select(Assignment).where(Assignment.media_id == media_id)).all()
+    named = f"{media.original_name} (media item {media_id})"
     if any(a.coder_id == rater.id for a in existing):
-        raise WorkbenchError(f"Media item {media_id} is already assigned to {rater.name}.")
+        raise WorkbenchError(f"{named} is already assigned to {rater.name}; nothing was changed.")
     if any(a.purpose == purpose for a in existing):
-        raise WorkbenchError(f"Media item {media_id} already has a {purpose} rater.")
+        raise WorkbenchError(f"{named} already has a {purpose} rater; nothing was changed.")
     row = Assignment(
         coder_id=rater.id,
         media_id=media_id,
