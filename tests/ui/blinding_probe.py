@@ -12,6 +12,7 @@ each widget's tooltip, status tip, what's-this and accessible name.
 timepoint names and masked attribute values (the trial arm). Used by the role tests and the
 screenshot gallery::
 
+    qtbot.wait(20)  # let the event loop delete closed tabs first (a removed tab lingers until then)
     leaks = find_leaks(window, blinding_secrets(project.db))
     assert not leaks, describe(leaks)
 """
@@ -189,7 +190,9 @@ def find_leaks_in_app(secrets: Iterable[str]) -> list[Leak]:
 
 def blinding_secrets(db) -> list[str]:
     """What a rater must not see, read as a lead sees it: participant IDs, timepoint names and the
-    values of masked attributes (e.g. the trial arm)."""
+    values of masked attributes (e.g. the trial arm). An arm value that is also a word of names a
+    rater may read (a study called like its intervention: codebook "COS-P", arm "COS-P") would be
+    found there too: give such a study arm values of their own, or pass your own list."""
     found = []
     for record in participants.list_participants(db, include_masked=True):
         found.append(record.pseudonym)

@@ -13,7 +13,7 @@ from tests.ui.blinding_probe import blinding_secrets, describe, find_leaks
 from tests.ui.roles_setup import ARM, build
 from tests.ui.video_helpers import wait_settled
 from workbench.model.errors import WorkbenchError
-from workbench.store import visibility
+from workbench.store import audit, visibility
 from workbench.ui.role_gate import visible_menu_titles
 from workbench.ui.video.coder_view import VideoCoderView
 
@@ -155,3 +155,31 @@ def test_a_raters_session_does_not_hide_panels_from_the_next_person(qtbot, make_
     rater.close()  # saves the layout
     lead = _shown(make_window(study.project), qtbot)
     assert lead.participants_dock.isVisible() and lead.codebook_dock.isVisible()
+
+
+def test_a_lead_hands_a_local_window_over_to_a_rater(qtbot, make_window, study):
+    window = _shown(make_window(study.project), qtbot)
+    window.text_coding.open_retrieval()
+    offered: list[list[str]] = []
+
+    def ask(choices):
+        offered.append(choices)
+        return "Rater A (rater)"
+
+    window.team_menu.ask_person = ask
+    window.team_menu.work_as_action.trigger()
+    window.db_worker.wait_idle()
+    assert "Ann (coder)" in offered[0] and not any(c.endswith("(lead)") for c in offered[0])
+    assert window.project.coder.name == "Rater A" and window.project.db is study.db
+    assert visible_menu_titles(window) == ["File", "View"] and window.workspace.count() == 1
+    assert window.windowTitle().startswith("COS-P study — Rater A (rater)")
+    assert len(window.video_coding.queue.items()) == 2
+    qtbot.wait(20)  # the lead's closed tabs are deleted once the event loop runs
+    leaks = find_leaks(window, blinding_secrets(study.db))
+    assert not leaks, describe(leaks)
+    assert [e.after for e in audit.entries(study.db, study.lead) if e.action == "work as"] == [
+        {"name": "Rater A"}
+    ]
+    window.team_menu.work_as("Lead")  # a rater cannot take the lead's place back
+    assert window.project.coder.name == "Rater A"
+    assert window.messages.errors[-1].startswith("As a rater you cannot work as another person")
