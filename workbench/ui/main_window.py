@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.layouts.remember()
-        with self.role_gate.layout_as_chosen():  # a rater's hidden panels stay where the user had them
+        if not self.role_gate.restricts_panels():  # a rater's panels are the role's, not a choice to keep
             self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
 

@@ -13,7 +13,6 @@ shows, on every backend alike.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -109,18 +108,14 @@ class RoleGate(QObject):
             if any(required(a) is not None for a in entries):
                 top.setVisible(any(a.isVisible() for a in entries))
 
-    @contextmanager
-    def layout_as_chosen(self) -> Iterator[None]:
-        """Show the docks this gate hid while the window's layout is saved, so one person's role
-        never hides a panel from the next person to open the window."""
-        hidden = list(self._hidden)
-        for dock in hidden:
-            dock.show()
-        try:
-            yield
-        finally:
-            for dock in hidden:
-                dock.hide()
+    def restricts_panels(self) -> bool:
+        """Whether the person may not use some of the window's panels (then the panels shown are
+        the role's doing, not an arrangement to remember for the next person)."""
+        project = self.window.project
+        return project is not None and any(
+            (needed := required(dock)) is not None and not project.coder.can(needed)
+            for dock in self.window.findChildren(QDockWidget)
+        )
 
 
 def _menu_entries(actions: list[QAction]) -> Iterator[QAction]:
