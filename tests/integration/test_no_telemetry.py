@@ -38,6 +38,8 @@ COMMANDS = [
     ("transcribe in two worker processes", ["transcribe", JFK, TWO_SPEAKERS, "--speakers", "2", "--jobs", "2", "--out", "t.txt"]),
     ("import qdpx", ["import", "qdpx", QDPX, "--project", "study", "--participant", "P001"]),
     ("pseudonymise (spaCy)", ["pseudonymise", "--project", "study", "--suggest", "--out", "review.csv"]),
+    ("independent coding", ["independent-coding", "on", "study"]),
+    ("assignments", ["assignments", "--project", "demo"]),
     *[
         (f"import boris as {rater}", ["import", "boris", BORIS, "--project", "demo", "--coder", rater, "--media", "observation #1=intel_one-by-one-person-detection.mp4", "--accept-losses"])
         for rater in ("Rater A", "Rater B")

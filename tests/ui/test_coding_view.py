@@ -245,11 +245,13 @@ def test_memos_on_transcript_participant_and_code(window, study):
     settled()  # one memo dialog at a time (it is modal): the next reads what these saved
     view.memo("transcript", study.transcripts["P001"])  # my memo again: edited, not duplicated
     settled()
-    memos = coding_lookups.memos_on(study.db, "transcript", [study.transcripts["P001"]])
+    memos = coding_lookups.memos_on(study.db, "transcript", [study.transcripts["P001"]], reader=study.lead)
     assert [m.text for m in memos[study.transcripts["P001"]]] == ["Edited transcript memo"]
-    assert coding_lookups.memos_on(study.db, "participant", [view.info.participant_id])
+    assert coding_lookups.memos_on(study.db, "participant", [view.info.participant_id], reader=study.lead)
     assert (
-        coding_lookups.memos_on(study.db, "code", [study.codes["Anxiety"]])[study.codes["Anxiety"]][0].text
+        coding_lookups.memos_on(study.db, "code", [study.codes["Anxiety"]], reader=study.lead)[
+            study.codes["Anxiety"]
+        ][0].text
         == "About anxiety"
     )
 

@@ -103,7 +103,7 @@ def test_coding_runs_no_statement_on_the_gui_thread(make_window, study, qtbot):
             (study.codes["Anxiety"], text.index("so tired")),
         }
     )
-    memos = coding_lookups.memos_on(study.db, "coding", [coding.id])
+    memos = coding_lookups.memos_on(study.db, "coding", [coding.id], reader=study.lead)
     assert [m.text for m in memos[coding.id]] == ["worry named"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.model.records import CoderRecord
-from workbench.model.roles import ROLES, RULES, Action, can, roles_that_can
+from workbench.model.roles import ROLES, RULES, Action, can, refusal, roles_that_can
 
 A = Action
 TABLE = {  # action: (lead, coder, rater)
@@ -27,6 +27,8 @@ TABLE = {  # action: (lead, coder, rater)
     A.SEE_ALL_CODINGS: (True, False, False),
     A.SET_CODING_MODE: (True, False, False),
     A.IMPORT_PROJECT: (True, False, False),
+    A.COMPARE_CODERS: (True, True, False),
+    A.HAND_OVER: (True, False, False),
 }
 
 
@@ -47,3 +49,10 @@ def test_unknown_role_may_do_nothing_and_roles_are_named_fewest_rights_first():
     assert not CoderRecord(1, "Ann", "").can(Action.RATE_VIDEOS)
     assert roles_that_can(Action.RATE_VIDEOS) == ("rater", "coder", "lead")
     assert roles_that_can(Action.ERASE_PARTICIPANT) == ("lead",)
+
+
+def test_a_refusal_names_the_action_and_who_may():
+    assert refusal("rater", Action.SET_CODING_MODE) == (
+        "As a rater you cannot switch independent coding on and off, and release codings; only a lead can."
+    )
+    assert refusal("rater", Action.CODE_TRANSCRIPTS).endswith("only a coder or lead can.")

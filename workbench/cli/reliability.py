@@ -57,7 +57,9 @@ def _cmd_reliability(args) -> int:
     settings.check()
     project = open_project(args, args.project)
     try:
-        outcome = run_reliability(project.db, settings, progress=ProgressLine("reliability"))
+        outcome = run_reliability(
+            project.db, settings, progress=ProgressLine("reliability"), asked_by=project.coder.id
+        )
     finally:
         project.close()
     write_report(outcome.report, args.out)

@@ -4,6 +4,7 @@ workbench team init --db postgresql+psycopg://ADMIN@host/study          schema, 
 workbench team add-person --db URL --name NAME --role lead|coder|rater --login LOGIN [--password-prompt]
 workbench team list --db URL
 workbench audit [PROJECT] [--db URL] --out audit.csv|audit.xlsx [--table T]   (leads only)
+workbench independent-coding on|off|status|release|withhold [PROJECT] [--db URL] [--transcript ID]
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ def register(commands) -> None:
     audit.add_argument("--out", type=Path, required=True, metavar="FILE", help=".csv or .xlsx")
     audit.add_argument("--table", help="only changes to this table (e.g. text_codings)")
     audit.set_defaults(handler=_cmd_audit)
+
+    mode = commands.add_parser(
+        "independent-coding",
+        help="(lead) switch independent coding on or off, release codings, or show the mode",
+        description="While independent coding is on, each coder sees only their own codings and memos "
+        "until the lead releases them (project-wide, or on one transcript with --transcript). Every "
+        "switch is written to the audit log.",
+    )
+    mode.add_argument("switch", choices=("on", "off", "status", "release", "withhold"))
+    mode.add_argument("project", type=Path, nargs="?", help="project folder (omit with --db)")
+    _db_option(mode)
+    mode.add_argument("--transcript", type=int, metavar="ID", help="release or withhold one transcript only")
+    mode.set_defaults(handler=_cmd_independent)
 
 
 def _db_option(parser) -> None:
@@ -115,4 +129,24 @@ def _cmd_audit(args) -> int:
         project.close()
     count = write_audit((r.row() for r in rows), args.out)
     print(f"Wrote {count} audit entries to {args.out}")
+    return 0
+
+
+def _cmd_independent(args) -> int:
+    from workbench.cli import open_project
+    from workbench.store import visibility
+
+    if args.transcript is not None and args.switch not in ("release", "withhold"):
+        raise WorkbenchError("--transcript goes with release or withhold.")
+    project = open_project(args, args.project)
+    try:
+        db, me = project.db, project.coder.id
+        if args.switch in ("on", "off"):
+            print(visibility.set_independent_mode(db, me, args.switch == "on").description)
+        elif args.switch in ("release", "withhold"):
+            released = args.switch == "release"
+            print(visibility.release_codings(db, me, args.transcript, released=released).description)
+        print(visibility.coding_mode(db).describe())
+    finally:
+        project.close()
     return 0

@@ -8,6 +8,8 @@
     workbench export boris|eaf|events|ratings|ratings-wide --project P --out FILE [--scheme NAME]
     workbench assign --project P --rater NAME --media MEDIA [MEDIA ...] [--reliability]
     workbench reliability-sample --project P --fraction 0.2 --second-rater NAME --seed N
+    workbench assignments --project P          (who rates which video, and each rater's progress)
+    workbench unassign --project P MASKED_ID [MASKED_ID ...]
 
 MEDIA is a media item's id or file name; @PAIRS is a file of OBSERVATION=MEDIA lines. An observation
 whose video is not in the project is kept against a "media not linked" placeholder (a live one with no
@@ -94,6 +96,16 @@ def register(commands) -> None:
     assign.add_argument("--media", nargs="+", required=True, metavar="MEDIA")
     assign.add_argument("--reliability", action="store_true", help="as the second (reliability) rater")
     assign.set_defaults(handler=_cmd_assign)
+
+    listed = commands.add_parser(
+        "assignments", help="(lead) who rates which video under which masked ID, and each rater's progress"
+    )
+    listed.add_argument("--project", type=Path, help="project folder (omit with --db)")
+    listed.set_defaults(handler=_cmd_assignments)
+    unassign = commands.add_parser("unassign", help="(lead) take back assignments nobody has started")
+    unassign.add_argument("--project", type=Path, help="project folder (omit with --db)")
+    unassign.add_argument("masked", nargs="+", metavar="MASKED_ID")
+    unassign.set_defaults(handler=_cmd_unassign)
 
     link = commands.add_parser(
         "link-media",
@@ -224,6 +236,42 @@ def _cmd_sample(args) -> int:
             project.db, project.coder.id, _coder_id(project.db, args.second_rater), args.fraction, args.seed
         )
         print(change.description)
+    finally:
+        project.close()
+    return 0
+
+
+def _cmd_assignments(args) -> int:
+    from workbench.store.assignment_overview import STATUS_WORDS, overview
+
+    project = _open(args)
+    try:
+        found = overview(project.db, project.coder.id)
+    finally:
+        project.close()
+    for v in found.videos:
+        slots = [
+            f"{label} {s.rater} {s.masked_id} ({STATUS_WORDS[s.status]})"
+            for label, s in (("rater", v.primary), ("second rater", v.reliability))
+            if s is not None
+        ]
+        where = " · ".join(p for p in (v.participant, v.timepoint, v.task, v.file_name) if p)
+        print(f"{where}: {'; '.join(slots) or 'not assigned'}")
+    print(found.share_text())
+    for r in found.raters:
+        print(
+            f"{r.rater} ({r.role}): {r.assigned} assigned, {r.not_started} not started, "
+            f"{r.in_progress} in progress, {r.done} done ({r.reliability} as second rater)"
+        )
+    return 0
+
+
+def _cmd_unassign(args) -> int:
+    from workbench.store.assignment_overview import unassign
+
+    project = _open(args)
+    try:
+        print(unassign(project.db, project.coder.id, list(args.masked)).description)
     finally:
         project.close()
     return 0

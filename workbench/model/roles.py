@@ -34,6 +34,8 @@ class Action(Enum):
     SEE_ALL_CODINGS = "see everyone's codings while coding independently"
     SET_CODING_MODE = "switch independent coding on and off, and release codings"
     IMPORT_PROJECT = "import a project's transcripts and codings"
+    COMPARE_CODERS = "compute inter-rater reliability (it shows everyone's coding side by side)"
+    HAND_OVER = "work as another person of a local project (handing this computer over)"
 
 
 _CODER = frozenset(
@@ -43,6 +45,7 @@ _CODER = frozenset(
         Action.TRANSCRIBE,
         Action.CODE_TRANSCRIPTS,
         Action.RATE_VIDEOS,
+        Action.COMPARE_CODERS,
     }
 )
 RULES: dict[str, frozenset[Action]] = {
@@ -60,3 +63,10 @@ def can(role: str, action: Action) -> bool:
 def roles_that_can(action: Action) -> tuple[str, ...]:
     """The roles that may do ``action``, fewest rights first (for messages)."""
     return tuple(role for role in reversed(ROLES) if can(role, action))
+
+
+def refusal(role: str, action: Action) -> str:
+    """The one sentence that refuses ``action`` to someone with ``role`` (says who may)."""
+    allowed = roles_that_can(action)
+    who = " or ".join(allowed) if allowed else "nobody"
+    return f"As a {role} you cannot {action.value}; only a {who} can."

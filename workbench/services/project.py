@@ -7,7 +7,7 @@ import getpass
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
@@ -107,6 +107,15 @@ class Project:
         if folder is not None:
             recent.remember(folder)
         return cls(db=db, media_root=media_root, name=name, coder=coder, folder=folder)
+
+    def work_as(self, person: str) -> Project:
+        """This open local project with ``person`` working in it: a lead hands the window over to a
+        coder or rater on this computer (audited; to be the lead again, open the project again). On a
+        team server each person connects with their own login instead."""
+        if self.folder is None:
+            raise WorkbenchError("A team project opens as your own login: connect as that person instead.")
+        coder = people.hand_over(self.db, self.coder.id, person)
+        return replace(self, coder=coder, migrated_from=None, finished_erasure=None)
 
     def wait_for_backup(self) -> None:
         """Wait until the routine backup started on open (if any) has finished."""

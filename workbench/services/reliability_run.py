@@ -13,6 +13,7 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
 from workbench.model.tasks import TaskState
 from workbench.store import reliability_data as rd
+from workbench.store import visibility
 from workbench.store.engine import Database, retrying
 
 MATERIALS = rd.MATERIALS
@@ -62,8 +63,14 @@ def load_material(db: Database, s: Settings):
     return rd.ratings_material(db, coders)
 
 
-def run_reliability(db: Database, settings: Settings, progress=None, cancelled=None) -> Outcome:
-    """Read the material, compute every table (and plots) and return them with the ids behind them."""
+def run_reliability(
+    db: Database, settings: Settings, progress=None, cancelled=None, *, asked_by: int | None = None
+) -> Outcome:
+    """Read the material, compute every table (and plots) and return them with the ids behind them.
+    ``asked_by`` (the window's and the command line's person) must be allowed to compare coders now:
+    not a rater, nor a coder while independent coding hides the others' work."""
+    if asked_by is not None:
+        visibility.check_comparison(db, asked_by)
     state = TaskState(progress, cancelled)
     state.report(0.0, f"Reading {settings.material}")
     material = load_material(db, settings)

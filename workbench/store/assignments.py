@@ -25,6 +25,7 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
 from workbench.model.roles import Action, roles_that_can
 from workbench.store import audit
+from workbench.store.commands import command
 from workbench.store.engine import Database
 from workbench.store.observations import ensure_observation, observation_data
 from workbench.store.schema import Assignment, Coder, Media, Observation, Participant, Timepoint
@@ -82,7 +83,8 @@ def new_masked_id(session: Session) -> str:
             return code
 
 
-def _coder(session: Session, coder_id: int, roles: tuple[str, ...], what: str) -> Coder:
+def person_in_role(session: Session, coder_id: int, roles: tuple[str, ...], what: str) -> Coder:
+    """The person ``coder_id``, refused unless their role is one of ``roles`` (``what``: for the message)."""
     row = session.get(Coder, coder_id)
     if row is None:
         raise WorkbenchError(f"No coder {coder_id} in this project.")
@@ -92,13 +94,15 @@ def _coder(session: Session, coder_id: int, roles: tuple[str, ...], what: str) -
 
 
 def _add(session: Session, lead: Coder, rater: Coder, media_id: int, purpose: str) -> int:
-    if session.get(Media, media_id) is None:
+    media = session.get(Media, media_id)
+    if media is None:
         raise WorkbenchError(f"No media item {media_id}.")
     existing = session.scalars(select(Assignment).where(Assignment.media_id == media_id)).all()
+    named = f"{media.original_name} (media item {media_id})"
     if any(a.coder_id == rater.id for a in existing):
-        raise WorkbenchError(f"Media item {media_id} is already assigned to {rater.name}.")
+        raise WorkbenchError(f"{named} is already assigned to {rater.name}; nothing was changed.")
     if any(a.purpose == purpose for a in existing):
-        raise WorkbenchError(f"Media item {media_id} already has a {purpose} rater.")
+        raise WorkbenchError(f"{named} already has a {purpose} rater; nothing was changed.")
     row = Assignment(
         coder_id=rater.id,
         media_id=media_id,
@@ -119,6 +123,7 @@ def _add(session: Session, lead: Coder, rater: Coder, media_id: int, purpose: st
     return row.id
 
 
+@command("assign_media")
 def assign_media(
     db: Database, lead_id: int, rater_id: int, media_ids: list[int], purpose: str = "primary"
 ) -> Change:
@@ -126,12 +131,13 @@ def assign_media(
     if purpose not in ("primary", "reliability"):
         raise WorkbenchError(f"Unknown purpose {purpose!r}: use primary or reliability.")
     with db.transaction() as session:
-        lead = _coder(session, lead_id, LEAD_ROLES, "assign videos")
-        rater = _coder(session, rater_id, RATER_ROLES, "rate videos")
+        lead = person_in_role(session, lead_id, LEAD_ROLES, "assign videos")
+        rater = person_in_role(session, rater_id, RATER_ROLES, "rate videos")
         ids = tuple(_add(session, lead, rater, m, purpose) for m in dict.fromkeys(media_ids))
         return Change(f"Assigned {len(ids)} video(s) to {rater.name}", created={"assignments": ids})
 
 
+@command("draw_reliability_sample")
 def draw_reliability_sample(
     db: Database, lead_id: int, second_rater_id: int, fraction: float, seed: int
 ) -> Change:
@@ -140,8 +146,8 @@ def draw_reliability_sample(
     if not 0 < fraction <= 1:
         raise WorkbenchError(f"The reliability fraction must be above 0 and at most 1, not {fraction}.")
     with db.transaction() as session:
-        lead = _coder(session, lead_id, LEAD_ROLES, "draw a reliability sample")
-        rater = _coder(session, second_rater_id, RATER_ROLES, "rate videos")
+        lead = person_in_role(session, lead_id, LEAD_ROLES, "draw a reliability sample")
+        rater = person_in_role(session, second_rater_id, RATER_ROLES, "rate videos")
         rows = session.scalars(select(Assignment).where(Assignment.media_id.is_not(None))).all()
         primary = {
             a.media_id
@@ -164,7 +170,7 @@ def draw_reliability_sample(
 def list_assignments(db: Database, lead_id: int) -> list[AssignmentRecord]:
     """Every assignment, identified (the lead only)."""
     with db.reading() as session:
-        _coder(session, lead_id, LEAD_ROLES, "see who rates which participant")
+        person_in_role(session, lead_id, LEAD_ROLES, "see who rates which participant")
         rows = session.execute(
             select(
                 Assignment.masked_id,
@@ -266,7 +272,7 @@ def _rater_rows(session: Session, rater_id: int, masked_id: str | None = None):
 def rater_queue(db: Database, rater_id: int) -> list[RaterItem]:
     """The rater's videos in their random order, masked."""
     with db.reading() as session:
-        _coder(session, rater_id, RATER_ROLES, "rate videos")
+        person_in_role(session, rater_id, RATER_ROLES, "rate videos")
         return [item for _media, item in _rater_rows(session, rater_id)]
 
 

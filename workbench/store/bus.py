@@ -9,12 +9,15 @@ from __future__ import annotations
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, Command
 from workbench.store import (  # noqa: F401 - each registers its commands
+    assignment_overview,
+    assignments,
     code_ops,
     codebook_sync,
     coding_ops,
     observations,
     ratings,
     text_correction,
+    visibility,
 )
 from workbench.store.commands import REGISTRY
 from workbench.store.engine import Database

@@ -1,5 +1,5 @@
 """Small read-only look-ups the coding views need: code ids by GUID, the
-codings of one transcript (visibility applied) and memos on targets. Plain dataclasses out.
+codings of one transcript and the memos on targets (visibility applied to both). Plain dataclasses out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from workbench.store.engine import Database
 from workbench.store.retrieval import CodingRecord, visible_codings
 from workbench.store.schema import Code, Codebook, Coder, Memo
-from workbench.store.visibility import Viewer
+from workbench.store.visibility import Viewer, memo_filter
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,15 @@ def transcript_codings(db: Database, viewer: Viewer, transcript_id: int) -> tupl
         return visible_codings(session, viewer, transcript_id)
 
 
-def memos_on(db: Database, target_kind: str, target_ids: Iterable[int]) -> dict[int, list[MemoRecord]]:
-    """Memos on targets of one kind (coding, code, transcript, participant), oldest first."""
+def memos_on(
+    db: Database, target_kind: str, target_ids: Iterable[int], *, reader: int
+) -> dict[int, list[MemoRecord]]:
+    """The memos ``reader`` may see on targets of one kind (coding, code, transcript, participant),
+    oldest first (others' memos are hidden while coding independently: ``visibility.memo_filter``)."""
     ids = list(dict.fromkeys(target_ids))
     out: dict[int, list[MemoRecord]] = defaultdict(list)
     with db.reading() as session:
+        visible = memo_filter(session, reader)
         for i in range(0, len(ids), 5000):
             rows = session.execute(
                 select(
@@ -56,7 +60,7 @@ def memos_on(db: Database, target_kind: str, target_ids: Iterable[int]) -> dict[
                     Memo.text,
                 )
                 .join(Coder, Coder.id == Memo.coder_id)
-                .where(Memo.target_kind == target_kind, Memo.target_id.in_(ids[i : i + 5000]))
+                .where(Memo.target_kind == target_kind, Memo.target_id.in_(ids[i : i + 5000]), visible)
                 .order_by(Memo.id)
             )
             for memo_id, coder_id, coder, kind, target, title, text in rows:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, CoderRecord, TimepointRecord
+from workbench.model.roles import Action, can, refusal
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.schema import ROLES, Coder, Setting, Timepoint
@@ -41,6 +42,20 @@ def coder_by_name(db: Database, name: str) -> CoderRecord | None:
     with db.reading() as session:
         row = session.scalar(select(Coder).where(Coder.name == name))
         return _coder_record(row) if row else None
+
+
+def hand_over(db: Database, lead_id: int, name: str) -> CoderRecord:
+    """The person called ``name``, for a lead handing a local project's window over to them (written
+    to the audit log). A team project opens as the person's own login instead."""
+    with db.transaction() as session:
+        lead = session.get(Coder, lead_id)
+        if lead is None or not can(lead.role, Action.HAND_OVER):
+            raise WorkbenchError(refusal(lead.role if lead else "stranger", Action.HAND_OVER))
+        row = session.scalar(select(Coder).where(Coder.name == name))
+        if row is None:
+            raise WorkbenchError(f"There is nobody called {name!r} in this project.")
+        audit.record(session, "work as", "coders", row.id, coder_id=lead.id, after={"name": row.name})
+        return _coder_record(row)
 
 
 def timepoint_id(session: Session, name: str) -> int:

@@ -44,7 +44,7 @@ from workbench.store.schema import (
     Timepoint,
     Transcript,
 )
-from workbench.store.visibility import Viewer, coding_filter, may
+from workbench.store.visibility import Viewer, coding_filter, may, memo_filter
 
 
 @dataclass(frozen=True)
@@ -305,7 +305,7 @@ def extracts(db: Database, viewer: Viewer, filters: Filters = Filters()) -> list
         rows = session.execute(
             query.order_by(Participant.pseudonym, Transcript.id, TextCoding.start_pos, TextCoding.id)
         ).all()
-        memos = _memos(session, [r[0] for r in rows])
+        memos = _memos(session, viewer.coder_id, [r[0] for r in rows])
         index = _segment_indexes(session, {r[3] for r in rows})
         out = []
         for cid, participant, timepoint, tid, tname, guid, code_id, coder, quote, start, end, review in rows:
@@ -333,12 +333,13 @@ def extracts(db: Database, viewer: Viewer, filters: Filters = Filters()) -> list
         return out
 
 
-def _memos(session: Session, coding_ids: list[int]) -> dict[int, str]:
+def _memos(session: Session, reader: int, coding_ids: list[int]) -> dict[int, str]:
     out: dict[int, list[str]] = defaultdict(list)
+    visible = memo_filter(session, reader)
     for i in range(0, len(coding_ids), 5000):
         for target, text in session.execute(
             select(Memo.target_id, Memo.text)
-            .where(Memo.target_kind == "coding", Memo.target_id.in_(coding_ids[i : i + 5000]))
+            .where(Memo.target_kind == "coding", Memo.target_id.in_(coding_ids[i : i + 5000]), visible)
             .order_by(Memo.id)
         ):
             assert target is not None  # picked by id

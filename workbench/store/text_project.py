@@ -27,7 +27,7 @@ from workbench.store.schema import (
     Timepoint,
     Transcript,
 )
-from workbench.store.visibility import Viewer, coding_filter
+from workbench.store.visibility import Viewer, coding_filter, memo_filter
 
 
 class TranscriptRow(NamedTuple):
@@ -148,7 +148,9 @@ def text_project(db: Database, viewer: Viewer) -> TextProject:
                     Memo.title,
                     Memo.text,
                     Memo.created_at,
-                ).order_by(Memo.id)
+                )
+                .where(memo_filter(session, viewer.coder_id))
+                .order_by(Memo.id)
             )
         ]
         media = {

@@ -34,11 +34,13 @@ from workbench.ui.participants_model import ParticipantsModel
 from workbench.ui.placeholder_linking import PlaceholderLinking
 from workbench.ui.project_dialog import NewProjectDialog
 from workbench.ui.reliability_view import ReliabilityWork
+from workbench.ui.role_gate import RoleGate, requires
 from workbench.ui.runner import Task, TaskRunner
 from workbench.ui.scheme_model import SchemeModel
 from workbench.ui.settings import app_settings
 from workbench.ui.task_panel import TaskPanel
 from workbench.ui.team import TeamWork
+from workbench.ui.team_menu import TeamMenu
 from workbench.ui.transcript.opening import TranscriptWork
 from workbench.ui.video.opening import VideoCoding
 from workbench.ui.welcome import WelcomePage
@@ -85,6 +87,13 @@ class MainWindow(QMainWindow):
                 quit=self.close,
             ),
         )
+        self.role_gate = RoleGate(self)  # hides what the person's role may not use (parts mark theirs)
+        for entry in (
+            self.menu_actions.import_media,
+            self.menu_actions.import_folder,
+            self.menu_actions.import_menu,
+        ):
+            requires(entry, Action.IMPORT_MEDIA)
 
         self.workspace = WorkspaceTabs()
         self.workspace.tabCloseRequested.connect(self._close_tab)
@@ -108,6 +117,8 @@ class MainWindow(QMainWindow):
         self.scheme = SchemePanel(self.scheme_model)
         self.scheme_dock = self._dock("Coding scheme", self.scheme, Qt.DockWidgetArea.RightDockWidgetArea)
         self.scheme_dock.hide()  # the video layout's panel (see Layouts)
+        requires(self.participants_dock, Action.SEE_PARTICIPANTS)
+        requires(self.codebook_dock, Action.CODE_TRANSCRIPTS)
 
         self.tasks = TaskPanel(self.runner)
         self.statusBar().addPermanentWidget(self.tasks)
@@ -116,6 +127,7 @@ class MainWindow(QMainWindow):
         self.reliability = ReliabilityWork(self)  # Analysis → Reliability… tabs
         self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
         self.team = TeamWork(self)  # Connect to team project, audit log, others' changes
+        self.team_menu = TeamMenu(self)  # Team: independent coding, releasing codings, video assignments
         self.observation_import = ObservationImport(self)  # File → Import → BORIS / ELAN, asking first
         self.placeholder_linking = PlaceholderLinking(self)  # "Link recording…" on placeholders
         self.layouts = Layouts(
@@ -182,18 +194,17 @@ class MainWindow(QMainWindow):
         self.participants_model.set_observations_loader(
             project_ops.observations_loader(project) if project and not blind else None
         )
-        self.participants_dock.setVisible(not blind)
-        self.participants_dock.toggleViewAction().setEnabled(not blind)
         if blind:
-            self.layouts.show(VIDEO)  # a rater's work is the video layout
+            self.layouts.show(VIDEO)  # a rater's work is the video layout (the role gate hides the rest)
         self.codebook_model.set_loader(project_ops.codebooks_loader(db) if db else None)
         self.scheme_model.set_loader(project_ops.schemes_loader(db) if db else None)
         self.menu_actions.set_project_open(
             project is not None, can_import=project is not None and project.coder.can(Action.IMPORT_MEDIA)
         )
-        self.welcome.show_project(project.name if project else None)
+        self.welcome.show_project(project.name if project else None, masked=blind)
         self.setWindowTitle(project_ops.window_title(project))
         self.project_changed.emit(project)
+        self._close_project_tabs()
         if project is not None and project.migrated_from is not None:
             self.show_info(project_ops.migration_note(project))
 
@@ -240,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def import_media(self, paths: list[Path] | None = None) -> Task | None:
         """Ask which files and for whom, then import them on a worker thread."""
-        if self.project is None:
+        if self.project is None or not self.role_gate.permits(Action.IMPORT_MEDIA):
             return None
         if paths is None:
             paths = self.ask_open_files()
@@ -256,13 +267,13 @@ class MainWindow(QMainWindow):
         return self.start_import(dialog.request())
 
     def import_media_folder(self) -> Task | None:
-        if self.project is None:
+        if self.project is None or not self.role_gate.permits(Action.IMPORT_MEDIA):
             return None
         folder = self.ask_folder("Folder of media files to import")
         return self.import_media([folder]) if folder is not None else None
 
     def start_import(self, request: ImportRequest) -> Task | None:
-        if self.project is None:
+        if self.project is None or not self.role_gate.permits(Action.IMPORT_MEDIA):
             return None
         label = f"Importing for {request.pseudonym}"
         return self.runner.run(
@@ -298,6 +309,16 @@ class MainWindow(QMainWindow):
         INTERVIEW or VIDEO; None keeps the current one); returns its index."""
         return self.workspace.add(widget, title, kind, tooltip)
 
+    def _close_project_tabs(self) -> None:
+        """The previous project's (or person's) views go with it: nobody inherits another's tabs.
+        (Editors that save on closing are closed by their parts on ``project_changed`` first.)"""
+        for index in reversed(range(self.workspace.count())):
+            widget = self.workspace.widget(index)
+            if widget is not None and widget is not self.welcome:
+                widget.close()  # e.g. a video coder stops its decoder threads
+                self.workspace.removeTab(index)
+                widget.deleteLater()
+
     def _close_tab(self, index: int) -> None:
         widget = self.workspace.widget(index)
         if widget is not None and widget is not self.welcome:
@@ -326,7 +347,8 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.layouts.remember()
-        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        if not self.role_gate.restricts_panels():  # a rater's panels are the role's, not a choice to keep
+            self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

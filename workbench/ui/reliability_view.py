@@ -43,6 +43,7 @@ from workbench.store import consensus
 from workbench.store import reliability_data as rd
 from workbench.store.engine import Database
 from workbench.ui.reliability_models import FrameModel, PlotsPanel
+from workbench.ui.role_gate import requires
 from workbench.ui.runner import Task, TaskRunner
 
 CHOICE_LABELS = {"A": "Keep A", "B": "Keep B", "both": "Keep both", "none": "Keep none"}
@@ -71,6 +72,7 @@ class ReliabilityView(QWidget):
     ):
         super().__init__(parent)
         self.db, self.runner, self.lead_id = db, runner, lead_id
+        self.asked_by: int | None = lead_id  # whose comparison it is (checked by the service)
         self.outcome: rr.Outcome | None = None
         self.agreed: list = []
         self.items: list = []
@@ -280,6 +282,7 @@ class ReliabilityView(QWidget):
             settings,
             on_done=self.show_outcome,
             on_error=self._fail,
+            asked_by=self.asked_by,
         )
         return self.task
 
@@ -510,6 +513,7 @@ class ReliabilityWork:
     def __init__(self, window):
         self.window = window
         menu = window.menuBar().addMenu("&Analysis")
+        requires(menu, Action.COMPARE_CODERS)  # raters never see who coded what how
         self.action = QAction("&Reliability…", window)
         self.action.setStatusTip("Inter-rater reliability of transcripts, observations or ratings")
         self.action.triggered.connect(lambda _checked=False: self.open_view())
@@ -519,10 +523,11 @@ class ReliabilityWork:
 
     def open_view(self) -> ReliabilityView | None:
         project = self.window.project
-        if project is None:
+        if project is None or not self.window.role_gate.permits(Action.COMPARE_CODERS):
             return None
         lead = project.coder.id if project.coder.can(Action.RESOLVE_DISAGREEMENTS) else None
         view = ReliabilityView(project.db, self.window.runner, lead)
+        view.asked_by = project.coder.id
         view.error.connect(self.window.show_status)
         view.resolved.connect(self.window.apply_change)
         view.disagreement_activated.connect(lambda t: self.window.guarded(lambda: self.show_target(t)))

@@ -33,6 +33,7 @@ from workbench.model.roles import Action
 from workbench.services import media_roots
 from workbench.store import audit
 from workbench.store.changes import ANY, ChangeWatcher
+from workbench.ui.role_gate import requires
 
 POLL_MS = 2000
 EVERYTHING = ("text_codings", "memos", "codes", "transcripts", "observations", "events", "epochs", "ratings")
@@ -189,6 +190,7 @@ class TeamWork:
         self.connect_action.triggered.connect(self.connect_dialog)
         self.audit_action = QAction("&Audit log…", window)
         self.audit_action.triggered.connect(self.show_audit)
+        requires(self.audit_action, Action.READ_AUDIT_LOG)
         first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None
         file_menu.insertAction(first, self.connect_action)
         file_menu.insertAction(first, self.audit_action)
@@ -202,7 +204,7 @@ class TeamWork:
 
     def show_audit(self) -> None:
         project = self.window.project
-        if project is not None:
+        if project is not None and self.window.role_gate.permits(Action.READ_AUDIT_LOG):
             dialog = self.window.guarded(lambda: AuditDialog(project, self.window))
             if dialog is not None:
                 self.window.exec_dialog(dialog)

@@ -22,6 +22,11 @@ _PROJECT = (
     "<li>Open a recording to transcribe it or to code behaviour.</li>"
     "<li>Code transcripts against the codebook on the right.</li></ol>"
 )
+_RATER = (
+    "<h2>{name}</h2>"
+    "<p>Your videos are listed under <i>My queue</i>, each under a masked ID, in your own order.</p>"
+    "<p>Open one to rate it: what you code is yours alone, and you see nobody else's.</p>"
+)
 
 
 class WelcomePage(QWidget):
@@ -55,10 +60,12 @@ class WelcomePage(QWidget):
         button.setMinimumWidth(220)
         return button
 
-    def show_project(self, name: str | None) -> None:
-        """The guide for no project (``None``) or for the open project ``name``."""
-        self.text.setText(_NO_PROJECT if name is None else _PROJECT.format(name=escape(name)))
+    def show_project(self, name: str | None, masked: bool = False) -> None:
+        """The guide for no project (``None``) or for the open project ``name``; ``masked``: the
+        rater's guide (their queue only), without the project's buttons."""
+        guide = _RATER if masked else _PROJECT
+        self.text.setText(_NO_PROJECT if name is None else guide.format(name=escape(name)))
         for button in self._start:
             button.setVisible(name is None)
         for button in self._project:
-            button.setVisible(name is not None)
+            button.setVisible(name is not None and not masked)

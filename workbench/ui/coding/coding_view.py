@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
     from workbench.ui.video.audio import AudioTrack
 
-RELOAD_TABLES = ("text_codings", "codes", "memos")
+RELOAD_TABLES = ("text_codings", "codes", "memos", "settings")  # settings: the coding mode
 
 
 class CodingView(QWidget):
@@ -304,9 +304,9 @@ class CodingView(QWidget):
     def memo(self, kind: str, target_id: int, about: str = "") -> None:
         """Write (or edit my) memo on a coding, code, transcript or participant: the memos there are
         read on the database worker, then the dialog asks, then the memo is saved on the worker."""
-        db = self.db
+        db, reader = self.db, self.coder.id
         self._submit(
-            lambda: coding_lookups.memos_on(db, kind, [target_id]).get(target_id, []),
+            lambda: coding_lookups.memos_on(db, kind, [target_id], reader=reader).get(target_id, []),
             lambda memos: self._ask_memo(kind, target_id, about, memos),
         )
 
@@ -411,13 +411,15 @@ class CodingView(QWidget):
 
 def _read_codings(db, viewer, transcript_id: int) -> tuple[tuple[CodingRecord, ...], dict[int, list]]:
     codings = coding_lookups.transcript_codings(db, viewer, transcript_id)
-    memos = coding_lookups.memos_on(db, "coding", [c.id for c in codings]) if codings else {}
+    ids = [c.id for c in codings]
+    memos = coding_lookups.memos_on(db, "coding", ids, reader=viewer.coder_id) if codings else {}
     return codings, memos
 
 
 def _read_transcript(db, viewer, transcript_id: int):
     view = open_transcript(db, viewer, transcript_id)
-    memos = coding_lookups.memos_on(db, "coding", [c.id for c in view.codings]) if view.codings else {}
+    ids = [c.id for c in view.codings]
+    memos = coding_lookups.memos_on(db, "coding", ids, reader=viewer.coder_id) if ids else {}
     return view, memos
 
 

@@ -15,10 +15,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from workbench.model.roles import Action
 from workbench.services import coding_exports
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
 from workbench.ui.coding.qdpx_asking import QdpxImport
+from workbench.ui.role_gate import requires
 
 if TYPE_CHECKING:
     from workbench.ui.coding.wiring import TextCoding
@@ -43,6 +45,7 @@ class ExportMenu(QObject):
             sub.addAction("Framework matrix (XLSX)…", lambda: self.export_framework())
             sub.addAction("Codebook (REFI-QDA .qdc)…", lambda: self.host.files.export_qdc())
             sub.addAction("Project (REFI-QDA .qdpx)…", lambda: self.export_qdpx())
+            requires(sub, Action.CODE_TRANSCRIPTS)  # a rater exports nothing of the interviews
             before = self.host.window.menu_actions.close_project if menu is not coding_menu else None
             if before is not None and before in menu.actions():
                 menu.insertMenu(before, sub)
@@ -54,6 +57,7 @@ class ExportMenu(QObject):
 
     def _import_action(self, menu: QMenu) -> QAction:
         action = QAction("Import REFI-QDA project (.qdpx)…", menu)
+        requires(action, Action.IMPORT_PROJECT)
         action.triggered.connect(lambda _checked=False: self.import_qdpx())
         return action
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 
 from workbench.coding.codebook import Code
 from workbench.model.records import Change, MediaRecord, ParticipantRecord
+from workbench.model.roles import Action
 from workbench.store import coding_lookups, transcript_list
 from workbench.store.transcript_list import TranscriptRecord
 from workbench.ui.codebook_model import CODE_ROLE
@@ -23,6 +24,7 @@ from workbench.ui.coding.codebook_files import CodebookFiles
 from workbench.ui.coding.coding_view import CodingView
 from workbench.ui.coding.export_menu import ExportMenu
 from workbench.ui.participants_model import KEY_ROLE
+from workbench.ui.role_gate import requires
 from workbench.ui.undo import UndoableCommands
 from workbench.ui.workspace import INTERVIEW
 
@@ -122,6 +124,7 @@ class TextCoding(QObject):
     # --- opening ------------------------------------------------------------------------------
 
     def open_transcript(self, info: TranscriptRecord) -> CodingView:
+        self.window.role_gate.require(Action.CODE_TRANSCRIPTS)
         for view in self.views():
             if view.info.id == info.id:
                 self.window.workspace.setCurrentWidget(view)
@@ -219,6 +222,7 @@ class TextCoding(QObject):
     def _build_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Coding")
         self.menu = menu
+        requires(menu, Action.CODE_TRANSCRIPTS)
         undo = self.actions.stack.createUndoAction(menu, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.actions.stack.createRedoAction(menu, "&Redo")
@@ -235,7 +239,7 @@ class TextCoding(QObject):
     def open_retrieval(self):
         from workbench.ui.coding.retrieval_tab import RetrievalTab
 
-        if self.window.project is None:
+        if self.window.project is None or not self.window.role_gate.permits(Action.CODE_TRANSCRIPTS):
             return None
         tab = RetrievalTab(self)
         self.window.add_workspace_tab(tab, "Retrieval", INTERVIEW)
@@ -244,7 +248,7 @@ class TextCoding(QObject):
     def open_pseudonymise(self):
         from workbench.ui.coding.pseudonymise_dialog import PseudonymiseDialog
 
-        if self.window.project is None:
+        if self.window.project is None or not self.window.role_gate.permits(Action.CODE_TRANSCRIPTS):
             return None
         dialog = PseudonymiseDialog(self, self.window)
         self.window.exec_dialog(dialog)

@@ -18,6 +18,7 @@ from workbench.model.roles import Action
 from workbench.services.transcript_import import import_transcript_file
 from workbench.store import participants
 from workbench.store.transcript_list import TranscriptRecord, list_transcripts, transcript_record
+from workbench.ui.role_gate import requires
 from workbench.ui.transcript.editor import TranscriptEditor
 from workbench.ui.transcript.queue_panel import TranscriptionQueuePanel
 from workbench.ui.workspace import INTERVIEW
@@ -45,6 +46,7 @@ class TranscriptWork(QObject):
         self.dock.setObjectName("TranscriptionDock")
         self.dock.setWidget(self.queue)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)  # wide: every column shows
+        requires(self.dock, Action.TRANSCRIBE)
         self.dock.hide()  # shown when there is something to transcribe (Transcripts menu, a recording)
         self._build_menu()
         window.participants.media_activated.connect(lambda m: window.guarded(lambda: self.media_activated(m)))
@@ -60,6 +62,7 @@ class TranscriptWork(QObject):
     def _build_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Transcripts")
         self.menu = menu
+        requires(menu, Action.TRANSCRIBE)
         menu.addAction(
             "&Transcribe selected recording", lambda: self.window.guarded(self.transcribe_selected)
         )
@@ -143,12 +146,14 @@ class TranscriptWork(QObject):
     # --- actions ----------------------------------------------------------------------------------
 
     def show_queue(self, media: MediaRecord | None = None) -> None:
+        self.window.role_gate.require(Action.TRANSCRIBE)
         self.dock.show()
         self.dock.raise_()
         if media is not None:
             self.queue.select_media(media.id)
 
     def transcribe_selected(self):
+        self.window.role_gate.require(Action.TRANSCRIBE)
         media = self.selected_media()
         self.show_queue(media)
         return self.queue.add(media.id)
@@ -157,6 +162,7 @@ class TranscriptWork(QObject):
         """An audio recording opens its latest transcript, or is offered for transcription."""
         if media.kind != "audio" or self.project is None:
             return None
+        self.window.role_gate.require(Action.TRANSCRIBE)
         found = list_transcripts(self.project.db, media.id)
         if found:
             return self.open_transcript(found[-1].id)
@@ -167,6 +173,7 @@ class TranscriptWork(QObject):
         return None
 
     def open_selected(self) -> TranscriptEditor:
+        self.window.role_gate.require(Action.TRANSCRIBE)
         record = self.selected()
         if isinstance(record, TranscriptRecord):
             return self.open_transcript(record.id)
@@ -177,6 +184,7 @@ class TranscriptWork(QObject):
         return self.open_transcript(found[-1].id)
 
     def open_transcript(self, transcript_id: int) -> TranscriptEditor:
+        self.window.role_gate.require(Action.TRANSCRIBE)
         for editor in self.editors():
             if editor.open_key == ("transcript", transcript_id):
                 self.window.workspace.setCurrentWidget(editor)
@@ -218,6 +226,7 @@ class TranscriptWork(QObject):
         return Path(name) if name else None
 
     def import_for_selected(self, path: Path | None = None) -> TranscriptEditor | None:
+        self.window.role_gate.require(Action.TRANSCRIBE)
         media = self.selected_media()
         path = path or self.ask_open_transcript()
         if path is None:
