@@ -120,6 +120,7 @@ class Column:
     text: Callable[[Row], str]
     tip: Callable[[Row], str]
     numeric: bool = True
+    coefficient: bool = False  # a coefficient's column: as wide as its numbers, "undefined (…)" wraps
 
 
 def _plain(name: str, fmt: Callable[[Any], str], names: Mapping[str, str], numeric: bool) -> Column:
@@ -138,7 +139,7 @@ def _value_column(frame: pd.DataFrame, header: str) -> Column:
         reason = str(r["reason"] or "") if has_reason else ""
         return reason[:1].upper() + reason[1:] if reason else repr(r["value"])
 
-    return Column(header, text, tip)
+    return Column(header, text, tip, coefficient=True)
 
 
 def _interval_column(low: str, high: str, header: str, how: str | None) -> Column:
@@ -159,6 +160,7 @@ def _kappa_column(name: str) -> Column:
         header_text(name),
         lambda r: "undefined" if is_missing(r[name]) else number(r[name]),
         lambda r: repr(r[name]),
+        coefficient=True,
     )
 
 

@@ -89,6 +89,7 @@ class PairTimeline(QWidget):
             painter.setFont(font)
             for rater, marks in ((0, lane.a), (1, lane.b)):
                 top = self.row_top(i, rater)
+                painter.setPen(self.palette().text().color())
                 painter.drawText(
                     QRectF(LABEL_W - 24, top, 22, ROW_H), Qt.AlignmentFlag.AlignCenter, "AB"[rater]
                 )
@@ -100,10 +101,17 @@ class PairTimeline(QWidget):
 
     def _paint_axis(self, painter: QPainter) -> None:
         painter.setPen(self.palette().text().color())
-        for ms in (self.start_ms, (self.start_ms + self.end_ms) // 2, self.end_ms):
+        ticks = (
+            (self.start_ms, 0, Qt.AlignmentFlag.AlignLeft),
+            ((self.start_ms + self.end_ms) // 2, -45, Qt.AlignmentFlag.AlignHCenter),
+            (self.end_ms, -90, Qt.AlignmentFlag.AlignRight),
+        )
+        for ms, shift, align in ticks:
             x = self.x_of(ms)
             painter.drawLine(int(x), AXIS_H - 4, int(x), AXIS_H)
-            painter.drawText(QRectF(x - 45, 0, 90, AXIS_H - 4), Qt.AlignmentFlag.AlignCenter, format_ms(ms))
+            painter.drawText(
+                QRectF(x + shift, 0, 90, AXIS_H - 4), align | Qt.AlignmentFlag.AlignVCenter, format_ms(ms)
+            )
 
     def _paint_marks(self, painter: QPainter, lane: Lane, marks: tuple[Mark, ...], top: int) -> None:
         colour = QColor(lane.colour)
@@ -159,12 +167,13 @@ class PairView(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.title)
         layout.addWidget(QLabel(f"A: {self.picture.raters[0]} · B: {self.picture.raters[1]} · read-only"))
-        layout.addWidget(self._video(media_path, sound), 1)
+        video = self._video(media_path, sound)
+        layout.addWidget(video, 1 if self.player is not None else 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.timeline)
         scroll.setMinimumHeight(min(self.timeline.sizeHint().height() + 4, 220))
-        layout.addWidget(scroll)
+        layout.addWidget(scroll, 0 if self.player is not None else 1)
         self.whole = QCheckBox("Whole recording")
         self.whole.toggled.connect(self._whole_toggled)
         layout.addLayout(self._buttons())

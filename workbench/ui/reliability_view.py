@@ -52,6 +52,7 @@ from workbench.ui.reliability_models import FrameModel, PlotsPanel, ResultsModel
 from workbench.ui.runner import Task, TaskRunner
 
 SOURCE_HINT = "Select a row to see the table its number came from."
+CONTROLS_PX = 240  # the settings and the list of tables; the rest of the width shows results
 MAX_COLUMN_PX = 360  # a long passage or label is cut there (the tooltip has it whole)
 RATING_ONLY, SPAN_ONLY = ("value",), ("both", "none")  # choices that apply to ratings only / not to ratings
 RESOLVED = 5  # the disagreements table's "resolved" column
@@ -89,6 +90,9 @@ class ReliabilityView(QWidget):
         self.material.addItems(list(rr.MATERIALS))
         self.coders = QListWidget()
         self.coders.setMaximumHeight(110)
+        self.coders.setToolTip("The coders to compare; the first two ticked are A and B")
+        self.sheets = QListWidget()  # the results tables, beside the settings: the table gets the width
+        self.sheets.setToolTip("The tables of the comparison; choose one to see it")
         self.unit_ms = _spin(1, 600_000, 1000, 100)
         self.tolerance_ms = _spin(0, 600_000, 0, 100)
         self.window_ms = _spin(0, 600_000, 2000, 100)
@@ -103,19 +107,21 @@ class ReliabilityView(QWidget):
         self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Material", self.material)
-        form.addRow("Coders (first two: A, B)", self.coders)
+        form.addRow("Coders", self.coders)
         form.addRow("Time unit", self.unit_ms)
         form.addRow("Tolerance", self.tolerance_ms)
         form.addRow("Event window", self.window_ms)
         form.addRow("Segment overlap", self.min_overlap)
         controls = QWidget()
-        controls.setMaximumWidth(300)
+        controls.setMaximumWidth(CONTROLS_PX)
         left = QVBoxLayout(controls)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(form)
         left.addWidget(self.run_button)
         left.addWidget(self.save_button)
         left.addWidget(self.status)
-        left.addStretch(1)
+        left.addWidget(QLabel("Tables"))
+        left.addWidget(self.sheets, 1)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._tables_tab(), "Tables")
@@ -136,8 +142,6 @@ class ReliabilityView(QWidget):
     # --- building ------------------------------------------------------------------------------
 
     def _tables_tab(self) -> QWidget:
-        self.sheets = QListWidget()
-        self.sheets.setMaximumWidth(220)
         self.table_model, self.source_model = ResultsModel(), FrameModel()
         self.table = QTableView()
         self.table.setModel(self.table_model)
@@ -150,19 +154,15 @@ class ReliabilityView(QWidget):
         self.source.setModel(self.source_model)
         self.source_label = QLabel(SOURCE_HINT)
         self.source_label.setWordWrap(True)
-        right = QWidget()
-        box = QVBoxLayout(right)
+        page = QWidget()
+        box = QVBoxLayout(page)
         box.addWidget(self.explanation)
         box.addWidget(self.table, 3)
         box.addWidget(self.source_label)
         box.addWidget(self.source, 1)
-        split = QSplitter()
-        split.addWidget(self.sheets)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
         self.sheets.currentTextChanged.connect(self._sheet_chosen)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_chosen(cur.row()))
-        return split
+        return page
 
     def _plots_tab(self) -> QWidget:
         page = QWidget()
@@ -354,10 +354,30 @@ class ReliabilityView(QWidget):
             self.table_model.set_frame(None)
             return
         self.table_model.set_frame(self.outcome.report.sheets[name], self.names())
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.explanation.setText(dict(self.outcome.report.about).get(name, ""))
         self.source_model.set_frame(None)
         self.source_label.setText(SOURCE_HINT)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents (the table scrolls inside itself); a coefficient's column
+        as wide as its numbers, its "undefined (…)" cells wrapping onto more lines."""
+        table, model = self.table, self.table_model
+        table.resizeColumnsToContents()
+        metrics, header = table.fontMetrics(), table.horizontalHeader()
+        wrapped = False
+        for c, column in enumerate(model.columns):
+            if not column.coefficient:
+                continue
+            texts = [model.index(r, c).data() for r in range(model.rowCount())]
+            numbers = [t for t in texts if not t.startswith("undefined")]
+            wrapped |= len(numbers) < len(texts)
+            widths = [metrics.horizontalAdvance(t) for t in [*numbers, "undefined (all"]]
+            table.setColumnWidth(
+                c, max([header.sectionSizeFromContents(c).width(), *[w + 12 for w in widths]])
+            )
+        if wrapped:
+            table.resizeRowsToContents()
 
     def _row_chosen(self, row: int) -> None:
         if self.outcome is None or row < 0:
