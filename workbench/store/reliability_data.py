@@ -300,7 +300,7 @@ def timed_material(
         known = _coders(session)
         names, colours = scheme_vocabulary(session, list(schemes.values()))
     return TimedMaterial(
-        TimedInput(pairs, (coders[0], coders[1]), unit_ms, tolerance_ms, window_ms),
+        TimedInput(pairs, (coders[0], coders[1]), unit_ms, tolerance_ms, window_ms, labels=names),
         media_ids,
         schemes,
         events,
@@ -393,7 +393,7 @@ def ratings_material(db: Database, coders: Sequence[str] | None = None) -> Ratin
         for scale in {r.scale for r in rows}
         if scale in scales
     }
-    inp = RatingsInput(rows, list(coders) if coders is not None else None, points or None)
+    inp = RatingsInput(rows, list(coders) if coders is not None else None, points or None, labels=names)
     ids = {n: i for i, n in coder_names.items()}
     unit_names = {
         unit: f"{media}: {names.get(task, task)} {n}" for unit, (media, task, n) in unit_parts.items()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from workbench.ui.reliability_format import Column, cell_text, display_columns, header_text
+from workbench.ui.reliability_format import Column, cell_text, display_columns, header_text, statistic_label
 from workbench.ui.tree_model import Index
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -144,7 +144,10 @@ class PlotsPanel(QScrollArea):
             described = "; ".join(" / ".join(x for x in (a.title, a.xlabel, a.ylabel) if x) for a in axes)
             image.setAccessibleDescription(described)
             image.setToolTip(described)
-            layout.addWidget(QLabel(f"<b>{caption}</b>"))
+            title = QLabel(statistic_label(caption))  # "Per-code Cohen's κ, …"
+            title.setStyleSheet("font-weight: bold")
+            title.setWordWrap(True)
+            layout.addWidget(title)
             layout.addWidget(image)
             self.labels.append(image)
         if not figures:
