@@ -17,6 +17,7 @@ from workbench.coding.side_by_side import Lane, Mark, SideBySide, event_lanes, l
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
 from workbench.model.tasks import TaskState
+from workbench.model.wording import counted
 from workbench.store import reliability_data as rd
 from workbench.store.engine import Database, retrying
 
@@ -315,7 +316,7 @@ def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
         return None
     made = tuple(i for c in changes for i in c.created.get("events", ()))
     return Change(
-        f"Copied {len(made)} agreed event(s) to {rd.CONSENSUS}",
+        f"Copied {counted(len(made), 'agreed event')} to {rd.CONSENSUS}",
         created={"events": made},
         updated={"observations": tuple(i for c in changes for i in c.updated.get("observations", ()))},
     )
