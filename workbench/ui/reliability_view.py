@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -52,7 +51,7 @@ from workbench.ui.reliability_models import FrameModel, PlotsPanel, ResultsModel
 from workbench.ui.runner import Task, TaskRunner
 
 SOURCE_HINT = "Select a row to see the table its number came from."
-CONTROLS_PX = 240  # the settings and the list of tables; the rest of the width shows results
+CONTROLS_PX = 190  # the settings and the list of tables; the rest of the width shows results
 MAX_COLUMN_PX = 360  # a long passage or label is cut there (the tooltip has it whole)
 RATING_ONLY, SPAN_ONLY = ("value",), ("both", "none")  # choices that apply to ratings only / not to ratings
 RESOLVED = 5  # the disagreements table's "resolved" column
@@ -106,6 +105,7 @@ class ReliabilityView(QWidget):
         self.status = QLabel("Choose the material and the coders, then Compare.")
         self.status.setWordWrap(True)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: a narrow column
         form.addRow("Material", self.material)
         form.addRow("Coders", self.coders)
         form.addRow("Time unit", self.unit_ms)
@@ -127,12 +127,9 @@ class ReliabilityView(QWidget):
         self.tabs.addTab(self._tables_tab(), "Tables")
         self.tabs.addTab(self._plots_tab(), "Plots")
         self.tabs.addTab(self._disagreements_tab(), "Disagreements")
-        split = QSplitter()
-        split.addWidget(controls)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(1, 1)
         layout = QHBoxLayout(self)
-        layout.addWidget(split)
+        layout.addWidget(controls)
+        layout.addWidget(self.tabs, 1)
 
         self.material.currentTextChanged.connect(self._material_changed)
         self.run_button.clicked.connect(lambda: self.run())
@@ -148,6 +145,7 @@ class ReliabilityView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setMaximumSectionSize(MAX_COLUMN_PX)
+        self.table.verticalHeader().hide()  # row numbers say nothing; the first columns name the row
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.source = QTableView()
@@ -228,8 +226,11 @@ class ReliabilityView(QWidget):
         self.copy_button = QPushButton("Copy agreements to Consensus")
         self.copy_button.clicked.connect(lambda: self.copy_agreements())
         buttons.addStretch(1)
-        buttons.addWidget(self.copy_button)
         box.addLayout(buttons)
+        below = QHBoxLayout()  # a second row: the tab stays narrow enough for a 1280-pixel screen
+        below.addStretch(1)
+        below.addWidget(self.copy_button)
+        box.addLayout(below)
         self._enable_reconcile()
         return page
 
