@@ -104,6 +104,25 @@ class ReliabilityView(QWidget):
         self.save_button.setEnabled(False)
         self.status = QLabel("Choose the material and the coders, then Compare.")
         self.status.setWordWrap(True)
+        controls = self._controls()
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._tables_tab(), "Tables")
+        self.tabs.addTab(self._plots_tab(), "Plots")
+        self.tabs.addTab(self._disagreements_tab(), "Disagreements")
+        layout = QHBoxLayout(self)
+        layout.addWidget(controls)
+        layout.addWidget(self.tabs, 1)
+
+        self.material.currentTextChanged.connect(self._material_changed)
+        self.run_button.clicked.connect(lambda: self.run())
+        self.save_button.clicked.connect(lambda: self.save_report())
+        self._material_changed(self.material.currentText())
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _controls(self) -> QWidget:
+        """The settings, Compare and Save, the status line and the list of tables: one narrow column."""
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: a narrow column
         form.addRow("Material", self.material)
@@ -122,21 +141,7 @@ class ReliabilityView(QWidget):
         left.addWidget(self.status)
         left.addWidget(QLabel("Tables"))
         left.addWidget(self.sheets, 1)
-
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._tables_tab(), "Tables")
-        self.tabs.addTab(self._plots_tab(), "Plots")
-        self.tabs.addTab(self._disagreements_tab(), "Disagreements")
-        layout = QHBoxLayout(self)
-        layout.addWidget(controls)
-        layout.addWidget(self.tabs, 1)
-
-        self.material.currentTextChanged.connect(self._material_changed)
-        self.run_button.clicked.connect(lambda: self.run())
-        self.save_button.clicked.connect(lambda: self.save_report())
-        self._material_changed(self.material.currentText())
-
-    # --- building ------------------------------------------------------------------------------
+        return controls
 
     def _tables_tab(self) -> QWidget:
         self.table_model, self.source_model = ResultsModel(), FrameModel()
