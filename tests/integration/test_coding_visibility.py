@@ -7,7 +7,14 @@ from coding_fixtures import build
 
 from workbench.model.errors import WorkbenchError
 from workbench.store import coding_ops
-from workbench.store.retrieval import Filters, code_counts, code_frequencies, extracts, open_transcript
+from workbench.store.retrieval import (
+    Filters,
+    code_counts,
+    code_frequencies,
+    export_scope,
+    extracts,
+    open_transcript,
+)
 from workbench.store.visibility import Viewer, release_codings, set_independent_mode
 
 
@@ -67,3 +74,14 @@ def test_trial_arm_is_for_leads_only(study):
     assert {e.participant for e in extracts(study.db, Viewer(study.lead), arm)} == {"P001"}
     with pytest.raises(WorkbenchError, match="Only a lead can select by arm"):
         extracts(study.db, Viewer(study.ann), arm)
+
+
+def test_an_export_scope_counts_only_what_the_viewer_may_see(study):
+    """The export dialog's counts (store.retrieval.export_scope) follow independent-coding mode."""
+    everything = export_scope(study.db, Viewer(study.lead))
+    assert everything.count() == 5 and set(everything.coders.values()) == {"Ann", "Bob", "Lead"}
+    set_independent_mode(study.db, study.lead, True)
+    mine = export_scope(study.db, Viewer(study.ann))
+    assert mine.count() == 2 and mine.coders == {study.ann: "Ann"}
+    assert mine.count() == len(extracts(study.db, Viewer(study.ann)))
+    assert [c.path for c in mine.codes][:3] == [("Feelings",), ("Feelings", "Anxiety"), ("Feelings", "Calm")]

@@ -138,7 +138,7 @@ def test_cli_writes_reports_that_open(tmp_path, capsys):
     )
     page = html.read_text(encoding="utf-8")
     assert page.count("<img") >= 2 and "data:image/png;base64," in page
-    assert "tolerance 500 ms = 1 unit(s) of 500 ms" in page and "±1500 ms" in page
+    assert "tolerance 500 ms = 1 unit of 500 ms" in page and "±1500 ms" in page
     # bad input: one line, non-zero exit, no file
     assert (
         main(

@@ -44,7 +44,7 @@ def test_qdpx_export_and_import_through_the_menus(make_window, study, qtbot, tmp
     export = next(a.menu() for a in _menu(window, "&File").actions() if a.text() == "&Export")
     _action(export, "Project (REFI-QDA .qdpx)…").trigger()
     qtbot.waitUntil(lambda: target.exists() and not window.runner.tasks(), timeout=30_000)
-    assert "1 coding(s)" in window.statusBar().currentMessage()
+    assert "3 transcripts, 1 coding, " in window.statusBar().currentMessage()
     qda = read_project(target)
     assert sorted(s.name for s in qda.sources) == ["P001 interview", "P002 interview", "P003 interview"]
 

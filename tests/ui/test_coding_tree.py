@@ -96,6 +96,10 @@ def test_merge_moves_codings_and_counts_update(window, study, qtbot):
     settled()  # counted on the database worker
     count_of = lambda name: find(window, name).siblingAtColumn(1).data()  # noqa: E731
     assert (count_of("Calm"), count_of("Anxiety"), count_of("Feelings")) == ("1 · 1", "1 · 1", "2 · 1")
+    tip = find(window, "Feelings").siblingAtColumn(1).data(Qt.ItemDataRole.ToolTipRole)
+    assert (
+        tip == "0 codings by 0 participants; with sub-codes 2 codings by 1 participant"
+    )  # not "1 participants"
     editor.ask_code = lambda title, exclude: study.codes["Anxiety"]
     menu = editor.build_menu(find(window, "Calm"))
     next(a for a in menu.actions() if a.text() == "Merge into…").trigger()

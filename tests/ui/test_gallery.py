@@ -76,9 +76,7 @@ def _add_interview_transcript(project) -> int:
         "And so, my fellow Americans, ask not what your country can do for you.",
         "Ask what you can do for your country.",
     ]
-    change = transcripts.add_transcript(
-        project.db, "P001", "jfk", segments(texts), media_id=media.id
-    )
+    change = transcripts.add_transcript(project.db, "P001", "jfk", segments(texts), media_id=media.id)
     return change.created_id("transcripts")
 
 

@@ -1,13 +1,13 @@
 """A disagreement chosen in the reliability view opens where it is: the coding view with the span
-selected (text), or the video coder at its time (timed behaviours)."""
+selected (text); timed and rating ones open side by side (test_reliability_pair.py)."""
 
 from __future__ import annotations
 
 from tests.ui.coding_setup import TEXTS, build, span
-from tests.ui.video_helpers import add_video, wait_settled
+from tests.ui.video_helpers import add_video
 from workbench.services.reliability_run import Target
+from workbench.store.observations import list_observations
 from workbench.ui.coding.coding_view import CodingView
-from workbench.ui.video.coder_view import VideoCoderView
 
 
 def test_text_disagreement_opens_the_coding_view_with_the_span_selected(make_window, project):
@@ -25,23 +25,15 @@ def test_text_disagreement_opens_the_coding_view_with_the_span_selected(make_win
     assert window.messages.errors == []
 
 
-def test_timed_disagreement_opens_the_video_coder_at_its_time(make_window, project, fire_video, qtbot):
+def test_a_timed_disagreement_outside_the_comparison_opens_nothing(make_window, project, fire_video):
+    """Only a disagreement of the comparison shown opens (side by side: test_reliability_pair.py);
+    one that is not there says so, and no video coder (and so no observation of the lead's) opens."""
     media = add_video(project, fire_video)
     window = make_window(project)
     view = window.reliability.open_view()
     view.disagreement_activated.emit(
-        Target("events", "P001 baseline free play", media_id=media.id, time_ms=1500, behaviour="object_offer")
+        Target("events", "P001 baseline free play", media_id=media.id, time_ms=1500, key="events|x")
     )
-    coder = window.workspace.currentWidget()
-    assert isinstance(coder, VideoCoderView) and coder.open_key[:2] == ("media", media.id)
-    qtbot.waitUntil(lambda: coder.player.index is not None, timeout=20_000)
-    wait_settled(qtbot, coder)
-    assert coder.player.time_ms == 1500
-    assert "1500" in coder.player.position_label.text() or "00:01.500" in coder.player.position_label.text()
-    assert window.messages.errors == []
-    # asked again once the video is open: it seeks at once
-    view.disagreement_activated.emit(
-        Target("events", "P001 baseline free play", media_id=media.id, time_ms=500)
-    )
-    assert window.workspace.currentWidget() is coder and coder.player.time_ms == 500
-    coder.close_media()
+    assert window.messages.errors == ["This disagreement is not in the comparison shown; compare again."]
+    assert window.workspace.currentWidget() is view
+    assert list_observations(project.db) == []

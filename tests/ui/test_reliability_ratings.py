@@ -22,16 +22,18 @@ def test_resolving_a_rating_disagreement(qtbot, tmp_path):
     table = view.disagreement_table
     assert table.rowCount() == len(view.items) == 2  # intrusiveness on both videos (A 2, B 1)
     heads = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert heads == ["rated epoch", "scale", "A", "B", "scale points", "resolved"]
+    assert heads == ["Rated epoch", "Scale", "A (Rater A)", "B (Rater B)", "Scale points", "Resolved"]
     assert [table.item(0, c).text() for c in range(5)] == [
-        "P001 / baseline / free play: free_play 1",
+        "P001 / baseline / free play: Free play 1",
         "Intrusiveness",
         "2: Minimally characteristic",
         "1: Not at all characteristic",
         "1–4",
     ]
     assert "4: Highly characteristic" in table.item(0, 2).toolTip()  # every anchor of the scale
-    # spans' choices do not apply to ratings; an agreed value does
+    # spans' choices do not apply to ratings; an agreed value does (once a rating is chosen)
+    assert not view.choice_buttons["A"].isEnabled() and not view.value_button.isEnabled()
+    table.selectRow(0)
     assert not view.choice_buttons["both"].isEnabled() and not view.choice_buttons["none"].isEnabled()
     assert view.choice_buttons["A"].isEnabled() and view.value_button.isEnabled()
     assert not view.agreed_value.isHidden()

@@ -111,9 +111,9 @@ def test_ratings_plots_scatter_and_bland_altman(qtbot, tmp_path):
     view.material.setCurrentText("ratings")
     run_and_wait(qtbot, view)
     plots = _axes(view)
-    assert set(plots) == {
-        "Ratings free_play: maternal_intrusiveness",
-        "Ratings free_play: maternal_sensitivity",
+    assert set(plots) == {  # names, not the scheme's codes
+        "Ratings Free play: Intrusiveness",
+        "Ratings Free play: Maternal sensitivity",
     }
     for scatter, bland_altman in plots.values():
         assert (scatter.xlabel, scatter.ylabel) == ("Rater A", "Rater B") and "Scatter" in scatter.title

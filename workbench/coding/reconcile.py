@@ -180,6 +180,13 @@ class ScaleRange:
     def anchor(self, value: int | None) -> str:
         return dict(self.anchors).get(value, "") if value is not None else ""
 
+    def point(self, value: int | None) -> str:
+        """ "2: Minimally characteristic": the value with its anchor's head ("—" when not rated)."""
+        if value is None:
+            return "—"
+        head = self.anchor(value).split(" - ")[0]
+        return f"{value}: {head}" if head else str(value)
+
     def check(self, value) -> int:
         """The value as an int, or a one-line error when it is not a point of the scale."""
         if (

@@ -18,6 +18,7 @@ from workbench.exchange import extracts as out
 from workbench.exchange.qdpx_model import QdaProject, Selection
 from workbench.exchange.refi_qdpx import write_qdpx
 from workbench.model.tasks import TaskState
+from workbench.model.wording import counted
 from workbench.nlp.pseudonymise import PseudonymKey, edit_opcodes, pseudonymise_text
 from workbench.services.qdpx_export import export_project
 from workbench.store import pseudonym_keys, retrieval
@@ -40,7 +41,7 @@ def export_extracts(db, viewer: Viewer, filters: Filters, path: Path, progress=N
         progress=state.sub(0.2, 1.0).report,
         cancelled=cancelled,
     )
-    return f"Wrote {len(rows)} extracts to {path}"
+    return f"Wrote {counted(len(rows), 'extract')} to {path}"
 
 
 def export_framework(
@@ -57,7 +58,10 @@ def export_framework(
     out.write_framework_xlsx(
         data, path, redact=pseudonym_keys.export_redactor(db), progress=progress, cancelled=cancelled
     )
-    return f"Wrote the framework matrix ({len(data.participants)} × {len(data.codes)}) to {path}"
+    return (
+        f"Wrote the framework matrix ({counted(len(data.participants), 'participant')} × "
+        f"{counted(len(data.codes), 'code')}) to {path}"
+    )
 
 
 def export_qdpx(
@@ -73,9 +77,10 @@ def export_qdpx(
         project = redact_project(project, key)
     write_qdpx(project, path)
     count = sum(1 for _ in project.codings())
+    texts = len(project.sources) + sum(len(m.transcripts) for m in project.media)
     return (
-        f"Wrote {len(project.sources) + sum(len(m.transcripts) for m in project.media)} transcript(s), "
-        f"{count} coding(s), {project.codebook.count()} code(s) and {len(project.notes)} memo(s) to {path}"
+        f"Wrote {counted(texts, 'transcript')}, {counted(count, 'coding')}, "
+        f"{counted(project.codebook.count(), 'code')} and {counted(len(project.notes), 'memo')} to {path}"
     )
 
 

@@ -5,13 +5,19 @@ Qt-free long work (``progress``/``cancelled`` as ``workbench.model.tasks.TaskSta
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+import pandas as pd
+
+from workbench.coding.observation import format_ms
 from workbench.coding.reliability.report import ReliabilityReport, build_report
+from workbench.coding.side_by_side import Lane, Mark, SideBySide, event_lanes, lane_label, window_around
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
 from workbench.model.tasks import TaskState
+from workbench.model.wording import counted
 from workbench.store import reliability_data as rd
 from workbench.store import visibility
 from workbench.store.engine import Database, retrying
@@ -50,6 +56,7 @@ class Outcome:
     report: ReliabilityReport
     material: rd.TextMaterial | rd.TimedMaterial | rd.RatingsMaterial  # ids behind the labels
     settings: Settings
+    resolutions: dict[str, dict] = field(default_factory=dict)  # disagreement key -> what was decided
 
 
 def load_material(db: Database, s: Settings):
@@ -89,7 +96,9 @@ def run_reliability(
         )
     except ValueError as exc:  # bad material the statistics refuse: one clear line
         raise WorkbenchError(f"Cannot compare this material: {exc}") from None
-    return Outcome(report, material, settings)
+    from workbench.store.consensus import resolution_details
+
+    return Outcome(report, material, settings, resolution_details(db))
 
 
 def show_timelines(outcome: Outcome, observation: str) -> str:
@@ -129,6 +138,7 @@ class Target:
     media_id: int | None = None
     time_ms: int | None = None
     behaviour: str | None = None  # or the rating scale
+    key: str = ""  # the disagreement's key (to find it again in the comparison)
 
 
 def disagreements(outcome: Outcome) -> tuple[list, list]:
@@ -170,11 +180,17 @@ def target_of(outcome: Outcome, item) -> Target:
             m.code_ids[item.code],
             item.start,
             item.end,
+            key=item.key,
         )
     if isinstance(m, rd.RatingsMaterial):
         epoch = _rated_epoch(m, item.unit)
         return Target(
-            "ratings", item.unit, media_id=epoch.media_id, time_ms=epoch.start_ms, behaviour=item.scale
+            "ratings",
+            item.unit,
+            media_id=epoch.media_id,
+            time_ms=epoch.start_ms,
+            behaviour=item.scale,
+            key=item.key,
         )
     return Target(
         "events",
@@ -182,7 +198,54 @@ def target_of(outcome: Outcome, item) -> Target:
         media_id=m.media_ids[item.observation],
         time_ms=item.time_ms,
         behaviour=item.behaviour,
+        key=item.key,
     )
+
+
+def side_by_side(outcome: Outcome, item) -> SideBySide:
+    """Both raters' coding around a timed or rating disagreement, lane by lane (read-only)."""
+    m = outcome.material
+    if isinstance(m, rd.TimedMaterial):
+        ea, eb = m.events[item.observation]
+        duration = m.durations.get(item.observation, 0) or max([e.time_ms for e in ea + eb], default=0) + 1
+        lanes = event_lanes(ea, eb, duration, m.names, m.colours, (item.behaviour, item.subject))
+        who = m.input.names
+        only = who[0] if item.a is not None else who[1]
+        title = (
+            f"{item.observation}: {lane_label(item.behaviour, item.subject, m.names)} at "
+            f"{format_ms(item.time_ms)}, coded by {only} only"
+        )
+        return SideBySide(title, who, item.time_ms, *window_around(item.time_ms, duration), duration, lanes)
+    if isinstance(m, rd.RatingsMaterial):
+        return _ratings_side_by_side(m, item)
+    raise WorkbenchError("A text disagreement is shown in the coding view.")
+
+
+def _ratings_side_by_side(m: rd.RatingsMaterial, item) -> SideBySide:
+    """One lane per scale rated in the epoch: each rater's epoch with the value given."""
+    values: dict[tuple[str, str], int | None] = {}
+    ratings = m.input.ratings
+    rows: Iterable[Any] = ratings.itertuples() if isinstance(ratings, pd.DataFrame) else ratings
+    for r in rows:
+        if r.unit == item.unit and r.rater in m.raters:
+            values[(str(r.scale), str(r.rater))] = None if pd.isna(r.value) else int(r.value)
+    epochs = [m.epochs.get((item.unit, rater)) for rater in m.raters]
+    lanes = []
+    for code in sorted({s for s, _ in values}, key=lambda c: (c != item.scale, m.scales[c].name)):
+        scale = m.scales[code]
+        marks = [
+            tuple([Mark(e.start_ms, e.end_ms, scale.point(values.get((code, rater))))] if e else [])
+            for e, rater in zip(epochs, m.raters)
+        ]
+        lanes.append(Lane(scale.name, "#6A8CAF", marks[0], marks[1], code == item.scale))
+    spans = [e for e in epochs if e is not None]
+    start, end = min(e.start_ms for e in spans), max(e.end_ms for e in spans)
+    unit = m.unit_names.get(item.unit, item.unit)
+    title = (
+        f"{unit}: {item.range.name} rated {item.range.point(item.value_a)} by {m.raters[0]}, "
+        f"{item.range.point(item.value_b)} by {m.raters[1]}"
+    )
+    return SideBySide(title, m.raters, start, start, end, end, tuple(lanes))
 
 
 def _rated_epoch(m: rd.RatingsMaterial, unit: str) -> rd.RatedEpoch:
@@ -260,7 +323,7 @@ def copy_agreements(db: Database, lead_id: int, outcome: Outcome, agreed: list):
         return None
     made = tuple(i for c in changes for i in c.created.get("events", ()))
     return Change(
-        f"Copied {len(made)} agreed event(s) to {rd.CONSENSUS}",
+        f"Copied {counted(len(made), 'agreed event')} to {rd.CONSENSUS}",
         created={"events": made},
         updated={"observations": tuple(i for c in changes for i in c.updated.get("observations", ()))},
     )

@@ -22,6 +22,7 @@ from workbench.coding import observation as ob
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
 from workbench.model.roles import Action
+from workbench.model.wording import counted
 from workbench.store import audit
 from workbench.store.coding_ops import document
 from workbench.store.engine import Database
@@ -153,7 +154,8 @@ def copy_agreed_text(db: Database, lead_id: int, items: Iterable[tuple[int, int,
             after={"count": len(made)},
         )
         return Change(
-            f"Copied {len(made)} agreed coding(s) to {CONSENSUS}", created={"text_codings": tuple(made)}
+            f"Copied {counted(len(made), 'agreed coding')} to {CONSENSUS}",
+            created={"text_codings": tuple(made)},
         )
 
 
@@ -256,7 +258,7 @@ def copy_agreed_events(
             after={"count": len(made), "observation": row.id},
         )
         return Change(
-            f"Copied {len(made)} agreed event(s) to {CONSENSUS}",
+            f"Copied {counted(len(made), 'agreed event')} to {CONSENSUS}",
             created={"events": tuple(made)},
             updated={"observations": (row.id,)},
         )
@@ -366,7 +368,9 @@ def copy_agreed_ratings(db: Database, lead_id: int, items: Iterable[tuple[Rating
             coder_id=lead_id,
             after={"count": len(made)},
         )
-        return Change(f"Copied {len(made)} agreed rating(s) to {CONSENSUS}", created={"ratings": tuple(made)})
+        return Change(
+            f"Copied {counted(len(made), 'agreed rating')} to {CONSENSUS}", created={"ratings": tuple(made)}
+        )
 
 
 def resolution_details(db: Database) -> dict[str, dict]:

@@ -40,6 +40,7 @@ from workbench.store.schema import (
     Timepoint,
     Transcript,
 )
+from workbench.store.schemes import read_scheme
 
 CONSENSUS = "Consensus"
 MATERIALS = ("transcripts", "observations", "ratings")
@@ -51,6 +52,7 @@ class TextMaterial:
     transcript_ids: dict[str, int]  # label -> transcripts.id
     code_ids: dict[str, int]  # label -> codes.id
     coder_ids: dict[str, int]
+    texts: dict[str, str] = field(default_factory=dict)  # label -> the transcript's text
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,28 @@ class TimedMaterial:
     scheme: dict[str, str]  # observation label -> scheme name
     events: dict[str, tuple[tuple[ob.Event, ...], tuple[ob.Event, ...]]] = field(default_factory=dict)
     coder_ids: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # behaviour/subject code -> its name
+    colours: dict[str, str] = field(default_factory=dict)  # behaviour code -> its colour
+    durations: dict[str, int] = field(default_factory=dict)  # observation label -> ms
+
+
+def scheme_vocabulary(session, scheme_names: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(code -> name, behaviour code -> colour) of the named schemes' behaviours, subjects, tasks and
+    rating scales: what people read instead of the codes stored with events and ratings."""
+    names: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    for scheme_name in sorted(set(scheme_names)):
+        scheme = read_scheme(session, scheme_name)
+        for code, name in (
+            [(s.key, s.name) for s in scheme.subjects]
+            + [(t.code, t.name) for t in scheme.tasks]
+            + [(r.code, r.name) for r in scheme.rating_scales]
+            + [(b.code, b.name) for b in scheme.behaviours]
+        ):
+            names.setdefault(code, name)
+        for b in scheme.behaviours:
+            colours.setdefault(b.code, b.colour)
+    return names, colours
 
 
 def _coders(session) -> dict[str, int]:
@@ -115,9 +139,10 @@ def text_material(
             session.execute(select(Transcript.id, Transcript.name).where(Transcript.id.in_(shared))).all()
         )
         t_labels = _label(names, shared, names.get)
-        docs = []
+        docs, texts = [], {}
         for label, tid in t_labels.items():
             doc = document(session, tid)
+            texts[label] = doc.text
             docs.append(
                 TextDoc(label, len(doc.text), tuple(doc.segment_span(i) for i in range(len(doc.segments))))
             )
@@ -146,6 +171,7 @@ def text_material(
         t_labels,
         c_labels,
         {c: known[c] for c in coders},
+        texts,
     )
 
 
@@ -272,12 +298,16 @@ def timed_material(
         media_ids[label], schemes[label], events[label] = media_id, scheme, (ea, eb)
     with db.reading() as session:
         known = _coders(session)
+        names, colours = scheme_vocabulary(session, list(schemes.values()))
     return TimedMaterial(
-        TimedInput(pairs, (coders[0], coders[1]), unit_ms, tolerance_ms, window_ms),
+        TimedInput(pairs, (coders[0], coders[1]), unit_ms, tolerance_ms, window_ms, labels=names),
         media_ids,
         schemes,
         events,
         {c: known[c] for c in coders},
+        names,
+        colours,
+        {p.id: p.a.duration_ms for p in pairs},
     )
 
 
@@ -299,6 +329,8 @@ class RatingsMaterial:
     epochs: dict[tuple[str, str], RatedEpoch]  # (unit label, rater) -> that rater's epoch
     scales: dict[str, ScaleRange]  # scale code -> range and anchors
     coder_ids: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # task/scale code -> its name
+    unit_names: dict[str, str] = field(default_factory=dict)  # unit label -> with the task's name
 
 
 def _scale_ranges(session, schemes: set[str]) -> dict[str, ScaleRange]:
@@ -326,13 +358,13 @@ def ratings_material(db: Database, coders: Sequence[str] | None = None) -> Ratin
     with each rater's epoch and each scale's range and anchors behind them."""
     obs = [r for r in list_observations(db)]
     with db.reading() as session:
-        names = dict(session.execute(select(Coder.id, Coder.name)).all())
+        coder_names = dict(session.execute(select(Coder.id, Coder.name)).all())
         labels = {v: k for k, v in _media_labels(session, sorted({r.media_id for r in obs})).items()}
     if coders is not None:
-        _check_names({n: i for i, n in names.items()}, list(coders))
-    rows, epochs, schemes = [], {}, set()
+        _check_names({n: i for i, n in coder_names.items()}, list(coders))
+    rows, epochs, schemes, unit_parts = [], {}, set(), {}
     for r in obs:
-        rater = names[r.coder_id]
+        rater = coder_names[r.coder_id]
         if (coders is not None and rater not in coders) or (coders is None and rater == CONSENSUS):
             continue
         data = observation_data(db, r.id)
@@ -341,6 +373,7 @@ def ratings_material(db: Database, coders: Sequence[str] | None = None) -> Ratin
         for epoch in data.epochs:
             number[epoch.task] += 1
             unit = f"{labels[r.media_id]}: {epoch.task} {number[epoch.task]}"
+            unit_parts[unit] = (labels[r.media_id], epoch.task, number[epoch.task])
             epoch_unit[epoch.id] = (epoch.task, unit)
             epochs[(unit, rater)] = RatedEpoch(r.media_id, r.scheme, epoch.task, epoch.start_ms, epoch.end_ms)
         for rating in data.ratings:
@@ -354,14 +387,20 @@ def ratings_material(db: Database, coders: Sequence[str] | None = None) -> Ratin
         raise WorkbenchError("Ratings by at least two raters are needed.")
     with db.reading() as session:  # each scale's points, so that kappa weights span the whole scale
         scales = _scale_ranges(session, schemes)
+        names, _colours = scheme_vocabulary(session, sorted(schemes))
     points = {
         scale: list(range(scales[scale].minimum, scales[scale].maximum + 1))
         for scale in {r.scale for r in rows}
         if scale in scales
     }
-    inp = RatingsInput(rows, list(coders) if coders is not None else None, points or None)
-    ids = {n: i for i, n in names.items()}
-    return RatingsMaterial(inp, (raters[0], raters[1]), epochs, scales, {c: ids[c] for c in raters})
+    inp = RatingsInput(rows, list(coders) if coders is not None else None, points or None, labels=names)
+    ids = {n: i for i, n in coder_names.items()}
+    unit_names = {
+        unit: f"{media}: {names.get(task, task)} {n}" for unit, (media, task, n) in unit_parts.items()
+    }
+    return RatingsMaterial(
+        inp, (raters[0], raters[1]), epochs, scales, {c: ids[c] for c in raters}, names, unit_names
+    )
 
 
 def ratings_input(db: Database, coders: Sequence[str] | None = None) -> RatingsInput:

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from workbench.coding.export_scope import ExportScope, ScopeCode, Tally
 from workbench.coding.retrieval import (
     CodeCount,
     Extract,
@@ -208,6 +209,50 @@ def code_counts(db: Database, viewer: Viewer) -> dict[int, CodeCount]:
             mine = own.get(code_id, {})
             out[code_id] = CodeCount(sum(mine.values()), len(mine), sum(total.values()), len(total))
         return out
+
+
+def export_scope(db: Database, viewer: Viewer) -> ExportScope:
+    """The code tree, and per code x coder x transcript the codings ``viewer`` may see: what an
+    export of coded material can hold (the window shows it, with counts, before exporting)."""
+    with db.reading() as session:
+        by_id, paths, children = _code_tree(session)
+        rows = session.execute(
+            select(TextCoding.code_id, TextCoding.coder_id, TextCoding.transcript_id, func.count())
+            .join(Transcript, Transcript.id == TextCoding.transcript_id)
+            .where(coding_filter(session, viewer))
+            .group_by(TextCoding.code_id, TextCoding.coder_id, TextCoding.transcript_id)
+        ).all()
+        coder_ids = sorted({r[1] for r in rows})
+        transcript_ids = sorted({r[2] for r in rows})
+        coders = dict(session.execute(select(Coder.id, Coder.name).where(Coder.id.in_(coder_ids))).all())
+        transcripts = {
+            tid: f"{pseudonym} · {name}"
+            for tid, name, pseudonym in session.execute(
+                select(Transcript.id, Transcript.name, Participant.pseudonym)
+                .join(Participant, Participant.id == Transcript.participant_id)
+                .where(Transcript.id.in_(transcript_ids))
+                .order_by(Participant.pseudonym, Transcript.name, Transcript.id)
+            )
+        }
+    tops = sorted((r for r in by_id.values() if not r.parent_id), key=lambda r: (r.position, r.id))
+    order = _with_descendants_in_order(children, [r.id for r in tops])
+    codes = tuple(
+        ScopeCode(by_id[i].guid, paths[i], by_id[by_id[i].parent_id].guid if by_id[i].parent_id else None)
+        for i in order
+    )
+    guid = {i: r.guid for i, r in by_id.items()}
+    tallies = tuple(Tally(guid[code], coder, tid, n) for code, coder, tid, n in rows)
+    named = dict(sorted(coders.items(), key=lambda kv: kv[1].casefold()))
+    return ExportScope(codes, named, transcripts, tallies)
+
+
+def _with_descendants_in_order(children: dict[int, list[int]], ids: Iterable[int]) -> list[int]:
+    """Depth first, each code before its sub-codes, siblings in their tree order."""
+    out: list[int] = []
+    for code_id in ids:
+        out.append(code_id)
+        out.extend(_with_descendants_in_order(children, children.get(code_id, ())))
+    return out
 
 
 # --- extracts -----------------------------------------------------------------------------------

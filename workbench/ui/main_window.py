@@ -33,7 +33,7 @@ from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
 from workbench.ui.participants_model import ParticipantsModel
 from workbench.ui.placeholder_linking import PlaceholderLinking
 from workbench.ui.project_dialog import NewProjectDialog
-from workbench.ui.reliability_view import ReliabilityWork
+from workbench.ui.reliability_work import ReliabilityWork
 from workbench.ui.role_gate import RoleGate, requires
 from workbench.ui.runner import Task, TaskRunner
 from workbench.ui.scheme_model import SchemeModel

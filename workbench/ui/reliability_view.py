@@ -2,9 +2,13 @@
 number), plots, a disagreement navigator and reconciliation into the Consensus coder.
 
 All computing runs through the window's ``TaskRunner`` (``workbench.services.reliability_run``); each
-resolution is one store transaction on the GUI thread. ``disagreement_activated`` carries a
-``reliability_run.Target`` (transcript/code/span or media/behaviour/time) for the coding view or
-the video coder to jump to.
+resolution is one store transaction on the database worker. Every new compare clears the results
+and disables the choices until the new ones arrive (and a failed compare leaves them cleared).
+Tables read as people read them (:mod:`workbench.ui.reliability_format`), disagreements in words
+(:mod:`workbench.ui.reliability_disagreements`). ``disagreement_activated`` carries a
+``reliability_run.Target``: a text one opens the coding view at its passage, a timed or rating one
+the side-by-side view of both raters (:mod:`workbench.ui.reliability_pair`), never anyone's
+own observation.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -34,19 +36,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.coding.observation import format_ms
+from workbench.coding.reliability.results import undefined_label
+from workbench.coding.side_by_side import SideBySide
 from workbench.exchange.reliability_report import write_report
 from workbench.model.errors import WorkbenchError
-from workbench.model.roles import Action
+from workbench.model.wording import counted
 from workbench.services import reliability_run as rr
-from workbench.store import consensus
 from workbench.store import reliability_data as rd
 from workbench.store.engine import Database
-from workbench.ui.reliability_models import FrameModel, PlotsPanel
-from workbench.ui.role_gate import requires
+from workbench.ui import reliability_disagreements as words
+from workbench.ui.reliability_disagreements import CHOICE_LABELS
+from workbench.ui.reliability_format import number, statistic_label
+from workbench.ui.reliability_models import FrameModel, PlotsPanel, ResultsModel
 from workbench.ui.runner import Task, TaskRunner
 
-CHOICE_LABELS = {"A": "Keep A", "B": "Keep B", "both": "Keep both", "none": "Keep none"}
+SOURCE_HINT = "Select a row to see the table its number came from."
+CONTROLS_PX = 190  # the settings and the list of tables; the rest of the width shows results
+MAX_COLUMN_PX = 360  # a long passage or label is cut there (the tooltip has it whole)
 RATING_ONLY, SPAN_ONLY = ("value",), ("both", "none")  # choices that apply to ratings only / not to ratings
 RESOLVED = 5  # the disagreements table's "resolved" column
 
@@ -66,6 +72,7 @@ class ReliabilityView(QWidget):
     disagreement_activated = Signal(object)  # reliability_run.Target
     resolved = Signal(object)  # the store Change of a resolution
     error = Signal(str)
+    results_cleared = Signal()  # a new compare began: earlier results (and side-by-side views) are stale
 
     def __init__(
         self, db: Database, runner: TaskRunner, lead_id: int | None = None, parent: QWidget | None = None
@@ -76,12 +83,16 @@ class ReliabilityView(QWidget):
         self.outcome: rr.Outcome | None = None
         self.agreed: list = []
         self.items: list = []
+        self.done: dict[str, dict] = {}  # disagreement key -> its resolution
         self.task: Task | None = None
 
         self.material = QComboBox()
         self.material.addItems(list(rr.MATERIALS))
         self.coders = QListWidget()
         self.coders.setMaximumHeight(110)
+        self.coders.setToolTip("The coders to compare; the first two ticked are A and B")
+        self.sheets = QListWidget()  # the results tables, beside the settings: the table gets the width
+        self.sheets.setToolTip("The tables of the comparison; choose one to see it")
         self.unit_ms = _spin(1, 600_000, 1000, 100)
         self.tolerance_ms = _spin(0, 600_000, 0, 100)
         self.window_ms = _spin(0, 600_000, 2000, 100)
@@ -94,31 +105,15 @@ class ReliabilityView(QWidget):
         self.save_button.setEnabled(False)
         self.status = QLabel("Choose the material and the coders, then Compare.")
         self.status.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Material", self.material)
-        form.addRow("Coders (first two: A, B)", self.coders)
-        form.addRow("Time unit", self.unit_ms)
-        form.addRow("Tolerance", self.tolerance_ms)
-        form.addRow("Event window", self.window_ms)
-        form.addRow("Segment overlap", self.min_overlap)
-        controls = QWidget()
-        left = QVBoxLayout(controls)
-        left.addLayout(form)
-        left.addWidget(self.run_button)
-        left.addWidget(self.save_button)
-        left.addWidget(self.status)
-        left.addStretch(1)
+        controls = self._controls()
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._tables_tab(), "Tables")
         self.tabs.addTab(self._plots_tab(), "Plots")
         self.tabs.addTab(self._disagreements_tab(), "Disagreements")
-        split = QSplitter()
-        split.addWidget(controls)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(1, 1)
         layout = QHBoxLayout(self)
-        layout.addWidget(split)
+        layout.addWidget(controls)
+        layout.addWidget(self.tabs, 1)
 
         self.material.currentTextChanged.connect(self._material_changed)
         self.run_button.clicked.connect(lambda: self.run())
@@ -127,32 +122,51 @@ class ReliabilityView(QWidget):
 
     # --- building ------------------------------------------------------------------------------
 
+    def _controls(self) -> QWidget:
+        """The settings, Compare and Save, the status line and the list of tables: one narrow column."""
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: a narrow column
+        form.addRow("Material", self.material)
+        form.addRow("Coders", self.coders)
+        form.addRow("Time unit", self.unit_ms)
+        form.addRow("Tolerance", self.tolerance_ms)
+        form.addRow("Event window", self.window_ms)
+        form.addRow("Segment overlap", self.min_overlap)
+        controls = QWidget()
+        controls.setMaximumWidth(CONTROLS_PX)
+        left = QVBoxLayout(controls)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addLayout(form)
+        left.addWidget(self.run_button)
+        left.addWidget(self.save_button)
+        left.addWidget(self.status)
+        left.addWidget(QLabel("Tables"))
+        left.addWidget(self.sheets, 1)
+        return controls
+
     def _tables_tab(self) -> QWidget:
-        self.sheets = QListWidget()
-        self.table_model, self.source_model = FrameModel(), FrameModel()
+        self.table_model, self.source_model = ResultsModel(), FrameModel()
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setMaximumSectionSize(MAX_COLUMN_PX)
+        self.table.verticalHeader().hide()  # row numbers say nothing; the first columns name the row
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.source = QTableView()
         self.source.setModel(self.source_model)
-        self.source_label = QLabel("Select a row to see the table its number came from.")
+        self.source_label = QLabel(SOURCE_HINT)
         self.source_label.setWordWrap(True)
-        right = QWidget()
-        box = QVBoxLayout(right)
+        page = QWidget()
+        box = QVBoxLayout(page)
         box.addWidget(self.explanation)
         box.addWidget(self.table, 3)
         box.addWidget(self.source_label)
         box.addWidget(self.source, 1)
-        split = QSplitter()
-        split.addWidget(self.sheets)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
         self.sheets.currentTextChanged.connect(self._sheet_chosen)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_chosen(cur.row()))
-        return split
+        return page
 
     def _plots_tab(self) -> QWidget:
         page = QWidget()
@@ -197,6 +211,8 @@ class ReliabilityView(QWidget):
         self.disagreement_table = QTableWidget(0, 6)
         self.disagreement_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.disagreement_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.disagreement_table.horizontalHeader().setMaximumSectionSize(MAX_COLUMN_PX)
+        self.disagreement_table.setToolTip("Double-click a disagreement to see it where it is")
         self.disagreement_table.cellDoubleClicked.connect(lambda row, _col: self.activate(row))
         box.addWidget(self.disagreement_table)
         buttons = QHBoxLayout()
@@ -212,16 +228,21 @@ class ReliabilityView(QWidget):
         self.value_button.clicked.connect(lambda: self.resolve_selected("value", self.agreed_value.value()))
         for widget in (self.agreed_value, self.value_button):
             buttons.addWidget(widget)
-        self.disagreement_table.itemSelectionChanged.connect(self._rating_chosen)
+        self.disagreement_table.itemSelectionChanged.connect(self._selection_changed)
         self.copy_button = QPushButton("Copy agreements to Consensus")
         self.copy_button.clicked.connect(lambda: self.copy_agreements())
         buttons.addStretch(1)
-        buttons.addWidget(self.copy_button)
         box.addLayout(buttons)
+        below = QHBoxLayout()  # a second row: the tab stays narrow enough for a 1280-pixel screen
+        below.addStretch(1)
+        below.addWidget(self.copy_button)
+        box.addLayout(below)
         self._enable_reconcile()
         return page
 
     def _material_changed(self, material: str) -> None:
+        if self.outcome is not None:  # the results shown are of other material
+            self.clear_results("Choose the coders, then Compare.")
         timed = material == "observations"
         for box in (self.unit_ms, self.tolerance_ms, self.window_ms):
             box.setEnabled(timed)
@@ -266,7 +287,9 @@ class ReliabilityView(QWidget):
         )
 
     def run(self) -> Task | None:
-        """Compute on a worker thread; the tables appear when it is done."""
+        """Compute on a worker thread; earlier results are cleared now, the new tables appear when
+        it is done (and nothing stale is left if it fails)."""
+        self.clear_results()
         settings = self.settings()
         try:
             settings.check()
@@ -281,10 +304,33 @@ class ReliabilityView(QWidget):
             self.db,
             settings,
             on_done=self.show_outcome,
-            on_error=self._fail,
+            on_error=self._compare_failed,
             asked_by=self.asked_by,
         )
         return self.task
+
+    def clear_results(self, message: str | None = None) -> None:
+        """No results, no choices: what a new or failed compare leaves until results arrive."""
+        self.outcome = None
+        self.agreed, self.items, self.done = [], [], {}
+        self.sheets.clear()
+        self.table_model.set_frame(None)
+        self.source_model.set_frame(None)
+        self.explanation.clear()
+        self.source_label.setText(SOURCE_HINT)
+        self.plots.show_figures({})
+        self._fill_timeline_choice()
+        self.disagreement_table.clearSelection()
+        self.disagreement_table.setRowCount(0)
+        self.save_button.setEnabled(False)
+        self._enable_reconcile()
+        if message is not None:
+            self.status.setText(message)
+        self.results_cleared.emit()
+
+    def _compare_failed(self, message: str) -> None:
+        self.clear_results()
+        self._fail(message)
 
     def _fail(self, message: str) -> None:
         self.run_button.setEnabled(True)
@@ -295,6 +341,7 @@ class ReliabilityView(QWidget):
         self.run_button.setEnabled(True)
         self.save_button.setEnabled(True)
         self.outcome = outcome
+        self.done = dict(outcome.resolutions)
         report = outcome.report
         self.sheets.clear()
         self.sheets.addItems(list(report.sheets))
@@ -304,29 +351,50 @@ class ReliabilityView(QWidget):
         self._fill_timeline_choice()
         self.agreed, self.items = rr.disagreements(outcome)
         self._fill_disagreements()
-        self.status.setText(
-            f"{len(report.sheets)} tables, {len(report.figures)} plots, {len(self.items)} disagreements."
-        )
+        self.status.setText(words.describe(outcome, len(self.items)))
+
+    def names(self) -> dict[str, str]:
+        """Code -> name of the behaviours, subjects, tasks and scales compared (empty for text)."""
+        return dict(getattr(self.outcome.material, "names", {})) if self.outcome is not None else {}
 
     def _sheet_chosen(self, name: str) -> None:
         if self.outcome is None or name not in self.outcome.report.sheets:
             self.table_model.set_frame(None)
             return
-        self.table_model.set_frame(self.outcome.report.sheets[name])
+        self.table_model.set_frame(self.outcome.report.sheets[name], self.names())
+        self._fit_columns()
         self.explanation.setText(dict(self.outcome.report.about).get(name, ""))
         self.source_model.set_frame(None)
-        self.source_label.setText("Select a row to see the table its number came from.")
+        self.source_label.setText(SOURCE_HINT)
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents (the table scrolls inside itself); a coefficient's column
+        as wide as its numbers, its "undefined (…)" cells wrapping onto more lines."""
+        table, model = self.table, self.table_model
+        table.resizeColumnsToContents()
+        metrics, header = table.fontMetrics(), table.horizontalHeader()
+        wrapped = False
+        for c, column in enumerate(model.columns):
+            if not column.coefficient:
+                continue
+            texts = [model.index(r, c).data() for r in range(model.rowCount())]
+            numbers = [t for t in texts if not t.startswith("undefined")]
+            wrapped |= len(numbers) < len(texts)
+            widths = [metrics.horizontalAdvance(t) for t in [*numbers, "undefined (all"]]
+            table.setColumnWidth(
+                c, max([header.sectionSizeFromContents(c).width(), *[w + 12 for w in widths]])
+            )
+        if wrapped:
+            table.resizeRowsToContents()
 
     def _row_chosen(self, row: int) -> None:
         if self.outcome is None or row < 0:
             return
         result = self.outcome.report.result_of(self.sheets.currentItem().text(), row)
-        self.source_model.set_frame(None if result is None else result.table)
+        self.source_model.set_frame(None if result is None else result.table, self.names())
+        self.source.resizeColumnsToContents()
         self.source_label.setText(
-            "This row has no single source table."
-            if result is None
-            else f"{result.statistic} = {result.value:.4f} from this table "
-            f"({result.n_units:g} units):" + (f" {result.reason}" if result.reason else "")
+            "This row has no single source table." if result is None else _source_text(result)
         )
 
     def select_row(self, sheet: str, row: int) -> None:
@@ -355,61 +423,34 @@ class ReliabilityView(QWidget):
 
     # --- disagreements -------------------------------------------------------------------------
 
-    def _rating_material(self) -> bool:
+    def rating_material(self) -> bool:
         return self.outcome is not None and isinstance(self.outcome.material, rd.RatingsMaterial)
 
     def _fill_disagreements(self) -> None:
-        done = consensus.resolution_details(self.db)
-        timed = self.outcome is not None and isinstance(self.outcome.material, rd.TimedMaterial)
-        rating = self._rating_material()
-        heads = (
-            ["observation", "behaviour", "time", "A", "B", "resolved"]
-            if timed
-            else ["rated epoch", "scale", "A", "B", "scale points", "resolved"]
-            if rating
-            else ["transcript", "code", "span", "A", "B", "resolved"]
-        )
         table = self.disagreement_table
         table.clearContents()
         table.setRowCount(len(self.items))
-        table.setHorizontalHeaderLabels(heads)
+        if self.outcome is None:
+            return
+        m = self.outcome.material
+        table.setHorizontalHeaderLabels(words.headers(m, words.coders_of(m)))
         for row, item in enumerate(self.items):
-            if timed:
-                cells = [
-                    item.observation,
-                    item.behaviour + (f" ({item.subject})" if item.subject else ""),
-                    format_ms(item.time_ms),
-                    _unit(item.a),
-                    _unit(item.b),
-                ]
-            elif rating:
-                cells = [
-                    item.unit,
-                    item.range.name,
-                    _rated(item, item.value_a),
-                    _rated(item, item.value_b),
-                    f"{item.range.minimum}–{item.range.maximum}",
-                ]
-            else:
-                cells = [
-                    item.transcript,
-                    item.code,
-                    f"{item.start}–{item.end}",
-                    _spans(item.spans_a),
-                    _spans(item.spans_b),
-                ]
-            cells.append(_resolution(done.get(item.key)))
-            for col, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                if rating and col in (2, 3, 4):
-                    cell.setToolTip(_anchors(item.range))
-                table.setItem(row, col, cell)
+            cells = [*words.row_cells(m, item), words.Cell(words.resolution_text(self.done.get(item.key)))]
+            for col, cell in enumerate(cells):
+                widget_item = QTableWidgetItem(cell.text)
+                widget_item.setToolTip(cell.tip or cell.text)
+                table.setItem(row, col, widget_item)
         table.resizeColumnsToContents()
         self._enable_reconcile()
 
+    def _selected_rows(self) -> list[int]:
+        model = self.disagreement_table.selectionModel()
+        return sorted({i.row() for i in model.selectedRows() if i.row() < len(self.items)})
+
     def _enable_reconcile(self) -> None:
-        ok = self.lead_id is not None and bool(self.items)
-        rating = self._rating_material()
+        """The choices act on the selected disagreements of the results shown, for a lead only."""
+        ok = self.lead_id is not None and bool(self.items) and bool(self._selected_rows())
+        rating = self.rating_material()
         for choice, button in self.choice_buttons.items():
             button.setEnabled(ok and not (rating and choice in SPAN_ONLY))
         for widget in (self.agreed_value, self.value_button):
@@ -417,14 +458,29 @@ class ReliabilityView(QWidget):
             widget.setEnabled(ok and rating)
         self.copy_button.setEnabled(self.lead_id is not None and bool(self.agreed))
 
-    def _rating_chosen(self) -> None:
-        """The agreed-value box takes the chosen rating's scale range (its anchors as the tooltip)."""
-        rows = self.disagreement_table.selectionModel().selectedRows()
-        if not self._rating_material() or not rows or rows[0].row() >= len(self.items):
+    def _selection_changed(self) -> None:
+        """The choices follow the selection; the agreed-value box takes the chosen rating's scale."""
+        self._enable_reconcile()
+        rows = self._selected_rows()
+        if not self.rating_material() or not rows:
             return
-        item = self.items[rows[0].row()]
+        item = self.items[rows[0]]
         self.agreed_value.setRange(item.range.minimum, item.range.maximum)
-        self.agreed_value.setToolTip(_anchors(item.range))
+        self.agreed_value.setToolTip("\n".join(f"{v}: {t}" for v, t in item.range.anchors))
+
+    def row_of(self, key: str) -> int | None:
+        """The row of the disagreement with this key in the results shown, if any."""
+        return next((i for i, item in enumerate(self.items) if item.key == key), None)
+
+    def resolution(self, key: str) -> str:
+        """What was decided for a disagreement, in words ("" if nothing yet)."""
+        return words.resolution_text(self.done.get(key))
+
+    def side_by_side(self, row: int) -> SideBySide:
+        """Both raters' coding around timed or rating disagreement ``row``."""
+        if self.outcome is None or not 0 <= row < len(self.items):
+            raise WorkbenchError("Compare first, then choose a disagreement.")
+        return rr.side_by_side(self.outcome, self.items[row])
 
     def activate(self, row: int) -> None:
         """Ask whoever listens to show disagreement ``row`` (coding view or video)."""
@@ -448,9 +504,10 @@ class ReliabilityView(QWidget):
             self._fail(str(exc))
             return None
         item = self.items[row]
-        kept = item.kept(choice, value) if self._rating_material() else None
+        kept = item.kept(choice, value) if self.rating_material() else None
+        self.done[item.key] = {"choice": choice, "value": kept}
         self.disagreement_table.setItem(
-            row, RESOLVED, QTableWidgetItem(_resolution({"choice": choice, "value": kept}))
+            row, RESOLVED, QTableWidgetItem(words.resolution_text(self.done[item.key]))
         )
         self.status.setText(change.description)
         self.resolved.emit(change)
@@ -475,95 +532,12 @@ class ReliabilityView(QWidget):
         return change
 
 
-def _resolution(done: dict | None) -> str:
-    """The resolved column: the choice, with the value kept for a rating."""
-    if not done:
-        return ""
-    value = done.get("value")
-    if done["choice"] == "value":
-        return f"Agreed value {value}"
-    return CHOICE_LABELS.get(done["choice"], "") + (f" ({value})" if value is not None else "")
-
-
-def _rated(item, value: int | None) -> str:
-    if value is None:
-        return "—"
-    anchor = item.range.anchor(value).split(" - ")[0]  # the anchor's head; the tooltip has them all
-    return f"{value}: {anchor}" if anchor else str(value)
-
-
-def _anchors(scale) -> str:
-    return "\n".join(f"{v}: {text}" for v, text in scale.anchors) or f"{scale.minimum} to {scale.maximum}"
-
-
-def _spans(spans) -> str:
-    return ", ".join(f"{s}–{e}" for s, e in spans) or "—"
-
-
-def _unit(unit) -> str:
-    if unit is None:
-        return "—"
-    end = unit.end_ms
-    return format_ms(unit.onset_ms) + (f"–{format_ms(end)}" if end is not None else "")
-
-
-class ReliabilityWork:
-    """Analysis → Reliability… in the main window: opens a reliability view tab on the project."""
-
-    def __init__(self, window):
-        self.window = window
-        menu = window.menuBar().addMenu("&Analysis")
-        requires(menu, Action.COMPARE_CODERS)  # raters never see who coded what how
-        self.action = QAction("&Reliability…", window)
-        self.action.setStatusTip("Inter-rater reliability of transcripts, observations or ratings")
-        self.action.triggered.connect(lambda _checked=False: self.open_view())
-        menu.addAction(self.action)
-        window.project_changed.connect(lambda project: self.action.setEnabled(project is not None))
-        self.action.setEnabled(window.project is not None)
-
-    def open_view(self) -> ReliabilityView | None:
-        project = self.window.project
-        if project is None or not self.window.role_gate.permits(Action.COMPARE_CODERS):
-            return None
-        lead = project.coder.id if project.coder.can(Action.RESOLVE_DISAGREEMENTS) else None
-        view = ReliabilityView(project.db, self.window.runner, lead)
-        view.asked_by = project.coder.id
-        view.error.connect(self.window.show_status)
-        view.resolved.connect(self.window.apply_change)
-        view.disagreement_activated.connect(lambda t: self.window.guarded(lambda: self.show_target(t)))
-        self.window.add_workspace_tab(view, "Reliability")
-        return view
-
-    def show_target(self, target: rr.Target):
-        """A text disagreement opens the coding view with its span selected; a timed one opens the
-        video coder at its time. Returns the view shown."""
-        window = self.window
-        if target.kind == "text":
-            view = window.text_coding.open_transcript_id(target.transcript_id)
-            view.edit.select_span(target.start, target.end)
-            window.show_status(f"Disagreement in {target.label}, characters {target.start}–{target.end}")
-            return view
-        from workbench.store.participants import list_media
-
-        assert target.time_ms is not None  # a timed disagreement has its time
-        media = next((m for m in list_media(window.project.db) if m.id == target.media_id), None)
-        if media is None:
-            raise WorkbenchError(f"The recording of {target.label} is no longer in this project.")
-        view = window.video_coding.open_media(media)
-        if view is None:
-            return None
-        player = view.player
-        if player.index is not None:
-            player.seek(target.time_ms)
-        else:  # still opening: go there once it is ready
-
-            def ready(_index, player=player):
-                player.ready.disconnect(ready)
-                player.seek(target.time_ms)
-
-            player.ready.connect(ready)
-        window.show_status(
-            f"Disagreement in {target.label} at {format_ms(target.time_ms)}"
-            + (f" ({target.behaviour})" if target.behaviour else "")
-        )
-        return view
+def _source_text(result) -> str:
+    """ "Cohen's κ = 0.782 from this table (129 units compared)", or why it is undefined."""
+    name = statistic_label(result.statistic)
+    value = f"= {number(result.value)}" if result.defined else f"is {undefined_label(result.reason)}"
+    units = (
+        counted(result.n_units, "unit") if float(result.n_units).is_integer() else f"{result.n_units:g} units"
+    )
+    reason = f" {result.reason[:1].upper()}{result.reason[1:]}." if result.reason else ""
+    return f"{name} {value} from this table ({units} compared):{reason}"

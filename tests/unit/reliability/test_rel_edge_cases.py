@@ -15,9 +15,16 @@ ALL_MULTI = [rel.percent_agreement, rel.fleiss_kappa, rel.brennan_prediger, rel.
 CHANCE_CORRECTED = [rel.fleiss_kappa, rel.brennan_prediger, rel.gwet_ac]
 
 
+def test_one_category_only_is_nan_with_reason():
+    """Fleiss' chance agreement is 1 there (pooled shares 1, 0); Brennan-Prediger's and Gwet's are
+    not (see test_rel_one_category.py)."""
+    result = rel.fleiss_kappa([["a", "a"], ["a", "a"], ["a", N]], categories=["a", "b"])
+    assert math.isnan(result.value) and "one category" in result.reason
+
+
 @pytest.mark.parametrize("fn", CHANCE_CORRECTED)
-def test_one_category_only_is_nan_with_reason(fn):
-    result = fn([["a", "a"], ["a", "a"], ["a", N]], categories=["a", "b"])
+def test_one_known_category_is_nan_with_reason(fn):
+    result = fn([["a", "a"], ["a", "a"], ["a", N]])  # no categories declared: q = 1
     assert math.isnan(result.value) and "one category" in result.reason
 
 

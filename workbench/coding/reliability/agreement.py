@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ._data import Coded, code_ratings, weight_matrix
-from .results import ReliabilityResult, t_interval, undefined
+from .results import ALL_ONE_CATEGORY, CHANCE_IS_ONE, ReliabilityResult, t_interval, undefined
 
+NO_PAIRS = "no unit was rated by two or more raters, so there is nothing to compare"
 ANALYTIC = "analytic: Gwet (2008/2014) linearised variance, t interval with n-1 df"
 
 
@@ -64,13 +65,9 @@ class _Frame:
         self.pi = self.share.mean(axis=0)
 
     def undefined_reason(self) -> str:
+        """Why no coefficient of this family can be computed (empty when one can)."""
         if self.n_pairable == 0:
-            return "no unit was rated by two or more raters, so there is nothing to compare"
-        if self.n_used_categories < 2:
-            return (
-                "all ratings fall in one category; agreement beyond chance is undefined "
-                "(observed agreement is trivially perfect)"
-            )
+            return NO_PAIRS
         return ""
 
     def common(self) -> dict[str, Any]:
@@ -92,7 +89,7 @@ class _Frame:
         """Chance-corrected coefficient (pa - pe) / (1 - pe) with Gwet's variance."""
         reason = self.undefined_reason()
         if not reason and 1.0 - pe <= 1e-12:
-            reason = "chance agreement is 1, so the coefficient is undefined"
+            reason = ALL_ONE_CATEGORY if self.n_used_categories < 2 else CHANCE_IS_ONE
         if reason:
             return undefined(statistic, reason, **self.common())
         value = (self.pa - pe) / (1 - pe)
@@ -161,6 +158,7 @@ def fleiss_kappa(
     name = _suffix("Fleiss' kappa", f.weights)
     if f.undefined_reason():
         return f.result(name, 1.0, None)
+    # all ratings in one category: pi = (1, 0, ...), so chance agreement is 1 and kappa undefined
     pi_w = f.w @ f.pi
     pe = float(f.pi @ pi_w)
     pe_i = f.share @ pi_w
@@ -170,9 +168,12 @@ def fleiss_kappa(
 def brennan_prediger(
     ratings: Any, weights: str | None = None, categories: Sequence[Any] | None = None
 ) -> ReliabilityResult:
-    """Brennan & Prediger (1981) coefficient: chance agreement sum(W) / q^2.
+    """Brennan & Prediger (1981) coefficient (Randolph's 2005 free-marginal kappa, unweighted):
+    chance agreement sum(W) / q^2, i.e. 1/q unweighted, whatever the raters' marginals.
 
-    q is the number of categories: the ``categories`` given, else those used.
+    q is the number of categories: the ``categories`` given, else those used. So with two or more
+    declared categories the coefficient is defined even when every rating falls in one of them
+    (1.0 when all agree); with a single known category chance agreement is 1 and it is undefined.
     """
     f = _Frame(ratings, categories, weights)
     name = _suffix("Brennan-Prediger kappa", f.weights)
@@ -187,11 +188,15 @@ def gwet_ac(
 ) -> ReliabilityResult:
     """Gwet's AC1 (unweighted) or AC2 (weighted).
 
-    Chance agreement is sum(W) / (q(q-1)) * sum_k pi_k (1 - pi_k).
+    Chance agreement is sum(W) / (q(q-1)) * sum_k pi_k (1 - pi_k): 0 when every rating falls in
+    one of q >= 2 categories, so the coefficient is then the observed agreement (Gwet 2014, ch. 4).
+    With a single known category (q = 1) it is undefined.
     """
     f = _Frame(ratings, categories, weights)
     name = "Gwet's AC1" if f.weights == "unweighted" else f"Gwet's AC2 ({f.weights} weights)"
     if f.undefined_reason():
+        return f.result(name, 1.0, None)
+    if f.q < 2:
         return f.result(name, 1.0, None)
     c = f.w.sum() / (f.q * (f.q - 1))
     pe = float(c * (f.pi * (1 - f.pi)).sum())

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import category_scores, code_ratings, two_raters, weight_matrix
-from .results import ReliabilityResult, t_intervals, undefined
+from .results import ALL_ONE_CATEGORY, CHANCE_IS_ONE, ReliabilityResult, t_intervals, undefined
 
 ANALYTIC = "analytic: Fleiss-Cohen-Everitt (1969) large-sample variance, t interval with n-1 df"
 
@@ -111,9 +111,8 @@ class _Pair:
 OK, NO_UNITS, ONE_CATEGORY, CHANCE_ONE = 0, 1, 2, 3
 REASONS = {
     NO_UNITS: "no unit was rated by both raters, so there is nothing to compare",
-    ONE_CATEGORY: "both raters used a single category; agreement beyond chance is undefined "
-    "(observed agreement is trivially perfect)",
-    CHANCE_ONE: "chance agreement is 1, so the coefficient is undefined",
+    ONE_CATEGORY: ALL_ONE_CATEGORY,
+    CHANCE_ONE: CHANCE_IS_ONE,
 }
 
 

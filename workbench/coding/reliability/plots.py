@@ -63,8 +63,16 @@ def kappa_forest(table: pd.DataFrame, label: str, title: str) -> Png:
     return _png(fig)
 
 
-def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, title: str) -> Png:
-    """Two raters' records one above the other; time units where they differ shaded red."""
+def timelines(
+    ra: Record,
+    rb: Record,
+    names: tuple[str, str],
+    unit_ms: int,
+    title: str,
+    labels: dict[str, str] | None = None,
+) -> Png:
+    """Two raters' records one above the other; time units where they differ shaded red; ``labels``
+    names the behaviour keys (default: the keys)."""
     keys = sorted(set(ra.states) | set(ra.points) | set(rb.states) | set(rb.points))
     ma, mb = unit_matrix(ra, keys, unit_ms), unit_matrix(rb, keys, unit_ms)
     differ = np.r_[False, (ma != mb).any(axis=1), False].astype(np.int8)
@@ -86,7 +94,7 @@ def timelines(ra: Record, rb: Record, names: tuple[str, str], unit_ms: int, titl
         ylim = ax.get_ylim()
         ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), color="red", alpha=0.15, lw=0)
         ax.set_ylim(ylim)
-        ax.set_yticks(range(len(keys)), keys)
+        ax.set_yticks(range(len(keys)), [(labels or {}).get(k, k) for k in keys])
         ax.set_ylabel(name)
         ax.set_xlim(0, end)
     axes[0].set_title(title, fontsize=10)

@@ -17,6 +17,7 @@ from functools import partial
 import pandas as pd
 
 from workbench.model.tasks import TaskState
+from workbench.model.wording import named
 
 from ._binary import Comparison
 from .events import compare_observations
@@ -51,6 +52,7 @@ class TimedInput:
     window_ms: int = 2000
     across_behaviours: bool = False
     timeline: str | None = None  # observation to draw (default: the first)
+    labels: Mapping[str, str] = field(default_factory=dict)  # behaviour/subject code -> name, for plots
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class RatingsInput:
     ratings: pd.DataFrame | Sequence[Rating]
     raters: Sequence[str] | None = None
     scale_points: Mapping[str, Sequence[float]] | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)  # task/scale code -> name, for plots
 
 
 @dataclass
@@ -136,9 +139,11 @@ def _text_tables(report: ReliabilityReport, t: TextInput, plots: bool) -> None:
                 )
 
 
-def _forest(table: pd.DataFrame, label: str, what: str) -> bytes:
+def _forest(table: pd.DataFrame, label: str, what: str, names: Mapping[str, str] | None = None) -> bytes:
     from .plots import kappa_forest
 
+    if names:
+        table = table.assign(**{label: [named(str(v), names) for v in table[label]]})
     return kappa_forest(table, label, f"{what} level")
 
 
@@ -178,7 +183,7 @@ def _timed_tables(report: ReliabilityReport, t: TimedInput, plots: bool) -> None
         report.figures[caption] = png
         tu = r["time_units_behaviour"].table
         report.figures["Per-behaviour time-unit kappa, pooled"] = _forest(
-            tu[tu["observation"] == "(pooled)"], "behaviour", "time-unit"
+            tu[tu["observation"] == "(pooled)"], "behaviour", "time-unit", t.labels
         )
 
 
@@ -194,7 +199,8 @@ def timeline_figure(t: TimedInput, observation: str | None = None) -> tuple[str,
         raise ValueError("there are no observations to draw")
     pick = next((p for p in t.pairs if p.id == observation), t.pairs[0])
     ra, rb = normalise_pair(pick)
-    return TIMELINES + pick.id, timelines(ra, rb, t.names, t.unit_ms, pick.id)
+    labels = {k: named(k, t.labels) for k in {*ra.states, *ra.points, *rb.states, *rb.points}}
+    return TIMELINES + pick.id, timelines(ra, rb, t.names, t.unit_ms, pick.id, labels)
 
 
 def _ratings(report: ReliabilityReport, t: RatingsInput, plots: bool) -> None:
@@ -205,7 +211,7 @@ def _ratings(report: ReliabilityReport, t: RatingsInput, plots: bool) -> None:
 
         for (task, scale), wide in comp.data.items():
             if wide.shape[1] >= 2:
-                label = f"{task}: {scale}" if task else str(scale)
+                label = named(f"{task}: {scale}" if task else str(scale), t.labels)
                 report.figures[f"Ratings {label}"] = scatter_bland_altman(wide, label)
 
 

@@ -51,6 +51,34 @@ class ReliabilityResult:
         return not math.isnan(self.value)
 
 
+ALL_ONE_CATEGORY = (
+    "all ratings in one category: chance agreement is 1, so agreement beyond chance is undefined "
+    "(observed agreement is trivially perfect)"
+)
+CHANCE_IS_ONE = "chance agreement is 1, so the coefficient is undefined"
+
+# (words in a reason, the short form people read) — first match wins; see :func:`undefined_label`
+_SHORT_REASONS = (
+    (
+        ("one category", "all pairable values are the same", "only one value", "identical"),
+        "all ratings in one category",
+    ),
+    (("do not vary", "differ only by a constant"), "no variation between units"),
+    (("nothing to compare", "no unit was", "fewer than two units", "no segments"), "nothing to compare"),
+    (("at least two raters",), "fewer than two raters"),
+    (("chance agreement is 1", "expected disagreement is zero"), "chance agreement is 1"),
+)
+
+
+def undefined_label(reason: str) -> str:
+    """What a table shows instead of NaN: "undefined (all ratings in one category)" and the like."""
+    low = reason.lower()
+    for words, short in _SHORT_REASONS:
+        if any(w in low for w in words):
+            return f"undefined ({short})"
+    return f"undefined ({reason})" if reason else "undefined"
+
+
 def undefined(statistic: str, reason: str, **kwargs: Any) -> ReliabilityResult:
     """A result whose value is NaN, with the reason."""
     kwargs.setdefault("n_units", 0)

@@ -22,6 +22,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from workbench.model.wording import counted
+
 from . import _intervals as iv
 from ._binary import (
     Comparison,
@@ -316,7 +318,7 @@ def segment_agreement(
         table,
         results,
         f"Each segment/sentence is one unit; the code is 'present' for a coder when their codings cover at "
-        f"least {min_chars} code point(s) of it. Single transcripts: analytic interval (segments as units); "
+        f"least {counted(min_chars, 'code point')} of it. Single transcripts: analytic interval (segments as units); "
         "pooled rows: bootstrap over transcripts.",
     )
 

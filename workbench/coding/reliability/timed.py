@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.model.wording import counted
+
 from . import _intervals as iv
 from ._binary import (
     Comparison,
@@ -250,9 +252,9 @@ def _keys(records: list[tuple[Record, Record]]) -> list[str]:
 def rule_text(unit_ms: int, tolerance_ms: int) -> str:
     k = tolerance_ms // unit_ms
     tol = (
-        f"tolerance {tolerance_ms} ms = {k} unit(s) of {unit_ms} ms (effective ±{k * unit_ms} ms): a differing "
+        f"tolerance {tolerance_ms} ms = {counted(k, 'unit')} of {unit_ms} ms (effective ±{k * unit_ms} ms): a differing "
         "unit counts as agreement when each rater's category there occurs in the other's record within "
-        f"±{k} unit(s), tallied half on each rater's category"
+        f"±{counted(k, 'unit')}, tallied half on each rater's category"
         if k
         else "no tolerance"
     )

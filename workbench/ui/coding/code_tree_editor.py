@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QInputDialog, QMen
 from workbench.coding.codebook import Code, Codebook
 from workbench.model.errors import WorkbenchError
 from workbench.model.roles import Action
+from workbench.model.wording import counted
 from workbench.store import code_ops, coding_lookups
 from workbench.store.retrieval import code_counts
 from workbench.store.visibility import Viewer
@@ -91,8 +92,9 @@ class CodeTreeEditor(QObject):
                 else ""
             )
             tip = (
-                f"{count.codings} codings by {count.participants} participants; with sub-codes "
-                f"{count.codings_with_subcodes} by {count.participants_with_subcodes}"
+                f"{counted(count.codings, 'coding')} by {counted(count.participants, 'participant')}; "
+                f"with sub-codes {counted(count.codings_with_subcodes, 'coding')} by "
+                f"{counted(count.participants_with_subcodes, 'participant')}"
             )
             out[info.guid] = (text, tip)
         self.model.set_counts(out)

@@ -1,7 +1,9 @@
 """File → Export: coded extracts (XLSX/CSV/DOCX), the framework matrix (XLSX), the codebook (REFI-QDA
 .qdc) and the whole coded project (REFI-QDA .qdpx), each written by :mod:`workbench.services.coding_exports`
 on a worker thread through the window's runner (atomically), every text passed through the
-project's pseudonym key (no original name leaves in an export); and File → Import REFI-QDA
+project's pseudonym key (no original name leaves in an export). The tabular exports first say their
+scope (:class:`ExportScopeDialog`: codes, coders, transcripts with counts, everything ticked), so no
+leftover selection in the code tree or coding view narrows them. And File → Import REFI-QDA
 project (.qdpx), read on the runner, shown as an import report, and stored in one transaction once the
 user agrees (:mod:`workbench.ui.coding.qdpx_asking`)."""
 
@@ -13,12 +15,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDialog, QMenu
 
 from workbench.model.roles import Action
 from workbench.services import coding_exports
+from workbench.store import retrieval
 from workbench.store.retrieval import Filters
 from workbench.store.visibility import Viewer
+from workbench.ui.coding.export_scope_dialog import ExportScopeDialog
 from workbench.ui.coding.qdpx_asking import QdpxImport
 from workbench.ui.role_gate import requires
 
@@ -69,18 +73,29 @@ class ExportMenu(QObject):
         return None
 
     def _viewer(self) -> Viewer:
-        view = self.host.current_view()
-        return view.filter.viewer() if view is not None else Viewer(self.host.coder.id, "all")
+        """Everything this person may see (independent coding still holds): an export's scope is
+        chosen in its dialog, never narrowed by what a coding view happens to show."""
+        return Viewer(self.host.coder.id, "all")
 
-    def _code_filter(self) -> tuple[str, ...]:
-        current = self.host.current_code()
-        return (current.guid,) if current is not None else ()
+    def ask_scope(self, kind: str) -> ExportScopeDialog | None:
+        """The scope dialog, filled on the database worker; None when the user cancels."""
+        window = self.host.window
+        db, viewer = self.host.db, self._viewer()
+        scope = window.db_worker.wait_for(lambda: retrieval.export_scope(db, viewer))
+        dialog = ExportScopeDialog(scope, kind, window)
+        return dialog if window.exec_dialog(dialog) == QDialog.DialogCode.Accepted else None
 
     def export_extracts(self, path: Path | None = None, filters: Filters | None = None):
-        """Extracts of the code selected in the code tree (with sub-codes), or all of them."""
+        """Coded extracts: from the menu, of the scope chosen in the dialog (everything at first);
+        given a ``path``, of ``filters`` (default: everything)."""
         if self.host.window.project is None:
             return None
-        filters = filters or Filters(code_guids=self._code_filter())
+        if filters is None and path is None:
+            dialog = self.ask_scope("extracts")
+            if dialog is None:
+                return None
+            filters = dialog.filters()
+        filters = filters or Filters()
         path = path or self.host.ask_save_file("Export coded extracts", EXTRACT_FILTER, "extracts.xlsx")
         if path is None:
             return None
@@ -95,11 +110,24 @@ class ExportMenu(QObject):
             db_thread=True,  # a long read: on the database worker, after the coding before it
         )
 
-    def export_framework(self, path: Path | None = None, code_guids: Sequence[str] | None = None):
-        """The framework matrix over the selected code's sub-codes (or the top-level codes)."""
+    def export_framework(
+        self,
+        path: Path | None = None,
+        code_guids: Sequence[str] | None = None,
+        filters: Filters | None = None,
+    ):
+        """The framework matrix: from the menu, its columns, coders and transcripts chosen in the
+        dialog (the top-level codes, everyone, everything at first); given a ``path``, over
+        ``code_guids`` (default: the top-level codes)."""
         if self.host.window.project is None:
             return None
-        guids = list(code_guids) if code_guids else self.framework_codes()
+        if code_guids is None and path is None:
+            dialog = self.ask_scope("framework")
+            if dialog is None:
+                return None
+            code_guids, filters = dialog.columns(), dialog.filters()
+            filters = Filters(coder_ids=filters.coder_ids, transcript_ids=filters.transcript_ids)
+        guids = list(code_guids) if code_guids else self.top_codes()
         path = path or self.host.ask_save_file(
             "Export framework matrix", "Excel workbook (*.xlsx)", "framework.xlsx"
         )
@@ -112,6 +140,7 @@ class ExportMenu(QObject):
             self._viewer(),
             guids,
             Path(path),
+            filters or Filters(),
             on_done=self.host.window.show_status,
             db_thread=True,  # a long read: on the database worker, after the coding before it
         )
@@ -145,8 +174,13 @@ class ExportMenu(QObject):
             return None
         return self.qdpx.start(Path(path))
 
+    def top_codes(self) -> list[str]:
+        """The framework's default columns: the top-level codes."""
+        return [c.guid for c in self.host.codes.by_id.values() if len(c.path) == 1]
+
     def framework_codes(self) -> list[str]:
-        """Columns of the framework: the selected code's children (or itself), else the top level."""
+        """The Retrieval tab's framework columns: the selected code's children (or itself), else the
+        top level (the export asks instead: :meth:`export_framework`)."""
         current = self.host.current_code()
         codes = self.host.codes.by_id.values()
         if current is not None:
@@ -154,4 +188,4 @@ class ExportMenu(QObject):
                 c.guid for c in codes if c.path[:-1] == current.path and c.codebook == current.codebook
             ]
             return children or [current.guid]
-        return [c.guid for c in codes if len(c.path) == 1]
+        return self.top_codes()
