@@ -16,7 +16,7 @@ from .quiet import silence
 silence()  # first: each library reads its switch once, when it loads
 
 from . import diarize as _diarize  # (the module stays transcription.diarize)
-from .api import transcribe, transcribe_array, transcribe_from
+from .api import check_options, transcribe, transcribe_array, transcribe_from
 from .audio import channel_count, decode_audio
 from .channels import ChannelPlan
 from .coverage import retry_span
@@ -43,6 +43,7 @@ __all__ = [
     "Turn",
     "Word",
     "channel_count",
+    "check_options",
     "decode_audio",
     "read_checkpoint",
     "register_mono_diarizer",

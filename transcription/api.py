@@ -55,7 +55,7 @@ def transcribe_from(
 
     The generator's return value is True when it ran to the end, False when cancelled.
     """
-    _check_options(options)
+    check_options(options)
     recording = read_recording(source, options, progress, plan)
     if cancelled is not None and cancelled():
         return False
@@ -73,7 +73,7 @@ def read_recording(
     plan: ChannelPlan | None = None,
 ) -> Recording:
     """Decode the whole of ``source`` and prepare it (channel plan, speech detector)."""
-    _check_options(options)
+    check_options(options)
     _report(progress, 0.0, "Reading audio")
     audio = decode_audio(source, per_channel=True)
     if audio.shape[0] > 1 and plan is None:
@@ -108,7 +108,7 @@ def transcribe_array(
     should have several speakers is diarized here.
     Returns True when it ran to the end, False when cancelled.
     """
-    _check_options(options)
+    check_options(options)
     samples = np.asarray(samples, dtype=np.float32)
     if options.channels and (samples.ndim != 2 or samples.shape[0] < 2):
         raise TranscriptionError(
@@ -216,7 +216,8 @@ def _close(iterator: object) -> None:
         close()
 
 
-def _check_options(options: Options) -> None:
+def check_options(options: Options) -> None:
+    """Refuse settings out of range (raises :class:`TranscriptionError` with one line)."""
     if not 0.0 < options.vad_threshold < 1.0:
         raise TranscriptionError(f"The VAD threshold must be between 0 and 1, not {options.vad_threshold}")
     if options.vad_speech_pad_ms < 0:
@@ -247,7 +248,7 @@ def speaker_turns(
     if recording.plan.split or not _wants_turns(options):
         return None
     diarizer = spk.get_mono_diarizer()
-    assert diarizer is not None  # _check_options ensured it
+    assert diarizer is not None  # check_options ensured it
     _report(progress, fraction, "Telling speakers apart")
     return [
         replace(t, start_ms=t.start_ms + recording.offset_ms, end_ms=t.end_ms + recording.offset_ms)
