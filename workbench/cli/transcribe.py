@@ -41,6 +41,11 @@ class _Job:
     checkpoint: Path
     out: Path | None
     media_id: int | None = None
+    given: Path | None = None  # the file named on the command line (``source`` may be the project's copy)
+
+    @property
+    def label(self) -> str:
+        return (self.given or self.source).name
 
 
 def register(commands) -> None:
@@ -247,7 +252,9 @@ def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
             assert owner is not None  # import_media has just made it if it was new
             media = next(m for m in owner.media if m.id == media_id)
             print(f"Imported {source.name} for {args.participant}")
-        jobs.append(_Job(i, project.media_path(media), job_path(project, media, options), out, media.id))
+        jobs.append(
+            _Job(i, project.media_path(media), job_path(project, media, options), out, media.id, source)
+        )
     return jobs
 
 
@@ -262,7 +269,7 @@ def _run(jobs: list[_Job], options, project, args) -> tuple[int, int]:
 
     def show(index: int, fraction: float, message: str) -> None:
         fractions[index] = fraction
-        name = jobs[index].source.name if len(jobs) > 1 else ""
+        name = jobs[index].label if len(jobs) > 1 else ""
         bar(sum(fractions) / len(fractions), f"{name} {message}".strip())
 
     if workers == 1:
@@ -322,7 +329,7 @@ def _finish(job: _Job, transcript, options, project, args) -> int:
     plan = transcript.plan
     if plan is not None and plan.channels > 1:
         other = "--channels mix" if plan.split else "--channels split"
-        print(f"{job.source.name}: {plan.channels} channels: {plan.reason} (use {other} to change this)")
+        print(f"{job.label}: {plan.channels} channels: {plan.reason} (use {other} to change this)")
     if project is not None:
         assert job.media_id is not None  # every job of a project run has its media
         change = save_transcript(project, job.media_id, transcript, options)
@@ -332,12 +339,12 @@ def _finish(job: _Job, transcript, options, project, args) -> int:
         export_transcript(
             job.out,
             to_new_segments(transcript.segments),
-            title=job.source.name,
+            title=job.label,
             provenance={
                 "engine": provenance.engine,
                 "model": provenance.model,
                 "settings": provenance.settings,
-                "source": job.source.name,
+                "source": job.label,
             },
             gaps=to_new_gaps(transcript.gaps),
         )
@@ -358,7 +365,7 @@ def _report_gaps(job: _Job, gaps, allowed: bool) -> None:
     count = len(gaps)
     advice = "" if allowed else "; listen to them, or pass --allow-gaps to accept"
     print(
-        f"workbench: {job.source.name}: {count} passage{'s' if count != 1 else ''} of speech left "
+        f"workbench: {job.label}: {count} passage{'s' if count != 1 else ''} of speech left "
         f"untranscribed at {where}: marked in the transcript{advice}",
         file=sys.stderr,
     )
@@ -375,7 +382,7 @@ def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
     if single and isinstance(exc, WorkbenchError):
         raise exc
     text = str(exc) if isinstance(exc, WorkbenchError) else f"{type(exc).__name__}: {exc}"
-    print(f"workbench: error: {job.source.name}: {text}", file=sys.stderr)
+    print(f"workbench: error: {job.label}: {text}", file=sys.stderr)
     return 1
 
 

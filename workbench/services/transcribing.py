@@ -17,6 +17,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -193,6 +194,7 @@ def save_transcript(
     """Store a finished job's transcript (segments, untranscribed-speech markers, provenance) for
     the media item in one transaction, then delete the job's checkpoint."""
     media, pseudonym = find_media(project, media_id)
+    gaps = to_new_gaps(transcript.gaps)
     change = transcripts.add_transcript(
         project.db,
         pseudonym,
@@ -200,8 +202,13 @@ def save_transcript(
         to_new_segments(transcript.segments),
         media.id,
         provenance_for(options, transcript),
-        to_new_gaps(transcript.gaps),
+        gaps,
     )
+    if transcript.plan is not None and transcript.plan.channels > 1:
+        head, _sep, listen = change.description.partition("; ")
+        described = f"{head}: {transcript.plan.label}" + (f"; {listen}" if listen else "")
+        change = replace(change, description=described)
+    change = replace(change, rows={**change.rows, "speech_gaps": tuple(gaps)})
     job_path(project, media, options).unlink(missing_ok=True)
     return change
 

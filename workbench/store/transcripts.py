@@ -48,8 +48,13 @@ def add_transcript(
             after={"name": name, "segments": len(segments), "model": provenance.model, "gaps": len(gaps)},
         )
         created = {"transcripts": (row.id,)} | ({"speech_gaps": gap_ids} if gap_ids else {})
-        listen = f"; {len(gaps)} passage{'s' if len(gaps) != 1 else ''} need a listen" if gaps else ""
+        listen = f"; {passages(len(gaps))}" if gaps else ""
         return Change(f"Added transcript {name}{listen}", created=created)
+
+
+def passages(count: int) -> str:
+    """ "1 passage needs a listen", "2 passages need a listen"."""
+    return f"{count} passage needs a listen" if count == 1 else f"{count} passages need a listen"
 
 
 BATCH = 5_000  # segments written per statement: memory stays flat however long the transcript
