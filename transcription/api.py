@@ -12,8 +12,11 @@ import numpy as np
 
 from . import speakers as spk
 from .audio import decode_audio
+from .blocks import decode_blocks
+from .channels import ChannelPlan
 from .engines import Engine, get_engine
 from .errors import TranscriptionError
+from .recording import Recording, prepare, shifted
 from .repetition import LoopGuard, collapse_indices, collapse_text, is_repetitive
 from .types import SAMPLE_RATE, Options, Segment, Word
 
@@ -28,12 +31,13 @@ def transcribe(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> Iterator[Segment]:
-    """Yield the segments of ``source`` (any audio or video file) in time order, lazily.
+    """Yield the decoded segments of ``source`` (any audio or video file) in time order, lazily.
 
     ``progress(fraction, message)`` is called with 0..1 as the work advances;
     ``cancelled()`` is polled between segments and stops the generator cleanly when True.
     Raises :class:`AudioError`, :class:`ModelMissingError` or :class:`TranscriptionError`
-    (on the first ``next()``).
+    (on the first ``next()``). The coverage check runs in :func:`transcription.transcribe_file`
+    and :func:`transcription.run_job`, which build on this.
     """
     yield from transcribe_from(source, options, start_ms=0, progress=progress, cancelled=cancelled)
 
@@ -45,45 +49,45 @@ def transcribe_from(
     start_ms: int = 0,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    plan: ChannelPlan | None = None,
 ) -> Generator[Segment, None, bool]:
     """Like :func:`transcribe`, but decode only from ``start_ms`` on (times stay file times).
 
     The generator's return value is True when it ran to the end, False when cancelled.
     """
-    _check_options(options)
-    if start_ms <= 0:
-        _report(progress, 0.0, "Reading audio")  # on resume the first report waits for the duration
-    if options.channels:
-        channels = decode_audio(source, per_channel=True, start_ms=start_ms)
-        if channels.shape[0] < 2:
-            raise TranscriptionError(
-                f"Speakers by channel need one microphone per channel; {Path(source).name} has only one channel"
-            )
-        samples: np.ndarray = channels
-    else:
-        samples = decode_audio(source, start_ms=start_ms)
+    check_options(options)
+    recording = read_recording(source, options, progress, plan)
     if cancelled is not None and cancelled():
         return False
-    total_ms = start_ms + samples.shape[-1] * 1000 // SAMPLE_RATE
-    turns = None
-    if start_ms > 0 and _wants_turns(options):
-        # A resumed job diarizes the whole recording, so speaker numbers match the part done before.
-        _report(progress, _fraction(start_ms, total_ms), "Telling speakers apart")
-        turns = _mono_turns(decode_audio(source), options, offset_ms=0)
-    _report(progress, _fraction(start_ms, total_ms), "Loading the speech model")
-    engine = get_engine(options)
     return (
-        yield from transcribe_array(
-            samples,
-            options,
-            engine=engine,
-            offset_ms=start_ms,
-            total_ms=total_ms,
-            progress=progress,
-            cancelled=cancelled,
-            turns=turns,
+        yield from transcribe_recording(
+            recording, options, start_ms=start_ms, progress=progress, cancelled=cancelled
         )
     )
+
+
+def read_recording(
+    source: str | os.PathLike[str],
+    options: Options,
+    progress: Progress | None = None,
+    plan: ChannelPlan | None = None,
+) -> Recording:
+    """Decode the whole of ``source`` and prepare it (channel plan, speech detector)."""
+    check_options(options)
+    _report(progress, 0.0, "Reading audio")
+    audio = decode_audio(source, per_channel=True)
+    if audio.shape[0] > 1 and plan is None:
+        _report(progress, 0.0, "Listening to the channels")
+    recording = prepare(audio, options, plan, Path(source).name)
+    del audio
+    _report(progress, 0.0, _describe(recording.plan))
+    return recording
+
+
+def _describe(plan: ChannelPlan) -> str:
+    if plan.channels < 2:
+        return "Finding speech"
+    return f"{plan.channels} channels: {plan.reason}"
 
 
 def transcribe_array(
@@ -97,30 +101,62 @@ def transcribe_array(
     cancelled: Cancelled | None = None,
     turns: Sequence[spk.Turn] | None = None,
 ) -> Generator[Segment, None, bool]:
-    """Transcribe 16 kHz float32 samples: 1-D mono, or ``(channels, samples)`` with ``options.channels``.
+    """Transcribe 16 kHz float32 samples: 1-D mono, or ``(channels, samples)``.
 
     Sample 0 is at ``offset_ms``; ``total_ms`` (for progress) defaults to the end of ``samples``.
     ``turns`` (file times) are speaker turns found beforehand; by default a mono recording that
     should have several speakers is diarized here.
     Returns True when it ran to the end, False when cancelled.
     """
-    _check_options(options)
+    check_options(options)
     samples = np.asarray(samples, dtype=np.float32)
     if options.channels and (samples.ndim != 2 or samples.shape[0] < 2):
         raise TranscriptionError(
             "Speakers by channel need an array of shape (channels, samples) with 2+ channels"
         )
+    recording = shifted(prepare(samples, options), offset_ms)
+    return (
+        yield from transcribe_recording(
+            recording,
+            options,
+            engine=engine,
+            start_ms=offset_ms,
+            total_ms=total_ms,
+            progress=progress,
+            cancelled=cancelled,
+            turns=turns,
+        )
+    )
+
+
+def transcribe_recording(
+    recording: Recording,
+    options: Options,
+    *,
+    engine: Engine | None = None,
+    start_ms: int = 0,
+    total_ms: int | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    turns: Sequence[spk.Turn] | None = None,
+) -> Generator[Segment, None, bool]:
+    """The decoding pass over ``recording`` from ``start_ms`` (file time) on, segment groups in time order."""
+    total_ms = total_ms or recording.end_ms
+    _report(progress, _fraction(start_ms, total_ms), "Loading the speech model")
     engine = engine or get_engine(options)
-    total_ms = total_ms or offset_ms + samples.shape[-1] * 1000 // SAMPLE_RATE
-    if options.channels:
-        judge = spk.ChannelJudge(samples, offset_ms=offset_ms)
-        streams = [_channel_groups(engine, judge, c, offset_ms) for c in range(samples.shape[0])]
-        groups: Iterator[list[Segment]] = heapq.merge(*streams, key=lambda group: group[0].start_ms)
-    else:
-        mono = samples.mean(axis=0) if samples.ndim == 2 else samples
-        streams = [_mono_groups(engine, mono, options, offset_ms, turns)]
-        groups = streams[0]
-    done_ms = offset_ms
+    if not recording.plan.split and turns is None:
+        turns = speaker_turns(recording, options, progress, _fraction(start_ms, total_ms))
+    speakers: spk.ChannelJudge | Sequence[spk.Turn] | None = turns
+    if recording.plan.split:
+        speakers = spk.ChannelJudge(recording.channels, offset_ms=recording.offset_ms)
+    streams = [
+        _stream_groups(engine, recording, index, options, start_ms, speakers)
+        for index in range(len(recording.streams))
+    ]
+    groups: Iterator[list[Segment]] = (
+        heapq.merge(*streams, key=lambda group: group[0].start_ms) if len(streams) > 1 else streams[0]
+    )
+    done_ms = start_ms
     try:
         while True:
             if cancelled is not None and cancelled():
@@ -141,47 +177,37 @@ def transcribe_array(
     return True
 
 
-def _mono_groups(
+def _stream_groups(
     engine: Engine,
-    mono: np.ndarray,
+    recording: Recording,
+    index: int,
     options: Options,
-    offset_ms: int,
-    turns: Sequence[spk.Turn] | None = None,
+    start_ms: int,
+    speakers: spk.ChannelJudge | Sequence[spk.Turn] | None,
 ) -> Generator[list[Segment], None, None]:
-    """Per decoded segment, its final pieces (loop-guarded, speaker-labelled when asked)."""
-    if turns is None:
-        turns = _mono_turns(mono, options, offset_ms)
+    """One stream's segments from ``start_ms`` on, block by block: loop-guarded, then stripped of
+    the words that are bleed from another microphone (``speakers`` a judge: per channel) or
+    labelled by speaker (``speakers`` the diarizer's turns, or None)."""
     loops = LoopGuard()
-    raw = engine.transcribe(mono, offset_ms=offset_ms)
-    try:
-        for segment in raw:
-            group = [
-                p
-                for fixed in _guard(segment, engine, mono, offset_ms, loops)
-                for p in _label(fixed, options, turns)
-            ]
-            if group:
-                yield group
-    finally:
-        _close(raw)
-
-
-def _channel_groups(
-    engine: Engine, judge: spk.ChannelJudge, index: int, offset_ms: int
-) -> Generator[list[Segment], None, None]:
-    """One microphone's segments, without the words that are bleed from another microphone."""
-    loops = LoopGuard()
-    channel = judge.channels[index]
-    raw = engine.transcribe(channel, offset_ms=offset_ms)
-    try:
-        for segment in raw:
-            group: list[Segment] = []
-            for fixed in _guard(segment, engine, channel, offset_ms, loops):
-                group.extend(judge.own_words(fixed, index))
-            if group:
-                yield group
-    finally:
-        _close(raw)
+    audio, origin = recording.streams[index], recording.offset_ms
+    judge = speakers if isinstance(speakers, spk.ChannelJudge) else None
+    turns = speakers if not isinstance(speakers, spk.ChannelJudge) else None
+    for first_ms, last_ms, clips in decode_blocks(recording, index, options, start_ms):
+        piece = audio[(first_ms - origin) * SAMPLE_RATE // 1000 : (last_ms - origin) * SAMPLE_RATE // 1000]
+        raw = engine.transcribe(piece, offset_ms=first_ms, clips=clips)
+        try:
+            for segment in raw:
+                group = [
+                    piece_
+                    for fixed in _guard(segment, engine, audio, origin, loops)
+                    for piece_ in (
+                        judge.own_words(fixed, index) if judge is not None else _label(fixed, options, turns)
+                    )
+                ]
+                if group:
+                    yield group
+        finally:
+            _close(raw)
 
 
 def _close(iterator: object) -> None:
@@ -190,12 +216,17 @@ def _close(iterator: object) -> None:
         close()
 
 
-def _check_options(options: Options) -> None:
+def check_options(options: Options) -> None:
+    """Refuse settings out of range (raises :class:`TranscriptionError` with one line)."""
     if not 0.0 < options.vad_threshold < 1.0:
         raise TranscriptionError(f"The VAD threshold must be between 0 and 1, not {options.vad_threshold}")
     if options.vad_speech_pad_ms < 0:
         raise TranscriptionError(
             f"The VAD speech padding must be 0 ms or more, not {options.vad_speech_pad_ms}"
+        )
+    if options.vad_min_silence_ms < 0:
+        raise TranscriptionError(
+            f"The shortest pause the VAD leaves out must be 0 ms or more, not {options.vad_min_silence_ms}"
         )
     if options.speakers is not None and options.speakers < 1:
         raise TranscriptionError("The number of speakers must be 1 or more")
@@ -210,16 +241,18 @@ def _wants_turns(options: Options) -> bool:
     return not options.channels and options.speakers is not None and options.speakers > 1
 
 
-def _mono_turns(mono: np.ndarray, options: Options, offset_ms: int) -> list[spk.Turn] | None:
-    """Diarizer turns (in file time: sample 0 of ``mono`` is at ``offset_ms``) when several speakers
-    are expected on a mono recording, else None."""
-    if not _wants_turns(options):
+def speaker_turns(
+    recording: Recording, options: Options, progress: Progress | None = None, fraction: float = 0.0
+) -> list[spk.Turn] | None:
+    """Diarizer turns over the whole mixed recording (file time) when several speakers are expected."""
+    if recording.plan.split or not _wants_turns(options):
         return None
     diarizer = spk.get_mono_diarizer()
-    assert diarizer is not None  # _check_options ensured it
+    assert diarizer is not None  # check_options ensured it
+    _report(progress, fraction, "Telling speakers apart")
     return [
-        replace(t, start_ms=t.start_ms + offset_ms, end_ms=t.end_ms + offset_ms)
-        for t in diarizer(mono, SAMPLE_RATE, options.speakers)
+        replace(t, start_ms=t.start_ms + recording.offset_ms, end_ms=t.end_ms + recording.offset_ms)
+        for t in diarizer(recording.streams[0], SAMPLE_RATE, options.speakers)
     ]
 
 

@@ -38,13 +38,22 @@ def speaker_name(index: int) -> str:
 
 
 def frame_levels_db(channels: np.ndarray, frame_ms: int = FRAME_MS) -> np.ndarray:
-    """RMS level in dBFS of each ``frame_ms`` frame, shape ``(channels, frames)``."""
+    """RMS level in dBFS of each ``frame_ms`` frame, shape ``(channels, frames)`` (a few minutes at a
+    time, so a long recording needs no second full-length copy)."""
     channels = np.atleast_2d(np.asarray(channels, dtype=np.float32))
     hop = SAMPLE_RATE * frame_ms // 1000
     n_frames = -(-channels.shape[1] // hop)
-    padded = np.zeros((channels.shape[0], n_frames * hop), dtype=np.float64)
-    padded[:, : channels.shape[1]] = channels
-    power = (padded.reshape(channels.shape[0], n_frames, hop) ** 2).mean(axis=2)
+    power = np.zeros((channels.shape[0], n_frames), dtype=np.float64)
+    block = hop * 15_000
+    for first in range(0, channels.shape[1], block):
+        part = channels[:, first : first + block]
+        frames = -(-part.shape[1] // hop)
+        padded = np.zeros((part.shape[0], frames * hop), dtype=np.float32)
+        padded[:, : part.shape[1]] = part
+        at = first // hop
+        power[:, at : at + frames] = (
+            np.square(padded).reshape(part.shape[0], frames, hop).mean(axis=2, dtype=np.float64)
+        )
     return 10.0 * np.log10(power + 1e-12)
 
 

@@ -61,20 +61,38 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Speech the coverage check heard and the transcript has no words for, even after a second try."""
+
+    start_ms: int
+    end_ms: int
+    speaker: str | None = None  # the channel's speaker when channels are transcribed one by one
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Gap:
+        return cls(int(data["start_ms"]), int(data["end_ms"]), data.get("speaker"))
+
+
+@dataclass(frozen=True)
 class Options:
     """How to transcribe.
 
     ``model`` is a bundled model name ("tiny.en", "base") or a CTranslate2 model folder path.
     ``device`` is "auto" (CUDA when ctranslate2 sees one), "cpu" or "cuda".
-    ``channels=True`` treats each channel of a stereo file as one speaker's microphone.
+    ``channels``: None (default) lets the audio decide whether the channels of a multi-channel file
+    carry different speakers (:mod:`transcription.channels`); True transcribes each channel as one
+    speaker's microphone; False mixes them.
     ``speakers`` is the expected number of speakers: with 2+ on a mono file the offline diarizer
     labels turns "Speaker 1", "Speaker 2", ...; 1 labels everything "Speaker 1".
-    ``vad`` passes only the stretches Silero VAD finds speech in to the model; a 32 ms frame
-    starts speech when its speech probability reaches ``vad_threshold`` (0..1), and each speech
-    stretch is widened by ``vad_speech_pad_ms`` on both sides. Defaults 0.35 and 800 ms, not
-    faster-whisper's 0.5 and 400 ms, which drop quiet speech (a soft-spoken talker's whole turn):
-    on bench/transcription.py's references pooled WER fell from 11.9 % to 9.4 % (tiny.en) and
-    13.7 % to 9.2 % (base), no file worse, and noise or silence still reaches no model.
+    ``vad`` gives the model only the stretches Silero VAD finds speech in (:mod:`transcription.speech`):
+    speech starts where a 32 ms frame's speech probability reaches ``vad_threshold`` (0..1), each
+    stretch is widened by ``vad_speech_pad_ms`` on both sides, and only pauses of at least
+    ``vad_min_silence_ms`` are left out, so the model hears speech in its own time, as without VAD,
+    while silence and room tone reach no model. The defaults are the ones measured with
+    ``bench/transcription.py`` (see docs there).
     """
 
     engine: str = "faster-whisper"
@@ -86,9 +104,10 @@ class Options:
     vad: bool = True
     vad_threshold: float = 0.35
     vad_speech_pad_ms: int = 800
+    vad_min_silence_ms: int = 2000
     word_timestamps: bool = True
     speakers: int | None = None
-    channels: bool = False
+    channels: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

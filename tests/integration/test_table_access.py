@@ -60,6 +60,7 @@ ACCESS = {
     "scheme_tasks": (RW, R, R, False),
     "segments": (RW, RW, NONE, False),
     "settings": (RW, R, R, False),
+    "speech_gaps": (RW, RW, NONE, True),  # untranscribed-speech markers follow their transcript's words
     "text_codings": (RW, RW, NONE, True),
     "text_lemmas": (RW, RW, NONE, False),
     "timepoints": (RW, RW, NONE, False),

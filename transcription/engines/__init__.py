@@ -1,5 +1,5 @@
 """Speech-to-text engines behind one small interface (see :mod:`.base`)."""
 
-from .base import Engine, get_engine
+from .base import Engine, MutedEngine, get_engine, muted
 
-__all__ = ["Engine", "get_engine"]
+__all__ = ["Engine", "MutedEngine", "get_engine", "muted"]

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import ModelMissingError, TranscriptionError
 from ..models import resolve_model
+from ..speech import SpeechActivity
 from ..types import SAMPLE_RATE, Options, Segment, Word
 
 REDECODE_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
@@ -77,10 +78,10 @@ class FasterWhisperEngine:
         self.model_path, self.device, self.compute_type = model_path, device, compute_type
         self.options = options or Options()
         if model is None:
-            from faster_whisper import WhisperModel
+            from .whisper_model import AligningWhisperModel
 
             try:
-                model = WhisperModel(
+                model = AligningWhisperModel(
                     model_path,
                     device=device,
                     compute_type=compute_type,
@@ -104,54 +105,80 @@ class FasterWhisperEngine:
         offset_ms: int = 0,
         temperature: Sequence[float] | None = None,
         vad: bool | None = None,
+        clips: Sequence[tuple[int, int]] | None = None,
     ) -> Iterator[Segment]:
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         if audio.size < SAMPLE_RATE // 100:  # under 10 ms: nothing to hear
             return
         opts = self.options
+        if clips is None and (opts.vad if vad is None else vad):
+            clips = speech_clips(SpeechActivity.of(audio), opts)
         kwargs: dict[str, Any] = dict(
             language=opts.language,
             beam_size=opts.beam_size,
-            vad_filter=opts.vad if vad is None else vad,
+            vad_filter=False,
             word_timestamps=opts.word_timestamps,
             condition_on_previous_text=False,
         )
-        if kwargs["vad_filter"]:
-            kwargs["vad_parameters"] = vad_parameters(opts)
+        if clips is not None:
+            if not clips:
+                return  # no speech anywhere: nothing reaches the model
+            kwargs["clip_timestamps"] = [t / 1000 for span in clips for t in span]
         if temperature is not None:
             kwargs.update(temperature=list(temperature), no_repeat_ngram_size=5)
         try:
             segments, _info = self.model.transcribe(audio, **kwargs)
+            floor = offset_ms
             for raw in segments:
-                segment = _convert(raw, offset_ms)
+                segment = _convert(raw, offset_ms, self.model, floor)
                 if segment is not None:
+                    floor = segment.end_ms
                     yield segment
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionError(f"Transcription failed: {' '.join(str(exc).split())}") from exc
 
 
-def vad_parameters(options: Options) -> dict[str, float]:
-    """faster-whisper's ``vad_parameters`` for ``options`` (Silero VAD's other settings stay its defaults)."""
-    return {"threshold": options.vad_threshold, "speech_pad_ms": options.vad_speech_pad_ms}
+def speech_clips(activity: SpeechActivity, options: Options) -> list[tuple[int, int]]:
+    """The stretches of ``activity`` (times relative to its start) the model is given under ``options``:
+    speech at ``vad_threshold``, widened by ``vad_speech_pad_ms``, pauses under ``vad_min_silence_ms`` kept."""
+    return [
+        (start - activity.offset_ms, end - activity.offset_ms)
+        for start, end in activity.stretches(
+            options.vad_threshold, bridge_ms=options.vad_min_silence_ms, pad_ms=options.vad_speech_pad_ms
+        )
+    ]
 
 
 def _ms(seconds: float, offset_ms: int) -> int:
     return int(round(seconds * 1000)) + offset_ms
 
 
-def _convert(raw, offset_ms: int) -> Segment | None:
-    """A faster-whisper segment as a :class:`Segment`; words clamped into the segment, in order."""
-    start, end = _ms(raw.start, offset_ms), _ms(raw.end, offset_ms)
+def _aligned(raw, model) -> tuple[float, float, list[tuple[str, float, float, float]]]:
+    """(start, end, words as (text, start, end, probability)) of a decoded segment, in seconds: the
+    word-aligned ones an :class:`AligningWhisperModel` kept for it, else faster-whisper's own."""
+    found = model.aligned(raw) if hasattr(model, "aligned") else None
+    if found is not None:
+        start, end, words = found
+        return start, end, [(w["word"], w["start"], w["end"], w["probability"]) for w in words]
+    return raw.start, raw.end, [(w.word, w.start, w.end, w.probability) for w in raw.words or ()]
+
+
+def _convert(raw, offset_ms: int, model=None, floor: int = 0) -> Segment | None:
+    """A faster-whisper segment as a :class:`Segment`, starting no earlier than ``floor`` (the end of
+    the one before: a word aligned past its window's end must not overlap the next window's first);
+    words clamped into the segment, in order."""
+    start_s, end_s, raw_words = _aligned(raw, model)
+    start, end = max(floor, _ms(start_s, offset_ms)), _ms(end_s, offset_ms)
     end = max(end, start)
     words: list[Word] = []
     cursor = start
-    for w in raw.words or ():
-        text = w.word.strip()
+    for word, w_start_s, w_end_s, probability in raw_words:
+        text = word.strip()
         if not text:
             continue
-        w_start = min(max(_ms(w.start, offset_ms), cursor), end)
-        w_end = min(max(_ms(w.end, offset_ms), w_start), end)
-        words.append(Word(w_start, w_end, text, float(w.probability)))
+        w_start = min(max(_ms(w_start_s, offset_ms), cursor), end)
+        w_end = min(max(_ms(w_end_s, offset_ms), w_start), end)
+        words.append(Word(w_start, w_end, text, float(probability)))
         cursor = w_start
     text = raw.text.strip()
     if not text and not words:

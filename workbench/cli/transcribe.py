@@ -11,6 +11,13 @@ using both cores; on 8 cores, four files at once.
 
 Every job is resumable: without ``--project`` its checkpoint sits beside the output
 (``.<output name>.jsonl``, removed when done); with ``--project`` in the project's ``jobs/``.
+
+A stereo (or multi-channel) file is transcribed per channel when its channels carry different
+speakers and mixed otherwise, as measured on the audio; each file's line says which and why, and
+``--channels split|mix`` overrides it. After transcribing, a coverage check listens for speech the
+transcript has no words for; passages still empty after a second try are kept as "untranscribed
+speech" markers (in the output file and the project), each listed on stderr, and the command exits
+with status :data:`GAPS_EXIT` unless ``--allow-gaps``.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from functools import partial
 from pathlib import Path
 
 THREADS_PER_JOB = 2
+GAPS_EXIT = 4  # finished, but some speech is left untranscribed (see --allow-gaps)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,11 @@ class _Job:
     checkpoint: Path
     out: Path | None
     media_id: int | None = None
+    given: Path | None = None  # the file named on the command line (``source`` may be the project's copy)
+
+    @property
+    def label(self) -> str:
+        return (self.given or self.source).name
 
 
 def register(commands) -> None:
@@ -46,10 +59,22 @@ def register(commands) -> None:
         "--speakers", type=int, metavar="N", help="number of speakers on a one-microphone recording"
     )
     who.add_argument(
-        "--channels", action="store_true", help="one microphone per speaker (stereo two-mic files)"
+        "--channels",
+        nargs="?",
+        const="split",
+        default="auto",
+        choices=("auto", "split", "mix"),
+        help="multi-channel files: auto (default: per channel when the channels carry different "
+        "speakers, as measured), split (one microphone per speaker; --channels alone), mix",
     )
     parser.add_argument(
         "--language", metavar="CODE", help="e.g. en (default: detect; tiny.en is English only)"
+    )
+    add_speech_detection_arguments(parser)
+    parser.add_argument(
+        "--allow-gaps",
+        action="store_true",
+        help="exit 0 even when passages of speech are left untranscribed (they are still marked)",
     )
     parser.add_argument(
         "--out",
@@ -65,6 +90,53 @@ def register(commands) -> None:
         "--jobs", type=int, metavar="N", help="files transcribed at once (default: from the cores)"
     )
     parser.set_defaults(handler=_cmd_transcribe)
+
+
+def add_speech_detection_arguments(parser) -> None:
+    """The VAD settings (defaults: ``transcription.Options``, measured with bench/transcription.py)."""
+    import transcription
+
+    defaults = transcription.Options()
+    parser.add_argument(
+        "--no-vad", action="store_true", help="give the model the whole recording, silences included"
+    )
+    parser.add_argument(
+        "--vad-threshold",
+        type=float,
+        metavar="P",
+        default=defaults.vad_threshold,
+        help=f"speech probability (0-1) where speech starts (recommended {defaults.vad_threshold})",
+    )
+    parser.add_argument(
+        "--vad-padding",
+        type=int,
+        metavar="MS",
+        default=defaults.vad_speech_pad_ms,
+        help=f"milliseconds kept around each stretch of speech (recommended {defaults.vad_speech_pad_ms})",
+    )
+    parser.add_argument(
+        "--vad-min-silence",
+        type=int,
+        metavar="MS",
+        default=defaults.vad_min_silence_ms,
+        help=f"only pauses at least this long are left out (recommended {defaults.vad_min_silence_ms})",
+    )
+
+
+def options_from(args):
+    """The transcription options the command line asks for."""
+    import transcription
+
+    return transcription.Options(
+        model=args.model,
+        language=args.language,
+        speakers=args.speakers,
+        channels={"auto": None, "split": True, "mix": False}[args.channels],
+        vad=not args.no_vad,
+        vad_threshold=args.vad_threshold,
+        vad_speech_pad_ms=args.vad_padding,
+        vad_min_silence_ms=args.vad_min_silence,
+    )
 
 
 def worker_count(files: int, cores: int | None = None, requested: int | None = None) -> int:
@@ -105,7 +177,6 @@ def output_paths(files: list[Path], out: Path | None) -> list[Path]:
 
 
 def _cmd_transcribe(args) -> int:
-    import transcription
     from workbench.exchange.transcripts import EXPORT_FORMATS, format_of
     from workbench.model.errors import WorkbenchError
 
@@ -124,27 +195,28 @@ def _cmd_transcribe(args) -> int:
             format_of(out, allowed=EXPORT_FORMATS)
             if not out.parent.is_dir():
                 raise WorkbenchError(f"The folder for {out} does not exist.")
-    options = transcription.Options(
-        model=args.model, language=args.language, speakers=args.speakers, channels=args.channels
-    )
-    _check_model(args.model)
+    options = options_from(args)
+    _check_options(options)
     project = _open(args) if (args.project or args.db) else None
     try:
         jobs = _plan(project, args, outs, options)
-        failures = _run(jobs, options, project, args)
+        failures, gaps = _run(jobs, options, project, args)
     finally:
         if project is not None:
             project.close()
-    return 1 if failures else 0
+    if failures:
+        return 1
+    return GAPS_EXIT if gaps and not args.allow_gaps else 0
 
 
-def _check_model(model: str) -> None:
-    """Find the model up front, so a missing one is one line before any work starts."""
+def _check_options(options) -> None:
+    """Find the model and check the settings up front, so a mistake is one line before any work."""
     import transcription
     from workbench.model.errors import WorkbenchError
 
     try:
-        transcription.resolve_model(model)
+        transcription.resolve_model(options.model)
+        transcription.check_options(options)
     except transcription.TranscriptionError as exc:
         raise WorkbenchError(str(exc)) from exc
 
@@ -180,37 +252,39 @@ def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
             assert owner is not None  # import_media has just made it if it was new
             media = next(m for m in owner.media if m.id == media_id)
             print(f"Imported {source.name} for {args.participant}")
-        jobs.append(_Job(i, project.media_path(media), job_path(project, media, options), out, media.id))
+        jobs.append(
+            _Job(i, project.media_path(media), job_path(project, media, options), out, media.id, source)
+        )
     return jobs
 
 
-def _run(jobs: list[_Job], options, project, args) -> int:
-    """Transcribe every job (in parallel where cores allow); write/store each; count failures."""
+def _run(jobs: list[_Job], options, project, args) -> tuple[int, int]:
+    """Transcribe every job (in parallel where cores allow); write/store each; (failures, gaps left)."""
     from workbench.cli.console import ProgressLine
 
     workers = worker_count(len(jobs), requested=args.jobs)
     bar = ProgressLine("transcribe")
     fractions = [0.0] * len(jobs)
-    failures = 0
+    failures = gaps = 0
 
     def show(index: int, fraction: float, message: str) -> None:
         fractions[index] = fraction
-        name = jobs[index].source.name if len(jobs) > 1 else ""
+        name = jobs[index].label if len(jobs) > 1 else ""
         bar(sum(fractions) / len(fractions), f"{name} {message}".strip())
 
     if workers == 1:
         from workbench.model.tasks import Cancelled
-        from workbench.services.transcribing import transcribe_segments
+        from workbench.services.transcribing import transcribe_job
 
         for job in jobs:
             try:
-                segments = transcribe_segments(job.source, options, job.checkpoint, partial(show, job.index))
-                _finish(job, segments, options, project, args)
+                transcript = transcribe_job(job.source, options, job.checkpoint, partial(show, job.index))
+                gaps += _finish(job, transcript, options, project, args)
             except Cancelled:
                 raise
             except Exception as exc:
                 failures += _report_failure(job, exc, single=len(jobs) == 1)
-        return failures
+        return failures, gaps
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
@@ -228,7 +302,7 @@ def _run(jobs: list[_Job], options, project, args) -> int:
                 pending.discard(future)
                 job = futures[future]
                 try:
-                    _finish(job, future.result(), options, project, args)
+                    gaps += _finish(job, future.result(), options, project, args)
                 except Exception as exc:
                     failures += _report_failure(job, exc, single=False)
             if pending:
@@ -236,7 +310,7 @@ def _run(jobs: list[_Job], options, project, args) -> int:
                     show(*messages.get(timeout=0.2))
                 except queue.Empty:
                     pass
-    return failures
+    return failures, gaps
 
 
 def _drain(messages, show) -> None:
@@ -247,30 +321,59 @@ def _drain(messages, show) -> None:
             return
 
 
-def _finish(job: _Job, segments, options, project, args) -> None:
+def _finish(job: _Job, transcript, options, project, args) -> int:
+    """Store and/or write one finished transcript and say what happened; the gaps it has left."""
     from workbench.exchange.transcripts import export_transcript
-    from workbench.services.transcribing import provenance_for, save_transcript, to_new_segments
+    from workbench.services.transcribing import provenance_for, save_transcript, to_new_gaps, to_new_segments
 
+    plan = transcript.plan
+    if plan is not None and plan.channels > 1:
+        other = "--channels mix" if plan.split else "--channels split"
+        print(f"{job.label}: {plan.channels} channels: {plan.reason} (use {other} to change this)")
     if project is not None:
         assert job.media_id is not None  # every job of a project run has its media
-        change = save_transcript(project, job.media_id, segments, options)
+        change = save_transcript(project, job.media_id, transcript, options)
         print(change.description)
     if job.out is not None:
-        provenance = provenance_for(options)
+        provenance = provenance_for(options, transcript)
         export_transcript(
             job.out,
-            to_new_segments(segments),
-            title=job.source.name,
+            to_new_segments(transcript.segments),
+            title=job.label,
             provenance={
                 "engine": provenance.engine,
                 "model": provenance.model,
                 "settings": provenance.settings,
-                "source": job.source.name,
+                "source": job.label,
             },
+            gaps=to_new_gaps(transcript.gaps),
         )
         if project is None:
             job.checkpoint.unlink(missing_ok=True)
-        print(f"Wrote {job.out} ({len(segments)} segments)")
+        print(f"Wrote {job.out} ({len(transcript.segments)} segments)")
+    _report_gaps(job, transcript.gaps, args.allow_gaps)
+    return len(transcript.gaps)
+
+
+def _report_gaps(job: _Job, gaps, allowed: bool) -> None:
+    """One line on stderr per file with untranscribed speech: where, and what to do."""
+    if not gaps:
+        return
+    where = ", ".join(
+        f"{_clock(g.start_ms)}–{_clock(g.end_ms)}" + (f" ({g.speaker})" if g.speaker else "") for g in gaps
+    )
+    count = len(gaps)
+    advice = "" if allowed else "; listen to them, or pass --allow-gaps to accept"
+    print(
+        f"workbench: {job.label}: {count} passage{'s' if count != 1 else ''} of speech left "
+        f"untranscribed at {where}: marked in the transcript{advice}",
+        file=sys.stderr,
+    )
+
+
+def _clock(ms: int) -> str:
+    seconds = max(0, ms) // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
@@ -279,7 +382,7 @@ def _report_failure(job: _Job, exc: Exception, single: bool) -> int:
     if single and isinstance(exc, WorkbenchError):
         raise exc
     text = str(exc) if isinstance(exc, WorkbenchError) else f"{type(exc).__name__}: {exc}"
-    print(f"workbench: error: {job.source.name}: {text}", file=sys.stderr)
+    print(f"workbench: error: {job.label}: {text}", file=sys.stderr)
     return 1
 
 
@@ -307,11 +410,11 @@ def _init_worker(messages, core_sets) -> None:
 
 
 def _work(job: _Job, options):
-    """Runs in a worker: the job's segments (progress goes back through the queue)."""
-    from workbench.services.transcribing import transcribe_segments
+    """Runs in a worker: the job's transcript (progress goes back through the queue)."""
+    from workbench.services.transcribing import transcribe_job
 
     def progress(fraction: float, message: str) -> None:
         assert _messages is not None  # set by _init_worker
         _messages.put((job.index, fraction, message))
 
-    return transcribe_segments(job.source, options, job.checkpoint, progress)
+    return transcribe_job(job.source, options, job.checkpoint, progress)

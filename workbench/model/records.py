@@ -166,6 +166,27 @@ class NewSegment:
 
 
 @dataclass(frozen=True)
+class NewSpeechGap:
+    """Untranscribed speech: the coverage check heard someone from ``start_ms`` to ``end_ms`` and the
+    transcript has no words there (``speaker``: the channel's speaker when channels were split)."""
+
+    start_ms: int
+    end_ms: int
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class SpeechGapRecord:
+    """A stored "untranscribed speech" marker of a transcript."""
+
+    id: int
+    transcript_id: int
+    start_ms: int
+    end_ms: int
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
 class Provenance:
     """How a transcript was made: engine, model, settings and engine version (empty when typed)."""
 

@@ -17,6 +17,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 
 import transcription
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change, MediaRecord, NewSegment, NewWord, Provenance
+from workbench.model.records import Change, MediaRecord, NewSegment, NewSpeechGap, NewWord, Provenance
 from workbench.model.tasks import CancelFn, Cancelled, ProgressFn, TaskState
 from workbench.services.project import Project
 from workbench.store import participants, transcripts
@@ -51,8 +52,13 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def provenance_for(options: transcription.Options, when: datetime | None = None) -> Provenance:
-    """Engine, model, settings and versions, as stored with a transcript."""
+def provenance_for(
+    options: transcription.Options,
+    transcript: transcription.Transcript | None = None,
+    when: datetime | None = None,
+) -> Provenance:
+    """Engine, model, settings and versions, how the channels were used and what the coverage check
+    found, as stored with a transcript."""
     when = when or datetime.now(UTC)
     settings = dict(options.to_dict())
     settings.update(
@@ -63,6 +69,10 @@ def provenance_for(options: transcription.Options, when: datetime | None = None)
             "transcribed_at": when.isoformat(timespec="seconds"),
         }
     )
+    if transcript is not None:
+        if transcript.plan is not None:
+            settings["channel_plan"] = transcript.plan.to_dict()
+        settings["coverage"] = {"gaps_found": transcript.gaps_found, "untranscribed": len(transcript.gaps)}
     return Provenance(
         engine=options.engine,
         model=options.model,
@@ -82,6 +92,10 @@ def to_new_segments(segments: Iterable[transcription.Segment]) -> list[NewSegmen
     return result
 
 
+def to_new_gaps(gaps: Iterable[transcription.Gap]) -> list[NewSpeechGap]:
+    return [NewSpeechGap(g.start_ms, g.end_ms, g.speaker) for g in gaps]
+
+
 def find_media(project: Project, media_id: int) -> tuple[MediaRecord, str]:
     """The media item and its participant's pseudonym."""
     for participant in participants.list_participants(project.db):
@@ -91,21 +105,21 @@ def find_media(project: Project, media_id: int) -> tuple[MediaRecord, str]:
     raise WorkbenchError(f"No media item {media_id} in this project.")
 
 
-def transcribe_segments(
+def transcribe_job(
     source: Path,
     options: transcription.Options,
     checkpoint: Path,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     label: str | None = None,
-) -> list[transcription.Segment]:
-    """All segments of ``source`` through a resumable job; raises Cancelled or WorkbenchError.
-
-    ``label`` names the recording in messages (e.g. its original name, not the stored copy's).
-    """
+) -> transcription.Transcript:
+    """The whole transcript of ``source`` (coverage checked) through a resumable job; raises
+    Cancelled or WorkbenchError. ``label`` names the recording in messages (e.g. its original
+    name, not the stored copy's)."""
     state = TaskState(progress, cancelled)
     try:
-        segments = list(transcription.run_job(source, options, checkpoint, state.progress, state.cancelled))
+        for _segment in transcription.run_job(source, options, checkpoint, state.progress, state.cancelled):
+            pass
         finished = transcription.read_checkpoint(checkpoint)
     except transcription.TranscriptionError as exc:
         _drop_if_empty(checkpoint)
@@ -114,7 +128,7 @@ def transcribe_segments(
         raise WorkbenchError(f"Cannot transcribe {label or source.name}: {exc.strerror or exc}") from exc
     if finished is None or not finished.complete:
         raise Cancelled()
-    return segments
+    return finished.transcript
 
 
 def _drop_if_empty(checkpoint: Path) -> None:
@@ -156,12 +170,12 @@ def transcribe_media(
             f"The recording {media.original_name} is missing from {source.parent}; relink the media first."
         )
     checkpoint = job_path(project, media, options)
-    segments = transcribe_segments(
+    transcript = transcribe_job(
         source, options, checkpoint, state.sub(0.0, 0.97).progress, state.cancelled, media.original_name
     )
     state.check()
     state.report(0.98, "Saving the transcript")
-    change = run(lambda: save_transcript(project, media_id, segments, options, name))
+    change = run(lambda: save_transcript(project, media_id, transcript, options, name))
     state.report(1.0, change.description)
     return change
 
@@ -173,21 +187,28 @@ def _here(step: Callable[[], Any]) -> Any:
 def save_transcript(
     project: Project,
     media_id: int,
-    segments: list[transcription.Segment],
+    transcript: transcription.Transcript,
     options: transcription.Options,
     name: str | None = None,
 ) -> Change:
-    """Store a finished job's segments as a transcript of the media item (one transaction), then
-    delete the job's checkpoint."""
+    """Store a finished job's transcript (segments, untranscribed-speech markers, provenance) for
+    the media item in one transaction, then delete the job's checkpoint."""
     media, pseudonym = find_media(project, media_id)
+    gaps = to_new_gaps(transcript.gaps)
     change = transcripts.add_transcript(
         project.db,
         pseudonym,
         name or default_name(media, options),
-        to_new_segments(segments),
+        to_new_segments(transcript.segments),
         media.id,
-        provenance_for(options),
+        provenance_for(options, transcript),
+        gaps,
     )
+    if transcript.plan is not None and transcript.plan.channels > 1:
+        head, _sep, listen = change.description.partition("; ")
+        described = f"{head}: {transcript.plan.label}" + (f"; {listen}" if listen else "")
+        change = replace(change, description=described)
+    change = replace(change, rows={**change.rows, "speech_gaps": tuple(gaps)})
     job_path(project, media, options).unlink(missing_ok=True)
     return change
 

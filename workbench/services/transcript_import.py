@@ -36,4 +36,5 @@ def import_transcript_file(db: Database, media_id: int, path: Path) -> Change:
         list(imported.segments),
         media_id,
         provenance,
+        imported.gaps,
     )

@@ -18,6 +18,7 @@ import transcription
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change
 from workbench.model.tasks import CancelFn, Cancelled, ProgressFn
+from workbench.store.transcripts import passages
 
 Runner = Callable[["QueueJob", ProgressFn, CancelFn], Change]
 Listener = Callable[["QueueJob"], None]
@@ -45,6 +46,7 @@ class QueueJob:
     message: str = ""
     error: str | None = None
     change: Change | None = None
+    gaps: int = 0  # passages of untranscribed speech the finished transcript has (need a listen)
     started: float | None = None  # clock time of this run's start
     start_fraction: float = 0.0  # the fraction when this run began reporting (a resumed job starts late)
     finished: float | None = None
@@ -66,6 +68,15 @@ class QueueJob:
         if done < MIN_FRACTION_FOR_ETA:
             return None
         return max(0.0, (now - self.started) * (1.0 - self.fraction) / done)
+
+
+def done_message(change: Change, gaps: int) -> str:
+    """What a finished job says: how its channels were used and how many passages need a listen."""
+    if not gaps:
+        return change.description
+    head = change.description.split("; ")[0]
+    how = head.split(": ", 1)[1] if ": " in head else ""
+    return f"{how}; {passages(gaps)}" if how else passages(gaps)
 
 
 class TranscriptionQueue:
@@ -202,7 +213,8 @@ class TranscriptionQueue:
             )
         else:
             job.fraction = 1.0
-            self._finish(job, JobState.DONE, job.change.description)
+            job.gaps = len(job.change.rows.get("speech_gaps", ()))
+            self._finish(job, JobState.DONE, done_message(job.change, job.gaps))
         return job
 
     def run_all(self) -> list[QueueJob]:

@@ -16,6 +16,7 @@ from workbench.store import (  # noqa: F401 - each registers its commands
     coding_ops,
     observations,
     ratings,
+    speech_gaps,
     text_correction,
     visibility,
 )

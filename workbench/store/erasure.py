@@ -39,6 +39,7 @@ from workbench.store.schema import (
     ParticipantAttribute,
     Rating,
     Segment,
+    SpeechGap,
     TextCoding,
     TextLemma,
     Transcript,
@@ -94,6 +95,7 @@ def _footprint(session: Session, pseudonym: str) -> Footprint:
     tids = rows["transcripts"] = _ids(
         session, Transcript.id, (Transcript.participant_id == pid) | _in(Transcript.media_id, mids)
     )
+    rows["speech_gaps"] = _ids(session, SpeechGap.id, _in(SpeechGap.transcript_id, tids))
     sids = rows["segments"] = _ids(session, Segment.id, _in(Segment.transcript_id, tids))
     rows["words"] = _ids(session, Word.id, _in(Word.segment_id, sids))
     rows["text_lemmas"] = _ids(session, TextLemma.id, _in(TextLemma.transcript_id, tids))
@@ -159,6 +161,7 @@ _ORDER = (
     (TextLemma, "text_lemmas"),
     (Word, "words"),
     (Segment, "segments"),
+    (SpeechGap, "speech_gaps"),
     (Transcript, "transcripts"),
     (FrameworkSummary, "framework_summaries"),
     (Media, "media"),

@@ -201,6 +201,19 @@ class Word(Base):
     segment: Mapped[Segment] = relationship(back_populates="words")
 
 
+class SpeechGap(Base):
+    """Speech the coverage check heard where the transcript has no words, even after a second try:
+    an "untranscribed speech" marker for someone to listen to (``speaker``: the channel's, if split)."""
+
+    __tablename__ = "speech_gaps"
+    __table_args__ = (Index("ix_speech_gaps_transcript_start", "transcript_id", "start_ms"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    start_ms: Mapped[int] = mapped_column(BigInteger)
+    end_ms: Mapped[int] = mapped_column(BigInteger)
+    speaker: Mapped[str | None] = mapped_column(String(100))
+
+
 # --- codebooks and text codings -----------------------------------------------------------------
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change, NewSegment, NewWord, Provenance
+from workbench.model.records import Change, NewSegment, NewSpeechGap, NewWord, Provenance
 from workbench.store import audit
 from workbench.store.engine import Database
 from workbench.store.participants import participant_id
 from workbench.store.schema import Segment, Transcript, Word, table_of, utcnow
+from workbench.store.speech_gaps import write_gaps
 
 
 def add_transcript(
@@ -19,8 +22,9 @@ def add_transcript(
     segments: list[NewSegment],
     media_id: int | None = None,
     provenance: Provenance = Provenance(),
+    gaps: Sequence[NewSpeechGap] = (),
 ) -> Change:
-    """Store a whole transcript in one transaction."""
+    """Store a whole transcript in one transaction, with its untranscribed-speech markers."""
     with db.transaction() as session:
         row = Transcript(
             participant_id=participant_id(session, pseudonym),
@@ -35,14 +39,22 @@ def add_transcript(
         session.add(row)
         session.flush()
         write_segments(session, row.id, segments)
+        gap_ids = write_gaps(session, row.id, gaps)
         audit.record(
             session,
             "add transcript",
             "transcripts",
             row.id,
-            after={"name": name, "segments": len(segments), "model": provenance.model},
+            after={"name": name, "segments": len(segments), "model": provenance.model, "gaps": len(gaps)},
         )
-        return Change(f"Added transcript {name}", created={"transcripts": (row.id,)})
+        created = {"transcripts": (row.id,)} | ({"speech_gaps": gap_ids} if gap_ids else {})
+        listen = f"; {passages(len(gaps))}" if gaps else ""
+        return Change(f"Added transcript {name}{listen}", created=created)
+
+
+def passages(count: int) -> str:
+    """ "1 passage needs a listen", "2 passages need a listen"."""
+    return f"{count} passage needs a listen" if count == 1 else f"{count} passages need a listen"
 
 
 BATCH = 5_000  # segments written per statement: memory stays flat however long the transcript

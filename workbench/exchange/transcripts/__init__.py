@@ -3,7 +3,10 @@
     export_transcript(path, segments, title=None, fmt=None, provenance=None) -> Path
     import_transcript(path, fmt=None) -> ImportedTranscript
 
-The format comes from ``fmt`` or the file's suffix. What each format keeps:
+The format comes from ``fmt`` or the file's suffix. Passages of untranscribed speech (``gaps``)
+are written explicitly: a ``[untranscribed speech hh:mm:ss–hh:mm:ss: listen to this passage]``
+entry in its place in TXT, DOCX, SRT and WebVTT, an ``untranscribed`` list in JSON.
+What each format keeps:
 
 ========  =============================================  ==========================================
 format    times                                          speakers
@@ -27,7 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from workbench.exchange.transcripts._common import ImportedTranscript, read_text
+from workbench.exchange.transcripts._common import ImportedTranscript, read_text, with_markers
 from workbench.exchange.transcripts.json_format import parse_json, write_json
 from workbench.exchange.transcripts.noscribe import (
     import_noscribe_html,
@@ -45,7 +48,7 @@ from workbench.exchange.transcripts.subtitles import (
 from workbench.exchange.transcripts.word import parse_docx, write_docx
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_output
-from workbench.model.records import NewSegment
+from workbench.model.records import NewSegment, NewSpeechGap
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "docx", "json")
 IMPORT_FORMATS = EXPORT_FORMATS + ("html",)
@@ -78,13 +81,15 @@ def render(
     fmt: str,
     title: str | None = None,
     provenance: dict[str, Any] | None = None,
+    gaps: Iterable[NewSpeechGap] = (),
 ) -> bytes:
-    """The file's bytes for ``segments`` in ``fmt`` (UTF-8 for the text formats)."""
-    segments = list(segments)
+    """The file's bytes for ``segments`` (and untranscribed ``gaps``) in ``fmt`` (UTF-8 for text)."""
+    segments, gaps = list(segments), list(gaps)
+    if fmt == "json":
+        return write_json(segments, title, provenance, gaps).encode("utf-8")
+    segments = with_markers(segments, gaps)
     if fmt == "docx":
         return write_docx(segments, title)
-    if fmt == "json":
-        return write_json(segments, title, provenance).encode("utf-8")
     writer = {"txt": write_txt, "srt": write_srt, "vtt": write_vtt}[format_of(Path(), fmt, EXPORT_FORMATS)]
     return writer(segments, title).encode("utf-8")
 
@@ -95,10 +100,11 @@ def export_transcript(
     title: str | None = None,
     fmt: str | None = None,
     provenance: dict[str, Any] | None = None,
+    gaps: Iterable[NewSpeechGap] = (),
 ) -> Path:
-    """Write ``segments`` to ``path`` atomically; returns the path."""
+    """Write ``segments`` (and untranscribed ``gaps``) to ``path`` atomically; returns the path."""
     path = Path(path)
-    data = render(segments, format_of(path, fmt, EXPORT_FORMATS), title, provenance)
+    data = render(segments, format_of(path, fmt, EXPORT_FORMATS), title, provenance, gaps)
     try:
         with atomic_output(path) as handle:
             handle.write(data)

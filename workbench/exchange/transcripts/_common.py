@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import MAX_READ_BYTES, MAX_SEGMENTS, read_limited
-from workbench.model.records import NewSegment
+from workbench.model.records import NewSegment, NewSpeechGap
 from workbench.model.timing import MAX_TIME_MS, within_bounds
 
 MAX_BYTES = MAX_READ_BYTES  # a 90-minute transcript is ~100 KB as text, a few MB as JSON with words
@@ -24,6 +25,7 @@ class ImportedTranscript:
     title: str | None = None
     notes: tuple[str, ...] = ()
     provenance: dict = field(default_factory=dict)
+    gaps: tuple[NewSpeechGap, ...] = ()  # untranscribed-speech markers (the JSON format keeps them)
 
     @property
     def speakers(self) -> list[str]:
@@ -62,6 +64,24 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     if "\x00" in text:
         raise WorkbenchError(f"{Path(path).name} is not a text file (it contains NUL characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- untranscribed speech ----------------------------------------------------------------------
+
+GAP_MARK = "[untranscribed speech"
+
+
+def gap_text(gap: NewSpeechGap) -> str:
+    """The explicit marker an export writes where speech was heard but not transcribed."""
+    return f"{GAP_MARK} {clock(gap.start_ms)}–{clock(gap.end_ms)}: listen to this passage]"
+
+
+def with_markers(segments: list[NewSegment], gaps: Iterable[NewSpeechGap]) -> list[NewSegment]:
+    """``segments`` with one marker entry per gap, in time order (for formats without a gap field)."""
+    markers = [NewSegment(g.start_ms, g.end_ms, gap_text(g), g.speaker) for g in gaps]
+    if not markers:
+        return segments
+    return sorted(segments + markers, key=lambda s: s.start_ms)
 
 
 # --- time codes ---------------------------------------------------------------------------------

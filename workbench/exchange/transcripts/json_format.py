@@ -3,7 +3,11 @@
 {"format": "workbench-transcript", "version": 1, "title": "...", "provenance": {...},
  "segments": [{"start_ms": 0, "end_ms": 1200, "speaker": "Speaker 1", "text": "...",
                "confidence": -0.2, "words": [{"start_ms": 0, "end_ms": 300, "text": "And",
-                                              "probability": 0.93}, ...]}, ...]}
+                                              "probability": 0.93}, ...]}, ...],
+ "untranscribed": [{"start_ms": 26000, "end_ms": 40000, "speaker": "Speaker 2"}, ...]}
+
+``untranscribed`` lists the passages where speech was heard but no words were found (optional;
+a file without it has none).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from workbench.exchange.transcripts._common import ImportedTranscript, check_order
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import NewSegment, NewWord
+from workbench.model.records import NewSegment, NewSpeechGap, NewWord
 from workbench.model.untrusted import load_json
 
 FORMAT = "workbench-transcript"
@@ -24,7 +28,10 @@ MAX_SCORE = 1e6  # confidences and probabilities are small numbers; a larger one
 
 
 def write_json(
-    segments: Iterable[NewSegment], title: str | None = None, provenance: dict[str, Any] | None = None
+    segments: Iterable[NewSegment],
+    title: str | None = None,
+    provenance: dict[str, Any] | None = None,
+    gaps: Iterable[NewSpeechGap] = (),
 ) -> str:
     data = {
         "format": FORMAT,
@@ -45,6 +52,7 @@ def write_json(
             }
             for s in segments
         ],
+        "untranscribed": [{"start_ms": g.start_ms, "end_ms": g.end_ms, "speaker": g.speaker} for g in gaps],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -132,4 +140,22 @@ def parse_json(text: str, name: str) -> ImportedTranscript:
     provenance = data.get("provenance")
     if not isinstance(provenance, dict):
         provenance = {}
-    return ImportedTranscript(tuple(segments), "json", title, (), provenance)
+    return ImportedTranscript(tuple(segments), "json", title, (), provenance, _gaps(data, name))
+
+
+def _gaps(data: dict, name: str) -> tuple[NewSpeechGap, ...]:
+    items = data.get("untranscribed") or []
+    if not isinstance(items, list):
+        raise WorkbenchError(f"{name}: 'untranscribed' must be a list")
+    gaps = []
+    for number, item in enumerate(items, 1):
+        try:
+            if not isinstance(item, dict):
+                raise _Bad("is not an object")
+            start, end = _int(item, "start_ms"), _int(item, "end_ms")
+            if end < start:
+                raise _Bad("ends before it starts")
+            gaps.append(NewSpeechGap(start, end, _optional_text(item, "speaker")))
+        except _Bad as exc:
+            raise WorkbenchError(f"{name}: untranscribed passage {number} {exc}") from None
+    return tuple(gaps)
