@@ -1,7 +1,7 @@
 """speech_gaps: "untranscribed speech" markers kept with a transcript (the coverage check's gaps)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 One row per stretch of speech the transcription's coverage check heard and could not put into
 words even after a second try; deleted with its transcript. On PostgreSQL the table follows its
@@ -13,8 +13,8 @@ see, the lead all of them.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
