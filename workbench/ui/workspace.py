@@ -81,10 +81,11 @@ class WorkspaceTabs(QTabWidget):
 class Layouts:
     """Which side panels the window shows for the job in front, and how wide they are.
 
-    ``docks`` names each layout's own panels, the first of them its main one (the codebook for
-    interviews, the coding scheme for video), which always comes forward with its layout; the
-    others come back only if they were open when their layout was last left. Panels in neither
-    list (participants, my queue) stay as the user and the role left them."""
+    ``docks`` names each layout's own panels; each comes back as it was (open or closed) when its
+    layout was last left. The window starts in the interview layout with the codebook open; the
+    video layout's coding scheme panel starts closed (the video coder lists the scheme's behaviours
+    itself, and the picture gets the room). Panels in neither list (participants, my queue) stay
+    as the user and the role left them."""
 
     def __init__(self, window: QMainWindow, settings: QSettings, docks: dict[str, list[QDockWidget]]):
         self.window, self.settings, self.docks = window, settings, docks
@@ -118,12 +119,10 @@ class Layouts:
             dock.setProperty("open_in_layout", dock.isVisible())
             dock.hide()
         self.current = kind
-        main, *others = self.docks[kind]
-        main.show()
-        for dock in others:
+        for dock in self.docks[kind]:
             if dock.property("open_in_layout"):
                 dock.show()
-        main.raise_()
+                dock.raise_()
         self.fit()
 
     def fit(self) -> None:

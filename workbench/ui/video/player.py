@@ -86,11 +86,12 @@ class Player(QWidget):
         self._show_playing(False)
         bar.addWidget(self.rate_box)
         bar.addStretch(1)
-        bar.addWidget(self.position_label)
+        self.position_label.setWordWrap(True)  # under the buttons: the coder fits beside its side panels
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
+        layout.addWidget(self.position_label)
 
         self.source = FrameSource(self.path, self)
         self.source.opened.connect(self._opened)
