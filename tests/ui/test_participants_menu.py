@@ -45,11 +45,45 @@ def test_recording_menu_has_coding_and_transcript_entries_in_one_menu(make_windo
     editor.close_editor()
 
 
-def test_participant_row_has_only_the_coding_entries(make_window, project, jfk):
+def test_participant_row_has_its_import_and_the_coding_entries(make_window, project, jfk):
     jfk_project(project, jfk)
     window = make_window(project)
     model = window.participants_model
     index = _index_of(model, lambda _r, i: not i.parent().isValid())
     assert [a.text() for a in window.text_coding.participants_menu(index).actions()] == [
-        "Code transcript JFK (tiny.en)"
+        f"Import media for {index.data()}…",
+        "",
+        "Code transcript JFK (tiny.en)",
     ]
+
+
+def test_a_participant_and_a_timepoint_offer_to_import_media_for_them(make_window, project, jfk, monkeypatch):
+    media, _record = jfk_project(project, jfk)
+    window = make_window(project)
+    window.show()
+    model = window.participants_model
+    participant = _index_of(model, lambda _r, i: i.data() == media_pseudonym(project, media))
+    timepoint = model.index(0, 0, participant)
+    asked = []
+    monkeypatch.setattr(window, "ask_open_files", lambda: [jfk])
+
+    def answer(dialog):
+        asked.append((dialog.participant.currentText(), dialog.timepoint.currentText()))
+        return 0  # Cancel: nothing is imported
+
+    monkeypatch.setattr(window, "exec_dialog", answer)
+    for index in (participant, timepoint):
+        menu = window.participants.context_menu(index)
+        entry = next(a for a in menu.actions() if a.text().startswith("Import media for "))
+        entry.trigger()
+    name = media_pseudonym(project, media)
+    assert asked == [(name, ""), (name, timepoint.data())]
+    assert window.participants.context_menu(participant).actions()[0].text() == f"Import media for {name}…"
+
+
+def media_pseudonym(project, media) -> str:
+    from workbench.store import participants
+
+    return next(
+        p.pseudonym for p in participants.list_participants(project.db) if p.id == media.participant_id
+    )

@@ -13,12 +13,12 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change
+from workbench.model.records import Change, ParticipantRecord
 from workbench.model.roles import Action
 from workbench.services.project import Project
 from workbench.ui import project_ops
@@ -30,7 +30,7 @@ from workbench.ui.excepthook import short_message
 from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
 from workbench.ui.observation_import import ObservationImport
 from workbench.ui.panels import CodebookPanel, ParticipantsPanel, SchemePanel
-from workbench.ui.participants_model import ParticipantsModel
+from workbench.ui.participants_model import KEY_ROLE, ParticipantsModel
 from workbench.ui.placeholder_linking import PlaceholderLinking
 from workbench.ui.project_dialog import NewProjectDialog
 from workbench.ui.reliability_work import ReliabilityWork
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.participants_dock = self._dock(
             "Participants", self.participants, Qt.DockWidgetArea.LeftDockWidgetArea
         )
+        self.participants.add_menu_hook(self._participant_menu)  # first: the row's own entry
         self.codebook_model = CodebookModel(parent=self)
         self.codebook = CodebookPanel(self.codebook_model)
         self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -249,8 +250,11 @@ class MainWindow(QMainWindow):
 
     # --- media import ----------------------------------------------------------------------
 
-    def import_media(self, paths: list[Path] | None = None) -> Task | None:
-        """Ask which files and for whom, then import them on a worker thread."""
+    def import_media(
+        self, paths: list[Path] | None = None, for_whom: str = "", when: str = ""
+    ) -> Task | None:
+        """Ask which files and for whom (``for_whom``/``when`` filled in, e.g. from the participant
+        right-clicked), then import them on a worker thread."""
         if self.project is None or not self.role_gate.permits(Action.IMPORT_MEDIA):
             return None
         if paths is None:
@@ -262,9 +266,27 @@ class MainWindow(QMainWindow):
         if choices is None:
             return None
         dialog = ImportMediaDialog(choices[0], choices[1], paths, self)
+        if for_whom:
+            dialog.participant.setCurrentText(for_whom)
+        if when:
+            dialog.timepoint.setCurrentText(when)
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
         return self.start_import(dialog.request())
+
+    def _participant_menu(self, menu: QMenu, index: QModelIndex, record: object) -> None:
+        """A participant's (or a timepoint's) own entry: import recordings for them."""
+        if self.project is None or not self.role_gate.permits(Action.IMPORT_MEDIA) or not index.isValid():
+            return
+        key = index.siblingAtColumn(0).data(KEY_ROLE)
+        if isinstance(record, ParticipantRecord):
+            whom, when = record.pseudonym, ""
+        elif isinstance(key, tuple) and key[:1] == ("t",) and index.parent().isValid():
+            whom, when = str(index.parent().data()), str(key[2])
+        else:
+            return
+        label = f"Import media for {whom}" + (f", {when}" if when else "") + "…"
+        menu.addAction(label, lambda: self.guarded(lambda: self.import_media(None, whom, when)))
 
     def import_media_folder(self) -> Task | None:
         if self.project is None or not self.role_gate.permits(Action.IMPORT_MEDIA):
