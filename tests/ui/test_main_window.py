@@ -177,3 +177,20 @@ def test_a_rater_sees_no_participants(qtbot, make_window, project, jfk):
     assert not window.participants_dock.isVisible()
     assert not window.menu_actions.import_media.isEnabled()
     assert window.menu_actions.close_project.isEnabled()
+
+
+def test_work_on_the_gui_thread_shows_the_busy_cursor_until_it_ends(make_window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    window = make_window()
+    seen = []
+
+    def work():
+        seen.append(QGuiApplication.overrideCursor().shape())
+        raise RuntimeError("a bug")
+
+    window.guarded(work)
+    assert seen == [Qt.CursorShape.WaitCursor]
+    assert QGuiApplication.overrideCursor() is None  # restored although it failed
+    assert window.messages.errors  # and the failure is one message

@@ -23,6 +23,7 @@ from workbench.model.roles import Action
 from workbench.services.project import Project
 from workbench.ui import project_ops
 from workbench.ui.actions import Handlers, build_menus
+from workbench.ui.busy import busy_cursor
 from workbench.ui.codebook_model import CodebookModel
 from workbench.ui.coding.wiring import TextCoding
 from workbench.ui.db_worker import database_worker
@@ -172,9 +173,10 @@ class MainWindow(QMainWindow):
         return str(self.settings.value("last_folder", str(Path.home())))
 
     def guarded(self, fn: Callable[[], T]) -> T | None:
-        """Run ``fn`` on the GUI thread; a failure becomes a message, never a crash."""
+        """Run ``fn`` on the GUI thread under the busy cursor; a failure becomes a message, never a crash."""
         try:
-            return fn()
+            with busy_cursor():
+                return fn()
         except WorkbenchError as exc:
             self.show_error(str(exc))
         except Exception as exc:  # noqa: BLE001 - the window must survive any bug

@@ -26,7 +26,7 @@ class ReliabilityWork:
         requires(menu, Action.COMPARE_CODERS)  # raters never see who coded what how
         self.action = QAction("&Reliability…", window)
         self.action.setStatusTip("Inter-rater reliability of transcripts, observations or ratings")
-        self.action.triggered.connect(lambda _checked=False: self.open_view())
+        self.action.triggered.connect(lambda _checked=False: window.guarded(self.open_view))
         menu.addAction(self.action)
         window.project_changed.connect(lambda project: self.action.setEnabled(project is not None))
         self.action.setEnabled(window.project is not None)

@@ -229,8 +229,10 @@ class TextCoding(QObject):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         menu.addActions([undo, redo])
         menu.addSeparator()
-        menu.addAction("&Retrieval", self.open_retrieval).setShortcut(QKeySequence("Ctrl+Shift+R"))
-        menu.addAction("&Pseudonymise transcripts…", self.open_pseudonymise)
+        menu.addAction("&Retrieval", lambda: self.window.guarded(self.open_retrieval)).setShortcut(
+            QKeySequence("Ctrl+Shift+R")
+        )
+        menu.addAction("&Pseudonymise transcripts…", lambda: self.window.guarded(self.open_pseudonymise))
         menu.addSeparator()
         for text, slot in self.files.actions():
             menu.addAction(text, slot)
