@@ -14,8 +14,15 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import Cancelled
 from workbench.services.media_import import import_media
 from workbench.services.project import Project
-from workbench.services.transcribing import job_path, pending_job, rename_speakers, transcribe_media
+from workbench.services.transcribing import (
+    free_name,
+    job_path,
+    pending_job,
+    rename_speakers,
+    transcribe_media,
+)
 from workbench.store import participants, transcripts
+from workbench.store.transcript_list import list_transcripts
 
 pytestmark = pytest.mark.slow
 
@@ -144,3 +151,16 @@ def test_cli_writes_a_file_and_stores_in_a_project(tmp_path, shared_media, capsy
     assert main(["transcribe", str(jfk), "--model", "no-such-model", "--out", str(tmp_path / "x.txt")]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("workbench: error: Unknown Whisper model 'no-such-model'") and "\n" not in err
+
+
+def test_a_recording_transcribed_again_gets_a_name_of_its_own(project, shared_media):
+    media = _import(project, shared_media / "speech" / "whisper_jfk.flac")
+    first = transcribe_media(project, media.id).created_id("transcripts")
+    second = transcribe_media(project, media.id).created_id("transcripts")
+    names = {t.id: t.name for t in list_transcripts(project.db, media.id)}
+    assert names == {first: "whisper_jfk (tiny.en)", second: "whisper_jfk (tiny.en) 2"}
+
+
+def test_free_name_counts_past_every_taken_name():
+    assert free_name("a (base)", set()) == "a (base)"
+    assert free_name("a (base)", {"a (base)", "a (base) 2"}) == "a (base) 3"

@@ -29,6 +29,7 @@ from workbench.model.records import Change, MediaRecord, NewSegment, NewSpeechGa
 from workbench.model.tasks import CancelFn, Cancelled, ProgressFn, TaskState
 from workbench.services.project import Project
 from workbench.store import participants, transcripts
+from workbench.store.transcript_list import list_transcripts
 
 JOBS_FOLDER = "jobs"
 
@@ -198,7 +199,8 @@ def save_transcript(
     change = transcripts.add_transcript(
         project.db,
         pseudonym,
-        name or default_name(media, options),
+        name
+        or free_name(default_name(media, options), {t.name for t in list_transcripts(project.db, media.id)}),
         to_new_segments(transcript.segments),
         media.id,
         provenance_for(options, transcript),
@@ -211,6 +213,15 @@ def save_transcript(
     change = replace(change, rows={**change.rows, "speech_gaps": tuple(gaps)})
     job_path(project, media, options).unlink(missing_ok=True)
     return change
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """``name``, or "name 2", "name 3", … when a transcript of the recording already has it (a
+    recording transcribed again gets a name of its own)."""
+    number, candidate = 2, name
+    while candidate in taken:
+        candidate, number = f"{name} {number}", number + 1
+    return candidate
 
 
 def default_name(media: MediaRecord, options: transcription.Options) -> str:
