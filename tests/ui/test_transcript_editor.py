@@ -55,6 +55,20 @@ def test_playing_moves_the_highlight(qtbot, opened):
     editor.playback.pause()
 
 
+def test_the_playing_word_stays_on_its_word_after_an_earlier_edit(qtbot, opened):
+    project, media, record = opened
+    editor = make_editor(qtbot, project, media, record, sound=False)
+    view = editor.view
+    editor.playback.seek(10400)  # paused on the last word
+    assert view.playing_word() == "country."
+    at = view.draft.text.index("fellow")
+    edit = view.draft.replace_text(at, at + len("fellow"), "dear fellow")
+    assert edit is not None
+    view.draft.apply(edit)  # as typing does (through the undo stack)
+    (selection,) = view.extraSelections()
+    assert view.playing_word() == "country." and selection.cursor.selectedText() == "country."
+
+
 def test_keys_play_rewind_and_speed(qtbot, opened):
     project, media, record = opened
     editor = make_editor(qtbot, project, media, record, sound=False)

@@ -112,6 +112,7 @@ class TranscriptTextView(QPlainTextEdit):
         self.draft, self.stack, self.threshold = draft, stack, threshold
         self.shortcuts: dict[int, Callable[[], object]] = {}
         self.playing_span: tuple[int, int] | None = None
+        self.playing_ms: int | None = None  # the time shown as playing: its word is found again after an edit
         self.found: list[tuple[int, int]] = []
         self._applying = False
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -194,6 +195,8 @@ class TranscriptTextView(QPlainTextEdit):
         self.found = []
         self._fit_gutter()
         self.gutter.update()
+        if self.playing_ms is not None:  # the text moved: the playing word is where its time now is
+            self.playing_span = self.draft.word_at_time(self.playing_ms)
         self.refresh_selections()
         self.edited.emit(edit)
 
@@ -271,6 +274,7 @@ class TranscriptTextView(QPlainTextEdit):
     # --- decorations ----------------------------------------------------------------------------
 
     def show_playing(self, time_ms: int) -> None:
+        self.playing_ms = time_ms
         span = self.draft.word_at_time(time_ms)
         if span != self.playing_span:
             self.playing_span = span
