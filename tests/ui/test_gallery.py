@@ -19,7 +19,7 @@ from workbench.services.demo import PARTICIPANTS, TIMEPOINTS, create_demo
 from workbench.store import assignments, participants, people, transcripts
 from workbench.ui.video.coder_view import VideoCoderView
 
-SCREEN = QSize(1280, 800)
+SCREENS = {"1280x800": QSize(1280, 800), "1920x1080": QSize(1920, 1080)}
 NAME_PANELS = ("CodebookPanel", "SchemePanel", "Behaviour")  # views whose every name must be read whole
 
 
@@ -41,10 +41,11 @@ class Journey:
     """Steps through one user's day in ``window``: each :meth:`step` settles, saves a screenshot
     and checks the window."""
 
-    def __init__(self, qtbot, window, folder: Path, who: str):
-        self.qtbot, self.window, self.folder, self.who = qtbot, window, folder, who
+    def __init__(self, qtbot, window, folder: Path, who: str, screen: str):
+        self.qtbot, self.window, self.folder, self.who = qtbot, window, folder, f"{who}-{screen}"
+        self.screen = SCREENS[screen]
         self.steps = 0
-        window.resize(SCREEN)
+        window.resize(self.screen)
         window.show()
         qtbot.waitExposed(window)
 
@@ -56,8 +57,21 @@ class Journey:
         self.steps += 1
         path = self.folder / f"{self.who}-{self.steps:02d}-{name}.png"
         assert self.window.grab().save(str(path)), f"could not save {path}"
-        problems = oversize(self.window, SCREEN)
-        for line in cut_texts(self.window):
+        return self._check(self.window, path)
+
+    def dialog_step(self, name: str, dialog) -> list[str]:
+        """Screenshot and check a dialog the window opened (as it first appears)."""
+        dialog.show()
+        self.qtbot.waitExposed(dialog)
+        QApplication.processEvents()
+        self.steps += 1
+        path = self.folder / f"{self.who}-{self.steps:02d}-{name}.png"
+        assert dialog.grab().save(str(path)), f"could not save {path}"
+        return self._check(dialog, path)
+
+    def _check(self, window, path: Path) -> list[str]:
+        problems = oversize(window, self.screen)
+        for line in cut_texts(window):
             if ": item " in line and not self._strict_item(line):
                 continue  # file names and free text may be elided (their tooltip holds them whole)
             problems.append(line)
@@ -86,13 +100,14 @@ def _wait_for_video(qtbot, window) -> None:
     qtbot.waitUntil(lambda: view.player.settled, timeout=20_000)
 
 
-def test_researcher_day(qtbot, make_window, demo_folder, screens):
+@pytest.mark.parametrize("screen", SCREENS)
+def test_researcher_day(qtbot, make_window, demo_folder, screens, screen, monkeypatch):
     from workbench.services.project import Project
 
     project = Project.open(demo_folder)
     transcript_id = _add_interview_transcript(project)
     window = make_window(project)
-    day = Journey(qtbot, window, screens, "researcher")
+    day = Journey(qtbot, window, screens, "researcher", screen)
     problems = day.step("project-open")
     window.transcripts.open_transcript(transcript_id)
     problems += day.step("transcript-editor")
@@ -105,21 +120,33 @@ def test_researcher_day(qtbot, make_window, demo_folder, screens):
     problems += day.step("retrieval")
     window.transcripts.show_queue()
     problems += day.step("transcription-queue")
+    asked = []
+
+    def scope(dialog):
+        asked.append(dialog)
+        problems.extend(day.dialog_step("export-scope", dialog))
+        return 0  # Cancel: nothing is written
+
+    monkeypatch.setattr(window, "exec_dialog", scope)
+    window.text_coding.exports.export_extracts()  # as File → Export → Coded extracts does
+    assert len(asked) == 1
     assert problems == []
     project.close()
 
 
-def test_rater_day_is_blind(qtbot, make_window, demo_folder, screens):
+@pytest.mark.parametrize("screen", SCREENS)
+def test_rater_day_is_blind(qtbot, make_window, demo_folder, screens, screen):
     from workbench.services.project import Project
 
     project = Project.open(demo_folder)
     db = project.db
     rater = people.coder_by_name(db, "Rater A")
-    videos = [m.id for m in participants.list_media(db) if m.kind == "video"]
-    assignments.assign_media(db, project.coder.id, rater.id, videos)
+    if not assignments.rater_queue(db, rater.id):  # the demo is shared by the screen sizes
+        videos = [m.id for m in participants.list_media(db) if m.kind == "video"]
+        assignments.assign_media(db, project.coder.id, rater.id, videos)
     project.coder = rater
     window = make_window(project)
-    day = Journey(qtbot, window, screens, "rater")
+    day = Journey(qtbot, window, screens, "rater", screen)
     problems = day.step("queue")
     item = assignments.rater_queue(db, rater.id)[0]
     window.video_coding.open_queue_item(item)
@@ -132,12 +159,13 @@ def test_rater_day_is_blind(qtbot, make_window, demo_folder, screens):
     project.close()
 
 
-def test_lead_day(qtbot, make_window, demo_folder, screens):
+@pytest.mark.parametrize("screen", SCREENS)
+def test_lead_day(qtbot, make_window, demo_folder, screens, screen):
     from workbench.services.project import Project
 
     project = Project.open(demo_folder)
     window = make_window(project)
-    day = Journey(qtbot, window, screens, "lead")
+    day = Journey(qtbot, window, screens, "lead", screen)
     problems = day.step("start")
     video = next(m for m in participants.list_media(project.db) if m.kind == "video")
     window.video_coding.open_media(video)
@@ -145,5 +173,7 @@ def test_lead_day(qtbot, make_window, demo_folder, screens):
     problems += day.step("video-coder")
     window.reliability.open_view()
     problems += day.step("reliability")
+    window.team_menu.open_assignments()
+    problems += day.step("assignments")
     assert problems == []
     project.close()
