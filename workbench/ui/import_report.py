@@ -61,9 +61,9 @@ class ImportReportDialog(QDialog):
         # every count in view: the layout gives the spare height to the lists below
         self.counts.setFixedHeight(self.counts.horizontalHeader().sizeHint().height() + rows_height + 4)
 
-        self.left_out = _rows(["Left out", "Why"], [list(pair) for pair in report.left_out])
+        self.left_out = _rows(["Left out", "Why"], [list(pair) for pair in report.left_out], self)
         self.left_out.setColumnWidth(0, 300)
-        self.notes = _rows(["Notes (nothing lost)"], [[note] for note in report.notes])
+        self.notes = _rows(["Notes (nothing lost)"], [[note] for note in report.notes], self)
 
         self.buttons = QDialogButtonBox()
         if asking:
@@ -81,8 +81,12 @@ class ImportReportDialog(QDialog):
         if report.left_out:
             layout.addWidget(QLabel(f"<b>Left out ({len(report.left_out)})</b>"))
             layout.addWidget(self.left_out)
+        else:
+            self.left_out.hide()
         if report.notes:
             layout.addWidget(self.notes)
+        else:
+            self.notes.hide()
         layout.addWidget(self.buttons)
 
     def rows(self) -> list[tuple[str, int, int]]:
@@ -105,9 +109,11 @@ class ImportReportDialog(QDialog):
         return item.text() if item is not None else ""
 
 
-def _rows(headers: list[str], rows: list[list[str]]) -> QTreeWidget:
-    """A flat list of ``rows`` under ``headers``, each cell's full text in its tooltip."""
-    tree = QTreeWidget()
+def _rows(headers: list[str], rows: list[list[str]], parent: QWidget) -> QTreeWidget:
+    """A flat list of ``rows`` under ``headers``, each cell's full text in its tooltip. Owned by
+    ``parent`` even when not laid out (an empty list is not shown): a parentless Qt object with
+    children left in a reference cycle is what crashes the collector (tests/qt_garbage.py)."""
+    tree = QTreeWidget(parent)
     tree.setHeaderLabels(headers)
     tree.setRootIsDecorated(False)
     for row in rows:
