@@ -228,7 +228,8 @@ def get_mono_diarizer() -> MonoDiarizer | None:
 
 
 def labels_from_turns(words: Sequence[Word], turns: Sequence[Turn]) -> list[int | None]:
-    """Speaker of each word: the turn overlapping it most (gaps filled from neighbours)."""
+    """Speaker of each word: the turn overlapping it most, else the nearest turn in time (a word
+    the decoder placed in a pause between turns, or a segment wholly outside them, still gets one)."""
     labels: list[int | None] = []
     for word in words:
         best, best_overlap = None, 0
@@ -236,6 +237,8 @@ def labels_from_turns(words: Sequence[Word], turns: Sequence[Turn]) -> list[int 
             overlap = min(word.end_ms, turn.end_ms) - max(word.start_ms, turn.start_ms)
             if overlap > best_overlap:
                 best, best_overlap = turn.speaker, overlap
+        if best is None and turns:
+            best = min(turns, key=lambda t: max(t.start_ms - word.end_ms, word.start_ms - t.end_ms)).speaker
         labels.append(best)
     return fill_gaps(labels)
 

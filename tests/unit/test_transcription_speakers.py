@@ -129,3 +129,10 @@ def test_labels_from_turns_is_the_mono_diarizer_seam():
     turns = [Turn(0, 1000, 0), Turn(1000, 2000, 1)]
     words = _words([(100, 300), (900, 1200), (1500, 1700), (2500, 2600)])
     assert labels_from_turns(words, turns) == [0, 1, 1, 1]
+
+
+def test_words_outside_every_turn_take_the_nearest_turn():
+    """Segments whose words all fall in a pause between turns (or past the last) keep a speaker."""
+    turns = [Turn(0, 1000, 0), Turn(3000, 4000, 1)]
+    words = [Word(1200, 1400, "a"), Word(2600, 2900, "b"), Word(5000, 5200, "c")]
+    assert labels_from_turns(words, turns) == [0, 1, 1]
