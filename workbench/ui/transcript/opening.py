@@ -147,8 +147,11 @@ class TranscriptWork(QObject):
 
     def show_queue(self, media: MediaRecord | None = None) -> None:
         self.window.role_gate.require(Action.TRANSCRIBE)
+        opening = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        if opening and not self.dock.isFloating():  # along the bottom: a third of the height, not half
+            self.window.resizeDocks([self.dock], [self.window.height() // 3], Qt.Orientation.Vertical)
         if media is not None:
             self.queue.select_media(media.id)
 
