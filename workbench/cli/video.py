@@ -97,15 +97,7 @@ def register(commands) -> None:
     assign.add_argument("--reliability", action="store_true", help="as the second (reliability) rater")
     assign.set_defaults(handler=_cmd_assign)
 
-    listed = commands.add_parser(
-        "assignments", help="(lead) who rates which video under which masked ID, and each rater's progress"
-    )
-    listed.add_argument("--project", type=Path, help="project folder (omit with --db)")
-    listed.set_defaults(handler=_cmd_assignments)
-    unassign = commands.add_parser("unassign", help="(lead) take back assignments nobody has started")
-    unassign.add_argument("--project", type=Path, help="project folder (omit with --db)")
-    unassign.add_argument("masked", nargs="+", metavar="MASKED_ID")
-    unassign.set_defaults(handler=_cmd_unassign)
+    _register_overview(commands)
 
     link = commands.add_parser(
         "link-media",
@@ -133,6 +125,19 @@ def register(commands) -> None:
         "--seed", type=int, required=True, help="random seed (the same seed draws the same sample)"
     )
     sample.set_defaults(handler=_cmd_sample)
+
+
+def _register_overview(commands) -> None:
+    """``assignments`` and ``unassign``: the lead's overview, as the window's assignment screen has it."""
+    listed = commands.add_parser(
+        "assignments", help="(lead) who rates which video under which masked ID, and each rater's progress"
+    )
+    listed.add_argument("--project", type=Path, help="project folder (omit with --db)")
+    listed.set_defaults(handler=_cmd_assignments)
+    unassign = commands.add_parser("unassign", help="(lead) take back assignments nobody has started")
+    unassign.add_argument("--project", type=Path, help="project folder (omit with --db)")
+    unassign.add_argument("masked", nargs="+", metavar="MASKED_ID")
+    unassign.set_defaults(handler=_cmd_unassign)
 
 
 def _open(args):

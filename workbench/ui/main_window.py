@@ -89,12 +89,6 @@ class MainWindow(QMainWindow):
             ),
         )
         self.role_gate = RoleGate(self)  # hides what the person's role may not use (parts mark theirs)
-        for entry in (
-            self.menu_actions.import_media,
-            self.menu_actions.import_folder,
-            self.menu_actions.import_menu,
-        ):
-            requires(entry, Action.IMPORT_MEDIA)
 
         self.workspace = WorkspaceTabs()
         self.workspace.tabCloseRequested.connect(self._close_tab)
@@ -119,8 +113,7 @@ class MainWindow(QMainWindow):
         self.scheme = SchemePanel(self.scheme_model)
         self.scheme_dock = self._dock("Coding scheme", self.scheme, Qt.DockWidgetArea.RightDockWidgetArea)
         self.scheme_dock.hide()  # the video layout's panel (see Layouts)
-        requires(self.participants_dock, Action.SEE_PARTICIPANTS)
-        requires(self.codebook_dock, Action.CODE_TRANSCRIPTS)
+        self._mark_roles()
 
         self.tasks = TaskPanel(self.runner)
         self.statusBar().addPermanentWidget(self.tasks)
@@ -144,6 +137,14 @@ class MainWindow(QMainWindow):
         )
         self._restore_layout()
         self.set_project(project)
+
+    def _mark_roles(self) -> None:
+        """What of the window's own only some roles may use (the other parts mark theirs)."""
+        actions = self.menu_actions
+        for entry in (actions.import_media, actions.import_folder, actions.import_menu):
+            requires(entry, Action.IMPORT_MEDIA)
+        requires(self.participants_dock, Action.SEE_PARTICIPANTS)
+        requires(self.codebook_dock, Action.CODE_TRANSCRIPTS)
 
     # --- messages and pickers (tests replace these) ------------------------------------------
 
