@@ -115,6 +115,14 @@ def test_a_coder_may_compare_only_while_nobody_codes_independently(study):
     assert rr.run_reliability(s.db, settings, asked_by=s.ann).report.sheets
 
 
+@pytest.mark.parametrize("material", ["observations", "ratings"])
+def test_only_a_lead_compares_video_coding(study, material):
+    """Each coder sees only their own observations (on the server too), so only a lead compares them."""
+    s, _rater, _second, _media = study
+    with pytest.raises(WorkbenchError, match=f"only a lead compares {material}"):
+        rr.run_reliability(s.db, rr.Settings(material, plots=False), asked_by=s.ann)
+
+
 def test_a_rater_reads_no_coding_nor_memo_through_the_store(study):
     s, rater, _second, _media = study
     if not s.db.is_sqlite:

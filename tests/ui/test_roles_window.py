@@ -13,7 +13,9 @@ from tests.ui.blinding_probe import blinding_secrets, describe, find_leaks
 from tests.ui.roles_setup import ARM, build
 from tests.ui.video_helpers import wait_settled
 from workbench.model.errors import WorkbenchError
-from workbench.store import audit, visibility
+from workbench.store import assignments, audit, schemes, visibility
+from workbench.store.observations import ensure_observation
+from workbench.ui import project_ops
 from workbench.ui.role_gate import visible_menu_titles
 from workbench.ui.video.coder_view import VideoCoderView
 
@@ -183,3 +185,14 @@ def test_a_lead_hands_a_local_window_over_to_a_rater(qtbot, make_window, study):
     window.team_menu.work_as("Lead")  # a rater cannot take the lead's place back
     assert window.project.coder.name == "Rater A"
     assert window.messages.errors[-1].startswith("As a rater you cannot work as another person")
+
+
+def test_a_coder_lists_only_her_own_observations_as_the_server_would(study):
+    scheme = schemes.scheme_names(study.db)[0]
+    item = assignments.rater_queue(study.db, study.rater_a)[0]
+    assignments.rater_open(study.db, study.rater_a, item.masked_id, scheme)  # rater A's observation
+    own = ensure_observation(study.db, study.media[1].id, study.ann, scheme)
+    for_ann = project_ops.observations_loader(study.as_person("Ann"))()
+    assert [o.id for found in for_ann.values() for o in found] == [own]
+    for_lead = project_ops.observations_loader(study.project)()
+    assert {o.coder_id for found in for_lead.values() for o in found} == {study.ann, study.rater_a}

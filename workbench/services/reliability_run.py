@@ -77,7 +77,7 @@ def run_reliability(
     ``asked_by`` (the window's and the command line's person) must be allowed to compare coders now:
     not a rater, nor a coder while independent coding hides the others' work."""
     if asked_by is not None:
-        visibility.check_comparison(db, asked_by)
+        visibility.check_comparison(db, asked_by, settings.material)
     state = TaskState(progress, cancelled)
     state.report(0.0, f"Reading {settings.material}")
     material = load_material(db, settings)

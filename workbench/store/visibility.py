@@ -141,13 +141,18 @@ def coding_mode(db: Database) -> CodingMode:
         )
 
 
-def check_comparison(db: Database, coder_id: int) -> None:
-    """Refuse a reliability comparison to whoever may not see every coder's work now: a rater, or a
-    coder while independent coding hides the others' codings (the comparison would show them)."""
+def check_comparison(db: Database, coder_id: int, material: str = "transcripts") -> None:
+    """Refuse a reliability comparison to whoever may not see every coder's work now: a rater; a coder
+    comparing video coding (observations, ratings), where each coder sees only their own, as the
+    team server holds it; or a coder while independent coding hides the others' transcript codings."""
     with db.reading() as session:
         who = role(session, coder_id)
         if not can(who, Action.COMPARE_CODERS):
             raise WorkbenchError(refusal(who, Action.COMPARE_CODERS))
+        if material != "transcripts" and not can(who, Action.SEE_ALL_CODINGS):
+            raise WorkbenchError(
+                f"Each coder sees only their own video coding, so only a lead compares {material}."
+            )
         if not _sees_everyone(session, who):
             raise WorkbenchError(
                 "Independent coding is on, and comparing coders would show you the others' codings: "

@@ -53,11 +53,13 @@ def participants_loader(project: Project) -> Callable[[], list[ParticipantRecord
 
 
 def observations_loader(project: Project) -> Callable[[], dict[int, list[ObservationRecord]]]:
-    """Reads every observation for the participants tree (the lead's), grouped by media id."""
+    """Reads the observations for the participants tree, grouped by media id: every one for a lead,
+    a coder's own for a coder (as the team server shows them)."""
+    whose = None if project.coder.can(Action.SEE_ALL_CODINGS) else project.coder.id
 
     def load() -> dict[int, list[ObservationRecord]]:
         grouped: dict[int, list[ObservationRecord]] = {}
-        for record in observations.list_observations(project.db):
+        for record in observations.list_observations(project.db, whose):
             grouped.setdefault(record.media_id, []).append(record)
         return grouped
 
