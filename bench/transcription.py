@@ -1,18 +1,32 @@
-"""Transcription quality and speed: WER per file and pooled, real-time factor, pipeline overhead, memory.
+"""Transcription: the workbench's default pipeline against plain faster-whisper, file by file and pooled.
 
-Usage: python bench/transcription.py [--models tiny.en base] [--errors] [--save RUN.json]
+Usage: python bench/transcription.py [--models tiny.en base] [--errors] [--in-process] [--repeat N]
+                                     [--set FIELD=VALUE ...] [--save RUN.json]
        python bench/transcription.py --rescore RUN.json [--errors]
-For each model and reference recording in ../shared/media/speech: our pipeline
-(``transcription.transcribe``: decode, VAD, loop guard, speaker attribution) and, in the same
-run, faster-whisper called directly on the same file with the same decoding settings (model
-loaded beforehand for both). WER after normalising case, punctuation and numbers (bench/wer.py).
-The two stereo files are scored per channel: the two-mic file LEFT vs Speaker 1 and RIGHT vs
-Speaker 2, the MFA file its TextGrid's first tier vs Speaker 1 (left) and second vs Speaker 2
-(right). `--errors` prints each file's word errors; `--vad-threshold` and `--vad-pad-ms` override the
-Silero VAD settings (Options.vad_threshold, Options.vad_speech_pad_ms) for both pipelines;
-`--save` keeps the run's hypotheses and times, and `--rescore` scores a saved run again (after a change to the normalisation) without
-transcribing. Prints figures only; nothing is asserted. Targets (issue 3): pooled WER ≤ 12 %
-tiny.en, ≤ 8 % base; RTF ≤ 0.08 tiny.en, ≤ 0.15 base; pipeline/direct ≤ 1.10.
+
+For each model and each reference recording in ../shared/media/speech, in one run, side by side:
+
+* workbench: ``workbench transcribe FILE --out x.json --allow-gaps`` with the defaults (channels
+  decided by the audio, speech detection, coverage check), as a user runs it;
+* plain: faster-whisper on the same model folder at the same int8 precision with the library's
+  defaults (beam 5, no VAD, no word timestamps), ``bench/plain_whisper.py``; the two files with one
+  reference per channel are given to it channel by channel (faster-whisper's ``split_stereo``), the
+  others as files.
+
+Both run as fresh processes, so the time includes start-up (Python, imports, loading the model) as a
+user waits for it; they alternate file by file, and with ``--repeat N`` each time is the fastest of
+N runs. ``--in-process`` loads both models once and times only the transcription (quicker, for
+trying settings; ``--set vad_threshold=0.3`` etc. changes any ``transcription.Options`` field of
+the workbench side). English for ``base`` on both sides; tiny.en is English only.
+
+Scoring: WER after normalising case, punctuation and numbers (bench/wer.py), pooled = all errors
+over all reference words, deletions (reference words missing) shown apart. A per-channel
+transcript (speakers from channels) is scored channel by channel against the two-mic file's
+LEFT/RIGHT lines or the MFA TextGrid's two tiers; a mixed one against the references joined in
+time order. The coverage column is the workbench's check: stretches of speech it found without
+words / passages it left marked as untranscribed. Prints figures only; nothing is asserted.
+Target (issue 13): no file and not the pool worse than plain; time ratio (workbench / plain,
+start-up included) at most 1.10 pooled.
 """
 
 from __future__ import annotations
@@ -20,8 +34,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,10 +45,10 @@ sys.path.insert(
 )  # before bench/, whose transcription.py would shadow it
 import transcription  # noqa: E402
 from bench.textgrid import read_textgrid  # noqa: E402
-from bench.wer import edit_distance, errors_text, normalise  # noqa: E402
-from transcription.engines.faster_whisper_engine import vad_parameters  # noqa: E402
+from bench.wer import alignment, errors_text, normalise  # noqa: E402
 
-SPEECH = Path(__file__).resolve().parents[2] / "shared" / "media" / "speech"
+ROOT = Path(__file__).resolve().parents[1]
+SPEECH = ROOT.parent / "shared" / "media" / "speech"
 FILES = {  # audio -> reference transcript
     "whisper_jfk.flac": "whisper_jfk.ref.txt",
     "pocketsphinx_librivox_sns_0870.wav": "pocketsphinx_librivox_sns_0870.txt",
@@ -43,6 +58,11 @@ FILES = {  # audio -> reference transcript
     "mfa_michaelandsickmichael.wav": "mfa_michaelandsickmichael.TextGrid",
 }
 PER_CHANNEL = {"fasterwhisper_stereo_diarization.wav", "mfa_michaelandsickmichael.wav"}
+CLI_FLAGS = {
+    "vad_threshold": "--vad-threshold",
+    "vad_speech_pad_ms": "--vad-padding",
+    "vad_min_silence_ms": "--vad-min-silence",
+}
 
 
 def references(name: str) -> list[list[str]]:
@@ -57,137 +77,236 @@ def references(name: str) -> list[list[str]]:
     return [normalise(text)]
 
 
+def threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def language(model: str) -> str | None:
+    return None if model.endswith(".en") else "en"
+
+
+# --- the two sides, as processes ------------------------------------------------------------------
+
+
+def run_plain(model: str, audio: str) -> tuple[float, list[str]]:
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "plain_whisper.py"),
+        str(transcription.resolve_model(model)),
+    ]
+    command += [str(SPEECH / audio), "--threads", str(threads())]
+    command += ["--language", language(model)] if language(model) else []
+    command += ["--per-channel"] if audio in PER_CHANNEL else []
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, json.loads(done.stdout)["texts"]
+
+
+def run_workbench(model: str, audio: str, settings: dict) -> tuple[float, dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out.json"
+        command = [sys.executable, "-m", "workbench", "transcribe", str(SPEECH / audio), "--model", model]
+        command += ["--out", str(out), "--allow-gaps"]
+        command += ["--language", language(model)] if language(model) else []
+        for name, value in settings.items():
+            command += ["--no-vad"] if name == "vad" and not value else [CLI_FLAGS[name], str(value)]
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+        elapsed = time.perf_counter() - started
+        return elapsed, json.loads(out.read_text(encoding="utf-8"))
+
+
+def streams_of(data: dict) -> list[str]:
+    """The workbench transcript's text per channel (speakers from channels), or as one."""
+    plan = data["provenance"]["settings"].get("channel_plan") or {}
+    segments = sorted(data["segments"], key=lambda s: s["start_ms"])
+    if plan.get("split"):
+        return [
+            " ".join(s["text"] for s in segments if s["speaker"] == f"Speaker {n + 1}")
+            for n in range(plan["channels"])
+        ]
+    return [" ".join(s["text"] for s in segments)]
+
+
+def coverage_of(data: dict) -> dict:
+    found = data["provenance"]["settings"].get("coverage", {}).get("gaps_found", 0)
+    return {"found": found, "marked": len(data.get("untranscribed", []))}
+
+
+def measure_processes(model: str, settings: dict, repeat: int) -> dict:
+    files = {}
+    for audio in FILES:
+        plain_s, ours_s = [], []
+        for _ in range(repeat):  # alternate, so a busy moment of the machine hits both sides alike
+            seconds, plain = run_plain(model, audio)
+            plain_s.append(seconds)
+            seconds, data = run_workbench(model, audio, settings)
+            ours_s.append(seconds)
+        files[audio] = {
+            "audio_s": duration_s(SPEECH / audio),
+            "plain_s": min(plain_s),
+            "ours_s": min(ours_s),
+            "plain": plain,
+            "ours": streams_of(data),
+            "coverage": coverage_of(data),
+            "plan": (data["provenance"]["settings"].get("channel_plan") or {}).get("reason", "one channel"),
+        }
+        print(f"  {audio}: plain {min(plain_s):.2f} s, workbench {min(ours_s):.2f} s", file=sys.stderr)
+    return files
+
+
+# --- the two sides in this process (quick) -----------------------------------------------------
+
+
+def measure_in_process(model: str, settings: dict) -> dict:
+    from faster_whisper import WhisperModel, decode_audio
+
+    options = transcription.Options(model=model, language=language(model), **settings)
+    engine = transcription.engines.get_engine(options)  # loads and caches the model for our side
+    plain_model = WhisperModel(
+        str(transcription.resolve_model(model)), device="cpu", compute_type="int8", cpu_threads=threads()
+    )
+    del engine
+    files = {}
+    for audio in FILES:
+        path = SPEECH / audio
+        started = time.perf_counter()
+        streams = list(decode_audio(str(path), split_stereo=True)) if audio in PER_CHANNEL else [str(path)]
+        plain = [
+            " ".join(
+                s.text.strip() for s in plain_model.transcribe(x, beam_size=5, language=language(model))[0]
+            )
+            for x in streams
+        ]
+        plain_s = time.perf_counter() - started
+        started = time.perf_counter()
+        result = transcription.transcribe_file(path, options)
+        ours_s = time.perf_counter() - started
+        assert result is not None
+        data = {
+            "segments": [s.to_dict() for s in result.segments],
+            "untranscribed": [g.to_dict() for g in result.gaps],
+            "provenance": {
+                "settings": {
+                    "channel_plan": result.plan.to_dict() if result.plan else None,
+                    "coverage": {"gaps_found": result.gaps_found},
+                }
+            },
+        }
+        files[audio] = {
+            "audio_s": duration_s(path),
+            "plain_s": plain_s,
+            "ours_s": ours_s,
+            "plain": plain,
+            "ours": streams_of(data),
+            "coverage": coverage_of(data),
+            "plan": result.plan.reason if result.plan else "",
+        }
+    return files
+
+
 def duration_s(path: Path) -> float:
     return transcription.decode_audio(path).shape[-1] / transcription.SAMPLE_RATE
 
 
-def run_ours(path: Path, options: transcription.Options) -> tuple[float, list[str]]:
-    """Our pipeline's time and its text per stream (not yet normalised)."""
-    started = time.perf_counter()
-    segments = list(transcription.transcribe(path, options))
-    elapsed = time.perf_counter() - started
-    if options.channels:
-        return elapsed, [" ".join(s.text for s in segments if s.speaker == f"Speaker {n}") for n in (1, 2)]
-    return elapsed, [" ".join(s.text for s in segments)]
+# --- scoring ------------------------------------------------------------------------------------
 
 
-def run_direct(model, path: Path, options: transcription.Options) -> float:
-    """faster-whisper on the same file with the same settings (both channels for a stereo file)."""
-    started = time.perf_counter()
-    if options.channels:
-        for channel in transcription.decode_audio(path, per_channel=True):
-            _consume(model, channel, options)
-    else:
-        _consume(model, str(path), options)
-    return time.perf_counter() - started
-
-
-def _consume(model, audio, options) -> None:
-    segments, _info = model.transcribe(
-        audio,
-        language=options.language,
-        beam_size=options.beam_size,
-        vad_filter=options.vad,
-        vad_parameters=vad_parameters(options),
-        word_timestamps=options.word_timestamps,
-        condition_on_previous_text=False,
-    )
-    for _ in segments:
-        pass
-
-
-def measure_model(name: str, vad: dict) -> dict:
-    """Transcribe every file with `name`: {"label": ..., "files": {audio: seconds, times, hypotheses}}."""
-    from faster_whisper import WhisperModel
-
-    from transcription.engines.faster_whisper_engine import _cpu_threads, load_engine
-
-    engine = load_engine(transcription.Options(model=name))  # loads (and caches) the model for our pipeline
-    direct = WhisperModel(
-        engine.model_path,
-        device="cpu",
-        compute_type=engine.compute_type,
-        cpu_threads=_cpu_threads(),
-        local_files_only=True,
-    )
-    files = {}
-    for audio in FILES:
-        path = SPEECH / audio
-        options = transcription.Options(
-            model=name, channels=audio in PER_CHANNEL, language="en" if name != "tiny.en" else None, **vad
-        )
-        direct_s = run_direct(direct, path, options)
-        ours_s, hyps = run_ours(path, options)
-        files[audio] = {
-            "audio_s": duration_s(path),
-            "ours_s": ours_s,
-            "direct_s": direct_s,
-            "hypotheses": hyps,
-        }
-    return {"label": f"{name} ({engine.compute_type}, {_cpu_threads()} threads)", "files": files}
+def score(refs: list[list[str]], texts: list[str]) -> tuple[int, int, list[str]]:
+    """(errors, deletions, error lines): pairwise per channel when the counts match, else joined."""
+    hyps = [normalise(t) for t in texts]
+    if len(hyps) != len(refs):
+        refs, hyps = [[w for r in refs for w in r]], [[w for h in hyps for w in h]]
+    errors = deletions = 0
+    lines = []
+    for ref, hyp in zip(refs, hyps):
+        ops = alignment(ref, hyp)
+        errors += sum(op != "=" for op, _r, _h in ops)
+        deletions += sum(op == "D" for op, _r, _h in ops)
+        lines.append(errors_text(ref, hyp))
+    return errors, deletions, lines
 
 
 def report(name: str, run: dict, show_errors: bool) -> None:
     print(f"\n== {run['label']}")
-    print(
-        f"{'file':40s} {'audio s':>8s} {'WER':>7s} {'errors':>7s} {'ours s':>8s} {'RTF':>6s} {'direct s':>9s} "
-        f"{'ratio':>6s}"
-    )
-    errors = words = 0
-    ours_total = direct_total = audio_total = 0.0
+    head = f"{'file':38s} {'audio s':>7s} {'words':>5s} | {'plain WER':>9s} {'del':>4s} | {'wb WER':>7s} {'del':>4s}"
+    print(head + f" | {'plain s':>7s} {'wb s':>6s} {'ratio':>5s} | coverage")
+    totals = dict(words=0, pe=0, pd=0, oe=0, od=0, audio=0.0, plain=0.0, ours=0.0, found=0, marked=0)
     details = []
     for audio, ref in FILES.items():
         figures = run["files"][audio]
-        refs, hyps = references(ref), [normalise(h) for h in figures["hypotheses"]]
-        file_errors = sum(edit_distance(r, h) for r, h in zip(refs, hyps))
-        file_words = sum(len(r) for r in refs)
-        errors, words = errors + file_errors, words + file_words
-        seconds, ours_s, direct_s = figures["audio_s"], figures["ours_s"], figures["direct_s"]
-        ours_total, direct_total, audio_total = (
-            ours_total + ours_s,
-            direct_total + direct_s,
-            audio_total + seconds,
-        )
-        print(
-            f"{audio:40s} {seconds:8.1f} {file_errors / file_words:7.1%} {f'{file_errors}/{file_words}':>7s} "
-            f"{ours_s:8.2f} {ours_s / seconds:6.3f} {direct_s:9.2f} {ours_s / direct_s:6.2f}"
-        )
-        details += [f"  {audio} [{n}]: {errors_text(r, h)}" for n, (r, h) in enumerate(zip(refs, hyps), 1)]
-    print(
-        f"{'pooled':40s} {audio_total:8.1f} {errors / words:7.1%} {f'{errors}/{words}':>7s} {ours_total:8.2f} "
-        f"{ours_total / audio_total:6.3f} {direct_total:9.2f} {ours_total / direct_total:6.2f}"
-    )
-    if "peak_mb" in run:
-        print(f"peak resident memory of this process after {name}: {run['peak_mb']:.0f} MB")
+        refs = references(ref)
+        words = sum(len(r) for r in refs)
+        pe, pd, plain_lines = score(refs, figures["plain"])
+        oe, od, our_lines = score(refs, figures["ours"])
+        found, marked = figures["coverage"]["found"], figures["coverage"]["marked"]
+        for key, value in dict(
+            words=words, pe=pe, pd=pd, oe=oe, od=od, audio=figures["audio_s"], plain=figures["plain_s"],
+            ours=figures["ours_s"], found=found, marked=marked,
+        ).items():  # fmt: skip
+            totals[key] += value
+        print(_row(audio, figures["audio_s"], words, pe, pd, oe, od, figures["plain_s"], figures["ours_s"]) +
+              f" | {found} found, {marked} marked")  # fmt: skip
+        details += [f"  {audio} plain: {line}" for line in plain_lines]
+        details += [f"  {audio} workbench: {line}" for line in our_lines]
+        details.append(f"  {audio} channels: {figures['plan']}")
+    t = totals
+    print(_row("pooled", t["audio"], t["words"], t["pe"], t["pd"], t["oe"], t["od"], t["plain"], t["ours"]) +
+          f" | {t['found']} found, {t['marked']} marked")  # fmt: skip
     if show_errors:
         print("word errors (ref→hyp substitution, -deleted, +inserted):")
         print("\n".join(details))
+
+
+def _row(name, audio_s, words, pe, pd, oe, od, plain_s, ours_s) -> str:
+    return (
+        f"{name:38s} {audio_s:7.1f} {words:5d} | {pe / words:9.1%} {pd:4d} | {oe / words:7.1%} {od:4d}"
+        f" | {plain_s:7.2f} {ours_s:6.2f} {ours_s / plain_s:5.2f}"
+    )
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    defaults = transcription.Options().to_dict()
+    settings = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if name not in defaults:
+            raise SystemExit(f"unknown option {name!r}")
+        settings[name] = type(defaults[name])(value) if defaults[name] is not None else value
+        if isinstance(defaults[name], bool):
+            settings[name] = value.lower() in ("1", "true", "yes", "on")
+    return settings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--errors", action="store_true", help="print each file's word errors")
-    parser.add_argument("--vad-threshold", type=float, default=transcription.Options.vad_threshold)
-    parser.add_argument("--vad-pad-ms", type=int, default=transcription.Options.vad_speech_pad_ms)
-    parser.add_argument("--save", type=Path, help="write the run's hypotheses and times to this JSON file")
+    parser.add_argument("--in-process", action="store_true", help="no start-up in the times (quick)")
+    parser.add_argument("--repeat", type=int, default=1, help="each time the fastest of N runs")
+    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="workbench Options")
+    parser.add_argument("--save", type=Path, help="write the run's texts and times to this JSON file")
     parser.add_argument("--rescore", type=Path, help="score a run saved with --save instead of transcribing")
     args = parser.parse_args()
-    print("WER: pooled = all word errors / all reference words; RTF = our time / audio length;")
-    print("ratio = our pipeline's time / faster-whisper called directly (same file, settings, run)")
+    print("WER: errors / reference words (del: deleted reference words); ratio = workbench s / plain s")
     if args.rescore:
         saved = json.loads(args.rescore.read_text(encoding="utf-8"))
-        print(f"(rescored from {args.rescore}: times and hypotheses as measured then, load {saved['load']})")
-        print(f"VAD: {saved.get('vad', 'not recorded')}")
+        print(f"(rescored from {args.rescore}: as measured then, load {saved['load']}; {saved['mode']})")
         for name, run in saved["models"].items():
             report(name, run, args.errors)
         return
-    vad = {"vad_threshold": args.vad_threshold, "vad_speech_pad_ms": args.vad_pad_ms}
-    saved = {"load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), "vad": vad, "models": {}}
-    print(f"load average at start (1, 5, 15 min): {saved['load']}; VAD: {vad}")
+    settings = parse_settings(args.set)
+    if not args.in_process and set(settings) - set(CLI_FLAGS) - {"vad"}:
+        raise SystemExit("only VAD settings reach the command line; use --in-process for the others")
+    mode = "in process, start-up not timed" if args.in_process else "fresh processes, start-up included"
+    saved = {"load": "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), "mode": mode, "models": {}}
+    print(f"load average at start (1, 5, 15 min): {saved['load']}; {mode}; {threads()} threads")
+    print(f"workbench settings: defaults{' with ' + str(settings) if settings else ''}")
     for name in args.models:
-        run = measure_model(name, vad)
-        run["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        files = measure_in_process(name, settings) if args.in_process else measure_processes(
+            name, settings, args.repeat
+        )  # fmt: skip
+        run = {"label": f"{name} (int8, {threads()} threads)", "files": files}
         saved["models"][name] = run
         report(name, run, args.errors)
         if args.save:

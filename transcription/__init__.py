@@ -19,7 +19,7 @@ from . import diarize as _diarize  # (the module stays transcription.diarize)
 from .api import check_options, transcribe, transcribe_array, transcribe_from
 from .audio import channel_count, decode_audio
 from .channels import ChannelPlan
-from .coverage import retry_span
+from .coverage import retry_span, transcribe_span
 from .errors import AudioError, ModelMissingError, TranscriptionError
 from .jobs import Checkpoint, read_checkpoint, run_job
 from .models import resolve_model
@@ -54,4 +54,5 @@ __all__ = [
     "transcribe_array",
     "transcribe_file",
     "transcribe_from",
+    "transcribe_span",
 ]

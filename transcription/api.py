@@ -75,7 +75,7 @@ def read_recording(
     """Decode the whole of ``source`` and prepare it (channel plan, speech detector)."""
     check_options(options)
     _report(progress, 0.0, "Reading audio")
-    audio = decode_audio(source, per_channel=True)
+    audio = decode_audio(source, per_channel=True, grid=False)
     if audio.shape[0] > 1 and plan is None:
         _report(progress, 0.0, "Listening to the channels")
     recording = prepare(audio, options, plan, Path(source).name)

@@ -12,13 +12,15 @@ trusting silence.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import speakers as spk
-from .engines import Engine
+from .audio import decode_audio, to_16_bit_grid
+from .engines import Engine, get_engine
 from .recording import Recording
 from .repetition import collapse_text, is_repetitive
 from .speech import Span, bridge, subtract
@@ -148,3 +150,36 @@ def _labelled(segment: Segment, turns: Sequence[spk.Turn] | None) -> list[Segmen
 def _clock(ms: int) -> str:
     seconds = max(0, ms) // 1000
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def transcribe_span(
+    source: str | os.PathLike[str],
+    options: Options,
+    start_ms: int,
+    end_ms: int,
+    speaker: str | None = None,
+    context_ms: int = 3 * RETRY_CONTEXT_MS,
+) -> list[Segment]:
+    """Decode one passage of ``source`` again ("transcribe this part again"): a few seconds either
+    side for context, no VAD, the channel of ``speaker`` when channels were split; the segments of
+    the words inside ``start_ms``..``end_ms``, labelled ``speaker``."""
+    first = max(0, start_ms - context_ms)
+    audio = decode_audio(source, per_channel=True, start_ms=first)
+    audio = audio[:, : (end_ms + context_ms - first) * SAMPLE_RATE // 1000]
+    index = _channel_of(speaker, audio.shape[0])
+    stream = audio[index] if index is not None else to_16_bit_grid(audio.mean(axis=0, dtype=np.float32))
+    engine = get_engine(replace(options, vad=False))
+    found = []
+    for segment in engine.transcribe(np.ascontiguousarray(stream), offset_ms=first, vad=False):
+        inside = _inside(segment, (start_ms, end_ms))
+        if inside is not None:
+            found.append(replace(inside, speaker=speaker))
+    return found
+
+
+def _channel_of(speaker: str | None, channels: int) -> int | None:
+    """The channel index of "Speaker k" when the file has that many channels (else None: the mix)."""
+    if speaker is None or channels < 2 or not speaker.startswith("Speaker "):
+        return None
+    number = speaker.removeprefix("Speaker ")
+    return int(number) - 1 if number.isdigit() and 1 <= int(number) <= channels else None

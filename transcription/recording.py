@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import speakers as spk
+from .audio import to_16_bit_grid
 from .channels import COPY_CORRELATION, ChannelPlan, plan_channels
 from .speech import Span, SpeechActivity, subtract, union
 from .types import SAMPLE_RATE, Options
@@ -77,14 +78,15 @@ class Recording:
 def prepare(
     audio: np.ndarray, options: Options, plan: ChannelPlan | None = None, name: str = "the recording"
 ) -> Recording:
-    """A :class:`Recording` of ``audio`` (``(channels, samples)`` or 1-D, 16 kHz, from time 0)."""
+    """A :class:`Recording` of ``audio`` (``(channels, samples)`` or 1-D, 16 kHz, from time 0); the
+    streams are put on the 16-bit grid (see :mod:`transcription.audio`), the mix after mixing."""
     audio = np.atleast_2d(np.asarray(audio, dtype=np.float32))
     plan = plan or plan_channels(audio, options.channels, name)
     if plan.split:
-        audio = np.ascontiguousarray(audio)
+        audio = to_16_bit_grid(np.array(audio, dtype=np.float32, order="C"))
         streams = list(audio)
         return Recording(streams, plan, [SpeechActivity.of(s) for s in streams], _bleed(audio))
-    mix = np.ascontiguousarray(audio.mean(axis=0, dtype=np.float32)) if audio.shape[0] > 1 else audio[0]
+    mix = to_16_bit_grid(audio.mean(axis=0, dtype=np.float32) if audio.shape[0] > 1 else np.array(audio[0]))
     distinct = audio.shape[0] > 1 and (plan.correlation or 0.0) < COPY_CORRELATION
     activity = [SpeechActivity.of(row) for row in audio] if distinct else [SpeechActivity.of(mix)]
     return Recording([mix], plan, activity)

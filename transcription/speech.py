@@ -5,15 +5,16 @@ threshold it says which stretches the model is given (long non-speech is skipped
 room tone reach no model), and with a lenient threshold the coverage check
 (:mod:`transcription.coverage`) finds speech the transcript has no words for. Silero VAD ships
 inside the faster-whisper wheel and runs on onnxruntime (telemetry off, see :mod:`.quiet`).
-Probabilities are computed in blocks of a few minutes, so a long recording never needs a second
-full-length copy of its samples.
-
-Silero misses quiet speech, and speech after a long stretch of digital silence (the second
-speaker of ``mfa_michaelandsickmichael.wav``, alone on the right channel after 26 s of zeros:
-1 % of the frames of their first sentence reach 0.25). So the detector hears each stream brought
-to a common level (its loudest 2 % of 20 ms frames to -20 dBFS, at most +20 dB, never quieter)
-with a -70 dBFS dither in place of digital silence: 61 % of those frames then reach 0.25, while
-silence, -50 dBFS white noise and room tone still reach none (``tests/unit/test_speech_activity.py``).
+Silero's verdict depends on what it heard before (its recurrent state runs through the whole
+recording): the second speaker of ``mfa_michaelandsickmichael.wav``, a quiet voice with a cold
+alone on the right channel after 26 s of digital silence, reached 0.25 in 1 % of the frames of
+their first sentence; the same voice after a loud one and a pause (the shared recordings played
+one after another) in none, and the decoder never heard 20 words of it. So each stream is heard
+in 8 s windows 6 s apart, each from a fresh state (where two overlap, a frame's probability is the
+larger), brought to a common level (its loudest 2 % of 20 ms frames to -20 dBFS, at most
++20 dB, never quieter) with a -70 dBFS dither in place of digital silence: 54 % and 49 % of those
+frames then reach 0.25, while silence, -50 dBFS white noise and room tone still reach none
+(``tests/unit/test_speech_activity.py``). Windows also keep memory flat on long recordings.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from .types import SAMPLE_RATE
 
 FRAME_SAMPLES = 512  # Silero VAD's window at 16 kHz
 FRAME_MS = FRAME_SAMPLES * 1000 // SAMPLE_RATE  # 32
-_BLOCK_FRAMES = 9_375  # 5 minutes of frames per onnxruntime call
+WINDOW_FRAMES = 250  # 8 s: Silero runs on overlapping windows from a fresh state (see the module text)
+HOP_FRAMES = 187  # 6 s: each window overlaps the next by 2 s
 TARGET_DB = -20.0
 MAX_GAIN_DB = 20.0
 DITHER = 10 ** (-70 / 20)
@@ -36,7 +38,8 @@ Span = tuple[int, int]  # (start_ms, end_ms)
 
 
 def speech_probabilities(samples: np.ndarray) -> np.ndarray:
-    """Silero VAD's speech probability for each 32 ms frame of 16 kHz mono ``samples``."""
+    """Silero VAD's speech probability for each 32 ms frame of 16 kHz mono ``samples``: the larger
+    of the overlapping 8 s windows (each from a fresh state, 6 s apart) that hear it."""
     from faster_whisper.vad import get_vad_model
 
     samples = np.asarray(samples, dtype=np.float32).reshape(-1)
@@ -46,13 +49,16 @@ def speech_probabilities(samples: np.ndarray) -> np.ndarray:
     model = get_vad_model()
     gain = np.float32(10 ** (level_gain_db(samples) / 20))
     noise = np.random.default_rng(0)
-    out = []
-    for first in range(0, n_frames, _BLOCK_FRAMES):
-        block = samples[first * FRAME_SAMPLES : (first + _BLOCK_FRAMES) * FRAME_SAMPLES]
+    out = np.zeros(n_frames, dtype=np.float32)
+    for first in range(0, n_frames, HOP_FRAMES):
+        block = samples[first * FRAME_SAMPLES : (first + WINDOW_FRAMES) * FRAME_SAMPLES]
         padded = noise.normal(0.0, DITHER, -(-block.size // FRAME_SAMPLES) * FRAME_SAMPLES).astype(np.float32)
         padded[: block.size] += block * gain
-        out.append(np.asarray(model(padded), dtype=np.float32).reshape(-1))
-    return np.concatenate(out)[:n_frames]
+        found = np.asarray(model(padded), dtype=np.float32).reshape(-1)
+        out[first : first + found.size] = np.maximum(out[first : first + found.size], found)
+        if first + WINDOW_FRAMES >= n_frames:
+            break
+    return out
 
 
 def level_gain_db(samples: np.ndarray) -> float:

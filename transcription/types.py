@@ -106,6 +106,7 @@ class Options:
     vad_speech_pad_ms: int = 800
     vad_min_silence_ms: int = 2000
     word_timestamps: bool = True
+    condition_on_previous_text: bool = False
     speakers: int | None = None
     channels: bool | None = None
 

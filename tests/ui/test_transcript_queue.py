@@ -31,7 +31,7 @@ def test_a_real_job_runs_shows_done_and_opens_in_the_editor(qtbot, make_window, 
     panel = window.transcripts.queue
     assert panel.media_box.count() == 1 and panel.media_box.currentData() == media.id
     panel.model_box.setCurrentIndex(panel.model_box.findData("tiny.en"))
-    panel.speakers_box.setCurrentIndex(2)  # one speaker: no diarizer, quicker
+    panel.speakers_box.setCurrentIndex(panel.speakers_box.findData(1))  # one speaker: no diarizer, quicker
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     (job,) = panel.queue.jobs
     qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=120_000)
@@ -60,7 +60,7 @@ def test_cancel_then_retry_resumes(qtbot, make_window, project, jfk):
     (media,) = participants.find_participant(project.db, "P001").media
     window = make_window(project)
     panel = window.transcripts.queue
-    panel.speakers_box.setCurrentIndex(2)
+    panel.speakers_box.setCurrentIndex(panel.speakers_box.findData(1))
     job = panel.add(media.id)
     qtbot.waitUntil(lambda: job.state is JobState.RUNNING, timeout=30_000)
     panel.jobs.setCurrentItem(panel.jobs.topLevelItem(0))
@@ -79,7 +79,7 @@ def test_cancel_from_the_status_bar_cancels_the_job(qtbot, make_window, project,
     (media,) = participants.find_participant(project.db, "P001").media
     window = make_window(project)
     panel = window.transcripts.queue
-    panel.speakers_box.setCurrentIndex(2)
+    panel.speakers_box.setCurrentIndex(panel.speakers_box.findData(1))
     job = panel.add(media.id)
     qtbot.waitUntil(lambda: job.state is JobState.RUNNING, timeout=30_000)
     panel.task.cancel()  # what the task panel's cancel button does

@@ -118,7 +118,7 @@ class FasterWhisperEngine:
             beam_size=opts.beam_size,
             vad_filter=False,
             word_timestamps=opts.word_timestamps,
-            condition_on_previous_text=False,
+            condition_on_previous_text=opts.condition_on_previous_text,
         )
         if clips is not None:
             if not clips:

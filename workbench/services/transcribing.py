@@ -25,7 +25,15 @@ from typing import Any
 
 import transcription
 from workbench.model.errors import WorkbenchError
-from workbench.model.records import Change, MediaRecord, NewSegment, NewSpeechGap, NewWord, Provenance
+from workbench.model.records import (
+    Change,
+    MediaRecord,
+    NewSegment,
+    NewSpeechGap,
+    NewWord,
+    Provenance,
+    SpeechGapRecord,
+)
 from workbench.model.tasks import CancelFn, Cancelled, ProgressFn, TaskState
 from workbench.services.project import Project
 from workbench.store import participants, transcripts
@@ -241,3 +249,25 @@ def pending_job(project: Project, media: MediaRecord, options: transcription.Opt
     except transcription.TranscriptionError:
         return None
     return None if found is None else found.resume_ms
+
+
+def retranscribe_passage(
+    media_path: Path,
+    settings: dict[str, Any],
+    gap: SpeechGapRecord,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> list[NewSegment]:
+    """Decode one untranscribed passage of a recording again ("transcribe this part again"), with the
+    transcript's own settings (its provenance) and more context; its segments, possibly none."""
+    state = TaskState(progress, cancelled)
+    if not media_path.is_file():
+        raise WorkbenchError(f"The recording {media_path.name} is missing; relink the media first.")
+    options = transcription.Options.from_dict(settings)
+    state.report(0.1, "Listening to the passage again")
+    try:
+        found = transcription.transcribe_span(media_path, options, gap.start_ms, gap.end_ms, gap.speaker)
+    except transcription.TranscriptionError as exc:
+        raise WorkbenchError(_one_line(exc, media_path, media_path.name)) from exc
+    state.check()
+    return to_new_segments(found)

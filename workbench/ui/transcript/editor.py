@@ -5,6 +5,10 @@ rewind step (3 s unless set); Alt+Down / Alt+Up slower / faster (0.5×–2×); E
 segment, Backspace at its start / Delete at its end merges; Ctrl+1…9 sets the segment's speaker;
 Ctrl+F find, Ctrl+H replace; F8 next low-confidence word, Shift+F8 mark it reviewed; Ctrl+Z /
 Ctrl+Y (the platform's keys) undo / redo; Ctrl+S saves now (it also saves by itself after a pause and on close).
+
+Passages where speech was heard but not transcribed are listed above the text (:mod:`.gaps_bar`):
+play one, transcribe it again (its words go into the text as one undoable edit and the marker
+goes), or mark it done after typing what is said.
 """
 
 from __future__ import annotations
@@ -28,8 +32,11 @@ from PySide6.QtWidgets import (
 
 from workbench.coding.transcript_editing import Edit, TranscriptDraft
 from workbench.exchange.transcripts import export_transcript
-from workbench.model.records import NewSegment
+from workbench.model.records import Change, Command, NewSegment, NewSpeechGap, SpeechGapRecord
+from workbench.services.transcribing import retranscribe_passage
+from workbench.store import bus
 from workbench.store.engine import Database
+from workbench.store.speech_gaps import list_gaps
 from workbench.store.text_correction import transcript_version
 from workbench.store.transcript_list import TranscriptRecord
 from workbench.store.transcripts import load_segments
@@ -40,6 +47,7 @@ from workbench.ui.sound import show_playing
 from workbench.ui.transcript.autosave import AutoSaver
 from workbench.ui.transcript.conflict_bar import ConflictBar
 from workbench.ui.transcript.find_bar import FindBar
+from workbench.ui.transcript.gaps_bar import GapsBar, passage_text
 from workbench.ui.transcript.playback import RATES, Playback
 from workbench.ui.transcript.speakers_dialog import SUGGESTED, RenameSpeakersDialog
 from workbench.ui.transcript.text_view import TranscriptTextView
@@ -52,6 +60,17 @@ def _button(text: str, tip: str, slot) -> QToolButton:
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.clicked.connect(lambda _checked=False: slot())
     return button
+
+
+def insertion(segments: list[NewSegment], found: list[NewSegment]) -> Edit:
+    """The edit that puts ``found`` in time order among ``segments``, written as the replacement of a
+    neighbour (the text view writes and undoes replacements; an empty transcript is replaced)."""
+    if segments == [NewSegment(0, 0, "")]:
+        return Edit(0, tuple(segments), tuple(found))
+    at = next((i for i, s in enumerate(segments) if s.start_ms > found[0].start_ms), len(segments))
+    if at == 0:
+        return Edit(0, (segments[0],), (*found, segments[0]))
+    return Edit(at - 1, (segments[at - 1],), (segments[at - 1], *found))
 
 
 class TranscriptEditor(QWidget):
@@ -80,17 +99,20 @@ class TranscriptEditor(QWidget):
         self.view = TranscriptTextView(
             self.draft, self.stack, float(str(self.settings.value("transcript/low_confidence", 0.5)))
         )
-        self.db = db
+        self.db, self.media_path, self.coder_id, self.runner = db, media_path, coder_id, runner
         self.saver = AutoSaver(db, record.id, version, self.draft, coder_id, runner=runner, parent=self)
         self.find_bar = FindBar()
         self.find_bar.hide()
         self.conflict_bar = ConflictBar(self.reload_from_store, self.keep_mine)
         self.conflict_bar.hide()
+        self.gaps_bar = GapsBar(self.play_from, self.transcribe_again, self.passage_done)
+        self.gaps_bar.set_gaps(list_gaps(db, record.id))
         self._build_controls()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.controls)
         layout.addWidget(self.conflict_bar)
+        layout.addWidget(self.gaps_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
         self._connect()
@@ -214,6 +236,74 @@ class TranscriptEditor(QWidget):
         self.view.show_playing(ms)
         if self.playback.playing and self.view.playing_span is not None:
             self.view.scroll_to(self.view.playing_span[0])
+
+    def play_from(self, ms: int) -> None:
+        self.playback.seek(ms)
+        self.playback.play()
+
+    # --- untranscribed speech -------------------------------------------------------------------
+
+    def transcribe_again(self, gap: SpeechGapRecord) -> None:
+        """Decode the passage once more (on the task pool when there is one); see :meth:`passage_found`."""
+        if self.media_path is None:
+            self._passage_failed(gap, "The recording of this transcript is not available; relink it first.")
+            return
+        args = (self.media_path, dict(self.record.settings), gap)
+        if self.runner is None:
+            self.passage_found(gap, retranscribe_passage(*args))
+            return
+        self.runner.run(
+            f"Transcribing {passage_text(gap)} again",
+            retranscribe_passage,
+            *args,
+            on_done=lambda found: self.passage_found(gap, found),
+            on_error=lambda text: self._passage_failed(gap, text),
+        )
+
+    def passage_found(self, gap: SpeechGapRecord, found: list[NewSegment]) -> None:
+        """Put the words found into the text (one undoable edit) and resolve the marker; or say so."""
+        row = self.gaps_bar.row(gap.id)
+        if row is not None:
+            row.set_busy(False)
+        if not found:
+            self.message.emit(
+                f"Still no words at {passage_text(gap)}: listen to it, type what is said, then press Done."
+            )
+            return
+        self.view.push(insertion(self.draft.segments, found), "Transcribe passage again")
+        words = sum(len(s.text.split()) for s in found)
+        self.message.emit(
+            f"Put in {words} word{'s' if words != 1 else ''} at {passage_text(gap)}; check them."
+        )
+        self.passage_done(gap)
+
+    def _passage_failed(self, gap: SpeechGapRecord, text: str) -> None:
+        row = self.gaps_bar.row(gap.id)
+        if row is not None:
+            row.set_busy(False)
+        self.message.emit(text)
+
+    def passage_done(self, gap: SpeechGapRecord) -> None:
+        """Remove the marker (through the database worker when there is one)."""
+        command = Command("dismiss_speech_gap", {"gap_id": gap.id, "coder_id": self.coder_id})
+        db = self.db
+        worker = getattr(self.runner, "db_worker", None)
+        if worker is None:
+            self._passage_resolved(gap, bus.run(db, command))
+            return
+        worker.submit(
+            lambda: bus.run(db, command),
+            lambda change: self._passage_resolved(gap, change),
+            self.message.emit,
+        )
+
+    def _passage_resolved(self, gap: SpeechGapRecord, change: Change) -> None:
+        self.gaps_bar.remove(gap.id)
+        self.message.emit(change.description)
+
+    def untranscribed(self) -> list[NewSpeechGap]:
+        """The passages still marked, as exports write them."""
+        return [NewSpeechGap(g.start_ms, g.end_ms, g.speaker) for g in self.gaps_bar.gaps]
 
     # --- speakers -------------------------------------------------------------------------------
 
@@ -340,7 +430,9 @@ class TranscriptEditor(QWidget):
         """Write the transcript as it is in the editor (saved first) to ``path``."""
         self.save_now()
         provenance = dict(self.record.settings, engine=self.record.engine, model=self.record.model)
-        return export_transcript(Path(path), list(self.draft.segments), self.record.name, fmt, provenance)
+        return export_transcript(
+            Path(path), list(self.draft.segments), self.record.name, fmt, provenance, self.untranscribed()
+        )
 
     def close_editor(self) -> bool:
         """Stop playback and save; False when something could not be saved (it stays open)."""

@@ -1,17 +1,19 @@
-"""The transcription queue: add the project's recordings, pick model, speakers and language, and
-follow each job (progress, ETA) with cancel and retry. Wraps :class:`TranscriptionQueue`; jobs run
-one at a time on the window's :class:`TaskRunner`; a cancelled job resumes when retried."""
+"""The transcription queue: add the project's recordings, pick the settings (model, language,
+speakers, channels, speech detection: :mod:`.settings_form`), and follow each job (progress, ETA)
+with cancel and retry. A finished job says how the channels were used and how many passages of
+untranscribed speech need a listen ("done — 2 passages need a listen"). Wraps
+:class:`TranscriptionQueue`; jobs run one at a time on the window's :class:`TaskRunner`; a
+cancelled job resumes when retried."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QProgressBar,
@@ -29,14 +31,10 @@ from workbench.services.transcription_queue import JobState, QueueJob, Transcrip
 from workbench.store import participants
 from workbench.ui.participants_model import format_duration
 from workbench.ui.runner import Task, TaskRunner
+from workbench.ui.transcript.settings_form import TranscriptionSettings, describe
 
-SPEAKERS = (
-    ("Two speakers (voices)", {"speakers": 2}),
-    ("Two microphones (stereo channels)", {"channels": True}),
-    ("One speaker", {"speakers": 1}),
-)
-LANGUAGES = (("English", "en"), ("Detect", None))
 COLUMNS = ("Recording", "Settings", "State", "Progress", "Time left")
+LISTEN = QColor("#b35900")  # a finished job with passages that need a listen
 
 
 class _Relay(QObject):
@@ -45,9 +43,11 @@ class _Relay(QObject):
     job = Signal(object)
 
 
-def describe(options: transcription.Options) -> str:
-    speakers = "per channel" if options.channels else f"{options.speakers or 1} speaker(s)"
-    return f"{Path(options.model).name}, {speakers}, {options.language or 'detect'}"
+def state_text(job: QueueJob) -> str:
+    """The State column: "done — 2 passages need a listen", "running: Transcribed 0:01:00 of …"."""
+    if job.state is JobState.DONE and job.gaps:
+        return f"done — {job.message}"
+    return job.state.value if not job.message else f"{job.state.value}: {job.message}"
 
 
 class TranscriptionQueuePanel(QWidget):
@@ -74,32 +74,19 @@ class TranscriptionQueuePanel(QWidget):
 
     def _build(self) -> None:
         self.media_box = QComboBox()
-        self.model_box = QComboBox()
-        for name in ("tiny.en", "base"):
-            self.model_box.addItem(name, name)
-        self.model_box.addItem("Model folder…", None)
-        self.model_box.activated.connect(self._model_chosen)
-        self.speakers_box = QComboBox()
-        for text, values in SPEAKERS:
-            self.speakers_box.addItem(text, values)
-        self.language_box = QComboBox()
-        for text, code in LANGUAGES:
-            self.language_box.addItem(text, code)
+        self.settings = TranscriptionSettings(self)
         self.add_button = QPushButton("Add to queue")
         self.add_button.clicked.connect(lambda: self.add_selected())
         form = QFormLayout()
         form.addRow("Recording", self.media_box)
-        form.addRow("Model", self.model_box)
-        form.addRow("Speakers", self.speakers_box)
-        form.addRow("Language", self.language_box)
+        self.settings.add_rows(form)
         form.addRow(self.add_button)
         self.jobs = QTreeWidget()
         self.jobs.setHeaderLabels(list(COLUMNS))
         self.jobs.setRootIsDecorated(False)
         self.jobs.itemDoubleClicked.connect(lambda item, _c: self._open(item))
-        for box in (self.media_box, self.model_box, self.speakers_box, self.language_box):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(8)
+        self.media_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.media_box.setMinimumContentsLength(8)
         self.jobs.setMinimumWidth(120)
         buttons = QGridLayout()
         self.cancel_button, self.retry_button = QPushButton("Cancel"), QPushButton("Retry")
@@ -159,27 +146,20 @@ class TranscriptionQueuePanel(QWidget):
 
     # --- options ----------------------------------------------------------------------------------
 
-    def ask_model_folder(self) -> str | None:
-        folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
-        return folder or None
+    @property
+    def model_box(self) -> QComboBox:
+        return self.settings.model_box
 
-    def _model_chosen(self, index: int) -> None:
-        if self.model_box.itemData(index) is not None:
-            return
-        folder = self.ask_model_folder()
-        if folder is None:
-            self.model_box.setCurrentIndex(0)
-            return
-        self.model_box.insertItem(index, Path(folder).name, folder)
-        self.model_box.setItemData(index, folder, Qt.ItemDataRole.ToolTipRole)
-        self.model_box.setCurrentIndex(index)
+    @property
+    def speakers_box(self) -> QComboBox:
+        return self.settings.speakers_box
+
+    @property
+    def channels_box(self) -> QComboBox:
+        return self.settings.channels_box
 
     def options(self) -> transcription.Options:
-        return transcription.Options(
-            model=self.model_box.currentData() or "tiny.en",
-            language=self.language_box.currentData(),
-            **self.speakers_box.currentData(),
-        )
+        return self.settings.options()
 
     # --- jobs -------------------------------------------------------------------------------------
 
@@ -288,8 +268,14 @@ class TranscriptionQueuePanel(QWidget):
             self.jobs.setItemWidget(item, 3, bar)
             self._items[job.id] = item
             self.jobs.setCurrentItem(item)
-        item.setText(2, job.state.value if not job.message else f"{job.state.value}: {job.message}")
+        item.setText(2, state_text(job))
         item.setToolTip(2, job.error or job.message)
+        if job.state is JobState.DONE and job.gaps:
+            item.setForeground(2, QBrush(LISTEN))
+            item.setToolTip(
+                2,
+                f"{job.message}: open the transcript to listen to the passages marked as untranscribed speech",
+            )
         self.progress_bar(job.id).setValue(round(job.fraction * 1000))
         self._show_eta(job, item)
 
