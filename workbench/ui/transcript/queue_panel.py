@@ -15,9 +15,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -101,10 +104,27 @@ class TranscriptionQueuePanel(QWidget):
         ):
             button.clicked.connect(lambda _c=False, s=slot: s())
             buttons.addWidget(button, i // 2, i % 2)
+        # settings on the left (scrolling when the panel is short), the queue on the right: along the
+        # bottom of the window the panel is wide and low, and the open views keep their height
+        settings = QWidget()
+        settings.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(settings)
+        queue = QWidget()
+        queue_layout = QVBoxLayout(queue)
+        queue_layout.setContentsMargins(0, 0, 0, 0)
+        queue_layout.addWidget(self.jobs, 1)
+        queue_layout.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(queue)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.jobs, 1)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
 
     # --- project ----------------------------------------------------------------------------------
 
