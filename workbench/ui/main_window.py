@@ -340,15 +340,12 @@ class MainWindow(QMainWindow):
         for index in reversed(range(self.workspace.count())):
             widget = self.workspace.widget(index)
             if widget is not None and widget is not self.welcome:
-                widget.close()  # e.g. a video coder stops its decoder threads
-                self.workspace.removeTab(index)
-                widget.deleteLater()
+                self.workspace.close_tab(index)  # closed first: e.g. a video coder stops its decoder threads
 
     def _close_tab(self, index: int) -> None:
         widget = self.workspace.widget(index)
         if widget is not None and widget is not self.welcome:
-            self.workspace.removeTab(index)
-            widget.deleteLater()
+            self.workspace.close_tab(index)
 
     # --- layout ----------------------------------------------------------------------------
 

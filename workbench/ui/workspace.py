@@ -53,6 +53,17 @@ class WorkspaceTabs(QTabWidget):
         self.setCurrentIndex(index)
         return index
 
+    def close_tab(self, index: int) -> None:
+        """Take tab ``index`` away: its view is closed first (a video coder stops its decoding
+        threads, an editor saves), then deleted with the scroll area around it."""
+        page = super().widget(index)
+        if page is None:
+            return
+        self.removeTab(index)
+        view = page.view if isinstance(page, _Page) else page
+        view.close()
+        page.deleteLater()
+
     def widget(self, index: int) -> QWidget | None:
         page = super().widget(index)
         return page.view if isinstance(page, _Page) else page

@@ -210,8 +210,7 @@ class TextCoding(QObject):
         self._audio = {}
         for view in self.views():
             view.stop_sound()
-            self.window.workspace.removeTab(self.window.workspace.indexOf(view))
-            view.deleteLater()
+            self.window.workspace.close_tab(self.window.workspace.indexOf(view))
         self.reload_codes()
         self.menu.setEnabled(project is not None)
         self.tree_editor.refresh_counts()

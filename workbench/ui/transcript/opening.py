@@ -86,8 +86,7 @@ class TranscriptWork(QObject):
     def _project_changed(self, project) -> None:
         for editor in self.editors():  # save and close the previous project's editors (its db is still open)
             editor.close_editor()
-            self.window.workspace.removeTab(self.window.workspace.indexOf(editor))
-            editor.deleteLater()
+            self.window.workspace.close_tab(self.window.workspace.indexOf(editor))
         self._open: list[TranscriptEditor] = []
         if project is not None and not project.coder.can(Action.TRANSCRIBE):
             project = None  # raters neither transcribe nor see participants (the server refuses it too)
