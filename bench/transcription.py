@@ -15,7 +15,8 @@ For each model and each reference recording in ../shared/media/speech, in one ru
 
 Both run as fresh processes, so the time includes start-up (Python, imports, loading the model) as a
 user waits for it; they alternate file by file, and with ``--repeat N`` each time is the fastest of
-N runs. ``--in-process`` loads both models once and times only the transcription (quicker, for
+N runs. Besides wall time the CPU time (user + system) of each process is shown: on a shared machine
+it barely moves with the load, where wall time does. ``--in-process`` loads both models once and times only the transcription (quicker, for
 trying settings; ``--set vad_threshold=0.3`` etc. changes any ``transcription.Options`` field of
 the workbench side). English for ``base`` on both sides; tiny.en is English only.
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -88,7 +90,19 @@ def language(model: str) -> str | None:
 # --- the two sides, as processes ------------------------------------------------------------------
 
 
-def run_plain(model: str, audio: str) -> tuple[float, list[str]]:
+def timed(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run ``command``; (wall seconds, CPU seconds of the process, its result). CPU time (user +
+    system) barely changes with what else the machine runs; wall time is what a user waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done
+
+
+def run_plain(model: str, audio: str) -> tuple[float, float, list[str]]:
     command = [
         sys.executable,
         str(ROOT / "bench" / "plain_whisper.py"),
@@ -97,12 +111,11 @@ def run_plain(model: str, audio: str) -> tuple[float, list[str]]:
     command += [str(SPEECH / audio), "--threads", str(threads())]
     command += ["--language", language(model)] if language(model) else []
     command += ["--per-channel"] if audio in PER_CHANNEL else []
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, json.loads(done.stdout)["texts"]
+    wall, cpu, done = timed(command)
+    return wall, cpu, json.loads(done.stdout)["texts"]
 
 
-def run_workbench(model: str, audio: str, settings: dict) -> tuple[float, dict]:
+def run_workbench(model: str, audio: str, settings: dict) -> tuple[float, float, dict]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out.json"
         command = [sys.executable, "-m", "workbench", "transcribe", str(SPEECH / audio), "--model", model]
@@ -110,10 +123,8 @@ def run_workbench(model: str, audio: str, settings: dict) -> tuple[float, dict]:
         command += ["--language", language(model)] if language(model) else []
         for name, value in settings.items():
             command += ["--no-vad"] if name == "vad" and not value else [CLI_FLAGS[name], str(value)]
-        started = time.perf_counter()
-        subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
-        elapsed = time.perf_counter() - started
-        return elapsed, json.loads(out.read_text(encoding="utf-8"))
+        wall, cpu, _done = timed(command, cwd=ROOT)
+        return wall, cpu, json.loads(out.read_text(encoding="utf-8"))
 
 
 def streams_of(data: dict) -> list[str]:
@@ -136,16 +147,20 @@ def coverage_of(data: dict) -> dict:
 def measure_processes(model: str, settings: dict, repeat: int) -> dict:
     files = {}
     for audio in FILES:
-        plain_s, ours_s = [], []
+        plain_s, ours_s, plain_cpu, ours_cpu = [], [], [], []
         for _ in range(repeat):  # alternate, so a busy moment of the machine hits both sides alike
-            seconds, plain = run_plain(model, audio)
-            plain_s.append(seconds)
-            seconds, data = run_workbench(model, audio, settings)
-            ours_s.append(seconds)
+            wall, cpu, plain = run_plain(model, audio)
+            plain_s.append(wall)
+            plain_cpu.append(cpu)
+            wall, cpu, data = run_workbench(model, audio, settings)
+            ours_s.append(wall)
+            ours_cpu.append(cpu)
         files[audio] = {
             "audio_s": duration_s(SPEECH / audio),
             "plain_s": min(plain_s),
             "ours_s": min(ours_s),
+            "plain_cpu": min(plain_cpu),
+            "ours_cpu": min(ours_cpu),
             "plain": plain,
             "ours": streams_of(data),
             "coverage": coverage_of(data),
@@ -230,8 +245,10 @@ def score(refs: list[list[str]], texts: list[str]) -> tuple[int, int, list[str]]
 def report(name: str, run: dict, show_errors: bool) -> None:
     print(f"\n== {run['label']}")
     head = f"{'file':38s} {'audio s':>7s} {'words':>5s} | {'plain WER':>9s} {'del':>4s} | {'wb WER':>7s} {'del':>4s}"
-    print(head + f" | {'plain s':>7s} {'wb s':>6s} {'ratio':>5s} | coverage")
-    totals = dict(words=0, pe=0, pd=0, oe=0, od=0, audio=0.0, plain=0.0, ours=0.0, found=0, marked=0)
+    print(head + f" | {'plain s':>7s} {'wb s':>6s} {'ratio':>5s} | {'CPU ratio':>9s} | coverage")
+    totals = dict(
+        words=0, pe=0, pd=0, oe=0, od=0, audio=0.0, plain=0.0, ours=0.0, pcpu=0.0, ocpu=0.0, found=0, marked=0
+    )
     details = []
     for audio, ref in FILES.items():
         figures = run["files"][audio]
@@ -240,22 +257,27 @@ def report(name: str, run: dict, show_errors: bool) -> None:
         pe, pd, plain_lines = score(refs, figures["plain"])
         oe, od, our_lines = score(refs, figures["ours"])
         found, marked = figures["coverage"]["found"], figures["coverage"]["marked"]
+        pcpu, ocpu = figures.get("plain_cpu", 0.0), figures.get("ours_cpu", 0.0)
         for key, value in dict(
             words=words, pe=pe, pd=pd, oe=oe, od=od, audio=figures["audio_s"], plain=figures["plain_s"],
-            ours=figures["ours_s"], found=found, marked=marked,
+            ours=figures["ours_s"], pcpu=pcpu, ocpu=ocpu, found=found, marked=marked,
         ).items():  # fmt: skip
             totals[key] += value
         print(_row(audio, figures["audio_s"], words, pe, pd, oe, od, figures["plain_s"], figures["ours_s"]) +
-              f" | {found} found, {marked} marked")  # fmt: skip
+              f" | {_ratio(ocpu, pcpu):>9s} | {found} found, {marked} marked")  # fmt: skip
         details += [f"  {audio} plain: {line}" for line in plain_lines]
         details += [f"  {audio} workbench: {line}" for line in our_lines]
         details.append(f"  {audio} channels: {figures['plan']}")
     t = totals
     print(_row("pooled", t["audio"], t["words"], t["pe"], t["pd"], t["oe"], t["od"], t["plain"], t["ours"]) +
-          f" | {t['found']} found, {t['marked']} marked")  # fmt: skip
+          f" | {_ratio(t['ocpu'], t['pcpu']):>9s} | {t['found']} found, {t['marked']} marked")  # fmt: skip
     if show_errors:
         print("word errors (ref→hyp substitution, -deleted, +inserted):")
         print("\n".join(details))
+
+
+def _ratio(ours: float, plain: float) -> str:
+    return f"{ours / plain:.2f}" if plain else "-"
 
 
 def _row(name, audio_s, words, pe, pd, oe, od, plain_s, ours_s) -> str:
