@@ -21,9 +21,11 @@ MAX_BLOCK_MS = 600_000
 
 
 def decode_blocks(
-    recording: Recording, index: int, options: Options, start_ms: int = 0, max_ms: int = MAX_BLOCK_MS
+    recording: Recording, index: int, options: Options, start_ms: int = 0, max_ms: int | None = None
 ) -> Iterator[tuple[int, int, list[Span] | None]]:
-    """(first ms, end ms, clips relative to the first ms or None for all) of each block, from ``start_ms``."""
+    """(first ms, end ms, clips relative to the first ms or None for all) of each block, from
+    ``start_ms``; blocks last at most ``max_ms`` (default :data:`MAX_BLOCK_MS`)."""
+    max_ms = max_ms or MAX_BLOCK_MS
     end_ms = recording.end_ms
     decoded = recording.decoded(index, options)
     spans = [(start_ms, end_ms)] if decoded is None else decoded

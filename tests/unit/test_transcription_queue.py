@@ -102,3 +102,25 @@ def test_queued_job_cancelled_at_once_and_duplicates_refused():
     assert queue.run_next().options.model == "tiny.en"
     queue.remove(job.id)
     assert len(queue.jobs) == 1
+
+
+def test_a_finished_job_says_how_many_passages_need_a_listen():
+    from workbench.model.records import NewSpeechGap
+
+    gaps = (NewSpeechGap(26_000, 40_000, "Speaker 2"), NewSpeechGap(50_000, 52_000, "Speaker 2"))
+
+    def runner(job, progress, cancelled):
+        rows = {"speech_gaps": gaps[: job.media_id]}
+        return Change(
+            "Added transcript a (tiny.en): per channel (from the audio); 2 passages need a listen",
+            created={"transcripts": (job.media_id,)},
+            rows=rows,
+        )
+
+    queue = TranscriptionQueue(runner)
+    none, one, two = (queue.add(n, f"{n}.wav") for n in (0, 1, 2))
+    queue.run_all()
+    assert (none.gaps, one.gaps, two.gaps) == (0, 1, 2)
+    assert none.message.startswith("Added transcript a (tiny.en)")
+    assert one.message == "per channel (from the audio); 1 passage needs a listen"
+    assert two.message == "per channel (from the audio); 2 passages need a listen"

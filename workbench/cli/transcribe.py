@@ -93,10 +93,8 @@ def register(commands) -> None:
 
 
 def add_speech_detection_arguments(parser) -> None:
-    """The VAD settings (defaults: ``transcription.Options``, measured with bench/transcription.py)."""
-    import transcription
-
-    defaults = transcription.Options()
+    """The VAD settings; left out, each is the recommended value of ``transcription.Options`` (measured
+    with bench/transcription.py; not read here, so building the parser stays quick)."""
     parser.add_argument(
         "--no-vad", action="store_true", help="give the model the whole recording, silences included"
     )
@@ -104,38 +102,38 @@ def add_speech_detection_arguments(parser) -> None:
         "--vad-threshold",
         type=float,
         metavar="P",
-        default=defaults.vad_threshold,
-        help=f"speech probability (0-1) where speech starts (recommended {defaults.vad_threshold})",
+        help="speech probability (0-1) where speech starts; lower hears quieter speech (default: recommended)",
     )
     parser.add_argument(
         "--vad-padding",
         type=int,
         metavar="MS",
-        default=defaults.vad_speech_pad_ms,
-        help=f"milliseconds kept around each stretch of speech (recommended {defaults.vad_speech_pad_ms})",
+        help="milliseconds kept around each stretch of speech (default: recommended)",
     )
     parser.add_argument(
         "--vad-min-silence",
         type=int,
         metavar="MS",
-        default=defaults.vad_min_silence_ms,
-        help=f"only pauses at least this long are left out (recommended {defaults.vad_min_silence_ms})",
+        help="only pauses at least this long are left out (default: recommended)",
     )
 
 
 def options_from(args):
-    """The transcription options the command line asks for."""
+    """The transcription options the command line asks for (recommended values where it is silent)."""
     import transcription
 
+    given = {
+        "vad_threshold": args.vad_threshold,
+        "vad_speech_pad_ms": args.vad_padding,
+        "vad_min_silence_ms": args.vad_min_silence,
+    }
     return transcription.Options(
         model=args.model,
         language=args.language,
         speakers=args.speakers,
         channels={"auto": None, "split": True, "mix": False}[args.channels],
         vad=not args.no_vad,
-        vad_threshold=args.vad_threshold,
-        vad_speech_pad_ms=args.vad_padding,
-        vad_min_silence_ms=args.vad_min_silence,
+        **{name: value for name, value in given.items() if value is not None},
     )
 
 
@@ -229,6 +227,12 @@ def _open(args):
 
 def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
     """Jobs with their checkpoints; with a project, each file imported for the participant if new."""
+    if project is None:  # without a project every file has an output path (and nothing else is imported)
+        return [
+            _Job(i, s, o.with_name(f".{o.name}.jsonl"), o)
+            for i, (s, o) in enumerate(zip(args.files, outs))
+            if o
+        ]
     from workbench.media.hashing import sha256_file
     from workbench.services.media_import import import_media
     from workbench.services.transcribing import job_path
@@ -236,10 +240,6 @@ def _plan(project, args, outs: list[Path | None], options) -> list[_Job]:
 
     jobs = []
     for i, (source, out) in enumerate(zip(args.files, outs)):
-        if project is None:
-            assert out is not None  # without a project every file has an output path
-            jobs.append(_Job(i, source, out.with_name(f".{out.name}.jsonl"), out))
-            continue
         digest = sha256_file(source)
         found = participants.find_participant(project.db, args.participant)
         media = next((m for m in (found.media if found else ()) if m.sha256 == digest), None)
@@ -274,7 +274,7 @@ def _run(jobs: list[_Job], options, project, args) -> tuple[int, int]:
 
     if workers == 1:
         from workbench.model.tasks import Cancelled
-        from workbench.services.transcribing import transcribe_job
+        from workbench.services.transcription_runs import transcribe_job
 
         for job in jobs:
             try:
@@ -324,13 +324,15 @@ def _drain(messages, show) -> None:
 def _finish(job: _Job, transcript, options, project, args) -> int:
     """Store and/or write one finished transcript and say what happened; the gaps it has left."""
     from workbench.exchange.transcripts import export_transcript
-    from workbench.services.transcribing import provenance_for, save_transcript, to_new_gaps, to_new_segments
+    from workbench.services.transcription_runs import provenance_for, to_new_gaps, to_new_segments
 
     plan = transcript.plan
     if plan is not None and plan.channels > 1:
         other = "--channels mix" if plan.split else "--channels split"
         print(f"{job.label}: {plan.channels} channels: {plan.reason} (use {other} to change this)")
     if project is not None:
+        from workbench.services.transcribing import save_transcript
+
         assert job.media_id is not None  # every job of a project run has its media
         change = save_transcript(project, job.media_id, transcript, options)
         print(change.description)
@@ -411,7 +413,7 @@ def _init_worker(messages, core_sets) -> None:
 
 def _work(job: _Job, options):
     """Runs in a worker: the job's transcript (progress goes back through the queue)."""
-    from workbench.services.transcribing import transcribe_job
+    from workbench.services.transcription_runs import transcribe_job
 
     def progress(fraction: float, message: str) -> None:
         assert _messages is not None  # set by _init_worker

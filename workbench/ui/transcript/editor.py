@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from workbench.coding.transcript_editing import Edit, TranscriptDraft
 from workbench.exchange.transcripts import export_transcript
 from workbench.model.records import Change, Command, NewSegment, NewSpeechGap, SpeechGapRecord
-from workbench.services.transcribing import retranscribe_passage
+from workbench.services.transcription_runs import retranscribe_passage
 from workbench.store import bus
 from workbench.store.engine import Database
 from workbench.store.speech_gaps import list_gaps
