@@ -57,7 +57,7 @@ def test_flac_stereo_44k_becomes_16k_mono_float32(jfk, speech):
     assert 0.3 < np.abs(jfk).max() <= 1.0
     both = decode_audio(speech / "whisper_jfk.flac", per_channel=True)
     assert both.shape == (2, 11 * SR)
-    assert np.allclose(both.mean(axis=0), jfk)
+    assert np.allclose(both.mean(axis=0), jfk, atol=1.5 / 32768)  # each on the 16-bit grid: within a step
     assert channel_count(speech / "whisper_jfk.flac") == 2
 
 
