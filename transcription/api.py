@@ -78,7 +78,7 @@ def read_recording(
     audio = decode_audio(source, per_channel=True, grid=False)
     if audio.shape[0] > 1 and plan is None:
         _report(progress, 0.0, "Listening to the channels")
-    recording = prepare(audio, options, plan, Path(source).name)
+    recording = prepare(audio, options, plan, Path(source).name, owned=True)
     del audio
     _report(progress, 0.0, _describe(recording.plan))
     return recording

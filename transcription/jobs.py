@@ -185,6 +185,9 @@ def _open_checkpoint(path: Path, source: str | os.PathLike[str], options: Option
         "options": options.to_dict(),
     }
     checkpoint = read_checkpoint(path)
+    found = checkpoint.header.get("format") if checkpoint is not None else None
+    if isinstance(found, int) and found < FORMAT:
+        checkpoint = None  # an older workbench's job: its segments were decoded differently, start again
     if checkpoint is not None:
         _check_header(checkpoint.header, header, path)
         return checkpoint

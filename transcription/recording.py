@@ -76,17 +76,26 @@ class Recording:
 
 
 def prepare(
-    audio: np.ndarray, options: Options, plan: ChannelPlan | None = None, name: str = "the recording"
+    audio: np.ndarray,
+    options: Options,
+    plan: ChannelPlan | None = None,
+    name: str = "the recording",
+    owned: bool = False,
 ) -> Recording:
     """A :class:`Recording` of ``audio`` (``(channels, samples)`` or 1-D, 16 kHz, from time 0); the
-    streams are put on the 16-bit grid (see :mod:`transcription.audio`), the mix after mixing."""
+    streams are put on the 16-bit grid (see :mod:`transcription.audio`), the mix after mixing.
+    ``owned``: ``audio`` is the caller's to give away (it is then changed in place, not copied: a
+    90-minute recording is 345 MB a channel)."""
     audio = np.atleast_2d(np.asarray(audio, dtype=np.float32))
     plan = plan or plan_channels(audio, options.channels, name)
     if plan.split:
-        audio = to_16_bit_grid(np.array(audio, dtype=np.float32, order="C"))
+        audio = to_16_bit_grid(audio if owned and audio.flags.c_contiguous else np.array(audio, order="C"))
         streams = list(audio)
         return Recording(streams, plan, [SpeechActivity.of(s) for s in streams], _bleed(audio))
-    mix = to_16_bit_grid(audio.mean(axis=0, dtype=np.float32) if audio.shape[0] > 1 else np.array(audio[0]))
+    if audio.shape[0] > 1:
+        mix = to_16_bit_grid(audio.mean(axis=0, dtype=np.float32))
+    else:
+        mix = to_16_bit_grid(audio[0] if owned and audio[0].flags.c_contiguous else np.array(audio[0]))
     distinct = audio.shape[0] > 1 and (plan.correlation or 0.0) < COPY_CORRELATION
     activity = [SpeechActivity.of(row) for row in audio] if distinct else [SpeechActivity.of(mix)]
     return Recording([mix], plan, activity)

@@ -137,3 +137,16 @@ def test_resume_points_by_channel():
     assert jobs._resume_points(stored[:1], split=True) == (0, {"Speaker 1": 4000})
     assert jobs._resume_points(stored, split=False) == (2600, {})
     assert jobs._resume_points([], split=False) == (0, {})
+
+
+def test_a_checkpoint_of_an_older_version_starts_again(sonnet, tmp_path):
+    checkpoint = tmp_path / "old.jsonl"
+    header = {"kind": "header", "format": 1, "source_sha256": jobs.source_sha256(sonnet), "options": {}}
+    old = {"kind": "segment", "segment": {"start_ms": 0, "end_ms": 1000, "text": "stale words"}}
+    checkpoint.write_text(json.dumps(header) + "\n" + json.dumps(old) + "\n")
+    segments = list(run_job(sonnet, Options(), checkpoint, cancelled=lambda: True))
+    assert segments == [] and read_checkpoint(checkpoint).header["format"] == jobs.FORMAT
+    newer = dict(header, format=jobs.FORMAT + 1)
+    checkpoint.write_text(json.dumps(newer) + "\n")
+    with pytest.raises(TranscriptionError, match="another version"):
+        list(run_job(sonnet, Options(), checkpoint))
