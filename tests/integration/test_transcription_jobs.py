@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from difflib import SequenceMatcher
 
 import pytest
 
@@ -73,7 +74,8 @@ def test_cancelled_job_resumes_without_repeats_or_gaps(sonnet, uninterrupted, tm
     tail = lambda segs: " ".join(s.text.lower() for s in segs).split()  # noqa: E731
     expected, got = tail(uninterrupted[3:]), tail(new)
     assert abs(len(expected) - len(got)) <= 3
-    assert sum(a == b for a, b in zip(expected, got)) >= 0.9 * len(expected)
+    # word for word, allowing the decoder to join or split a few ("thy self-thy" / "thyself thy")
+    assert SequenceMatcher(None, expected, got, autojunk=False).ratio() >= 0.85
     assert new[-1].end_ms == pytest.approx(uninterrupted[-1].end_ms, abs=500)
 
     after = read_checkpoint(checkpoint)
