@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # before bench/ (t
 import transcription  # noqa: E402
 from bench.textgrid import read_textgrid  # noqa: E402
 from bench.wer import normalise  # noqa: E402
+from transcription import Word  # noqa: E402
 
 SPEECH = Path(__file__).resolve().parents[2] / "shared" / "media" / "speech"
 RATE = transcription.SAMPLE_RATE
@@ -114,3 +115,32 @@ def words_in(segments, start_ms: int, end_ms: int) -> list[str]:
             continue
         found += [w.text for w in words if start_ms <= (w.start_ms + w.end_ms) // 2 < end_ms]
     return normalise(" ".join(found))
+
+
+def errors_by_part(parts: list[Part], segments, group: int = 10) -> list[int]:
+    """Word errors of each turn, from aligning the transcript's text with the turns' reference words
+    ``group`` turns at a time (the words timed between the pauses around those turns): an error
+    counts for the turn its reference word belongs to (an inserted word for the turn before it), so
+    a word whose time the decoder placed across a pause still counts where it was said."""
+    from bench.wer import alignment
+
+    timed = sorted(
+        ((w.start_ms + w.end_ms) // 2, w.text)
+        for s in segments
+        for w in (s.words or [Word(s.start_ms, s.end_ms, s.text)])
+    )
+    errors: list[int] = []
+    for first in range(0, len(parts), group):
+        chunk = parts[first : first + group]
+        low = (parts[first - 1].end_ms + chunk[0].start_ms) // 2 if first else -1
+        after = parts[first + group] if first + group < len(parts) else None
+        high = (chunk[-1].end_ms + after.start_ms) // 2 if after else 1 << 62
+        hypothesis = normalise(" ".join(text for at, text in timed if low <= at < high))
+        reference = [(index, word) for index, part in enumerate(chunk) for word in part.clip.words]
+        counts, at = [0] * len(chunk), 0
+        for op, _ref, _hyp in alignment([w for _i, w in reference], hypothesis):
+            owner = reference[min(at, len(reference) - 1) if op != "I" else max(0, at - 1)][0]
+            counts[owner] += op != "="
+            at += op != "I"
+        errors += counts
+    return errors

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # before bench/ (transcription.py)
 import transcription  # noqa: E402
-from bench.interview import build_interview, clips, write_wav  # noqa: E402
+from bench.interview import build_interview, clips, errors_by_part, words_in, write_wav  # noqa: E402
 from bench.wer import edit_distance, normalise  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,16 +85,6 @@ def run_cli(source: Path, out: Path, model: str, kill_at: float | None) -> tuple
     watch = Watch(process, kill_at)
     process.wait()
     return time.perf_counter() - watch.started, watch
-
-
-def words_in(segments: list[dict], start_ms: int, end_ms: int) -> list[str]:
-    found = [
-        w["text"]
-        for s in segments
-        for w in s["words"]
-        if start_ms <= (w["start_ms"] + w["end_ms"]) // 2 < end_ms
-    ]
-    return normalise(" ".join(found))
 
 
 def alone_errors(model: str) -> dict[str, int]:
@@ -160,14 +150,15 @@ def main() -> None:
     report_memory(watches)
     report_progress(watches[-1])
     data = json.loads(out.read_text(encoding="utf-8"))
+    segments = [transcription.Segment.from_dict(s) for s in data["segments"]]
     alone = alone_errors(args.model)
-    interview_errors = sum(
-        edit_distance(p.clip.words, words_in(data["segments"], p.start_ms, p.end_ms)) for p in parts
-    )
-    alone_total = sum(alone[p.clip.name] for p in parts)
     words = sum(len(p.clip.words) for p in parts)
+    alone_total = sum(alone[p.clip.name] for p in parts)
+    by_text = sum(errors_by_part(parts, segments))
+    by_time = sum(edit_distance(p.clip.words, words_in(segments, p.start_ms, p.end_ms)) for p in parts)
     print(
-        f"turn by turn: {interview_errors / words:.1%} WER in the interview, {alone_total / words:.1%} for the same clips alone ({words} words)"
+        f"turn by turn ({words} words): {by_text / words:.1%} WER in the interview (text aligned turn by "
+        f"turn), {by_time / words:.1%} (words taken by their times), {alone_total / words:.1%} alone"
     )
     print(
         f"untranscribed passages marked: {len(data.get('untranscribed', []))}; load at the end {'{:.2f} {:.2f} {:.2f}'.format(*os.getloadavg())}"

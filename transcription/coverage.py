@@ -5,7 +5,9 @@ for the recording, read at :data:`HEARD_THRESHOLD`) says where anyone may be tal
 the words' times say where the transcript has text. A stretch of heard speech of at least
 :data:`MIN_GAP_MS` with no word in it is a gap. Each gap is decoded once more on its own, with a
 second of context either side and no VAD (:func:`retry_span`); words that land inside the gap
-fill it. What is still empty afterwards becomes a :class:`~transcription.types.Gap`, an
+fill it, unless most of them are already in the transcript close by (then only their times were
+placed elsewhere, and nothing is added or marked). What is still empty afterwards becomes a
+:class:`~transcription.types.Gap`, an
 "untranscribed speech" marker kept with the transcript, so a listener checks it instead of
 trusting silence.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -22,7 +25,7 @@ from . import speakers as spk
 from .audio import decode_audio, to_16_bit_grid
 from .engines import Engine, get_engine
 from .recording import Recording
-from .repetition import collapse_text, is_repetitive
+from .repetition import collapse_text, is_repetitive, normalise
 from .speech import Span, bridge, subtract
 from .types import SAMPLE_RATE, Gap, Options, Segment, Word
 
@@ -31,6 +34,7 @@ HEARD_BRIDGE_MS = 300  # pauses shorter than this belong to the speech around th
 WORD_REACH_MS = 300  # a word accounts for this much audio either side of its own times
 MIN_GAP_MS = 1_500
 RETRY_CONTEXT_MS = 1_000
+NEARBY_MS = 15_000  # a second try's words found this close in the transcript are the same words
 
 Progress = Callable[[float, str], None]
 
@@ -80,16 +84,33 @@ def check_coverage(
     for index in range(len(recording.streams)):
         speaker = recording.speaker(index)
         heard = recording.heard(index, HEARD_THRESHOLD, HEARD_BRIDGE_MS)
-        spans = find_gaps(heard, words_of(segments, speaker, recording.plan.split))
+        own = words_of(segments, speaker, recording.plan.split)
+        spans = find_gaps(heard, own)
         found += len(spans)
         for number, span in enumerate(spans, 1):
             if progress is not None:
                 progress(number / len(spans), f"Listening again to {_clock(span[0])}–{_clock(span[1])}")
             new = retry_span(recording, index, span, engine, judge=judge, turns=turns, options=options)
+            if new and already_there(words_of(new), own, span):
+                continue  # the words are in the transcript, their times are only placed elsewhere
             fills.extend(new)
             left = find_gaps(subtract(heard, [(0, span[0]), (span[1], recording.end_ms)]), words_of(new))
             gaps.extend(Gap(s, e, speaker) for s, e in left)
     return Coverage(sorted(fills, key=lambda s: s.start_ms), sorted(gaps, key=lambda g: g.start_ms), found)
+
+
+def already_there(found: Sequence[Word], transcript: Sequence[Word], span: Span) -> bool:
+    """True when most of the words a second try found in ``span`` are already in the transcript, in
+    the same order, within :data:`NEARBY_MS` of it: the alignment put their times elsewhere (word
+    times can drift at a turn's edge), and the text must not be written twice."""
+    near = [w for w in transcript if w.end_ms > span[0] - NEARBY_MS and w.start_ms < span[1] + NEARBY_MS]
+    tokens = [t for t in (normalise(w.text) for w in found) if t]
+    if not tokens:
+        return False
+    matcher = SequenceMatcher(
+        None, tokens, [t for t in (normalise(w.text) for w in near) if t], autojunk=False
+    )
+    return sum(block.size for block in matcher.get_matching_blocks()) >= 0.6 * len(tokens)
 
 
 def retry_span(

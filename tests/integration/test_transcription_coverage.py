@@ -142,7 +142,7 @@ def test_a_gap_the_second_try_hears_is_filled(stereo):
     coverage = check_coverage(recording, first, engine, options)
     assert coverage.found == 1 and engine.retries == 1 and coverage.gaps == []
     filled = words(" ".join(s.text for s in coverage.fills))
-    assert "i have a cold" in filled and "sick corpus" not in filled  # only the gap's own words
+    assert "i have a cold" in filled and "this is the sick" not in filled  # only the gap's own words
     assert {s.speaker for s in coverage.fills} == {"Speaker 2"}
     assert all(MUTED[0] - 1_000 <= s.start_ms and s.end_ms <= MUTED[1] + 1_000 for s in coverage.fills)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from difflib import SequenceMatcher
+import sys
+from pathlib import Path
 
 import pytest
 
 from transcription import Options, TranscriptionError, jobs, read_checkpoint, run_job, transcribe
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for bench/
+from bench.wer import edit_distance, normalise  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -70,12 +74,12 @@ def test_cancelled_job_resumes_without_repeats_or_gaps(sonnet, uninterrupted, tm
     for segment in new:
         for word in segment.words:
             assert segment.start_ms <= word.start_ms <= word.end_ms <= segment.end_ms
-    # nothing lost: the words after the cut match the uninterrupted run's closely
-    tail = lambda segs: " ".join(s.text.lower() for s in segs).split()  # noqa: E731
+    # nothing lost: the words after the cut match the uninterrupted run's closely (the resumed decoder
+    # starts without the text before the cut as its prompt, so a few spellings may differ)
+    tail = lambda segs: normalise(" ".join(s.text for s in segs))  # noqa: E731
     expected, got = tail(uninterrupted[3:]), tail(new)
     assert abs(len(expected) - len(got)) <= 3
-    # word for word, allowing the decoder to join or split a few ("thy self-thy" / "thyself thy")
-    assert SequenceMatcher(None, expected, got, autojunk=False).ratio() >= 0.85
+    assert edit_distance(expected, got) <= 0.1 * len(expected), (expected, got)
     assert new[-1].end_ms == pytest.approx(uninterrupted[-1].end_ms, abs=500)
 
     after = read_checkpoint(checkpoint)
