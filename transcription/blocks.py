@@ -1,10 +1,14 @@
-"""What the decoding pass gives the model, in blocks of at most ten minutes.
+"""What the decoding pass gives the model, in blocks of at most two minutes.
 
 A stream is decoded block by block, each block cut where nobody speaks (between two stretches of
-speech, or failing that at the quietest moment the speech detector saw), so a long interview never
-needs the engine's spectrogram of the whole recording at once and memory stays flat. Within a
-block the model hears the stretches the VAD settings keep (:meth:`Recording.decoded`), or all of it
-with VAD off.
+speech, or failing that at the quietest moment the speech detector saw). So a long interview never
+needs the engine's spectrogram of the whole recording at once and memory stays flat; and the text
+the decoder is prompted with (``Options.condition_on_previous_text``) starts afresh with each block,
+so one misheard stretch cannot lead the next minutes astray. Measured with tiny.en on a generated
+30-minute interview (bench/interview.py; 3,747 words): 10-minute blocks 325 word errors, 2-minute
+blocks 259, the same turns transcribed one by one 252, plain faster-whisper 337. Within a block
+the model hears the stretches the VAD settings keep (:meth:`Recording.decoded`), or all of it with
+VAD off.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from .recording import Recording
 from .speech import FRAME_MS, Span
 from .types import Options
 
-MAX_BLOCK_MS = 600_000
+MAX_BLOCK_MS = 120_000
 
 
 def decode_blocks(
