@@ -16,16 +16,23 @@ class ProgressLine:
         self.label, self.width, self.min_interval = label, width, min_interval
         self.stream = stream or sys.stderr
         self.started = time.monotonic()
+        self._first: float | None = None  # the first fraction reported: a resumed job starts part-way
         self._last = 0.0
         self._tty = self.stream.isatty()
 
     def __call__(self, fraction: float, message: str = "") -> None:
         now = time.monotonic()
+        if self._first is None:
+            self._first, self.started = fraction, now
         if fraction < 1.0 and now - self._last < self.min_interval:
             return
         self._last = now
-        elapsed = now - self.started
-        eta = f"ETA {_clock(elapsed * (1 - fraction) / fraction)}" if 0.02 < fraction < 1.0 else ""
+        done = fraction - self._first  # the ETA counts only what this run did, in the time it took
+        eta = (
+            f"ETA {_clock((now - self.started) * (1 - fraction) / done)}"
+            if done > 0.02 and fraction < 1.0
+            else ""
+        )
         filled = int(self.width * fraction)
         bar = "#" * filled + "-" * (self.width - filled)
         line = f"{self.label} [{bar}] {fraction * 100:5.1f}% {message} {eta}".rstrip()
