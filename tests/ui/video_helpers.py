@@ -77,16 +77,20 @@ def seek(qtbot, view: VideoCoderView, ms: int) -> None:
     wait_settled(qtbot, view)
 
 
+def column_count(model: QAbstractItemModel, parent: QModelIndex) -> int:
+    """A model's columns under ``parent`` (a list model keeps columnCount private: one column)."""
+    try:
+        return model.columnCount(parent)
+    except TypeError:
+        return 1
+
+
 def _model_texts(model: QAbstractItemModel) -> list[str]:
     texts, stack = [], [QModelIndex()]
     while stack:
         parent = stack.pop()
-        try:
-            columns = model.columnCount(parent)
-        except TypeError:  # a list model keeps columnCount private: one column
-            columns = 1
         for row in range(model.rowCount(parent)):
-            for column in range(columns):
+            for column in range(column_count(model, parent)):
                 index = model.index(row, column, parent)
                 for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                     value = index.data(role)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.ui.video_helpers import column_count
+
 SLACK = 2  # px of rounding between a text's advance and the room Qt gives it
 ITEM_PADDING = 8  # the item delegate's margins either side of the text (Fusion and the offscreen style)
 
@@ -70,12 +72,8 @@ def _visible_indexes(view: QAbstractItemView):
     stack = [QModelIndex()]
     while stack:
         parent = stack.pop()
-        try:
-            columns = model.columnCount(parent)
-        except TypeError:  # a list model keeps columnCount private: one column
-            columns = 1
         for row in range(model.rowCount(parent)):
-            for column in range(columns):
+            for column in range(column_count(model, parent)):
                 index = model.index(row, column, parent)
                 rect = view.visualRect(index)
                 if rect.isValid() and rect.intersects(viewport):
