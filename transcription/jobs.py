@@ -19,10 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .api import Cancelled, Progress, read_recording, speaker_turns, transcribe_recording
+from .api import Cancelled, Progress, read_with_engine, speaker_turns, transcribe_recording
 from .channels import ChannelPlan
 from .coverage import check_coverage
-from .engines import get_engine
 from .errors import TranscriptionError
 from .result import DECODING_SHARE, Transcript, scaled
 from .types import Gap, Options, Segment
@@ -147,8 +146,7 @@ def run_job(
         return
     resuming = bool(checkpoint.segments) or checkpoint.decoded_bytes is not None
     # a resumed job's first report is where it resumes (the queue's ETA counts from there)
-    recording = read_recording(source, options, None if resuming else progress, checkpoint.plan)
-    engine = get_engine(options)
+    recording, engine = read_with_engine(source, options, None if resuming else progress, checkpoint.plan)
     turns = speaker_turns(recording, options, None if resuming else progress)
     with open(path, "r+b") as handle:
         handle.truncate(checkpoint.decoded_bytes or checkpoint.valid_bytes)

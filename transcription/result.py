@@ -11,10 +11,9 @@ import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
-from .api import Cancelled, Progress, read_recording, speaker_turns, transcribe_recording
+from .api import Cancelled, Progress, read_with_engine, speaker_turns, transcribe_recording
 from .channels import ChannelPlan
 from .coverage import check_coverage
-from .engines import get_engine
 from .types import Gap, Options, Segment
 
 DECODING_SHARE = 0.95  # of the progress bar; the coverage check takes the rest
@@ -54,8 +53,7 @@ def transcribe_file(
     cancelled: Cancelled | None = None,
 ) -> Transcript | None:
     """Transcribe ``source`` and check its coverage; None when cancelled."""
-    recording = read_recording(source, options, progress)
-    engine = get_engine(options)
+    recording, engine = read_with_engine(source, options, progress)
     turns = speaker_turns(recording, options, progress)
     segments: list[Segment] = []
     stream = transcribe_recording(
