@@ -226,8 +226,9 @@ def test_stripes_are_painted_in_the_code_colour_with_a_tooltip(window, study, qt
     found = margin.stripe_at(
         *next((r.center().x(), r.center().y()) for r, s in margin.painted if s.coding_id == coding.id)
     )
-    assert "Anxiety" in found.tooltip and window.project.coder.name in found.tooltip
-    assert "She names the worry herself." in found.tooltip
+    tooltip = margin.tooltip(found)
+    assert "Anxiety" in tooltip and window.project.coder.name in tooltip
+    assert "She names the worry herself." in tooltip
 
 
 def test_memos_on_transcript_participant_and_code(window, study):

@@ -48,6 +48,7 @@ class CodingView(QWidget):
         self.codings: tuple[CodingRecord, ...] = ()
         self.memos: dict[int, list] = {}
         self.picked: int | None = None
+        self._stripe_cache: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}  # see _stripe_spans
         self.version = info.version  # the transcript version on screen (codings are made on it)
         self.last_played_ms: int | None = None
         self.filter = CoderFilter(self.coder, people.list_coders(self.db))
@@ -56,6 +57,7 @@ class CodingView(QWidget):
         self.quick.code_chosen.connect(self.apply_code)
         self.edit = TranscriptEdit()
         self.edit.stripes.coding_clicked.connect(self.pick)
+        self.edit.stripes.set_tooltips(self._tooltip_of)
         self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.edit.customContextMenuRequested.connect(self._context_menu)
         self.status = QLabel()
@@ -123,6 +125,7 @@ class CodingView(QWidget):
     def _show(self, view, memos: dict[int, list]) -> None:
         self.version = view.version
         self.edit.set_transcript(self.info.id, view.text)
+        self._stripe_cache = {}  # paragraphs may have moved
         self._set_codings(view.codings, memos)
 
     def reload_codings(self) -> None:
@@ -145,7 +148,8 @@ class CodingView(QWidget):
         if self.picked is not None and all(c.id != self.picked for c in codings):
             self.picked = None
         to_qt = self.edit.positions.to_qt
-        lanes = assign_lanes([(c.id, *self._paragraphs(c.start_pos, c.end_pos)) for c in codings])
+        spans = self._stripe_spans(codings)
+        lanes = assign_lanes([(c.id, *spans[c.id]) for c in codings])
         stripes = []
         for c in codings:
             code = self.host.codes.get(c.code_id)
@@ -156,12 +160,24 @@ class CodingView(QWidget):
                     to_qt(c.end_pos),
                     lanes[c.id],
                     code.colour if code else "#808080",
-                    self._tooltip(c),
                 )
             )
         self.edit.refresh_stripes(stripes)
         self._show_picked()
         self.status.setText(f"{self.info.participant} · {self.info.name} · {len(codings)} codings shown")
+
+    def _stripe_spans(self, codings: tuple[CodingRecord, ...]) -> dict[int, tuple[int, int]]:
+        """Each coding's span widened to whole paragraphs, worked out again only for codings that are
+        new or moved since the last call (after one coding is applied, the other 2,000 are looked up,
+        not located again). Forgotten when the text changes (:meth:`_show`)."""
+        cache = {}
+        for c in codings:
+            found = self._stripe_cache.get(c.id)
+            if found is None or found[0] != (c.start_pos, c.end_pos):
+                found = ((c.start_pos, c.end_pos), self._paragraphs(c.start_pos, c.end_pos))
+            cache[c.id] = found
+        self._stripe_cache = cache
+        return {cid: paragraphs for cid, (_span, paragraphs) in cache.items()}
 
     def _paragraphs(self, start: int, end: int) -> tuple[int, int]:
         """The span widened to whole paragraphs, so stripes of one paragraph never share a lane."""
@@ -171,6 +187,11 @@ class CodingView(QWidget):
         first = text.locate(min(start, len(text))).segment
         last = text.locate(min(max(start, end - 1), len(text))).segment
         return text.starts[first], text.segment_span(last)[1] + 1
+
+    def _tooltip_of(self, coding_id: int) -> str:
+        """The hovered stripe's text (asked by the stripe margin)."""
+        coding = self.coding(coding_id)
+        return self._tooltip(coding) if coding is not None else ""
 
     def _tooltip(self, coding: CodingRecord) -> str:
         code = self.host.codes.get(coding.code_id)

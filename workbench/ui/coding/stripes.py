@@ -3,6 +3,8 @@ codings sit side by side; hovering a stripe tells code, coder and memo, clicking
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -20,7 +22,6 @@ class Stripe:
     end: int
     lane: int
     colour: str
-    tooltip: str
 
 
 def assign_lanes(spans: list[tuple[int, int, int]]) -> dict[int, int]:
@@ -50,7 +51,18 @@ class StripeMargin(QWidget):
         self.stripes: list[Stripe] = []
         self.lanes = 0
         self.painted: list[tuple[QRect, Stripe]] = []  # what the last paint drew, for hover and clicks
+        self._tooltip_of: weakref.WeakMethod | None = None
         self.setMouseTracking(True)
+
+    def set_tooltips(self, tooltip_of: Callable[[int], str]) -> None:
+        """Where a hovered stripe's text comes from (a method, given a coding id, asked only on hover:
+        building 2,000 tooltips for every refresh cost more than the rest of it). Held weakly, as the
+        owner of the method owns this margin."""
+        self._tooltip_of = weakref.WeakMethod(tooltip_of)
+
+    def tooltip(self, stripe: Stripe) -> str:
+        method = self._tooltip_of() if self._tooltip_of is not None else None
+        return method(stripe.coding_id) if method is not None else ""
 
     def set_stripes(self, stripes: list[Stripe]) -> None:
         self.stripes = stripes
@@ -95,7 +107,7 @@ class StripeMargin(QWidget):
             help_event = cast(QHelpEvent, event)
             stripe = self.stripe_at(help_event.pos().x(), help_event.pos().y())
             if stripe is not None:
-                QToolTip.showText(help_event.globalPos(), stripe.tooltip, self)
+                QToolTip.showText(help_event.globalPos(), self.tooltip(stripe), self)
             else:
                 QToolTip.hideText()
                 event.ignore()
