@@ -67,8 +67,14 @@ class FrameModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            columns = self.frame.columns
-            return header_text(columns[section], self.names) if section < len(columns) else None
+            return self._column_header(section)
+        return self._row_header(section)
+
+    def _column_header(self, section: int) -> str | None:
+        columns = self.frame.columns
+        return header_text(columns[section], self.names) if section < len(columns) else None
+
+    def _row_header(self, section: int) -> str:
         if self.frame.index.name is not None or self.frame.index.dtype == object:
             return cell_text(self.frame.index[section], self.names)
         return str(section + 1)
@@ -102,16 +108,10 @@ class ResultsModel(FrameModel):
             return RIGHT
         return None
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802 - Qt override
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].header if section < len(self.columns) else None
+    def _column_header(self, section: int) -> str | None:
+        return self.columns[section].header if section < len(self.columns) else None
+
+    def _row_header(self, section: int) -> str:
         return str(section + 1)
 
     def header_labels(self) -> list[str]:
