@@ -7,10 +7,10 @@ import re
 
 import transcription
 from tests.ui.transcript_fixtures import jfk_project
-from workbench.model.records import Command, NewSpeechGap
+from workbench.model.records import NewSpeechGap
 from workbench.services.media_import import import_media
 from workbench.services.transcription_queue import JobState
-from workbench.store import bus, participants
+from workbench.store import participants
 from workbench.store.speech_gaps import list_gaps, write_gaps
 from workbench.ui.db_worker import database_worker
 from workbench.ui.transcript.editor import TranscriptEditor
@@ -56,9 +56,11 @@ def test_a_passage_the_model_missed_is_listed_played_exported_and_transcribed_ag
     editor.save_now()
     assert list_gaps(project.db, editor.record.id) == []
     assert [editor.stack.text(i) for i in range(editor.stack.count())] == ["Transcribe passage again"]
-    editor.stack.undo()  # the words came in as one edit
+    editor.stack.undo()  # the words came in as one edit, and the marker goes back with them
     assert "i have a cold" not in editor.view.toPlainText().lower()
     assert editor.view.document().blockCount() == len(editor.draft.segments)
+    qtbot.waitUntil(lambda: len(editor.gaps_bar.rows) == 1, timeout=10_000)
+    assert len(list_gaps(project.db, editor.record.id)) == 1
 
 
 def test_done_removes_the_marker_and_its_undo_brings_it_back(qtbot, make_window, project, jfk):
@@ -73,11 +75,14 @@ def test_done_removes_the_marker_and_its_undo_brings_it_back(qtbot, make_window,
     qtbot.waitUntil(lambda: not editor.gaps_bar.isVisibleTo(editor), timeout=10_000)
     assert database_worker().wait_idle()
     assert list_gaps(project.db, record.id) == []
-    redo = bus.run(
-        project.db, Command("restore_speech_gap", {"values": row.gap.__dict__ | {}, "coder_id": None})
-    )
+    assert editor.stack.undoText().startswith("Resolved the untranscribed passage")
+    editor.stack.undo()  # what Ctrl+Z does in the editor: the marker comes back, in the bar and stored
+    qtbot.waitUntil(lambda: [r.label.text() for r in editor.gaps_bar.rows] == ["00:10–00:11"], timeout=10_000)
     assert [g.start_ms for g in list_gaps(project.db, record.id)] == [10_600]
-    assert redo.inverse is not None and redo.inverse.name == "dismiss_speech_gap"
+    editor.stack.redo()
+    qtbot.waitUntil(lambda: not editor.gaps_bar.rows, timeout=10_000)
+    assert database_worker().wait_idle()
+    assert list_gaps(project.db, record.id) == []
 
 
 def test_the_settings_start_recommended_and_reach_the_job(qtbot, make_window, project, jfk):

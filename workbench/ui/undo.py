@@ -110,11 +110,17 @@ class UndoableCommands(QObject):
     error = Signal(str)  # a refusal or failure, one message
 
     def __init__(
-        self, db: Database | None = None, worker: DatabaseWorker | None = None, parent: QObject | None = None
+        self,
+        db: Database | None = None,
+        worker: DatabaseWorker | None = None,
+        parent: QObject | None = None,
+        stack: QUndoStack | None = None,
     ):
+        """``stack``: a view's own stack to share (the transcript editor's store actions sit on the
+        stack of its text edits, so Ctrl+Z undoes whichever came last); by default one of its own."""
         super().__init__(parent)
         self.db, self.worker = db, worker or database_worker()
-        self.stack = QUndoStack(self)
+        self.stack = stack if stack is not None else QUndoStack(self)
 
     def run(
         self,

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -34,7 +35,6 @@ from workbench.coding.transcript_editing import Edit, TranscriptDraft
 from workbench.exchange.transcripts import export_transcript
 from workbench.model.records import Change, Command, NewSegment, NewSpeechGap, SpeechGapRecord
 from workbench.services.transcription_runs import retranscribe_passage
-from workbench.store import bus
 from workbench.store.engine import Database
 from workbench.store.speech_gaps import list_gaps
 from workbench.store.text_correction import transcript_version
@@ -51,6 +51,7 @@ from workbench.ui.transcript.gaps_bar import GapsBar, passage_text
 from workbench.ui.transcript.playback import RATES, Playback
 from workbench.ui.transcript.speakers_dialog import SUGGESTED, RenameSpeakersDialog
 from workbench.ui.transcript.text_view import TranscriptTextView
+from workbench.ui.undo import UndoableCommands
 
 
 def _button(text: str, tip: str, slot) -> QToolButton:
@@ -107,6 +108,8 @@ class TranscriptEditor(QWidget):
         self.conflict_bar.hide()
         self.gaps_bar = GapsBar(self.play_from, self.transcribe_again, self.passage_done)
         self.gaps_bar.set_gaps(list_gaps(db, record.id))
+        worker = getattr(runner, "db_worker", None)
+        self.store_actions = UndoableCommands(db, worker, self, stack=self.stack)
         self._build_controls()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -192,6 +195,8 @@ class TranscriptEditor(QWidget):
         self.rewind_box.valueChanged.connect(lambda v: self.settings.setValue("transcript/rewind_s", v))
         self.speaker_box.activated.connect(lambda i: self.set_speaker(self.speaker_box.itemText(i)))
         self.view.seek_requested.connect(self.playback.seek)
+        self.store_actions.changed.connect(self._store_changed)
+        self.store_actions.error.connect(self._store_failed)
         self.view.edited.connect(lambda _edit: self._refresh_speakers())
         self.view.cursorPositionChanged.connect(self._show_segment_speaker)
         self.saver.state_changed.connect(self.save_label.setText)
@@ -270,12 +275,14 @@ class TranscriptEditor(QWidget):
                 f"Still no words at {passage_text(gap)}: listen to it, type what is said, then press Done."
             )
             return
+        self.stack.beginMacro("Transcribe passage again")  # one undo takes the words out, marks it again
         self.view.push(insertion(self.draft.segments, found), "Transcribe passage again")
+        self.passage_done(gap)
+        self.stack.endMacro()
         words = sum(len(s.text.split()) for s in found)
         self.message.emit(
             f"Put in {words} word{'s' if words != 1 else ''} at {passage_text(gap)}; check them."
         )
-        self.passage_done(gap)
 
     def _passage_failed(self, gap: SpeechGapRecord, text: str) -> None:
         row = self.gaps_bar.row(gap.id)
@@ -284,22 +291,27 @@ class TranscriptEditor(QWidget):
         self.message.emit(text)
 
     def passage_done(self, gap: SpeechGapRecord) -> None:
-        """Remove the marker (through the database worker when there is one)."""
-        command = Command("dismiss_speech_gap", {"gap_id": gap.id, "coder_id": self.coder_id})
-        db = self.db
-        worker = getattr(self.runner, "db_worker", None)
-        if worker is None:
-            self._passage_resolved(gap, bus.run(db, command))
-            return
-        worker.submit(
-            lambda: bus.run(db, command),
-            lambda change: self._passage_resolved(gap, change),
-            self.message.emit,
-        )
-
-    def _passage_resolved(self, gap: SpeechGapRecord, change: Change) -> None:
+        """Remove the marker, on the database worker and on the undo stack (Ctrl+Z marks it again)."""
         self.gaps_bar.remove(gap.id)
+        self.store_actions.run(Command("dismiss_speech_gap", {"gap_id": gap.id, "coder_id": self.coder_id}))
+
+    def _store_changed(self, change: Change) -> None:
+        """A marker was resolved, or marked again by an undo: show the markers as stored now."""
         self.message.emit(change.description)
+        if change.touches("speech_gaps"):
+            self._reload_gaps()
+
+    def _store_failed(self, message: str) -> None:
+        self.message.emit(message)
+        self._reload_gaps()
+
+    def _reload_gaps(self) -> None:
+        db, tid = self.db, self.record.id
+        self.store_actions.worker.submit(lambda: list_gaps(db, tid), self._show_gaps, self.message.emit)
+
+    def _show_gaps(self, gaps: list[SpeechGapRecord]) -> None:
+        if shiboken6.isValid(self):
+            self.gaps_bar.set_gaps(gaps)
 
     def untranscribed(self) -> list[NewSpeechGap]:
         """The passages still marked, as exports write them."""
