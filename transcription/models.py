@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.machinery import PathFinder
@@ -61,12 +62,19 @@ def is_model_dir(path: Path) -> bool:
 
 
 def default_cache_dir() -> Path:
-    """Where joined models are kept: ``$WORKBENCH_MODEL_CACHE``, else ``models`` in the workbench's
-    cache folder (``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``; the same rule as
-    ``workbench.model.caches``, which this package may not import)."""
+    """Where joined models are kept (in the user's folders, never beside the program):
+    ``$WORKBENCH_MODEL_CACHE``, else ``models`` in the workbench's cache folder
+    (``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``; ``%LOCALAPPDATA%\\workbench\\cache``
+    on Windows, ``~/Library/Caches/workbench`` on macOS: the rule of ``workbench.model.user_dirs``,
+    which this package may not import)."""
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+        return Path(local) / "workbench" / "cache" / "models"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "workbench" / "models"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench" / "models"
 
 

@@ -30,6 +30,7 @@ COMMAND_MODULES: list[str] = [
     "workbench.cli.safety",
     "workbench.cli.pseudonymise",
     "workbench.cli.team",
+    "workbench.cli.self_check",
 ]
 
 

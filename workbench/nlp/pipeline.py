@@ -50,3 +50,27 @@ def pipeline_warning(model: str = MODEL) -> str | None:
 
 def has_entities(nlp: Language) -> bool:
     return "ner" in nlp.pipe_names
+
+
+def model_problem(model: str = MODEL) -> str | None:
+    """Why ``model`` is not the real pipeline, in words; None when it is.
+
+    Catches the silent fallback: a blank pipeline (no ``ner``), or a model loaded without its
+    package metadata (a frozen application that left the model's ``dist-info`` behind)."""
+    from importlib import metadata
+
+    nlp = load_pipeline(model)
+    if pipeline_warning(model) is not None or not has_entities(nlp):
+        return f"the model '{model}' did not load: a blank pipeline without names, places or dates"
+    try:
+        metadata.version(model.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        return f"the model '{model}' loaded, but its package metadata is missing"
+    return None
+
+
+def model_description(model: str = MODEL) -> str:
+    """``name version (components)`` of the loaded pipeline."""
+    nlp = load_pipeline(model)
+    meta = nlp.meta
+    return f"{meta.get('lang', '?')}_{meta.get('name', '?')} {meta.get('version', '?')} ({', '.join(nlp.pipe_names)})"

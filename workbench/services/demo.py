@@ -11,15 +11,15 @@ from pathlib import Path
 from workbench.coding.scheme import load_scheme
 from workbench.exchange.refi_qdc import read_qdc
 from workbench.model.errors import WorkbenchError
+from workbench.model.resources import resource
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 from workbench.services.media_import import import_media
 from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import codebooks, participants, people, schemes
 
-REPO = Path(__file__).resolve().parents[2]
-DEMO_MEDIA = REPO / "demo" / "media"
-CODEBOOK = REPO / "codebooks" / "cosp_interview.qdc"
-SCHEME = REPO / "codebooks" / "play_task_scheme.yaml"
+DEMO_MEDIA = resource("demo", "media")  # the checkout's files, or the bundle's copies
+CODEBOOK = resource("codebooks", "cosp_interview.qdc")
+SCHEME = resource("codebooks", "play_task_scheme.yaml")
 TIMEPOINTS = ["baseline", "12 months"]
 
 PARTICIPANTS = [  # pseudonym, site, trial arm (masked from raters)
@@ -51,7 +51,9 @@ def create_demo(
         raise WorkbenchError(f"{folder} already holds a project.")
     for needed in (DEMO_MEDIA, CODEBOOK, SCHEME):
         if not needed.exists():
-            raise WorkbenchError(f"Demo files are missing: {needed} (run from a full checkout).")
+            raise WorkbenchError(
+                f"Demo files are missing: {needed} (run from a full checkout or the complete bundle)."
+            )
     state = TaskState(progress, cancelled)
     building = folder.with_name(f".{folder.name}.building")
     shutil.rmtree(building, ignore_errors=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from workbench.model import user_dirs
 from workbench.model.errors import WorkbenchError
 from workbench.model.files import atomic_write_text, read_limited
 
@@ -13,12 +13,9 @@ MAX_RECENT = 10
 
 
 def config_dir() -> Path:
-    """``$WORKBENCH_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/workbench``, else ``~/.config/workbench``."""
-    explicit = os.environ.get("WORKBENCH_CONFIG_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "workbench"
+    """``$WORKBENCH_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/workbench``, else ``~/.config/workbench``
+    (the platform's own folder on Windows and macOS: :mod:`workbench.model.user_dirs`)."""
+    return user_dirs.config_dir()
 
 
 def _file() -> Path:

@@ -19,12 +19,17 @@ from workbench.model.errors import WorkbenchError
 from workbench.model.records import NewSegment, NewSpeechGap, NewWord, Provenance, SpeechGapRecord
 from workbench.model.tasks import CancelFn, Cancelled, ProgressFn, TaskState
 
+UNKNOWN = "unknown"
+# the packages whose versions provenance records (their metadata must travel with the code)
+PROVENANCE_PACKAGES = ("workbench", "faster-whisper", "ctranslate2")
 
-def _version(package: str) -> str:
+
+def package_version(package: str) -> str:
+    """The installed version of ``package``, or ``UNKNOWN`` when its metadata is missing."""
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
-        return "unknown"
+        return UNKNOWN
 
 
 def provenance_for(
@@ -38,9 +43,9 @@ def provenance_for(
     settings = dict(options.to_dict())
     settings.update(
         {
-            "transcription_package": _version("workbench"),
-            "faster_whisper": _version("faster-whisper"),
-            "ctranslate2": _version("ctranslate2"),
+            "transcription_package": package_version("workbench"),
+            "faster_whisper": package_version("faster-whisper"),
+            "ctranslate2": package_version("ctranslate2"),
             "transcribed_at": when.isoformat(timespec="seconds"),
         }
     )
@@ -51,7 +56,7 @@ def provenance_for(
     return Provenance(
         engine=options.engine,
         model=options.model,
-        engine_version=f"{options.engine} {_version('faster-whisper')}"[:50],
+        engine_version=f"{options.engine} {package_version('faster-whisper')}"[:50],
         language=options.language,
         settings=settings,
     )
