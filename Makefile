@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROJECT ?= projects/demo
 
-.PHONY: run test venv demo lint lint-imports bench clean screenshots
+.PHONY: run test venv demo lint lint-imports bench clean screenshots bundle
 
 venv: $(STAMP)
 
@@ -42,5 +42,23 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/store.py
 
+# `make bundle`: the one-folder application in dist/workbench/ (PyInstaller, packaging/workbench.spec).
+# Built from its own NON-editable environment (an editable install hides the packages from
+# PyInstaller); .venv is not touched, and `make run`/`make test` never need PyInstaller.
+BUNDLE_VENV := build/bundle-venv
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
+
+$(BUNDLE_STAMP): pyproject.toml
+	@test -x $(BUNDLE_VENV)/bin/python || $(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet '.[bundle]'
+	@touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .  # this tree's code
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+	    --distpath dist --workpath build/pyinstaller packaging/workbench.spec
+	@du -sh dist/workbench
+
 clean:
-	rm -rf $(VENV) build *.egg-info test-output
+	rm -rf $(VENV) build dist *.egg-info test-output

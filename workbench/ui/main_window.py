@@ -26,6 +26,7 @@ from workbench.ui.actions import Handlers, build_menus
 from workbench.ui.busy import busy_cursor
 from workbench.ui.codebook_model import CodebookModel
 from workbench.ui.coding.wiring import TextCoding
+from workbench.ui.computer_check_dialog import HelpMenu
 from workbench.ui.db_worker import database_worker
 from workbench.ui.excepthook import short_message
 from workbench.ui.import_dialog import ImportMediaDialog, ImportRequest
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.team_menu = TeamMenu(self)  # Team: independent coding, releasing codings, video assignments
         self.observation_import = ObservationImport(self)  # File → Import → BORIS / ELAN, asking first
         self.placeholder_linking = PlaceholderLinking(self)  # "Link recording…" on placeholders
+        self.help_menu = HelpMenu(self)  # Help → Check this computer… (last: the rightmost menu)
         self.layouts = Layouts(
             self,
             self.settings,
