@@ -83,6 +83,7 @@ class Sandbox:
             folder.mkdir(parents=True)
         self.runtime.mkdir(mode=0o700)
         self.told = [self.work, self.home / ".config" / "workbench", self.home / ".cache" / "workbench"]
+        self.told.append(self.home / ".local" / "share" / "workbench")  # projects by default (the README)
         # the sound system's per-session socket folder (PulseAudio's client makes it where libpulse is
         # installed, for QtMultimedia): the session's own runtime state, gone at logout, not user data
         self.told.append(self.runtime / "pulse")

@@ -30,6 +30,7 @@ VOICE_ENCODER = Path(__file__).resolve().parents[2] / "transcription" / "models"
 # (what it is, the command line); run in this order in one work folder
 COMMANDS = [
     ("help", ["--help"]),
+    ("self-check", ["self-check", "--allow-missing", "audio"]),
     ("new project", ["new", "study"]),
     ("import media", ["import-media", "study", TWO_SPEAKERS, "--participant", "P001"]),
     ("probe", ["media", "probe", JFK]),

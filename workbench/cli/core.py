@@ -57,13 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     opened = commands.add_parser("open", help="open the window on a project folder")
     opened.add_argument("project", type=Path, nargs="?")
+    opened.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window, wait until it has painted, print one line and quit (for checks)",
+    )
 
     new = commands.add_parser("new", help="create a project folder")
     new.add_argument("project", type=Path)
     new.add_argument("--name", help="display name (default: the folder name)")
 
-    demo = commands.add_parser("demo", help="create the demo project (default projects/demo)")
-    demo.add_argument("project", type=Path, nargs="?", default=Path("projects/demo"))
+    demo = commands.add_parser(
+        "demo",
+        help="create the demo project (default: projects/demo in a checkout; in the bundled "
+        "application, the demo folder in your projects folder)",
+    )
+    demo.add_argument("project", type=Path, nargs="?")
 
     media = commands.add_parser("import-media", help="import media files or folders for a participant")
     media.add_argument("project", type=Path, nargs="?", help="project folder (omit with --db)")
@@ -110,9 +119,9 @@ def _cmd_new(args) -> int:
 
 def _cmd_demo(args) -> int:
     from workbench.cli.console import ProgressLine
-    from workbench.services.demo import create_demo
+    from workbench.services.demo import create_demo, default_folder
 
-    project = create_demo(args.project, progress=ProgressLine("demo"))
+    project = create_demo(args.project or default_folder(), progress=ProgressLine("demo"))
     print(f"Created the demo project in {project.folder}")
     project.close()
     return 0
@@ -159,7 +168,8 @@ def _cmd_relink(args) -> int:
 def _cmd_open(args, folder: Path | None) -> int:
     from workbench.ui.app import run_app
 
-    return run_app(project_folder=folder, db_url=args.db, media_root=args.media_root)
+    smoke = bool(getattr(args, "smoke", False))
+    return run_app(project_folder=folder, db_url=args.db, media_root=args.media_root, smoke=smoke)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,8 +11,9 @@ from pathlib import Path
 from workbench.coding.scheme import load_scheme
 from workbench.exchange.refi_qdc import read_qdc
 from workbench.model.errors import WorkbenchError
-from workbench.model.resources import resource
+from workbench.model.resources import is_frozen, resource
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
+from workbench.model.user_dirs import default_projects_dir
 from workbench.services.media_import import import_media
 from workbench.services.project import PROJECT_FILE, Project
 from workbench.store import codebooks, participants, people, schemes
@@ -36,6 +37,12 @@ MEDIA = [  # participant, timepoint, task, file
     ("P003", "12 months", "clothing change", "intel_asl_thanks.mkv"),
 ]
 TEAM = [("Rater A", "rater"), ("Rater B", "rater"), ("Second coder", "coder")]
+
+
+def default_folder() -> Path:
+    """Where the demo project goes: ``projects/demo`` in a checkout (``make run``), else, from the
+    bundled application, the user's projects folder (never beside the program)."""
+    return Path("projects/demo") if not is_frozen() else default_projects_dir() / "demo"
 
 
 def create_demo(

@@ -18,6 +18,7 @@ class Handlers:
 
     new_project: Callable[[], object]
     open_project: Callable[[], object]
+    open_demo: Callable[[], object]
     open_folder: Callable[[Path], object]
     import_media: Callable[[], object]
     import_folder: Callable[[], object]
@@ -29,6 +30,7 @@ class Handlers:
 class WindowActions:
     new_project: QAction
     open_project: QAction
+    open_demo: QAction
     recent_menu: QMenu
     import_media: QAction
     import_folder: QAction
@@ -74,6 +76,12 @@ def build_menus(window: QMainWindow, handlers: Handlers) -> WindowActions:
         QKeySequence.StandardKey.Open,
         "Open a project folder",
     )
+    demo = _action(
+        window,
+        "Open the &demo project",
+        handlers.open_demo,
+        tip="Try the workbench on three demo participants (created in your projects folder the first time)",
+    )
     recent_menu = QMenu("Open &recent", window)
     recent_menu.aboutToShow.connect(lambda: _fill_recent(recent_menu, handlers.open_folder))
     import_media = _action(
@@ -90,6 +98,7 @@ def build_menus(window: QMainWindow, handlers: Handlers) -> WindowActions:
     quit_ = _action(window, "&Quit", handlers.quit, QKeySequence.StandardKey.Quit)
     file_menu.addActions([new, open_])
     file_menu.addMenu(recent_menu)
+    file_menu.addAction(demo)
     file_menu.addSeparator()
     file_menu.addActions([import_media, import_folder])
     import_menu = file_menu.addMenu("Im&port")
@@ -99,7 +108,7 @@ def build_menus(window: QMainWindow, handlers: Handlers) -> WindowActions:
     file_menu.addAction(quit_)
     view_menu = window.menuBar().addMenu("&View")
     actions = WindowActions(
-        new, open_, recent_menu, import_media, import_folder, close, quit_, view_menu, import_menu
+        new, open_, demo, recent_menu, import_media, import_folder, close, quit_, view_menu, import_menu
     )
     actions.set_project_open(False)
     return actions

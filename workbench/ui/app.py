@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.services import recent
 from workbench.ui.collector import collect_on_gui_thread
@@ -51,21 +51,56 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class FirstPaint(QObject):
+    """Quits the application once ``window`` (or a widget in it) has painted: ``--smoke``."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window, self.painted = window, False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            not self.painted
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+        ):
+            self.painted = True
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
 def run_app(
-    project_folder: Path | None = None, db_url: str | None = None, media_root: Path | None = None
+    project_folder: Path | None = None,
+    db_url: str | None = None,
+    media_root: Path | None = None,
+    smoke: bool = False,
 ) -> int:
-    """Show the main window (opening a project folder or database URL if given) until it closes."""
+    """Show the main window (opening a project folder or database URL if given) until it closes.
+
+    ``smoke``: quit once the window has painted, print one line saying what it showed, and return
+    1 when the project asked for did not open (CI and ``bench/bundle_start.py`` use it)."""
     _setup_logging()
     app = application()
     window = MainWindow()
     restore_hook = install_excepthook(window.show_error)
+    first_paint = FirstPaint(window)
     try:
+        if smoke:
+            window.show_error = window.show_status  # type: ignore[method-assign]  # no modal box
+            app.installEventFilter(first_paint)
         if project_folder is not None:
             window.open_project_folder(Path(project_folder))
         elif db_url is not None:
             window.open_project_url(db_url, media_root)
         window.show()
-        return app.exec()
+        status = app.exec()
+        if smoke:
+            app.removeEventFilter(first_paint)
+            print(f"window painted: {window.windowTitle()}", flush=True)
+            wanted = project_folder is not None or db_url is not None
+            return 1 if not first_paint.painted or (wanted and window.project is None) else status
+        return status
     finally:
         restore_hook()
         window.close()

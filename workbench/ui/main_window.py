@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QM
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, ParticipantRecord
 from workbench.model.roles import Action
-from workbench.services.project import Project
+from workbench.services.demo import default_folder as default_demo_folder
+from workbench.services.project import PROJECT_FILE, Project
 from workbench.ui import project_ops
 from workbench.ui.actions import Handlers, build_menus
 from workbench.ui.busy import busy_cursor
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
             Handlers(
                 new_project=self.new_project,
                 open_project=self.open_project_dialog,
+                open_demo=self.open_demo,
                 open_folder=self.open_project_folder,
                 import_media=self.import_media,
                 import_folder=self.import_media_folder,
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         self.workspace = WorkspaceTabs()
         self.workspace.tabCloseRequested.connect(self._close_tab)
         self.welcome = WelcomePage(
-            [self.menu_actions.new_project, self.menu_actions.open_project],
+            [self.menu_actions.open_demo, self.menu_actions.new_project, self.menu_actions.open_project],
             [self.menu_actions.import_media, self.menu_actions.import_folder],
         )
         self.workspace.add(self.welcome, "Welcome")
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.reliability = ReliabilityWork(self)  # Analysis → Reliability… tabs
         self.transcripts = TranscriptWork(self)  # transcription queue dock, transcript editor tabs
         self.team = TeamWork(self)  # Connect to team project, audit log, others' changes
+        self.welcome.add_start_action(self.team.connect_action)
         self.team_menu = TeamMenu(self)  # Team: independent coding, releasing codings, video assignments
         self.observation_import = ObservationImport(self)  # File → Import → BORIS / ELAN, asking first
         self.placeholder_linking = PlaceholderLinking(self)  # "Link recording…" on placeholders
@@ -230,6 +233,16 @@ class MainWindow(QMainWindow):
     def open_project_folder(self, folder: Path) -> None:
         self.settings.setValue("last_folder", str(Path(folder).parent))
         self._switch(lambda: Project.open(Path(folder)))
+
+    def open_demo(self) -> Task | None:
+        """Open the demo project, creating it first (on a worker thread) where it does not exist yet."""
+        folder = default_demo_folder()
+        if (folder / PROJECT_FILE).is_file():
+            self.open_project_folder(folder)
+            return None
+        return self.runner.run(
+            "Creating the demo project", project_ops.demo_task, folder, on_done=self.open_project_folder
+        )
 
     def open_project_url(self, url: str, media_root: Path | None = None) -> None:
         self._switch(lambda: Project.connect(url, media_root))

@@ -9,10 +9,13 @@ from PySide6.QtCore import QSettings
 
 from workbench.coding.codebook import Codebook
 from workbench.coding.scheme import Scheme
+from workbench.model import user_dirs
 from workbench.model.records import Change, ParticipantRecord
+from workbench.model.resources import is_frozen
 from workbench.model.roles import Action
 from workbench.model.tasks import CancelFn, ProgressFn
 from workbench.services import media_import
+from workbench.services.demo import create_demo
 from workbench.services.project import Project
 from workbench.store import codebooks, observations, participants, people, schemes
 from workbench.store.engine import Database
@@ -38,12 +41,20 @@ def migration_note(project: Project) -> str:
 
 
 def default_location(settings: QSettings) -> Path:
-    """Where a new project goes: the last place used, else ./projects, else the home folder."""
+    """Where a new project goes: the last place used, else ./projects of a checkout, else the
+    user's projects folder (``workbench.model.user_dirs``)."""
     remembered = settings.value("project_location")
     if remembered and Path(str(remembered)).is_dir():
         return Path(str(remembered))
     projects = Path.cwd() / "projects"
-    return projects if projects.is_dir() else Path.home()
+    return projects if projects.is_dir() and not is_frozen() else user_dirs.default_projects_dir()
+
+
+def demo_task(folder: Path, progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> Path:
+    """Create the demo project in ``folder`` (a task for the runner's pool: a new database, not the
+    window's); the window opens it when done."""
+    create_demo(folder, progress, cancelled).close()
+    return folder
 
 
 def participants_loader(project: Project) -> Callable[[], list[ParticipantRecord]]:

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 _NO_PROJECT = (
     "<h2>Welcome to the workbench</h2>"
     "<p>Everything stays on this computer: recordings, transcripts and codes.</p>"
-    "<p>Start by creating a project folder, or open one you or your team already have.</p>"
+    "<p>Try the demo project (three participants, real recordings, the team's codebook), create a "
+    "project of your own, open a project folder, or connect to your team's project on its server.</p>"
 )
 _PROJECT = (
     "<h2>{name}</h2>"
@@ -43,7 +44,7 @@ class WelcomePage(QWidget):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setFixedWidth(520)  # a fixed width lets the wrapped text take its full height
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
         self._start = [self._button(a) for a in start_actions]
@@ -52,6 +53,13 @@ class WelcomePage(QWidget):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.show_project(None)
+
+    def add_start_action(self, action: QAction) -> None:
+        """One more button for the first page (after the others offered without a project)."""
+        button = self._button(action)
+        self._layout.insertWidget(1 + len(self._start), button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._start.append(button)
+        button.setVisible(self._without_project)
 
     def _button(self, action: QAction) -> QToolButton:
         button = QToolButton()
@@ -63,6 +71,7 @@ class WelcomePage(QWidget):
     def show_project(self, name: str | None, masked: bool = False) -> None:
         """The guide for no project (``None``) or for the open project ``name``; ``masked``: the
         rater's guide (their queue only), without the project's buttons."""
+        self._without_project = name is None
         guide = _RATER if masked else _PROJECT
         self.text.setText(_NO_PROJECT if name is None else guide.format(name=escape(name)))
         for button in self._start:
