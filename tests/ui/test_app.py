@@ -76,3 +76,12 @@ def test_closing_the_window_stops_running_tasks(qtbot, make_window, project):
     window.close()
     assert task.cancel_requested and window.runner._pool.activeThreadCount() == 0
     assert window.project is None
+
+
+def test_smoke_run_quits_after_the_first_paint_and_says_what_it_showed(qtbot, tmp_path, capsys):
+    Project.create(tmp_path / "study", name="Pilot").close()
+    assert app_module.run_app(tmp_path / "study", smoke=True) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("window painted: Pilot — ")
+    # a project that does not open is a failed smoke run (its message went to the status bar)
+    assert app_module.run_app(tmp_path / "nowhere", smoke=True) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "window painted: workbench"

@@ -24,6 +24,11 @@ def test_models_and_matplotlib_share_the_cache_folder(monkeypatch, tmp_path):
     chosen = {"MPLCONFIGDIR": str(tmp_path / "mine")}
     contain_dependency_caches(chosen)
     assert chosen == {"MPLCONFIGDIR": str(tmp_path / "mine")}  # a folder the user chose is kept
+    # the bundle: PyInstaller's start-up hook chose a fresh temporary folder (a font list rebuilt
+    # on every start): the cache folder replaces it
+    bundled = {"MPLCONFIGDIR": str(tmp_path / "_MEI123" / "tmp-mpl")}
+    contain_dependency_caches(bundled, frozen=True)
+    assert Path(bundled["MPLCONFIGDIR"]) == tmp_path / "xdg" / "workbench" / "matplotlib"
 
 
 def test_telemetry_switches_are_forced():

@@ -54,9 +54,10 @@ def application(argv: list[str] | None = None) -> QApplication:
 class FirstPaint(QObject):
     """Quits the application once ``window`` (or a widget in it) has painted: ``--smoke``."""
 
-    def __init__(self, window: QWidget):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window, self.painted = window, False
+        self.title, self.had_project = "", False  # as painted (quitting closes the window and its project)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if (
@@ -66,7 +67,8 @@ class FirstPaint(QObject):
             and watched.window() is self.window
         ):
             self.painted = True
-            QTimer.singleShot(0, QApplication.quit)
+            self.title, self.had_project = self.window.windowTitle(), self.window.project is not None
+            QTimer.singleShot(0, self.window.close)  # the last window closed ends app.exec()
         return False
 
 
@@ -97,9 +99,9 @@ def run_app(
         status = app.exec()
         if smoke:
             app.removeEventFilter(first_paint)
-            print(f"window painted: {window.windowTitle()}", flush=True)
+            print(f"window painted: {first_paint.title}", flush=True)
             wanted = project_folder is not None or db_url is not None
-            return 1 if not first_paint.painted or (wanted and window.project is None) else status
+            return 1 if not first_paint.painted or (wanted and not first_paint.had_project) else status
         return status
     finally:
         restore_hook()
