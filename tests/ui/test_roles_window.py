@@ -45,7 +45,7 @@ def _menu_entries(window, title: str) -> list[str]:
 
 def test_a_raters_window_offers_only_the_queue_and_the_coder_view(qtbot, make_window, study):
     window = _shown(make_window(study.as_person("Rater A")), qtbot)
-    assert visible_menu_titles(window) == ["File", "View"]
+    assert visible_menu_titles(window) == ["File", "View", "Help"]
     docks = _docks(window)
     assert docks["My queue"]  # (the coding scheme panel is the rater's to open: the coder lists behaviours)
     assert not any(docks[t] for t in ("Participants", "Codebook", "Transcription"))
@@ -131,7 +131,7 @@ def test_shortcuts_of_hidden_menus_do_nothing_for_a_rater(qtbot, make_window, st
 
 def test_a_coder_keeps_coding_and_analysis_but_not_the_leads_menu(qtbot, make_window, study):
     window = _shown(make_window(study.as_person("Ann")), qtbot)
-    assert visible_menu_titles(window) == ["File", "View", "Coding", "Analysis", "Transcripts"]
+    assert visible_menu_titles(window) == ["File", "View", "Coding", "Analysis", "Transcripts", "Help"]
     assert _docks(window)["Participants"] and _docks(window)["Codebook"]
     assert window.text_coding.open_retrieval() is not None
     assert window.team_menu.open_assignments() is None
@@ -140,11 +140,11 @@ def test_a_coder_keeps_coding_and_analysis_but_not_the_leads_menu(qtbot, make_wi
 
 def test_switching_people_hides_and_restores_the_parts(qtbot, make_window, study):
     window = _shown(make_window(study.project), qtbot)
-    everything = ["File", "View", "Coding", "Analysis", "Transcripts", "Team"]
+    everything = ["File", "View", "Coding", "Analysis", "Transcripts", "Team", "Help"]
     assert visible_menu_titles(window) == everything
     window.text_coding.open_retrieval()
     window.set_project(study.as_person("Rater A"))
-    assert visible_menu_titles(window) == ["File", "View"]
+    assert visible_menu_titles(window) == ["File", "View", "Help"]
     assert window.workspace.count() == 1  # the lead's tabs went with the lead
     assert not window.participants_dock.isVisible()
     window.set_project(study.project)
@@ -175,7 +175,7 @@ def test_a_lead_hands_a_local_window_over_to_a_rater(qtbot, make_window, study):
     window.db_worker.wait_idle()
     assert "Ann (coder)" in offered[0] and not any(c.endswith("(lead)") for c in offered[0])
     assert window.project.coder.name == "Rater A" and window.project.db is study.db
-    assert visible_menu_titles(window) == ["File", "View"] and window.workspace.count() == 1
+    assert visible_menu_titles(window) == ["File", "View", "Help"] and window.workspace.count() == 1
     assert window.windowTitle().startswith("COS-P study — Rater A (rater)")
     assert len(window.video_coding.queue.items()) == 2
     qtbot.wait(20)  # the lead's closed tabs are deleted once the event loop runs

@@ -56,7 +56,7 @@ def test_a_raters_window_on_the_server_is_masked_and_bare(qtbot, make_window, se
     s, urls = server_study
     window = _open(make_window, qtbot, urls["rater"], tmp_path)
     assert window.project.coder.role == "rater"
-    assert visible_menu_titles(window) == ["File", "View"]
+    assert visible_menu_titles(window) == ["File", "View", "Help"]
     queue = [i.masked_id for i in window.video_coding.queue.items()]
     assert len(queue) == 2
     texts = "\n".join(t for _w, t in widget_texts(window))
