@@ -59,8 +59,9 @@ def probe_in_child() -> dict[str, Any]:
     for line in reversed(done.stdout.splitlines()):
         if line.startswith("{"):
             return json.loads(line)
-    said = [line for line in done.stderr.splitlines() if "plugin" in line.lower() or "qt" in line.lower()]
-    return {"error": (said or done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]}
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    said = [line for line in lines if "could not" in line.lower() or "cannot" in line.lower()]
+    return {"error": said[0] if said else (lines or [f"exit status {done.returncode}"])[-1]}
 
 
 def qt_checks(found: dict[str, Any]) -> list[Check]:
