@@ -35,3 +35,12 @@ def test_colour_only_on_a_terminal():
     assert plain.getvalue().startswith("FAIL Qt platform plugin") and "\033[" not in plain.getvalue()
     assert coloured.getvalue().startswith("\033[31mFAIL\033[0m Qt platform plugin")
     assert coloured.getvalue().splitlines()[1] == plain.getvalue().splitlines()[1]  # the fix, plain
+
+
+def test_the_window_does_not_import_spacy_for_its_help_menu():
+    import subprocess
+    import sys
+
+    code = "import sys, workbench.ui.main_window; print('spacy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr[-2000:]  # spaCy loads only when checked

