@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from importlib import metadata
 
 import spacy
 from spacy.language import Language
@@ -57,8 +58,6 @@ def model_problem(model: str = MODEL) -> str | None:
 
     Catches the silent fallback: a blank pipeline (no ``ner``), or a model loaded without its
     package metadata (a frozen application that left the model's ``dist-info`` behind)."""
-    from importlib import metadata
-
     nlp = load_pipeline(model)
     if pipeline_warning(model) is not None or not has_entities(nlp):
         return f"the model '{model}' did not load: a blank pipeline without names, places or dates"
