@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import TranscriptionError
+from .onnx_runtime import open_session
 from .speakers import Turn
 from .types import SAMPLE_RATE
 
@@ -180,16 +181,7 @@ class VoiceEncoder:
             raise TranscriptionError(
                 f"The speaker model is missing ({path}); reinstall the workbench to restore transcription/models/"
             )
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.log_severity_level = 3
-        try:
-            self.session = onnxruntime.InferenceSession(
-                str(path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime raises its own unexported exception types
-            raise TranscriptionError(f"The speaker model {path.name} could not be loaded: {exc}") from exc
+        self.session = open_session(path, "speaker model")
 
     def __call__(self, mels: np.ndarray) -> np.ndarray:
         return self.session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})[0]
