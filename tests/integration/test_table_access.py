@@ -53,6 +53,8 @@ ACCESS = {
     "observations": (RW, RW, "SELECT INSERT UPDATE", True),
     "participant_attributes": (RW, RW, NONE, False),
     "participants": (RW, RW, NONE, False),
+    # sentence vectors follow their transcript's words; derived data, never updated in place
+    "passage_embeddings": ("SELECT INSERT DELETE", "SELECT INSERT DELETE", NONE, True),
     "pseudonym_key": (RW, NONE, NONE, True),  # coders redact through wb_redact / wb_redact_matches
     "rating_scales": (RW, R, R, False),
     "ratings": (RW, RW, RW, True),
@@ -61,6 +63,7 @@ ACCESS = {
     "segments": (RW, RW, NONE, False),
     "settings": (RW, R, R, False),
     "speech_gaps": (RW, RW, NONE, True),  # untranscribed-speech markers follow their transcript's words
+    "suggestion_rejections": ("SELECT INSERT DELETE", "SELECT INSERT DELETE", NONE, True),  # own rows
     "text_codings": (RW, RW, NONE, True),
     "text_lemmas": (RW, RW, NONE, False),
     "timepoints": (RW, RW, NONE, False),

@@ -17,6 +17,7 @@ from workbench.store import (  # noqa: F401 - each registers its commands
     observations,
     ratings,
     speech_gaps,
+    suggestion_rejections,
     text_correction,
     visibility,
 )

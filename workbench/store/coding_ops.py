@@ -93,11 +93,13 @@ def apply_code(
     start: int,
     end: int,
     expected_version: int | None = None,
+    suggested: bool = False,
 ) -> Change:
     """Code the text [start, end) of a transcript with ``code_id`` for ``coder_id``.
 
     ``expected_version`` is the transcript version the coder selected the text in: if someone has
-    corrected the transcript since, the coding is refused (its positions would point elsewhere)."""
+    corrected the transcript since, the coding is refused (its positions would point elsewhere).
+    ``suggested``: the coder accepted a code suggestion (the audit entry says so)."""
     with db.transaction() as session:
         _check_version(session, transcript_id, expected_version)
         code = _codable(session, code_id)
@@ -113,13 +115,16 @@ def apply_code(
         )
         session.add(row)
         session.flush()
+        after = {"code": code.guid, "transcript": transcript_id, "start": start, "end": end}
+        if suggested:
+            after["source"] = "suggestion"
         audit.record(
             session,
-            "apply code",
+            "apply suggested code" if suggested else "apply code",
             "text_codings",
             row.id,
             coder_id=coder_id,
-            after={"code": code.guid, "transcript": transcript_id, "start": start, "end": end},
+            after=after,
         )
         text, scope = f"Coded {code.name}", ("transcript", transcript_id)
         return Change(

@@ -1,7 +1,7 @@
 """Right to erasure in the database: every row about one participant, in one transaction.
 
 What goes: the participant and attributes, framework summaries, media rows, transcripts with
-segments, words, lemmas and codings, memos on any of these, observations of their media with
+segments, words, lemmas, sentence vectors, rejected suggestions and codings, memos on any of these, observations of their media with
 events, epochs and ratings, assignments, and pseudonym-key entries that occur in their
 transcripts and no one else's. Audit-log entries about those rows, or whose before/after
 payload names the participant, keep who/when/what but lose their payload (``{"redacted": ...}``).
@@ -37,9 +37,11 @@ from workbench.store.schema import (
     Observation,
     Participant,
     ParticipantAttribute,
+    PassageEmbedding,
     Rating,
     Segment,
     SpeechGap,
+    SuggestionRejection,
     TextCoding,
     TextLemma,
     Transcript,
@@ -99,6 +101,10 @@ def _footprint(session: Session, pseudonym: str) -> Footprint:
     sids = rows["segments"] = _ids(session, Segment.id, _in(Segment.transcript_id, tids))
     rows["words"] = _ids(session, Word.id, _in(Word.segment_id, sids))
     rows["text_lemmas"] = _ids(session, TextLemma.id, _in(TextLemma.transcript_id, tids))
+    rows["passage_embeddings"] = _ids(session, PassageEmbedding.id, _in(PassageEmbedding.transcript_id, tids))
+    rows["suggestion_rejections"] = _ids(
+        session, SuggestionRejection.id, _in(SuggestionRejection.transcript_id, tids)
+    )
     cids = rows["text_codings"] = _ids(session, TextCoding.id, _in(TextCoding.transcript_id, tids))
     oids = rows["observations"] = _ids(session, Observation.id, _in(Observation.media_id, mids))
     rows["events"] = _ids(session, Event.id, _in(Event.observation_id, oids))
@@ -159,6 +165,8 @@ _ORDER = (
     (Assignment, "assignments"),
     (TextCoding, "text_codings"),
     (TextLemma, "text_lemmas"),
+    (PassageEmbedding, "passage_embeddings"),
+    (SuggestionRejection, "suggestion_rejections"),
     (Word, "words"),
     (Segment, "segments"),
     (SpeechGap, "speech_gaps"),
@@ -282,6 +290,8 @@ def compact(db: Database) -> bool:
                 "words",
                 "text_codings",
                 "text_lemmas",
+                "passage_embeddings",
+                "suggestion_rejections",
                 "memos",
                 "observations",
                 "events",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 import pandas as pd
@@ -292,6 +292,26 @@ def _apply_filters(session: Session, viewer: Viewer, query, filters: Filters, ch
             )
         )
     return query
+
+
+def transcript_ids_matching(db: Database, viewer: Viewer, filters: Filters) -> list[int] | None:
+    """Transcripts whose participant, site, timepoint and attributes pass ``filters`` (codes and
+    coders are about codings, not transcripts, and are left out); None when nothing narrows them."""
+    if not (filters.participants or filters.site or filters.timepoint or filters.attributes):
+        if not filters.transcript_ids:
+            return None
+    narrowed = replace(filters, code_guids=(), coder_ids=(), transcript_ids=())
+    with db.reading() as session:
+        query = (
+            select(Transcript.id)
+            .join(Participant, Participant.id == Transcript.participant_id)
+            .outerjoin(Media, Media.id == Transcript.media_id)
+            .outerjoin(Timepoint, Timepoint.id == Media.timepoint_id)
+        )
+        query = _apply_filters(session, viewer, query, narrowed, {})
+        if filters.transcript_ids:
+            query = query.where(Transcript.id.in_(filters.transcript_ids))
+        return [int(t) for t in session.scalars(query.order_by(Transcript.id))]
 
 
 def _segment_indexes(session: Session, transcript_ids: Iterable[int]) -> dict[int, SegmentIndex]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -291,6 +292,40 @@ class TextLemma(Base):
     lemma: Mapped[str] = mapped_column(String(100))
     start_pos: Mapped[int] = mapped_column(Integer)
     end_pos: Mapped[int] = mapped_column(Integer)
+
+
+class PassageEmbedding(Base):
+    """The sentence vector of one passage of a transcript (``workbench.coding.passages``), float32
+    little-endian, for the transcript version it was computed on: a row whose ``transcript_version``
+    or ``model`` differs from the transcript's current version or the encoder's is stale and never
+    served (a correction also deletes them). Derived data about a participant: erased with them,
+    never exported."""
+
+    __tablename__ = "passage_embeddings"
+    __table_args__ = (Index("ix_passage_embeddings_transcript", "transcript_id", "start_pos"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    transcript_version: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(50))
+    start_pos: Mapped[int] = mapped_column(Integer)
+    end_pos: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SuggestionRejection(Base):
+    """A coder's "no" to suggesting ``code_id`` for a passage (matched again by its text, so a
+    corrected passage may be suggested anew); each coder's own."""
+
+    __tablename__ = "suggestion_rejections"
+    __table_args__ = (Index("ix_suggestion_rejections_coder_code", "coder_id", "code_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    start_pos: Mapped[int] = mapped_column(Integer)
+    end_pos: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class FrameworkSummary(Base):

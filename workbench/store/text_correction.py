@@ -15,7 +15,7 @@ from workbench.coding.anchoring import Anchoring, Opcode
 from workbench.coding.transcript_text import TranscriptText
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Change, Command, NewSegment, NewWord
-from workbench.store import audit
+from workbench.store import audit, embeddings
 from workbench.store.commands import command, restore_rows, snapshot
 from workbench.store.engine import Database, retrying
 from workbench.store.schema import Segment, TextCoding, TextLemma, Transcript, Word, utcnow
@@ -132,6 +132,7 @@ def _replace_segments(
                 ],
             )
     session.execute(delete(TextLemma).where(TextLemma.transcript_id == row.id))
+    embeddings.forget(session, row.id)  # stale: the index recomputes this transcript
     row.version += 1
     row.lemmas_version = None
     row.updated_at = utcnow()

@@ -72,6 +72,42 @@ def _hits(
     return out
 
 
+def document_texts(db: Database, transcript_ids: Iterable[int]) -> dict[int, str]:
+    """The document text of each of these transcripts (those that exist)."""
+    with db.reading() as session:
+        return {tid: doc.text for tid, doc in _documents(session, list(transcript_ids)).items()}
+
+
+def in_context(db: Database, spans: Iterable[tuple[int, int, int]], width: int = 40) -> list[KwicHit]:
+    """Each ``(transcript id, start, end)`` as a hit with its context, in the order given (spans of
+    transcripts that are gone, or past their text's end, are left out)."""
+    spans = list(spans)
+    with db.reading() as session:
+        docs = _documents(session, {tid for tid, _s, _e in spans})
+        names = _names(session)
+    out = []
+    for tid, start, end in spans:
+        doc = docs.get(tid)
+        if doc is None or end > len(doc.text) or tid not in names:
+            continue
+        left, match, right = kwic(doc.text, start, end, width)
+        out.append(
+            KwicHit(
+                tid,
+                names[tid][0],
+                names[tid][1],
+                start,
+                end,
+                left,
+                match,
+                right,
+                doc.speaker_at(start),
+                doc.time_at(start),
+            )
+        )
+    return out
+
+
 def search_text(
     db: Database,
     query: str,
