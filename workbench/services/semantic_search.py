@@ -123,7 +123,7 @@ def suggest(
         db, Viewer(coder_id, "mine"), Filters(code_guids=(code.guid,), include_subcodes=False)
     )
     coded = np.zeros(len(index), dtype=bool)
-    exemplars = []
+    exemplars: list[np.ndarray] = []
     for e in own:
         rows = np.flatnonzero(index.transcript_ids == e.transcript_id)
         inside = np.minimum(index.ends[rows], e.end_pos) - np.maximum(index.starts[rows], e.start_pos)
