@@ -39,6 +39,8 @@ COMMANDS = [
     ("transcribe in two worker processes", ["transcribe", JFK, TWO_SPEAKERS, "--speakers", "2", "--jobs", "2", "--out", "t.txt"]),
     ("import qdpx", ["import", "qdpx", QDPX, "--project", "study", "--participant", "P001"]),
     ("pseudonymise (spaCy)", ["pseudonymise", "--project", "study", "--suggest", "--out", "review.csv"]),
+    ("find similar (sentence model)", ["similar", "--project", "study", "--text", "equity for all students"]),
+    ("suggest codings", ["suggest", "--project", "study", "--code", "rq1_definition/rationales/equity", "--json"]),
     ("independent coding", ["independent-coding", "on", "study"]),
     ("assignments", ["assignments", "--project", "demo"]),
     *[

@@ -10,7 +10,7 @@ from coding_fixtures import build, span
 
 from workbench.model.errors import WorkbenchError
 from workbench.model.records import Command, NewSegment
-from workbench.nlp.embedding import DIMENSIONS, MODEL_ID
+from workbench.nlp.embedding import DIMENSIONS
 from workbench.services import semantic_index, semantic_search
 from workbench.store import audit, bus, coding_ops, embeddings, people, transcripts
 from workbench.store.retrieval import Filters
@@ -52,7 +52,7 @@ def test_index_is_built_once_and_a_correction_makes_it_stale_never_served(study)
     assert semantic_index.pending(study.db) == 4
     change = semantic_index.build_index(study.db)
     assert semantic_index.pending(study.db) == 0 and len(change.updated["passage_embeddings"]) == 4
-    index = embeddings.load_index(study.db, MODEL_ID, DIMENSIONS)
+    index = embeddings.load_index(study.db, semantic_index.INDEX_KEY, DIMENSIONS)
     assert len(index) == embeddings.index_size(study.db)[0] > 10
     assert np.allclose(np.linalg.norm(index.matrix, axis=1), 1.0, atol=1e-5)
 
@@ -61,10 +61,10 @@ def test_index_is_built_once_and_a_correction_makes_it_stale_never_served(study)
     corrected = [NewSegment(0, 4000, "We only talked about the weather.", "Participant")]
     update_transcript_text(study.db, tid, corrected, version, study.lead)
     assert semantic_index.pending(study.db) == 1
-    stale = embeddings.load_index(study.db, MODEL_ID, DIMENSIONS)
+    stale = embeddings.load_index(study.db, semantic_index.INDEX_KEY, DIMENSIONS)
     assert tid not in stale.transcript_ids  # never served before it is recomputed
     semantic_index.build_index(study.db)
-    fresh = embeddings.load_index(study.db, MODEL_ID, DIMENSIONS)
+    fresh = embeddings.load_index(study.db, semantic_index.INDEX_KEY, DIMENSIONS)
     assert (fresh.transcript_ids == tid).sum() == 1
 
 

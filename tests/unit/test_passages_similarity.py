@@ -12,12 +12,29 @@ from workbench.coding.transcript_text import document_text
 def test_sentences_short_fragments_join_and_spans_point_into_the_document():
     texts = ["How was the group? Yeah. It was good, I liked the other mums a lot.", "Mm. Okay then."]
     doc = document_text(texts)
-    spans = passages(texts)
+    spans = passages(texts, ["Interviewer", "Participant"])
     assert [doc[s:e] for s, e in spans] == [
         "How was the group? Yeah.",
         "It was good, I liked the other mums a lot.",
         "Mm. Okay then.",
     ]
+
+
+def test_a_sentence_runs_on_over_wrapped_lines_but_not_over_a_blank_line_or_a_new_speaker():
+    texts = [
+        "I went to the group and",
+        "it helped me a lot. Then we went home",
+        "",
+        "Something else entirely here.",
+    ]
+    doc = document_text(texts)
+    assert [doc[s:e] for s, e in passages(texts)] == [
+        "I went to the group and\nit helped me a lot.",
+        "Then we went home",
+        "Something else entirely here.",
+    ]
+    turns = ["I went to the group and", "did you like it there?"]
+    assert [doc2 for doc2 in (document_text(turns)[s:e] for s, e in passages(turns, ["P", "I"]))] == turns
 
 
 def test_run_on_text_is_cut_into_pieces_no_longer_than_the_limit():

@@ -31,6 +31,7 @@ COMMAND_MODULES: list[str] = [
     "workbench.cli.pseudonymise",
     "workbench.cli.team",
     "workbench.cli.self_check",
+    "workbench.cli.semantic",
 ]
 
 

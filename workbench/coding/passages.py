@@ -1,13 +1,14 @@
 """The unit of semantic search and code suggestions: a sentence of a transcript's text.
 
-Why sentences, not segments: a Whisper segment is a few seconds cut at an arbitrary pause, and an
-imported transcript's segment is a whole turn (often hundreds of words, past the encoder's 256
-tokens); a coded passage is usually one to a few sentences, and the model was trained on
-sentence pairs. So each segment (paragraph) is cut at sentence ends (``.``, ``!``, ``?``, ``…``
-followed by a space), a fragment of fewer than :data:`MIN_WORDS` words joins the sentence before
-it ("Yeah." "Mm."), and a run-on longer than :data:`MAX_WORDS` words is cut in pieces of about that
-size. A passage never crosses a segment boundary (a change of speaker). Spans are code points
-into the document text (segments joined by ``SEPARATOR``), like codings'.
+Why sentences, not segments: a Whisper segment is a few seconds cut at an arbitrary pause (often
+mid-sentence), an imported text's segment may be one hard-wrapped line or a whole turn of hundreds
+of words (past the encoder's 256 tokens); a coded passage is usually one to a few sentences, and
+the model was trained on sentence pairs. So the text is first cut into blocks where the speaker
+changes or at a blank line, and each block at sentence ends (``.``, ``!``, ``?``, ``…`` followed by
+white space, a line break included); a fragment of fewer than :data:`MIN_WORDS` words joins its
+neighbour ("Yeah." "Mm."), and a run-on longer than :data:`MAX_WORDS` words is cut in pieces of
+about that size. Spans are code points into the document text (segments joined by
+``SEPARATOR``), like codings'.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from workbench.coding.transcript_text import SEPARATOR
+from workbench.coding.transcript_text import SEPARATOR, document_text
 
+SCHEME = "sentences-2"  # stored with the vectors: changing how text is cut makes them stale
 MIN_WORDS = 4
 MAX_WORDS = 60
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
@@ -25,18 +27,36 @@ _WORD = re.compile(r"\S+")
 Span = tuple[int, int]
 
 
-def passages(texts: Sequence[str]) -> list[Span]:
-    """The sentence spans of the document made of these segment texts, in order."""
+def passages(texts: Sequence[str], speakers: Sequence[str | None] | None = None) -> list[Span]:
+    """The sentence spans of the document made of these segment texts (and their speakers), in order."""
+    document = document_text(texts)
+    out: list[Span] = []
+    for first, last in blocks(texts, speakers):
+        out.extend((first + s, first + e) for s, e in segment_passages(document[first:last]))
+    return out
+
+
+def blocks(texts: Sequence[str], speakers: Sequence[str | None] | None = None) -> list[Span]:
+    """Document spans no sentence crosses: a change of speaker, or a blank segment, starts a new one."""
     out: list[Span] = []
     offset = 0
-    for text in texts:
-        out.extend((offset + s, offset + e) for s, e in segment_passages(text))
+    for i, text in enumerate(texts):
+        new = (
+            i == 0
+            or not text.strip()
+            or not texts[i - 1].strip()
+            or (speakers is not None and speakers[i] != speakers[i - 1])
+        )
+        if new:
+            out.append((offset, offset + len(text)))
+        else:
+            out[-1] = (out[-1][0], offset + len(text))
         offset += len(text) + len(SEPARATOR)
     return out
 
 
 def segment_passages(text: str) -> list[Span]:
-    """Sentence spans inside one segment's text (no leading or trailing spaces)."""
+    """Sentence spans inside one block of text (no leading or trailing white space)."""
     spans: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from workbench.coding.passages import passages
+from workbench.coding.passages import SCHEME, passages
 from workbench.coding.transcript_text import document_text
 from workbench.model.records import Change
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
@@ -20,10 +20,12 @@ from workbench.nlp.embedding import MODEL_ID, SentenceEncoder, get_encoder
 from workbench.store import embeddings
 from workbench.store.engine import Database
 
+INDEX_KEY = f"{MODEL_ID} {SCHEME}"  # the model and the passage scheme the vectors were made with
+
 
 def pending(db: Database, transcript_ids: Iterable[int] | None = None) -> int:
     """How many transcripts need (re)indexing."""
-    return len(embeddings.stale_transcripts(db, MODEL_ID, transcript_ids))
+    return len(embeddings.stale_transcripts(db, INDEX_KEY, transcript_ids))
 
 
 def build_index(
@@ -35,7 +37,7 @@ def build_index(
 ) -> Change:
     """Compute and store the vectors of every stale transcript (of ``transcript_ids``)."""
     state = TaskState(progress, cancelled)
-    todo = embeddings.stale_transcripts(db, MODEL_ID, transcript_ids)
+    todo = embeddings.stale_transcripts(db, INDEX_KEY, transcript_ids)
     if not todo:
         return Change("The semantic index is up to date")
     encoder = encoder or get_encoder()
@@ -47,12 +49,12 @@ def build_index(
         found = embeddings.segment_texts(db, tid)
         if found is None:
             continue
-        version, texts = found
-        spans = passages(texts)
+        version, texts, speakers = found
+        spans = passages(texts, speakers)
         document = document_text(texts)
         vectors = encoder.encode([document[s:e] for s, e in spans])
         state.check()
-        if embeddings.write_vectors(db, tid, version, MODEL_ID, spans, vectors):
+        if embeddings.write_vectors(db, tid, version, INDEX_KEY, spans, vectors):
             done.append(tid)
             sentences += len(spans)
     state.report(1.0, "Semantic index ready")

@@ -23,8 +23,8 @@ import numpy as np
 from workbench.coding.similarity import SimilarPassage, best, exemplar_scores, overlaps
 from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
-from workbench.nlp.embedding import DIMENSIONS, MODEL_ID, get_encoder
-from workbench.services.semantic_index import build_index
+from workbench.nlp.embedding import DIMENSIONS, get_encoder
+from workbench.services.semantic_index import INDEX_KEY, build_index
 from workbench.store import embeddings, retrieval, suggestion_rejections, text_search
 from workbench.store.engine import Database
 from workbench.store.retrieval import Filters
@@ -83,7 +83,7 @@ def find_similar(
         raise WorkbenchError("Type a phrase to find passages like it.")
     scope = retrieval.transcript_ids_matching(db, viewer, filters)
     encoder, state = _ready(db, coder_id, progress, cancelled, scope)
-    index = embeddings.load_index(db, MODEL_ID, DIMENSIONS, scope)
+    index = embeddings.load_index(db, INDEX_KEY, DIMENSIONS, scope)
     allowed = _allowed(db, viewer, index, filters)
     if transcript_id is not None and span is not None:
         rows = index.transcript_ids == transcript_id
@@ -118,7 +118,7 @@ def suggest(
     if not code.codable:
         raise WorkbenchError(f"{code.name} is a heading, not a code: choose one of its sub-codes.")
     encoder, state = _ready(db, coder_id, progress, cancelled)
-    index = embeddings.load_index(db, MODEL_ID, DIMENSIONS)
+    index = embeddings.load_index(db, INDEX_KEY, DIMENSIONS)
     own = retrieval.extracts(
         db, Viewer(coder_id, "mine"), Filters(code_guids=(code.guid,), include_subcodes=False)
     )

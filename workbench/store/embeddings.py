@@ -56,16 +56,18 @@ def stale_transcripts(
         return [(int(t), int(v)) for t, v in session.execute(query.order_by(Transcript.id))]
 
 
-def segment_texts(db: Database, transcript_id: int) -> tuple[int, list[str]] | None:
-    """A transcript's version and segment texts in order (None if it is gone)."""
+def segment_texts(db: Database, transcript_id: int) -> tuple[int, list[str], list[str | None]] | None:
+    """A transcript's version, segment texts and speakers, in order (None if it is gone)."""
     with db.reading() as session:
         version = session.scalar(select(Transcript.version).where(Transcript.id == transcript_id))
         if version is None:
             return None
-        texts = session.scalars(
-            select(Segment.text).where(Segment.transcript_id == transcript_id).order_by(Segment.position)
+        rows = session.execute(
+            select(Segment.text, Segment.speaker)
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Segment.position)
         ).all()
-        return int(version), list(texts)
+        return int(version), [r.text for r in rows], [r.speaker for r in rows]
 
 
 def write_vectors(
