@@ -27,6 +27,7 @@ class SimilarPassage:
 
     hit: KwicHit
     score: float
+    version: int | None = None  # the transcript version the span refers to (accepting checks it)
 
     def as_dict(self) -> dict[str, Any]:
         h = self.hit

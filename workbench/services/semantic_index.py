@@ -10,7 +10,9 @@ line runs it before answering, so stale vectors are never served.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, TypeVar
 
 from workbench.coding.passages import SCHEME, passages
 from workbench.coding.transcript_text import document_text
@@ -21,6 +23,12 @@ from workbench.store import embeddings
 from workbench.store.engine import Database
 
 INDEX_KEY = f"{MODEL_ID} {SCHEME}"  # the model and the passage scheme the vectors were made with
+T = TypeVar("T")
+DatabaseStep = Callable[[Callable[[], Any]], Any]  # runs one database step (the window: its worker)
+
+
+def _direct(fn: Callable[[], T]) -> T:
+    return fn()
 
 
 def pending(db: Database, transcript_ids: Iterable[int] | None = None) -> int:
@@ -34,10 +42,14 @@ def build_index(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
     encoder: SentenceEncoder | None = None,
+    database: DatabaseStep | None = None,
 ) -> Change:
-    """Compute and store the vectors of every stale transcript (of ``transcript_ids``)."""
+    """Compute and store the vectors of every stale transcript (of ``transcript_ids``); each
+    database step goes through ``database`` (the window's worker; encoding stays on this thread)."""
     state = TaskState(progress, cancelled)
-    todo = embeddings.stale_transcripts(db, INDEX_KEY, transcript_ids)
+    step = database or _direct
+    ids = None if transcript_ids is None else list(transcript_ids)
+    todo = step(partial(embeddings.stale_transcripts, db, INDEX_KEY, ids))
     if not todo:
         return Change("The semantic index is up to date")
     encoder = encoder or get_encoder()
@@ -46,7 +58,7 @@ def build_index(
     for n, (tid, _version) in enumerate(todo):
         state.check()
         state.report(n / len(todo), f"Semantic index: transcript {n + 1} of {len(todo)}")
-        found = embeddings.segment_texts(db, tid)
+        found = step(partial(embeddings.segment_texts, db, tid))
         if found is None:
             continue
         version, texts, speakers = found
@@ -54,7 +66,8 @@ def build_index(
         document = document_text(texts)
         vectors = encoder.encode([document[s:e] for s, e in spans])
         state.check()
-        if embeddings.write_vectors(db, tid, version, INDEX_KEY, spans, vectors):
+        written = step(partial(embeddings.write_vectors, db, tid, version, INDEX_KEY, spans, vectors))
+        if written:
             done.append(tid)
             sentences += len(spans)
     state.report(1.0, "Semantic index ready")

@@ -24,7 +24,7 @@ from workbench.coding.similarity import SimilarPassage, best, exemplar_scores, o
 from workbench.model.errors import WorkbenchError
 from workbench.model.tasks import CancelFn, ProgressFn, TaskState
 from workbench.nlp.embedding import DIMENSIONS, get_encoder
-from workbench.services.semantic_index import INDEX_KEY, build_index
+from workbench.services.semantic_index import INDEX_KEY, DatabaseStep, build_index
 from workbench.store import embeddings, retrieval, suggestion_rejections, text_search
 from workbench.store.engine import Database
 from workbench.store.retrieval import Filters
@@ -40,11 +40,11 @@ def _check_top(top: int) -> None:
         raise WorkbenchError(f"--top must be between 1 and {MAX_TOP} (got {top}).")
 
 
-def _ready(db, coder_id, progress, cancelled, transcript_ids=None):
+def _ready(db, coder_id, progress, cancelled, transcript_ids=None, database=None):
     check_reader(db, coder_id)
     encoder = get_encoder()
     state = TaskState(progress, cancelled)
-    build_index(db, transcript_ids, state.sub(0.0, 0.9).progress, cancelled, encoder)
+    build_index(db, transcript_ids, state.sub(0.0, 0.9).progress, cancelled, encoder, database)
     return encoder, state
 
 
@@ -71,8 +71,10 @@ def find_similar(
     filters: Filters = Filters(),
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    database: DatabaseStep | None = None,
 ) -> list[SimilarPassage]:
-    """Passages most like ``text``, or like the ``span`` of a transcript (the span itself left out)."""
+    """Passages most like ``text``, or like the ``span`` of a transcript (the span itself left out);
+    ``database`` runs the index's writes (the window's worker)."""
     _check_top(top)
     viewer = Viewer(coder_id)
     if text is None:
@@ -82,7 +84,7 @@ def find_similar(
     if not text.strip():
         raise WorkbenchError("Type a phrase to find passages like it.")
     scope = retrieval.transcript_ids_matching(db, viewer, filters)
-    encoder, state = _ready(db, coder_id, progress, cancelled, scope)
+    encoder, state = _ready(db, coder_id, progress, cancelled, scope, database)
     index = embeddings.load_index(db, INDEX_KEY, DIMENSIONS, scope)
     allowed = _allowed(db, viewer, index, filters)
     if transcript_id is not None and span is not None:
@@ -111,13 +113,14 @@ def suggest(
     top: int = 20,
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
+    database: DatabaseStep | None = None,
 ) -> list[SimilarPassage]:
     """Passages this coder has not coded with ``code_id`` that may fit it, best first."""
     _check_top(top)
     code = code_words(db, code_id)
     if not code.codable:
         raise WorkbenchError(f"{code.name} is a heading, not a code: choose one of its sub-codes.")
-    encoder, state = _ready(db, coder_id, progress, cancelled)
+    encoder, state = _ready(db, coder_id, progress, cancelled, None, database)
     index = embeddings.load_index(db, INDEX_KEY, DIMENSIONS)
     own = retrieval.extracts(
         db, Viewer(coder_id, "mine"), Filters(code_guids=(code.guid,), include_subcodes=False)
@@ -161,5 +164,5 @@ def _described(db, index, chosen: list[int], scores: np.ndarray) -> list[Similar
     for i in chosen:
         key = (int(index.transcript_ids[i]), int(index.starts[i]))
         if key in hits:
-            out.append(SimilarPassage(hits[key], float(scores[i])))
+            out.append(SimilarPassage(hits[key], float(scores[i]), int(index.versions[i])))
     return out

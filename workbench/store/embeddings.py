@@ -29,6 +29,7 @@ class IndexSlice:
     starts: np.ndarray
     ends: np.ndarray
     matrix: np.ndarray
+    versions: np.ndarray  # the transcript version each passage's span refers to
 
     def __len__(self) -> int:
         return len(self.transcript_ids)
@@ -119,6 +120,7 @@ def load_index(
             PassageEmbedding.start_pos,
             PassageEmbedding.end_pos,
             PassageEmbedding.vector,
+            PassageEmbedding.transcript_version,
         ).join(Transcript, _current(model))
         if transcript_ids is not None:
             query = query.where(PassageEmbedding.transcript_id.in_(list(transcript_ids)))
@@ -131,6 +133,7 @@ def load_index(
         np.array([r.start_pos for r in rows], dtype=np.int64),
         np.array([r.end_pos for r in rows], dtype=np.int64),
         matrix,
+        np.array([r.transcript_version for r in rows], dtype=np.int64),
     )
 
 

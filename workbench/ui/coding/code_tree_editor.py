@@ -185,6 +185,11 @@ class CodeTreeEditor(QObject):
             menu.addAction("Split into new sub-codes…", lambda: self._ask_split(data))
             menu.addAction("Move to top level", lambda: self.move(data.guid, None))
             menu.addAction("Memo on code…", lambda: self.host.code_memo(self._id(data.guid), data.name))
+            if data.codable:
+                menu.addAction(
+                    "Suggest codings…",
+                    lambda: self.host.window.guarded(lambda: self.host.open_suggestions(self._id(data.guid))),
+                )
         menu.addSeparator()
         for text, slot in self.host.codebook_file_actions():
             menu.addAction(text, slot)

@@ -408,6 +408,12 @@ class CodingView(QWidget):
         if current is not None and current.codable:
             menu.addAction(f"Code with {current.name}", lambda: self.apply_code(current.id))
         menu.addAction("In-vivo code", self.in_vivo)
+        start, end = self.edit.selected_span()
+        similar = menu.addAction(
+            "Find similar passages",
+            lambda: self.host.window.guarded(lambda: self.host.find_similar((self.info.id, start, end))),
+        )
+        similar.setEnabled(end > start)
         for coding in self.codings_at(position):
             code = self.host.codes.get(coding.code_id)
             sub = menu.addMenu(f"{code.name if code else coding.code_id} ({coding.coder})")

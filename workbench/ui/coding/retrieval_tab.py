@@ -1,5 +1,5 @@
 """The Retrieval tab: coded extracts by code (with sub-codes), participant, attribute and coder;
-text search (exact, regex, lemma) with keyword in context; code frequencies and co-occurrence as
+text search (exact, regex, lemma, or similar meaning with the sentence model) with keyword in context; code frequencies and co-occurrence as
 tables and charts; the framework matrix. Double-clicking an extract or hit opens it for coding."""
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ EXTRACT_COLUMNS = (
     "Memo",
 )
 HIT_COLUMNS = ("Participant", "Transcript", "Time", "Left", "Match", "Right")
+SIMILAR_COLUMNS = ("Score", "Participant", "Transcript", "Time", "Speaker", "Left", "Passage", "Right")
+SIMILAR_TOP = 50
 
 
 def _combo(items, tip: str) -> QComboBox:
@@ -94,7 +96,8 @@ class RetrievalTab(QWidget):
         self.pages = QTabWidget()
         self.extracts_table = self._table(self._open_extract)
         self.pages.addTab(self.extracts_table, "Extracts")
-        self.pages.addTab(self._search_page(), "Text search")
+        self.search_page = self._search_page()
+        self.pages.addTab(self.search_page, "Text search")
         self.freq_table, self.freq_chart = self._table(), ChartCanvas()
         self.pages.addTab(self._split(self.freq_table, self.freq_chart), "Frequencies")
         self.unit = QComboBox()
@@ -145,6 +148,7 @@ class RetrievalTab(QWidget):
             ("Exact", "exact"),
             ("Regular expression", "regex"),
             ("Lemma (any inflection)", "lemma"),
+            ("Similar meaning (with the filters)", "similar"),
         ):
             self.mode.addItem(text, mode)
         self.case = QCheckBox("Match case")
@@ -239,6 +243,9 @@ class RetrievalTab(QWidget):
 
     def search(self) -> None:
         query, mode = self.query.text(), self.mode.currentData()
+        if mode == "similar":
+            self.find_similar(text=query)
+            return
         self.summary.setText("Searching…")
         self.host.window.runner.run(
             f"Searching for {query!r}",
@@ -260,6 +267,52 @@ class RetrievalTab(QWidget):
         self.hits_table.setModel(rows_model(HIT_COLUMNS, rows, self.hits, self))
         self.hits_table.resizeColumnsToContents()
         self.summary.setText(f"{len(self.hits)} hits")
+
+    def find_similar(self, text: str | None = None, span: tuple[int, int, int] | None = None) -> None:
+        """Passages like ``text``, or like the ``span`` (transcript, start, end) of a transcript,
+        narrowed by the filters above; the index catches up first (on the pool, writes on the worker)."""
+        from workbench.services.semantic_search import find_similar
+
+        self.pages.setCurrentIndex(self.pages.indexOf(self.search_page))
+        self.mode.setCurrentIndex(self.mode.findData("similar"))
+        filters = self.filters()
+        tid, where = (span[0], (span[1], span[2])) if span else (None, None)
+        self.summary.setText("Finding similar passages…")
+        self.host.window.runner.run(
+            "Finding similar passages",
+            find_similar,
+            self.host.db,
+            self.host.coder.id,
+            None if span else text,
+            tid,
+            where,
+            SIMILAR_TOP,
+            filters,
+            database=self.host.window.db_worker.call,
+            on_done=self.show_similar,
+            on_error=lambda message: self.summary.setText(f"Search failed: {message}"),
+        )
+
+    def show_similar(self, found) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.hits = [p.hit for p in found]
+        rows = [
+            (
+                f"{p.score:.2f}",
+                p.hit.participant,
+                p.hit.transcript_name,
+                format_duration(p.hit.time_ms or 0),
+                p.hit.speaker or "",
+                p.hit.left,
+                p.hit.match,
+                p.hit.right,
+            )
+            for p in found
+        ]
+        self.hits_table.setModel(rows_model(SIMILAR_COLUMNS, rows, self.hits, self))
+        self.hits_table.resizeColumnsToContents()
+        self.summary.setText(f"{len(self.hits)} similar passages, most alike first")
 
     # --- opening ------------------------------------------------------------------------------
 

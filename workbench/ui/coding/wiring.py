@@ -23,6 +23,7 @@ from workbench.ui.coding.code_tree_editor import CodeTreeEditor
 from workbench.ui.coding.codebook_files import CodebookFiles
 from workbench.ui.coding.coding_view import CodingView
 from workbench.ui.coding.export_menu import ExportMenu
+from workbench.ui.coding.semantic_keeper import SemanticKeeper
 from workbench.ui.participants_model import KEY_ROLE
 from workbench.ui.role_gate import requires
 from workbench.ui.undo import UndoableCommands
@@ -48,6 +49,7 @@ class TextCoding(QObject):
         self.tree_editor = CodeTreeEditor(self)
         self.files = CodebookFiles(self)
         self.exports = ExportMenu(self)
+        self.semantic = SemanticKeeper(window)  # the semantic index, kept current in the background
         self._build_menu()
         window.participants.add_menu_hook(self._menu_entries)
         window.codebook.tree.clicked.connect(self._code_clicked)
@@ -231,6 +233,9 @@ class TextCoding(QObject):
         menu.addAction("&Retrieval", lambda: self.window.guarded(self.open_retrieval)).setShortcut(
             QKeySequence("Ctrl+Shift+R")
         )
+        menu.addAction(
+            "&Suggest codings for the current code…", lambda: self.window.guarded(self.open_suggestions)
+        ).setShortcut(QKeySequence("Ctrl+Shift+G"))
         menu.addAction("&Pseudonymise transcripts…", lambda: self.window.guarded(self.open_pseudonymise))
         menu.addSeparator()
         for text, slot in self.files.actions():
@@ -245,6 +250,37 @@ class TextCoding(QObject):
         tab = RetrievalTab(self)
         self.window.add_workspace_tab(tab, "Retrieval", INTERVIEW)
         return tab
+
+    def retrieval_tab(self):
+        """The open Retrieval tab (shown), or a new one."""
+        from workbench.ui.coding.retrieval_tab import RetrievalTab
+
+        tabs = self.window.workspace
+        for widget in map(tabs.widget, range(tabs.count())):
+            if isinstance(widget, RetrievalTab):
+                tabs.setCurrentWidget(widget)
+                return widget
+        return self.open_retrieval()
+
+    def find_similar(self, span: tuple[int, int, int]) -> None:
+        """Passages like the selection (transcript, start, end), in Retrieval."""
+        tab = self.retrieval_tab()
+        if tab is not None:
+            tab.find_similar(span=span)
+
+    def open_suggestions(self, code_id: int | None = None):
+        """The "Suggest codings" review queue for a code (default: the one chosen in the code tree)."""
+        from workbench.model.errors import WorkbenchError
+        from workbench.ui.coding.suggestion_queue import SuggestionQueue
+
+        if self.window.project is None or not self.window.role_gate.permits(Action.CODE_TRANSCRIPTS):
+            return None
+        code = self.codes.get(code_id) if code_id is not None else self.current_code()
+        if code is None or not code.codable:
+            raise WorkbenchError("Choose a code (not a heading) in the code tree to see suggestions for it.")
+        queue = SuggestionQueue(self, code)
+        self.window.add_workspace_tab(queue, f"Suggestions: {code.name}", INTERVIEW)
+        return queue
 
     def open_pseudonymise(self):
         from workbench.ui.coding.pseudonymise_dialog import PseudonymiseDialog
