@@ -1,7 +1,8 @@
 """No third-party telemetry: the switches the speech libraries read when they start, set before they do.
 
-onnxruntime 1.29 and later (the Silero VAD inside faster-whisper and the voice encoder in
-:mod:`transcription.diarize` run on it) otherwise writes a device id and queued usage events (OS,
+onnxruntime 1.29 and later (the Silero VAD inside faster-whisper, the voice encoder in
+:mod:`transcription.diarize` and the workbench's sentence encoder run on it, the last two through
+:func:`transcription.onnx_runtime.open_session`) otherwise writes a device id and queued usage events (OS,
 CPU, memory, Python path) under ``~/.cache/Microsoft/DeveloperTools/`` and a session file
 ``$TMPDIR/.ses`` each time a model loads, to upload them later. huggingface_hub (imported by
 faster-whisper) has telemetry of its own and would look for models online. Each library reads its

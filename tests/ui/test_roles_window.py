@@ -123,7 +123,12 @@ def test_shortcuts_of_hidden_menus_do_nothing_for_a_rater(qtbot, make_window, st
     assert lead.workspace.tabText(lead.workspace.currentIndex()) == "Retrieval"  # the shortcut works
     lead.close()
     rater = _shown(make_window(study.as_person("Rater A")), qtbot)
-    for key, modifiers in ((Qt.Key.Key_R, CTRL | SHIFT), (Qt.Key.Key_I, CTRL), (Qt.Key.Key_I, CTRL | SHIFT)):
+    for key, modifiers in (
+        (Qt.Key.Key_R, CTRL | SHIFT),
+        (Qt.Key.Key_G, CTRL | SHIFT),  # Suggest codings
+        (Qt.Key.Key_I, CTRL),
+        (Qt.Key.Key_I, CTRL | SHIFT),
+    ):
         _press(qtbot, rater, key, modifiers)
     qtbot.wait(50)
     assert rater.workspace.count() == 1 and rater.messages.errors == []
