@@ -106,3 +106,31 @@ def test_a_raters_search_is_one_clear_line(indexed, tmp_path, who):
         with pytest.raises(WorkbenchError) as caught:
             semantic_search.find_similar(project.db, project.coder.id, text="worried")
     assert "\n" not in str(caught.value)
+
+
+def _ranking(url, root, code_id):
+    with closing(Project.connect(url, media_root=root)) as project:
+        found = semantic_search.suggest(project.db, project.coder.id, code_id, top=50)
+        return [(p.hit.transcript_id, p.hit.start_pos, round(p.score, 6)) for p in found]
+
+
+def test_another_coders_new_codings_do_not_move_a_coders_suggestions_as_real_logins(indexed, tmp_path):
+    code = indexed.codes["Anxiety"]
+    before = _ranking(indexed.urls["ann"], tmp_path, code)
+    with closing(Project.connect(indexed.urls["bob"], media_root=tmp_path)) as project:
+        for p in semantic_search.suggest(project.db, project.coder.id, code, top=3):
+            bus.run(
+                project.db,
+                Command(
+                    "apply_code",
+                    {
+                        "transcript_id": p.hit.transcript_id,
+                        "code_id": code,
+                        "coder_id": project.coder.id,
+                        "start": p.hit.start_pos,
+                        "end": p.hit.end_pos,
+                        "suggested": True,
+                    },
+                ),
+            )
+    assert _ranking(indexed.urls["ann"], tmp_path, code) == before

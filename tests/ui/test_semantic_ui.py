@@ -15,6 +15,7 @@ from tests.ui.coding_setup import TEXTS, build, settled, span
 from tests.ui.gallery.layout_checks import cut_texts, oversize
 from tests.ui.test_one_writer import _worker_thread_id, statements
 from workbench.model.records import Change
+from workbench.nlp.embedding import MODEL_ENV
 from workbench.services import semantic_index
 from workbench.store import audit, coding_lookups, suggestion_rejections
 from workbench.store.visibility import Viewer
@@ -142,3 +143,24 @@ def test_the_index_is_kept_current_in_the_background_with_a_task_row(qtbot, wind
     assert [sql for thread, sql in seen if thread == threading.get_ident()] == []
     assert keeper.task.state == "done"
     assert window.db_worker.wait_for(lambda: semantic_index.pending(study.db)) == 0
+
+
+def test_without_the_model_the_window_says_so_in_one_line_and_nothing_breaks(
+    qtbot, window, study, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "missing.onnx"))
+    statuses: list[str] = []
+    monkeypatch.setattr(window, "show_status", lambda text, timeout_ms=0: statuses.append(text))
+    keeper = window.text_coding.semantic
+    assert keeper.start() is None and keeper.start() is None  # off, and said once
+    assert len(statuses) == 1 and statuses[0].startswith("Semantic search and code suggestions are off")
+    tab = window.text_coding.open_retrieval()
+    settled()
+    tab.query.setText("worried")
+    tab.mode.setCurrentIndex(tab.mode.findData("similar"))
+    tab.search()
+    qtbot.waitUntil(lambda: tab.summary.text().startswith("Search failed"), timeout=WAIT_MS)
+    assert "Semantic search and code suggestions are off" in tab.summary.text()
+    assert window.messages.errors and all(
+        "\n" not in e and "Traceback" not in e for e in window.messages.errors
+    )
