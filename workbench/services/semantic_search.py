@@ -32,7 +32,9 @@ from workbench.store.suggestion_sources import check_reader, code_words
 from workbench.store.visibility import Viewer
 
 MAX_TOP = 1000
-MIN_EXEMPLAR_OVERLAP = 0.5  # a passage counts as coded when a coding covers half of it
+# a passage stands for a coding when they share half of the passage or half of the coding (a phrase
+# coded inside a long sentence makes that sentence an example too)
+MIN_EXEMPLAR_OVERLAP = 0.5
 
 
 def _check_top(top: int) -> None:
@@ -131,7 +133,8 @@ def suggest(
         rows = np.flatnonzero(index.transcript_ids == e.transcript_id)
         inside = np.minimum(index.ends[rows], e.end_pos) - np.maximum(index.starts[rows], e.start_pos)
         length = np.maximum(index.ends[rows] - index.starts[rows], 1)
-        covered = rows[inside / length >= MIN_EXEMPLAR_OVERLAP]
+        share = np.maximum(inside / length, inside / max(e.end_pos - e.start_pos, 1))
+        covered = rows[share >= MIN_EXEMPLAR_OVERLAP]
         coded[rows[inside > 0]] = True
         exemplars.extend(index.matrix[i] for i in covered)
     scores = exemplar_scores(index.matrix, encoder.encode([code.text])[0], exemplars)
