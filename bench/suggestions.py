@@ -42,6 +42,7 @@ import transcription  # noqa: E402, F401
 
 sys.path.append(str(HERE))
 
+from workbench.model.errors import WorkbenchError  # noqa: E402
 from workbench.model.records import Command  # noqa: E402
 from workbench.nlp.embedding import DIMENSIONS, get_encoder  # noqa: E402
 from workbench.nlp.lemmas import lemmatize, pipeline, query_lemmas  # noqa: E402
@@ -127,7 +128,12 @@ def evaluate_project(path: Path, language: str, totals: dict[str, Score]) -> int
     with tempfile.TemporaryDirectory() as tmp:
         project = Project.create(Path(tmp) / "p")
         db = project.db
-        import_qdpx(db, path, project.coder.id)
+        try:
+            import_qdpx(db, path, project.coder.id)
+        except WorkbenchError as exc:
+            print(f"\n{path.name}: not imported ({exc})")
+            project.close()
+            return 0
         start = time.perf_counter()
         semantic_index.build_index(db)
         built = time.perf_counter() - start
