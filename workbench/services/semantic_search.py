@@ -42,8 +42,7 @@ def _check_top(top: int) -> None:
         raise WorkbenchError(f"--top must be between 1 and {MAX_TOP} (got {top}).")
 
 
-def _ready(db, coder_id, progress, cancelled, transcript_ids=None, database=None):
-    check_reader(db, coder_id)
+def _ready(db, progress, cancelled, transcript_ids=None, database=None):
     encoder = get_encoder()
     state = TaskState(progress, cancelled)
     build_index(db, transcript_ids, state.sub(0.0, 0.9).progress, cancelled, encoder, database)
@@ -78,6 +77,7 @@ def find_similar(
     """Passages most like ``text``, or like the ``span`` of a transcript (the span itself left out);
     ``database`` runs the index's writes (the window's worker)."""
     _check_top(top)
+    check_reader(db, coder_id)  # before reading any text
     viewer = Viewer(coder_id)
     if text is None:
         if transcript_id is None or span is None:
@@ -86,7 +86,7 @@ def find_similar(
     if not text.strip():
         raise WorkbenchError("Type a phrase to find passages like it.")
     scope = retrieval.transcript_ids_matching(db, viewer, filters)
-    encoder, state = _ready(db, coder_id, progress, cancelled, scope, database)
+    encoder, state = _ready(db, progress, cancelled, scope, database)
     index = embeddings.load_index(db, INDEX_KEY, DIMENSIONS, scope)
     allowed = _allowed(db, viewer, index, filters)
     if transcript_id is not None and span is not None:
@@ -119,10 +119,11 @@ def suggest(
 ) -> list[SimilarPassage]:
     """Passages this coder has not coded with ``code_id`` that may fit it, best first."""
     _check_top(top)
+    check_reader(db, coder_id)
     code = code_words(db, code_id)
     if not code.codable:
         raise WorkbenchError(f"{code.name} is a heading, not a code: choose one of its sub-codes.")
-    encoder, state = _ready(db, coder_id, progress, cancelled, None, database)
+    encoder, state = _ready(db, progress, cancelled, None, database)
     index = embeddings.load_index(db, INDEX_KEY, DIMENSIONS)
     own = retrieval.extracts(
         db, Viewer(coder_id, "mine"), Filters(code_guids=(code.guid,), include_subcodes=False)
