@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import transcription
-from transcription import Options, jobs, read_checkpoint, run_job
+from transcription import Options, read_checkpoint, run_job
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for bench/
 from bench.interview import build_interview, clips, errors_by_part, write_wav  # noqa: E402
@@ -53,7 +53,7 @@ def test_a_long_interview_in_blocks_resumes_and_keeps_each_turn(interview, alone
     path, parts = interview
     monkeypatch.setattr(transcription.blocks, "MAX_BLOCK_MS", BLOCK_MS)
     spy = Blocks(transcription.engines.get_engine(Options()))
-    monkeypatch.setattr(jobs, "get_engine", lambda options: spy)
+    monkeypatch.setattr(transcription.api, "get_engine", lambda options: spy)  # what run_job loads
     checkpoint = tmp_path / "interview.jsonl"
 
     first = []
