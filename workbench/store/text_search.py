@@ -54,21 +54,7 @@ def _hits(
     for tid in sorted(spans, key=lambda t: (names[t][1], names[t][0], t)):
         doc = docs[tid]
         for start, end in sorted(spans[tid]):
-            left, match, right = kwic(doc.text, start, end, width)
-            out.append(
-                KwicHit(
-                    tid,
-                    names[tid][0],
-                    names[tid][1],
-                    start,
-                    end,
-                    left,
-                    match,
-                    right,
-                    doc.speaker_at(start),
-                    doc.time_at(start),
-                )
-            )
+            out.append(_hit(doc, tid, names[tid], start, end, width))
     return out
 
 
@@ -90,22 +76,16 @@ def in_context(db: Database, spans: Iterable[tuple[int, int, int]], width: int =
         doc = docs.get(tid)
         if doc is None or end > len(doc.text) or tid not in names:
             continue
-        left, match, right = kwic(doc.text, start, end, width)
-        out.append(
-            KwicHit(
-                tid,
-                names[tid][0],
-                names[tid][1],
-                start,
-                end,
-                left,
-                match,
-                right,
-                doc.speaker_at(start),
-                doc.time_at(start),
-            )
-        )
+        out.append(_hit(doc, tid, names[tid], start, end, width))
     return out
+
+
+def _hit(doc, tid: int, name: tuple[str, str], start: int, end: int, width: int) -> KwicHit:
+    """One match with its context, speaker and time."""
+    left, match, right = kwic(doc.text, start, end, width)
+    return KwicHit(
+        tid, name[0], name[1], start, end, left, match, right, doc.speaker_at(start), doc.time_at(start)
+    )
 
 
 def search_text(
